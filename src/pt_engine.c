@@ -1,0 +1,568 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The format-generic page-table algorithm. Every operation is a recursive
+ * descent over the levels the format describes; nothing here knows an entry
+ * encoding.
+ */
+#include "pt_engine.h"
+
+static inline u64 pt_level_size(const struct pt_cfg *cfg, unsigned int level)
+{
+	return 1ULL << cfg->lvl[level].shift;
+}
+
+static inline unsigned int pt_nr_entries(const struct pt_cfg *cfg,
+					 unsigned int level)
+{
+	return 1U << cfg->lvl[level].index_bits;
+}
+
+static inline unsigned int pt_index(const struct pt_cfg *cfg,
+				    unsigned int level, u64 iova)
+{
+	return (iova >> cfg->lvl[level].shift) & (pt_nr_entries(cfg, level) - 1);
+}
+
+static inline u64 pt_read(const struct pt_cfg *cfg, void *table,
+			  unsigned int idx)
+{
+	if (cfg->entry_shift == 2)
+		return READ_ONCE(((u32 *)table)[idx]);
+	return READ_ONCE(((u64 *)table)[idx]);
+}
+
+static inline void pt_write(const struct pt_cfg *cfg, void *table,
+			    unsigned int idx, u64 pte)
+{
+	if (cfg->entry_shift == 2)
+		WRITE_ONCE(((u32 *)table)[idx], (u32)pte);
+	else
+		WRITE_ONCE(((u64 *)table)[idx], pte);
+}
+
+/* Publish a table entry unless someone else got there first. */
+static inline u64 pt_install(const struct pt_cfg *cfg, void *table,
+			     unsigned int idx, u64 old, u64 pte)
+{
+	/* The new table's zeroed contents must be visible before its entry. */
+	dma_wmb();
+	if (cfg->entry_shift == 2)
+		return pt_cmpxchg_u32(&((u32 *)table)[idx], old, pte);
+	return pt_cmpxchg_u64(&((u64 *)table)[idx], old, pte);
+}
+
+static inline enum pt_entry_kind pt_kind(const struct pt_cfg *cfg,
+					 unsigned int level, u64 pte)
+{
+	return cfg->fmt->kind(cfg, level, pte);
+}
+
+static inline void *pt_child(const struct pt_cfg *cfg, unsigned int level,
+			     u64 pte)
+{
+	return pt_phys_to_virt(cfg->fmt->entry_pa(cfg, level, pte));
+}
+
+/**
+ * pt_table_bytes() - size in bytes of a table at @level
+ * @cfg: geometry
+ * @level: level of the table
+ *
+ * Return: bytes, a power of two.
+ */
+size_t pt_table_bytes(const struct pt_cfg *cfg, unsigned int level)
+{
+	return (size_t)pt_nr_entries(cfg, level) << cfg->entry_shift;
+}
+
+static bool pt_table_empty(const struct pt_cfg *cfg, void *table,
+			   unsigned int level)
+{
+	unsigned int idx, nr = pt_nr_entries(cfg, level);
+
+	for (idx = 0; idx < nr; idx++)
+		if (pt_kind(cfg, level, pt_read(cfg, table, idx)) !=
+		    PT_ENTRY_EMPTY)
+			return false;
+	return true;
+}
+
+/**
+ * pt_cfg_init() - resolve the geometry of an address space
+ * @cfg: filled on success
+ * @fmt: format descriptor
+ * @params: what the user asked for
+ *
+ * Return: 0, -EINVAL for parameters the format defines but rejects, or
+ * -EOPNOTSUPP for features it does not implement.
+ */
+int pt_cfg_init(struct pt_cfg *cfg, const struct pt_format *fmt,
+		const struct pt_params *params)
+{
+	int ret;
+
+	*cfg = (struct pt_cfg){ .fmt = fmt };
+	ret = fmt->init(cfg, params);
+	if (ret)
+		return ret;
+	if (!cfg->levels || cfg->levels > PT_MAX_LEVELS || !cfg->pgsize_bitmap)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * pt_space_init() - allocate the top-level table of a new tree
+ * @pt: the tree
+ * @cfg: geometry from pt_cfg_init()
+ * @ops: the owner's memory services
+ * @cookie: passed to @ops->alloc and @ops->free
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int pt_space_init(struct pt_space *pt, const struct pt_cfg *cfg,
+		  const struct pt_table_ops *ops, void *cookie)
+{
+	pt->cfg = *cfg;
+	pt->ops = ops;
+	pt->cookie = cookie;
+	pt->root = ops->alloc(cookie, pt_table_bytes(cfg, cfg->levels - 1));
+	return pt->root ? 0 : -ENOMEM;
+}
+
+/**
+ * pt_root_pa() - physical address of the top-level table
+ * @pt: the tree
+ *
+ * Return: the address a driver would program into the hardware.
+ */
+u64 pt_root_pa(const struct pt_space *pt)
+{
+	return pt_virt_to_phys(pt->root);
+}
+
+static void pt_leaf_at(const struct pt_cfg *cfg, unsigned int level, u64 iova,
+		       u64 pte, struct pt_leaf *leaf)
+{
+	leaf->size = pt_level_size(cfg, level);
+	leaf->iova = iova & ~(leaf->size - 1);
+	leaf->pa = cfg->fmt->entry_pa(cfg, level, pte);
+	leaf->prot = cfg->fmt->leaf_prot(cfg, level, pte);
+	leaf->level = level;
+}
+
+/* Free every table below @table and report every leaf; @table stays. */
+static void pt_clear_table(struct pt_space *pt, void *table,
+			   unsigned int level, u64 base, void *gather)
+{
+	const struct pt_cfg *cfg = &pt->cfg;
+	unsigned int idx, nr = pt_nr_entries(cfg, level);
+	struct pt_leaf leaf;
+
+	for (idx = 0; idx < nr; idx++) {
+		u64 pte = pt_read(cfg, table, idx);
+		u64 iova = base + ((u64)idx << cfg->lvl[level].shift);
+		void *child;
+
+		switch (pt_kind(cfg, level, pte)) {
+		case PT_ENTRY_EMPTY:
+			continue;
+		case PT_ENTRY_LEAF:
+			pt_leaf_at(cfg, level, iova, pte, &leaf);
+			pt->ops->leaf_removed(gather, &leaf);
+			break;
+		case PT_ENTRY_TABLE:
+			child = pt_child(cfg, level, pte);
+			pt_clear_table(pt, child, level - 1, iova, gather);
+			pt->ops->retire(gather, child,
+					pt_table_bytes(cfg, level - 1));
+			break;
+		}
+		pt_write(cfg, table, idx, 0);
+	}
+	pt_cond_resched();
+}
+
+/**
+ * pt_space_destroy() - remove every mapping and retire every table
+ * @pt: the tree; nothing may walk it any more
+ * @gather: receives the leaves and the tables, the top-level one included
+ */
+void pt_space_destroy(struct pt_space *pt, void *gather)
+{
+	const struct pt_cfg *cfg = &pt->cfg;
+
+	if (!pt->root)
+		return;
+	pt_clear_table(pt, pt->root, cfg->levels - 1, 0, gather);
+	pt->ops->retire(gather, pt->root, pt_table_bytes(cfg, cfg->levels - 1));
+	pt->root = NULL;
+}
+
+/**
+ * pt_check_range() - validate an IOVA range against the geometry
+ * @cfg: geometry
+ * @iova: first IOVA
+ * @size: bytes
+ * @pgsizes: page sizes the operation may use
+ *
+ * Return: 0, or -EINVAL when the range is empty, wraps, leaves the input
+ * address space or is not aligned to the smallest page size in @pgsizes.
+ */
+int pt_check_range(const struct pt_cfg *cfg, u64 iova, u64 size, u64 pgsizes)
+{
+	u64 min_page = pgsizes & -pgsizes;
+	u64 limit = cfg->ias >= 64 ? ~0ULL : (1ULL << cfg->ias) - 1;
+
+	if (!size || !min_page || ((iova | size) & (min_page - 1)))
+		return -EINVAL;
+	if (iova > limit || size - 1 > limit - iova)
+		return -EINVAL;
+	return 0;
+}
+
+struct pt_map_state {
+	struct pt_space *pt;
+	u64 iova;
+	u64 pa;
+	u64 left;
+	u64 pgsizes;
+	u32 prot;
+	void *gather;
+};
+
+static int pt_map_table(struct pt_map_state *st, void *table,
+			unsigned int level)
+{
+	const struct pt_cfg *cfg = &st->pt->cfg;
+	const struct pt_format *fmt = cfg->fmt;
+	u64 size = pt_level_size(cfg, level);
+	unsigned int idx = pt_index(cfg, level, st->iova);
+	unsigned int nr = pt_nr_entries(cfg, level);
+	int ret;
+
+	for (; idx < nr && st->left; idx++) {
+		u64 pte = pt_read(cfg, table, idx);
+		enum pt_entry_kind kind = pt_kind(cfg, level, pte);
+		void *child;
+
+		if ((st->pgsizes & size) && st->left >= size &&
+		    !((st->iova | st->pa) & (size - 1))) {
+			if (kind != PT_ENTRY_EMPTY)
+				return -EADDRINUSE;
+			pt_write(cfg, table, idx,
+				 fmt->mk_leaf(cfg, level, st->pa, st->prot));
+			st->iova += size;
+			st->pa += size;
+			st->left -= size;
+			continue;
+		}
+		/* pt_check_range() makes the smallest page always fit. */
+		if (unlikely(!level))
+			return -EINVAL;
+		if (kind == PT_ENTRY_LEAF)
+			return -EADDRINUSE;
+		if (kind == PT_ENTRY_EMPTY) {
+			size_t bytes = pt_table_bytes(cfg, level - 1);
+			u64 empty = pte, seen;
+
+			child = st->pt->ops->alloc(st->pt->cookie, bytes);
+			if (!child)
+				return -ENOMEM;
+			pte = fmt->mk_table(cfg, level, pt_virt_to_phys(child));
+			seen = pt_install(cfg, table, idx, empty, pte);
+			if (seen != empty) {
+				/* Lost a race: use the winner's table. */
+				st->pt->ops->free(st->pt->cookie, child, bytes);
+				pte = seen;
+				if (pt_kind(cfg, level, pte) != PT_ENTRY_TABLE)
+					return -EADDRINUSE;
+			}
+		}
+		child = pt_child(cfg, level, pte);
+		ret = pt_map_table(st, child, level - 1);
+		if (ret)
+			return ret;
+	}
+	if (!level)
+		pt_cond_resched();
+	return 0;
+}
+
+/* Unlink the tables on the path to @iova that a failed map left empty. */
+static void pt_prune_path(struct pt_space *pt, void *table, unsigned int level,
+			  u64 iova, void *gather)
+{
+	const struct pt_cfg *cfg = &pt->cfg;
+	unsigned int idx = pt_index(cfg, level, iova);
+	u64 pte = pt_read(cfg, table, idx);
+	void *child;
+
+	if (!level || pt_kind(cfg, level, pte) != PT_ENTRY_TABLE)
+		return;
+	child = pt_child(cfg, level, pte);
+	pt_prune_path(pt, child, level - 1, iova, gather);
+	if (pt_table_empty(cfg, child, level - 1)) {
+		pt_write(cfg, table, idx, 0);
+		pt->ops->retire(gather, child, pt_table_bytes(cfg, level - 1));
+	}
+}
+
+/**
+ * pt_map() - map a physically contiguous range
+ * @pt: the tree
+ * @iova: first IOVA
+ * @pa: first physical address
+ * @size: bytes
+ * @prot: PT_PROT_* bits
+ * @pgsizes: page sizes to use, a subset of the tree's; the largest that
+ *	alignment and the remaining length allow is taken at every step
+ * @gather: receives tables that a failure left empty
+ * @mapped: bytes mapped, set on success and failure
+ *
+ * Stops at the first entry already in use, leaving it untouched.
+ *
+ * Return: 0, -EINVAL for a bad range or protection, -EADDRINUSE when part of
+ * the range is already mapped, -ENOMEM.
+ */
+int pt_map(struct pt_space *pt, u64 iova, u64 pa, u64 size, u32 prot,
+	   u64 pgsizes, void *gather, u64 *mapped)
+{
+	const struct pt_cfg *cfg = &pt->cfg;
+	struct pt_map_state st = {
+		.pt = pt, .iova = iova, .pa = pa, .left = size,
+		.pgsizes = pgsizes & cfg->pgsize_bitmap, .prot = prot,
+		.gather = gather,
+	};
+	u64 pa_limit = cfg->oas >= 64 ? ~0ULL : (1ULL << cfg->oas) - 1;
+	int ret;
+
+	*mapped = 0;
+	ret = pt_check_range(cfg, iova, size, st.pgsizes);
+	if (ret)
+		return ret;
+	if (pgsizes & ~cfg->pgsize_bitmap || (pa & ((pgsizes & -pgsizes) - 1)))
+		return -EINVAL;
+	if (pa > pa_limit || size - 1 > pa_limit - pa)
+		return -EINVAL;
+	ret = cfg->fmt->check_prot(cfg, prot);
+	if (ret)
+		return ret;
+
+	ret = pt_map_table(&st, pt->root, cfg->levels - 1);
+	*mapped = size - st.left;
+	if (ret)
+		pt_prune_path(pt, pt->root, cfg->levels - 1, st.iova, gather);
+	return ret;
+}
+
+struct pt_unmap_state {
+	struct pt_space *pt;
+	u64 iova;
+	u64 size;
+	u64 done;
+	bool hole;
+	void *gather;
+};
+
+static int pt_unmap_table(struct pt_unmap_state *st, void *table,
+			  unsigned int level)
+{
+	const struct pt_cfg *cfg = &st->pt->cfg;
+	unsigned int idx = pt_index(cfg, level, st->iova);
+	unsigned int nr = pt_nr_entries(cfg, level);
+	struct pt_leaf leaf;
+	int ret;
+
+	for (; idx < nr && st->done < st->size; idx++) {
+		u64 pte = pt_read(cfg, table, idx);
+		void *child;
+
+		switch (pt_kind(cfg, level, pte)) {
+		case PT_ENTRY_EMPTY:
+			st->hole = true;
+			return 0;
+		case PT_ENTRY_LEAF:
+			pt_leaf_at(cfg, level, st->iova, pte, &leaf);
+			/* Never split a page: refuse to start inside one. */
+			if (leaf.iova != st->iova)
+				return -EINVAL;
+			pt_write(cfg, table, idx, 0);
+			st->pt->ops->leaf_removed(st->gather, &leaf);
+			st->iova += leaf.size;
+			st->done += leaf.size;
+			break;
+		case PT_ENTRY_TABLE:
+			child = pt_child(cfg, level, pte);
+			ret = pt_unmap_table(st, child, level - 1);
+			if (pt_table_empty(cfg, child, level - 1)) {
+				pt_write(cfg, table, idx, 0);
+				st->pt->ops->retire(st->gather, child,
+						    pt_table_bytes(cfg, level - 1));
+			}
+			if (ret || st->hole)
+				return ret;
+			break;
+		}
+	}
+	if (!level)
+		pt_cond_resched();
+	return 0;
+}
+
+/**
+ * pt_unmap() - remove the mappings that cover a range
+ * @pt: the tree
+ * @iova: first IOVA; must be the first IOVA of a page
+ * @size: bytes
+ * @gather: receives the removed leaves and the tables emptied
+ * @unmapped: bytes removed: less than @size if a hole stopped it, more if
+ *	the range ended inside a page (which is removed whole)
+ *
+ * Return: 0 (also when a hole stopped it after some progress), -EINVAL for a
+ * bad range or one starting inside a page, -ENOENT if nothing is mapped at
+ * @iova.
+ */
+int pt_unmap(struct pt_space *pt, u64 iova, u64 size, void *gather,
+	     u64 *unmapped)
+{
+	const struct pt_cfg *cfg = &pt->cfg;
+	struct pt_unmap_state st = {
+		.pt = pt, .iova = iova, .size = size, .gather = gather,
+	};
+	int ret;
+
+	*unmapped = 0;
+	ret = pt_check_range(cfg, iova, size, cfg->pgsize_bitmap);
+	if (ret)
+		return ret;
+	ret = pt_unmap_table(&st, pt->root, cfg->levels - 1);
+	*unmapped = st.done;
+	if (!ret && !st.done)
+		ret = -ENOENT;
+	return ret;
+}
+
+/**
+ * pt_walk() - translate one IOVA the way hardware does
+ * @pt: the tree
+ * @iova: address to translate
+ * @res: the leaf found and every entry read, root first
+ *
+ * Return: 0, -EINVAL outside the input address space, -ENOENT if unmapped
+ * (@res still lists the entries read).
+ */
+int pt_walk(const struct pt_space *pt, u64 iova, struct pt_walk_result *res)
+{
+	const struct pt_cfg *cfg = &pt->cfg;
+	void *table = pt->root;
+	unsigned int level = cfg->levels;
+
+	*res = (struct pt_walk_result){};
+	if (pt_check_range(cfg, iova & ~(u64)((1U << cfg->granule_shift) - 1),
+			   1ULL << cfg->granule_shift, 1ULL << cfg->granule_shift))
+		return -EINVAL;
+	while (level--) {
+		u64 pte = pt_read(cfg, table, pt_index(cfg, level, iova));
+
+		res->entries[res->nr_entries++] = pte;
+		switch (pt_kind(cfg, level, pte)) {
+		case PT_ENTRY_EMPTY:
+			return -ENOENT;
+		case PT_ENTRY_LEAF:
+			pt_leaf_at(cfg, level, iova, pte, &res->leaf);
+			res->leaf.pa += iova - res->leaf.iova;
+			return 0;
+		case PT_ENTRY_TABLE:
+			if (!level)
+				return -ENOENT;
+			table = pt_child(cfg, level, pte);
+			break;
+		}
+	}
+	return -ENOENT;
+}
+
+struct pt_iter_state {
+	const struct pt_space *pt;
+	u64 first;
+	u64 last;
+	struct pt_leaf_visitor *visitor;
+};
+
+static int pt_iter_table(struct pt_iter_state *st, void *table,
+			 unsigned int level, u64 base)
+{
+	const struct pt_cfg *cfg = &st->pt->cfg;
+	unsigned int shift = cfg->lvl[level].shift;
+	unsigned int idx = base < st->first ? pt_index(cfg, level, st->first) : 0;
+	unsigned int nr = pt_nr_entries(cfg, level);
+	struct pt_leaf leaf;
+	int ret = 0;
+
+	for (; idx < nr; idx++) {
+		u64 iova = base + ((u64)idx << shift);
+		u64 pte;
+
+		if (iova > st->last)
+			break;
+		pte = pt_read(cfg, table, idx);
+		switch (pt_kind(cfg, level, pte)) {
+		case PT_ENTRY_EMPTY:
+			continue;
+		case PT_ENTRY_LEAF:
+			pt_leaf_at(cfg, level, iova, pte, &leaf);
+			ret = st->visitor->leaf(st->visitor, &leaf);
+			break;
+		case PT_ENTRY_TABLE:
+			ret = pt_iter_table(st, pt_child(cfg, level, pte),
+					    level - 1, iova);
+			break;
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * pt_iterate() - call @fn for every leaf overlapping a range, in order
+ * @pt: the tree
+ * @iova: first IOVA of the range
+ * @size: bytes; a range past the input address space is clipped
+ * @visitor: called for each leaf
+ *
+ * Return: 0 or the first non-zero value @visitor returned.
+ */
+int pt_iterate(const struct pt_space *pt, u64 iova, u64 size,
+	       struct pt_leaf_visitor *visitor)
+{
+	struct pt_iter_state st = {
+		.pt = pt, .first = iova, .visitor = visitor,
+	};
+
+	if (!size)
+		return 0;
+	st.last = iova + size - 1 < iova ? ~0ULL : iova + size - 1;
+	return pt_iter_table(&st, pt->root, pt->cfg.levels - 1, 0);
+}
+
+static int pt_found_leaf(struct pt_leaf_visitor *visitor,
+			 const struct pt_leaf *leaf)
+{
+	return 1;
+}
+
+/**
+ * pt_range_mapped() - is anything mapped in a range?
+ * @pt: the tree
+ * @iova: first IOVA
+ * @size: bytes
+ *
+ * Return: true if any leaf overlaps the range.
+ */
+bool pt_range_mapped(const struct pt_space *pt, u64 iova, u64 size)
+{
+	struct pt_leaf_visitor found = { .leaf = pt_found_leaf };
+
+	return pt_iterate(pt, iova, size, &found) != 0;
+}

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A format-generic page-table engine: one implementation of map, unmap, walk,
+ * iterate and free over every format, driven by a per-format descriptor.
+ *
+ * Levels are numbered from the last-level table: level 0 holds the smallest
+ * pages, level cfg->levels - 1 is the top-level table.
+ *
+ * The engine does no locking of its own: the caller serialises operations
+ * that change the tree with anything else touching the same range.
+ */
+#ifndef PTLAB_PT_ENGINE_H
+#define PTLAB_PT_ENGINE_H
+
+#include "pt_env.h"
+
+#define PT_MAX_LEVELS 6
+
+/* Permission bits, the same values as PTLAB_PROT_* in the uapi. */
+#define PT_PROT_READ	BIT(0)
+#define PT_PROT_WRITE	BIT(1)
+#define PT_PROT_EXEC	BIT(2)
+#define PT_PROT_PRIV	BIT(3)
+#define PT_PROT_CACHE	BIT(4)
+#define PT_PROT_MMIO	BIT(5)
+#define PT_PROT_ALL	0x3fU
+
+enum pt_entry_kind {
+	PT_ENTRY_EMPTY,
+	PT_ENTRY_TABLE,
+	PT_ENTRY_LEAF,
+};
+
+/**
+ * struct pt_level - geometry of one level
+ * @shift: log2 of the IOVA span of one entry
+ * @index_bits: log2 of the number of entries in a table of this level
+ */
+struct pt_level {
+	u8 shift;
+	u8 index_bits;
+};
+
+/**
+ * struct pt_params - what a user asks for when creating an address space
+ * @granule_shift: translation granule, 0 for the format default
+ * @ias: input address bits, 0 for the format default
+ * @oas: output address bits, 0 for the format default
+ * @pgsize_bitmap: page sizes wanted, 0 for all the format offers
+ */
+struct pt_params {
+	u32 granule_shift;
+	u32 ias;
+	u32 oas;
+	u64 pgsize_bitmap;
+};
+
+/**
+ * struct pt_cfg - the resolved geometry of an address space
+ * @fmt: format descriptor
+ * @granule_shift: translation granule
+ * @ias: input address bits
+ * @oas: output address bits
+ * @levels: number of levels
+ * @entry_shift: log2 of the size of one entry in bytes (3 or 2)
+ * @pgsize_bitmap: page sizes in use; each is the span of one level's entry
+ * @lvl: per-level geometry, index 0 is the last level
+ */
+struct pt_cfg {
+	const struct pt_format *fmt;
+	u32 granule_shift;
+	u32 ias;
+	u32 oas;
+	u32 levels;
+	u32 entry_shift;
+	u64 pgsize_bitmap;
+	struct pt_level lvl[PT_MAX_LEVELS];
+};
+
+/**
+ * struct pt_hw_regs - what a driver would program into the hardware
+ * @ttbr: translation table base
+ * @tcr: translation control
+ * @mair: memory attributes
+ */
+struct pt_hw_regs {
+	u64 ttbr;
+	u64 tcr;
+	u64 mair;
+};
+
+/**
+ * struct pt_format - one hardware page-table format
+ * @name: short name used in dumps
+ * @id: PTLAB_FMT_* value
+ * @init: validate @params and fill @cfg; returns 0, -EINVAL or -EOPNOTSUPP
+ * @check_prot: 0 if the format can express @prot, else -EINVAL
+ * @mk_table: encode a table entry at @level pointing at @table_pa
+ * @mk_leaf: encode a leaf entry at @level mapping @pa with @prot
+ * @kind: classify an entry at @level
+ * @entry_pa: the address a table or leaf entry at @level points at
+ * @leaf_prot: PT_PROT_* bits of a leaf entry
+ * @regs: register values for a tree rooted at @root_pa
+ */
+struct pt_format {
+	const char *name;
+	u32 id;
+	int (*init)(struct pt_cfg *cfg, const struct pt_params *params);
+	int (*check_prot)(const struct pt_cfg *cfg, u32 prot);
+	u64 (*mk_table)(const struct pt_cfg *cfg, unsigned int level,
+			u64 table_pa);
+	u64 (*mk_leaf)(const struct pt_cfg *cfg, unsigned int level, u64 pa,
+		       u32 prot);
+	enum pt_entry_kind (*kind)(const struct pt_cfg *cfg,
+				   unsigned int level, u64 pte);
+	u64 (*entry_pa)(const struct pt_cfg *cfg, unsigned int level, u64 pte);
+	u32 (*leaf_prot)(const struct pt_cfg *cfg, unsigned int level,
+			 u64 pte);
+	void (*regs)(const struct pt_cfg *cfg, u64 root_pa,
+		     struct pt_hw_regs *regs);
+};
+
+/**
+ * struct pt_leaf - one leaf entry, as reported to callbacks
+ * @iova: first IOVA it maps
+ * @pa: physical address it maps to
+ * @size: bytes it maps
+ * @prot: PT_PROT_* bits
+ * @level: its level
+ */
+struct pt_leaf {
+	u64 iova;
+	u64 pa;
+	u64 size;
+	u32 prot;
+	u32 level;
+};
+
+/**
+ * struct pt_leaf_visitor - callback of pt_iterate()
+ * @leaf: called for each leaf in IOVA order; a non-zero return stops the
+ *	iteration. Embed the visitor in the caller's state (container_of).
+ */
+struct pt_leaf_visitor {
+	int (*leaf)(struct pt_leaf_visitor *visitor, const struct pt_leaf *leaf);
+};
+
+/**
+ * struct pt_table_ops - memory and invalidation services of the tree's owner
+ * @alloc: return a zeroed table of @bytes, aligned to at least @bytes, or
+ *	NULL
+ * @free: free a table that was never reachable by hardware
+ * @retire: take a table that was unlinked from the tree; the owner frees it
+ *	only after the flush that covers it. @gather is the operation's own.
+ * @leaf_removed: a leaf was cleared; its memory stays in use by the
+ *	hardware until the flush, so the owner releases it after that
+ */
+struct pt_table_ops {
+	void *(*alloc)(void *cookie, size_t bytes);
+	void (*free)(void *cookie, void *table, size_t bytes);
+	void (*retire)(void *gather, void *table, size_t bytes);
+	void (*leaf_removed)(void *gather, const struct pt_leaf *leaf);
+};
+
+/**
+ * struct pt_space - one page-table tree
+ * @cfg: geometry
+ * @root: top-level table
+ * @ops: the owner's services
+ * @cookie: passed to @ops->alloc and @ops->free
+ */
+struct pt_space {
+	struct pt_cfg cfg;
+	void *root;
+	const struct pt_table_ops *ops;
+	void *cookie;
+};
+
+/**
+ * struct pt_walk_result - what a walk of one IOVA found
+ * @leaf: the translation (@leaf.pa includes the offset of the IOVA)
+ * @nr_entries: entries read, root first
+ * @entries: raw value of each entry read
+ */
+struct pt_walk_result {
+	struct pt_leaf leaf;
+	u32 nr_entries;
+	u64 entries[PT_MAX_LEVELS];
+};
+
+int pt_cfg_init(struct pt_cfg *cfg, const struct pt_format *fmt,
+		const struct pt_params *params);
+int pt_space_init(struct pt_space *pt, const struct pt_cfg *cfg,
+		  const struct pt_table_ops *ops, void *cookie);
+void pt_space_destroy(struct pt_space *pt, void *gather);
+u64 pt_root_pa(const struct pt_space *pt);
+size_t pt_table_bytes(const struct pt_cfg *cfg, unsigned int level);
+int pt_check_range(const struct pt_cfg *cfg, u64 iova, u64 size,
+		   u64 pgsizes);
+int pt_map(struct pt_space *pt, u64 iova, u64 pa, u64 size, u32 prot,
+	   u64 pgsizes, void *gather, u64 *mapped);
+int pt_unmap(struct pt_space *pt, u64 iova, u64 size, void *gather,
+	     u64 *unmapped);
+int pt_walk(const struct pt_space *pt, u64 iova,
+	    struct pt_walk_result *res);
+int pt_iterate(const struct pt_space *pt, u64 iova, u64 size,
+	       struct pt_leaf_visitor *visitor);
+bool pt_range_mapped(const struct pt_space *pt, u64 iova, u64 size);
+
+extern const struct pt_format pt_fmt_arm64_lpae_s1;
+
+#endif /* PTLAB_PT_ENGINE_H */

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal interfaces of the ptlab module.
+ */
+#ifndef PTLAB_H
+#define PTLAB_H
+
+#include <linux/debugfs.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mm_types.h>
+#include <linux/rwsem.h>
+#include <linux/xarray.h>
+
+#include "pt_engine.h"
+#include "../uapi/linux/ptlab.h"
+
+/* ptlab_pages.c: the only code that touches struct page. */
+
+/* Unpins gathered at most before an early flush. */
+#define PTLAB_GATHER_RUNS 32
+
+/**
+ * struct ptlab_gather - what an operation removed, released after its flush
+ * @tables: table pages unlinked from the tree
+ * @nr_tables: pages on @tables
+ * @runs: physically contiguous pinned user ranges no longer mapped
+ * @nr_runs: entries used in @runs
+ * @as: address space being changed
+ */
+struct ptlab_gather {
+	struct list_head tables;
+	unsigned long nr_tables;
+	struct {
+		phys_addr_t pa;
+		u64 size;
+		bool dirty;
+	} runs[PTLAB_GATHER_RUNS];
+	unsigned int nr_runs;
+	struct ptlab_as *as;
+};
+
+extern atomic_t ptlab_fail_nth;
+bool ptlab_should_fail(void);
+void *ptlab_table_alloc(int nid, size_t bytes);
+void ptlab_table_free(void *table, size_t bytes);
+void ptlab_gather_table(struct ptlab_gather *gather, void *table);
+unsigned long ptlab_gather_free_tables(struct ptlab_gather *gather);
+long ptlab_pin_user(unsigned long uaddr, unsigned long npages, bool write,
+		    phys_addr_t *pas);
+void ptlab_unpin_user(phys_addr_t pa, u64 size, bool dirty);
+
+/* ptlab_as.c: address spaces. */
+
+/**
+ * struct ptlab_ctx - one open file of /dev/ptlab
+ * @spaces: address spaces by id
+ * @mm: the opener's mm, charged for pinned pages
+ */
+struct ptlab_ctx {
+	struct xarray spaces;
+	struct mm_struct *mm;
+};
+
+/**
+ * struct ptlab_as - one address space
+ * @ref: held by the owning context's @spaces and by each ioctl using it
+ * @id: globally unique id, also the debugfs directory name
+ * @ctx: owning open file
+ * @lock: writers change the tree; readers walk or dump it
+ * @pt: the page-table tree
+ * @table_pages: pages of table memory owned
+ * @mapped_bytes: bytes mapped
+ * @flushes: IOTLB flushes issued
+ * @dir: debugfs directory
+ */
+struct ptlab_as {
+	struct kref ref;
+	u32 id;
+	struct ptlab_ctx *ctx;
+	struct rw_semaphore lock;
+	struct pt_space pt;
+	atomic_long_t table_pages;
+	atomic64_t mapped_bytes;
+	atomic64_t flushes;
+	struct dentry *dir;
+};
+
+int ptlab_as_create(struct ptlab_ctx *ctx, const struct pt_format *fmt,
+		    const struct pt_params *params, u32 *id);
+int ptlab_as_destroy(struct ptlab_ctx *ctx, u32 id);
+struct ptlab_as *ptlab_as_get(struct ptlab_ctx *ctx, u32 id);
+void ptlab_as_put(struct ptlab_as *as);
+void ptlab_as_destroy_all(struct ptlab_ctx *ctx);
+int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
+		      u64 length, u32 prot, u64 pgsize, u64 *mapped);
+int ptlab_as_unmap(struct ptlab_as *as, u64 iova, u64 length, u64 *unmapped);
+void ptlab_gather_leaf(void *gather, const struct pt_leaf *leaf);
+void ptlab_gather_finish(struct ptlab_gather *gather);
+
+/* ptlab_debugfs.c */
+extern struct dentry *ptlab_debugfs_root;
+void ptlab_debugfs_init(void);
+void ptlab_debugfs_add_as(struct ptlab_as *as);
+
+#endif /* PTLAB_H */

@@ -1,0 +1,451 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Address spaces: a page-table tree with its owner's side of the contract:
+ * table memory and its accounting, pinned user memory, the flush that must
+ * come between unlinking memory from the tree and releasing it, and the
+ * lifetime rules that let an address space vanish under a debugfs reader or
+ * a racing ioctl.
+ */
+#include <linux/capability.h>
+#include <linux/idr.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+
+#include "ptlab.h"
+
+/* Pages pinned per round; bounds the scratch arrays to one page each. */
+#define PTLAB_PIN_BATCH (PAGE_SIZE / sizeof(phys_addr_t))
+
+static DEFINE_IDA(ptlab_ids);
+
+static void *ptlab_as_table_alloc(void *cookie, size_t bytes)
+{
+	struct ptlab_as *as = cookie;
+	void *table = ptlab_table_alloc(NUMA_NO_NODE, bytes);
+
+	if (table)
+		atomic_long_add(1L << get_order(bytes), &as->table_pages);
+	return table;
+}
+
+static void ptlab_as_table_free(void *cookie, void *table, size_t bytes)
+{
+	struct ptlab_as *as = cookie;
+
+	ptlab_table_free(table, bytes);
+	atomic_long_sub(1L << get_order(bytes), &as->table_pages);
+}
+
+static void ptlab_as_table_retire(void *gather, void *table, size_t bytes)
+{
+	ptlab_gather_table(gather, table);
+}
+
+static const struct pt_table_ops ptlab_as_table_ops = {
+	.alloc = ptlab_as_table_alloc,
+	.free = ptlab_as_table_free,
+	.retire = ptlab_as_table_retire,
+	.leaf_removed = ptlab_gather_leaf,
+};
+
+/* Charge pinned pages to VmPin, within RLIMIT_MEMLOCK unless privileged. */
+static int ptlab_charge_pinned(struct mm_struct *mm, unsigned long npages)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	s64 pinned = atomic64_add_return(npages, &mm->pinned_vm);
+
+	if (pinned > limit && !capable(CAP_IPC_LOCK)) {
+		atomic64_sub(npages, &mm->pinned_vm);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void ptlab_uncharge_pinned(struct mm_struct *mm, unsigned long npages)
+{
+	atomic64_sub(npages, &mm->pinned_vm);
+}
+
+static void ptlab_unpin(struct ptlab_as *as, phys_addr_t pa, u64 size,
+			bool dirty)
+{
+	ptlab_unpin_user(pa, size, dirty);
+	ptlab_uncharge_pinned(as->ctx->mm, size >> PAGE_SHIFT);
+}
+
+/*
+ * The IOTLB invalidation a driver would issue. There is no hardware behind
+ * it yet; it is counted so that tests can see that it happens.
+ */
+static void ptlab_as_flush(struct ptlab_as *as)
+{
+	atomic64_inc(&as->flushes);
+}
+
+static void ptlab_gather_init(struct ptlab_gather *gather,
+			      struct ptlab_as *as)
+{
+	INIT_LIST_HEAD(&gather->tables);
+	gather->nr_tables = 0;
+	gather->nr_runs = 0;
+	gather->as = as;
+}
+
+static void ptlab_gather_release_runs(struct ptlab_gather *gather)
+{
+	unsigned int i;
+
+	for (i = 0; i < gather->nr_runs; i++)
+		ptlab_unpin(gather->as, gather->runs[i].pa,
+			    gather->runs[i].size, gather->runs[i].dirty);
+	gather->nr_runs = 0;
+}
+
+/**
+ * ptlab_gather_leaf() - pt_table_ops.leaf_removed for ptlab address spaces
+ * @gather: the operation's struct ptlab_gather
+ * @leaf: the leaf cleared from the tree
+ *
+ * Physically contiguous leaves coalesce into one run; when the runs are
+ * full, flush early and unpin them, as an IOMMU driver flushes a full gather.
+ */
+void ptlab_gather_leaf(void *gather, const struct pt_leaf *leaf)
+{
+	struct ptlab_gather *g = gather;
+	bool dirty = leaf->prot & PT_PROT_WRITE;
+
+	atomic64_sub(leaf->size, &g->as->mapped_bytes);
+	if (g->nr_runs) {
+		typeof(g->runs[0]) *last = &g->runs[g->nr_runs - 1];
+
+		if (last->pa + last->size == leaf->pa && last->dirty == dirty) {
+			last->size += leaf->size;
+			return;
+		}
+	}
+	if (g->nr_runs == PTLAB_GATHER_RUNS) {
+		ptlab_as_flush(g->as);
+		ptlab_gather_release_runs(g);
+	}
+	g->runs[g->nr_runs].pa = leaf->pa;
+	g->runs[g->nr_runs].size = leaf->size;
+	g->runs[g->nr_runs].dirty = dirty;
+	g->nr_runs++;
+}
+
+/**
+ * ptlab_gather_finish() - flush, then release what the operation removed
+ * @gather: the operation's gather
+ */
+void ptlab_gather_finish(struct ptlab_gather *gather)
+{
+	if (!gather->nr_runs && list_empty(&gather->tables))
+		return;
+	ptlab_as_flush(gather->as);
+	ptlab_gather_release_runs(gather);
+	atomic_long_sub(ptlab_gather_free_tables(gather),
+			&gather->as->table_pages);
+}
+
+static void ptlab_as_release(struct kref *ref)
+{
+	struct ptlab_as *as = container_of(ref, struct ptlab_as, ref);
+	struct ptlab_gather gather;
+
+	/* Waits for debugfs readers; none can start afterwards. */
+	debugfs_remove(as->dir);
+	ptlab_gather_init(&gather, as);
+	pt_space_destroy(&as->pt, &gather);
+	ptlab_gather_finish(&gather);
+	WARN_ON(atomic_long_read(&as->table_pages));
+	ida_free(&ptlab_ids, as->id);
+	kfree(as);
+}
+
+/**
+ * ptlab_as_put() - drop a reference from ptlab_as_get()
+ * @as: the address space
+ */
+void ptlab_as_put(struct ptlab_as *as)
+{
+	kref_put(&as->ref, ptlab_as_release);
+}
+
+/**
+ * ptlab_as_get() - look up an address space of an open file
+ * @ctx: the open file
+ * @id: address space id
+ *
+ * Return: a referenced address space, or NULL.
+ */
+struct ptlab_as *ptlab_as_get(struct ptlab_ctx *ctx, u32 id)
+{
+	struct ptlab_as *as;
+
+	xa_lock(&ctx->spaces);
+	as = xa_load(&ctx->spaces, id);
+	if (as)
+		kref_get(&as->ref);
+	xa_unlock(&ctx->spaces);
+	return as;
+}
+
+/**
+ * ptlab_as_create() - create an address space with an empty top-level table
+ * @ctx: the open file that owns it
+ * @fmt: format descriptor
+ * @params: geometry requested
+ * @id: receives the id
+ *
+ * Return: 0, -EINVAL or -EOPNOTSUPP for the parameters, -ENOMEM.
+ */
+int ptlab_as_create(struct ptlab_ctx *ctx, const struct pt_format *fmt,
+		    const struct pt_params *params, u32 *id)
+{
+	struct ptlab_as *as;
+	struct pt_cfg cfg;
+	int ret;
+
+	ret = pt_cfg_init(&cfg, fmt, params);
+	if (ret)
+		return ret;
+	if (ptlab_should_fail())
+		return -ENOMEM;
+	as = kzalloc(sizeof(*as), GFP_KERNEL_ACCOUNT);
+	if (!as)
+		return -ENOMEM;
+	kref_init(&as->ref);
+	init_rwsem(&as->lock);
+	as->ctx = ctx;
+	ret = ida_alloc_min(&ptlab_ids, 1, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free;
+	as->id = ret;
+	ret = pt_space_init(&as->pt, &cfg, &ptlab_as_table_ops, as);
+	if (ret)
+		goto err_put;
+	ret = xa_insert(&ctx->spaces, as->id, as, GFP_KERNEL_ACCOUNT);
+	if (!ret && ptlab_should_fail()) {
+		xa_erase(&ctx->spaces, as->id);
+		ret = -ENOMEM;
+	}
+	if (ret)
+		goto err_put;
+	ptlab_debugfs_add_as(as);
+	*id = as->id;
+	return 0;
+
+err_put:
+	/* The tree is empty but for the root, if it got one. */
+	ptlab_as_put(as);
+	return ret;
+err_free:
+	kfree(as);
+	return ret;
+}
+
+/**
+ * ptlab_as_destroy() - remove an address space from its file and drop it
+ * @ctx: the open file
+ * @id: address space id
+ *
+ * The last ioctl still using it finishes the teardown.
+ *
+ * Return: 0 or -ENOENT.
+ */
+int ptlab_as_destroy(struct ptlab_ctx *ctx, u32 id)
+{
+	struct ptlab_as *as = xa_erase(&ctx->spaces, id);
+
+	if (!as)
+		return -ENOENT;
+	ptlab_as_put(as);
+	return 0;
+}
+
+/**
+ * ptlab_as_destroy_all() - destroy every address space of a closing file
+ * @ctx: the open file
+ */
+void ptlab_as_destroy_all(struct ptlab_ctx *ctx)
+{
+	struct ptlab_as *as;
+	unsigned long id;
+
+	xa_for_each(&ctx->spaces, id, as)
+		ptlab_as_destroy(ctx, id);
+}
+
+struct ptlab_run {
+	u64 iova;
+	phys_addr_t pa;
+	u64 size;
+};
+
+/* Map one physically contiguous run of pinned pages; unpin what failed. */
+static int ptlab_map_run(struct ptlab_as *as, const struct ptlab_run *run,
+			 u32 prot, u64 pgsizes, struct ptlab_gather *gather,
+			 u64 *mapped)
+{
+	u64 done;
+	int ret;
+
+	ret = pt_map(&as->pt, run->iova, run->pa, run->size, prot, pgsizes,
+		     gather, &done);
+	*mapped += done;
+	atomic64_add(done, &as->mapped_bytes);
+	if (ret)
+		ptlab_unpin(as, run->pa + done, run->size - done, false);
+	return ret;
+}
+
+static void ptlab_unpin_pages(struct ptlab_as *as, const phys_addr_t *pas,
+			      unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		ptlab_unpin(as, pas[i], PAGE_SIZE, false);
+}
+
+/* Pin, then map physically contiguous runs, with the tree locked. */
+static int ptlab_map_user_locked(struct ptlab_as *as, u64 iova,
+				 unsigned long uaddr, u64 length, u32 prot,
+				 u64 pgsizes, phys_addr_t *pas,
+				 struct ptlab_gather *gather, u64 *mapped)
+{
+	struct mm_struct *mm = as->ctx->mm;
+	unsigned long left = length >> PAGE_SHIFT;
+	bool write = prot & PT_PROT_WRITE;
+	struct ptlab_run run = {};
+	long pinned, i;
+	int ret = 0;
+
+	while (left) {
+		unsigned long want = min_t(unsigned long, left, PTLAB_PIN_BATCH);
+
+		ret = ptlab_charge_pinned(mm, want);
+		if (ret)
+			break;
+		pinned = ptlab_pin_user(uaddr, want, write, pas);
+		if (pinned <= 0) {
+			ptlab_uncharge_pinned(mm, want);
+			ret = pinned ? pinned : -EFAULT;
+			break;
+		}
+		ptlab_uncharge_pinned(mm, want - pinned);
+		for (i = 0; i < pinned; i++) {
+			if (run.size && pas[i] == run.pa + run.size) {
+				run.size += PAGE_SIZE;
+				continue;
+			}
+			if (run.size) {
+				ret = ptlab_map_run(as, &run, prot, pgsizes,
+						    gather, mapped);
+				if (ret) {
+					ptlab_unpin_pages(as, pas + i,
+							  pinned - i);
+					return ret;
+				}
+			}
+			run.iova = iova + ((u64)(length >> PAGE_SHIFT) - left +
+					   i) * PAGE_SIZE;
+			run.pa = pas[i];
+			run.size = PAGE_SIZE;
+		}
+		left -= pinned;
+		uaddr += pinned * PAGE_SIZE;
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+	}
+	if (!run.size)
+		return ret;
+	if (ret) {
+		/* Stopped early: the pending run is pinned but not mapped. */
+		ptlab_unpin(as, run.pa, run.size, false);
+		return ret;
+	}
+	return ptlab_map_run(as, &run, prot, pgsizes, gather, mapped);
+}
+
+/**
+ * ptlab_as_map_user() - pin user memory and map it
+ * @as: the address space
+ * @iova: first IOVA
+ * @uaddr: page-aligned address of the buffer in current->mm
+ * @length: bytes
+ * @prot: PT_PROT_* bits
+ * @pgsize: one page size to use, or 0 for the largest that fit
+ * @mapped: bytes mapped, also on failure
+ *
+ * Return: 0; -EINVAL for bad arguments; -EPERM from a process other than the
+ * opener; -EADDRINUSE if anything is mapped in the range (nothing changes);
+ * -ENOMEM, -EFAULT or -EINTR after mapping @mapped bytes.
+ */
+int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
+		      u64 length, u32 prot, u64 pgsize, u64 *mapped)
+{
+	const struct pt_cfg *cfg = &as->pt.cfg;
+	u64 pgsizes = pgsize ? pgsize : cfg->pgsize_bitmap;
+	struct ptlab_gather gather;
+	phys_addr_t *pas;
+	int ret;
+
+	*mapped = 0;
+	if (pgsize && (pgsize & (pgsize - 1) || !(pgsize & cfg->pgsize_bitmap)))
+		return -EINVAL;
+	ret = pt_check_range(cfg, iova, length, pgsizes);
+	if (ret)
+		return ret;
+	if (!PAGE_ALIGNED(uaddr) || length > TASK_SIZE || uaddr > TASK_SIZE - length)
+		return -EINVAL;
+	ret = cfg->fmt->check_prot(cfg, prot);
+	if (ret)
+		return ret;
+	if (current->mm != as->ctx->mm)
+		return -EPERM;
+
+	if (ptlab_should_fail())
+		return -ENOMEM;
+	pas = kmalloc_array(PTLAB_PIN_BATCH, sizeof(*pas), GFP_KERNEL);
+	if (!pas)
+		return -ENOMEM;
+	ptlab_gather_init(&gather, as);
+	down_write(&as->lock);
+	if (pt_range_mapped(&as->pt, iova, length))
+		ret = -EADDRINUSE;
+	else
+		ret = ptlab_map_user_locked(as, iova, uaddr, length, prot,
+					    pgsizes, pas, &gather, mapped);
+	/* Tables a failure left empty. */
+	ptlab_gather_finish(&gather);
+	up_write(&as->lock);
+	kfree(pas);
+	return ret;
+}
+
+/**
+ * ptlab_as_unmap() - unmap, flush, then unpin and free what was removed
+ * @as: the address space
+ * @iova: first IOVA
+ * @length: bytes
+ * @unmapped: bytes unmapped (see pt_unmap())
+ *
+ * Return: as pt_unmap().
+ */
+int ptlab_as_unmap(struct ptlab_as *as, u64 iova, u64 length, u64 *unmapped)
+{
+	struct ptlab_gather gather;
+	int ret;
+
+	ptlab_gather_init(&gather, as);
+	down_write(&as->lock);
+	ret = pt_unmap(&as->pt, iova, length, &gather, unmapped);
+	ptlab_gather_finish(&gather);
+	up_write(&as->lock);
+	return ret;
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * debugfs: /sys/kernel/debug/ptlab/<id>/ for each address space, with a text
+ * dump of its mappings, and the fault-injection knob at the top.
+ *
+ * Files are created with debugfs_create_file(), whose removal waits for
+ * readers inside a callback and fails later ones, so an address space is
+ * freed only after its directory is gone (see ptlab_as_release()).
+ */
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
+
+#include "ptlab.h"
+
+struct dentry *ptlab_debugfs_root;
+
+static void ptlab_prot_str(u32 prot, char str[7])
+{
+	static const char letters[] = "rwxpcm";
+	unsigned int i;
+
+	for (i = 0; i < 6; i++)
+		str[i] = prot & BIT(i) ? letters[i] : '-';
+	str[6] = '\0';
+}
+
+static void ptlab_size_str(u64 size, char *str, size_t len)
+{
+	static const char units[] = "KMGTP";
+	unsigned int unit = 0;
+
+	size >>= 10;
+	while (size >= 1024 && !(size & 1023) && unit < sizeof(units) - 2) {
+		size >>= 10;
+		unit++;
+	}
+	snprintf(str, len, "%llu%c", size, units[unit]);
+}
+
+/* A run of leaves contiguous in IOVA and PA with the same prot and size. */
+struct ptlab_dump_state {
+	struct pt_leaf_visitor visitor;
+	struct seq_file *m;
+	struct pt_leaf run;
+	u64 pgsize;
+};
+
+static void ptlab_dump_run(struct ptlab_dump_state *st)
+{
+	char prot[7], pgsize[24];
+
+	if (!st->run.size)
+		return;
+	ptlab_prot_str(st->run.prot, prot);
+	ptlab_size_str(st->pgsize, pgsize, sizeof(pgsize));
+	seq_printf(st->m, "0x%016llx-0x%016llx 0x%llx 0x%016llx %s %s\n",
+		   st->run.iova, st->run.iova + st->run.size - 1, st->run.size,
+		   st->run.pa, prot, pgsize);
+}
+
+static int ptlab_dump_leaf(struct pt_leaf_visitor *visitor,
+			   const struct pt_leaf *leaf)
+{
+	struct ptlab_dump_state *st =
+		container_of(visitor, struct ptlab_dump_state, visitor);
+	struct pt_leaf *run = &st->run;
+
+	if (run->size && run->iova + run->size == leaf->iova &&
+	    run->pa + run->size == leaf->pa && run->prot == leaf->prot &&
+	    st->pgsize == leaf->size) {
+		run->size += leaf->size;
+		return 0;
+	}
+	ptlab_dump_run(st);
+	*run = *leaf;
+	st->pgsize = leaf->size;
+	return 0;
+}
+
+static int ptlab_mappings_show(struct seq_file *m, void *unused)
+{
+	struct ptlab_as *as = m->private;
+	const struct pt_cfg *cfg = &as->pt.cfg;
+	struct ptlab_dump_state st = {
+		.visitor.leaf = ptlab_dump_leaf,
+		.m = m,
+	};
+
+	down_read(&as->lock);
+	seq_printf(m, "# ptlab address space %u: %s granule %u ias %u oas %u levels %u root 0x%llx\n",
+		   as->id, cfg->fmt->name, 1U << cfg->granule_shift, cfg->ias,
+		   cfg->oas, cfg->levels, pt_root_pa(&as->pt));
+	seq_puts(m, "# iova_first-iova_last size pa prot pgsize\n");
+	pt_iterate(&as->pt, 0, ~0ULL, &st.visitor);
+	ptlab_dump_run(&st);
+	up_read(&as->lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ptlab_mappings);
+
+static int ptlab_table_pages_show(struct seq_file *m, void *unused)
+{
+	struct ptlab_as *as = m->private;
+
+	seq_printf(m, "%ld\n", atomic_long_read(&as->table_pages));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ptlab_table_pages);
+
+static int ptlab_flushes_show(struct seq_file *m, void *unused)
+{
+	struct ptlab_as *as = m->private;
+
+	seq_printf(m, "%lld\n", atomic64_read(&as->flushes));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ptlab_flushes);
+
+/**
+ * ptlab_debugfs_add_as() - create the debugfs directory of an address space
+ * @as: the address space; ptlab_as_release() removes the directory
+ *
+ * debugfs is best effort: failures leave the address space working.
+ */
+void ptlab_debugfs_add_as(struct ptlab_as *as)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "%u", as->id);
+	as->dir = debugfs_create_dir(name, ptlab_debugfs_root);
+	debugfs_create_file("mappings", 0400, as->dir, as, &ptlab_mappings_fops);
+	debugfs_create_file("table_pages", 0400, as->dir, as,
+			    &ptlab_table_pages_fops);
+	debugfs_create_file("flushes", 0400, as->dir, as, &ptlab_flushes_fops);
+}
+
+/**
+ * ptlab_debugfs_init() - create /sys/kernel/debug/ptlab
+ */
+void ptlab_debugfs_init(void)
+{
+	ptlab_debugfs_root = debugfs_create_dir("ptlab", NULL);
+	debugfs_create_atomic_t("fail_nth", 0600, ptlab_debugfs_root,
+				&ptlab_fail_nth);
+}

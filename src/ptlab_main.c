@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/ptlab: a character device whose ioctls build, change and inspect
+ * page tables in real hardware formats.
+ *
+ * Each open file is a context with its own address spaces. The ioctls are
+ * table-driven: every command names its struct and the size of its first
+ * version; the common code copies the struct in (extensible, size first),
+ * calls the handler, and copies it back, also on failure, so that progress
+ * reports reach userspace.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "ptlab.h"
+#include "compat.h"
+
+static umode_t dev_mode = 0600;
+module_param(dev_mode, ushort, 0444);
+MODULE_PARM_DESC(dev_mode, "permissions of /dev/ptlab (default 0600)");
+
+static const struct pt_format *const ptlab_formats[] = {
+	&pt_fmt_arm64_lpae_s1,
+};
+
+static const struct pt_format *ptlab_find_format(u32 id)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ptlab_formats); i++)
+		if (ptlab_formats[i]->id == id)
+			return ptlab_formats[i];
+	return NULL;
+}
+
+static int ptlab_open(struct inode *inode, struct file *file)
+{
+	struct ptlab_ctx *ctx;
+
+	if (ptlab_should_fail())
+		return -ENOMEM;
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL_ACCOUNT);
+	if (!ctx)
+		return -ENOMEM;
+	xa_init(&ctx->spaces);
+	/* Pinned pages are charged to the opener until they are unpinned. */
+	ctx->mm = current->mm;
+	mmgrab(ctx->mm);
+	file->private_data = ctx;
+	return 0;
+}
+
+static int ptlab_release(struct inode *inode, struct file *file)
+{
+	struct ptlab_ctx *ctx = file->private_data;
+
+	ptlab_as_destroy_all(ctx);
+	xa_destroy(&ctx->spaces);
+	mmdrop(ctx->mm);
+	kfree(ctx);
+	return 0;
+}
+
+static int ptlab_ioctl_create(struct ptlab_ctx *ctx, void *arg)
+{
+	struct ptlab_create *cmd = arg;
+	const struct pt_format *fmt;
+	struct pt_params params = {
+		.granule_shift = cmd->granule_shift,
+		.ias = cmd->ias,
+		.oas = cmd->oas,
+		.pgsize_bitmap = cmd->pgsize_bitmap,
+	};
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	if (cmd->__reserved)
+		return -EINVAL;
+	fmt = ptlab_find_format(cmd->format);
+	if (!fmt)
+		return -EOPNOTSUPP;
+	return ptlab_as_create(ctx, fmt, &params, &cmd->out_id);
+}
+
+static int ptlab_ioctl_destroy(struct ptlab_ctx *ctx, void *arg)
+{
+	struct ptlab_destroy *cmd = arg;
+
+	return ptlab_as_destroy(ctx, cmd->id);
+}
+
+static int ptlab_ioctl_info(struct ptlab_as *as, void *arg)
+{
+	const struct pt_cfg *cfg = &as->pt.cfg;
+	struct ptlab_info *cmd = arg;
+	struct pt_hw_regs regs;
+
+	if (cmd->__reserved)
+		return -EINVAL;
+	cfg->fmt->regs(cfg, pt_root_pa(&as->pt), &regs);
+	cmd->out_format = cfg->fmt->id;
+	cmd->out_granule_shift = cfg->granule_shift;
+	cmd->out_ias = cfg->ias;
+	cmd->out_oas = cfg->oas;
+	cmd->out_levels = cfg->levels;
+	cmd->out_pgsize_bitmap = cfg->pgsize_bitmap;
+	cmd->out_root_pa = pt_root_pa(&as->pt);
+	cmd->out_ttbr = regs.ttbr;
+	cmd->out_tcr = regs.tcr;
+	cmd->out_mair = regs.mair;
+	cmd->out_table_pages = atomic_long_read(&as->table_pages);
+	cmd->out_mapped_bytes = atomic64_read(&as->mapped_bytes);
+	return 0;
+}
+
+static int ptlab_ioctl_map_user(struct ptlab_as *as, void *arg)
+{
+	struct ptlab_map_user *cmd = arg;
+
+	cmd->out_mapped = 0;
+	if (cmd->flags || cmd->prot & ~PTLAB_PROT_ALL)
+		return -EOPNOTSUPP;
+	if (cmd->uptr != (unsigned long)cmd->uptr)
+		return -EINVAL;
+	return ptlab_as_map_user(as, cmd->iova, cmd->uptr, cmd->length,
+				 cmd->prot, cmd->pgsize, &cmd->out_mapped);
+}
+
+static int ptlab_ioctl_unmap(struct ptlab_as *as, void *arg)
+{
+	struct ptlab_unmap *cmd = arg;
+
+	cmd->out_unmapped = 0;
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	if (cmd->__reserved)
+		return -EINVAL;
+	return ptlab_as_unmap(as, cmd->iova, cmd->length, &cmd->out_unmapped);
+}
+
+static int ptlab_ioctl_walk(struct ptlab_as *as, void *arg)
+{
+	struct ptlab_walk *cmd = arg;
+	struct pt_walk_result res;
+	unsigned int i;
+	int ret;
+
+	if (cmd->__reserved)
+		return -EINVAL;
+	down_read(&as->lock);
+	ret = pt_walk(&as->pt, cmd->iova, &res);
+	up_read(&as->lock);
+	cmd->out_pa = res.leaf.pa;
+	cmd->out_pgsize = res.leaf.size;
+	cmd->out_prot = res.leaf.prot;
+	cmd->out_level = res.leaf.level;
+	cmd->out_nr_entries = res.nr_entries;
+	for (i = 0; i < PTLAB_MAX_LEVELS; i++)
+		cmd->out_entries[i] = i < res.nr_entries ? res.entries[i] : 0;
+	return ret;
+}
+
+/*
+ * A command either works on the file (create, destroy) or on one of its
+ * address spaces, whose id follows the size field and flags where present.
+ */
+struct ptlab_ioctl_op {
+	size_t size;
+	size_t min_size;
+	size_t id_offset;
+	int (*ctx_fn)(struct ptlab_ctx *ctx, void *arg);
+	int (*as_fn)(struct ptlab_as *as, void *arg);
+};
+
+static const struct ptlab_ioctl_op ptlab_ioctl_ops[] = {
+	[PTLAB_CMD_CREATE - PTLAB_CMD_BASE] = {
+		.size = sizeof(struct ptlab_create),
+		.min_size = offsetofend(struct ptlab_create, __reserved),
+		.ctx_fn = ptlab_ioctl_create,
+	},
+	[PTLAB_CMD_DESTROY - PTLAB_CMD_BASE] = {
+		.size = sizeof(struct ptlab_destroy),
+		.min_size = offsetofend(struct ptlab_destroy, id),
+		.ctx_fn = ptlab_ioctl_destroy,
+	},
+	[PTLAB_CMD_INFO - PTLAB_CMD_BASE] = {
+		.size = sizeof(struct ptlab_info),
+		.min_size = offsetofend(struct ptlab_info, out_mapped_bytes),
+		.id_offset = offsetof(struct ptlab_info, id),
+		.as_fn = ptlab_ioctl_info,
+	},
+	[PTLAB_CMD_MAP_USER - PTLAB_CMD_BASE] = {
+		.size = sizeof(struct ptlab_map_user),
+		.min_size = offsetofend(struct ptlab_map_user, out_mapped),
+		.id_offset = offsetof(struct ptlab_map_user, id),
+		.as_fn = ptlab_ioctl_map_user,
+	},
+	[PTLAB_CMD_UNMAP - PTLAB_CMD_BASE] = {
+		.size = sizeof(struct ptlab_unmap),
+		.min_size = offsetofend(struct ptlab_unmap, out_unmapped),
+		.id_offset = offsetof(struct ptlab_unmap, id),
+		.as_fn = ptlab_ioctl_unmap,
+	},
+	[PTLAB_CMD_WALK - PTLAB_CMD_BASE] = {
+		.size = sizeof(struct ptlab_walk),
+		.min_size = offsetofend(struct ptlab_walk, out_entries),
+		.id_offset = offsetof(struct ptlab_walk, id),
+		.as_fn = ptlab_ioctl_walk,
+	},
+};
+
+union ptlab_ioctl_buf {
+	struct ptlab_create create;
+	struct ptlab_destroy destroy;
+	struct ptlab_info info;
+	struct ptlab_map_user map_user;
+	struct ptlab_unmap unmap;
+	struct ptlab_walk walk;
+};
+
+static int ptlab_call(struct ptlab_ctx *ctx, const struct ptlab_ioctl_op *op,
+		      void *buf)
+{
+	struct ptlab_as *as;
+	int ret;
+
+	if (op->ctx_fn)
+		return op->ctx_fn(ctx, buf);
+	as = ptlab_as_get(ctx, *(u32 *)(buf + op->id_offset));
+	if (!as)
+		return -ENOENT;
+	ret = op->as_fn(as, buf);
+	ptlab_as_put(as);
+	return ret;
+}
+
+static long ptlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct ptlab_ctx *ctx = file->private_data;
+	void __user *uarg = (void __user *)arg;
+	const struct ptlab_ioctl_op *op;
+	union ptlab_ioctl_buf buf;
+	unsigned int nr = _IOC_NR(cmd);
+	u32 user_size;
+	int ret;
+
+	/* The size bits of @cmd are ignored: the struct's size field rules. */
+	if (_IOC_TYPE(cmd) != PTLAB_TYPE || nr < PTLAB_CMD_BASE ||
+	    nr - PTLAB_CMD_BASE >= ARRAY_SIZE(ptlab_ioctl_ops))
+		return -ENOTTY;
+	op = &ptlab_ioctl_ops[nr - PTLAB_CMD_BASE];
+	if (get_user(user_size, (u32 __user *)uarg))
+		return -EFAULT;
+	if (user_size < op->min_size)
+		return -EINVAL;
+	ret = copy_struct_from_user(&buf, op->size, uarg, user_size);
+	if (ret)
+		return ret;
+
+	ret = ptlab_call(ctx, op, &buf);
+
+	/* Report outputs and progress even when the command failed. */
+	if (copy_to_user(uarg, &buf, min_t(size_t, op->size, user_size)))
+		return -EFAULT;
+	return ret;
+}
+
+static const struct file_operations ptlab_fops = {
+	.owner = THIS_MODULE,
+	.open = ptlab_open,
+	.release = ptlab_release,
+	.unlocked_ioctl = ptlab_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+};
+
+static struct miscdevice ptlab_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "ptlab",
+	.fops = &ptlab_fops,
+};
+
+static int __init ptlab_init(void)
+{
+	int ret;
+
+	ptlab_debugfs_init();
+	ptlab_misc.mode = dev_mode;
+	ret = misc_register(&ptlab_misc);
+	if (ret)
+		debugfs_remove(ptlab_debugfs_root);
+	return ret;
+}
+
+static void __exit ptlab_exit(void)
+{
+	misc_deregister(&ptlab_misc);
+	debugfs_remove(ptlab_debugfs_root);
+}
+
+module_init(ptlab_init);
+module_exit(ptlab_exit);
+
+MODULE_DESCRIPTION("Page-table laboratory for IOMMU and GPU-MMU formats");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(PTLAB_VERSION);

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Page ownership: the only part of ptlab that touches struct page.
+ *
+ * A table page belongs to the page-table tree. It comes from the page
+ * allocator, is known by its address once installed, and becomes a page
+ * again only to be freed. Its bookkeeping lives in the tree, never in page
+ * reference counts. Pinned user memory is likewise known by physical address
+ * and turned back into pages only to be unpinned.
+ */
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmstat.h>
+
+#include "ptlab.h"
+
+/* Counts allocations down to a forced failure; 0 disarms. */
+atomic_t ptlab_fail_nth = ATOMIC_INIT(0);
+
+/**
+ * ptlab_should_fail() - fault injection for every allocation ptlab makes
+ *
+ * Writing N to debugfs ptlab/fail_nth makes the Nth allocation from then on
+ * fail, once. The Debian kernels have no CONFIG_FAULT_INJECTION, and tests
+ * need to reach every allocation failure path.
+ *
+ * Return: true if the caller must behave as if its allocation failed.
+ */
+bool ptlab_should_fail(void)
+{
+	int old = atomic_read(&ptlab_fail_nth);
+
+	while (old > 0) {
+		if (atomic_try_cmpxchg(&ptlab_fail_nth, &old, old - 1))
+			return old == 1;
+	}
+	return false;
+}
+
+/**
+ * ptlab_table_alloc() - allocate a zeroed table owned by the caller's tree
+ * @nid: NUMA node to allocate on, or NUMA_NO_NODE
+ * @bytes: table size; smaller tables still take a whole page
+ *
+ * The pages are accounted as secondary page tables (SecPageTables).
+ *
+ * Return: the table's kernel address, or NULL.
+ */
+void *ptlab_table_alloc(int nid, size_t bytes)
+{
+	unsigned int order = get_order(bytes);
+	struct page *page;
+
+	if (ptlab_should_fail())
+		return NULL;
+	page = alloc_pages_node(nid, GFP_KERNEL_ACCOUNT | __GFP_ZERO, order);
+	if (!page)
+		return NULL;
+	/* Remember the order for ptlab_gather_free_tables(). */
+	set_page_private(page, order);
+	mod_lruvec_page_state(page, NR_SECONDARY_PAGETABLE, 1 << order);
+	return page_address(page);
+}
+
+/**
+ * ptlab_table_free() - free a table from ptlab_table_alloc()
+ * @table: kernel address of the table
+ * @bytes: the size it was allocated with
+ */
+void ptlab_table_free(void *table, size_t bytes)
+{
+	struct page *page = virt_to_page(table);
+	unsigned int order = get_order(bytes);
+
+	mod_lruvec_page_state(page, NR_SECONDARY_PAGETABLE, -(1 << order));
+	set_page_private(page, 0);
+	__free_pages(page, order);
+}
+
+/**
+ * ptlab_gather_table() - queue an unlinked table to free after the flush
+ * @gather: the operation's gather
+ * @table: kernel address of a table from ptlab_table_alloc()
+ *
+ * The page's list head links it: the table memory itself must stay intact
+ * because hardware may walk it until the IOTLB flush.
+ */
+void ptlab_gather_table(struct ptlab_gather *gather, void *table)
+{
+	struct page *page = virt_to_page(table);
+
+	list_add_tail(&page->lru, &gather->tables);
+	gather->nr_tables += 1UL << page_private(page);
+}
+
+/**
+ * ptlab_gather_free_tables() - free the tables of a flushed gather
+ * @gather: the gather; its table list is empty afterwards
+ *
+ * Return: number of pages freed.
+ */
+unsigned long ptlab_gather_free_tables(struct ptlab_gather *gather)
+{
+	unsigned long freed = gather->nr_tables;
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, &gather->tables, lru) {
+		list_del(&page->lru);
+		ptlab_table_free(page_address(page),
+				 PAGE_SIZE << page_private(page));
+	}
+	gather->nr_tables = 0;
+	return freed;
+}
+
+/**
+ * ptlab_pin_user() - pin user pages for DMA and report their addresses
+ * @uaddr: page-aligned user address in current->mm
+ * @npages: pages wanted
+ * @write: the device may write them
+ * @pas: receives the physical address of each pinned page
+ *
+ * Return: pages pinned (maybe fewer than @npages) or a negative errno.
+ */
+long ptlab_pin_user(unsigned long uaddr, unsigned long npages, bool write,
+		    phys_addr_t *pas)
+{
+	unsigned int gup_flags = FOLL_LONGTERM | (write ? FOLL_WRITE : 0);
+	struct page **pages;
+	long i, pinned;
+
+	if (ptlab_should_fail())
+		return -ENOMEM;
+	pages = kmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return -ENOMEM;
+	pinned = pin_user_pages_fast(uaddr, npages, gup_flags, pages);
+	for (i = 0; i < pinned; i++)
+		pas[i] = page_to_phys(pages[i]);
+	kfree(pages);
+	return pinned;
+}
+
+/**
+ * ptlab_unpin_user() - release pins taken by ptlab_pin_user()
+ * @pa: physical address of the first page
+ * @size: bytes, physically contiguous
+ * @dirty: the device may have written them
+ */
+void ptlab_unpin_user(phys_addr_t pa, u64 size, bool dirty)
+{
+	unpin_user_page_range_dirty_lock(pfn_to_page(PHYS_PFN(pa)),
+					 size >> PAGE_SHIFT, dirty);
+}

@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * ptlab: a laboratory for IOMMU and GPU-MMU page tables.
+ *
+ * /dev/ptlab gives each open file its own set of address spaces. Every ioctl
+ * takes a struct that starts with its own size, so that the structs can grow:
+ * a size below the first version is -EINVAL, a larger size whose extra bytes
+ * are not all zero is -E2BIG. Unknown flags or protection bits are
+ * -EOPNOTSUPP; reserved fields must be zero (-EINVAL).
+ */
+#ifndef _UAPI_LINUX_PTLAB_H
+#define _UAPI_LINUX_PTLAB_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define PTLAB_TYPE 0xB7
+#define PTLAB_MAX_LEVELS 8
+
+/**
+ * enum ptlab_format - page-table formats an address space can use
+ * @PTLAB_FMT_ARM64_LPAE_S1: Arm VMSAv8-64 stage 1 (LPAE long descriptors)
+ */
+enum ptlab_format {
+	PTLAB_FMT_ARM64_LPAE_S1 = 1,
+};
+
+/* Access permissions and memory type of a mapping. */
+#define PTLAB_PROT_READ		0x01U
+#define PTLAB_PROT_WRITE	0x02U
+#define PTLAB_PROT_EXEC		0x04U
+#define PTLAB_PROT_PRIV		0x08U	/* privileged (kernel-mode) only */
+#define PTLAB_PROT_CACHE	0x10U	/* normal write-back cacheable */
+#define PTLAB_PROT_MMIO		0x20U	/* device memory */
+#define PTLAB_PROT_ALL		0x3fU
+
+/**
+ * struct ptlab_create - PTLAB_IOCTL_CREATE
+ * @size: sizeof(struct ptlab_create)
+ * @flags: must be 0
+ * @format: enum ptlab_format
+ * @granule_shift: log2 of the translation granule; 0 picks the format default
+ * @ias: input (IOVA) address bits; 0 picks the format default
+ * @oas: output (physical) address bits; 0 picks the format default
+ * @pgsize_bitmap: page sizes the address space may use, a subset of what the
+ *	format allows with this granule; 0 takes them all
+ * @out_id: the new address space's id, also its debugfs directory name
+ * @__reserved: must be 0
+ */
+struct ptlab_create {
+	__u32 size;
+	__u32 flags;
+	__u32 format;
+	__u32 granule_shift;
+	__u32 ias;
+	__u32 oas;
+	__u64 pgsize_bitmap;
+	__u32 out_id;
+	__u32 __reserved;
+};
+
+/**
+ * struct ptlab_destroy - PTLAB_IOCTL_DESTROY: unmap everything, free the tables
+ * @size: sizeof(struct ptlab_destroy)
+ * @id: address space id
+ */
+struct ptlab_destroy {
+	__u32 size;
+	__u32 id;
+};
+
+/**
+ * struct ptlab_info - PTLAB_IOCTL_INFO: geometry and what a driver would program
+ * @size: sizeof(struct ptlab_info)
+ * @id: address space id
+ * @out_format: enum ptlab_format
+ * @out_granule_shift: log2 of the translation granule
+ * @out_ias: input address bits
+ * @out_oas: output address bits
+ * @out_levels: number of table levels
+ * @__reserved: must be 0
+ * @out_pgsize_bitmap: page sizes in use
+ * @out_root_pa: physical address of the top-level table
+ * @out_ttbr: translation table base register value (Arm: TTBR0)
+ * @out_tcr: translation control register value (Arm: TCR, TTBR0 half)
+ * @out_mair: memory attribute indirection register value (Arm: MAIR)
+ * @out_table_pages: pages of table memory the address space owns
+ * @out_mapped_bytes: bytes currently mapped
+ */
+struct ptlab_info {
+	__u32 size;
+	__u32 id;
+	__u32 out_format;
+	__u32 out_granule_shift;
+	__u32 out_ias;
+	__u32 out_oas;
+	__u32 out_levels;
+	__u32 __reserved;
+	__u64 out_pgsize_bitmap;
+	__u64 out_root_pa;
+	__u64 out_ttbr;
+	__u64 out_tcr;
+	__u64 out_mair;
+	__u64 out_table_pages;
+	__u64 out_mapped_bytes;
+};
+
+/**
+ * struct ptlab_map_user - PTLAB_IOCTL_MAP_USER: map the caller's memory
+ * @size: sizeof(struct ptlab_map_user)
+ * @flags: must be 0
+ * @id: address space id
+ * @prot: PTLAB_PROT_* bits; READ is required
+ * @iova: first IOVA, aligned to the smallest page size
+ * @uptr: user address of the buffer, page aligned
+ * @length: bytes to map, a multiple of the smallest page size
+ * @pgsize: 0 to use the largest page sizes that alignment allows, or one page
+ *	size of the address space to use for every entry
+ * @out_mapped: bytes mapped, also when the call fails
+ *
+ * The pages are pinned (FOLL_LONGTERM, counted in VmPin) until they are
+ * unmapped or the address space is destroyed. A range that overlaps an
+ * existing mapping is refused with -EADDRINUSE and nothing changes. Any other
+ * failure (-ENOMEM, -EFAULT, -EINTR) may leave a prefix mapped, reported
+ * in @out_mapped.
+ */
+struct ptlab_map_user {
+	__u32 size;
+	__u32 flags;
+	__u32 id;
+	__u32 prot;
+	__u64 iova;
+	__u64 uptr;
+	__u64 length;
+	__u64 pgsize;
+	__u64 out_mapped;
+};
+
+/**
+ * struct ptlab_unmap - PTLAB_IOCTL_UNMAP
+ * @size: sizeof(struct ptlab_unmap)
+ * @flags: must be 0
+ * @id: address space id
+ * @__reserved: must be 0
+ * @iova: first IOVA; must be the start of a mapped page (-EINVAL if it is
+ *	inside a larger page, -ENOENT if nothing is mapped there)
+ * @length: bytes to unmap
+ * @out_unmapped: bytes unmapped. It stops at the first hole (less than
+ *	@length) and never splits a page: a range ending inside a large page
+ *	removes all of it (more than @length).
+ */
+struct ptlab_unmap {
+	__u32 size;
+	__u32 flags;
+	__u32 id;
+	__u32 __reserved;
+	__u64 iova;
+	__u64 length;
+	__u64 out_unmapped;
+};
+
+/**
+ * struct ptlab_walk - PTLAB_IOCTL_WALK: translate one IOVA as hardware would
+ * @size: sizeof(struct ptlab_walk)
+ * @id: address space id
+ * @iova: address to translate
+ * @out_pa: physical address @iova translates to
+ * @out_pgsize: size of the page that maps @iova
+ * @out_prot: PTLAB_PROT_* decoded from the leaf entry
+ * @out_level: level of the leaf, counted from the last-level table (0)
+ * @out_nr_entries: how many entries the walk read, root first
+ * @__reserved: must be 0
+ * @out_entries: raw value of each entry read, root first
+ *
+ * Fails with -ENOENT when @iova is not mapped; the entries read up to the
+ * empty one are still reported.
+ */
+struct ptlab_walk {
+	__u32 size;
+	__u32 id;
+	__u64 iova;
+	__u64 out_pa;
+	__u64 out_pgsize;
+	__u32 out_prot;
+	__u32 out_level;
+	__u32 out_nr_entries;
+	__u32 __reserved;
+	__u64 out_entries[PTLAB_MAX_LEVELS];
+};
+
+enum {
+	PTLAB_CMD_BASE = 0x80,
+	PTLAB_CMD_CREATE = PTLAB_CMD_BASE,
+	PTLAB_CMD_DESTROY,
+	PTLAB_CMD_INFO,
+	PTLAB_CMD_MAP_USER,
+	PTLAB_CMD_UNMAP,
+	PTLAB_CMD_WALK,
+};
+
+#define PTLAB_IOCTL_CREATE	_IOWR(PTLAB_TYPE, PTLAB_CMD_CREATE, struct ptlab_create)
+#define PTLAB_IOCTL_DESTROY	_IOWR(PTLAB_TYPE, PTLAB_CMD_DESTROY, struct ptlab_destroy)
+#define PTLAB_IOCTL_INFO	_IOWR(PTLAB_TYPE, PTLAB_CMD_INFO, struct ptlab_info)
+#define PTLAB_IOCTL_MAP_USER	_IOWR(PTLAB_TYPE, PTLAB_CMD_MAP_USER, struct ptlab_map_user)
+#define PTLAB_IOCTL_UNMAP	_IOWR(PTLAB_TYPE, PTLAB_CMD_UNMAP, struct ptlab_unmap)
+#define PTLAB_IOCTL_WALK	_IOWR(PTLAB_TYPE, PTLAB_CMD_WALK, struct ptlab_walk)
+
+#endif /* _UAPI_LINUX_PTLAB_H */
