@@ -16,8 +16,8 @@ VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(TOP)/dkms.conf)
 BUILD := $(TOP)/build
 
 RUNNING := $(shell uname -r)
-KVER ?= $(if $(wildcard /lib/modules/$(RUNNING)/build),$(RUNNING),$(lastword \
-	$(sort $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build))))))
+KVER ?= $(if $(wildcard /lib/modules/$(RUNNING)/build),$(RUNNING),$(shell \
+	ls -d /lib/modules/*/build 2>/dev/null | cut -d/ -f4 | sort -V | tail -n 1))
 KDIR ?= /lib/modules/$(KVER)/build
 # Every installed kernel with headers, for dkms-install and check.
 KVERS ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))

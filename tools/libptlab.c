@@ -1,0 +1,822 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libptlab: open /dev/ptlab (loading the module the way modprobe does), thin
+ * ioctl wrappers, and the text forms ptctl and the tests share.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libkmod.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <sys/vfs.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+
+#include "libptlab.h"
+
+#ifndef PTLAB_VERSION
+#define PTLAB_VERSION "unknown"
+#endif
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char prot_letters[] = "rwxpcm";
+
+static const struct {
+	__u32 format;
+	const char *name;
+} formats[] = {
+	{ PTLAB_FMT_ARM64_LPAE_S1, "arm64-lpae-s1" },
+};
+
+/* ---- module loading ---- */
+
+static void quiet_kmod_log(void *data, int priority, const char *file, int line,
+			   const char *fn, const char *format, va_list args)
+{
+	/*
+	 * libkmod logs lookups it could not do to stderr; ptlab_load_module()
+	 * turns the outcome into one explanation instead.
+	 */
+	(void)data;
+	(void)priority;
+	(void)file;
+	(void)line;
+	(void)fn;
+	(void)format;
+	(void)args;
+}
+
+static bool has_effective_cap(int cap)
+{
+	unsigned long long eff;
+	char line[256];
+	bool ret = true;	/* if we cannot tell, do not claim it is missing */
+	FILE *f;
+
+	f = fopen("/proc/self/status", "re");
+	if (!f)
+		return ret;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "CapEff: %llx", &eff) == 1) {
+			ret = eff & (1ULL << cap);
+			break;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+static bool module_loading_disabled(void)
+{
+	int c = 0;
+	FILE *f;
+
+	f = fopen("/proc/sys/kernel/modules_disabled", "re");
+	if (f) {
+		c = fgetc(f);
+		fclose(f);
+	}
+	return c == '1';
+}
+
+/*
+ * A kernel built without CONFIG_MODULES has no /proc/modules and no
+ * init_module syscall; nothing we could install would ever load.
+ */
+static bool kernel_loads_modules(void)
+{
+	if (access("/proc/self", F_OK))
+		return true;	/* no /proc: cannot tell, so try */
+	return !access("/proc/modules", F_OK);
+}
+
+static void explain_eperm(char *why, size_t why_len)
+{
+	const char *base = "loading the ptlab module needs root";
+
+	if (geteuid() != 0)
+		snprintf(why, why_len, "%s (run `sudo modprobe %s`, or ptctl as root)",
+			 base, PTLAB_MODULE_NAME);
+	else if (module_loading_disabled())
+		snprintf(why, why_len,
+			 "%s, and module loading is disabled (kernel.modules_disabled=1)", base);
+	else if (!has_effective_cap(CAP_SYS_MODULE))
+		snprintf(why, why_len,
+			 "%s with CAP_SYS_MODULE, which this process lacks (a container?): load it on the host with `sudo modprobe %s`",
+			 base, PTLAB_MODULE_NAME);
+	else
+		snprintf(why, why_len, "%s: the kernel refused it (%s; lockdown?)",
+			 base, strerror(EPERM));
+}
+
+static void explain_no_module(char *why, size_t why_len, const char *release)
+{
+	snprintf(why, why_len,
+		 "no ptlab module for kernel %s: build and install it with `make dkms-install` (or `sudo dkms install %s/%s`)",
+		 release, PTLAB_MODULE_NAME, PTLAB_VERSION);
+}
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = {
+		.tv_sec = ms / 1000,
+		.tv_nsec = (long)(ms % 1000) * 1000000L,
+	};
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/*
+ * devtmpfs creates the node when the module registers its misc device, but a
+ * system without devtmpfs waits for udev, which runs asynchronously.
+ */
+static int wait_for_device(unsigned int timeout_ms)
+{
+	unsigned int waited = 0;
+
+	for (;;) {
+		if (!access(PTLAB_DEV_PATH, F_OK))
+			return 0;
+		if (waited >= timeout_ms)
+			return -ETIMEDOUT;
+		sleep_ms(10);
+		waited += 10;
+	}
+}
+
+static int insert_module(struct kmod_module *mod, const char *release,
+			 char *why, size_t why_len)
+{
+	const char *path = kmod_module_get_path(mod);
+	int err;
+
+	err = kmod_module_probe_insert_module(mod, 0, NULL, NULL, NULL, NULL);
+	if (err > 0) {
+		/* Only returned for blacklist flags we do not pass, but be clear. */
+		snprintf(why, why_len, "the ptlab module is blacklisted in modprobe.d");
+		return -EPERM;
+	}
+	switch (err) {
+	case 0:
+	case -EEXIST:
+		return 0;
+	case -EPERM:
+	case -EACCES:
+		explain_eperm(why, why_len);
+		return err;
+	case -ENOENT:
+		/* modules.dep names a file that is gone: as good as none. */
+		explain_no_module(why, why_len, release);
+		return -ENOPKG;
+	case -ENOEXEC:
+		snprintf(why, why_len,
+			 "the ptlab module %s was not built for kernel %s: rebuild it with `make dkms-install`",
+			 path ? path : "", release);
+		return err;
+	case -EKEYREJECTED:
+	case -ENOKEY:
+		snprintf(why, why_len,
+			 "kernel %s rejected the ptlab module's signature (%s): sign it with a key the kernel trusts (DKMS's MOK key under Secure Boot)",
+			 release, strerror(-err));
+		return err;
+	default:
+		snprintf(why, why_len, "cannot load the ptlab module %s: %s",
+			 path ? path : "", strerror(-err));
+		return err;
+	}
+}
+
+/**
+ * ptlab_load_module() - load the ptlab module as modprobe would
+ * @why: filled with a one-line explanation on failure (may be NULL)
+ * @why_len: size of @why
+ *
+ * Return: 0 once /dev/ptlab exists; -EOPNOTSUPP when the kernel cannot load
+ * modules at all; -ENOPKG when no module is installed for the running kernel;
+ * -EPERM or -EACCES without the privilege to load it;
+ * -ETIMEDOUT when the module loaded but the device node never appeared;
+ * another negative errno for anything else.
+ */
+int ptlab_load_module(char *why, size_t why_len)
+{
+	struct kmod_list *list = NULL, *entry;
+	struct kmod_ctx *ctx;
+	struct utsname uts;
+	int err;
+
+	if (!why)
+		why_len = 0;	/* snprintf(NULL, 0, ...) is allowed */
+	if (uname(&uts))
+		snprintf(uts.release, sizeof(uts.release), "(unknown)");
+
+	if (!kernel_loads_modules()) {
+		snprintf(why, why_len,
+			 "kernel %s cannot load modules (no /proc/modules): ptlab needs a kernel with module support, in a VM if need be",
+			 uts.release);
+		return -EOPNOTSUPP;
+	}
+
+	ctx = kmod_new(NULL, NULL);
+	if (!ctx) {
+		snprintf(why, why_len, "cannot initialise libkmod for kernel %s", uts.release);
+		return -ENOMEM;
+	}
+	kmod_set_log_fn(ctx, quiet_kmod_log, NULL);
+
+	/* A missing /lib/modules/<release> also gives an empty list. */
+	err = kmod_module_new_from_lookup(ctx, PTLAB_MODULE_NAME, &list);
+	if (err < 0) {
+		snprintf(why, why_len, "cannot look up the ptlab module for kernel %s: %s",
+			 uts.release, strerror(-err));
+		goto out;
+	}
+	if (!list) {
+		explain_no_module(why, why_len, uts.release);
+		err = -ENOPKG;
+		goto out;
+	}
+
+	/* A name can resolve to several modules through aliases: try each. */
+	err = -ENOPKG;
+	kmod_list_foreach(entry, list) {
+		struct kmod_module *mod = kmod_module_get_module(entry);
+
+		err = insert_module(mod, uts.release, why, why_len);
+		kmod_module_unref(mod);
+		if (!err)
+			break;
+	}
+	if (err)
+		goto out;
+
+	err = wait_for_device(PTLAB_DEV_WAIT_MS);
+	if (err)
+		snprintf(why, why_len,
+			 "the ptlab module is loaded but %s did not appear within %u ms (is devtmpfs mounted, or udev running?)",
+			 PTLAB_DEV_PATH, PTLAB_DEV_WAIT_MS);
+out:
+	kmod_module_unref_list(list);
+	kmod_unref(ctx);
+	return err;
+}
+
+/**
+ * ptlab_open() - open /dev/ptlab, loading the module first if it is missing
+ * @flags: PTLAB_OPEN_NO_LOAD to fail instead of loading the module
+ * @why: filled with a one-line explanation on failure (may be NULL)
+ * @why_len: size of @why
+ *
+ * Return: a file descriptor, or a negative errno (see ptlab_load_module()).
+ * Each descriptor has its own address spaces, freed when it is closed.
+ */
+int ptlab_open(unsigned int flags, char *why, size_t why_len)
+{
+	int fd, err;
+
+	if (!why)
+		why_len = 0;
+	if (access(PTLAB_DEV_PATH, F_OK) && errno == ENOENT) {
+		if (flags & PTLAB_OPEN_NO_LOAD) {
+			snprintf(why, why_len,
+				 "%s does not exist: the ptlab module is not loaded (`sudo modprobe %s`)",
+				 PTLAB_DEV_PATH, PTLAB_MODULE_NAME);
+			return -ENOENT;
+		}
+		err = ptlab_load_module(why, why_len);
+		if (err)
+			return err;
+	}
+
+	fd = open(PTLAB_DEV_PATH, O_RDWR | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	err = -errno;
+	if (err == -EACCES || err == -EPERM)
+		snprintf(why, why_len, "cannot open %s: %s (run as root?)",
+			 PTLAB_DEV_PATH, strerror(-err));
+	else if (err == -ENXIO || err == -ENODEV)
+		snprintf(why, why_len, "cannot open %s: %s (is the ptlab module loaded?)",
+			 PTLAB_DEV_PATH, strerror(-err));
+	else
+		snprintf(why, why_len, "cannot open %s: %s", PTLAB_DEV_PATH, strerror(-err));
+	return err;
+}
+
+/* ---- ioctl wrappers ---- */
+
+static int ptlab_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) < 0 ? -errno : 0;
+}
+
+/**
+ * ptlab_create_init() - default creation parameters
+ * @create: filled for an ARM64 LPAE stage-1 space with the format's defaults
+ */
+void ptlab_create_init(struct ptlab_create *create)
+{
+	memset(create, 0, sizeof(*create));
+	create->size = sizeof(*create);
+	create->format = PTLAB_FMT_ARM64_LPAE_S1;
+}
+
+/**
+ * ptlab_create() - PTLAB_IOCTL_CREATE
+ * @fd: from ptlab_open()
+ * @create: parameters; the new id is returned in @create->out_id
+ *
+ * Return: 0 or a negative errno.
+ */
+int ptlab_create(int fd, struct ptlab_create *create)
+{
+	create->size = sizeof(*create);
+	return ptlab_ioctl(fd, PTLAB_IOCTL_CREATE, create);
+}
+
+/**
+ * ptlab_destroy() - PTLAB_IOCTL_DESTROY
+ * @fd: from ptlab_open()
+ * @id: address space to unmap and free
+ *
+ * Return: 0 or a negative errno.
+ */
+int ptlab_destroy(int fd, __u32 id)
+{
+	struct ptlab_destroy destroy = {
+		.size = sizeof(destroy),
+		.id = id,
+	};
+
+	return ptlab_ioctl(fd, PTLAB_IOCTL_DESTROY, &destroy);
+}
+
+/**
+ * ptlab_info() - PTLAB_IOCTL_INFO
+ * @fd: from ptlab_open()
+ * @id: address space
+ * @info: filled by the kernel
+ *
+ * Return: 0 or a negative errno.
+ */
+int ptlab_info(int fd, __u32 id, struct ptlab_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->size = sizeof(*info);
+	info->id = id;
+	return ptlab_ioctl(fd, PTLAB_IOCTL_INFO, info);
+}
+
+/**
+ * ptlab_map_user() - PTLAB_IOCTL_MAP_USER
+ * @fd: from ptlab_open()
+ * @map: request; @map->out_mapped is valid on failure too
+ *
+ * Return: 0 or a negative errno; a failure may still have mapped a prefix.
+ */
+int ptlab_map_user(int fd, struct ptlab_map_user *map)
+{
+	map->size = sizeof(*map);
+	map->out_mapped = 0;
+	return ptlab_ioctl(fd, PTLAB_IOCTL_MAP_USER, map);
+}
+
+/**
+ * ptlab_unmap() - PTLAB_IOCTL_UNMAP
+ * @fd: from ptlab_open()
+ * @id: address space
+ * @iova: start of a mapped page
+ * @length: bytes to unmap
+ * @unmapped: bytes actually unmapped, on failure too (may be NULL)
+ *
+ * Return: 0 or a negative errno.
+ */
+int ptlab_unmap(int fd, __u32 id, __u64 iova, __u64 length, __u64 *unmapped)
+{
+	struct ptlab_unmap unmap = {
+		.size = sizeof(unmap),
+		.id = id,
+		.iova = iova,
+		.length = length,
+	};
+	int err;
+
+	err = ptlab_ioctl(fd, PTLAB_IOCTL_UNMAP, &unmap);
+	if (unmapped)
+		*unmapped = unmap.out_unmapped;
+	return err;
+}
+
+/**
+ * ptlab_walk() - PTLAB_IOCTL_WALK
+ * @fd: from ptlab_open()
+ * @id: address space
+ * @iova: address to translate
+ * @walk: result; on -ENOENT the entries read so far are still valid
+ *
+ * Return: 0 or a negative errno.
+ */
+int ptlab_walk(int fd, __u32 id, __u64 iova, struct ptlab_walk *walk)
+{
+	memset(walk, 0, sizeof(*walk));
+	walk->size = sizeof(*walk);
+	walk->id = id;
+	walk->iova = iova;
+	return ptlab_ioctl(fd, PTLAB_IOCTL_WALK, walk);
+}
+
+/* ---- buffers ---- */
+
+static size_t page_round_up(size_t size)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	return (size + page - 1) & ~(page - 1);
+}
+
+/**
+ * ptlab_alloc_buffer() - anonymous memory suitable for ptlab_map_user()
+ * @size: bytes, rounded up to the CPU page size
+ * @align: alignment, a power of two; 2M lets THP back it with PMD pages,
+ *	which the kernel can then map with 2M blocks
+ * @bufp: the buffer, to be freed with ptlab_free_buffer()
+ *
+ * The memory is faulted in (written) so that pinning it finds real pages
+ * rather than the shared zero page.
+ *
+ * Return: 0 or a negative errno.
+ */
+int ptlab_alloc_buffer(size_t size, size_t align, void **bufp)
+{
+	size_t len = page_round_up(size);
+	uintptr_t start, aligned;
+	void *p;
+
+	if (!size || (align & (align - 1)))
+		return -EINVAL;
+	if (align < (size_t)sysconf(_SC_PAGESIZE))
+		align = (size_t)sysconf(_SC_PAGESIZE);
+	if (len + align < len)
+		return -ENOMEM;
+
+	/* Over-allocate, then trim both ends to leave an aligned window. */
+	p = mmap(NULL, len + align, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	start = (uintptr_t)p;
+	aligned = (start + align - 1) & ~(uintptr_t)(align - 1);
+	if (aligned > start)
+		munmap(p, aligned - start);
+	if (start + align > aligned)
+		munmap((void *)(aligned + len), start + align - aligned);
+
+	/* Only a hint: kernels without THP say EINVAL and use small pages. */
+	madvise((void *)aligned, len, MADV_HUGEPAGE);
+	memset((void *)aligned, 0, len);
+	*bufp = (void *)aligned;
+	return 0;
+}
+
+/**
+ * ptlab_free_buffer() - free memory from ptlab_alloc_buffer()
+ * @buf: the buffer
+ * @size: the size it was allocated with
+ */
+void ptlab_free_buffer(void *buf, size_t size)
+{
+	if (buf)
+		munmap(buf, page_round_up(size));
+}
+
+/* ---- debugfs ---- */
+
+/**
+ * ptlab_debugfs_copy() - copy one of an address space's debugfs files
+ * @id: address space
+ * @name: file in /sys/kernel/debug/ptlab/<id>/, such as "mappings"
+ * @out: where to write the contents, unchanged
+ * @why: filled with a one-line explanation on failure (may be NULL)
+ * @why_len: size of @why
+ *
+ * Return: 0; -ENODEV when debugfs is not mounted; -ENOENT when the file does
+ * not exist; another negative errno for anything else.
+ */
+int ptlab_debugfs_copy(__u32 id, const char *name, FILE *out, char *why, size_t why_len)
+{
+	char path[256], buf[8192];
+	struct statfs sfs;
+	ssize_t n;
+	int fd, err = 0;
+
+	if (!why)
+		why_len = 0;
+	snprintf(path, sizeof(path), "%s/%u/%s", PTLAB_DEBUGFS_DIR, id, name);
+
+	if (statfs(PTLAB_DEBUGFS_ROOT, &sfs) || sfs.f_type != DEBUGFS_MAGIC) {
+		snprintf(why, why_len,
+			 "debugfs is not mounted on %s (mount it with `mount -t debugfs none %s`)",
+			 PTLAB_DEBUGFS_ROOT, PTLAB_DEBUGFS_ROOT);
+		return -ENODEV;
+	}
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		if (err == -ENOENT && access(PTLAB_DEBUGFS_DIR, F_OK))
+			snprintf(why, why_len, "%s does not exist (is the ptlab module loaded?)",
+				 PTLAB_DEBUGFS_DIR);
+		else if (err == -ENOENT)
+			snprintf(why, why_len, "%s does not exist (no address space %u?)",
+				 path, id);
+		else if (err == -EACCES || err == -EPERM)
+			snprintf(why, why_len, "cannot read %s: %s (debugfs needs root)",
+				 path, strerror(-err));
+		else
+			snprintf(why, why_len, "cannot read %s: %s", path, strerror(-err));
+		return err;
+	}
+
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (fwrite(buf, 1, (size_t)n, out) != (size_t)n) {
+			err = -EIO;
+			snprintf(why, why_len, "cannot write %s: %s", path, strerror(EIO));
+			break;
+		}
+	}
+	if (n < 0) {
+		err = -errno;
+		snprintf(why, why_len, "cannot read %s: %s", path, strerror(-err));
+	}
+	close(fd);
+	return err;
+}
+
+/* ---- text forms ---- */
+
+/**
+ * ptlab_prot_parse() - parse a protection string
+ * @str: letters r w x p c m (READ WRITE EXEC PRIV CACHE MMIO) in any order;
+ *	'-' is ignored so that the output of ptlab_prot_format() parses back
+ * @prot: PTLAB_PROT_* bits
+ *
+ * Return: 0, or -EINVAL for an empty string or an unknown letter.
+ */
+int ptlab_prot_parse(const char *str, __u32 *prot)
+{
+	const char *p;
+	__u32 bits = 0;
+	bool any = false;
+
+	for (; *str; str++) {
+		if (*str == '-') {
+			any = true;
+			continue;
+		}
+		p = strchr(prot_letters, *str);
+		if (!p)
+			return -EINVAL;
+		bits |= 1U << (p - prot_letters);
+		any = true;
+	}
+	if (!any)
+		return -EINVAL;
+	*prot = bits;
+	return 0;
+}
+
+/**
+ * ptlab_prot_format() - format protection bits as "rw--c-"
+ * @prot: PTLAB_PROT_* bits
+ * @buf: at least PTLAB_PROT_STRLEN bytes
+ * @len: size of @buf
+ *
+ * Bits this library does not know are appended in hex ("rw----+0x40") rather
+ * than hidden, so that a newer module's output is never misread.
+ *
+ * Return: @buf.
+ */
+char *ptlab_prot_format(__u32 prot, char *buf, size_t len)
+{
+	char letters[sizeof(prot_letters)];
+	size_t i;
+
+	for (i = 0; i < sizeof(prot_letters) - 1; i++)
+		letters[i] = prot & (1U << i) ? prot_letters[i] : '-';
+	letters[i] = '\0';
+	if (prot & ~PTLAB_PROT_ALL)
+		snprintf(buf, len, "%s+0x%x", letters, prot & ~PTLAB_PROT_ALL);
+	else
+		snprintf(buf, len, "%s", letters);
+	return buf;
+}
+
+static int unit_shift(char c)
+{
+	switch (c) {
+	case 'K': case 'k':
+		return 10;
+	case 'M': case 'm':
+		return 20;
+	case 'G': case 'g':
+		return 30;
+	case 'T': case 't':
+		return 40;
+	default:
+		return -1;
+	}
+}
+
+/**
+ * ptlab_parse_u64() - parse a number
+ * @str: decimal, or hex with a 0x prefix, optionally followed by one of the
+ *	binary suffixes K, M, G, T ("0x40000000", "1G", "4k", "4096")
+ * @val: the value
+ *
+ * A leading 0 does not mean octal: "010" is ten, as a user would expect.
+ *
+ * Return: 0, -EINVAL for anything else, -ERANGE when it does not fit.
+ */
+int ptlab_parse_u64(const char *str, __u64 *val)
+{
+	unsigned int base = 10, digit;
+	unsigned long long v = 0;
+	const char *p = str;
+	int shift = 0;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	if (!isxdigit((unsigned char)*p) || (base == 10 && !isdigit((unsigned char)*p)))
+		return -EINVAL;
+	for (; *p; p++) {
+		if (isdigit((unsigned char)*p))
+			digit = *p - '0';
+		else if (base == 16 && isxdigit((unsigned char)*p))
+			digit = tolower((unsigned char)*p) - 'a' + 10;
+		else
+			break;
+		if (v > (~0ULL - digit) / base)
+			return -ERANGE;
+		v = v * base + digit;
+	}
+	if (*p) {
+		shift = unit_shift(*p);
+		if (shift < 0 || p[1])
+			return -EINVAL;
+		if (v > (~0ULL >> shift))
+			return -ERANGE;
+	}
+	*val = v << shift;
+	return 0;
+}
+
+/**
+ * ptlab_size_format() - format a size with the largest exact binary unit
+ * @size: bytes
+ * @buf: at least PTLAB_SIZE_STRLEN bytes
+ * @len: size of @buf
+ *
+ * Return: @buf, holding "4K", "2M", "1G", "1536K" or a plain byte count.
+ */
+char *ptlab_size_format(__u64 size, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	int i;
+
+	for (i = (int)sizeof(units) - 2; size && i >= 0; i--) {
+		unsigned int shift = 10 * (i + 1);
+
+		if (!(size & ((1ULL << shift) - 1))) {
+			snprintf(buf, len, "%llu%c", size >> shift, units[i]);
+			return buf;
+		}
+	}
+	snprintf(buf, len, "%llu", size);
+	return buf;
+}
+
+/**
+ * ptlab_pgsizes_parse() - parse a page-size set
+ * @str: sizes separated by commas, each a power of two ("4K,2M,1G")
+ * @bitmap: one bit per page size, as in struct ptlab_create
+ *
+ * Return: 0 or -EINVAL.
+ */
+int ptlab_pgsizes_parse(const char *str, __u64 *bitmap)
+{
+	char item[PTLAB_SIZE_STRLEN];
+	__u64 bits = 0, size;
+	const char *end;
+	size_t n;
+
+	for (;;) {
+		end = strchr(str, ',');
+		n = end ? (size_t)(end - str) : strlen(str);
+		if (!n || n >= sizeof(item))
+			return -EINVAL;
+		memcpy(item, str, n);
+		item[n] = '\0';
+		if (ptlab_parse_u64(item, &size) || !size || (size & (size - 1)))
+			return -EINVAL;
+		bits |= size;
+		if (!end)
+			break;
+		str = end + 1;
+	}
+	*bitmap = bits;
+	return 0;
+}
+
+/**
+ * ptlab_pgsizes_format() - format a page-size set as "4K,2M,1G"
+ * @bitmap: one bit per page size
+ * @buf: output
+ * @len: size of @buf; 64 * PTLAB_SIZE_STRLEN always suffices
+ *
+ * Return: @buf; "none" for an empty set.
+ */
+char *ptlab_pgsizes_format(__u64 bitmap, char *buf, size_t len)
+{
+	char size[PTLAB_SIZE_STRLEN];
+	size_t used = 0;
+	int bit;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	if (!bitmap) {
+		snprintf(buf, len, "none");
+		return buf;
+	}
+	for (bit = 0; bit < 64; bit++) {
+		if (!(bitmap & (1ULL << bit)))
+			continue;
+		ptlab_size_format(1ULL << bit, size, sizeof(size));
+		used += snprintf(buf + used, len - used, "%s%s", used ? "," : "", size);
+		if (used >= len)
+			break;	/* truncated, but still terminated */
+	}
+	return buf;
+}
+
+/**
+ * ptlab_format_parse() - parse a page-table format name
+ * @str: a name such as "arm64-lpae-s1", or the enum ptlab_format number
+ * @format: enum ptlab_format
+ *
+ * Numbers pass through unchecked so that a newer module's formats can be
+ * used before this library learns their names.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int ptlab_format_parse(const char *str, __u32 *format)
+{
+	__u64 val;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(formats); i++) {
+		if (!strcmp(str, formats[i].name)) {
+			*format = formats[i].format;
+			return 0;
+		}
+	}
+	if (ptlab_parse_u64(str, &val) || val > UINT32_MAX)
+		return -EINVAL;
+	*format = (__u32)val;
+	return 0;
+}
+
+/**
+ * ptlab_format_name() - name of a page-table format
+ * @format: enum ptlab_format
+ *
+ * Return: its name, or NULL when this library does not know it.
+ */
+const char *ptlab_format_name(__u32 format)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(formats); i++)
+		if (formats[i].format == format)
+			return formats[i].name;
+	return NULL;
+}

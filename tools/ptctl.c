@@ -1,0 +1,923 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ptctl: build, inspect and exercise ptlab address spaces from the shell.
+ *
+ * An address space lives only as long as the file descriptor that created
+ * it, so everything that builds one runs on a single open /dev/ptlab: "demo"
+ * takes a fixed tour, "script" runs commands from a file or from stdin.
+ *
+ * Output is plain "key value" lines; lines starting with '#' are comments
+ * for people and can be skipped by parsers. Errors go to stderr.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+
+#include "libptlab.h"
+
+#ifndef PTLAB_VERSION
+#define PTLAB_VERSION "unknown"
+#endif
+
+#define DEMO_IOVA	0x40000000ULL
+#define DEMO_SIZE	(4ULL << 20)
+/* PMD size on x86-64 and arm64 with 4K pages: lets THP hand out 2M folios. */
+#define BUF_ALIGN	(2UL << 20)
+#define MAX_ARGS	32
+
+/* Where the current command came from, for error messages in scripts. */
+static const char *err_file;
+static unsigned long err_line;
+
+static void error_prefix(void)
+{
+	/* Keep errors next to the output they follow when both go to one file. */
+	fflush(stdout);
+	if (err_file)
+		fprintf(stderr, "ptctl: %s:%lu: ", err_file, err_line);
+	else
+		fputs("ptctl: ", stderr);
+}
+
+/* A macro so the compiler checks the format against the arguments. */
+#define error_msg(fmt, ...)						\
+	do {								\
+		error_prefix();						\
+		fprintf(stderr, fmt "\n", ##__VA_ARGS__);		\
+	} while (0)
+
+enum {
+	OPT_NO_LOAD = 0x100,
+	OPT_FORMAT,
+	OPT_IAS,
+	OPT_OAS,
+	OPT_GRANULE,
+	OPT_PGSIZES,
+	OPT_SIZE,
+	OPT_IOVA,
+	OPT_ECHO,
+};
+
+static bool no_load;
+
+/*
+ * Memory that ptctl allocated for map commands, by the IOVA range it is
+ * mapped at; freed when that range is unmapped or its address space goes.
+ */
+struct buffer {
+	struct buffer *next;
+	__u32 id;
+	__u64 iova;
+	__u64 len;
+	char *mem;
+};
+
+struct session {
+	int fd;
+	struct buffer *buffers;
+	__u32 *ids;		/* address spaces created, in order, for $N */
+	size_t nr_ids;
+};
+
+static void print_usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: ptctl [--no-load] COMMAND [ARGS]\n"
+		"\n"
+		"Build, inspect and exercise page tables through /dev/ptlab. If the device\n"
+		"is missing, ptctl loads the ptlab module first (as root), unless --no-load.\n"
+		"An address space lives as long as ptctl's open file, so work on one is done\n"
+		"by a single demo or script run.\n"
+		"\n"
+		"Commands:\n"
+		"  demo [--size BYTES] [--iova IOVA]\n"
+		"      Create an ARM64 LPAE stage-1 address space, map a THP-hinted buffer\n"
+		"      (default 4M at 0x40000000) read/write, print its info, walks and the\n"
+		"      debugfs dump, unmap it and exit.\n"
+		"  create [--format NAME] [--ias BITS] [--oas BITS] [--granule SIZE]\n"
+		"         [--pgsizes LIST]\n"
+		"      Create an address space and print its info (it is freed on exit:\n"
+		"      use it to check parameters and register values).\n"
+		"  script [--echo] FILE|-\n"
+		"      Run commands from FILE (or stdin for '-' or none) on one open device:\n"
+		"        create [OPTIONS]                 prints \"id N\"\n"
+		"        map ID IOVA SIZE [PROT] [PGSIZE] map a new buffer\n"
+		"        unmap ID IOVA SIZE\n"
+		"        walk ID IOVA\n"
+		"        info ID\n"
+		"        dump ID [mappings|table_pages]   print the debugfs files\n"
+		"        destroy ID\n"
+		"        # comment\n"
+		"      ID is a number, '$' for the last address space created, or '$N' for\n"
+		"      the Nth. A script stops at its first error unless stdin is a terminal.\n"
+		"\n"
+		"Options:\n"
+		"  --no-load    never load the module: fail if /dev/ptlab does not exist\n"
+		"  --echo       print each script command as a '#' comment before its output\n"
+		"  -h, --help   this text\n"
+		"  -V, --version\n"
+		"\n"
+		"Numbers: decimal or 0x hex, with an optional K, M, G or T suffix (2M, 0x1000).\n"
+		"PROT: letters r w x p c m (read write exec priv cache mmio), '-' ignored;\n"
+		"printed as rwxpcm with '-' for each absent bit, e.g. rw--c-. Default rw.\n"
+		"Page sizes print as 4K, 2M, 1G; LIST is comma-separated: 4K,2M,1G.\n"
+		"Format names: arm64-lpae-s1.\n"
+		"Exit status: 0 on success, 1 on an error, 2 on a usage error.\n");
+}
+
+/* ---- parsing ---- */
+
+static int parse_num(const char *what, const char *str, __u64 *val)
+{
+	int err = ptlab_parse_u64(str, val);
+
+	if (err)
+		error_msg("bad %s '%s': %s", what, str, strerror(-err));
+	return err;
+}
+
+static int parse_pow2(const char *what, const char *str, __u64 *val)
+{
+	if (parse_num(what, str, val))
+		return -EINVAL;
+	if (!*val || (*val & (*val - 1))) {
+		error_msg("bad %s '%s': not a power of two", what, str);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_id(struct session *s, const char *str, __u32 *id)
+{
+	__u64 val;
+
+	if (str[0] == '$') {
+		if (!s->nr_ids) {
+			error_msg("'%s': no address space created yet", str);
+			return -EINVAL;
+		}
+		if (!str[1]) {
+			*id = s->ids[s->nr_ids - 1];
+			return 0;
+		}
+		if (ptlab_parse_u64(str + 1, &val) || !val || val > s->nr_ids) {
+			error_msg("'%s': only %zu address space(s) created", str, s->nr_ids);
+			return -EINVAL;
+		}
+		*id = s->ids[val - 1];
+		return 0;
+	}
+	if (parse_num("id", str, &val))
+		return -EINVAL;
+	if (val > UINT32_MAX) {
+		error_msg("bad id '%s': too large", str);
+		return -EINVAL;
+	}
+	*id = (__u32)val;
+	return 0;
+}
+
+/*
+ * Options of "create", shared by the command line and scripts. Returns 0,
+ * or 2 for a usage error (already reported).
+ */
+static int parse_create(int argc, char **argv, struct ptlab_create *c)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "ias", required_argument, NULL, OPT_IAS },
+		{ "oas", required_argument, NULL, OPT_OAS },
+		{ "granule", required_argument, NULL, OPT_GRANULE },
+		{ "pgsizes", required_argument, NULL, OPT_PGSIZES },
+		{ "no-load", no_argument, NULL, OPT_NO_LOAD },
+		{ }
+	};
+	__u64 val;
+	int opt;
+
+	ptlab_create_init(c);
+	optind = 0;	/* glibc: also resets its internal state between calls */
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_FORMAT:
+			if (ptlab_format_parse(optarg, &c->format)) {
+				error_msg("unknown format '%s'", optarg);
+				return 2;
+			}
+			break;
+		case OPT_IAS:
+		case OPT_OAS:
+			if (parse_num(opt == OPT_IAS ? "ias" : "oas", optarg, &val))
+				return 2;
+			if (val > 64) {
+				error_msg("bad address bits '%s': more than 64", optarg);
+				return 2;
+			}
+			if (opt == OPT_IAS)
+				c->ias = (__u32)val;
+			else
+				c->oas = (__u32)val;
+			break;
+		case OPT_GRANULE:
+			if (parse_pow2("granule", optarg, &val))
+				return 2;
+			c->granule_shift = __builtin_ctzll(val);
+			break;
+		case OPT_PGSIZES:
+			if (ptlab_pgsizes_parse(optarg, &c->pgsize_bitmap)) {
+				error_msg("bad page-size list '%s' (want e.g. 4K,2M,1G)", optarg);
+				return 2;
+			}
+			break;
+		case OPT_NO_LOAD:
+			no_load = true;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		error_msg("create: unexpected argument '%s'", argv[optind]);
+		return 2;
+	}
+	return 0;
+}
+
+/* ---- output ---- */
+
+static int print_info(int fd, __u32 id)
+{
+	char pgsizes[64 * PTLAB_SIZE_STRLEN], granule[PTLAB_SIZE_STRLEN];
+	struct ptlab_info info;
+	const char *name;
+	int err;
+
+	err = ptlab_info(fd, id, &info);
+	if (err) {
+		error_msg("info %u: %s", id, strerror(-err));
+		return err;
+	}
+	name = ptlab_format_name(info.out_format);
+	printf("id %u\n", info.id);
+	if (name)
+		printf("format %s\n", name);
+	else
+		printf("format %u\n", info.out_format);
+	printf("granule %s\n",
+	       ptlab_size_format(info.out_granule_shift < 64 ? 1ULL << info.out_granule_shift : 0,
+				 granule, sizeof(granule)));
+	printf("ias %u\n", info.out_ias);
+	printf("oas %u\n", info.out_oas);
+	printf("levels %u\n", info.out_levels);
+	printf("pgsizes %s\n",
+	       ptlab_pgsizes_format(info.out_pgsize_bitmap, pgsizes, sizeof(pgsizes)));
+	printf("root_pa 0x%llx\n", info.out_root_pa);
+	printf("ttbr 0x%016llx\n", info.out_ttbr);
+	printf("tcr 0x%016llx\n", info.out_tcr);
+	printf("mair 0x%016llx\n", info.out_mair);
+	printf("table_pages %llu\n", info.out_table_pages);
+	printf("mapped_bytes %llu\n", info.out_mapped_bytes);
+	return 0;
+}
+
+/*
+ * Entries are reported root first; label each with its level, counted like
+ * out_level from the last-level table (0), so the leaf's label matches it.
+ */
+static int print_walk(int fd, __u32 id, __u64 iova)
+{
+	char prot[PTLAB_PROT_STRLEN], pgsize[PTLAB_SIZE_STRLEN];
+	struct ptlab_walk walk;
+	struct ptlab_info info;
+	unsigned int levels = 0, i, n;
+	int err;
+
+	if (!ptlab_info(fd, id, &info))
+		levels = info.out_levels;
+
+	err = ptlab_walk(fd, id, iova, &walk);
+	printf("iova 0x%llx\n", iova);
+	if (!err) {
+		printf("pa 0x%llx\n", walk.out_pa);
+		printf("pgsize %s\n", ptlab_size_format(walk.out_pgsize, pgsize, sizeof(pgsize)));
+		printf("level %u\n", walk.out_level);
+		printf("prot %s\n", ptlab_prot_format(walk.out_prot, prot, sizeof(prot)));
+	} else if (err != -ENOENT) {
+		error_msg("walk %u 0x%llx: %s", id, iova, strerror(-err));
+		return err;
+	}
+
+	n = walk.out_nr_entries;
+	if (n > PTLAB_MAX_LEVELS)
+		n = PTLAB_MAX_LEVELS;
+	for (i = 0; i < n; i++) {
+		if (levels >= n)
+			printf("entry %u 0x%016llx\n", levels - 1 - i, walk.out_entries[i]);
+		else
+			printf("entry ? 0x%016llx\n", walk.out_entries[i]);
+	}
+	if (err)
+		error_msg("walk %u 0x%llx: not mapped (%s)", id, iova, strerror(-err));
+	return err;
+}
+
+static int print_debugfs(__u32 id, const char *name)
+{
+	char why[PTLAB_WHY_LEN];
+	int err;
+
+	printf("# debugfs %s/%u/%s\n", PTLAB_DEBUGFS_DIR, id, name);
+	fflush(stdout);
+	err = ptlab_debugfs_copy(id, name, stdout, why, sizeof(why));
+	if (err)
+		error_msg("%s", why);
+	return err;
+}
+
+/* ---- buffers ---- */
+
+static void buffer_release(struct session *s, __u32 id, __u64 start, __u64 len)
+{
+	struct buffer **pp = &s->buffers, *b, *tail;
+	__u64 last, b_last, lo, hi;
+
+	if (!len)
+		return;
+	/* Inclusive last bytes, so a range that ends at 2^64 does not wrap. */
+	last = start + len - 1 < start ? ~0ULL : start + len - 1;
+	while ((b = *pp)) {
+		b_last = b->iova + b->len - 1;
+		if (b->id != id || b->iova > last || b_last < start) {
+			pp = &b->next;
+			continue;
+		}
+		lo = b->iova > start ? b->iova : start;
+		hi = b_last < last ? b_last : last;
+		munmap(b->mem + (lo - b->iova), hi - lo + 1);
+
+		if (lo == b->iova && hi == b_last) {
+			*pp = b->next;
+			free(b);
+			continue;
+		}
+		if (lo > b->iova && hi < b_last) {
+			/* A hole in the middle: keep the tail as its own buffer. */
+			tail = malloc(sizeof(*tail));
+			if (tail) {
+				*tail = *b;
+				tail->iova = hi + 1;
+				tail->mem = b->mem + (hi + 1 - b->iova);
+				tail->len = b_last - hi;
+				b->next = tail;
+			}
+			b->len = lo - b->iova;
+		} else if (lo == b->iova) {
+			b->mem += hi + 1 - b->iova;
+			b->len = b_last - hi;
+			b->iova = hi + 1;
+		} else {
+			b->len = lo - b->iova;
+		}
+		pp = &b->next;
+	}
+}
+
+/* ---- commands on an open device ---- */
+
+static int do_create(struct session *s, struct ptlab_create *c)
+{
+	__u32 *ids;
+	int err;
+
+	err = ptlab_create(s->fd, c);
+	if (err) {
+		error_msg("create: %s", strerror(-err));
+		return err;
+	}
+	ids = realloc(s->ids, (s->nr_ids + 1) * sizeof(*ids));
+	if (!ids) {
+		error_msg("create: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	ids[s->nr_ids++] = c->out_id;
+	s->ids = ids;
+	return 0;
+}
+
+static int do_map(struct session *s, __u32 id, __u64 iova, __u64 size,
+		  __u32 prot, __u64 pgsize)
+{
+	char protstr[PTLAB_PROT_STRLEN];
+	struct ptlab_map_user map = {
+		.id = id,
+		.prot = prot,
+		.iova = iova,
+		.length = size,
+		.pgsize = pgsize,
+	};
+	struct buffer *b;
+	void *mem;
+	int err;
+
+	b = calloc(1, sizeof(*b));
+	if (!b) {
+		error_msg("map: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	err = ptlab_alloc_buffer(size, BUF_ALIGN, &mem);
+	if (err) {
+		error_msg("map: cannot allocate %llu bytes: %s", size, strerror(-err));
+		free(b);
+		return err;
+	}
+	map.uptr = (__u64)(unsigned long)mem;
+
+	err = ptlab_map_user(s->fd, &map);
+	printf("mapped %llu\n", map.out_mapped);
+
+	/* Keep what the kernel pinned; give back the rest now. */
+	if (map.out_mapped < size)
+		ptlab_free_buffer((char *)mem + map.out_mapped, size - map.out_mapped);
+	if (map.out_mapped) {
+		b->id = id;
+		b->iova = iova;
+		b->len = map.out_mapped;
+		b->mem = mem;
+		b->next = s->buffers;
+		s->buffers = b;
+	} else {
+		free(b);
+	}
+
+	if (err)
+		error_msg("map %u 0x%llx 0x%llx %s: %s (mapped %llu of %llu bytes)",
+			  id, iova, size, ptlab_prot_format(prot, protstr, sizeof(protstr)),
+			  strerror(-err), map.out_mapped, size);
+	return err;
+}
+
+static int do_unmap(struct session *s, __u32 id, __u64 iova, __u64 size)
+{
+	__u64 done = 0;
+	int err;
+
+	err = ptlab_unmap(s->fd, id, iova, size, &done);
+	printf("unmapped %llu\n", done);
+	buffer_release(s, id, iova, done);
+	if (err)
+		error_msg("unmap %u 0x%llx 0x%llx: %s (unmapped %llu bytes)",
+			  id, iova, size, strerror(-err), done);
+	return err;
+}
+
+static int do_destroy(struct session *s, __u32 id)
+{
+	int err;
+
+	err = ptlab_destroy(s->fd, id);
+	if (err) {
+		error_msg("destroy %u: %s", id, strerror(-err));
+		return err;
+	}
+	buffer_release(s, id, 0, ~0ULL);
+	return 0;
+}
+
+static int open_session(struct session *s)
+{
+	char why[PTLAB_WHY_LEN];
+	int fd;
+
+	memset(s, 0, sizeof(*s));
+	fd = ptlab_open(no_load ? PTLAB_OPEN_NO_LOAD : 0, why, sizeof(why));
+	if (fd < 0) {
+		error_msg("%s", why);
+		return fd;
+	}
+	s->fd = fd;
+	return 0;
+}
+
+static void close_session(struct session *s)
+{
+	struct buffer *b;
+
+	/* Closing the device unmaps and unpins everything it still holds. */
+	close(s->fd);
+	while ((b = s->buffers)) {
+		s->buffers = b->next;
+		munmap(b->mem, b->len);
+		free(b);
+	}
+	free(s->ids);
+}
+
+/* ---- ptctl create ---- */
+
+static int cmd_create(int argc, char **argv)
+{
+	struct ptlab_create c;
+	struct session s;
+	int ret;
+
+	ret = parse_create(argc, argv, &c);
+	if (ret)
+		return ret;
+	if (open_session(&s))
+		return 1;
+	ret = 1;
+	if (!do_create(&s, &c) && !print_info(s.fd, c.out_id))
+		ret = 0;
+	close_session(&s);
+	return ret;
+}
+
+/* ---- ptctl demo ---- */
+
+static int cmd_demo(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "size", required_argument, NULL, OPT_SIZE },
+		{ "iova", required_argument, NULL, OPT_IOVA },
+		{ "no-load", no_argument, NULL, OPT_NO_LOAD },
+		{ }
+	};
+	__u64 size = DEMO_SIZE, iova = DEMO_IOVA, min_page, probes[3];
+	char prot[PTLAB_PROT_STRLEN], sz[PTLAB_SIZE_STRLEN];
+	struct ptlab_create c;
+	struct ptlab_info info;
+	struct session s;
+	int opt, ret = 1, err;
+	__u32 id;
+	size_t i;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_SIZE:
+			if (parse_num("size", optarg, &size))
+				return 2;
+			break;
+		case OPT_IOVA:
+			if (parse_num("iova", optarg, &iova))
+				return 2;
+			break;
+		case OPT_NO_LOAD:
+			no_load = true;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		error_msg("demo: unexpected argument '%s'", argv[optind]);
+		return 2;
+	}
+	if (!size || iova + size - 1 < iova) {
+		error_msg("demo: bad size %llu at 0x%llx", size, iova);
+		return 2;
+	}
+
+	if (open_session(&s))
+		return 1;
+
+	ptlab_create_init(&c);
+	if (do_create(&s, &c))
+		goto out;
+	id = c.out_id;
+	err = ptlab_info(s.fd, id, &info);
+	if (err || !info.out_pgsize_bitmap) {
+		error_msg("demo: info %u: %s", id, err ? strerror(-err) : "no page sizes");
+		goto out_destroy;
+	}
+	min_page = info.out_pgsize_bitmap & -info.out_pgsize_bitmap;
+	if ((size | iova) & (min_page - 1)) {
+		error_msg("demo: size and iova must be multiples of %s",
+			  ptlab_size_format(min_page, sz, sizeof(sz)));
+		goto out_destroy;
+	}
+
+	printf("# ptlab demo: %s buffer at iova 0x%llx in a new %s address space\n",
+	       ptlab_size_format(size, sz, sizeof(sz)), iova,
+	       ptlab_format_name(info.out_format) ? ptlab_format_name(info.out_format) : "?");
+	printf("id %u\n", id);
+
+	printf("# map %u 0x%llx 0x%llx %s\n", id, iova, size,
+	       ptlab_prot_format(PTLAB_PROT_READ | PTLAB_PROT_WRITE, prot, sizeof(prot)));
+	if (do_map(&s, id, iova, size, PTLAB_PROT_READ | PTLAB_PROT_WRITE, 0))
+		goto out_destroy;
+
+	printf("# info %u\n", id);
+	if (print_info(s.fd, id))
+		goto out_destroy;
+
+	/* The first byte, one just inside the second 4K page, the last byte. */
+	probes[0] = iova;
+	probes[1] = iova + 4096 + 123;
+	probes[2] = iova + size - 1;
+	for (i = 0; i < 3; i++) {
+		if (probes[i] > iova + size - 1 || (i && probes[i] <= probes[i - 1]))
+			continue;
+		printf("# walk %u 0x%llx\n", id, probes[i]);
+		if (print_walk(s.fd, id, probes[i]))
+			goto out_destroy;
+	}
+
+	/* debugfs is optional for the tour: say why it is missing, go on. */
+	if (print_debugfs(id, "mappings") != -ENODEV)
+		print_debugfs(id, "table_pages");
+
+	printf("# unmap %u 0x%llx 0x%llx\n", id, iova, size);
+	if (do_unmap(&s, id, iova, size))
+		goto out_destroy;
+	printf("# info %u after unmap\n", id);
+	if (print_info(s.fd, id))
+		goto out_destroy;
+	ret = 0;
+
+out_destroy:
+	printf("# destroy %u\n", id);
+	err = do_destroy(&s, id);
+	if (err)
+		ret = 1;
+out:
+	close_session(&s);
+	return ret;
+}
+
+/* ---- ptctl script ---- */
+
+static int script_line(struct session *s, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	__u64 iova, size, pgsize = 0;
+	__u32 id, prot = PTLAB_PROT_READ | PTLAB_PROT_WRITE;
+	int i;
+
+	if (!strcmp(cmd, "create")) {
+		struct ptlab_create c;
+
+		if (parse_create(argc, argv, &c) || do_create(s, &c))
+			return -1;
+		printf("id %u\n", c.out_id);
+		return 0;
+	}
+
+	if (!strcmp(cmd, "map")) {
+		if (argc < 4 || argc > 6)
+			goto usage;
+		if (parse_id(s, argv[1], &id) || parse_num("iova", argv[2], &iova) ||
+		    parse_num("size", argv[3], &size))
+			return -1;
+		/* PROT and PGSIZE are both optional: a page size starts with a digit. */
+		for (i = 4; i < argc; i++) {
+			if (argv[i][0] >= '0' && argv[i][0] <= '9') {
+				if (parse_pow2("page size", argv[i], &pgsize))
+					return -1;
+			} else if (ptlab_prot_parse(argv[i], &prot)) {
+				error_msg("bad prot '%s' (want letters of rwxpcm)", argv[i]);
+				return -1;
+			}
+		}
+		if (!size) {
+			error_msg("map: size must not be 0");
+			return -1;
+		}
+		return do_map(s, id, iova, size, prot, pgsize);
+	}
+
+	if (!strcmp(cmd, "unmap")) {
+		if (argc != 4)
+			goto usage;
+		if (parse_id(s, argv[1], &id) || parse_num("iova", argv[2], &iova) ||
+		    parse_num("size", argv[3], &size))
+			return -1;
+		return do_unmap(s, id, iova, size);
+	}
+
+	if (!strcmp(cmd, "walk")) {
+		if (argc != 3)
+			goto usage;
+		if (parse_id(s, argv[1], &id) || parse_num("iova", argv[2], &iova))
+			return -1;
+		return print_walk(s->fd, id, iova);
+	}
+
+	if (!strcmp(cmd, "info")) {
+		if (argc != 2)
+			goto usage;
+		if (parse_id(s, argv[1], &id))
+			return -1;
+		return print_info(s->fd, id);
+	}
+
+	if (!strcmp(cmd, "dump")) {
+		if (argc < 2 || argc > 3)
+			goto usage;
+		if (parse_id(s, argv[1], &id))
+			return -1;
+		if (argc == 3) {
+			if (strcmp(argv[2], "mappings") && strcmp(argv[2], "table_pages")) {
+				error_msg("dump: unknown file '%s' (mappings or table_pages)",
+					  argv[2]);
+				return -1;
+			}
+			return print_debugfs(id, argv[2]);
+		}
+		if (print_debugfs(id, "mappings"))
+			return -1;
+		return print_debugfs(id, "table_pages");
+	}
+
+	if (!strcmp(cmd, "destroy")) {
+		if (argc != 2)
+			goto usage;
+		if (parse_id(s, argv[1], &id))
+			return -1;
+		return do_destroy(s, id);
+	}
+
+	if (!strcmp(cmd, "help")) {
+		print_usage(stdout);
+		return 0;
+	}
+
+	error_msg("unknown command '%s' (try 'help')", cmd);
+	return -1;
+
+usage:
+	error_msg("%s: wrong number of arguments (try 'help')", cmd);
+	return -1;
+}
+
+static void echo_command(int argc, char **argv)
+{
+	int i;
+
+	printf("#");
+	for (i = 0; i < argc; i++)
+		printf(" %s", argv[i]);
+	printf("\n");
+}
+
+static int cmd_script(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "echo", no_argument, NULL, OPT_ECHO },
+		{ "no-load", no_argument, NULL, OPT_NO_LOAD },
+		{ }
+	};
+	const char *path = "-", *sep = " \t\r\n\v\f";
+	char *line = NULL, *args[MAX_ARGS], *tok, *hash, *save;
+	bool echo = false, interactive;
+	size_t cap = 0;
+	struct session s;
+	int opt, nargs, ret = 0;
+	FILE *in;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (opt) {
+		case OPT_ECHO:
+			echo = true;
+			break;
+		case OPT_NO_LOAD:
+			no_load = true;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (argc - optind > 1) {
+		error_msg("script: one FILE at most");
+		return 2;
+	}
+	if (optind < argc)
+		path = argv[optind];
+
+	if (!strcmp(path, "-")) {
+		in = stdin;
+		path = "<stdin>";
+	} else {
+		in = fopen(path, "re");
+		if (!in) {
+			error_msg("cannot open %s: %s", path, strerror(errno));
+			return 1;
+		}
+	}
+	/* At a terminal, report mistakes and carry on, as a shell does. */
+	interactive = isatty(fileno(in));
+
+	if (open_session(&s)) {
+		if (in != stdin)
+			fclose(in);
+		return 1;
+	}
+
+	err_file = path;
+	for (err_line = 1; ; err_line++) {
+		if (interactive) {
+			fputs("ptlab> ", stderr);
+			fflush(stderr);
+		}
+		if (getline(&line, &cap, in) < 0)
+			break;
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		nargs = 0;
+		for (tok = strtok_r(line, sep, &save); tok; tok = strtok_r(NULL, sep, &save)) {
+			if (nargs == MAX_ARGS - 1)
+				break;
+			args[nargs++] = tok;
+		}
+		if (!nargs)
+			continue;
+		args[nargs] = NULL;
+		if (!strcmp(args[0], "quit") || !strcmp(args[0], "exit"))
+			break;
+		if (echo)
+			echo_command(nargs, args);
+		if (tok) {
+			error_msg("too many arguments");
+			ret = 1;
+		} else if (script_line(&s, nargs, args)) {
+			ret = 1;
+		}
+		fflush(stdout);
+		if (ret && !interactive)
+			break;
+	}
+	if (interactive)
+		fputc('\n', stderr);
+	if (ferror(in)) {
+		error_msg("read error: %s", strerror(errno));
+		ret = 1;
+	}
+	err_file = NULL;
+
+	free(line);
+	if (in != stdin)
+		fclose(in);
+	close_session(&s);
+	return ret;
+}
+
+/* ---- main ---- */
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "no-load", no_argument, NULL, OPT_NO_LOAD },
+		{ }
+	};
+	const char *cmd;
+	int opt;
+
+	/* '+': stop at the command, whose own options are parsed later. */
+	while ((opt = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			print_usage(stdout);
+			return 0;
+		case 'V':
+			printf("ptctl %s\n", PTLAB_VERSION);
+			return 0;
+		case OPT_NO_LOAD:
+			no_load = true;
+			break;
+		default:
+			print_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		print_usage(stderr);
+		return 2;
+	}
+
+	cmd = argv[optind];
+	argc -= optind;
+	argv += optind;
+	if (!strcmp(cmd, "demo"))
+		return cmd_demo(argc, argv);
+	if (!strcmp(cmd, "create"))
+		return cmd_create(argc, argv);
+	if (!strcmp(cmd, "script"))
+		return cmd_script(argc, argv);
+	if (!strcmp(cmd, "help")) {
+		print_usage(stdout);
+		return 0;
+	}
+	error_msg("unknown command '%s' (see ptctl --help)", cmd);
+	return 2;
+}
