@@ -11,6 +11,12 @@ static inline u64 pt_level_size(const struct pt_cfg *cfg, unsigned int level)
 	return 1ULL << cfg->lvl[level].shift;
 }
 
+/* The last IOVA of the input address space. */
+static inline u64 pt_last_iova(const struct pt_cfg *cfg)
+{
+	return cfg->ias >= 64 ? ~0ULL : (1ULL << cfg->ias) - 1;
+}
+
 static inline unsigned int pt_nr_entries(const struct pt_cfg *cfg,
 					 unsigned int level)
 {
@@ -211,7 +217,7 @@ void pt_space_destroy(struct pt_space *pt, void *gather)
 int pt_check_range(const struct pt_cfg *cfg, u64 iova, u64 size, u64 pgsizes)
 {
 	u64 min_page = pgsizes & -pgsizes;
-	u64 limit = cfg->ias >= 64 ? ~0ULL : (1ULL << cfg->ias) - 1;
+	u64 limit = pt_last_iova(cfg);
 
 	if (!size || !min_page || ((iova | size) & (min_page - 1)))
 		return -EINVAL;
@@ -539,10 +545,13 @@ int pt_iterate(const struct pt_space *pt, u64 iova, u64 size,
 	struct pt_iter_state st = {
 		.pt = pt, .first = iova, .visitor = visitor,
 	};
+	u64 limit = pt_last_iova(&pt->cfg);
 
-	if (!size)
+	if (!size || iova > limit)
 		return 0;
 	st.last = iova + size - 1 < iova ? ~0ULL : iova + size - 1;
+	if (st.last > limit)
+		st.last = limit;
 	return pt_iter_table(&st, pt->root, pt->cfg.levels - 1, 0);
 }
 

@@ -64,6 +64,8 @@ struct pt_params {
  * @levels: number of levels
  * @entry_shift: log2 of the size of one entry in bytes (3 or 2)
  * @pgsize_bitmap: page sizes in use; each is the span of one level's entry
+ * @leaf_levels: levels whose entries the hardware reads as leaves, whether
+ *	or not @pgsize_bitmap uses them
  * @lvl: per-level geometry, index 0 is the last level
  */
 struct pt_cfg {
@@ -74,6 +76,7 @@ struct pt_cfg {
 	u32 levels;
 	u32 entry_shift;
 	u64 pgsize_bitmap;
+	u32 leaf_levels;
 	struct pt_level lvl[PT_MAX_LEVELS];
 };
 

@@ -78,8 +78,10 @@ static int lpae_init(struct pt_cfg *cfg, const struct pt_params *p)
 					     cfg->ias - shift : bits_per_level;
 	}
 	/* 4K granule: pages at the last level, blocks of 2M and 1G above. */
-	for (level = 0; level < cfg->levels && level < 3; level++)
+	for (level = 0; level < cfg->levels && level < 3; level++) {
 		all |= 1ULL << cfg->lvl[level].shift;
+		cfg->leaf_levels |= BIT(level);
+	}
 	if (p->pgsize_bitmap & ~all)
 		return -EINVAL;
 	cfg->pgsize_bitmap = p->pgsize_bitmap ? p->pgsize_bitmap : all;
@@ -140,7 +142,10 @@ static enum pt_entry_kind lpae_kind(const struct pt_cfg *cfg,
 		return type == LPAE_TYPE_PAGE ? PT_ENTRY_LEAF : PT_ENTRY_EMPTY;
 	if (type == LPAE_TYPE_TABLE)
 		return PT_ENTRY_TABLE;
-	return type == LPAE_TYPE_BLOCK ? PT_ENTRY_LEAF : PT_ENTRY_EMPTY;
+	/* Block descriptors where the granule has none fault, like 0b00. */
+	if (type == LPAE_TYPE_BLOCK && (cfg->leaf_levels & BIT(level)))
+		return PT_ENTRY_LEAF;
+	return PT_ENTRY_EMPTY;
 }
 
 static u64 lpae_entry_pa(const struct pt_cfg *cfg, unsigned int level,

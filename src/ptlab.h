@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/mm_types.h>
 #include <linux/rwsem.h>
+#include <linux/seq_file.h>
 #include <linux/xarray.h>
 
 #include "pt_engine.h"
@@ -55,10 +56,12 @@ void ptlab_unpin_user(phys_addr_t pa, u64 size, bool dirty);
 /**
  * struct ptlab_ctx - one open file of /dev/ptlab
  * @spaces: address spaces by id
+ * @nr_spaces: entries in @spaces, bounded by the max_spaces parameter
  * @mm: the opener's mm, charged for pinned pages
  */
 struct ptlab_ctx {
 	struct xarray spaces;
+	atomic_t nr_spaces;
 	struct mm_struct *mm;
 };
 
@@ -97,6 +100,7 @@ int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
 int ptlab_as_unmap(struct ptlab_as *as, u64 iova, u64 length, u64 *unmapped);
 void ptlab_gather_leaf(void *gather, const struct pt_leaf *leaf);
 void ptlab_gather_finish(struct ptlab_gather *gather);
+void ptlab_as_show_fdinfo(struct ptlab_ctx *ctx, struct seq_file *m);
 
 /* ptlab_debugfs.c */
 extern struct dentry *ptlab_debugfs_root;

@@ -9,6 +9,7 @@
 #include <linux/capability.h>
 #include <linux/idr.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -18,16 +19,32 @@
 /* Pages pinned per round; bounds the scratch arrays to one page each. */
 #define PTLAB_PIN_BATCH (PAGE_SIZE / sizeof(phys_addr_t))
 
+static unsigned int max_spaces = 64;
+module_param(max_spaces, uint, 0644);
+MODULE_PARM_DESC(max_spaces, "address spaces per open file (default 64)");
+
+static unsigned long max_table_pages = 1UL << 18;
+module_param(max_table_pages, ulong, 0644);
+MODULE_PARM_DESC(max_table_pages,
+		 "pages of tables per address space (default 262144, 1 GiB)");
+
 static DEFINE_IDA(ptlab_ids);
 
 static void *ptlab_as_table_alloc(void *cookie, size_t bytes)
 {
 	struct ptlab_as *as = cookie;
-	void *table = ptlab_table_alloc(NUMA_NO_NODE, bytes);
+	long pages = 1L << get_order(bytes);
+	void *table;
 
+	/* A map that would pass the bound fails like any allocation. */
+	if (atomic_long_add_return(pages, &as->table_pages) > max_table_pages)
+		goto err;
+	table = ptlab_table_alloc(NUMA_NO_NODE, bytes);
 	if (table)
-		atomic_long_add(1L << get_order(bytes), &as->table_pages);
-	return table;
+		return table;
+err:
+	atomic_long_sub(pages, &as->table_pages);
+	return NULL;
 }
 
 static void ptlab_as_table_free(void *cookie, void *table, size_t bytes)
@@ -199,7 +216,8 @@ struct ptlab_as *ptlab_as_get(struct ptlab_ctx *ctx, u32 id)
  * @params: geometry requested
  * @id: receives the id
  *
- * Return: 0, -EINVAL or -EOPNOTSUPP for the parameters, -ENOMEM.
+ * Return: 0, -EINVAL or -EOPNOTSUPP for the parameters, -ENOSPC when the
+ * file has max_spaces address spaces already, -ENOMEM.
  */
 int ptlab_as_create(struct ptlab_ctx *ctx, const struct pt_format *fmt,
 		    const struct pt_params *params, u32 *id)
@@ -211,15 +229,20 @@ int ptlab_as_create(struct ptlab_ctx *ctx, const struct pt_format *fmt,
 	ret = pt_cfg_init(&cfg, fmt, params);
 	if (ret)
 		return ret;
-	if (ptlab_should_fail())
-		return -ENOMEM;
-	as = kzalloc(sizeof(*as), GFP_KERNEL_ACCOUNT);
-	if (!as)
-		return -ENOMEM;
+	if (atomic_inc_return(&ctx->nr_spaces) > max_spaces) {
+		ret = -ENOSPC;
+		goto err_count;
+	}
+	as = ptlab_should_fail() ? NULL : kzalloc(sizeof(*as), GFP_KERNEL_ACCOUNT);
+	if (!as) {
+		ret = -ENOMEM;
+		goto err_count;
+	}
 	kref_init(&as->ref);
 	init_rwsem(&as->lock);
 	as->ctx = ctx;
-	ret = ida_alloc_min(&ptlab_ids, 1, GFP_KERNEL);
+	ret = ptlab_should_fail() ? -ENOMEM :
+	      ida_alloc_min(&ptlab_ids, 1, GFP_KERNEL);
 	if (ret < 0)
 		goto err_free;
 	as->id = ret;
@@ -240,9 +263,11 @@ int ptlab_as_create(struct ptlab_ctx *ctx, const struct pt_format *fmt,
 err_put:
 	/* The tree is empty but for the root, if it got one. */
 	ptlab_as_put(as);
-	return ret;
+	goto err_count;
 err_free:
 	kfree(as);
+err_count:
+	atomic_dec(&ctx->nr_spaces);
 	return ret;
 }
 
@@ -261,6 +286,7 @@ int ptlab_as_destroy(struct ptlab_ctx *ctx, u32 id)
 
 	if (!as)
 		return -ENOENT;
+	atomic_dec(&ctx->nr_spaces);
 	ptlab_as_put(as);
 	return 0;
 }
@@ -276,6 +302,27 @@ void ptlab_as_destroy_all(struct ptlab_ctx *ctx)
 
 	xa_for_each(&ctx->spaces, id, as)
 		ptlab_as_destroy(ctx, id);
+}
+
+/**
+ * ptlab_as_show_fdinfo() - list a file's address spaces in its fdinfo
+ * @ctx: the open file
+ * @m: /proc/PID/fdinfo/FD
+ */
+void ptlab_as_show_fdinfo(struct ptlab_ctx *ctx, struct seq_file *m)
+{
+	struct ptlab_as *as;
+	unsigned long id;
+
+	seq_printf(m, "ptlab-spaces:\t%d\n", atomic_read(&ctx->nr_spaces));
+	/* Holding the lock keeps every listed address space alive. */
+	xa_lock(&ctx->spaces);
+	xa_for_each(&ctx->spaces, id, as)
+		seq_printf(m, "ptlab-space:\t%u %s table_pages %ld mapped_bytes %lld\n",
+			   as->id, as->pt.cfg.fmt->name,
+			   atomic_long_read(&as->table_pages),
+			   atomic64_read(&as->mapped_bytes));
+	xa_unlock(&ctx->spaces);
 }
 
 struct ptlab_run {

@@ -85,11 +85,13 @@ static int ptlab_mappings_show(struct seq_file *m, void *unused)
 		.visitor.leaf = ptlab_dump_leaf,
 		.m = m,
 	};
+	char granule[24];
 
+	ptlab_size_str(1ULL << cfg->granule_shift, granule, sizeof(granule));
 	down_read(&as->lock);
-	seq_printf(m, "# ptlab address space %u: %s granule %u ias %u oas %u levels %u root 0x%llx\n",
-		   as->id, cfg->fmt->name, 1U << cfg->granule_shift, cfg->ias,
-		   cfg->oas, cfg->levels, pt_root_pa(&as->pt));
+	seq_printf(m, "# ptlab address space %u: %s granule %s ias %u oas %u levels %u root 0x%llx\n",
+		   as->id, cfg->fmt->name, granule, cfg->ias, cfg->oas,
+		   cfg->levels, pt_root_pa(&as->pt));
 	seq_puts(m, "# iova_first-iova_last size pa prot pgsize\n");
 	pt_iterate(&as->pt, 0, ~0ULL, &st.visitor);
 	ptlab_dump_run(&st);

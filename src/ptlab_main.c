@@ -65,6 +65,11 @@ static int ptlab_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+static void ptlab_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	ptlab_as_show_fdinfo(file->private_data, m);
+}
+
 static int ptlab_ioctl_create(struct ptlab_ctx *ctx, void *arg)
 {
 	struct ptlab_create *cmd = arg;
@@ -275,6 +280,7 @@ static const struct file_operations ptlab_fops = {
 	.release = ptlab_release,
 	.unlocked_ioctl = ptlab_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.show_fdinfo = ptlab_show_fdinfo,
 };
 
 static struct miscdevice ptlab_misc = {
