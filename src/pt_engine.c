@@ -63,10 +63,28 @@ static inline enum pt_entry_kind pt_kind(const struct pt_cfg *cfg,
 	return cfg->fmt->kind(cfg, level, pte);
 }
 
+/* The table a table entry points at, and that table's level. */
 static inline void *pt_child(const struct pt_cfg *cfg, unsigned int level,
-			     u64 pte)
+			     u64 pte, unsigned int *child_level)
 {
-	return pt_phys_to_virt(cfg->fmt->entry_pa(cfg, level, pte));
+	const struct pt_format *fmt = cfg->fmt;
+
+	*child_level = fmt->table_level ? fmt->table_level(cfg, level, pte) :
+		       level - 1;
+	return pt_phys_to_virt(fmt->entry_pa(cfg, level, pte));
+}
+
+/* The largest of @sizes that @st's position and length allow, or 0. */
+static inline u64 pt_pick_pgsize(u64 sizes, u64 iova, u64 pa, u64 left)
+{
+	while (sizes) {
+		u64 pgsize = 1ULL << (fls64(sizes) - 1);
+
+		if (pgsize <= left && !((iova | pa) & (pgsize - 1)))
+			return pgsize;
+		sizes &= ~pgsize;
+	}
+	return 0;
 }
 
 /**
@@ -107,11 +125,18 @@ int pt_cfg_init(struct pt_cfg *cfg, const struct pt_format *fmt,
 {
 	int ret;
 
+	u64 all = 0;
+	unsigned int level;
+
 	*cfg = (struct pt_cfg){ .fmt = fmt };
 	ret = fmt->init(cfg, params);
 	if (ret)
 		return ret;
-	if (!cfg->levels || cfg->levels > PT_MAX_LEVELS || !cfg->pgsize_bitmap)
+	if (!cfg->levels || cfg->levels > PT_MAX_LEVELS)
+		return -EINVAL;
+	for (level = 0; level < cfg->levels; level++)
+		all |= cfg->lvl[level].pgsizes;
+	if (!cfg->pgsize_bitmap || cfg->pgsize_bitmap & ~all)
 		return -EINVAL;
 	return 0;
 }
@@ -146,14 +171,33 @@ u64 pt_root_pa(const struct pt_space *pt)
 	return pt_virt_to_phys(pt->root);
 }
 
+/* Decode the leaf that the entry for @iova at @level belongs to. */
 static void pt_leaf_at(const struct pt_cfg *cfg, unsigned int level, u64 iova,
 		       u64 pte, struct pt_leaf *leaf)
 {
-	leaf->size = pt_level_size(cfg, level);
+	const struct pt_format *fmt = cfg->fmt;
+
+	leaf->size = fmt->leaf_size ? fmt->leaf_size(cfg, level, pte) :
+		     pt_level_size(cfg, level);
 	leaf->iova = iova & ~(leaf->size - 1);
-	leaf->pa = cfg->fmt->entry_pa(cfg, level, pte);
-	leaf->prot = cfg->fmt->leaf_prot(cfg, level, pte);
+	leaf->pa = fmt->entry_pa(cfg, level, pte);
+	leaf->prot = fmt->leaf_prot(cfg, level, pte);
 	leaf->level = level;
+}
+
+/* Index one past the last entry of @leaf in a table at @level from @base. */
+static inline unsigned int pt_leaf_end(const struct pt_cfg *cfg,
+				       unsigned int level, u64 base,
+				       const struct pt_leaf *leaf)
+{
+	return (leaf->iova + leaf->size - base) >> cfg->lvl[level].shift;
+}
+
+static inline void pt_clear_entries(const struct pt_cfg *cfg, void *table,
+				    unsigned int first, unsigned int end)
+{
+	for (; first < end; first++)
+		pt_write(cfg, table, first, 0);
 }
 
 /* Free every table below @table and report every leaf; @table stays. */
@@ -161,7 +205,8 @@ static void pt_clear_table(struct pt_space *pt, void *table,
 			   unsigned int level, u64 base, void *gather)
 {
 	const struct pt_cfg *cfg = &pt->cfg;
-	unsigned int idx, nr = pt_nr_entries(cfg, level);
+	unsigned int idx, end, nr = pt_nr_entries(cfg, level);
+	unsigned int child_level;
 	struct pt_leaf leaf;
 
 	for (idx = 0; idx < nr; idx++) {
@@ -175,12 +220,15 @@ static void pt_clear_table(struct pt_space *pt, void *table,
 		case PT_ENTRY_LEAF:
 			pt_leaf_at(cfg, level, iova, pte, &leaf);
 			pt->ops->leaf_removed(gather, &leaf);
-			break;
+			end = pt_leaf_end(cfg, level, base, &leaf);
+			pt_clear_entries(cfg, table, idx, end < nr ? end : nr);
+			idx = end - 1;
+			continue;
 		case PT_ENTRY_TABLE:
-			child = pt_child(cfg, level, pte);
-			pt_clear_table(pt, child, level - 1, iova, gather);
+			child = pt_child(cfg, level, pte, &child_level);
+			pt_clear_table(pt, child, child_level, iova, gather);
 			pt->ops->retire(gather, child,
-					pt_table_bytes(cfg, level - 1));
+					pt_table_bytes(cfg, child_level));
 			break;
 		}
 		pt_write(cfg, table, idx, 0);
@@ -226,6 +274,21 @@ int pt_check_range(const struct pt_cfg *cfg, u64 iova, u64 size, u64 pgsizes)
 	return 0;
 }
 
+/**
+ * pt_check_prot() - can the address space map with these permissions?
+ * @cfg: geometry
+ * @prot: PT_PROT_* bits
+ *
+ * Return: 0, -EOPNOTSUPP for bits the format cannot express, -EINVAL for a
+ * combination it refuses.
+ */
+int pt_check_prot(const struct pt_cfg *cfg, u32 prot)
+{
+	if (prot & ~cfg->prot_mask)
+		return -EOPNOTSUPP;
+	return cfg->fmt->check_prot(cfg, prot);
+}
+
 struct pt_map_state {
 	struct pt_space *pt;
 	u64 iova;
@@ -241,25 +304,36 @@ static int pt_map_table(struct pt_map_state *st, void *table,
 {
 	const struct pt_cfg *cfg = &st->pt->cfg;
 	const struct pt_format *fmt = cfg->fmt;
-	u64 size = pt_level_size(cfg, level);
+	unsigned int shift = cfg->lvl[level].shift;
+	u64 sizes = cfg->lvl[level].pgsizes & st->pgsizes;
 	unsigned int idx = pt_index(cfg, level, st->iova);
 	unsigned int nr = pt_nr_entries(cfg, level);
+	unsigned int child_level, i, n;
 	int ret;
 
 	for (; idx < nr && st->left; idx++) {
 		u64 pte = pt_read(cfg, table, idx);
 		enum pt_entry_kind kind = pt_kind(cfg, level, pte);
+		u64 pgsize = pt_pick_pgsize(sizes, st->iova, st->pa, st->left);
 		void *child;
 
-		if ((st->pgsizes & size) && st->left >= size &&
-		    !((st->iova | st->pa) & (size - 1))) {
-			if (kind != PT_ENTRY_EMPTY)
-				return -EADDRINUSE;
-			pt_write(cfg, table, idx,
-				 fmt->mk_leaf(cfg, level, st->pa, st->prot));
-			st->iova += size;
-			st->pa += size;
-			st->left -= size;
+		if (pgsize) {
+			/* A leaf of n entries: all free, or nothing written. */
+			n = pgsize >> shift;
+			for (i = 0; i < n; i++)
+				if (pt_kind(cfg, level,
+					    pt_read(cfg, table, idx + i)) !=
+				    PT_ENTRY_EMPTY)
+					return -EADDRINUSE;
+			for (i = 0; i < n; i++)
+				pt_write(cfg, table, idx + i,
+					 fmt->mk_leaf(cfg, level,
+						      st->pa + ((u64)i << shift),
+						      pgsize, st->prot));
+			idx += n - 1;
+			st->iova += pgsize;
+			st->pa += pgsize;
+			st->left -= pgsize;
 			continue;
 		}
 		/* pt_check_range() makes the smallest page always fit. */
@@ -284,8 +358,8 @@ static int pt_map_table(struct pt_map_state *st, void *table,
 					return -EADDRINUSE;
 			}
 		}
-		child = pt_child(cfg, level, pte);
-		ret = pt_map_table(st, child, level - 1);
+		child = pt_child(cfg, level, pte, &child_level);
+		ret = pt_map_table(st, child, child_level);
 		if (ret)
 			return ret;
 	}
@@ -301,15 +375,16 @@ static void pt_prune_path(struct pt_space *pt, void *table, unsigned int level,
 	const struct pt_cfg *cfg = &pt->cfg;
 	unsigned int idx = pt_index(cfg, level, iova);
 	u64 pte = pt_read(cfg, table, idx);
+	unsigned int child_level;
 	void *child;
 
 	if (!level || pt_kind(cfg, level, pte) != PT_ENTRY_TABLE)
 		return;
-	child = pt_child(cfg, level, pte);
-	pt_prune_path(pt, child, level - 1, iova, gather);
-	if (pt_table_empty(cfg, child, level - 1)) {
+	child = pt_child(cfg, level, pte, &child_level);
+	pt_prune_path(pt, child, child_level, iova, gather);
+	if (pt_table_empty(cfg, child, child_level)) {
 		pt_write(cfg, table, idx, 0);
-		pt->ops->retire(gather, child, pt_table_bytes(cfg, level - 1));
+		pt->ops->retire(gather, child, pt_table_bytes(cfg, child_level));
 	}
 }
 
@@ -350,7 +425,7 @@ int pt_map(struct pt_space *pt, u64 iova, u64 pa, u64 size, u32 prot,
 		return -EINVAL;
 	if (pa > pa_limit || size - 1 > pa_limit - pa)
 		return -EINVAL;
-	ret = cfg->fmt->check_prot(cfg, prot);
+	ret = pt_check_prot(cfg, prot);
 	if (ret)
 		return ret;
 
@@ -376,6 +451,7 @@ static int pt_unmap_table(struct pt_unmap_state *st, void *table,
 	const struct pt_cfg *cfg = &st->pt->cfg;
 	unsigned int idx = pt_index(cfg, level, st->iova);
 	unsigned int nr = pt_nr_entries(cfg, level);
+	unsigned int child_level, end;
 	struct pt_leaf leaf;
 	int ret;
 
@@ -392,18 +468,20 @@ static int pt_unmap_table(struct pt_unmap_state *st, void *table,
 			/* Never split a page: refuse to start inside one. */
 			if (leaf.iova != st->iova)
 				return -EINVAL;
-			pt_write(cfg, table, idx, 0);
+			end = idx + (leaf.size >> cfg->lvl[level].shift);
+			pt_clear_entries(cfg, table, idx, end < nr ? end : nr);
+			idx = end - 1;
 			st->pt->ops->leaf_removed(st->gather, &leaf);
 			st->iova += leaf.size;
 			st->done += leaf.size;
 			break;
 		case PT_ENTRY_TABLE:
-			child = pt_child(cfg, level, pte);
-			ret = pt_unmap_table(st, child, level - 1);
-			if (pt_table_empty(cfg, child, level - 1)) {
+			child = pt_child(cfg, level, pte, &child_level);
+			ret = pt_unmap_table(st, child, child_level);
+			if (pt_table_empty(cfg, child, child_level)) {
 				pt_write(cfg, table, idx, 0);
 				st->pt->ops->retire(st->gather, child,
-						    pt_table_bytes(cfg, level - 1));
+						    pt_table_bytes(cfg, child_level));
 			}
 			if (ret || st->hole)
 				return ret;
@@ -462,6 +540,7 @@ int pt_walk(const struct pt_space *pt, u64 iova, struct pt_walk_result *res)
 	const struct pt_cfg *cfg = &pt->cfg;
 	void *table = pt->root;
 	unsigned int level = cfg->levels;
+	unsigned int child_level;
 
 	*res = (struct pt_walk_result){};
 	if (pt_check_range(cfg, iova & ~(u64)((1U << cfg->granule_shift) - 1),
@@ -481,7 +560,8 @@ int pt_walk(const struct pt_space *pt, u64 iova, struct pt_walk_result *res)
 		case PT_ENTRY_TABLE:
 			if (!level)
 				return -ENOENT;
-			table = pt_child(cfg, level, pte);
+			table = pt_child(cfg, level, pte, &child_level);
+			level = child_level + 1;
 			break;
 		}
 	}
@@ -502,7 +582,9 @@ static int pt_iter_table(struct pt_iter_state *st, void *table,
 	unsigned int shift = cfg->lvl[level].shift;
 	unsigned int idx = base < st->first ? pt_index(cfg, level, st->first) : 0;
 	unsigned int nr = pt_nr_entries(cfg, level);
+	unsigned int child_level;
 	struct pt_leaf leaf;
+	void *child;
 	int ret = 0;
 
 	for (; idx < nr; idx++) {
@@ -518,10 +600,12 @@ static int pt_iter_table(struct pt_iter_state *st, void *table,
 		case PT_ENTRY_LEAF:
 			pt_leaf_at(cfg, level, iova, pte, &leaf);
 			ret = st->visitor->leaf(st->visitor, &leaf);
+			/* Report a leaf of several entries once. */
+			idx = pt_leaf_end(cfg, level, base, &leaf) - 1;
 			break;
 		case PT_ENTRY_TABLE:
-			ret = pt_iter_table(st, pt_child(cfg, level, pte),
-					    level - 1, iova);
+			child = pt_child(cfg, level, pte, &child_level);
+			ret = pt_iter_table(st, child, child_level, iova);
 			break;
 		}
 		if (ret)

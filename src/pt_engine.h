@@ -35,10 +35,15 @@ enum pt_entry_kind {
  * struct pt_level - geometry of one level
  * @shift: log2 of the IOVA span of one entry
  * @index_bits: log2 of the number of entries in a table of this level
+ * @pgsizes: sizes of the leaves the hardware decodes at this level, whether
+ *	or not the address space uses them: the span of one entry and, where
+ *	the format has them, spans of 2^n consecutive entries that together
+ *	form one leaf (Arm contiguous hint, v7s large pages, Svnapot, AMD v1)
  */
 struct pt_level {
 	u8 shift;
 	u8 index_bits;
+	u64 pgsizes;
 };
 
 /**
@@ -63,9 +68,9 @@ struct pt_params {
  * @oas: output address bits
  * @levels: number of levels
  * @entry_shift: log2 of the size of one entry in bytes (3 or 2)
- * @pgsize_bitmap: page sizes in use; each is the span of one level's entry
- * @leaf_levels: levels whose entries the hardware reads as leaves, whether
- *	or not @pgsize_bitmap uses them
+ * @pgsize_bitmap: page sizes the address space maps with, a subset of the
+ *	union of @lvl[].pgsizes
+ * @prot_mask: PT_PROT_* bits the format can express
  * @lvl: per-level geometry, index 0 is the last level
  */
 struct pt_cfg {
@@ -76,7 +81,7 @@ struct pt_cfg {
 	u32 levels;
 	u32 entry_shift;
 	u64 pgsize_bitmap;
-	u32 leaf_levels;
+	u32 prot_mask;
 	struct pt_level lvl[PT_MAX_LEVELS];
 };
 
@@ -97,12 +102,20 @@ struct pt_hw_regs {
  * @name: short name used in dumps
  * @id: PTLAB_FMT_* value
  * @init: validate @params and fill @cfg; returns 0, -EINVAL or -EOPNOTSUPP
- * @check_prot: 0 if the format can express @prot, else -EINVAL
+ * @check_prot: 0 if @prot (already within @cfg->prot_mask) is a valid
+ *	combination for the format, else -EINVAL
  * @mk_table: encode a table entry at @level pointing at @table_pa
- * @mk_leaf: encode a leaf entry at @level mapping @pa with @prot
+ * @mk_leaf: encode one entry at @level of a leaf of @pgsize (one of
+ *	@level's pgsizes) with @prot; @pa is the address this entry's own
+ *	IOVA span maps to, so entries of one leaf differ only there
  * @kind: classify an entry at @level
- * @entry_pa: the address a table or leaf entry at @level points at
+ * @entry_pa: for a table entry, the table's address; for a leaf entry, the
+ *	physical address of the first byte of the whole leaf
  * @leaf_prot: PT_PROT_* bits of a leaf entry
+ * @leaf_size: bytes mapped by the leaf an entry belongs to; optional, the
+ *	span of one entry when absent
+ * @table_level: level of the table a table entry points at, for formats
+ *	that can skip levels; optional, @level - 1 when absent
  * @regs: register values for a tree rooted at @root_pa
  */
 struct pt_format {
@@ -113,12 +126,15 @@ struct pt_format {
 	u64 (*mk_table)(const struct pt_cfg *cfg, unsigned int level,
 			u64 table_pa);
 	u64 (*mk_leaf)(const struct pt_cfg *cfg, unsigned int level, u64 pa,
-		       u32 prot);
+		       u64 pgsize, u32 prot);
 	enum pt_entry_kind (*kind)(const struct pt_cfg *cfg,
 				   unsigned int level, u64 pte);
 	u64 (*entry_pa)(const struct pt_cfg *cfg, unsigned int level, u64 pte);
 	u32 (*leaf_prot)(const struct pt_cfg *cfg, unsigned int level,
 			 u64 pte);
+	u64 (*leaf_size)(const struct pt_cfg *cfg, unsigned int level, u64 pte);
+	unsigned int (*table_level)(const struct pt_cfg *cfg,
+				    unsigned int level, u64 pte);
 	void (*regs)(const struct pt_cfg *cfg, u64 root_pa,
 		     struct pt_hw_regs *regs);
 };
@@ -129,7 +145,7 @@ struct pt_format {
  * @pa: physical address it maps to
  * @size: bytes it maps
  * @prot: PT_PROT_* bits
- * @level: its level
+ * @level: level of its entries
  */
 struct pt_leaf {
 	u64 iova;
@@ -198,6 +214,7 @@ int pt_space_init(struct pt_space *pt, const struct pt_cfg *cfg,
 void pt_space_destroy(struct pt_space *pt, void *gather);
 u64 pt_root_pa(const struct pt_space *pt);
 size_t pt_table_bytes(const struct pt_cfg *cfg, unsigned int level);
+int pt_check_prot(const struct pt_cfg *cfg, u32 prot);
 int pt_check_range(const struct pt_cfg *cfg, u64 iova, u64 size,
 		   u64 pgsizes);
 int pt_map(struct pt_space *pt, u64 iova, u64 pa, u64 size, u32 prot,

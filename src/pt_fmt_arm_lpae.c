@@ -21,6 +21,7 @@
 #define LPAE_SH_OUTER		(2ULL << 8)
 #define LPAE_SH_INNER		(3ULL << 8)
 #define LPAE_AF			BIT_ULL(10)
+#define LPAE_CONT		BIT_ULL(52)	/* one of 16 contiguous entries */
 #define LPAE_PXN		BIT_ULL(53)
 #define LPAE_UXN		BIT_ULL(54)
 
@@ -40,6 +41,11 @@
 #define LPAE_TCR_EPD1		BIT_ULL(23)
 #define LPAE_TCR_IPS_SHIFT	32
 
+/* 4K granule: entries in a contiguous run, and the levels with leaves. */
+#define LPAE_CONT_SHIFT		4
+#define LPAE_CONT_ENTRIES	BIT(LPAE_CONT_SHIFT)
+#define LPAE_LEAF_LEVELS	3
+
 static int lpae_ips(u32 oas)
 {
 	switch (oas) {
@@ -56,7 +62,7 @@ static int lpae_ips(u32 oas)
 static int lpae_init(struct pt_cfg *cfg, const struct pt_params *p)
 {
 	u32 bits_per_level, level;
-	u64 all = 0;
+	u64 all = 0, basic = 0;
 
 	cfg->granule_shift = p->granule_shift ? p->granule_shift : 12;
 	cfg->ias = p->ias ? p->ias : 48;
@@ -67,6 +73,7 @@ static int lpae_init(struct pt_cfg *cfg, const struct pt_params *p)
 		return -EINVAL;
 
 	cfg->entry_shift = 3;
+	cfg->prot_mask = PT_PROT_ALL;
 	bits_per_level = cfg->granule_shift - cfg->entry_shift;
 	cfg->levels = (cfg->ias - cfg->granule_shift + bits_per_level - 1) /
 		      bits_per_level;
@@ -77,14 +84,25 @@ static int lpae_init(struct pt_cfg *cfg, const struct pt_params *p)
 		cfg->lvl[level].index_bits = cfg->ias - shift < bits_per_level ?
 					     cfg->ias - shift : bits_per_level;
 	}
-	/* 4K granule: pages at the last level, blocks of 2M and 1G above. */
-	for (level = 0; level < cfg->levels && level < 3; level++) {
-		all |= 1ULL << cfg->lvl[level].shift;
-		cfg->leaf_levels |= BIT(level);
+	/*
+	 * 4K granule: pages at the last level, blocks of 2M and 1G above,
+	 * each also as a run of 16 entries with the contiguous hint (64K,
+	 * 32M, 16G) where the table is large enough. The hinted sizes are
+	 * used only when asked for: a plain walker sees them as 16 leaves.
+	 */
+	for (level = 0; level < cfg->levels && level < LPAE_LEAF_LEVELS;
+	     level++) {
+		struct pt_level *lvl = &cfg->lvl[level];
+
+		lvl->pgsizes = 1ULL << lvl->shift;
+		if (lvl->index_bits >= LPAE_CONT_SHIFT)
+			lvl->pgsizes |= (u64)LPAE_CONT_ENTRIES << lvl->shift;
+		basic |= 1ULL << lvl->shift;
+		all |= lvl->pgsizes;
 	}
 	if (p->pgsize_bitmap & ~all)
 		return -EINVAL;
-	cfg->pgsize_bitmap = p->pgsize_bitmap ? p->pgsize_bitmap : all;
+	cfg->pgsize_bitmap = p->pgsize_bitmap ? p->pgsize_bitmap : basic;
 	/* The granule itself is needed to map whatever blocks cannot. */
 	if (!(cfg->pgsize_bitmap & (1ULL << cfg->granule_shift)))
 		return -EINVAL;
@@ -113,10 +131,12 @@ static u64 lpae_mk_table(const struct pt_cfg *cfg, unsigned int level,
 }
 
 static u64 lpae_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
-			u32 prot)
+			u64 pgsize, u32 prot)
 {
 	u64 pte = (pa & lpae_oa_mask(cfg, level)) | LPAE_AF;
 
+	if (pgsize != 1ULL << cfg->lvl[level].shift)
+		pte |= LPAE_CONT;
 	pte |= level ? LPAE_TYPE_BLOCK : LPAE_TYPE_PAGE;
 	if (!(prot & PT_PROT_PRIV))
 		pte |= LPAE_AP_UNPRIV;
@@ -143,9 +163,17 @@ static enum pt_entry_kind lpae_kind(const struct pt_cfg *cfg,
 	if (type == LPAE_TYPE_TABLE)
 		return PT_ENTRY_TABLE;
 	/* Block descriptors where the granule has none fault, like 0b00. */
-	if (type == LPAE_TYPE_BLOCK && (cfg->leaf_levels & BIT(level)))
+	if (type == LPAE_TYPE_BLOCK && cfg->lvl[level].pgsizes)
 		return PT_ENTRY_LEAF;
 	return PT_ENTRY_EMPTY;
+}
+
+static u64 lpae_leaf_size(const struct pt_cfg *cfg, unsigned int level,
+			  u64 pte)
+{
+	u64 span = 1ULL << cfg->lvl[level].shift;
+
+	return pte & LPAE_CONT ? span * LPAE_CONT_ENTRIES : span;
 }
 
 static u64 lpae_entry_pa(const struct pt_cfg *cfg, unsigned int level,
@@ -153,7 +181,9 @@ static u64 lpae_entry_pa(const struct pt_cfg *cfg, unsigned int level,
 {
 	if (lpae_kind(cfg, level, pte) == PT_ENTRY_TABLE)
 		return pte & GENMASK_ULL(47, 12);
-	return pte & lpae_oa_mask(cfg, level);
+	/* A contiguous run starts at the run's aligned address. */
+	return pte & lpae_oa_mask(cfg, level) &
+	       ~(lpae_leaf_size(cfg, level, pte) - 1);
 }
 
 static u32 lpae_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
@@ -198,5 +228,6 @@ const struct pt_format pt_fmt_arm64_lpae_s1 = {
 	.kind = lpae_kind,
 	.entry_pa = lpae_entry_pa,
 	.leaf_prot = lpae_leaf_prot,
+	.leaf_size = lpae_leaf_size,
 	.regs = lpae_regs,
 };

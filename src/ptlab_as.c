@@ -450,7 +450,7 @@ int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
 		return ret;
 	if (!PAGE_ALIGNED(uaddr) || length > TASK_SIZE || uaddr > TASK_SIZE - length)
 		return -EINVAL;
-	ret = cfg->fmt->check_prot(cfg, prot);
+	ret = pt_check_prot(cfg, prot);
 	if (ret)
 		return ret;
 	if (current->mm != as->ctx->mm)

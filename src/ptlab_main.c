@@ -104,7 +104,7 @@ static int ptlab_ioctl_info(struct ptlab_as *as, void *arg)
 	struct ptlab_info *cmd = arg;
 	struct pt_hw_regs regs;
 
-	if (cmd->__reserved)
+	if (cmd->__reserved || cmd->__reserved2)
 		return -EINVAL;
 	cfg->fmt->regs(cfg, pt_root_pa(&as->pt), &regs);
 	cmd->out_format = cfg->fmt->id;
@@ -119,6 +119,7 @@ static int ptlab_ioctl_info(struct ptlab_as *as, void *arg)
 	cmd->out_mair = regs.mair;
 	cmd->out_table_pages = atomic_long_read(&as->table_pages);
 	cmd->out_mapped_bytes = atomic64_read(&as->mapped_bytes);
+	cmd->out_prot_mask = cfg->prot_mask;
 	return 0;
 }
 
@@ -171,7 +172,8 @@ static int ptlab_ioctl_walk(struct ptlab_as *as, void *arg)
 
 /*
  * A command either works on the file (create, destroy) or on one of its
- * address spaces, whose id follows the size field and flags where present.
+ * address spaces, named by the struct's id field. @min_size is the size of
+ * the struct's first version; every struct is still at its first version.
  */
 struct ptlab_ioctl_op {
 	size_t size;
@@ -184,35 +186,35 @@ struct ptlab_ioctl_op {
 static const struct ptlab_ioctl_op ptlab_ioctl_ops[] = {
 	[PTLAB_CMD_CREATE - PTLAB_CMD_BASE] = {
 		.size = sizeof(struct ptlab_create),
-		.min_size = offsetofend(struct ptlab_create, __reserved),
+		.min_size = sizeof(struct ptlab_create),
 		.ctx_fn = ptlab_ioctl_create,
 	},
 	[PTLAB_CMD_DESTROY - PTLAB_CMD_BASE] = {
 		.size = sizeof(struct ptlab_destroy),
-		.min_size = offsetofend(struct ptlab_destroy, id),
+		.min_size = sizeof(struct ptlab_destroy),
 		.ctx_fn = ptlab_ioctl_destroy,
 	},
 	[PTLAB_CMD_INFO - PTLAB_CMD_BASE] = {
 		.size = sizeof(struct ptlab_info),
-		.min_size = offsetofend(struct ptlab_info, out_mapped_bytes),
+		.min_size = sizeof(struct ptlab_info),
 		.id_offset = offsetof(struct ptlab_info, id),
 		.as_fn = ptlab_ioctl_info,
 	},
 	[PTLAB_CMD_MAP_USER - PTLAB_CMD_BASE] = {
 		.size = sizeof(struct ptlab_map_user),
-		.min_size = offsetofend(struct ptlab_map_user, out_mapped),
+		.min_size = sizeof(struct ptlab_map_user),
 		.id_offset = offsetof(struct ptlab_map_user, id),
 		.as_fn = ptlab_ioctl_map_user,
 	},
 	[PTLAB_CMD_UNMAP - PTLAB_CMD_BASE] = {
 		.size = sizeof(struct ptlab_unmap),
-		.min_size = offsetofend(struct ptlab_unmap, out_unmapped),
+		.min_size = sizeof(struct ptlab_unmap),
 		.id_offset = offsetof(struct ptlab_unmap, id),
 		.as_fn = ptlab_ioctl_unmap,
 	},
 	[PTLAB_CMD_WALK - PTLAB_CMD_BASE] = {
 		.size = sizeof(struct ptlab_walk),
-		.min_size = offsetofend(struct ptlab_walk, out_entries),
+		.min_size = sizeof(struct ptlab_walk),
 		.id_offset = offsetof(struct ptlab_walk, id),
 		.as_fn = ptlab_ioctl_walk,
 	},

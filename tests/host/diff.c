@@ -225,7 +225,7 @@ void diff_walk(struct diff *d, u64 iova)
 	diff_walk_entries(d, iova, &res, PT_ENTRY_LEAF);
 	if (res.nr_entries)
 		CHECK_EQ(res.entries[res.nr_entries - 1],
-			 cfg->fmt->mk_leaf(cfg, level, m.pa, m.prot),
+			 cfg->fmt->mk_leaf(cfg, level, m.pa, m.size, m.prot),
 			 "leaf entry read by the walk");
 }
 

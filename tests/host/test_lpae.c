@@ -141,7 +141,8 @@ static void lpae_golden_leaves(void)
 			continue;
 		CHECK(!fmt->check_prot(&cfg, g->prot), "%s: prot %#x refused",
 		      g->what, g->prot);
-		CHECK_EQ(fmt->mk_leaf(&cfg, g->level, g->pa, g->prot), g->pte,
+		CHECK_EQ(fmt->mk_leaf(&cfg, g->level, g->pa,
+				      1ULL << cfg.lvl[g->level].shift, g->prot), g->pte,
 			 g->what);
 		/* Decoding gives back what was encoded. */
 		CHECK_KIND(&cfg, g->level, g->pte, PT_ENTRY_LEAF,
@@ -230,9 +231,20 @@ static void lpae_entry_pa_masks(void)
 
 	if (!lpae_cfg(&cfg48, 48, 48) || !lpae_cfg(&cfg40, 48, 40))
 		return;
-	/* Upper attributes 63:48 and lower 11:2 set around OA 0x1234567000. */
-	CHECK_EQ(fmt->entry_pa(&cfg48, 0, 0xfff0001234567fffULL),
+	/* Upper attributes 63:53, 51:48 and lower 11:2 around 0x1234567000. */
+	CHECK_EQ(fmt->entry_pa(&cfg48, 0, 0xffe0001234567fffULL),
 		 0x1234567000ULL, "page with every attribute");
+	/*
+	 * With the contiguous bit (52) as well, the entry is one of 16 that
+	 * map a 64K-aligned 64K run: its leaf starts at 0x1234560000.
+	 */
+	CHECK_EQ(fmt->entry_pa(&cfg48, 0, 0xfff0001234567fffULL),
+		 0x1234560000ULL, "contiguous page with every attribute");
+	CHECK_EQ(fmt->leaf_size(&cfg48, 0, 0xfff0001234567fffULL), 0x10000ULL,
+		 "contiguous page size");
+	/* A 2M block with the contiguous bit is one of 16: 32M. */
+	CHECK_EQ(fmt->leaf_size(&cfg48, 1, 0x0070000040000641ULL), 0x2000000ULL,
+		 "contiguous 2M block size");
 	/* A 2M block's OA is bits 47:21; bits 20:12 are RES0. */
 	CHECK_EQ(fmt->entry_pa(&cfg48, 1, 0x00600000403ff641ULL),
 		 0x40200000ULL, "2M block with bits 20:12 set");
@@ -265,7 +277,8 @@ static void lpae_prot_round_trip(void)
 		for (level = 0; level < 3; level++) {
 			u64 pa = 0x8040000000ULL, pte;
 
-			pte = fmt->mk_leaf(&cfg, level, pa, prot);
+			pte = fmt->mk_leaf(&cfg, level, pa,
+					   1ULL << cfg.lvl[level].shift, prot);
 			CHECK(fmt->kind(&cfg, level, pte) == PT_ENTRY_LEAF &&
 			      fmt->entry_pa(&cfg, level, pte) == pa &&
 			      fmt->leaf_prot(&cfg, level, pte) == prot,
@@ -405,7 +418,10 @@ static void lpae_params(void)
 		{ { .pgsize_bitmap = 0x200000 }, -EINVAL, "2M without 4K" },
 		{ { .pgsize_bitmap = 0x40200000 }, -EINVAL, "2M+1G without 4K" },
 		{ { .pgsize_bitmap = 0x3000 }, -EINVAL, "8K" },
-		{ { .pgsize_bitmap = 0x11000 }, -EINVAL, "64K" },
+		/* 64K and 32M are runs of 16 entries with the contiguous hint. */
+		{ { .pgsize_bitmap = 0x11000 }, 0, "4K and 64K" },
+		{ { .pgsize_bitmap = 0x2201000 }, 0, "4K, 2M and 32M" },
+		{ { .pgsize_bitmap = 0x21000 }, -EINVAL, "128K" },
 		{ { .pgsize_bitmap = 0x8000001000ULL }, -EINVAL, "512G" },
 	};
 	struct pt_cfg cfg;

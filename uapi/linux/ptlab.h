@@ -20,9 +20,30 @@
 /**
  * enum ptlab_format - page-table formats an address space can use
  * @PTLAB_FMT_ARM64_LPAE_S1: Arm VMSAv8-64 stage 1 (LPAE long descriptors)
+ * @PTLAB_FMT_ARM64_LPAE_S2: Arm VMSAv8-64 stage 2
+ * @PTLAB_FMT_ARM_MALI_LPAE: Arm Mali GPU (Midgard/Bifrost) LPAE variant
+ * @PTLAB_FMT_ARM_V7S: Armv7 short descriptor
+ * @PTLAB_FMT_X86_64: x86-64 4- and 5-level (AMD IOMMU v2, VT-d first stage)
+ * @PTLAB_FMT_VTD_SS: Intel VT-d second stage
+ * @PTLAB_FMT_AMD_V1: AMD IOMMU v1 (host page table)
+ * @PTLAB_FMT_RISCV: RISC-V Sv39, Sv48, Sv57 (by input size)
+ * @PTLAB_FMT_APPLE_DART: Apple DART
+ * @PTLAB_FMT_APPLE_UAT: Apple GPU (UAT)
+ *
+ * A format may be listed here before the running module implements it:
+ * creating an address space in it then fails with -EOPNOTSUPP.
  */
 enum ptlab_format {
 	PTLAB_FMT_ARM64_LPAE_S1 = 1,
+	PTLAB_FMT_ARM64_LPAE_S2 = 2,
+	PTLAB_FMT_ARM_MALI_LPAE = 3,
+	PTLAB_FMT_ARM_V7S = 4,
+	PTLAB_FMT_X86_64 = 5,
+	PTLAB_FMT_VTD_SS = 6,
+	PTLAB_FMT_AMD_V1 = 7,
+	PTLAB_FMT_RISCV = 8,
+	PTLAB_FMT_APPLE_DART = 9,
+	PTLAB_FMT_APPLE_UAT = 10,
 };
 
 /* Access permissions and memory type of a mapping. */
@@ -86,6 +107,9 @@ struct ptlab_destroy {
  * @out_mair: memory attribute indirection register value (Arm: MAIR)
  * @out_table_pages: pages of table memory the address space owns
  * @out_mapped_bytes: bytes currently mapped
+ * @out_prot_mask: PTLAB_PROT_* bits the format can express; others are
+ *	refused with -EOPNOTSUPP
+ * @__reserved2: must be 0
  */
 struct ptlab_info {
 	__u32 size;
@@ -103,6 +127,8 @@ struct ptlab_info {
 	__u64 out_mair;
 	__u64 out_table_pages;
 	__u64 out_mapped_bytes;
+	__u32 out_prot_mask;
+	__u32 __reserved2;
 };
 
 /**
@@ -110,7 +136,8 @@ struct ptlab_info {
  * @size: sizeof(struct ptlab_map_user)
  * @flags: must be 0
  * @id: address space id
- * @prot: PTLAB_PROT_* bits; READ is required
+ * @prot: PTLAB_PROT_* bits, within the format's (see struct ptlab_info);
+ *	READ is required
  * @iova: first IOVA, aligned to the smallest page size
  * @uptr: user address of the buffer, page aligned
  * @length: bytes to map, a multiple of the smallest page size
