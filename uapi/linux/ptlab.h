@@ -57,6 +57,10 @@ enum ptlab_format {
 
 /**
  * struct ptlab_create - PTLAB_IOCTL_CREATE
+ *
+ * Fails with -ENOSPC when the file already has the max_spaces module
+ * parameter's number of address spaces.
+ *
  * @size: sizeof(struct ptlab_create)
  * @flags: must be 0
  * @format: enum ptlab_format
@@ -64,7 +68,8 @@ enum ptlab_format {
  * @ias: input (IOVA) address bits; 0 picks the format default
  * @oas: output (physical) address bits; 0 picks the format default
  * @pgsize_bitmap: page sizes the address space may use, a subset of what the
- *	format allows with this granule; 0 takes them all
+ *	format allows with this granule; 0 takes the sizes a driver would use
+ *	(Arm: pages and blocks, without the contiguous-hint sizes)
  * @out_id: the new address space's id, also its debugfs directory name
  * @__reserved: must be 0
  */
@@ -200,7 +205,8 @@ struct ptlab_unmap {
  * @out_entries: raw value of each entry read, root first
  *
  * Fails with -ENOENT when @iova is not mapped; the entries read up to the
- * empty one are still reported.
+ * empty one are still reported. An @iova beyond the input size is -EINVAL.
+ * A leaf made of several entries (contiguous hint) reports its whole size.
  */
 struct ptlab_walk {
 	__u32 size;
