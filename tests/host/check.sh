@@ -28,10 +28,11 @@ run_test() {
 		failed=$((failed + 1))
 		return
 	fi
-	set -- $counts
-	passed=$((passed + $1))
-	failed=$((failed + $2))
-	if [ "$rc" -ne 0 ] && [ "$2" -eq 0 ]; then
+	npass=${counts% *}
+	nfail=${counts#* }
+	passed=$((passed + npass))
+	failed=$((failed + nfail))
+	if [ "$rc" -ne 0 ] && [ "$nfail" -eq 0 ]; then
 		echo "# $name: exited with status $rc after its summary"
 		failed=$((failed + 1))
 	fi
