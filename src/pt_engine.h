@@ -101,6 +101,8 @@ struct pt_hw_regs {
  * struct pt_format - one hardware page-table format
  * @name: short name used in dumps
  * @id: PTLAB_FMT_* value
+ * @elf_machine: e_machine of the CPU that walks this format (snapshots),
+ *	0 (EM_NONE) for devices that are not a CPU architecture's MMU
  * @init: validate @params and fill @cfg; returns 0, -EINVAL or -EOPNOTSUPP
  * @check_prot: 0 if @prot (already within @cfg->prot_mask) is a valid
  *	combination for the format, else -EINVAL
@@ -121,6 +123,7 @@ struct pt_hw_regs {
 struct pt_format {
 	const char *name;
 	u32 id;
+	u16 elf_machine;
 	int (*init)(struct pt_cfg *cfg, const struct pt_params *params);
 	int (*check_prot)(const struct pt_cfg *cfg, u32 prot);
 	u64 (*mk_table)(const struct pt_cfg *cfg, unsigned int level,

@@ -221,6 +221,7 @@ static void lpae_regs(const struct pt_cfg *cfg, u64 root_pa,
 const struct pt_format pt_fmt_arm64_lpae_s1 = {
 	.name = "arm64-lpae-s1",
 	.id = PTLAB_FMT_ARM64_LPAE_S1,
+	.elf_machine = 183,	/* EM_AARCH64 */
 	.init = lpae_init,
 	.check_prot = lpae_check_prot,
 	.mk_table = lpae_mk_table,

@@ -8,6 +8,7 @@
 #include <linux/debugfs.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/maple_tree.h>
 #include <linux/mm_types.h>
 #include <linux/rwsem.h>
 #include <linux/seq_file.h>
@@ -50,6 +51,9 @@ unsigned long ptlab_gather_free_tables(struct ptlab_gather *gather);
 long ptlab_pin_user(unsigned long uaddr, unsigned long npages, bool write,
 		    phys_addr_t *pas);
 void ptlab_unpin_user(phys_addr_t pa, u64 size, bool dirty);
+int ptlab_phys_classify(phys_addr_t pa, u64 size);
+void *ptlab_borrow_checked(phys_addr_t pa);
+void ptlab_borrow_end(void *addr);
 
 /* ptlab_as.c: address spaces. */
 
@@ -75,6 +79,9 @@ struct ptlab_ctx {
  * @table_pages: pages of table memory owned
  * @mapped_bytes: bytes mapped
  * @flushes: IOTLB flushes issued
+ * @phys: IOVA page frames mapped by PTLAB_IOCTL_MAP_PHYS, valued
+ *	xa_mk_value(PTLAB_PHYS_*); everything else is pinned user memory.
+ *	Ranges may outlive their mappings: a later user map clears them.
  * @dir: debugfs directory
  */
 struct ptlab_as {
@@ -86,8 +93,46 @@ struct ptlab_as {
 	atomic_long_t table_pages;
 	atomic64_t mapped_bytes;
 	atomic64_t flushes;
+	struct maple_tree phys;
 	struct dentry *dir;
 };
+
+/**
+ * struct ptlab_span - a run of leaves contiguous in IOVA and physical address
+ * @iova: first IOVA
+ * @pa: first physical address
+ * @size: bytes
+ * @pgsize: size of its leaves (meaningful when runs split by page size)
+ * @prot: PT_PROT_* bits, the same for every leaf
+ * @kind: 0 for pinned user memory, else PTLAB_PHYS_RAM or PTLAB_PHYS_MMIO
+ */
+struct ptlab_span {
+	u64 iova;
+	u64 pa;
+	u64 size;
+	u64 pgsize;
+	u32 prot;
+	u32 kind;
+};
+
+/**
+ * struct ptlab_span_walker - visits the runs of an address space in order
+ * @visitor: for the engine; set by ptlab_as_spans()
+ * @as: set by ptlab_as_spans()
+ * @by_pgsize: leaves of different sizes start a new run
+ * @cur: the run being built
+ * @span: called for each run; a non-zero return stops the walk
+ */
+struct ptlab_span_walker {
+	struct pt_leaf_visitor visitor;
+	struct ptlab_as *as;
+	bool by_pgsize;
+	struct ptlab_span cur;
+	int (*span)(struct ptlab_span_walker *walker,
+		    const struct ptlab_span *span);
+};
+
+int ptlab_as_spans(struct ptlab_as *as, struct ptlab_span_walker *walker);
 
 int ptlab_as_create(struct ptlab_ctx *ctx, const struct pt_format *fmt,
 		    const struct pt_params *params, u32 *id);
@@ -97,10 +142,19 @@ void ptlab_as_put(struct ptlab_as *as);
 void ptlab_as_destroy_all(struct ptlab_ctx *ctx);
 int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
 		      u64 length, u32 prot, u64 pgsize, u64 *mapped);
+int ptlab_as_map_phys(struct ptlab_as *as, u64 iova, phys_addr_t pa,
+		      u64 length, u32 prot, u64 pgsize, u64 *mapped, u32 *kind);
 int ptlab_as_unmap(struct ptlab_as *as, u64 iova, u64 length, u64 *unmapped);
+u32 ptlab_as_phys_kind(struct ptlab_as *as, u64 iova);
 void ptlab_gather_leaf(void *gather, const struct pt_leaf *leaf);
 void ptlab_gather_finish(struct ptlab_gather *gather);
 void ptlab_as_show_fdinfo(struct ptlab_ctx *ctx, struct seq_file *m);
+
+/* ptlab_snapshot.c */
+int ptlab_snapshot_to_file(struct ptlab_as *as, struct file *file,
+			   u64 *written);
+ssize_t ptlab_snapshot_read(struct ptlab_as *as, char __user *buf,
+			    size_t len, loff_t *ppos);
 
 /* ptlab_debugfs.c */
 extern struct dentry *ptlab_debugfs_root;

@@ -134,6 +134,9 @@ void ptlab_gather_leaf(void *gather, const struct pt_leaf *leaf)
 	bool dirty = leaf->prot & PT_PROT_WRITE;
 
 	atomic64_sub(leaf->size, &g->as->mapped_bytes);
+	/* Physical mappings pinned nothing. */
+	if (ptlab_as_phys_kind(g->as, leaf->iova))
+		return;
 	if (g->nr_runs) {
 		typeof(g->runs[0]) *last = &g->runs[g->nr_runs - 1];
 
@@ -176,6 +179,7 @@ static void ptlab_as_release(struct kref *ref)
 	ptlab_gather_init(&gather, as);
 	pt_space_destroy(&as->pt, &gather);
 	ptlab_gather_finish(&gather);
+	mtree_destroy(&as->phys);
 	WARN_ON(atomic_long_read(&as->table_pages));
 	ida_free(&ptlab_ids, as->id);
 	kfree(as);
@@ -240,6 +244,7 @@ int ptlab_as_create(struct ptlab_ctx *ctx, const struct pt_format *fmt,
 	}
 	kref_init(&as->ref);
 	init_rwsem(&as->lock);
+	mt_init(&as->phys);
 	as->ctx = ctx;
 	ret = ptlab_should_fail() ? -ENOMEM :
 	      ida_alloc_min(&ptlab_ids, 1, GFP_KERNEL);
@@ -323,6 +328,56 @@ void ptlab_as_show_fdinfo(struct ptlab_ctx *ctx, struct seq_file *m)
 			   atomic_long_read(&as->table_pages),
 			   atomic64_read(&as->mapped_bytes));
 	xa_unlock(&ctx->spaces);
+}
+
+static int ptlab_span_leaf(struct pt_leaf_visitor *visitor,
+			   const struct pt_leaf *leaf)
+{
+	struct ptlab_span_walker *walker =
+		container_of(visitor, struct ptlab_span_walker, visitor);
+	struct ptlab_span *cur = &walker->cur;
+	u32 kind = ptlab_as_phys_kind(walker->as, leaf->iova);
+	int ret;
+
+	if (cur->size && cur->iova + cur->size == leaf->iova &&
+	    cur->pa + cur->size == leaf->pa && cur->prot == leaf->prot &&
+	    cur->kind == kind &&
+	    (!walker->by_pgsize || cur->pgsize == leaf->size)) {
+		cur->size += leaf->size;
+		return 0;
+	}
+	if (cur->size) {
+		ret = walker->span(walker, cur);
+		if (ret)
+			return ret;
+	}
+	cur->iova = leaf->iova;
+	cur->pa = leaf->pa;
+	cur->size = leaf->size;
+	cur->pgsize = leaf->size;
+	cur->prot = leaf->prot;
+	cur->kind = kind;
+	return 0;
+}
+
+/**
+ * ptlab_as_spans() - call @walker->span for every run of mappings, in order
+ * @as: the address space; the caller holds @as->lock
+ * @walker: its @span and @by_pgsize set by the caller
+ *
+ * Return: 0 or the first non-zero value @walker->span returned.
+ */
+int ptlab_as_spans(struct ptlab_as *as, struct ptlab_span_walker *walker)
+{
+	int ret;
+
+	walker->visitor.leaf = ptlab_span_leaf;
+	walker->as = as;
+	walker->cur.size = 0;
+	ret = pt_iterate(&as->pt, 0, ~0ULL, &walker->visitor);
+	if (!ret && walker->cur.size)
+		ret = walker->span(walker, &walker->cur);
+	return ret;
 }
 
 struct ptlab_run {
@@ -420,6 +475,98 @@ static int ptlab_map_user_locked(struct ptlab_as *as, u64 iova,
 }
 
 /**
+ * ptlab_as_phys_kind() - what a mapped IOVA points at
+ * @as: the address space
+ * @iova: a mapped IOVA
+ *
+ * Return: PTLAB_PHYS_RAM or PTLAB_PHYS_MMIO for a physical mapping, 0 for
+ * pinned user memory.
+ */
+u32 ptlab_as_phys_kind(struct ptlab_as *as, u64 iova)
+{
+	void *entry;
+
+	if (mtree_empty(&as->phys))
+		return 0;
+	entry = mtree_load(&as->phys, iova >> PAGE_SHIFT);
+	return entry ? xa_to_value(entry) : 0;
+}
+
+static int ptlab_phys_record(struct ptlab_as *as, u64 iova, u64 length,
+			     void *entry)
+{
+	if (ptlab_should_fail())
+		return -ENOMEM;
+	return mtree_store_range(&as->phys, iova >> PAGE_SHIFT,
+				 (iova + length - 1) >> PAGE_SHIFT, entry,
+				 GFP_KERNEL_ACCOUNT);
+}
+
+/* Drop stale physical-mapping records from a range about to be mapped. */
+static int ptlab_phys_forget(struct ptlab_as *as, u64 iova, u64 length)
+{
+	if (mtree_empty(&as->phys))
+		return 0;
+	return ptlab_phys_record(as, iova, length, NULL);
+}
+
+/**
+ * ptlab_as_map_phys() - map a physical range, pinning nothing
+ * @as: the address space
+ * @iova: first IOVA
+ * @pa: first physical address
+ * @length: bytes
+ * @prot: PT_PROT_* bits
+ * @pgsize: one page size to use, or 0 for the largest that fit
+ * @mapped: bytes mapped, also on failure
+ * @kind: receives PTLAB_PHYS_RAM or PTLAB_PHYS_MMIO
+ *
+ * Return: 0; -EINVAL for bad arguments or a range that is neither ordinary
+ * RAM nor free of RAM; -EADDRINUSE if anything is mapped in the range;
+ * -ENOMEM after mapping @mapped bytes.
+ */
+int ptlab_as_map_phys(struct ptlab_as *as, u64 iova, phys_addr_t pa,
+		      u64 length, u32 prot, u64 pgsize, u64 *mapped, u32 *kind)
+{
+	const struct pt_cfg *cfg = &as->pt.cfg;
+	u64 pgsizes = pgsize ? pgsize : cfg->pgsize_bitmap;
+	struct ptlab_gather gather;
+	int ret;
+
+	*mapped = 0;
+	*kind = 0;
+	if (pgsize && (pgsize & (pgsize - 1) || !(pgsize & cfg->pgsize_bitmap)))
+		return -EINVAL;
+	ret = pt_check_range(cfg, iova, length, pgsizes);
+	if (ret)
+		return ret;
+	if (!PAGE_ALIGNED(pa) || pa + length - 1 < pa)
+		return -EINVAL;
+	ret = pt_check_prot(cfg, prot);
+	if (ret)
+		return ret;
+	ret = ptlab_phys_classify(pa, length);
+	if (ret < 0)
+		return ret;
+	*kind = ret;
+
+	ptlab_gather_init(&gather, as);
+	down_write(&as->lock);
+	if (pt_range_mapped(&as->pt, iova, length))
+		ret = -EADDRINUSE;
+	else
+		ret = ptlab_phys_record(as, iova, length, xa_mk_value(*kind));
+	if (!ret) {
+		ret = pt_map(&as->pt, iova, pa, length, prot, pgsizes, &gather,
+			     mapped);
+		atomic64_add(*mapped, &as->mapped_bytes);
+	}
+	ptlab_gather_finish(&gather);
+	up_write(&as->lock);
+	return ret;
+}
+
+/**
  * ptlab_as_map_user() - pin user memory and map it
  * @as: the address space
  * @iova: first IOVA
@@ -466,6 +613,8 @@ int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
 	if (pt_range_mapped(&as->pt, iova, length))
 		ret = -EADDRINUSE;
 	else
+		ret = ptlab_phys_forget(as, iova, length);
+	if (!ret)
 		ret = ptlab_map_user_locked(as, iova, uaddr, length, prot,
 					    pgsizes, pas, &gather, mapped);
 	/* Tables a failure left empty. */

@@ -37,43 +37,25 @@ static void ptlab_size_str(u64 size, char *str, size_t len)
 	snprintf(str, len, "%llu%c", size, units[unit]);
 }
 
-/* A run of leaves contiguous in IOVA and PA with the same prot and size. */
 struct ptlab_dump_state {
-	struct pt_leaf_visitor visitor;
+	struct ptlab_span_walker walker;
 	struct seq_file *m;
-	struct pt_leaf run;
-	u64 pgsize;
 };
 
-static void ptlab_dump_run(struct ptlab_dump_state *st)
-{
-	char prot[7], pgsize[24];
-
-	if (!st->run.size)
-		return;
-	ptlab_prot_str(st->run.prot, prot);
-	ptlab_size_str(st->pgsize, pgsize, sizeof(pgsize));
-	seq_printf(st->m, "0x%016llx-0x%016llx 0x%llx 0x%016llx %s %s\n",
-		   st->run.iova, st->run.iova + st->run.size - 1, st->run.size,
-		   st->run.pa, prot, pgsize);
-}
-
-static int ptlab_dump_leaf(struct pt_leaf_visitor *visitor,
-			   const struct pt_leaf *leaf)
+static int ptlab_dump_span(struct ptlab_span_walker *walker,
+			   const struct ptlab_span *span)
 {
 	struct ptlab_dump_state *st =
-		container_of(visitor, struct ptlab_dump_state, visitor);
-	struct pt_leaf *run = &st->run;
+		container_of(walker, struct ptlab_dump_state, walker);
+	char prot[7], pgsize[24];
 
-	if (run->size && run->iova + run->size == leaf->iova &&
-	    run->pa + run->size == leaf->pa && run->prot == leaf->prot &&
-	    st->pgsize == leaf->size) {
-		run->size += leaf->size;
-		return 0;
-	}
-	ptlab_dump_run(st);
-	*run = *leaf;
-	st->pgsize = leaf->size;
+	ptlab_prot_str(span->prot, prot);
+	ptlab_size_str(span->pgsize, pgsize, sizeof(pgsize));
+	seq_printf(st->m, "0x%016llx-0x%016llx 0x%llx 0x%016llx %s %s%s\n",
+		   span->iova, span->iova + span->size - 1, span->size,
+		   span->pa, prot, pgsize,
+		   span->kind == PTLAB_PHYS_RAM ? " phys-ram" :
+		   span->kind == PTLAB_PHYS_MMIO ? " phys-mmio" : "");
 	return 0;
 }
 
@@ -82,7 +64,8 @@ static int ptlab_mappings_show(struct seq_file *m, void *unused)
 	struct ptlab_as *as = m->private;
 	const struct pt_cfg *cfg = &as->pt.cfg;
 	struct ptlab_dump_state st = {
-		.visitor.leaf = ptlab_dump_leaf,
+		.walker.span = ptlab_dump_span,
+		.walker.by_pgsize = true,
 		.m = m,
 	};
 	char granule[24];
@@ -92,9 +75,8 @@ static int ptlab_mappings_show(struct seq_file *m, void *unused)
 	seq_printf(m, "# ptlab address space %u: %s granule %s ias %u oas %u levels %u root 0x%llx\n",
 		   as->id, cfg->fmt->name, granule, cfg->ias, cfg->oas,
 		   cfg->levels, pt_root_pa(&as->pt));
-	seq_puts(m, "# iova_first-iova_last size pa prot pgsize\n");
-	pt_iterate(&as->pt, 0, ~0ULL, &st.visitor);
-	ptlab_dump_run(&st);
+	seq_puts(m, "# iova_first-iova_last size pa prot pgsize [phys-ram|phys-mmio]\n");
+	ptlab_as_spans(as, &st.walker);
 	up_read(&as->lock);
 	return 0;
 }
@@ -118,6 +100,20 @@ static int ptlab_flushes_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(ptlab_flushes);
 
+static ssize_t ptlab_snapshot_file_read(struct file *file, char __user *buf,
+					size_t len, loff_t *ppos)
+{
+	return ptlab_snapshot_read(file->private_data, buf, len, ppos);
+}
+
+/* Streams the ELF core: no buffer, each read() generates its window. */
+static const struct file_operations ptlab_snapshot_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = ptlab_snapshot_file_read,
+	.llseek = default_llseek,
+};
+
 /**
  * ptlab_debugfs_add_as() - create the debugfs directory of an address space
  * @as: the address space; ptlab_as_release() removes the directory
@@ -134,6 +130,7 @@ void ptlab_debugfs_add_as(struct ptlab_as *as)
 	debugfs_create_file("table_pages", 0400, as->dir, as,
 			    &ptlab_table_pages_fops);
 	debugfs_create_file("flushes", 0400, as->dir, as, &ptlab_flushes_fops);
+	debugfs_create_file("snapshot", 0400, as->dir, as, &ptlab_snapshot_fops);
 }
 
 /**

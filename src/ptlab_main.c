@@ -9,6 +9,8 @@
  * calls the handler, and copies it back, also on failure, so that progress
  * reports reach userspace.
  */
+#include <linux/capability.h>
+#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -136,6 +138,40 @@ static int ptlab_ioctl_map_user(struct ptlab_as *as, void *arg)
 				 cmd->prot, cmd->pgsize, &cmd->out_mapped);
 }
 
+static int ptlab_ioctl_map_phys(struct ptlab_as *as, void *arg)
+{
+	struct ptlab_map_phys *cmd = arg;
+
+	cmd->out_mapped = 0;
+	cmd->out_kind = 0;
+	if (cmd->flags || cmd->prot & ~PTLAB_PROT_ALL)
+		return -EOPNOTSUPP;
+	if (cmd->__reserved || cmd->paddr != (phys_addr_t)cmd->paddr)
+		return -EINVAL;
+	if (!capable(CAP_SYS_RAWIO))
+		return -EPERM;
+	return ptlab_as_map_phys(as, cmd->iova, cmd->paddr, cmd->length,
+				 cmd->prot, cmd->pgsize, &cmd->out_mapped,
+				 &cmd->out_kind);
+}
+
+static int ptlab_ioctl_snapshot(struct ptlab_as *as, void *arg)
+{
+	struct ptlab_snapshot *cmd = arg;
+	struct file *file;
+	int ret;
+
+	cmd->out_bytes = 0;
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+	file = fget(cmd->fd);
+	if (!file)
+		return -EBADF;
+	ret = ptlab_snapshot_to_file(as, file, &cmd->out_bytes);
+	fput(file);
+	return ret;
+}
+
 static int ptlab_ioctl_unmap(struct ptlab_as *as, void *arg)
 {
 	struct ptlab_unmap *cmd = arg;
@@ -212,6 +248,18 @@ static const struct ptlab_ioctl_op ptlab_ioctl_ops[] = {
 		.id_offset = offsetof(struct ptlab_unmap, id),
 		.as_fn = ptlab_ioctl_unmap,
 	},
+	[PTLAB_CMD_MAP_PHYS - PTLAB_CMD_BASE] = {
+		.size = sizeof(struct ptlab_map_phys),
+		.min_size = sizeof(struct ptlab_map_phys),
+		.id_offset = offsetof(struct ptlab_map_phys, id),
+		.as_fn = ptlab_ioctl_map_phys,
+	},
+	[PTLAB_CMD_SNAPSHOT - PTLAB_CMD_BASE] = {
+		.size = sizeof(struct ptlab_snapshot),
+		.min_size = sizeof(struct ptlab_snapshot),
+		.id_offset = offsetof(struct ptlab_snapshot, id),
+		.as_fn = ptlab_ioctl_snapshot,
+	},
 	[PTLAB_CMD_WALK - PTLAB_CMD_BASE] = {
 		.size = sizeof(struct ptlab_walk),
 		.min_size = sizeof(struct ptlab_walk),
@@ -225,6 +273,8 @@ union ptlab_ioctl_buf {
 	struct ptlab_destroy destroy;
 	struct ptlab_info info;
 	struct ptlab_map_user map_user;
+	struct ptlab_map_phys map_phys;
+	struct ptlab_snapshot snapshot;
 	struct ptlab_unmap unmap;
 	struct ptlab_walk walk;
 };

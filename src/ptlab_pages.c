@@ -9,6 +9,9 @@
  * and turned back into pages only to be unpinned.
  */
 #include <linux/gfp.h>
+#include <linux/highmem.h>
+#include <linux/ioport.h>
+#include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/vmstat.h>
@@ -152,4 +155,59 @@ void ptlab_unpin_user(phys_addr_t pa, u64 size, bool dirty)
 {
 	unpin_user_page_range_dirty_lock(pfn_to_page(PHYS_PFN(pa)),
 					 size >> PAGE_SHIFT, dirty);
+}
+
+/**
+ * ptlab_phys_classify() - the checked borrow's test of a physical range
+ * @pa: first physical address, page aligned
+ * @size: bytes, a multiple of PAGE_SIZE
+ *
+ * Return: PTLAB_PHYS_RAM if every page is ordinary RAM with an online,
+ * unreserved struct page; PTLAB_PHYS_MMIO if no byte is System RAM;
+ * -EINVAL for anything in between (a mix, reserved or offline memory).
+ */
+int ptlab_phys_classify(phys_addr_t pa, u64 size)
+{
+	unsigned long pfn;
+
+	switch (region_intersects(pa, size, IORESOURCE_SYSTEM_RAM,
+				  IORES_DESC_NONE)) {
+	case REGION_DISJOINT:
+		return PTLAB_PHYS_MMIO;
+	case REGION_INTERSECTS:
+		break;
+	default:
+		return -EINVAL;
+	}
+	for (pfn = PHYS_PFN(pa); pfn < PHYS_PFN(pa + size); pfn++) {
+		struct page *page = pfn_to_online_page(pfn);
+
+		if (!page || PageReserved(page))
+			return -EINVAL;
+		cond_resched();
+	}
+	return PTLAB_PHYS_RAM;
+}
+
+/**
+ * ptlab_borrow_checked() - read access to a physical page, if it is RAM
+ * @pa: physical address of the page
+ *
+ * Return: a temporary kernel address to release with ptlab_borrow_end(),
+ * or NULL when @pa is not ordinary RAM (MMIO, holes, reserved, offline).
+ */
+void *ptlab_borrow_checked(phys_addr_t pa)
+{
+	if (ptlab_phys_classify(pa & PAGE_MASK, PAGE_SIZE) != PTLAB_PHYS_RAM)
+		return NULL;
+	return kmap_local_page(pfn_to_page(PHYS_PFN(pa)));
+}
+
+/**
+ * ptlab_borrow_end() - end a ptlab_borrow_checked()
+ * @addr: what it returned
+ */
+void ptlab_borrow_end(void *addr)
+{
+	kunmap_local(addr);
 }

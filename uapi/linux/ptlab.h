@@ -169,6 +169,44 @@ struct ptlab_map_user {
 };
 
 /**
+ * struct ptlab_map_phys - PTLAB_IOCTL_MAP_PHYS: map physical addresses
+ * @size: sizeof(struct ptlab_map_phys)
+ * @flags: must be 0
+ * @id: address space id
+ * @prot: PTLAB_PROT_* bits, as for PTLAB_IOCTL_MAP_USER
+ * @iova: first IOVA, aligned to the smallest page size
+ * @paddr: first physical address, aligned like @iova
+ * @length: bytes to map
+ * @pgsize: 0 or one page size to use, as for PTLAB_IOCTL_MAP_USER
+ * @out_mapped: bytes mapped, also when the call fails
+ * @out_kind: PTLAB_PHYS_RAM or PTLAB_PHYS_MMIO
+ * @__reserved: must be 0
+ *
+ * For prototyping MMIO and carve-out mappings; needs CAP_SYS_RAWIO (-EPERM).
+ * Nothing is pinned: the range must be either ordinary RAM with struct pages
+ * (online, not reserved) or not System RAM at all (MMIO, holes); anything
+ * else (a mix, reserved or offline memory) is -EINVAL. Overlap with an
+ * existing mapping is -EADDRINUSE with nothing changed.
+ */
+struct ptlab_map_phys {
+	__u32 size;
+	__u32 flags;
+	__u32 id;
+	__u32 prot;
+	__u64 iova;
+	__u64 paddr;
+	__u64 length;
+	__u64 pgsize;
+	__u64 out_mapped;
+	__u32 out_kind;
+	__u32 __reserved;
+};
+
+/* What a mapping points at, as PTLAB_IOCTL_MAP_PHYS reports it. */
+#define PTLAB_PHYS_RAM	1
+#define PTLAB_PHYS_MMIO	2
+
+/**
  * struct ptlab_unmap - PTLAB_IOCTL_UNMAP
  * @size: sizeof(struct ptlab_unmap)
  * @flags: must be 0
@@ -221,6 +259,60 @@ struct ptlab_walk {
 	__u64 out_entries[PTLAB_MAX_LEVELS];
 };
 
+/**
+ * struct ptlab_snapshot - PTLAB_IOCTL_SNAPSHOT: write an ELF core of a space
+ * @size: sizeof(struct ptlab_snapshot)
+ * @flags: must be 0
+ * @id: address space id
+ * @fd: file to write to, from its current position
+ * @out_bytes: bytes written
+ *
+ * The core (ET_CORE) has one PT_LOAD per run of mappings contiguous in IOVA
+ * and physical address with the same permissions and kind: p_vaddr is the
+ * IOVA, p_paddr the physical address, p_flags from the permissions, the
+ * contents copied for RAM and p_filesz 0 for anything else (MMIO). A PT_NOTE
+ * named "PTLAB" of type PTLAB_NOTE_SPACE holds a struct ptlab_snapshot_note.
+ * The same core can be read from debugfs ptlab/<id>/snapshot.
+ */
+struct ptlab_snapshot {
+	__u32 size;
+	__u32 flags;
+	__u32 id;
+	__s32 fd;
+	__u64 out_bytes;
+};
+
+/* Note type: not one of the core note types readers know (NT_PRSTATUS...). */
+#define PTLAB_NOTE_SPACE 0x50544c01
+
+/**
+ * struct ptlab_snapshot_note - the PT_NOTE descriptor of a snapshot
+ * @format: enum ptlab_format
+ * @granule_shift: log2 of the granule
+ * @ias: input address bits
+ * @oas: output address bits
+ * @levels: table levels
+ * @__reserved: 0
+ * @root_pa: physical address of the top-level table
+ * @ttbr: as struct ptlab_info
+ * @tcr: as struct ptlab_info
+ * @mair: as struct ptlab_info
+ * @pgsize_bitmap: page sizes in use
+ */
+struct ptlab_snapshot_note {
+	__u32 format;
+	__u32 granule_shift;
+	__u32 ias;
+	__u32 oas;
+	__u32 levels;
+	__u32 __reserved;
+	__u64 root_pa;
+	__u64 ttbr;
+	__u64 tcr;
+	__u64 mair;
+	__u64 pgsize_bitmap;
+};
+
 enum {
 	PTLAB_CMD_BASE = 0x80,
 	PTLAB_CMD_CREATE = PTLAB_CMD_BASE,
@@ -229,6 +321,8 @@ enum {
 	PTLAB_CMD_MAP_USER,
 	PTLAB_CMD_UNMAP,
 	PTLAB_CMD_WALK,
+	PTLAB_CMD_MAP_PHYS,
+	PTLAB_CMD_SNAPSHOT,
 };
 
 #define PTLAB_IOCTL_CREATE	_IOWR(PTLAB_TYPE, PTLAB_CMD_CREATE, struct ptlab_create)
@@ -237,5 +331,7 @@ enum {
 #define PTLAB_IOCTL_MAP_USER	_IOWR(PTLAB_TYPE, PTLAB_CMD_MAP_USER, struct ptlab_map_user)
 #define PTLAB_IOCTL_UNMAP	_IOWR(PTLAB_TYPE, PTLAB_CMD_UNMAP, struct ptlab_unmap)
 #define PTLAB_IOCTL_WALK	_IOWR(PTLAB_TYPE, PTLAB_CMD_WALK, struct ptlab_walk)
+#define PTLAB_IOCTL_MAP_PHYS	_IOWR(PTLAB_TYPE, PTLAB_CMD_MAP_PHYS, struct ptlab_map_phys)
+#define PTLAB_IOCTL_SNAPSHOT	_IOWR(PTLAB_TYPE, PTLAB_CMD_SNAPSHOT, struct ptlab_snapshot)
 
 #endif /* _UAPI_LINUX_PTLAB_H */
