@@ -27,11 +27,16 @@ KVERS ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))
 
 all: module tools selftests host-test
 
+# Objects built for one kernel must not be linked for another.
 module:
+	@if [ -f $(TOP)/.kdir-built ] && [ "$$(cat $(TOP)/.kdir-built)" != "$(KDIR)" ]; then \
+		$(MAKE) -s -C $(KDIR) M=$(TOP) clean; fi
+	@echo "$(KDIR)" > $(TOP)/.kdir-built
 	$(MAKE) -C $(KDIR) M=$(TOP) modules
 
 clean-module:
 	$(MAKE) -C $(KDIR) M=$(TOP) clean
+	rm -f $(TOP)/.kdir-built
 
 tools:
 	$(MAKE) -C $(TOP)/tools O=$(BUILD)/tools
@@ -69,5 +74,5 @@ check:
 	$(TOP)/scripts/check
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(TOP)/.kdir-built
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean

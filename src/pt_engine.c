@@ -74,6 +74,18 @@ static inline void *pt_child(const struct pt_cfg *cfg, unsigned int level,
 	return pt_phys_to_virt(fmt->entry_pa(cfg, level, pte));
 }
 
+/*
+ * A table entry at @level that skips to a table at @child_level covers only
+ * the IOVAs whose skipped index bits are zero; the rest of its span faults.
+ */
+static inline bool pt_in_child(const struct pt_cfg *cfg, unsigned int level,
+			       unsigned int child_level, u64 iova)
+{
+	u64 covered = pt_level_size(cfg, child_level + 1);
+
+	return !(iova & (pt_level_size(cfg, level) - 1) & ~(covered - 1));
+}
+
 /* The largest of @sizes that @st's position and length allow, or 0. */
 static inline u64 pt_pick_pgsize(u64 sizes, u64 iova, u64 pa, u64 left)
 {
@@ -161,6 +173,25 @@ int pt_space_init(struct pt_space *pt, const struct pt_cfg *cfg,
 }
 
 /**
+ * pt_space_adopt() - build on a top-level table someone else allocated
+ * @pt: the tree
+ * @cfg: geometry from pt_cfg_init()
+ * @ops: the owner's services; @ops->foreign tells what the table's owner
+ *	populated and keeps
+ * @cookie: passed to @ops
+ * @root: the top-level table, in the format @cfg describes
+ */
+void pt_space_adopt(struct pt_space *pt, const struct pt_cfg *cfg,
+		    const struct pt_table_ops *ops, void *cookie, void *root)
+{
+	pt->cfg = *cfg;
+	pt->ops = ops;
+	pt->cookie = cookie;
+	pt->root = root;
+	pt->root_borrowed = true;
+}
+
+/**
  * pt_root_pa() - physical address of the top-level table
  * @pt: the tree
  *
@@ -200,7 +231,16 @@ static inline void pt_clear_entries(const struct pt_cfg *cfg, void *table,
 		pt_write(cfg, table, first, 0);
 }
 
-/* Free every table below @table and report every leaf; @table stays. */
+/* Does any of [@iova, @iova + @size) belong to someone else? */
+static inline bool pt_foreign(const struct pt_space *pt, u64 iova, u64 size)
+{
+	return pt->ops->foreign && pt->ops->foreign(pt->cookie, iova, size);
+}
+
+/*
+ * Free every table below @table and report every leaf, except what belongs
+ * to someone else; @table stays.
+ */
 static void pt_clear_table(struct pt_space *pt, void *table,
 			   unsigned int level, u64 base, void *gather)
 {
@@ -219,14 +259,19 @@ static void pt_clear_table(struct pt_space *pt, void *table,
 			continue;
 		case PT_ENTRY_LEAF:
 			pt_leaf_at(cfg, level, iova, pte, &leaf);
-			pt->ops->leaf_removed(gather, &leaf);
 			end = pt_leaf_end(cfg, level, base, &leaf);
-			pt_clear_entries(cfg, table, idx, end < nr ? end : nr);
+			if (!pt_foreign(pt, leaf.iova, leaf.size)) {
+				pt->ops->leaf_removed(gather, &leaf);
+				pt_clear_entries(cfg, table, idx,
+						 end < nr ? end : nr);
+			}
 			idx = end - 1;
 			continue;
 		case PT_ENTRY_TABLE:
 			child = pt_child(cfg, level, pte, &child_level);
 			pt_clear_table(pt, child, child_level, iova, gather);
+			if (pt_foreign(pt, iova, pt_level_size(cfg, level)))
+				continue;
 			pt->ops->retire(gather, child,
 					pt_table_bytes(cfg, child_level));
 			break;
@@ -240,6 +285,9 @@ static void pt_clear_table(struct pt_space *pt, void *table,
  * pt_space_destroy() - remove every mapping and retire every table
  * @pt: the tree; nothing may walk it any more
  * @gather: receives the leaves and the tables, the top-level one included
+ *
+ * What is foreign (see struct pt_table_ops) stays as it was, and so does a
+ * borrowed top-level table: only the entries this tree added are cleared.
  */
 void pt_space_destroy(struct pt_space *pt, void *gather)
 {
@@ -248,7 +296,9 @@ void pt_space_destroy(struct pt_space *pt, void *gather)
 	if (!pt->root)
 		return;
 	pt_clear_table(pt, pt->root, cfg->levels - 1, 0, gather);
-	pt->ops->retire(gather, pt->root, pt_table_bytes(cfg, cfg->levels - 1));
+	if (!pt->root_borrowed)
+		pt->ops->retire(gather, pt->root,
+				pt_table_bytes(cfg, cfg->levels - 1));
 	pt->root = NULL;
 }
 
@@ -359,9 +409,14 @@ static int pt_map_table(struct pt_map_state *st, void *table,
 			}
 		}
 		child = pt_child(cfg, level, pte, &child_level);
+		/* Someone else's skipping table: its gap cannot be mapped. */
+		if (!pt_in_child(cfg, level, child_level, st->iova))
+			return -EADDRINUSE;
 		ret = pt_map_table(st, child, child_level);
 		if (ret)
 			return ret;
+		if (st->left && !pt_in_child(cfg, level, child_level, st->iova))
+			return -EADDRINUSE;
 	}
 	if (!level)
 		pt_cond_resched();
@@ -382,7 +437,9 @@ static void pt_prune_path(struct pt_space *pt, void *table, unsigned int level,
 		return;
 	child = pt_child(cfg, level, pte, &child_level);
 	pt_prune_path(pt, child, child_level, iova, gather);
-	if (pt_table_empty(cfg, child, child_level)) {
+	if (pt_table_empty(cfg, child, child_level) &&
+	    !pt_foreign(pt, iova & ~(pt_level_size(cfg, level) - 1),
+			pt_level_size(cfg, level))) {
 		pt_write(cfg, table, idx, 0);
 		pt->ops->retire(gather, child, pt_table_bytes(cfg, child_level));
 	}
@@ -453,6 +510,7 @@ static int pt_unmap_table(struct pt_unmap_state *st, void *table,
 	unsigned int nr = pt_nr_entries(cfg, level);
 	unsigned int child_level, end;
 	struct pt_leaf leaf;
+	u64 span, entry_iova;
 	int ret;
 
 	for (; idx < nr && st->done < st->size; idx++) {
@@ -476,9 +534,19 @@ static int pt_unmap_table(struct pt_unmap_state *st, void *table,
 			st->done += leaf.size;
 			break;
 		case PT_ENTRY_TABLE:
+			span = pt_level_size(cfg, level);
+			entry_iova = st->iova & ~(span - 1);
 			child = pt_child(cfg, level, pte, &child_level);
+			if (!pt_in_child(cfg, level, child_level, st->iova)) {
+				st->hole = true;
+				return 0;
+			}
 			ret = pt_unmap_table(st, child, child_level);
-			if (pt_table_empty(cfg, child, child_level)) {
+			if (!ret && st->done < st->size &&
+			    !pt_in_child(cfg, level, child_level, st->iova))
+				st->hole = true;
+			if (pt_table_empty(cfg, child, child_level) &&
+			    !pt_foreign(st->pt, entry_iova, span)) {
 				pt_write(cfg, table, idx, 0);
 				st->pt->ops->retire(st->gather, child,
 						    pt_table_bytes(cfg, child_level));
@@ -561,6 +629,8 @@ int pt_walk(const struct pt_space *pt, u64 iova, struct pt_walk_result *res)
 			if (!level)
 				return -ENOENT;
 			table = pt_child(cfg, level, pte, &child_level);
+			if (!pt_in_child(cfg, level, child_level, iova))
+				return -ENOENT;
 			level = child_level + 1;
 			break;
 		}

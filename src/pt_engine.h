@@ -176,24 +176,30 @@ struct pt_leaf_visitor {
  *	only after the flush that covers it. @gather is the operation's own.
  * @leaf_removed: a leaf was cleared; its memory stays in use by the
  *	hardware until the flush, so the owner releases it after that
+ * @foreign: optional; true if any of [@iova, @iova + @size) belongs to
+ *	someone else (firmware): its leaves are never removed and tables
+ *	spanning it are never freed, since that owner allocated them
  */
 struct pt_table_ops {
 	void *(*alloc)(void *cookie, size_t bytes);
 	void (*free)(void *cookie, void *table, size_t bytes);
 	void (*retire)(void *gather, void *table, size_t bytes);
 	void (*leaf_removed)(void *gather, const struct pt_leaf *leaf);
+	bool (*foreign)(void *cookie, u64 iova, u64 size);
 };
 
 /**
  * struct pt_space - one page-table tree
  * @cfg: geometry
  * @root: top-level table
+ * @root_borrowed: @root belongs to someone else and is never freed
  * @ops: the owner's services
- * @cookie: passed to @ops->alloc and @ops->free
+ * @cookie: passed to @ops->alloc, @ops->free and @ops->foreign
  */
 struct pt_space {
 	struct pt_cfg cfg;
 	void *root;
+	bool root_borrowed;
 	const struct pt_table_ops *ops;
 	void *cookie;
 };
@@ -214,6 +220,8 @@ int pt_cfg_init(struct pt_cfg *cfg, const struct pt_format *fmt,
 		const struct pt_params *params);
 int pt_space_init(struct pt_space *pt, const struct pt_cfg *cfg,
 		  const struct pt_table_ops *ops, void *cookie);
+void pt_space_adopt(struct pt_space *pt, const struct pt_cfg *cfg,
+		    const struct pt_table_ops *ops, void *cookie, void *root);
 void pt_space_destroy(struct pt_space *pt, void *gather);
 u64 pt_root_pa(const struct pt_space *pt);
 size_t pt_table_bytes(const struct pt_cfg *cfg, unsigned int level);

@@ -79,6 +79,9 @@ struct ptlab_ctx {
  * @table_pages: pages of table memory owned
  * @mapped_bytes: bytes mapped
  * @flushes: IOTLB flushes issued
+ * @fw: the firmware whose top-level table this space adopted, or NULL
+ * @fw_ranges: IOVA ranges the firmware owns
+ * @nr_fw_ranges: entries in @fw_ranges
  * @phys: IOVA page frames mapped by PTLAB_IOCTL_MAP_PHYS, valued
  *	xa_mk_value(PTLAB_PHYS_*); everything else is pinned user memory.
  *	Ranges may outlive their mappings: a later user map clears them.
@@ -93,6 +96,9 @@ struct ptlab_as {
 	atomic_long_t table_pages;
 	atomic64_t mapped_bytes;
 	atomic64_t flushes;
+	void *fw;
+	struct ptlab_range fw_ranges[PTLAB_MAX_FW_RANGES];
+	unsigned int nr_fw_ranges;
 	struct maple_tree phys;
 	struct dentry *dir;
 };
@@ -104,7 +110,8 @@ struct ptlab_as {
  * @size: bytes
  * @pgsize: size of its leaves (meaningful when runs split by page size)
  * @prot: PT_PROT_* bits, the same for every leaf
- * @kind: 0 for pinned user memory, else PTLAB_PHYS_RAM or PTLAB_PHYS_MMIO
+ * @kind: 0 for pinned user memory, else PTLAB_PHYS_RAM, PTLAB_PHYS_MMIO or
+ *	PTLAB_KIND_FIRMWARE
  */
 struct ptlab_span {
 	u64 iova;
@@ -134,8 +141,24 @@ struct ptlab_span_walker {
 
 int ptlab_as_spans(struct ptlab_as *as, struct ptlab_span_walker *walker);
 
+/**
+ * struct ptlab_adopt - a firmware top-level table to build on
+ * @root_pa: its physical address
+ * @ranges: IOVA ranges the firmware owns
+ * @nr_ranges: entries in @ranges
+ */
+struct ptlab_adopt {
+	phys_addr_t root_pa;
+	struct ptlab_range ranges[PTLAB_MAX_FW_RANGES];
+	unsigned int nr_ranges;
+};
+
+/* Kind of a mapping beyond PTLAB_PHYS_*: owned by adopted firmware. */
+#define PTLAB_KIND_FIRMWARE 3
+
 int ptlab_as_create(struct ptlab_ctx *ctx, const struct pt_format *fmt,
-		    const struct pt_params *params, u32 *id);
+		    const struct pt_params *params,
+		    const struct ptlab_adopt *adopt, u32 *id);
 int ptlab_as_destroy(struct ptlab_ctx *ctx, u32 id);
 struct ptlab_as *ptlab_as_get(struct ptlab_ctx *ctx, u32 id);
 void ptlab_as_put(struct ptlab_as *as);
@@ -155,6 +178,17 @@ int ptlab_snapshot_to_file(struct ptlab_as *as, struct file *file,
 			   u64 *written);
 ssize_t ptlab_snapshot_read(struct ptlab_as *as, char __user *buf,
 			    size_t len, loff_t *ppos);
+
+/* ptlab_firmware.c */
+extern const struct file_operations ptlab_fw_fops;
+void *ptlab_fw_adopt(phys_addr_t root_pa, const struct pt_cfg *cfg,
+		     const struct ptlab_range *ranges, unsigned int nr_ranges);
+void ptlab_fw_release(void *handle);
+void ptlab_fw_exit(void);
+
+/* ptlab_main.c */
+const struct pt_format *ptlab_find_format(u32 id);
+const struct pt_format *ptlab_find_format_name(const char *name);
 
 /* ptlab_debugfs.c */
 extern struct dentry *ptlab_debugfs_root;

@@ -60,11 +60,27 @@ static void ptlab_as_table_retire(void *gather, void *table, size_t bytes)
 	ptlab_gather_table(gather, table);
 }
 
+/* Does any of the range belong to the firmware whose table was adopted? */
+static bool ptlab_as_foreign(void *cookie, u64 iova, u64 size)
+{
+	struct ptlab_as *as = cookie;
+	unsigned int i;
+
+	for (i = 0; i < as->nr_fw_ranges; i++) {
+		const struct ptlab_range *fw = &as->fw_ranges[i];
+
+		if (iova < fw->iova + fw->length && fw->iova < iova + size)
+			return true;
+	}
+	return false;
+}
+
 static const struct pt_table_ops ptlab_as_table_ops = {
 	.alloc = ptlab_as_table_alloc,
 	.free = ptlab_as_table_free,
 	.retire = ptlab_as_table_retire,
 	.leaf_removed = ptlab_gather_leaf,
+	.foreign = ptlab_as_foreign,
 };
 
 /* Charge pinned pages to VmPin, within RLIMIT_MEMLOCK unless privileged. */
@@ -181,6 +197,8 @@ static void ptlab_as_release(struct kref *ref)
 	ptlab_gather_finish(&gather);
 	mtree_destroy(&as->phys);
 	WARN_ON(atomic_long_read(&as->table_pages));
+	if (as->fw)
+		ptlab_fw_release(as->fw);
 	ida_free(&ptlab_ids, as->id);
 	kfree(as);
 }
@@ -213,18 +231,46 @@ struct ptlab_as *ptlab_as_get(struct ptlab_ctx *ctx, u32 id)
 	return as;
 }
 
+static int ptlab_as_adopt(struct ptlab_as *as, const struct pt_cfg *cfg,
+			  const struct ptlab_adopt *adopt)
+{
+	size_t bytes = pt_table_bytes(cfg, cfg->levels - 1);
+	void *fw;
+
+	/* The checked borrow: only ordinary RAM can hold a table. */
+	if (adopt->root_pa & (bytes - 1) ||
+	    ptlab_phys_classify(adopt->root_pa & PAGE_MASK,
+				PAGE_ALIGN(bytes)) != PTLAB_PHYS_RAM)
+		return -EINVAL;
+	fw = ptlab_fw_adopt(adopt->root_pa, cfg, adopt->ranges,
+			    adopt->nr_ranges);
+	if (IS_ERR(fw))
+		return PTR_ERR(fw);
+	as->fw = fw;
+	memcpy(as->fw_ranges, adopt->ranges, sizeof(as->fw_ranges));
+	as->nr_fw_ranges = adopt->nr_ranges;
+	/* Checked above: from here on the unchecked borrow is safe. */
+	pt_space_adopt(&as->pt, cfg, &ptlab_as_table_ops, as,
+		       pt_phys_to_virt(adopt->root_pa));
+	return 0;
+}
+
 /**
  * ptlab_as_create() - create an address space with an empty top-level table
  * @ctx: the open file that owns it
  * @fmt: format descriptor
  * @params: geometry requested
+ * @adopt: a firmware top-level table to build on, or NULL for a new one
  * @id: receives the id
  *
  * Return: 0, -EINVAL or -EOPNOTSUPP for the parameters, -ENOSPC when the
- * file has max_spaces address spaces already, -ENOMEM.
+ * file has max_spaces address spaces already, -ENOMEM; for @adopt, -EINVAL
+ * for a table that is not ordinary RAM or not aligned, -ENOENT if no
+ * firmware published it, -EINVAL if its geometry or ranges differ.
  */
 int ptlab_as_create(struct ptlab_ctx *ctx, const struct pt_format *fmt,
-		    const struct pt_params *params, u32 *id)
+		    const struct pt_params *params,
+		    const struct ptlab_adopt *adopt, u32 *id)
 {
 	struct ptlab_as *as;
 	struct pt_cfg cfg;
@@ -251,7 +297,10 @@ int ptlab_as_create(struct ptlab_ctx *ctx, const struct pt_format *fmt,
 	if (ret < 0)
 		goto err_free;
 	as->id = ret;
-	ret = pt_space_init(&as->pt, &cfg, &ptlab_as_table_ops, as);
+	if (adopt)
+		ret = ptlab_as_adopt(as, &cfg, adopt);
+	else
+		ret = pt_space_init(&as->pt, &cfg, &ptlab_as_table_ops, as);
 	if (ret)
 		goto err_put;
 	ret = xa_insert(&ctx->spaces, as->id, as, GFP_KERNEL_ACCOUNT);
@@ -479,13 +528,15 @@ static int ptlab_map_user_locked(struct ptlab_as *as, u64 iova,
  * @as: the address space
  * @iova: a mapped IOVA
  *
- * Return: PTLAB_PHYS_RAM or PTLAB_PHYS_MMIO for a physical mapping, 0 for
- * pinned user memory.
+ * Return: PTLAB_PHYS_RAM or PTLAB_PHYS_MMIO for a physical mapping,
+ * PTLAB_KIND_FIRMWARE for the adopted firmware's, 0 for pinned user memory.
  */
 u32 ptlab_as_phys_kind(struct ptlab_as *as, u64 iova)
 {
 	void *entry;
 
+	if (ptlab_as_foreign(as, iova, 1))
+		return PTLAB_KIND_FIRMWARE;
 	if (mtree_empty(&as->phys))
 		return 0;
 	entry = mtree_load(&as->phys, iova >> PAGE_SHIFT);
@@ -545,6 +596,8 @@ int ptlab_as_map_phys(struct ptlab_as *as, u64 iova, phys_addr_t pa,
 	ret = pt_check_prot(cfg, prot);
 	if (ret)
 		return ret;
+	if (ptlab_as_foreign(as, iova, length))
+		return -EACCES;
 	ret = ptlab_phys_classify(pa, length);
 	if (ret < 0)
 		return ret;
@@ -600,6 +653,8 @@ int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
 	ret = pt_check_prot(cfg, prot);
 	if (ret)
 		return ret;
+	if (ptlab_as_foreign(as, iova, length))
+		return -EACCES;
 	if (current->mm != as->ctx->mm)
 		return -EPERM;
 
@@ -631,13 +686,16 @@ int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
  * @length: bytes
  * @unmapped: bytes unmapped (see pt_unmap())
  *
- * Return: as pt_unmap().
+ * Return: as pt_unmap(); -EACCES inside the adopted firmware's ranges.
  */
 int ptlab_as_unmap(struct ptlab_as *as, u64 iova, u64 length, u64 *unmapped)
 {
 	struct ptlab_gather gather;
 	int ret;
 
+	*unmapped = 0;
+	if (length && ptlab_as_foreign(as, iova, length))
+		return -EACCES;
 	ptlab_gather_init(&gather, as);
 	down_write(&as->lock);
 	ret = pt_unmap(&as->pt, iova, length, &gather, unmapped);

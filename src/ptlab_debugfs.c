@@ -55,7 +55,8 @@ static int ptlab_dump_span(struct ptlab_span_walker *walker,
 		   span->iova, span->iova + span->size - 1, span->size,
 		   span->pa, prot, pgsize,
 		   span->kind == PTLAB_PHYS_RAM ? " phys-ram" :
-		   span->kind == PTLAB_PHYS_MMIO ? " phys-mmio" : "");
+		   span->kind == PTLAB_PHYS_MMIO ? " phys-mmio" :
+		   span->kind == PTLAB_KIND_FIRMWARE ? " firmware" : "");
 	return 0;
 }
 
@@ -75,7 +76,7 @@ static int ptlab_mappings_show(struct seq_file *m, void *unused)
 	seq_printf(m, "# ptlab address space %u: %s granule %s ias %u oas %u levels %u root 0x%llx\n",
 		   as->id, cfg->fmt->name, granule, cfg->ias, cfg->oas,
 		   cfg->levels, pt_root_pa(&as->pt));
-	seq_puts(m, "# iova_first-iova_last size pa prot pgsize [phys-ram|phys-mmio]\n");
+	seq_puts(m, "# iova_first-iova_last size pa prot pgsize [phys-ram|phys-mmio|firmware]\n");
 	ptlab_as_spans(as, &st.walker);
 	up_read(&as->lock);
 	return 0;

@@ -29,12 +29,34 @@ static const struct pt_format *const ptlab_formats[] = {
 	&pt_fmt_arm64_lpae_s1,
 };
 
-static const struct pt_format *ptlab_find_format(u32 id)
+/**
+ * ptlab_find_format() - the descriptor of a PTLAB_FMT_* value
+ * @id: PTLAB_FMT_* value
+ *
+ * Return: the descriptor, or NULL if the module does not implement it.
+ */
+const struct pt_format *ptlab_find_format(u32 id)
 {
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(ptlab_formats); i++)
 		if (ptlab_formats[i]->id == id)
+			return ptlab_formats[i];
+	return NULL;
+}
+
+/**
+ * ptlab_find_format_name() - the descriptor of a format by its short name
+ * @name: e.g. "arm64-lpae-s1"
+ *
+ * Return: the descriptor, or NULL.
+ */
+const struct pt_format *ptlab_find_format_name(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ptlab_formats); i++)
+		if (!strcmp(ptlab_formats[i]->name, name))
 			return ptlab_formats[i];
 	return NULL;
 }
@@ -75,6 +97,7 @@ static void ptlab_show_fdinfo(struct seq_file *m, struct file *file)
 static int ptlab_ioctl_create(struct ptlab_ctx *ctx, void *arg)
 {
 	struct ptlab_create *cmd = arg;
+	struct ptlab_adopt adopt = {};
 	const struct pt_format *fmt;
 	struct pt_params params = {
 		.granule_shift = cmd->granule_shift,
@@ -82,15 +105,32 @@ static int ptlab_ioctl_create(struct ptlab_ctx *ctx, void *arg)
 		.oas = cmd->oas,
 		.pgsize_bitmap = cmd->pgsize_bitmap,
 	};
+	bool adopting = cmd->flags & PTLAB_CREATE_ADOPT;
 
-	if (cmd->flags)
+	if (cmd->flags & ~PTLAB_CREATE_ADOPT)
 		return -EOPNOTSUPP;
-	if (cmd->__reserved)
+	if (cmd->__reserved || cmd->__reserved2)
+		return -EINVAL;
+	if (!adopting &&
+	    (cmd->adopt_root_pa || cmd->fw_ranges || cmd->nr_fw_ranges))
 		return -EINVAL;
 	fmt = ptlab_find_format(cmd->format);
 	if (!fmt)
 		return -EOPNOTSUPP;
-	return ptlab_as_create(ctx, fmt, &params, &cmd->out_id);
+	if (adopting) {
+		if (!capable(CAP_SYS_RAWIO))
+			return -EPERM;
+		if (cmd->nr_fw_ranges > PTLAB_MAX_FW_RANGES ||
+		    cmd->adopt_root_pa != (phys_addr_t)cmd->adopt_root_pa)
+			return -EINVAL;
+		if (copy_from_user(adopt.ranges, u64_to_user_ptr(cmd->fw_ranges),
+				   cmd->nr_fw_ranges * sizeof(adopt.ranges[0])))
+			return -EFAULT;
+		adopt.root_pa = cmd->adopt_root_pa;
+		adopt.nr_ranges = cmd->nr_fw_ranges;
+	}
+	return ptlab_as_create(ctx, fmt, &params, adopting ? &adopt : NULL,
+			       &cmd->out_id);
 }
 
 static int ptlab_ioctl_destroy(struct ptlab_ctx *ctx, void *arg)
@@ -209,7 +249,7 @@ static int ptlab_ioctl_walk(struct ptlab_as *as, void *arg)
 /*
  * A command either works on the file (create, destroy) or on one of its
  * address spaces, named by the struct's id field. @min_size is the size of
- * the struct's first version; every struct is still at its first version.
+ * the struct's first version: struct ptlab_create has grown since.
  */
 struct ptlab_ioctl_op {
 	size_t size;
@@ -222,7 +262,7 @@ struct ptlab_ioctl_op {
 static const struct ptlab_ioctl_op ptlab_ioctl_ops[] = {
 	[PTLAB_CMD_CREATE - PTLAB_CMD_BASE] = {
 		.size = sizeof(struct ptlab_create),
-		.min_size = sizeof(struct ptlab_create),
+		.min_size = offsetofend(struct ptlab_create, __reserved),
 		.ctx_fn = ptlab_ioctl_create,
 	},
 	[PTLAB_CMD_DESTROY - PTLAB_CMD_BASE] = {
@@ -346,6 +386,8 @@ static int __init ptlab_init(void)
 	int ret;
 
 	ptlab_debugfs_init();
+	debugfs_create_file("firmware", 0600, ptlab_debugfs_root, NULL,
+			    &ptlab_fw_fops);
 	ptlab_misc.mode = dev_mode;
 	ret = misc_register(&ptlab_misc);
 	if (ret)
@@ -357,6 +399,7 @@ static void __exit ptlab_exit(void)
 {
 	misc_deregister(&ptlab_misc);
 	debugfs_remove(ptlab_debugfs_root);
+	ptlab_fw_exit();
 }
 
 module_init(ptlab_init);

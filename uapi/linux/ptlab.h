@@ -56,13 +56,36 @@ enum ptlab_format {
 #define PTLAB_PROT_ALL		0x3fU
 
 /**
+ * struct ptlab_range - a range of IOVA
+ * @iova: first IOVA
+ * @length: bytes
+ */
+struct ptlab_range {
+	__u64 iova;
+	__u64 length;
+};
+
+/* Build on a top-level table that firmware pre-allocated and populated. */
+#define PTLAB_CREATE_ADOPT	0x1
+#define PTLAB_MAX_FW_RANGES	8
+
+/**
  * struct ptlab_create - PTLAB_IOCTL_CREATE
  *
  * Fails with -ENOSPC when the file already has the max_spaces module
  * parameter's number of address spaces.
  *
- * @size: sizeof(struct ptlab_create)
- * @flags: must be 0
+ * With PTLAB_CREATE_ADOPT (needs CAP_SYS_RAWIO), the address space adopts
+ * the top-level table at @adopt_root_pa, which must be one the simulated
+ * firmware (debugfs ptlab/firmware) published, in the same format and
+ * geometry; @fw_ranges lists the IOVA ranges the firmware owns and must
+ * cover all it populated. Mapping or unmapping inside them is -EACCES; the
+ * firmware's tables and entries are never freed or changed, and its pages
+ * appear in dumps and snapshots.
+ *
+ * @size: sizeof(struct ptlab_create); 48 (up to @__reserved) is the first
+ *	version, without adoption
+ * @flags: 0 or PTLAB_CREATE_ADOPT
  * @format: enum ptlab_format
  * @granule_shift: log2 of the translation granule; 0 picks the format default
  * @ias: input (IOVA) address bits; 0 picks the format default
@@ -72,6 +95,10 @@ enum ptlab_format {
  *	(Arm: pages and blocks, without the contiguous-hint sizes)
  * @out_id: the new address space's id, also its debugfs directory name
  * @__reserved: must be 0
+ * @adopt_root_pa: physical address of the top-level table to adopt
+ * @fw_ranges: user pointer to @nr_fw_ranges struct ptlab_range
+ * @nr_fw_ranges: at most PTLAB_MAX_FW_RANGES
+ * @__reserved2: must be 0
  */
 struct ptlab_create {
 	__u32 size;
@@ -83,6 +110,10 @@ struct ptlab_create {
 	__u64 pgsize_bitmap;
 	__u32 out_id;
 	__u32 __reserved;
+	__u64 adopt_root_pa;
+	__u64 fw_ranges;
+	__u32 nr_fw_ranges;
+	__u32 __reserved2;
 };
 
 /**
