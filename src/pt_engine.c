@@ -368,18 +368,25 @@ static int pt_map_table(struct pt_map_state *st, void *table,
 		void *child;
 
 		if (pgsize) {
-			/* A leaf of n entries: all free, or nothing written. */
+			/*
+			 * A leaf of n entries, each claimed with cmpxchg so
+			 * that concurrent maps of one IOVA cannot both win;
+			 * the loser takes back what it claimed.
+			 */
 			n = pgsize >> shift;
-			for (i = 0; i < n; i++)
-				if (pt_kind(cfg, level,
-					    pt_read(cfg, table, idx + i)) !=
-				    PT_ENTRY_EMPTY)
+			for (i = 0; i < n; i++) {
+				u64 old = pt_read(cfg, table, idx + i);
+				u64 leaf = fmt->mk_leaf(cfg, level,
+							st->pa + ((u64)i << shift),
+							pgsize, st->prot);
+
+				if (pt_kind(cfg, level, old) != PT_ENTRY_EMPTY ||
+				    pt_install(cfg, table, idx + i, old, leaf) !=
+				    old) {
+					pt_clear_entries(cfg, table, idx, idx + i);
 					return -EADDRINUSE;
-			for (i = 0; i < n; i++)
-				pt_write(cfg, table, idx + i,
-					 fmt->mk_leaf(cfg, level,
-						      st->pa + ((u64)i << shift),
-						      pgsize, st->prot));
+				}
+			}
 			idx += n - 1;
 			st->iova += pgsize;
 			st->pa += pgsize;
@@ -446,6 +453,76 @@ static void pt_prune_path(struct pt_space *pt, void *table, unsigned int level,
 }
 
 /**
+ * pt_prune() - free the tables on the path to @iova that hold nothing
+ * @pt: the tree, with no concurrent operation in progress
+ * @iova: where a failed pt_map_shared() stopped
+ * @gather: receives the tables
+ */
+void pt_prune(struct pt_space *pt, u64 iova, void *gather)
+{
+	pt_prune_path(pt, pt->root, pt->cfg.levels - 1, iova, gather);
+}
+
+static int pt_do_map(struct pt_space *pt, u64 iova, u64 pa, u64 size,
+		     u32 prot, u64 pgsizes, void *gather, u64 *mapped,
+		     u64 *stopped)
+{
+	const struct pt_cfg *cfg = &pt->cfg;
+	struct pt_map_state st = {
+		.pt = pt, .iova = iova, .pa = pa, .left = size,
+		.pgsizes = pgsizes & cfg->pgsize_bitmap, .prot = prot,
+		.gather = gather,
+	};
+	u64 pa_limit = cfg->oas >= 64 ? ~0ULL : (1ULL << cfg->oas) - 1;
+	int ret;
+
+	*mapped = 0;
+	*stopped = iova;
+	ret = pt_check_range(cfg, iova, size, st.pgsizes);
+	if (ret)
+		return ret;
+	if (pgsizes & ~cfg->pgsize_bitmap || (pa & ((pgsizes & -pgsizes) - 1)))
+		return -EINVAL;
+	if (pa > pa_limit || size - 1 > pa_limit - pa)
+		return -EINVAL;
+	ret = pt_check_prot(cfg, prot);
+	if (ret)
+		return ret;
+
+	ret = pt_map_table(&st, pt->root, cfg->levels - 1);
+	*mapped = size - st.left;
+	*stopped = st.iova;
+	return ret;
+}
+
+/**
+ * pt_map_shared() - pt_map() that may run alongside other pt_map_shared()
+ * calls, walks and iterations on the same tree
+ * @pt: the tree
+ * @iova: first IOVA
+ * @pa: first physical address
+ * @size: bytes
+ * @prot: PT_PROT_* bits
+ * @pgsizes: page sizes to use
+ * @gather: unused until pt_prune()
+ * @mapped: bytes mapped, set on success and failure
+ *
+ * Tables are installed, and leaves claimed, with cmpxchg. A failure may
+ * leave empty tables on the path to @iova + *@mapped: the caller frees them
+ * with pt_prune() once it has the tree to itself.
+ *
+ * Return: as pt_map().
+ */
+int pt_map_shared(struct pt_space *pt, u64 iova, u64 pa, u64 size, u32 prot,
+		  u64 pgsizes, void *gather, u64 *mapped)
+{
+	u64 stopped;
+
+	return pt_do_map(pt, iova, pa, size, prot, pgsizes, gather, mapped,
+			 &stopped);
+}
+
+/**
  * pt_map() - map a physically contiguous range
  * @pt: the tree
  * @iova: first IOVA
@@ -465,31 +542,13 @@ static void pt_prune_path(struct pt_space *pt, void *table, unsigned int level,
 int pt_map(struct pt_space *pt, u64 iova, u64 pa, u64 size, u32 prot,
 	   u64 pgsizes, void *gather, u64 *mapped)
 {
-	const struct pt_cfg *cfg = &pt->cfg;
-	struct pt_map_state st = {
-		.pt = pt, .iova = iova, .pa = pa, .left = size,
-		.pgsizes = pgsizes & cfg->pgsize_bitmap, .prot = prot,
-		.gather = gather,
-	};
-	u64 pa_limit = cfg->oas >= 64 ? ~0ULL : (1ULL << cfg->oas) - 1;
+	u64 stopped;
 	int ret;
 
-	*mapped = 0;
-	ret = pt_check_range(cfg, iova, size, st.pgsizes);
+	ret = pt_do_map(pt, iova, pa, size, prot, pgsizes, gather, mapped,
+			&stopped);
 	if (ret)
-		return ret;
-	if (pgsizes & ~cfg->pgsize_bitmap || (pa & ((pgsizes & -pgsizes) - 1)))
-		return -EINVAL;
-	if (pa > pa_limit || size - 1 > pa_limit - pa)
-		return -EINVAL;
-	ret = pt_check_prot(cfg, prot);
-	if (ret)
-		return ret;
-
-	ret = pt_map_table(&st, pt->root, cfg->levels - 1);
-	*mapped = size - st.left;
-	if (ret)
-		pt_prune_path(pt, pt->root, cfg->levels - 1, st.iova, gather);
+		pt_prune(pt, stopped, gather);
 	return ret;
 }
 

@@ -6,8 +6,11 @@
  * Levels are numbered from the last-level table: level 0 holds the smallest
  * pages, level cfg->levels - 1 is the top-level table.
  *
- * The engine does no locking of its own: the caller serialises operations
- * that change the tree with anything else touching the same range.
+ * The engine takes no locks. pt_map_shared(), pt_walk() and pt_iterate()
+ * may run concurrently with each other on one tree: tables are installed and
+ * leaves claimed with cmpxchg, and nothing they do frees a table. pt_map(),
+ * pt_unmap(), pt_prune() and pt_space_destroy() free tables and need the
+ * tree to themselves.
  */
 #ifndef PTLAB_PT_ENGINE_H
 #define PTLAB_PT_ENGINE_H
@@ -71,6 +74,8 @@ struct pt_params {
  * @pgsize_bitmap: page sizes the address space maps with, a subset of the
  *	union of @lvl[].pgsizes
  * @prot_mask: PT_PROT_* bits the format can express
+ * @table_oas: address bits a table entry (or the root register) can hold
+ *	for the next table, if fewer than @oas; 0 means @oas
  * @lvl: per-level geometry, index 0 is the last level
  */
 struct pt_cfg {
@@ -82,6 +87,7 @@ struct pt_cfg {
 	u32 entry_shift;
 	u64 pgsize_bitmap;
 	u32 prot_mask;
+	u32 table_oas;
 	struct pt_level lvl[PT_MAX_LEVELS];
 };
 
@@ -169,8 +175,8 @@ struct pt_leaf_visitor {
 
 /**
  * struct pt_table_ops - memory and invalidation services of the tree's owner
- * @alloc: return a zeroed table of @bytes, aligned to at least @bytes, or
- *	NULL
+ * @alloc: return a zeroed table of @bytes, aligned to at least @bytes and
+ *	below 2^table_oas (see struct pt_cfg), or NULL
  * @free: free a table that was never reachable by hardware
  * @retire: take a table that was unlinked from the tree; the owner frees it
  *	only after the flush that covers it. @gather is the operation's own.
@@ -230,6 +236,9 @@ int pt_check_range(const struct pt_cfg *cfg, u64 iova, u64 size,
 		   u64 pgsizes);
 int pt_map(struct pt_space *pt, u64 iova, u64 pa, u64 size, u32 prot,
 	   u64 pgsizes, void *gather, u64 *mapped);
+int pt_map_shared(struct pt_space *pt, u64 iova, u64 pa, u64 size, u32 prot,
+		  u64 pgsizes, void *gather, u64 *mapped);
+void pt_prune(struct pt_space *pt, u64 iova, void *gather);
 int pt_unmap(struct pt_space *pt, u64 iova, u64 size, void *gather,
 	     u64 *unmapped);
 int pt_walk(const struct pt_space *pt, u64 iova,
@@ -237,7 +246,5 @@ int pt_walk(const struct pt_space *pt, u64 iova,
 int pt_iterate(const struct pt_space *pt, u64 iova, u64 size,
 	       struct pt_leaf_visitor *visitor);
 bool pt_range_mapped(const struct pt_space *pt, u64 iova, u64 size);
-
-extern const struct pt_format pt_fmt_arm64_lpae_s1;
 
 #endif /* PTLAB_PT_ENGINE_H */

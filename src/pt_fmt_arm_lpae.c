@@ -1,10 +1,35 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Arm VMSAv8-64 long-descriptor (LPAE) stage-1 translation tables, as an Arm
- * SMMU or a Mali GPU walks them. Encodings follow the Arm Architecture
- * Reference Manual, "VMSAv8-64 translation table format descriptors".
+ * Arm VMSAv8-64 long-descriptor (LPAE) translation tables: stage 1 and
+ * stage 2 as an Arm SMMU walks them, with the 4K, 16K and 64K granules,
+ * and the variant that Arm Mali Midgard/Bifrost GPUs walk in their LPAE
+ * address-space mode. Encodings follow the Arm Architecture Reference
+ * Manual for A-profile (DDI 0487), "VMSAv8-64 translation table format
+ * descriptors" and the TCR_EL1, VTCR_EL2, TTBR0_EL1 and VTTBR_EL2
+ * register descriptions. Mali has no public specification: its variant
+ * follows what Linux's io-pgtable-arm.c (ARM_MALI_LPAE, used by panfrost)
+ * programs, checked against the bit names of Arm's own kbase driver.
+ *
+ * What struct pt_hw_regs holds:
+ *   arm64-lpae-s1: ttbr = the TTBR0 value (the root address; with a 52-bit
+ *	output size, address bits 51:48 in bits 5:2); tcr = the TTBR0 half
+ *	of TCR (T0SZ, IRGN0, ORGN0, SH0, TG0), EPD1 to keep TTBR1 walks off,
+ *	and IPS; mair = MAIR with the three attributes AttrIndx selects.
+ *   arm64-lpae-s2: ttbr = VTTBR (root address as for TTBR0, VMID 0);
+ *	tcr = VTCR (T0SZ, SL0, IRGN0, ORGN0, SH0, TG0, PS and RES1 bit 31);
+ *	mair = 0: stage-2 descriptors carry their memory type themselves.
+ *   arm-mali-lpae: ttbr = AS_TRANSTAB (root address | ADRMODE_TABLE |
+ *	READ_INNER | SHARE_OUTER); tcr = 0, LPAE mode has no such register;
+ *	mair = AS_MEMATTR, the eight attribute bytes AttrIndx selects.
+ * Every value is the one for a table walker that snoops the CPU caches
+ * (write-back, shareable walks), as the stage-1 format always assumed.
+ *
+ * Not modelled: the NS/NSTable bits (no secure-world quirk in the uapi),
+ * TTBR1 (upper) address spaces, FEAT_LPA2 (52 bits with 4K and 16K
+ * granules, level -1), FEAT_S2FWB, hardware access and dirty flags.
  */
 #include "pt_engine.h"
+#include "pt_formats.h"
 #include "../uapi/linux/ptlab.h"
 
 /* Descriptor type, bits [1:0]. */
@@ -21,34 +46,92 @@
 #define LPAE_SH_OUTER		(2ULL << 8)
 #define LPAE_SH_INNER		(3ULL << 8)
 #define LPAE_AF			BIT_ULL(10)
-#define LPAE_CONT		BIT_ULL(52)	/* one of 16 contiguous entries */
+#define LPAE_CONT		BIT_ULL(52)	/* one of a contiguous run */
 #define LPAE_PXN		BIT_ULL(53)
 #define LPAE_UXN		BIT_ULL(54)
 
-/* MAIR slots this format programs, one byte each. */
+/* Stage 2: S2AP[1:0] in bits 7:6, MemAttr[3:0] in bits 5:2, XN. */
+#define S2_AP_READ		BIT_ULL(6)
+#define S2_AP_WRITE		BIT_ULL(7)
+#define S2_MEMATTR_SHIFT	2
+#define S2_MEMATTR_MASK		(0xfULL << S2_MEMATTR_SHIFT)
+#define S2_MEMATTR_DEV		0x1ULL	/* Device-nGnRE */
+#define S2_MEMATTR_NC		0x5ULL	/* Normal, outer and inner NC */
+#define S2_MEMATTR_WB		0xfULL	/* Normal, outer and inner WB */
+/*
+ * XN[1] of FEAT_XNX's XN[1:0] (bits 54:53): set alone (0b10) it forbids
+ * execution at EL1 and EL0, and without FEAT_XNX bit 54 is XN itself.
+ */
+#define S2_XN			BIT_ULL(54)
+
+/*
+ * Mali: a leaf is an "address translation entry", type 0b01 at every
+ * level (the last included); 0b11 is a table above the last level and
+ * means nothing at it. Separate read and write permissions in bits 6 and
+ * 7, no access flag. Linux writes both XN bits as stage 1 would; kbase
+ * names bit 54 the no-execute bit, which is what decoding looks at.
+ */
+#define MALI_TYPE_ATE		0x1ULL
+#define MALI_READ		BIT_ULL(6)
+#define MALI_WRITE		BIT_ULL(7)
+#define MALI_XN			(LPAE_PXN | LPAE_UXN)
+#define MALI_NX			LPAE_UXN
+
+/* MAIR (stage 1) and AS_MEMATTR (Mali) slots, one byte each. */
 #define LPAE_ATTR_NC		0	/* normal, inner/outer non-cacheable */
 #define LPAE_ATTR_WB		1	/* normal, write-back RW-allocate */
 #define LPAE_ATTR_DEV		2	/* device-nGnRE */
 #define LPAE_MAIR_NC		0x44ULL
 #define LPAE_MAIR_WB		0xffULL
 #define LPAE_MAIR_DEV		0x04ULL
+/*
+ * Mali has no non-cacheable or device type: Linux programs its
+ * implementation-defined policy (0x88) into the NC and device slots and
+ * write-allocate (0x8d) into the cached one.
+ */
+#define MALI_MEMATTR_IMP_DEF	0x88ULL
+#define MALI_MEMATTR_WRITE_ALLOC 0x8dULL
 
-/* TCR fields for TTBR0; TTBR1 walks are disabled. */
+/* TCR and VTCR fields for TTBR0 walks; TTBR1 walks are disabled. */
 #define LPAE_TCR_IRGN0_WBWA	BIT_ULL(8)
 #define LPAE_TCR_ORGN0_WBWA	BIT_ULL(10)
 #define LPAE_TCR_SH0_INNER	(3ULL << 12)
-#define LPAE_TCR_TG0_4K		(0ULL << 14)
+#define LPAE_TCR_TG0_SHIFT	14
+#define LPAE_TCR_TG0_4K		0ULL
+#define LPAE_TCR_TG0_64K	1ULL
+#define LPAE_TCR_TG0_16K	2ULL
 #define LPAE_TCR_EPD1		BIT_ULL(23)
 #define LPAE_TCR_IPS_SHIFT	32
+#define LPAE_VTCR_SL0_SHIFT	6
+#define LPAE_VTCR_PS_SHIFT	16
+#define LPAE_VTCR_RES1		BIT_ULL(31)
 
-/* 4K granule: entries in a contiguous run, and the levels with leaves. */
-#define LPAE_CONT_SHIFT		4
-#define LPAE_CONT_ENTRIES	BIT(LPAE_CONT_SHIFT)
-#define LPAE_LEAF_LEVELS	3
+/* Mali AS_TRANSTAB: the root address with its walk attributes. */
+#define MALI_TRANSTAB_ADRMODE_TABLE	0x3ULL
+#define MALI_TRANSTAB_READ_INNER	BIT_ULL(2)
+#define MALI_TRANSTAB_SHARE_OUTER	BIT_ULL(4)
 
-static int lpae_ips(u32 oas)
+#define LPAE_GRANULE_4K		12
+#define LPAE_GRANULE_16K	14
+#define LPAE_GRANULE_64K	16
+
+/*
+ * Output addresses above 48 bits (FEAT_LPA, 64K granule only): address
+ * bits 51:48 sit in descriptor bits 15:12, and in TTBR/VTTBR bits 5:2.
+ */
+#define LPAE_OA_HI_BITS		GENMASK_ULL(15, 12)
+#define LPAE_OA_HI_SHIFT	36
+
+/* Stage 2 may join up to 16 tables at its first level (2^4). */
+#define LPAE_S2_CONCAT_SHIFT	4
+
+#define LPAE_PROT_NO_PRIV	(PT_PROT_READ | PT_PROT_WRITE | PT_PROT_EXEC | \
+				 PT_PROT_CACHE | PT_PROT_MMIO)
+
+/* The IPS/PS encoding of the output size, or -EINVAL. */
+static int lpae_ps(const struct pt_cfg *cfg)
 {
-	switch (oas) {
+	switch (cfg->oas) {
 	case 32: return 0;
 	case 36: return 1;
 	case 40: return 2;
@@ -56,24 +139,40 @@ static int lpae_ips(u32 oas)
 	case 44: return 4;
 	case 48: return 5;
 	}
+	/* 52 bits (FEAT_LPA) only with the 64K granule. */
+	if (cfg->oas == 52 && cfg->granule_shift == LPAE_GRANULE_64K)
+		return 6;
 	return -EINVAL;
 }
 
-static int lpae_init(struct pt_cfg *cfg, const struct pt_params *p)
+/* Arm numbers levels from the top of a 4-level walk: level 3 is the last. */
+static inline unsigned int lpae_arm_level(unsigned int level)
 {
-	u32 bits_per_level, level;
-	u64 all = 0, basic = 0;
+	return 3 - level;
+}
+
+/*
+ * Granule, input and output size of a VMSAv8-64 tree, and the levels of a
+ * walk that starts where the input size needs it to: bits_per_level =
+ * granule_shift - 3 index bits per table, the top table gets what is left.
+ */
+static int lpae_init_geometry(struct pt_cfg *cfg, const struct pt_params *p)
+{
+	u32 bits_per_level, level, max_ias;
 
 	cfg->granule_shift = p->granule_shift ? p->granule_shift : 12;
 	cfg->ias = p->ias ? p->ias : 48;
 	cfg->oas = p->oas ? p->oas : 48;
-	if (cfg->granule_shift != 12)
+	if (cfg->granule_shift != LPAE_GRANULE_4K &&
+	    cfg->granule_shift != LPAE_GRANULE_16K &&
+	    cfg->granule_shift != LPAE_GRANULE_64K)
 		return -EOPNOTSUPP;
-	if (cfg->ias < 32 || cfg->ias > 48 || lpae_ips(cfg->oas) < 0)
+	/* 52-bit input (FEAT_LVA, FEAT_LPA at stage 2) only with 64K. */
+	max_ias = cfg->granule_shift == LPAE_GRANULE_64K ? 52 : 48;
+	if (cfg->ias < 32 || cfg->ias > max_ias || lpae_ps(cfg) < 0)
 		return -EINVAL;
 
 	cfg->entry_shift = 3;
-	cfg->prot_mask = PT_PROT_ALL;
 	bits_per_level = cfg->granule_shift - cfg->entry_shift;
 	cfg->levels = (cfg->ias - cfg->granule_shift + bits_per_level - 1) /
 		      bits_per_level;
@@ -84,19 +183,65 @@ static int lpae_init(struct pt_cfg *cfg, const struct pt_params *p)
 		cfg->lvl[level].index_bits = cfg->ias - shift < bits_per_level ?
 					     cfg->ias - shift : bits_per_level;
 	}
-	/*
-	 * 4K granule: pages at the last level, blocks of 2M and 1G above,
-	 * each also as a run of 16 entries with the contiguous hint (64K,
-	 * 32M, 16G) where the table is large enough. The hinted sizes are
-	 * used only when asked for: a plain walker sees them as 16 leaves.
-	 */
-	for (level = 0; level < cfg->levels && level < LPAE_LEAF_LEVELS;
-	     level++) {
+	return 0;
+}
+
+/*
+ * Levels with block or page descriptors: 4K pages, 2M and 1G blocks; 16K
+ * pages and 32M blocks; 64K pages, 512M blocks, and 4T blocks when output
+ * addresses have 52 bits. (Blocks at 4K level 0 and 16K level 1 need
+ * FEAT_LPA2.)
+ */
+static bool lpae_has_leaves(const struct pt_cfg *cfg, unsigned int level)
+{
+	switch (cfg->granule_shift) {
+	case LPAE_GRANULE_4K:
+		return level <= 2;
+	case LPAE_GRANULE_16K:
+		return level <= 1;
+	}
+	return level <= 1 || (level == 2 && cfg->oas > 48);
+}
+
+/*
+ * log2 of the entries a run with the contiguous bit spans at @level: 16
+ * at every 4K level (64K, 32M, 16G); 128 16K pages (2M) and 32 32M blocks
+ * (1G); 32 64K pages (2M) and 32 512M blocks (16G). None for 4T blocks.
+ */
+static unsigned int lpae_cont_shift(const struct pt_cfg *cfg,
+				    unsigned int level)
+{
+	switch (cfg->granule_shift) {
+	case LPAE_GRANULE_4K:
+		return 4;
+	case LPAE_GRANULE_16K:
+		return level ? 5 : 7;
+	}
+	return level < 2 ? 5 : 0;
+}
+
+/*
+ * Leaf sizes per level and the address space's page sizes. The sizes of
+ * contiguous runs (@cont) need a table large enough to hold a run; they
+ * are used only when asked for: a walker that ignores the hint sees each
+ * entry as a leaf of its own. The default is what a driver uses: the
+ * granule and the blocks.
+ */
+static int lpae_init_pgsizes(struct pt_cfg *cfg, const struct pt_params *p,
+			     bool cont)
+{
+	unsigned int level, cont_shift;
+	u64 all = 0, basic = 0;
+
+	for (level = 0; level < cfg->levels; level++) {
 		struct pt_level *lvl = &cfg->lvl[level];
 
+		if (!lpae_has_leaves(cfg, level))
+			continue;
 		lvl->pgsizes = 1ULL << lvl->shift;
-		if (lvl->index_bits >= LPAE_CONT_SHIFT)
-			lvl->pgsizes |= (u64)LPAE_CONT_ENTRIES << lvl->shift;
+		cont_shift = cont ? lpae_cont_shift(cfg, level) : 0;
+		if (cont_shift && lvl->index_bits >= cont_shift)
+			lvl->pgsizes |= 1ULL << (lvl->shift + cont_shift);
 		basic |= 1ULL << lvl->shift;
 		all |= lvl->pgsizes;
 	}
@@ -109,7 +254,99 @@ static int lpae_init(struct pt_cfg *cfg, const struct pt_params *p)
 	return 0;
 }
 
-static int lpae_check_prot(const struct pt_cfg *cfg, u32 prot)
+static int lpae_s1_init(struct pt_cfg *cfg, const struct pt_params *p)
+{
+	int ret = lpae_init_geometry(cfg, p);
+
+	if (ret)
+		return ret;
+	cfg->prot_mask = PT_PROT_ALL;
+	return lpae_init_pgsizes(cfg, p, true);
+}
+
+/*
+ * May a stage-2 walk start at Arm level @start? The architecture
+ * (AArch64.S2InvalidSL) refuses level 0 with the 4K granule below 44 bits
+ * of physical address, level 1 with 16K below 42 bits and with 64K below
+ * 44 bits; 16K level 0 needs FEAT_LPA2. The output size stands for the
+ * implemented physical address size here, as in Linux.
+ */
+static bool lpae_s2_start_ok(const struct pt_cfg *cfg, unsigned int start)
+{
+	switch (cfg->granule_shift) {
+	case LPAE_GRANULE_4K:
+		return start || cfg->oas >= 44;
+	case LPAE_GRANULE_16K:
+		return start > 1 || (start == 1 && cfg->oas >= 42);
+	}
+	return start > 1 || (start == 1 && cfg->oas >= 44);
+}
+
+/*
+ * Stage 2 can start one level lower with 2 to 16 tables side by side
+ * ("concatenated"), aligned to their total size, that the next level's
+ * index extends into: the top level then has more index bits. Linux 6.12
+ * (io-pgtable-arm) does so whenever the walk would start at level 0 with
+ * at most 16 entries there, to save a level; the architecture requires it
+ * where the natural start level is not allowed (later Linux:
+ * arm_lpae_concat_mandatory()). A start level that no concatenation makes
+ * valid is -EINVAL.
+ */
+static int lpae_s2_init(struct pt_cfg *cfg, const struct pt_params *p)
+{
+	unsigned int top, start, extra;
+	int ret = lpae_init_geometry(cfg, p);
+
+	if (ret)
+		return ret;
+	top = cfg->levels - 1;
+	start = lpae_arm_level(top);
+	extra = cfg->lvl[top].index_bits;
+	if (!lpae_s2_start_ok(cfg, start) ||
+	    (!start && extra <= LPAE_S2_CONCAT_SHIFT)) {
+		if (top < 1 || extra > LPAE_S2_CONCAT_SHIFT ||
+		    !lpae_s2_start_ok(cfg, start + 1))
+			return -EINVAL;
+		cfg->lvl[top - 1].index_bits += extra;
+		cfg->lvl[top] = (struct pt_level){};
+		cfg->levels--;
+	}
+	cfg->prot_mask = LPAE_PROT_NO_PRIV;
+	return lpae_init_pgsizes(cfg, p, true);
+}
+
+/*
+ * Mali: 4K granule only, input up to 48 bits and output up to 40 (as
+ * Linux allows). The walk always has four levels whatever the input size
+ * (Linux: "Mali seems to need a full 4-level table regardless of IAS"),
+ * from a top table of 512 entries indexed by address bits 47:39 (those
+ * above the input size stay unused) on a 4K page, as AS_TRANSTAB takes a
+ * 4K-aligned address. No contiguous hint: neither Linux nor kbase uses it
+ * on Mali.
+ */
+static int mali_init(struct pt_cfg *cfg, const struct pt_params *p)
+{
+	unsigned int level;
+
+	cfg->granule_shift = p->granule_shift ? p->granule_shift : 12;
+	cfg->ias = p->ias ? p->ias : 48;
+	cfg->oas = p->oas ? p->oas : 40;
+	if (cfg->granule_shift != LPAE_GRANULE_4K)
+		return -EOPNOTSUPP;
+	if (cfg->ias < 32 || cfg->ias > 48 || cfg->oas < 32 || cfg->oas > 40)
+		return -EINVAL;
+
+	cfg->entry_shift = 3;
+	cfg->levels = 4;
+	for (level = 0; level < cfg->levels; level++) {
+		cfg->lvl[level].shift = LPAE_GRANULE_4K + 9 * level;
+		cfg->lvl[level].index_bits = 9;
+	}
+	cfg->prot_mask = LPAE_PROT_NO_PRIV;
+	return lpae_init_pgsizes(cfg, p, false);
+}
+
+static int lpae_s1_check_prot(const struct pt_cfg *cfg, u32 prot)
 {
 	/* Stage 1 cannot express write-only or no-access mappings. */
 	if (!(prot & PT_PROT_READ))
@@ -119,25 +356,79 @@ static int lpae_check_prot(const struct pt_cfg *cfg, u32 prot)
 	return 0;
 }
 
+/* Stage 2 and Mali: separate read and write bits; one memory type. */
+static int lpae_rw_check_prot(const struct pt_cfg *cfg, u32 prot)
+{
+	if (!(prot & (PT_PROT_READ | PT_PROT_WRITE)))
+		return -EINVAL;
+	if ((prot & PT_PROT_CACHE) && (prot & PT_PROT_MMIO))
+		return -EINVAL;
+	return 0;
+}
+
+/* Output address bits a leaf at @level holds in place: up to bit 47. */
 static u64 lpae_oa_mask(const struct pt_cfg *cfg, unsigned int level)
 {
-	return GENMASK_ULL(cfg->oas - 1, cfg->lvl[level].shift);
+	u32 top = cfg->oas > 48 ? 48 : cfg->oas;
+
+	return GENMASK_ULL(top - 1, cfg->lvl[level].shift);
+}
+
+static u64 lpae_pa_to_oa(const struct pt_cfg *cfg, unsigned int level, u64 pa)
+{
+	u64 pte = pa & lpae_oa_mask(cfg, level);
+
+	if (cfg->oas > 48)
+		pte |= (pa >> LPAE_OA_HI_SHIFT) & LPAE_OA_HI_BITS;
+	return pte;
+}
+
+static u64 lpae_oa_to_pa(const struct pt_cfg *cfg, unsigned int level,
+			 u64 pte)
+{
+	u64 pa = pte & lpae_oa_mask(cfg, level);
+
+	if (cfg->oas > 48)
+		pa |= (pte & LPAE_OA_HI_BITS) << LPAE_OA_HI_SHIFT;
+	return pa;
+}
+
+/* A next-level table address: bits 47:granule (51:48 as for leaves). */
+static u64 lpae_table_pa(const struct pt_cfg *cfg, u64 pte)
+{
+	u64 pa = pte & GENMASK_ULL(47, cfg->granule_shift);
+
+	if (cfg->oas > 48)
+		pa |= (pte & LPAE_OA_HI_BITS) << LPAE_OA_HI_SHIFT;
+	return pa;
 }
 
 static u64 lpae_mk_table(const struct pt_cfg *cfg, unsigned int level,
 			 u64 table_pa)
 {
-	return (table_pa & GENMASK_ULL(47, 12)) | LPAE_TYPE_TABLE;
+	u64 pte = table_pa & GENMASK_ULL(47, cfg->granule_shift);
+
+	if (cfg->oas > 48)
+		pte |= (table_pa >> LPAE_OA_HI_SHIFT) & LPAE_OA_HI_BITS;
+	return pte | LPAE_TYPE_TABLE;
 }
 
-static u64 lpae_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
-			u64 pgsize, u32 prot)
+/* Address, type, AF and contiguous bit: what stages 1 and 2 share. */
+static u64 lpae_leaf_base(const struct pt_cfg *cfg, unsigned int level,
+			  u64 pa, u64 pgsize)
 {
-	u64 pte = (pa & lpae_oa_mask(cfg, level)) | LPAE_AF;
+	u64 pte = lpae_pa_to_oa(cfg, level, pa) | LPAE_AF;
 
 	if (pgsize != 1ULL << cfg->lvl[level].shift)
 		pte |= LPAE_CONT;
-	pte |= level ? LPAE_TYPE_BLOCK : LPAE_TYPE_PAGE;
+	return pte | (level ? LPAE_TYPE_BLOCK : LPAE_TYPE_PAGE);
+}
+
+static u64 lpae_s1_mk_leaf(const struct pt_cfg *cfg, unsigned int level,
+			   u64 pa, u64 pgsize, u32 prot)
+{
+	u64 pte = lpae_leaf_base(cfg, level, pa, pgsize);
+
 	if (!(prot & PT_PROT_PRIV))
 		pte |= LPAE_AP_UNPRIV;
 	if (!(prot & PT_PROT_WRITE))
@@ -150,6 +441,47 @@ static u64 lpae_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
 		pte |= (u64)LPAE_ATTR_DEV << LPAE_ATTRINDX_SHIFT | LPAE_SH_OUTER;
 	else
 		pte |= (u64)LPAE_ATTR_NC << LPAE_ATTRINDX_SHIFT | LPAE_SH_OUTER;
+	return pte;
+}
+
+static u64 lpae_s2_mk_leaf(const struct pt_cfg *cfg, unsigned int level,
+			   u64 pa, u64 pgsize, u32 prot)
+{
+	u64 pte = lpae_leaf_base(cfg, level, pa, pgsize);
+
+	if (prot & PT_PROT_READ)
+		pte |= S2_AP_READ;
+	if (prot & PT_PROT_WRITE)
+		pte |= S2_AP_WRITE;
+	if (!(prot & PT_PROT_EXEC))
+		pte |= S2_XN;
+	if (prot & PT_PROT_CACHE)
+		pte |= S2_MEMATTR_WB << S2_MEMATTR_SHIFT | LPAE_SH_INNER;
+	else if (prot & PT_PROT_MMIO)
+		pte |= S2_MEMATTR_DEV << S2_MEMATTR_SHIFT | LPAE_SH_OUTER;
+	else
+		pte |= S2_MEMATTR_NC << S2_MEMATTR_SHIFT | LPAE_SH_OUTER;
+	return pte;
+}
+
+/* Mali shareability is always outer: "outside the GPU" (Linux). */
+static u64 mali_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
+			u64 pgsize, u32 prot)
+{
+	u64 pte = lpae_pa_to_oa(cfg, level, pa) | MALI_TYPE_ATE | LPAE_SH_OUTER;
+
+	if (prot & PT_PROT_READ)
+		pte |= MALI_READ;
+	if (prot & PT_PROT_WRITE)
+		pte |= MALI_WRITE;
+	if (!(prot & PT_PROT_EXEC))
+		pte |= MALI_XN;
+	if (prot & PT_PROT_CACHE)
+		pte |= (u64)LPAE_ATTR_WB << LPAE_ATTRINDX_SHIFT;
+	else if (prot & PT_PROT_MMIO)
+		pte |= (u64)LPAE_ATTR_DEV << LPAE_ATTRINDX_SHIFT;
+	else
+		pte |= (u64)LPAE_ATTR_NC << LPAE_ATTRINDX_SHIFT;
 	return pte;
 }
 
@@ -168,26 +500,46 @@ static enum pt_entry_kind lpae_kind(const struct pt_cfg *cfg,
 	return PT_ENTRY_EMPTY;
 }
 
+static enum pt_entry_kind mali_kind(const struct pt_cfg *cfg,
+				    unsigned int level, u64 pte)
+{
+	u64 type = pte & LPAE_TYPE_MASK;
+
+	if (level && type == LPAE_TYPE_TABLE)
+		return PT_ENTRY_TABLE;
+	if (type == MALI_TYPE_ATE && cfg->lvl[level].pgsizes)
+		return PT_ENTRY_LEAF;
+	return PT_ENTRY_EMPTY;
+}
+
 static u64 lpae_leaf_size(const struct pt_cfg *cfg, unsigned int level,
 			  u64 pte)
 {
 	u64 span = 1ULL << cfg->lvl[level].shift;
 
-	return pte & LPAE_CONT ? span * LPAE_CONT_ENTRIES : span;
+	return pte & LPAE_CONT ? span << lpae_cont_shift(cfg, level) : span;
 }
 
 static u64 lpae_entry_pa(const struct pt_cfg *cfg, unsigned int level,
 			 u64 pte)
 {
 	if (lpae_kind(cfg, level, pte) == PT_ENTRY_TABLE)
-		return pte & GENMASK_ULL(47, 12);
+		return lpae_table_pa(cfg, pte);
 	/* A contiguous run starts at the run's aligned address. */
-	return pte & lpae_oa_mask(cfg, level) &
+	return lpae_oa_to_pa(cfg, level, pte) &
 	       ~(lpae_leaf_size(cfg, level, pte) - 1);
 }
 
-static u32 lpae_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
-			  u64 pte)
+static u64 mali_entry_pa(const struct pt_cfg *cfg, unsigned int level,
+			 u64 pte)
+{
+	if (mali_kind(cfg, level, pte) == PT_ENTRY_TABLE)
+		return lpae_table_pa(cfg, pte);
+	return lpae_oa_to_pa(cfg, level, pte);
+}
+
+static u32 lpae_s1_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
+			     u64 pte)
 {
 	u32 attr = (pte & LPAE_ATTRINDX_MASK) >> LPAE_ATTRINDX_SHIFT;
 	u32 prot = PT_PROT_READ;
@@ -205,30 +557,150 @@ static u32 lpae_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
 	return prot;
 }
 
-static void lpae_regs(const struct pt_cfg *cfg, u64 root_pa,
-		      struct pt_hw_regs *regs)
+/*
+ * MemAttr[3:2] 0b00 is Device memory (of any kind); otherwise Normal with
+ * the outer policy in [3:2] and the inner in [1:0]: CACHE is write-back
+ * on both.
+ */
+static u32 lpae_s2_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
+			     u64 pte)
 {
-	regs->ttbr = root_pa;
+	u64 attr = (pte & S2_MEMATTR_MASK) >> S2_MEMATTR_SHIFT;
+	u32 prot = 0;
+
+	if (pte & S2_AP_READ)
+		prot |= PT_PROT_READ;
+	if (pte & S2_AP_WRITE)
+		prot |= PT_PROT_WRITE;
+	if (!(pte & S2_XN))
+		prot |= PT_PROT_EXEC;
+	if (attr == S2_MEMATTR_WB)
+		prot |= PT_PROT_CACHE;
+	else if (!(attr & 0xc))
+		prot |= PT_PROT_MMIO;
+	return prot;
+}
+
+static u32 mali_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
+			  u64 pte)
+{
+	u32 attr = (pte & LPAE_ATTRINDX_MASK) >> LPAE_ATTRINDX_SHIFT;
+	u32 prot = 0;
+
+	if (pte & MALI_READ)
+		prot |= PT_PROT_READ;
+	if (pte & MALI_WRITE)
+		prot |= PT_PROT_WRITE;
+	if (!(pte & MALI_NX))
+		prot |= PT_PROT_EXEC;
+	if (attr == LPAE_ATTR_WB)
+		prot |= PT_PROT_CACHE;
+	else if (attr == LPAE_ATTR_DEV)
+		prot |= PT_PROT_MMIO;
+	return prot;
+}
+
+/* TTBR0/VTTBR BADDR: with 52-bit output, address bits 51:48 in 5:2. */
+static u64 lpae_baddr(const struct pt_cfg *cfg, u64 root_pa)
+{
+	if (cfg->oas <= 48)
+		return root_pa;
+	return (root_pa & GENMASK_ULL(47, 0)) |
+	       ((root_pa >> 46) & GENMASK_ULL(5, 2));
+}
+
+/* TG0 (TCR and VTCR bits 15:14): 4K 0b00, 64K 0b01, 16K 0b10. */
+static u64 lpae_tg0(const struct pt_cfg *cfg)
+{
+	switch (cfg->granule_shift) {
+	case LPAE_GRANULE_16K:
+		return LPAE_TCR_TG0_16K << LPAE_TCR_TG0_SHIFT;
+	case LPAE_GRANULE_64K:
+		return LPAE_TCR_TG0_64K << LPAE_TCR_TG0_SHIFT;
+	}
+	return LPAE_TCR_TG0_4K << LPAE_TCR_TG0_SHIFT;
+}
+
+static void lpae_s1_regs(const struct pt_cfg *cfg, u64 root_pa,
+			 struct pt_hw_regs *regs)
+{
+	regs->ttbr = lpae_baddr(cfg, root_pa);
 	regs->tcr = (64 - cfg->ias) | LPAE_TCR_IRGN0_WBWA |
-		    LPAE_TCR_ORGN0_WBWA | LPAE_TCR_SH0_INNER |
-		    LPAE_TCR_TG0_4K | LPAE_TCR_EPD1 |
-		    (u64)lpae_ips(cfg->oas) << LPAE_TCR_IPS_SHIFT;
+		    LPAE_TCR_ORGN0_WBWA | LPAE_TCR_SH0_INNER | lpae_tg0(cfg) |
+		    LPAE_TCR_EPD1 | (u64)lpae_ps(cfg) << LPAE_TCR_IPS_SHIFT;
 	regs->mair = LPAE_MAIR_NC << (8 * LPAE_ATTR_NC) |
 		     LPAE_MAIR_WB << (8 * LPAE_ATTR_WB) |
 		     LPAE_MAIR_DEV << (8 * LPAE_ATTR_DEV);
 }
 
+/*
+ * VTCR.SL0 names the start level: with 4K, 0b00 level 2, 0b01 level 1,
+ * 0b10 level 0; with 16K and 64K, 0b00 level 3, 0b01 level 2, 0b10 level
+ * 1. The top table may be concatenated: the start level is that of the
+ * top table's entries whatever their number.
+ */
+static void lpae_s2_regs(const struct pt_cfg *cfg, u64 root_pa,
+			 struct pt_hw_regs *regs)
+{
+	unsigned int start = lpae_arm_level(cfg->levels - 1);
+	u64 sl0 = (cfg->granule_shift == LPAE_GRANULE_4K ? 2 : 3) - start;
+
+	regs->ttbr = lpae_baddr(cfg, root_pa);
+	regs->tcr = (64 - cfg->ias) | sl0 << LPAE_VTCR_SL0_SHIFT |
+		    LPAE_TCR_IRGN0_WBWA | LPAE_TCR_ORGN0_WBWA |
+		    LPAE_TCR_SH0_INNER | lpae_tg0(cfg) |
+		    (u64)lpae_ps(cfg) << LPAE_VTCR_PS_SHIFT | LPAE_VTCR_RES1;
+	regs->mair = 0;
+}
+
+static void mali_regs(const struct pt_cfg *cfg, u64 root_pa,
+		      struct pt_hw_regs *regs)
+{
+	regs->ttbr = root_pa | MALI_TRANSTAB_ADRMODE_TABLE |
+		     MALI_TRANSTAB_READ_INNER | MALI_TRANSTAB_SHARE_OUTER;
+	regs->tcr = 0;
+	regs->mair = MALI_MEMATTR_IMP_DEF << (8 * LPAE_ATTR_NC) |
+		     MALI_MEMATTR_WRITE_ALLOC << (8 * LPAE_ATTR_WB) |
+		     MALI_MEMATTR_IMP_DEF << (8 * LPAE_ATTR_DEV);
+}
+
 const struct pt_format pt_fmt_arm64_lpae_s1 = {
 	.name = "arm64-lpae-s1",
 	.id = PTLAB_FMT_ARM64_LPAE_S1,
-	.elf_machine = 183,	/* EM_AARCH64 */
-	.init = lpae_init,
-	.check_prot = lpae_check_prot,
+	.init = lpae_s1_init,
+	.check_prot = lpae_s1_check_prot,
 	.mk_table = lpae_mk_table,
-	.mk_leaf = lpae_mk_leaf,
+	.mk_leaf = lpae_s1_mk_leaf,
 	.kind = lpae_kind,
 	.entry_pa = lpae_entry_pa,
-	.leaf_prot = lpae_leaf_prot,
+	.leaf_prot = lpae_s1_leaf_prot,
 	.leaf_size = lpae_leaf_size,
-	.regs = lpae_regs,
+	.regs = lpae_s1_regs,
+};
+
+const struct pt_format pt_fmt_arm64_lpae_s2 = {
+	.name = "arm64-lpae-s2",
+	.id = PTLAB_FMT_ARM64_LPAE_S2,
+	.init = lpae_s2_init,
+	.check_prot = lpae_rw_check_prot,
+	.mk_table = lpae_mk_table,
+	.mk_leaf = lpae_s2_mk_leaf,
+	.kind = lpae_kind,
+	.entry_pa = lpae_entry_pa,
+	.leaf_prot = lpae_s2_leaf_prot,
+	.leaf_size = lpae_leaf_size,
+	.regs = lpae_s2_regs,
+};
+
+const struct pt_format pt_fmt_arm_mali_lpae = {
+	.name = "arm-mali-lpae",
+	.id = PTLAB_FMT_ARM_MALI_LPAE,
+	.init = mali_init,
+	.check_prot = lpae_rw_check_prot,
+	.mk_table = lpae_mk_table,
+	.mk_leaf = mali_mk_leaf,
+	.kind = mali_kind,
+	.entry_pa = mali_entry_pa,
+	.leaf_prot = mali_leaf_prot,
+	.regs = mali_regs,
 };

@@ -44,7 +44,7 @@ struct ptlab_gather {
 
 extern atomic_t ptlab_fail_nth;
 bool ptlab_should_fail(void);
-void *ptlab_table_alloc(int nid, size_t bytes);
+void *ptlab_table_alloc(int nid, size_t bytes, unsigned int addr_bits);
 void ptlab_table_free(void *table, size_t bytes);
 void ptlab_gather_table(struct ptlab_gather *gather, void *table);
 unsigned long ptlab_gather_free_tables(struct ptlab_gather *gather);

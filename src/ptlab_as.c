@@ -39,7 +39,8 @@ static void *ptlab_as_table_alloc(void *cookie, size_t bytes)
 	/* A map that would pass the bound fails like any allocation. */
 	if (atomic_long_add_return(pages, &as->table_pages) > max_table_pages)
 		goto err;
-	table = ptlab_table_alloc(NUMA_NO_NODE, bytes);
+	table = ptlab_table_alloc(NUMA_NO_NODE, bytes,
+				  as->pt.cfg.table_oas ?: as->pt.cfg.oas);
 	if (table)
 		return table;
 err:
@@ -443,8 +444,8 @@ static int ptlab_map_run(struct ptlab_as *as, const struct ptlab_run *run,
 	u64 done;
 	int ret;
 
-	ret = pt_map(&as->pt, run->iova, run->pa, run->size, prot, pgsizes,
-		     gather, &done);
+	ret = pt_map_shared(&as->pt, run->iova, run->pa, run->size, prot,
+			    pgsizes, gather, &done);
 	*mapped += done;
 	atomic64_add(done, &as->mapped_bytes);
 	if (ret)
@@ -561,6 +562,25 @@ static int ptlab_phys_forget(struct ptlab_as *as, u64 iova, u64 length)
 	return ptlab_phys_record(as, iova, length, NULL);
 }
 
+/* Checks common to every map; @pgsizes receives the sizes to use. */
+static int ptlab_map_check(struct ptlab_as *as, u64 iova, u64 length,
+			   u32 prot, u64 pgsize, u64 *pgsizes)
+{
+	const struct pt_cfg *cfg = &as->pt.cfg;
+	int ret;
+
+	*pgsizes = pgsize ? pgsize : cfg->pgsize_bitmap;
+	if (pgsize && (pgsize & (pgsize - 1) || !(pgsize & cfg->pgsize_bitmap)))
+		return -EINVAL;
+	ret = pt_check_range(cfg, iova, length, *pgsizes);
+	if (ret)
+		return ret;
+	ret = pt_check_prot(cfg, prot);
+	if (ret)
+		return ret;
+	return ptlab_as_foreign(as, iova, length) ? -EACCES : 0;
+}
+
 /**
  * ptlab_as_map_phys() - map a physical range, pinning nothing
  * @as: the address space
@@ -579,30 +599,23 @@ static int ptlab_phys_forget(struct ptlab_as *as, u64 iova, u64 length)
 int ptlab_as_map_phys(struct ptlab_as *as, u64 iova, phys_addr_t pa,
 		      u64 length, u32 prot, u64 pgsize, u64 *mapped, u32 *kind)
 {
-	const struct pt_cfg *cfg = &as->pt.cfg;
-	u64 pgsizes = pgsize ? pgsize : cfg->pgsize_bitmap;
 	struct ptlab_gather gather;
+	u64 pgsizes;
 	int ret;
 
 	*mapped = 0;
 	*kind = 0;
-	if (pgsize && (pgsize & (pgsize - 1) || !(pgsize & cfg->pgsize_bitmap)))
-		return -EINVAL;
-	ret = pt_check_range(cfg, iova, length, pgsizes);
+	ret = ptlab_map_check(as, iova, length, prot, pgsize, &pgsizes);
 	if (ret)
 		return ret;
 	if (!PAGE_ALIGNED(pa) || pa + length - 1 < pa)
 		return -EINVAL;
-	ret = pt_check_prot(cfg, prot);
-	if (ret)
-		return ret;
-	if (ptlab_as_foreign(as, iova, length))
-		return -EACCES;
 	ret = ptlab_phys_classify(pa, length);
 	if (ret < 0)
 		return ret;
 	*kind = ret;
 
+	/* Exclusive: user maps drop stale records of physical ranges. */
 	ptlab_gather_init(&gather, as);
 	down_write(&as->lock);
 	if (pt_range_mapped(&as->pt, iova, length))
@@ -636,25 +649,17 @@ int ptlab_as_map_phys(struct ptlab_as *as, u64 iova, phys_addr_t pa,
 int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
 		      u64 length, u32 prot, u64 pgsize, u64 *mapped)
 {
-	const struct pt_cfg *cfg = &as->pt.cfg;
-	u64 pgsizes = pgsize ? pgsize : cfg->pgsize_bitmap;
 	struct ptlab_gather gather;
 	phys_addr_t *pas;
+	u64 pgsizes;
 	int ret;
 
 	*mapped = 0;
-	if (pgsize && (pgsize & (pgsize - 1) || !(pgsize & cfg->pgsize_bitmap)))
-		return -EINVAL;
-	ret = pt_check_range(cfg, iova, length, pgsizes);
+	ret = ptlab_map_check(as, iova, length, prot, pgsize, &pgsizes);
 	if (ret)
 		return ret;
 	if (!PAGE_ALIGNED(uaddr) || length > TASK_SIZE || uaddr > TASK_SIZE - length)
 		return -EINVAL;
-	ret = pt_check_prot(cfg, prot);
-	if (ret)
-		return ret;
-	if (ptlab_as_foreign(as, iova, length))
-		return -EACCES;
 	if (current->mm != as->ctx->mm)
 		return -EPERM;
 
@@ -663,8 +668,13 @@ int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
 	pas = kmalloc_array(PTLAB_PIN_BATCH, sizeof(*pas), GFP_KERNEL);
 	if (!pas)
 		return -ENOMEM;
+	/*
+	 * User maps share the tree with each other and with walks: tables
+	 * and leaves go in with cmpxchg. Only a failure needs the tree alone,
+	 * to take back a map that lost a race and free tables left empty.
+	 */
 	ptlab_gather_init(&gather, as);
-	down_write(&as->lock);
+	down_read(&as->lock);
 	if (pt_range_mapped(&as->pt, iova, length))
 		ret = -EADDRINUSE;
 	else
@@ -672,9 +682,19 @@ int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
 	if (!ret)
 		ret = ptlab_map_user_locked(as, iova, uaddr, length, prot,
 					    pgsizes, pas, &gather, mapped);
-	/* Tables a failure left empty. */
+	up_read(&as->lock);
+	if (ret && *mapped != length) {
+		u64 undone;
+
+		down_write(&as->lock);
+		if (ret == -EADDRINUSE && *mapped) {
+			pt_unmap(&as->pt, iova, *mapped, &gather, &undone);
+			*mapped = 0;
+		}
+		pt_prune(&as->pt, iova + *mapped, &gather);
+		up_write(&as->lock);
+	}
 	ptlab_gather_finish(&gather);
-	up_write(&as->lock);
 	kfree(pas);
 	return ret;
 }

@@ -20,6 +20,7 @@
 
 #include "ptlab.h"
 #include "compat.h"
+#include "pt_formats.h"
 
 static umode_t dev_mode = 0600;
 module_param(dev_mode, ushort, 0444);
@@ -27,6 +28,15 @@ MODULE_PARM_DESC(dev_mode, "permissions of /dev/ptlab (default 0600)");
 
 static const struct pt_format *const ptlab_formats[] = {
 	&pt_fmt_arm64_lpae_s1,
+	&pt_fmt_arm64_lpae_s2,
+	&pt_fmt_arm_mali_lpae,
+	&pt_fmt_arm_v7s,
+	&pt_fmt_x86_64,
+	&pt_fmt_vtd_ss,
+	&pt_fmt_amd_v1,
+	&pt_fmt_riscv,
+	&pt_fmt_apple_dart,
+	&pt_fmt_apple_uat,
 };
 
 /**

@@ -45,21 +45,31 @@ bool ptlab_should_fail(void)
  * ptlab_table_alloc() - allocate a zeroed table owned by the caller's tree
  * @nid: NUMA node to allocate on, or NUMA_NO_NODE
  * @bytes: table size; smaller tables still take a whole page
+ * @addr_bits: the table must lie below 2^@addr_bits
  *
  * The pages are accounted as secondary page tables (SecPageTables).
  *
  * Return: the table's kernel address, or NULL.
  */
-void *ptlab_table_alloc(int nid, size_t bytes)
+void *ptlab_table_alloc(int nid, size_t bytes, unsigned int addr_bits)
 {
+	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO;
 	unsigned int order = get_order(bytes);
 	struct page *page;
 
 	if (ptlab_should_fail())
 		return NULL;
-	page = alloc_pages_node(nid, GFP_KERNEL_ACCOUNT | __GFP_ZERO, order);
+	/* Formats with 32-bit table pointers (v7s) need low memory. */
+	if (addr_bits <= 32)
+		gfp |= GFP_DMA32;
+	page = alloc_pages_node(nid, gfp, order);
 	if (!page)
 		return NULL;
+	if (addr_bits < 64 &&
+	    page_to_phys(page) + (PAGE_SIZE << order) > 1ULL << addr_bits) {
+		__free_pages(page, order);
+		return NULL;
+	}
 	/* Remember the order for ptlab_gather_free_tables(). */
 	set_page_private(page, order);
 	mod_lruvec_page_state(page, NR_SECONDARY_PAGETABLE, 1 << order);

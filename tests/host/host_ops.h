@@ -8,7 +8,7 @@
 #ifndef PTLAB_HOST_OPS_H
 #define PTLAB_HOST_OPS_H
 
-#include "pt_engine.h"
+#include "pt_formats.h"
 
 struct host_table;
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Golden encodings of the Arm LPAE stage-1 format (4K granule), each worked
- * out by hand from the descriptor formats of the Arm Architecture Reference
- * Manual (VMSAv8-64 translation table descriptors), and its geometry.
+ * Golden encodings of the Arm LPAE stage-1 format (4K, 16K and 64K
+ * granules), each worked out by hand from the descriptor formats of the Arm
+ * Architecture Reference Manual (VMSAv8-64 translation table descriptors),
+ * and its geometry. The 16K and 64K granules start at lpae_cfg_g(); stage
+ * 2, Mali and the engine semantics of all three are in test_fmt_arm_s2.c.
  *
  * Levels are the engine's: 0 is the last level (Arm level 3), so a 48-bit
  * tree has levels 3..0 = Arm levels 0..3.
@@ -399,9 +401,16 @@ static void lpae_params(void)
 		int ret;
 		const char *what;
 	} cases[] = {
-		{ { .granule_shift = 14 }, -EOPNOTSUPP, "16K granule" },
-		{ { .granule_shift = 16 }, -EOPNOTSUPP, "64K granule" },
+		/* 16K and 64K are implemented now: see lpae_params_granules(). */
+		{ { .granule_shift = 14 }, 0, "16K granule" },
+		{ { .granule_shift = 16 }, 0, "64K granule" },
 		{ { .granule_shift = 12 }, 0, "4K granule" },
+		{ { .granule_shift = 13 }, -EOPNOTSUPP, "8K granule" },
+		{ { .granule_shift = 15 }, -EOPNOTSUPP, "32K granule" },
+		{ { .granule_shift = 11 }, -EOPNOTSUPP, "2K granule" },
+		{ { .granule_shift = ~0U }, -EOPNOTSUPP, "granule ~0" },
+		{ { .ias = ~0U }, -EINVAL, "ias ~0" },
+		{ { .oas = ~0U }, -EINVAL, "oas ~0" },
 		{ { .ias = 31 }, -EINVAL, "ias 31" },
 		{ { .ias = 49 }, -EINVAL, "ias 49" },
 		{ { .ias = 32 }, 0, "ias 32" },
@@ -449,6 +458,491 @@ static void lpae_prot_values(void)
 	CHECK_EQ(PT_PROT_ALL, PTLAB_PROT_ALL, "ALL");
 }
 
+/*
+ * The 16K and 64K granules (Arm ARM, "Translation granule sizes, with
+ * block and page sizes"): 16K pages and 32M blocks at Arm level 2, 11
+ * index bits a level; 64K pages, 512M blocks at Arm level 2 and, with a
+ * 52-bit output size (FEAT_LPA), 4T blocks at Arm level 1, 13 index bits
+ * a level. The descriptor bits are the 4K granule's, but the output
+ * address of a leaf starts at its own span (bits 47:14 of a 16K page,
+ * 47:25 of a 32M block, 47:16 of a 64K page, 47:29 of a 512M block) and,
+ * with 52-bit output addresses, OA bits 51:48 sit in descriptor bits 15:12.
+ * The contiguous bit (52) joins 128 16K pages (2M) or 32 32M blocks (1G),
+ * and 32 64K pages (2M) or 32 512M blocks (16G).
+ */
+#define SZ_16K		0x4000ULL
+#define SZ_64K		0x10000ULL
+#define SZ_2M		0x200000ULL
+#define SZ_32M		0x2000000ULL
+#define SZ_512M		0x20000000ULL
+#define SZ_1G		0x40000000ULL
+#define SZ_16G		0x400000000ULL
+#define SZ_4T		0x40000000000ULL
+
+static bool lpae_cfg_g(struct pt_cfg *cfg, u32 granule, u32 ias, u32 oas)
+{
+	struct pt_params params = {
+		.granule_shift = granule, .ias = ias, .oas = oas,
+	};
+	int ret = pt_cfg_init(cfg, fmt, &params);
+
+	return CHECK(!ret, "granule %u ias %u oas %u refused: %s", granule,
+		     ias, oas, th_errname(ret));
+}
+
+struct golden_granule_leaf {
+	const char *what;
+	u32 granule;
+	u32 ias;
+	u32 oas;
+	unsigned int level;
+	u64 pa;
+	u64 pgsize;
+	u32 prot;
+	u64 pte;
+	u64 leaf_pa;	/* first byte of the whole leaf */
+};
+
+static const struct golden_granule_leaf golden_granule_leaves[] = {
+	/*
+	 * 0x3 page | 0x4 AttrIndx 1 | 0x40 AP[1] | 0x300 SH inner | 0x400 AF
+	 * = 0x747; UXN|PXN 0x0060000000000000; OA bits 47:14 0x12344000.
+	 */
+	{ "16K page RW cached", 14, 48, 48, 0, 0x12344000, SZ_16K,
+	  R | W | CACHE, 0x0060000012344747ULL, 0x12344000 },
+	/*
+	 * 0x1 block | AttrIndx 0 | 0x40 AP[1] | 0x200 SH outer | 0x400 AF =
+	 * 0x641; XN; OA bits 47:25 0x42000000 (32M aligned).
+	 */
+	{ "32M block RW", 14, 48, 48, 1, 0x42000000, SZ_32M, R | W,
+	  0x0060000042000641ULL, 0x42000000 },
+	/*
+	 * The second 16K entry of a 2M run of 128 pages: 0x3 | 0x40 | 0x80
+	 * AP[2] | 0x200 | 0x400 = 0x6c3; EXEC: no XN; Contiguous bit 52
+	 * 0x0010000000000000; the entry's own OA 0x40204000, the run's
+	 * 0x40200000.
+	 */
+	{ "16K page in a 2M contiguous run", 14, 48, 48, 0, 0x40204000, SZ_2M,
+	  R | X, 0x00100000402046c3ULL, 0x40200000 },
+	/*
+	 * The second 32M block of a 1G run of 32: 0x1 | 0x8 AttrIndx 2
+	 * (device) | no AP bits (PRIV, WRITE) | 0x200 | 0x400 = 0x609; XN;
+	 * Contiguous: 0x0070000000000000; OA 0x82000000, run at 0x80000000.
+	 */
+	{ "32M block in a 1G contiguous run", 14, 48, 48, 1, 0x82000000,
+	  SZ_1G, R | W | PRIV | MMIO, 0x0070000082000609ULL, 0x80000000 },
+	/* 0x3 | 0x40 | 0x80 | 0x200 | 0x400 = 0x6c3; XN; OA 0x12340000. */
+	{ "64K page RO", 16, 48, 48, 0, 0x12340000, SZ_64K, R,
+	  0x00600000123406c3ULL, 0x12340000 },
+	/*
+	 * 0x1 | 0x4 | 0x40 | 0x300 | 0x400 = 0x745, every permission but
+	 * PRIV: no AP[2], no XN; OA bits 47:29 0x60000000.
+	 */
+	{ "512M block RWX cached", 16, 48, 48, 1, 0x60000000, SZ_512M,
+	  R | W | X | CACHE, 0x0000000060000745ULL, 0x60000000 },
+	/*
+	 * The last 64K page of a 2M run of 32: 0x3 | 0x40 | 0x200 | 0x400 =
+	 * 0x643; XN | Contiguous 0x0070000000000000; OA 0x401f0000.
+	 */
+	{ "64K page in a 2M contiguous run", 16, 48, 48, 0, 0x401f0000, SZ_2M,
+	  R | W, 0x00700000401f0643ULL, 0x40000000 },
+	/*
+	 * The last 512M block of a 16G run of 32: 16G + 31 * 512M =
+	 * 0x7e0000000; 0x1 | 0x40 | 0x80 | 0x200 | 0x400 = 0x6c1; XN |
+	 * Contiguous; the run starts at 0x400000000.
+	 */
+	{ "512M block in a 16G contiguous run", 16, 48, 48, 1, 0x7e0000000ULL,
+	  SZ_16G, R, 0x00700007e00006c1ULL, 0x400000000ULL },
+	/*
+	 * 52-bit output (FEAT_LPA): PA 0x000a123456780000 puts bits 47:16
+	 * 0x123456780000 in place and bits 51:48 (0xa) in descriptor bits
+	 * 15:12 (0xa000); 0x3 | 0x40 | 0x200 | 0x400 = 0x643; XN.
+	 */
+	{ "64K page above 48-bit PA", 16, 52, 52, 0, 0x000a123456780000ULL,
+	  SZ_64K, R | W, 0x006012345678a643ULL, 0x000a123456780000ULL },
+	/*
+	 * A 4T block at Arm level 1 (engine level 2), only with 52-bit
+	 * output: PA 0x000c040000000000 is bit 42 (OA bits 47:42) and 0xc in
+	 * bits 51:48 -> 0xc000; 0x1 | 0x40 | 0x80 | 0x200 | 0x400 = 0x6c1;
+	 * XN.
+	 */
+	{ "4T block", 16, 52, 52, 2, 0x000c040000000000ULL, SZ_4T, R,
+	  0x006004000000c6c1ULL, 0x000c040000000000ULL },
+	/*
+	 * The 4K granule's contiguous hint: the third 4K page of a 64K run
+	 * of 16: 0x3 | 0x4 | 0x40 | 0x300 | 0x400 = 0x747; XN | Contiguous;
+	 * OA 0x10002000, run at 0x10000000.
+	 */
+	{ "4K page in a 64K contiguous run", 12, 48, 48, 0, 0x10002000, SZ_64K,
+	  R | W | CACHE, 0x0070000010002747ULL, 0x10000000 },
+	/* A 2M block in a 32M run of 16: 0x1 | 0x40 | 0x200 | 0x400. */
+	{ "2M block in a 32M contiguous run", 12, 48, 48, 1, 0x40200000,
+	  SZ_32M, R | W, 0x0070000040200641ULL, 0x40000000 },
+};
+
+static void lpae_golden_granule_leaves(void)
+{
+	const struct golden_granule_leaf *g;
+	struct pt_cfg cfg;
+
+	for (g = golden_granule_leaves;
+	     g < golden_granule_leaves + TH_ARRAY_SIZE(golden_granule_leaves);
+	     g++) {
+		if (!lpae_cfg_g(&cfg, g->granule, g->ias, g->oas))
+			continue;
+		CHECK(cfg.lvl[g->level].pgsizes & g->pgsize,
+		      "%s: %#llx not a leaf size of level %u", g->what,
+		      (unsigned long long)g->pgsize, g->level);
+		CHECK_EQ(fmt->mk_leaf(&cfg, g->level, g->pa, g->pgsize, g->prot),
+			 g->pte, g->what);
+		CHECK_KIND(&cfg, g->level, g->pte, PT_ENTRY_LEAF, g->what);
+		CHECK_EQ(fmt->entry_pa(&cfg, g->level, g->pte), g->leaf_pa,
+			 g->what);
+		CHECK_EQ(fmt->leaf_size(&cfg, g->level, g->pte), g->pgsize,
+			 g->what);
+		CHECK_EQ(fmt->leaf_prot(&cfg, g->level, g->pte), g->prot,
+			 g->what);
+	}
+}
+
+/*
+ * Table descriptors hold the next table's address, bits 47:granule, and
+ * with 52-bit output addresses its bits 51:48 in 15:12 as leaves do.
+ */
+static void lpae_granule_table_entries(void)
+{
+	struct pt_cfg c16, c64, c52;
+
+	if (!lpae_cfg_g(&c16, 14, 48, 48) || !lpae_cfg_g(&c64, 16, 48, 48) ||
+	    !lpae_cfg_g(&c52, 16, 52, 52))
+		return;
+	CHECK_EQ(fmt->mk_table(&c16, 1, 0x12344000), 0x12344003,
+		 "16K table entry");
+	CHECK_EQ(fmt->mk_table(&c64, 1, 0xfffffff0000ULL), 0xfffffff0003ULL,
+		 "64K table entry");
+	/* 0x0003000012340000: bits 51:48 = 3 -> 0x3000. */
+	CHECK_EQ(fmt->mk_table(&c52, 1, 0x0003000012340000ULL),
+		 0x0000000012343003ULL, "64K table entry above 48-bit PA");
+	CHECK_EQ(fmt->entry_pa(&c52, 1, 0x0000000012343003ULL),
+		 0x0003000012340000ULL, "table address above 48-bit PA");
+	CHECK_KIND(&c52, 2, 0x0000000012343003ULL, PT_ENTRY_TABLE,
+		   "table entry at Arm level 1");
+	/* Bits 13:12 of a 16K table descriptor are RES0, not address. */
+	CHECK_EQ(fmt->entry_pa(&c16, 2, 0x12347003), 0x12344000,
+		 "16K table address ignores bits 13:12");
+	/* Without FEAT_LPA bits 15:12 of a 64K descriptor are RES0. */
+	CHECK_EQ(fmt->entry_pa(&c64, 1, 0x1234f003), 0x12340000,
+		 "64K table address ignores bits 15:12");
+}
+
+/*
+ * Which levels hold blocks: with 16K none above Arm level 2 (a 64G block
+ * at Arm level 1 needs FEAT_LPA2); with 64K, 4T blocks at Arm level 1 only
+ * with 52-bit output addresses. Elsewhere 0b01 is invalid.
+ */
+static void lpae_granule_kinds(void)
+{
+	struct pt_cfg c16, c64, c52;
+	unsigned int level;
+
+	if (!lpae_cfg_g(&c16, 14, 48, 48) || !lpae_cfg_g(&c64, 16, 48, 48) ||
+	    !lpae_cfg_g(&c52, 16, 52, 52))
+		return;
+	CHECK_INT(c16.levels, 4, "16K levels");
+	CHECK_KIND(&c16, 0, 0x12344003, PT_ENTRY_LEAF, "16K page");
+	CHECK_KIND(&c16, 0, 0x12344001, PT_ENTRY_EMPTY, "16K last level 0b01");
+	CHECK_KIND(&c16, 1, 0x42000001, PT_ENTRY_LEAF, "32M block");
+	CHECK_KIND(&c16, 2, 0x1000000001ULL, PT_ENTRY_EMPTY,
+		   "64G block without FEAT_LPA2");
+	CHECK_KIND(&c16, 3, 0x800000000001ULL, PT_ENTRY_EMPTY,
+		   "128T block at Arm level 0");
+	CHECK_KIND(&c16, 2, 0x12344003, PT_ENTRY_TABLE, "16K table");
+	CHECK_KIND(&c64, 0, 0x12340003, PT_ENTRY_LEAF, "64K page");
+	CHECK_KIND(&c64, 1, 0x60000001, PT_ENTRY_LEAF, "512M block");
+	CHECK_KIND(&c64, 2, 0x40000000001ULL, PT_ENTRY_EMPTY,
+		   "4T block with 48-bit output");
+	CHECK_KIND(&c52, 2, 0x40000000001ULL, PT_ENTRY_LEAF,
+		   "4T block with 52-bit output");
+	for (level = 0; level < 3; level++) {
+		CHECK_KIND(&c64, level, 0, PT_ENTRY_EMPTY, "zero");
+		CHECK_KIND(&c64, level, 0x60000002, PT_ENTRY_EMPTY, "0b10");
+	}
+}
+
+/* Bits outside the output address never leak into it. */
+static void lpae_granule_entry_pa_masks(void)
+{
+	struct pt_cfg c16, c64, c52;
+
+	if (!lpae_cfg_g(&c16, 14, 48, 48) || !lpae_cfg_g(&c64, 16, 48, 48) ||
+	    !lpae_cfg_g(&c52, 16, 52, 52))
+		return;
+	/* 16K page: bits 13:12 are RES0 (0x12347000 -> 0x12344000). */
+	CHECK_EQ(fmt->entry_pa(&c16, 0, 0x00600000123477c7ULL), 0x12344000,
+		 "16K page ignores bits 13:12");
+	/* 32M block: bits 24:14 are RES0. */
+	CHECK_EQ(fmt->entry_pa(&c16, 1, 0x0060000043fff641ULL), 0x42000000,
+		 "32M block ignores bits 24:14");
+	/* 64K page, 48-bit output: bits 15:12 RES0. */
+	CHECK_EQ(fmt->entry_pa(&c64, 0, 0x006000001234f6c3ULL), 0x12340000,
+		 "64K page ignores bits 15:12");
+	/* The same bits with 52-bit output are PA bits 51:48. */
+	CHECK_EQ(fmt->entry_pa(&c52, 0, 0x006000001234f6c3ULL),
+		 0x000f000012340000ULL, "64K page: bits 15:12 are PA 51:48");
+	/* Descriptor bits 51:48 are never address bits (DBM, GP, RES0). */
+	CHECK_EQ(fmt->entry_pa(&c52, 0, 0x006f00001234a6c3ULL),
+		 0x000a000012340000ULL, "64K page: bits 51:48 ignored");
+	/* 512M block: bits 28:16 are RES0. */
+	CHECK_EQ(fmt->entry_pa(&c64, 1, 0x000000007fff0745ULL), 0x60000000,
+		 "512M block ignores bits 28:16");
+	/*
+	 * 4T block: bits 41:16 (0x3ffffff0000) are RES0; bit 42 is the
+	 * address, 15:12 still PA 51:48.
+	 */
+	CHECK_EQ(fmt->entry_pa(&c52, 2, 0x006007ffffffc6c1ULL),
+		 0x000c040000000000ULL, "4T block ignores bits 41:16");
+	/* 16 entries of 16K with the hint are not a run: 128 are. */
+	CHECK_EQ(fmt->leaf_size(&c16, 0, 0x00100000402046c3ULL), SZ_2M,
+		 "16K contiguous run");
+	CHECK_EQ(fmt->leaf_size(&c16, 1, 0x0070000082000609ULL), SZ_1G,
+		 "32M contiguous run");
+	/* No contiguous run of 4T blocks: the hint is ignored. */
+	CHECK_EQ(fmt->leaf_size(&c52, 2, 0x007004000000c6c1ULL), SZ_4T,
+		 "4T block with the contiguous bit");
+}
+
+/* leaf_prot(mk_leaf()) for every accepted prot, size and granule. */
+static void lpae_granule_prot_round_trip(void)
+{
+	static const struct {
+		u32 granule, ias, oas;
+		u64 pa;
+	} spaces[] = {
+		{ 14, 48, 48, 0x8000000000ULL },
+		/* 0x000b... exercises PA bits 51:48. */
+		{ 16, 52, 52, 0x000b008000000000ULL },
+	};
+	struct pt_cfg cfg;
+	unsigned int g, level;
+	u64 pgsizes, pgsize;
+	u32 prot;
+
+	for (g = 0; g < TH_ARRAY_SIZE(spaces); g++) {
+		if (!lpae_cfg_g(&cfg, spaces[g].granule, spaces[g].ias,
+				spaces[g].oas))
+			continue;
+		for (prot = 0; prot <= PT_PROT_ALL; prot++) {
+			bool ok = (prot & R) && (prot & (CACHE | MMIO)) !=
+						(CACHE | MMIO);
+
+			CHECK_INT(fmt->check_prot(&cfg, prot), ok ? 0 : -EINVAL,
+				  "check_prot");
+			if (!ok)
+				continue;
+			for (level = 0; level < cfg.levels; level++) {
+				pgsizes = cfg.lvl[level].pgsizes;
+				for (; pgsizes; pgsizes &= pgsizes - 1) {
+					u64 pa, pte;
+
+					pgsize = pgsizes & -pgsizes;
+					pa = spaces[g].pa & ~(pgsize - 1);
+					pte = fmt->mk_leaf(&cfg, level, pa, pgsize,
+							   prot);
+					CHECK(fmt->kind(&cfg, level, pte) ==
+					      PT_ENTRY_LEAF &&
+					      fmt->entry_pa(&cfg, level, pte) == pa &&
+					      fmt->leaf_size(&cfg, level, pte) ==
+					      pgsize &&
+					      fmt->leaf_prot(&cfg, level, pte) == prot,
+					      "granule %u prot %#x size %#llx: pte %#llx",
+					      spaces[g].granule, prot,
+					      (unsigned long long)pgsize,
+					      (unsigned long long)pte);
+				}
+			}
+		}
+	}
+}
+
+/*
+ * TCR: TG0 (bits 15:14) 4K 0b00, 64K 0b01 (0x4000), 16K 0b10 (0x8000);
+ * IPS 52 bits 0b110. With the common 0x100 IRGN0 | 0x400 ORGN0 | 0x3000
+ * SH0 | 0x800000 EPD1 | T0SZ. TTBR with 52-bit output addresses holds
+ * BADDR bits 51:48 in bits 5:2 (TTBR0_EL1, FEAT_LPA).
+ */
+static void lpae_granule_regs(void)
+{
+	static const struct {
+		u32 granule, ias, oas;
+		u64 tcr;
+	} cases[] = {
+		/* 16 | 0x3500 | 0x8000 | 0x800000 | 5 << 32 */
+		{ 14, 48, 48, 0x000000050080b510ULL },
+		/* 16K, T0SZ 32 (0x20), IPS 0b010 */
+		{ 14, 32, 40, 0x000000020080b520ULL },
+		/* 64K, T0SZ 12 (0xc), 0x3500 | 0x4000, IPS 0b110 */
+		{ 16, 52, 52, 0x000000060080750cULL },
+		/* 64K, T0SZ 22 (0x16), IPS 0b010 */
+		{ 16, 42, 40, 0x0000000200807516ULL },
+		/* 64K, 48 bits: T0SZ 16, IPS 0b101 */
+		{ 16, 48, 48, 0x0000000500807510ULL },
+		/* 4K unchanged: 16 | 0x3500 | 0x800000 | 5 << 32 */
+		{ 12, 48, 48, 0x0000000500803510ULL },
+	};
+	struct pt_hw_regs regs;
+	struct pt_cfg cfg;
+	unsigned int i;
+
+	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
+		if (!lpae_cfg_g(&cfg, cases[i].granule, cases[i].ias,
+				cases[i].oas))
+			continue;
+		fmt->regs(&cfg, 0x12340000, &regs);
+		CHECK_EQ(regs.tcr, cases[i].tcr, "TCR");
+		CHECK_EQ(regs.mair, 0x04ff44, "MAIR");
+		CHECK_EQ(regs.ttbr, 0x12340000, "TTBR");
+	}
+	if (!lpae_cfg_g(&cfg, 16, 52, 52))
+		return;
+	/* 0x000a000012340000: 0x12340000 | 0xa << 2. */
+	fmt->regs(&cfg, 0x000a000012340000ULL, &regs);
+	CHECK_EQ(regs.ttbr, 0x0000000012340028ULL, "TTBR above 48-bit PA");
+}
+
+struct granule_geometry {
+	u32 granule;
+	u32 ias;
+	u32 oas;
+	u32 levels;
+	u32 top_index_bits;
+	u64 pgsize_bitmap;	/* the default */
+	u64 all_sizes;		/* the union of the levels' */
+};
+
+/*
+ * levels = ceil((ias - granule) / (granule - 3)); the top table gets what
+ * is left. Sizes: the blocks, then the contiguous runs where the table
+ * holds a whole run (32 entries need 5 index bits, 128 need 7).
+ */
+static const struct granule_geometry granule_geometries[] = {
+	/* 14 + 11 * 3 = 47: a 2-entry top table at shift 47. */
+	{ 14, 48, 48, 4, 1, SZ_16K | SZ_32M, SZ_16K | SZ_2M | SZ_32M | SZ_1G },
+	{ 14, 47, 48, 3, 11, SZ_16K | SZ_32M,
+	  SZ_16K | SZ_2M | SZ_32M | SZ_1G },
+	/* 14 + 11 * 2 = 36 */
+	{ 14, 36, 48, 2, 11, SZ_16K | SZ_32M,
+	  SZ_16K | SZ_2M | SZ_32M | SZ_1G },
+	/* 128 entries at shift 25: still a 1G run of 32 blocks. */
+	{ 14, 32, 48, 2, 7, SZ_16K | SZ_32M, SZ_16K | SZ_2M | SZ_32M | SZ_1G },
+	/* 16 + 13 * 2 = 42: 64 entries at shift 42, no 4T blocks. */
+	{ 16, 48, 48, 3, 6, SZ_64K | SZ_512M,
+	  SZ_64K | SZ_2M | SZ_512M | SZ_16G },
+	/* 1024 entries of 4T with 52-bit output. */
+	{ 16, 52, 52, 3, 10, SZ_64K | SZ_512M | SZ_4T,
+	  SZ_64K | SZ_2M | SZ_512M | SZ_16G | SZ_4T },
+	{ 16, 43, 52, 3, 1, SZ_64K | SZ_512M | SZ_4T,
+	  SZ_64K | SZ_2M | SZ_512M | SZ_16G | SZ_4T },
+	{ 16, 42, 48, 2, 13, SZ_64K | SZ_512M,
+	  SZ_64K | SZ_2M | SZ_512M | SZ_16G },
+	/* 8 entries of 512M: no room for a run of 32. */
+	{ 16, 32, 48, 2, 3, SZ_64K | SZ_512M, SZ_64K | SZ_2M | SZ_512M },
+};
+
+static void lpae_granule_geometry(void)
+{
+	const struct granule_geometry *geo;
+	struct pt_cfg cfg;
+	unsigned int l, bits;
+	u64 all;
+
+	for (geo = granule_geometries;
+	     geo < granule_geometries + TH_ARRAY_SIZE(granule_geometries);
+	     geo++) {
+		if (!lpae_cfg_g(&cfg, geo->granule, geo->ias, geo->oas))
+			continue;
+		bits = geo->granule - 3;
+		CHECK_INT(cfg.levels, geo->levels, "levels");
+		CHECK_INT(cfg.granule_shift, geo->granule, "granule");
+		CHECK_EQ(cfg.pgsize_bitmap, geo->pgsize_bitmap,
+			 "default page sizes");
+		all = 0;
+		for (l = 0; l < cfg.levels; l++) {
+			CHECK_INT(cfg.lvl[l].shift, geo->granule + bits * l,
+				  "level shift");
+			CHECK_INT(cfg.lvl[l].index_bits,
+				  l + 1 == cfg.levels ? geo->top_index_bits : bits,
+				  "index bits");
+			all |= cfg.lvl[l].pgsizes;
+		}
+		CHECK_EQ(all, geo->all_sizes, "leaf sizes");
+		CHECK_EQ(pt_table_bytes(&cfg, 0), 1ULL << geo->granule,
+			 "a table is one granule");
+		CHECK_EQ(pt_table_bytes(&cfg, cfg.levels - 1),
+			 8ULL << geo->top_index_bits, "top table bytes");
+	}
+}
+
+static void lpae_params_granules(void)
+{
+	static const struct {
+		struct pt_params p;
+		int ret;
+		const char *what;
+	} cases[] = {
+		{ { .granule_shift = 14, .ias = 49 }, -EINVAL, "16K ias 49" },
+		{ { .granule_shift = 14, .ias = 52 }, -EINVAL, "16K ias 52" },
+		{ { .granule_shift = 14, .ias = 31 }, -EINVAL, "16K ias 31" },
+		{ { .granule_shift = 14, .oas = 52 }, -EINVAL, "16K oas 52" },
+		{ { .ias = 52 }, -EINVAL, "4K ias 52" },
+		{ { .granule_shift = 16, .ias = 52 }, 0, "64K ias 52" },
+		{ { .granule_shift = 16, .ias = 49 }, 0, "64K ias 49" },
+		{ { .granule_shift = 16, .ias = 53 }, -EINVAL, "64K ias 53" },
+		{ { .granule_shift = 16, .ias = 31 }, -EINVAL, "64K ias 31" },
+		{ { .granule_shift = 16, .oas = 52 }, 0, "64K oas 52" },
+		{ { .granule_shift = 16, .oas = 50 }, -EINVAL, "64K oas 50" },
+		{ { .granule_shift = 16, .oas = 49 }, -EINVAL, "64K oas 49" },
+		{ { .granule_shift = 14, .pgsize_bitmap = SZ_16K }, 0,
+		  "16K only" },
+		{ { .granule_shift = 14, .pgsize_bitmap = SZ_16K | SZ_2M |
+		    SZ_32M | SZ_1G }, 0, "16K with its runs" },
+		{ { .granule_shift = 14, .pgsize_bitmap = 0x1000 }, -EINVAL,
+		  "4K with 16K granule" },
+		{ { .granule_shift = 14, .pgsize_bitmap = SZ_32M }, -EINVAL,
+		  "32M without 16K" },
+		{ { .granule_shift = 14, .pgsize_bitmap = SZ_16K | SZ_64K },
+		  -EINVAL, "16K and 64K" },
+		{ { .granule_shift = 14, .pgsize_bitmap = SZ_16K | 64 * SZ_1G },
+		  -EINVAL, "64G block (FEAT_LPA2)" },
+		{ { .granule_shift = 16, .pgsize_bitmap = SZ_64K | SZ_512M }, 0,
+		  "64K and 512M" },
+		{ { .granule_shift = 16, .pgsize_bitmap = SZ_64K | SZ_2M |
+		    SZ_16G }, 0, "64K runs" },
+		{ { .granule_shift = 16, .pgsize_bitmap = SZ_64K | SZ_4T },
+		  -EINVAL, "4T with 48-bit output" },
+		{ { .granule_shift = 16, .oas = 52, .pgsize_bitmap = SZ_64K |
+		    SZ_4T }, 0, "4T with 52-bit output" },
+		{ { .granule_shift = 16, .oas = 52, .pgsize_bitmap = SZ_64K |
+		    32 * SZ_4T }, -EINVAL, "no 4T runs" },
+		{ { .granule_shift = 16, .pgsize_bitmap = 0x1000 }, -EINVAL,
+		  "4K with 64K granule" },
+		{ { .granule_shift = 16, .ias = 32, .pgsize_bitmap = SZ_64K |
+		    SZ_16G }, -EINVAL, "16G run in an 8-entry table" },
+		{ { .granule_shift = 16, .pgsize_bitmap = SZ_512M }, -EINVAL,
+		  "512M without 64K" },
+	};
+	struct pt_cfg cfg;
+	unsigned int i;
+
+	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
+		int ret = pt_cfg_init(&cfg, fmt, &cases[i].p);
+
+		CHECK_INT(ret, cases[i].ret, cases[i].what);
+		if (!ret && cases[i].p.pgsize_bitmap)
+			CHECK_EQ(cfg.pgsize_bitmap, cases[i].p.pgsize_bitmap,
+				 cases[i].what);
+	}
+}
+
 static const struct th_test lpae_tests[] = {
 	TH_TEST(lpae_golden_leaves),
 	TH_TEST(lpae_table_entries),
@@ -460,6 +954,14 @@ static const struct th_test lpae_tests[] = {
 	TH_TEST(lpae_geometry),
 	TH_TEST(lpae_params),
 	TH_TEST(lpae_prot_values),
+	TH_TEST(lpae_golden_granule_leaves),
+	TH_TEST(lpae_granule_table_entries),
+	TH_TEST(lpae_granule_kinds),
+	TH_TEST(lpae_granule_entry_pa_masks),
+	TH_TEST(lpae_granule_prot_round_trip),
+	TH_TEST(lpae_granule_regs),
+	TH_TEST(lpae_granule_geometry),
+	TH_TEST(lpae_params_granules),
 };
 
 int main(int argc, char **argv)

@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Intel VT-d second-stage format: golden encodings worked out by hand
+ * from the "Intel Virtualization Technology for Directed I/O Architecture
+ * Specification" (rev. 5.10), section 9.8 "Second-Stage Paging Entries"
+ * (figure 9-8, tables 41-47), section 9.6 (PASID-table entry AW field) and
+ * section 11.4.2 (CAP_REG SAGAW, SSLPS, ZLR); then engine semantics checked
+ * by an independent decoder.
+ *
+ * Engine levels: 0 = SS-PTE, 1 = SS-PDE, 2 = SS-PDPE, 3 = SS-PML4E,
+ * 4 = SS-PML5E.
+ *
+ * Entry bits used below:
+ *   bit 0  R, read                                       0x1
+ *   bit 1  W, write                                      0x2
+ *   bit 2  X, execute (rev. 3.x/4.x with SSEE=1; ignored in 5.x)  0x4
+ *   5:3    EMT (leaves): 0 UC, 1 WC, 4 WT, 5 WP, 6 WB    WB = 0x30, WC = 0x8
+ *   bit 6  IPAT (leaves)                                 0x40
+ *   bit 7  PS in an SS-PDE/SS-PDPE; reserved in SS-PML4E/SS-PML5E;
+ *          ignored in an SS-PTE                          0x80
+ *   bit 8  A, bit 9 D (D in leaves)                      0x100, 0x200
+ *   bit 11 SNP in leaves; reserved in table entries      0x800
+ *   51:12  address (tables, 4K); 51:21 (2M; 20:12 reserved); 51:30
+ *          (1G; 29:12 reserved)
+ *   bit 61 IR ignored, bit 62 IW reserved while Second Stage I/O
+ *          Read/Write is not enabled; 60:52 and 63 ignored
+ * An entry with R and W clear is not present. Write-only (R=0, W=1) is
+ * valid: CAP_REG.ZLR describes "zero length DMA read requests to
+ * write-only pages".
+ */
+#include <linux/ptlab.h>
+
+#include "pt_formats.h"
+#include "sem_x86_riscv.h"
+
+#define R	PT_PROT_READ
+#define W	PT_PROT_WRITE
+#define X	PT_PROT_EXEC
+#define PRIV	PT_PROT_PRIV
+#define CACHE	PT_PROT_CACHE
+#define MMIO	PT_PROT_MMIO
+
+static const struct pt_format *fmt = &pt_fmt_vtd_ss;
+
+static const char *kind_name(enum pt_entry_kind kind)
+{
+	switch (kind) {
+	case PT_ENTRY_EMPTY: return "empty";
+	case PT_ENTRY_TABLE: return "a table";
+	case PT_ENTRY_LEAF: return "a leaf";
+	}
+	return "?";
+}
+
+#define CHECK_KIND(cfg, level, pte, want, what) ({			\
+	u64 pte_ = (pte);						\
+	unsigned int level_ = (level);					\
+	enum pt_entry_kind want_ = (want);				\
+	enum pt_entry_kind kind_ = fmt->kind(cfg, level_, pte_);	\
+									\
+	CHECK(kind_ == want_, "%s: %#llx at level %u is %s, expected %s", \
+	      what, (unsigned long long)pte_, level_, kind_name(kind_),	\
+	      kind_name(want_));					\
+})
+
+/*
+ * The independent decoder, from tables 41-47: not present without R or W;
+ * IW reserved; PS makes a page at SS-PDE/SS-PDPE and is reserved above;
+ * bit 11 is reserved where an entry points to a table.
+ */
+static enum pt_entry_kind vtd_decode(unsigned int level, u64 pte, u64 *pa,
+				     u64 *size, u32 *prot)
+{
+	const u64 addr = 0x000ffffffffff000ULL;
+	bool page = level == 0 || (pte & 0x80);
+	unsigned int emt;
+
+	if (!(pte & 0x3) || (pte >> 62 & 1))
+		return PT_ENTRY_EMPTY;
+	if (!page) {
+		if (pte & 0x800)
+			return PT_ENTRY_EMPTY;
+		*pa = pte & addr;
+		return PT_ENTRY_TABLE;
+	}
+	if (level > 2)
+		return PT_ENTRY_EMPTY;
+	*size = 0x1000ULL << (9 * level);
+	if (pte & (*size - 1) & addr)
+		return PT_ENTRY_EMPTY;
+	*pa = pte & addr;
+	*prot = (pte & 0x1 ? R : 0) | (pte & 0x2 ? W : 0) | (pte & 0x4 ? X : 0);
+	emt = (pte >> 3) & 7;
+	if (emt == 6)
+		*prot |= CACHE;
+	else if (emt == 0)
+		*prot |= MMIO;
+	return PT_ENTRY_LEAF;
+}
+
+static bool vtd_cfg(struct pt_cfg *cfg, u32 ias)
+{
+	struct pt_params params = { .ias = ias };
+	int ret = pt_cfg_init(cfg, fmt, &params);
+
+	return CHECK(!ret, "ias %u refused: %s", ias, th_errname(ret));
+}
+
+struct golden_leaf {
+	const char *what;
+	u32 ias;
+	unsigned int level;
+	u64 pa;
+	u32 prot;
+	u64 pte;
+};
+
+static const struct golden_leaf golden_leaves[] = {
+	/* R|W = 0x3 | EMT 6 (WB) << 3 = 0x30: 0x33. */
+	{ "4K RW cached", 48, 0, 0x12345000, R | W | CACHE,
+	  0x0000000012345033ULL },
+	/* Write-only: W = 0x2 | EMT 1 (WC, neither) = 0x8: 0xa. */
+	{ "4K write-only", 48, 0, 0x1000, W, 0x000000000000100aULL },
+	/* R = 0x1, EMT 0 (UC): 0x1. */
+	{ "4K RO MMIO", 48, 0, 0xfe000000, R | MMIO, 0x00000000fe000001ULL },
+	/* R|W|X = 0x7 | WB 0x30 | PS 0x80 = 0xb7 in an SS-PDE. */
+	{ "2M RWX cached", 48, 1, 0x40200000, R | W | X | CACHE,
+	  0x00000000402000b7ULL },
+	/* R | WC 0x8 | PS 0x80 = 0x89 in an SS-PDPE. */
+	{ "1G RO", 48, 2, 0x8040000000ULL, R, 0x0000008040000089ULL },
+	/* W|X = 0x6 | UC | PS = 0x86. */
+	{ "2M WX MMIO", 48, 1, 0x600000, W | X | MMIO,
+	  0x0000000000600086ULL },
+	/* R|W|X | WC = 0xf. */
+	{ "4K RWX", 48, 0, 0x7000, R | W | X, 0x000000000000700fULL },
+	/* Top of a 52-bit host address width: bits 51:12 set. */
+	{ "4K at the top of 52-bit PA", 48, 0, 0xffffffffff000ULL,
+	  R | W | CACHE, 0x000ffffffffff033ULL },
+	/* Bits 51:30 set; W | WB | PS = 0xb2. */
+	{ "1G at the top of 52-bit PA", 48, 2, 0xfffffc0000000ULL,
+	  W | CACHE, 0x000fffffc00000b2ULL },
+	/* The same encodings with 3 and 5 levels. */
+	{ "1G in a 3-level tree", 39, 2, 0x40000000, R | W | CACHE,
+	  0x00000000400000b3ULL },
+	{ "2M in a 5-level tree", 57, 1, 0x40200000, R | W | X | CACHE,
+	  0x00000000402000b7ULL },
+};
+
+static void vtd_golden_leaves(void)
+{
+	const struct golden_leaf *g;
+	struct pt_cfg cfg;
+
+	for (g = golden_leaves; g < golden_leaves + TH_ARRAY_SIZE(golden_leaves);
+	     g++) {
+		u64 pa = 0, size = 0;
+		u32 prot = 0;
+
+		if (!vtd_cfg(&cfg, g->ias))
+			continue;
+		CHECK_INT(pt_check_prot(&cfg, g->prot), 0, g->what);
+		CHECK_EQ(fmt->mk_leaf(&cfg, g->level, g->pa,
+				      1ULL << cfg.lvl[g->level].shift, g->prot),
+			 g->pte, g->what);
+		CHECK_KIND(&cfg, g->level, g->pte, PT_ENTRY_LEAF, g->what);
+		CHECK_EQ(fmt->entry_pa(&cfg, g->level, g->pte), g->pa, g->what);
+		CHECK_EQ(fmt->leaf_prot(&cfg, g->level, g->pte), g->prot,
+			 g->what);
+		CHECK_INT(vtd_decode(g->level, g->pte, &pa, &size, &prot),
+			  PT_ENTRY_LEAF, g->what);
+		CHECK(pa == g->pa && prot == g->prot &&
+		      size == 1ULL << (12 + 9 * g->level),
+		      "%s: independent decode pa %#llx size %#llx prot %#x",
+		      g->what, (unsigned long long)pa,
+		      (unsigned long long)size, prot);
+	}
+}
+
+/* Table entries: address | R | W = 0x3, nothing else. */
+static void vtd_table_entries(void)
+{
+	static const u32 sizes[] = { 39, 48, 57 };
+	struct pt_cfg cfg;
+	unsigned int i, level;
+
+	for (i = 0; i < TH_ARRAY_SIZE(sizes); i++) {
+		if (!vtd_cfg(&cfg, sizes[i]))
+			continue;
+		for (level = 1; level < cfg.levels; level++) {
+			CHECK_EQ(fmt->mk_table(&cfg, level, 0x12345000),
+				 0x12345003, "table entry");
+			CHECK_EQ(fmt->mk_table(&cfg, level, 0xffffffffff000ULL),
+				 0x000ffffffffff003ULL, "table at the top of PA");
+			CHECK_KIND(&cfg, level, 0x12345003, PT_ENTRY_TABLE,
+				   "table entry");
+			/* A table reached for reading only is still a table. */
+			CHECK_KIND(&cfg, level, 0x12345001, PT_ENTRY_TABLE,
+				   "read-only table entry");
+			CHECK_EQ(fmt->entry_pa(&cfg, level, 0x000ffffffffff003ULL),
+				 0xffffffffff000ULL, "table address");
+			/* A, ignored bits 10:9, 60:52 and 63. */
+			CHECK_EQ(fmt->entry_pa(&cfg, level, 0x9ff0000012345703ULL),
+				 0x12345000, "table with ignored bits");
+		}
+	}
+}
+
+static void vtd_kinds(void)
+{
+	struct pt_cfg c3, c4, c5;
+	unsigned int level;
+
+	if (!vtd_cfg(&c3, 39) || !vtd_cfg(&c4, 48) || !vtd_cfg(&c5, 57))
+		return;
+	for (level = 0; level < 5; level++) {
+		CHECK_KIND(&c5, level, 0, PT_ENTRY_EMPTY, "zero");
+		/* X, EMT, PS with R and W clear: not present. */
+		CHECK_KIND(&c5, level, 0x123450b4, PT_ENTRY_EMPTY, "R=W=0");
+		CHECK_KIND(&c5, level, 0x12345004, PT_ENTRY_EMPTY, "X only");
+		/* IW (bit 62) is reserved. */
+		CHECK_KIND(&c5, level, 0x4000000012345003ULL, PT_ENTRY_EMPTY,
+			   "IW set");
+	}
+	/* SS-PTE: bit 7 is ignored; IR (61) and 63 are ignored. */
+	CHECK_KIND(&c4, 0, 0x12345083, PT_ENTRY_LEAF, "SS-PTE with bit 7");
+	CHECK_EQ(fmt->leaf_prot(&c4, 0, 0x12345083), R | W | MMIO,
+		 "SS-PTE with bit 7, EMT 0 (UC)");
+	CHECK_KIND(&c4, 0, 0xa000000012345033ULL, PT_ENTRY_LEAF,
+		   "SS-PTE with bits 61 and 63");
+	CHECK_EQ(fmt->entry_pa(&c4, 0, 0xa000000012345033ULL), 0x12345000,
+		 "SS-PTE with bits 61 and 63");
+	/* SNP, A, D, IPAT in a leaf change nothing decoded. */
+	CHECK_KIND(&c4, 0, 0x12345b73, PT_ENTRY_LEAF, "SS-PTE with SNP A D IPAT");
+	CHECK_EQ(fmt->leaf_prot(&c4, 0, 0x12345b73), R | W | CACHE,
+		 "SS-PTE with SNP A D IPAT");
+	/* EMT 4 (WT) is neither CACHE nor MMIO. */
+	CHECK_EQ(fmt->leaf_prot(&c4, 0, 0x12345023), R | W, "EMT WT");
+
+	/* SS-PDE: table, 2M page; bit 11 reserved in a table entry. */
+	CHECK_KIND(&c4, 1, 0x40200003, PT_ENTRY_TABLE, "SS-PDE table");
+	CHECK_KIND(&c4, 1, 0x40200803, PT_ENTRY_EMPTY, "SS-PDE table, bit 11");
+	CHECK_KIND(&c4, 1, 0x402000b3, PT_ENTRY_LEAF, "2M page");
+	CHECK_KIND(&c4, 1, 0x402008b3, PT_ENTRY_LEAF, "2M page with SNP");
+	CHECK_KIND(&c4, 1, 0x402010b3, PT_ENTRY_EMPTY, "2M page, bit 12");
+	CHECK_KIND(&c4, 1, 0x403000b3, PT_ENTRY_EMPTY, "2M page, bit 20");
+	/* SS-PDPE: 1G page, bits 29:12 reserved. */
+	CHECK_KIND(&c4, 2, 0x400000b3, PT_ENTRY_LEAF, "1G page");
+	CHECK_KIND(&c4, 2, 0x400010b3, PT_ENTRY_EMPTY, "1G page, bit 12");
+	CHECK_KIND(&c4, 2, 0x600000b3, PT_ENTRY_EMPTY, "1G page, bit 29");
+	CHECK_KIND(&c3, 2, 0x400000b3, PT_ENTRY_LEAF,
+		   "1G page in the top table of 3 levels");
+	/* SS-PML4E and SS-PML5E: PS and bit 11 reserved. */
+	CHECK_KIND(&c4, 3, 0x8000000003ULL, PT_ENTRY_TABLE, "SS-PML4E");
+	CHECK_KIND(&c4, 3, 0x8000000083ULL, PT_ENTRY_EMPTY, "SS-PML4E, PS");
+	CHECK_KIND(&c4, 3, 0x8000000803ULL, PT_ENTRY_EMPTY, "SS-PML4E, bit 11");
+	CHECK_KIND(&c5, 4, 0x1000003, PT_ENTRY_TABLE, "SS-PML5E");
+	CHECK_KIND(&c5, 4, 0x1000083, PT_ENTRY_EMPTY, "SS-PML5E, PS");
+}
+
+static int vtd_valid(u32 prot)
+{
+	if (prot & PRIV)
+		return -EOPNOTSUPP;
+	if (!(prot & (R | W)) || (prot & (CACHE | MMIO)) == (CACHE | MMIO))
+		return -EINVAL;
+	return 0;
+}
+
+/* Every prot and leaf level, built bit by bit and decoded both ways. */
+static void vtd_prot_round_trip(void)
+{
+	struct pt_cfg cfg;
+	unsigned int level;
+	u32 prot;
+
+	if (!vtd_cfg(&cfg, 48))
+		return;
+	CHECK_EQ(cfg.prot_mask, R | W | X | CACHE | MMIO, "prot mask");
+	for (prot = 0; prot <= PT_PROT_ALL; prot++) {
+		CHECK_INT(pt_check_prot(&cfg, prot), vtd_valid(prot),
+			  "check_prot");
+		if (vtd_valid(prot))
+			continue;
+		for (level = 0; level < 3; level++) {
+			u64 pa = 0x8040000000ULL, pte, want, dpa = 0, dsize = 0;
+			u32 dprot = 0;
+
+			want = pa | (level ? 0x80 : 0) | (prot & R ? 0x1 : 0) |
+			       (prot & W ? 0x2 : 0) | (prot & X ? 0x4 : 0) |
+			       (prot & CACHE ? 6 << 3 : prot & MMIO ? 0 : 1 << 3);
+			pte = fmt->mk_leaf(&cfg, level, pa,
+					   1ULL << cfg.lvl[level].shift, prot);
+			CHECK_EQ(pte, want, "leaf bits");
+			CHECK(fmt->kind(&cfg, level, pte) == PT_ENTRY_LEAF &&
+			      fmt->entry_pa(&cfg, level, pte) == pa &&
+			      fmt->leaf_prot(&cfg, level, pte) == prot,
+			      "prot %#x level %u: %#llx decodes as kind %d pa %#llx prot %#x",
+			      prot, level, (unsigned long long)pte,
+			      fmt->kind(&cfg, level, pte),
+			      (unsigned long long)fmt->entry_pa(&cfg, level, pte),
+			      fmt->leaf_prot(&cfg, level, pte));
+			CHECK(vtd_decode(level, pte, &dpa, &dsize, &dprot) ==
+			      PT_ENTRY_LEAF && dpa == pa && dprot == prot,
+			      "prot %#x level %u: independent decode pa %#llx prot %#x",
+			      prot, level, (unsigned long long)dpa, dprot);
+		}
+	}
+}
+
+/*
+ * ttbr = SLPTPTR/SSPTPTR, the root's address; tcr = AW of the context or
+ * PASID-table entry: 001b 39-bit (3 levels), 010b 48-bit (4), 011b 57-bit
+ * (5); mair = 0.
+ */
+static void vtd_regs(void)
+{
+	static const struct {
+		u32 ias;
+		u64 tcr;
+	} cases[] = {
+		{ 32, 1 }, { 39, 1 }, { 40, 2 }, { 48, 2 }, { 49, 3 }, { 57, 3 },
+	};
+	struct pt_hw_regs regs;
+	struct pt_cfg cfg;
+	unsigned int i;
+
+	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
+		const struct sem_fmt f = { .fmt = fmt };
+		struct pt_params params = { .ias = cases[i].ias };
+		struct sem s;
+
+		if (!vtd_cfg(&cfg, cases[i].ias))
+			continue;
+		fmt->regs(&cfg, 0x12345000, &regs);
+		CHECK(regs.ttbr == 0x12345000 && regs.tcr == cases[i].tcr &&
+		      !regs.mair, "ias %u: ttbr %#llx tcr %#llx mair %#llx",
+		      cases[i].ias, (unsigned long long)regs.ttbr,
+		      (unsigned long long)regs.tcr,
+		      (unsigned long long)regs.mair);
+		if (!sem_new(&s, &f, &params))
+			continue;
+		fmt->regs(&s.pt.cfg, pt_root_pa(&s.pt), &regs);
+		CHECK_EQ(regs.ttbr, (u64)(uintptr_t)s.pt.root, "ttbr of a tree");
+		sem_free(&s);
+	}
+}
+
+/* AGAW 39, 48, 57: 3, 4, 5 levels of 512 entries. */
+static void vtd_geometry(void)
+{
+	static const struct {
+		u32 ias, levels;
+	} cases[] = {
+		{ 32, 3 }, { 39, 3 }, { 40, 4 }, { 47, 4 }, { 48, 4 },
+		{ 49, 5 }, { 57, 5 },
+	};
+	struct pt_cfg cfg;
+	unsigned int i, l;
+
+	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
+		if (!vtd_cfg(&cfg, cases[i].ias))
+			continue;
+		CHECK_INT(cfg.levels, cases[i].levels, "levels");
+		CHECK_INT(cfg.ias, cases[i].ias, "ias");
+		CHECK_INT(cfg.oas, 52, "default oas");
+		CHECK_INT(cfg.granule_shift, 12, "granule");
+		CHECK_INT(cfg.entry_shift, 3, "8-byte entries");
+		CHECK_EQ(cfg.pgsize_bitmap, 0x40201000, "default page sizes");
+		for (l = 0; l < cfg.levels; l++) {
+			CHECK_INT(cfg.lvl[l].shift, 12 + 9 * l, "shift");
+			CHECK_INT(cfg.lvl[l].index_bits, 9, "index bits");
+			CHECK_EQ(cfg.lvl[l].pgsizes,
+				 l < 3 ? 1ULL << (12 + 9 * l) : 0, "pgsizes");
+			CHECK_EQ(pt_table_bytes(&cfg, l), 4096, "table bytes");
+		}
+	}
+	CHECK(!pt_cfg_init(&cfg, fmt, &(struct pt_params){}) &&
+	      cfg.ias == 48 && cfg.oas == 52 && cfg.levels == 4,
+	      "defaults: ias %u oas %u levels %u", cfg.ias, cfg.oas,
+	      cfg.levels);
+	CHECK_INT(fmt->id, PTLAB_FMT_VTD_SS, "format id");
+	CHECK(!strcmp(fmt->name, "vtd-ss"), "name %s", fmt->name);
+}
+
+static void vtd_params(void)
+{
+	static const struct {
+		struct pt_params p;
+		int ret;
+		const char *what;
+	} cases[] = {
+		{ { .granule_shift = 12 }, 0, "4K granule" },
+		{ { .granule_shift = 14 }, -EOPNOTSUPP, "16K granule" },
+		{ { .granule_shift = 16 }, -EOPNOTSUPP, "64K granule" },
+		{ { .ias = 31 }, -EINVAL, "ias 31" },
+		{ { .ias = 58 }, -EINVAL, "ias 58" },
+		{ { .oas = 31 }, -EINVAL, "oas 31" },
+		{ { .oas = 53 }, -EINVAL, "oas 53" },
+		{ { .oas = 39 }, 0, "oas 39" },
+		{ { .oas = 52 }, 0, "oas 52" },
+		{ { .pgsize_bitmap = 0x1000 }, 0, "4K" },
+		{ { .pgsize_bitmap = 0x201000 }, 0, "4K 2M (SSLPS 0001b)" },
+		{ { .pgsize_bitmap = 0x40201000 }, 0, "4K 2M 1G (SSLPS 0011b)" },
+		{ { .pgsize_bitmap = 0x40001000 }, 0, "4K 1G" },
+		{ { .pgsize_bitmap = 0x200000 }, -EINVAL, "2M without 4K" },
+		{ { .pgsize_bitmap = 0x11000 }, -EINVAL, "64K" },
+		{ { .pgsize_bitmap = 0x8000001000ULL }, -EINVAL, "512G" },
+	};
+	struct pt_cfg cfg;
+	unsigned int i;
+
+	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
+		int ret = pt_cfg_init(&cfg, fmt, &cases[i].p);
+
+		CHECK_INT(ret, cases[i].ret, cases[i].what);
+		if (!ret && cases[i].p.pgsize_bitmap)
+			CHECK_EQ(cfg.pgsize_bitmap, cases[i].p.pgsize_bitmap,
+				 cases[i].what);
+	}
+}
+
+static const struct sem_fmt vtd_sem = {
+	.fmt = &pt_fmt_vtd_ss,
+	.decode = vtd_decode,
+	.prot = R | W | CACHE,
+};
+
+/* Write-only mappings through the engine. */
+static const struct sem_fmt vtd_sem_wo = {
+	.fmt = &pt_fmt_vtd_ss,
+	.decode = vtd_decode,
+	.prot = W | MMIO,
+};
+
+static const struct pt_params p39 = { .ias = 39 }, p48 = { .ias = 48 },
+	p57 = { .ias = 57 };
+
+static void vtd_sem_page_sizes(void)
+{
+	sem_page_sizes(&vtd_sem, &p39);
+	sem_page_sizes(&vtd_sem, &p48);
+	sem_page_sizes(&vtd_sem, &p57);
+	sem_page_sizes(&vtd_sem_wo, &p48);
+}
+
+static void vtd_sem_top(void)
+{
+	sem_largest_at_top(&vtd_sem, &p39);
+	sem_largest_at_top(&vtd_sem, &p48);
+	sem_largest_at_top(&vtd_sem, &p57);
+}
+
+static void vtd_sem_mixed(void)
+{
+	sem_mixed(&vtd_sem, &p39);
+	sem_mixed(&vtd_sem_wo, &p57);
+}
+
+static void vtd_sem_overlap(void)
+{
+	sem_overlap(&vtd_sem, &p39);
+	sem_overlap(&vtd_sem, &p48);
+}
+
+static void vtd_sem_unmap(void)
+{
+	sem_unmap(&vtd_sem, &p48);
+	sem_unmap(&vtd_sem_wo, &p57);
+}
+
+static void vtd_sem_prots(void)
+{
+	sem_prots(&vtd_sem, &p48, vtd_valid);
+}
+
+/* The raw entries of a walk: tables address | 0x3, the leaf as built. */
+static void vtd_sem_raw(void)
+{
+	struct pt_walk_result res;
+	struct sem s;
+	unsigned int i;
+
+	if (!sem_new(&s, &vtd_sem, &p39))
+		return;
+	sem_map_ok(&s, 0x7654321000ULL, 0x9000, 0x1000, W);
+	if (CHECK_INT(pt_walk(&s.pt, 0x7654321abcULL, &res), 0, "walk") &&
+	    CHECK_INT(res.nr_entries, 3, "entries of a 3-level walk")) {
+		for (i = 0; i < 2; i++)
+			CHECK_EQ(res.entries[i] & 0xfff0000000000fffULL, 0x3,
+				 "table entry flags");
+		/* W | EMT 1 (WC): 0xa; A and D clear. */
+		CHECK_EQ(res.entries[2], 0x900a, "SS-PTE");
+		CHECK_EQ(res.leaf.pa, 0x9abc, "pa");
+	}
+	sem_free(&s);
+}
+
+static const struct th_test vtd_tests[] = {
+	TH_TEST(vtd_golden_leaves),
+	TH_TEST(vtd_table_entries),
+	TH_TEST(vtd_kinds),
+	TH_TEST(vtd_prot_round_trip),
+	TH_TEST(vtd_regs),
+	TH_TEST(vtd_geometry),
+	TH_TEST(vtd_params),
+	TH_TEST(vtd_sem_page_sizes),
+	TH_TEST(vtd_sem_top),
+	TH_TEST(vtd_sem_mixed),
+	TH_TEST(vtd_sem_overlap),
+	TH_TEST(vtd_sem_unmap),
+	TH_TEST(vtd_sem_prots),
+	TH_TEST(vtd_sem_raw),
+};
+
+int main(int argc, char **argv)
+{
+	return th_main("test_fmt_vtd", vtd_tests, TH_ARRAY_SIZE(vtd_tests),
+		       argc, argv);
+}

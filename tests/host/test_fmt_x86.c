@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The x86-64 format (AMD IOMMU v2 guest tables, VT-d first stage): golden
+ * encodings worked out by hand from the Intel SDM Vol. 3A, chapter
+ * "Paging", section "4-Level Paging and 5-Level Paging" (tables "Format of
+ * a PML5 Entry" to "Format of a Page-Table Entry that Maps a 4-KByte
+ * Page") and the VT-d specification, section 9.7 "First-Stage Paging
+ * Entries" (figure 9-7, tables 34-40) and section 9.6 (PASID-table entry
+ * FSPM); then engine semantics checked by an independent decoder.
+ *
+ * Engine levels: 0 = PTE, 1 = PDE, 2 = PDPTE, 3 = PML4E, 4 = PML5E.
+ *
+ * Entry bits used below:
+ *   bit 0  P, present                                   0x1
+ *   bit 1  R/W, writes allowed                          0x2
+ *   bit 2  U/S, user-mode accesses allowed              0x4
+ *   bit 3  PWT, page-level write-through                0x8
+ *   bit 4  PCD, page-level cache disable                0x10
+ *   bit 5  A, accessed; bit 6 D, dirty (leaves)         0x20, 0x40
+ *   bit 7  PS in a PDE/PDPTE (2M/1G page); PAT in a PTE 0x80
+ *          reserved (must be 0) in a PML4E/PML5E
+ *   bit 8  G, global (leaves)                           0x100
+ *   bit 12 PAT of a 2M/1G page; bits 20:13 (2M) and 29:13 (1G) reserved
+ *   51:12  address (tables, 4K pages); 51:21 (2M), 51:30 (1G)
+ *   62:52  ignored
+ *   bit 63 XD, execute disable                          0x8000000000000000
+ * Memory type: PAT index = PAT:PCD:PWT into the power-on PAT layout
+ * (0 WB, 1 WT, 2 UC-, 3 UC): CACHE = index 0, MMIO = index 3 (PCD|PWT =
+ * 0x18), neither = index 2 (PCD = 0x10).
+ */
+#include <linux/ptlab.h>
+
+#include "pt_formats.h"
+#include "sem_x86_riscv.h"
+
+#define R	PT_PROT_READ
+#define W	PT_PROT_WRITE
+#define X	PT_PROT_EXEC
+#define PRIV	PT_PROT_PRIV
+#define CACHE	PT_PROT_CACHE
+#define MMIO	PT_PROT_MMIO
+
+static const struct pt_format *fmt = &pt_fmt_x86_64;
+
+static const char *kind_name(enum pt_entry_kind kind)
+{
+	switch (kind) {
+	case PT_ENTRY_EMPTY: return "empty";
+	case PT_ENTRY_TABLE: return "a table";
+	case PT_ENTRY_LEAF: return "a leaf";
+	}
+	return "?";
+}
+
+#define CHECK_KIND(cfg, level, pte, want, what) ({			\
+	u64 pte_ = (pte);						\
+	unsigned int level_ = (level);					\
+	enum pt_entry_kind want_ = (want);				\
+	enum pt_entry_kind kind_ = fmt->kind(cfg, level_, pte_);	\
+									\
+	CHECK(kind_ == want_, "%s: %#llx at level %u is %s, expected %s", \
+	      what, (unsigned long long)pte_, level_, kind_name(kind_),	\
+	      kind_name(want_));					\
+})
+
+/*
+ * The independent decoder, written from the SDM tables: P clear is not
+ * present; PS picks a page in a PDE/PDPTE and is reserved above; the
+ * reserved bits between the PAT bit and a large page's address fault.
+ */
+static enum pt_entry_kind x86_decode(unsigned int level, u64 pte, u64 *pa,
+				     u64 *size, u32 *prot)
+{
+	static const u64 page_size[] = { 0x1000, 0x200000, 0x40000000 };
+	const u64 addr = 0x000ffffffffff000ULL;
+	unsigned int pat_index;
+
+	if (!(pte & 0x1))
+		return PT_ENTRY_EMPTY;
+	if (level > 0 && !(pte & 0x80)) {
+		*pa = pte & addr;
+		return PT_ENTRY_TABLE;
+	}
+	if (level > 2)
+		return PT_ENTRY_EMPTY;
+	*size = page_size[level];
+	if (level > 0 && (pte & (*size - 1) & ~0x1fffULL))
+		return PT_ENTRY_EMPTY;
+	*pa = pte & addr & ~(*size - 1);
+	*prot = R;
+	if (pte & 0x2)
+		*prot |= W;
+	if (!(pte >> 63))
+		*prot |= X;
+	if (!(pte & 0x4))
+		*prot |= PRIV;
+	pat_index = (pte >> 3) & 3;	/* PCD:PWT */
+	if (pat_index == 0)
+		*prot |= CACHE;
+	else if (pat_index == 3)
+		*prot |= MMIO;
+	return PT_ENTRY_LEAF;
+}
+
+static bool x86_cfg(struct pt_cfg *cfg, u32 ias, u32 oas)
+{
+	struct pt_params params = { .ias = ias, .oas = oas };
+	int ret = pt_cfg_init(cfg, fmt, &params);
+
+	return CHECK(!ret, "ias %u oas %u refused: %s", ias, oas,
+		     th_errname(ret));
+}
+
+struct golden_leaf {
+	const char *what;
+	u32 ias;
+	unsigned int level;
+	u64 pa;
+	u32 prot;
+	u64 pte;
+};
+
+static const struct golden_leaf golden_leaves[] = {
+	/* P|R/W|U/S = 0x7; PAT index 0 (WB): no PCD/PWT; XD (no EXEC). */
+	{ "4K RW cached", 48, 0, 0x12345000, R | W | CACHE,
+	  0x8000000012345007ULL },
+	/* P|U/S|PCD = 0x15 (UC-, neither CACHE nor MMIO); XD. */
+	{ "4K RO uncached", 48, 0, 0x1000, R, 0x8000000000001015ULL },
+	/* P|R/W|PWT|PCD = 0x1b (UC); no U/S (PRIV); no XD (EXEC). */
+	{ "4K RWX privileged MMIO", 48, 0, 0xfe000000,
+	  R | W | X | PRIV | MMIO, 0x00000000fe00001bULL },
+	/* P|R/W|U/S|PS = 0x87 in a PDE; XD; address bits 51:21. */
+	{ "2M RW cached", 48, 1, 0x40200000, R | W | CACHE,
+	  0x8000000040200087ULL },
+	/* P|U/S|PS = 0x85 in a PDPTE; EXEC: no XD; address bits 51:30. */
+	{ "1G RX cached", 48, 2, 0x8040000000ULL, R | X | CACHE,
+	  0x0000008040000085ULL },
+	/* P|R/W|PCD|PS = 0x93; PRIV: no U/S; XD. */
+	{ "1G RW privileged uncached", 48, 2, 0x140000000ULL, R | W | PRIV,
+	  0x8000000140000093ULL },
+	/* P|PWT|PCD|PS = 0x99; PRIV; EXEC. */
+	{ "2M RX privileged MMIO", 48, 1, 0x600000, R | X | PRIV | MMIO,
+	  0x0000000000600099ULL },
+	/* The last 4K page of a 52-bit output space: bits 51:12 all set. */
+	{ "4K at the top of 52-bit PA", 48, 0, 0xffffffffff000ULL, R | X,
+	  0x000ffffffffff015ULL },
+	/* The last 1G page of 52 bits: 51:30 set; 0x87 | XD. */
+	{ "1G at the top of 52-bit PA", 48, 2, 0xfffffc0000000ULL,
+	  R | W | CACHE, 0x800fffffc0000087ULL },
+	/* The level decides the encoding, not the depth of the tree. */
+	{ "4K in a 5-level tree", 57, 0, 0x12345000, R | W | CACHE,
+	  0x8000000012345007ULL },
+	{ "2M in a 5-level tree", 57, 1, 0x40200000, R | W | CACHE,
+	  0x8000000040200087ULL },
+};
+
+static void x86_golden_leaves(void)
+{
+	const struct golden_leaf *g;
+	struct pt_cfg cfg;
+
+	for (g = golden_leaves; g < golden_leaves + TH_ARRAY_SIZE(golden_leaves);
+	     g++) {
+		u64 pa = 0, size = 0;
+		u32 prot = 0;
+
+		if (!x86_cfg(&cfg, g->ias, 0))
+			continue;
+		CHECK_INT(fmt->check_prot(&cfg, g->prot), 0, g->what);
+		CHECK_EQ(fmt->mk_leaf(&cfg, g->level, g->pa,
+				      1ULL << cfg.lvl[g->level].shift, g->prot),
+			 g->pte, g->what);
+		CHECK_KIND(&cfg, g->level, g->pte, PT_ENTRY_LEAF, g->what);
+		CHECK_EQ(fmt->entry_pa(&cfg, g->level, g->pte), g->pa, g->what);
+		CHECK_EQ(fmt->leaf_prot(&cfg, g->level, g->pte), g->prot,
+			 g->what);
+		CHECK_INT(x86_decode(g->level, g->pte, &pa, &size, &prot),
+			  PT_ENTRY_LEAF, g->what);
+		CHECK(pa == g->pa && prot == g->prot &&
+		      size == 1ULL << (12 + 9 * g->level),
+		      "%s: independent decode pa %#llx size %#llx prot %#x",
+		      g->what, (unsigned long long)pa,
+		      (unsigned long long)size, prot);
+	}
+}
+
+/* Table entries: address | P | R/W | U/S = 0x7; A clear, XD clear. */
+static void x86_table_entries(void)
+{
+	static const u32 sizes[] = { 48, 57 };
+	struct pt_cfg cfg;
+	unsigned int i, level;
+
+	for (i = 0; i < TH_ARRAY_SIZE(sizes); i++) {
+		if (!x86_cfg(&cfg, sizes[i], 0))
+			continue;
+		for (level = 1; level < cfg.levels; level++) {
+			CHECK_EQ(fmt->mk_table(&cfg, level, 0x12345000),
+				 0x12345007, "table entry");
+			CHECK_EQ(fmt->mk_table(&cfg, level, 0xffffffffff000ULL),
+				 0x000ffffffffff007ULL, "table at the top of PA");
+			CHECK_KIND(&cfg, level, 0x12345007, PT_ENTRY_TABLE,
+				   "table entry");
+			CHECK_EQ(fmt->entry_pa(&cfg, level, 0x000ffffffffff007ULL),
+				 0xffffffffff000ULL, "table address");
+			/* Ignored bits 62:52 and XD stay out of the address. */
+			CHECK_EQ(fmt->entry_pa(&cfg, level, 0xfff0000012345fe7ULL &
+					       ~0x80ULL),
+				 0x12345000, "table with every other bit");
+		}
+	}
+}
+
+/* Which raw entries the hardware treats as not present or faulting. */
+static void x86_kinds(void)
+{
+	struct pt_cfg c4, c5;
+	unsigned int level;
+
+	if (!x86_cfg(&c4, 48, 0) || !x86_cfg(&c5, 57, 0))
+		return;
+	for (level = 0; level < 5; level++) {
+		CHECK_KIND(&c5, level, 0, PT_ENTRY_EMPTY, "zero");
+		/* Everything but P. */
+		CHECK_KIND(&c5, level, 0xfffffffffffffffeULL, PT_ENTRY_EMPTY,
+			   "P clear");
+	}
+	/* A PTE with bit 7 (PAT) set is still a 4K page: PAT index 4 = WB. */
+	CHECK_KIND(&c4, 0, 0x12345087, PT_ENTRY_LEAF, "PTE with PAT");
+	CHECK_EQ(fmt->entry_pa(&c4, 0, 0x12345087), 0x12345000, "PTE with PAT");
+	CHECK_EQ(fmt->leaf_prot(&c4, 0, 0x12345087), R | W | X | CACHE,
+		 "PTE with PAT");
+	/* PWT alone: PAT index 1, WT: neither CACHE nor MMIO. */
+	CHECK_EQ(fmt->leaf_prot(&c4, 0, 0x1000d), R | X, "PTE with PWT");
+	/* A, D, G and ignored bits 62:52 change nothing we decode. */
+	CHECK_KIND(&c4, 0, 0x7ff0000012345167ULL, PT_ENTRY_LEAF,
+		   "PTE with A, D, G, ignored bits");
+	CHECK_EQ(fmt->entry_pa(&c4, 0, 0x7ff0000012345167ULL), 0x12345000,
+		 "PTE with ignored bits");
+	CHECK_EQ(fmt->leaf_prot(&c4, 0, 0x7ff0000012345167ULL),
+		 R | W | X | CACHE, "PTE with A, D, G");
+
+	/* PDE: PS clear is a table, PS set a 2M page. */
+	CHECK_KIND(&c4, 1, 0x40200007, PT_ENTRY_TABLE, "PDE, PS clear");
+	CHECK_KIND(&c4, 1, 0x40200087, PT_ENTRY_LEAF, "PDE, PS set");
+	/* The PAT bit (12) of a 2M page: a leaf at 0x40200000, WB. */
+	CHECK_KIND(&c4, 1, 0x40201087, PT_ENTRY_LEAF, "2M page with PAT");
+	CHECK_EQ(fmt->entry_pa(&c4, 1, 0x40201087), 0x40200000,
+		 "2M page with PAT");
+	CHECK_EQ(fmt->leaf_prot(&c4, 1, 0x40201087), R | W | X | CACHE,
+		 "2M page with PAT");
+	/* Bits 20:13 of a 2M page are reserved: a fault. */
+	CHECK_KIND(&c4, 1, 0x40202087, PT_ENTRY_EMPTY, "2M page, bit 13");
+	CHECK_KIND(&c4, 1, 0x40300087, PT_ENTRY_EMPTY, "2M page, bit 20");
+	/* PDPTE: bits 29:13 of a 1G page are reserved. */
+	CHECK_KIND(&c4, 2, 0x40000085, PT_ENTRY_LEAF, "1G page");
+	CHECK_KIND(&c4, 2, 0x40002085, PT_ENTRY_EMPTY, "1G page, bit 13");
+	CHECK_KIND(&c4, 2, 0x60000085, PT_ENTRY_EMPTY, "1G page, bit 29");
+	CHECK_KIND(&c4, 2, 0x40201007, PT_ENTRY_TABLE,
+		   "PDPTE pointing at a table");
+	/* PS is reserved in a PML4E and a PML5E: no 512G or 256T pages. */
+	CHECK_KIND(&c4, 3, 0x8000000007ULL, PT_ENTRY_TABLE, "PML4E");
+	CHECK_KIND(&c4, 3, 0x8000000087ULL, PT_ENTRY_EMPTY, "PML4E with PS");
+	CHECK_KIND(&c5, 4, 0x1000007, PT_ENTRY_TABLE, "PML5E");
+	CHECK_KIND(&c5, 4, 0x1000087, PT_ENTRY_EMPTY, "PML5E with PS");
+}
+
+static int x86_valid(u32 prot)
+{
+	if (!(prot & R) || (prot & (CACHE | MMIO)) == (CACHE | MMIO))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Every prot and leaf level: check_prot; the entry built bit by bit from
+ * the SDM (P, PS above level 0, R/W for WRITE, U/S without PRIV, XD
+ * without EXEC, PCD|PWT for MMIO, PCD for neither); decode both ways.
+ */
+static void x86_prot_round_trip(void)
+{
+	struct pt_cfg cfg;
+	unsigned int level;
+	u32 prot;
+
+	if (!x86_cfg(&cfg, 48, 0))
+		return;
+	for (prot = 0; prot <= PT_PROT_ALL; prot++) {
+		CHECK_INT(pt_check_prot(&cfg, prot), x86_valid(prot),
+			  "check_prot");
+		if (x86_valid(prot))
+			continue;
+		for (level = 0; level < 3; level++) {
+			u64 pa = 0x8040000000ULL, pte, want, dpa = 0, dsize = 0;
+			u32 dprot = 0;
+
+			want = pa | 0x1 | (level ? 0x80 : 0) |
+			       (prot & W ? 0x2 : 0) | (prot & PRIV ? 0 : 0x4) |
+			       (prot & X ? 0 : 1ULL << 63) |
+			       (prot & MMIO ? 0x18 : prot & CACHE ? 0 : 0x10);
+			pte = fmt->mk_leaf(&cfg, level, pa,
+					   1ULL << cfg.lvl[level].shift, prot);
+			CHECK_EQ(pte, want, "leaf bits");
+			CHECK(fmt->kind(&cfg, level, pte) == PT_ENTRY_LEAF &&
+			      fmt->entry_pa(&cfg, level, pte) == pa &&
+			      fmt->leaf_prot(&cfg, level, pte) == prot,
+			      "prot %#x level %u: %#llx decodes as kind %d pa %#llx prot %#x",
+			      prot, level, (unsigned long long)pte,
+			      fmt->kind(&cfg, level, pte),
+			      (unsigned long long)fmt->entry_pa(&cfg, level, pte),
+			      fmt->leaf_prot(&cfg, level, pte));
+			CHECK(x86_decode(level, pte, &dpa, &dsize, &dprot) ==
+			      PT_ENTRY_LEAF && dpa == pa && dprot == prot,
+			      "prot %#x level %u: independent decode pa %#llx prot %#x",
+			      prot, level, (unsigned long long)dpa, dprot);
+		}
+	}
+}
+
+/*
+ * ttbr = the root's address (FSPTPTR / GCR3, bits 11:0 zero); tcr = FSPM
+ * (VT-d PASID-table entry bits 131:130) = AMD GuestPagingMode: 0 for
+ * 4-level, 1 for 5-level; mair = 0.
+ */
+static void x86_regs(void)
+{
+	static const struct {
+		u32 ias;
+		u64 tcr;
+	} cases[] = {
+		{ 32, 0 }, { 47, 0 }, { 48, 0 }, { 49, 1 }, { 56, 1 }, { 57, 1 },
+	};
+	struct pt_hw_regs regs;
+	struct pt_cfg cfg;
+	unsigned int i;
+
+	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
+		const struct sem_fmt f = { .fmt = fmt };
+		struct pt_params params = { .ias = cases[i].ias };
+		struct sem s;
+
+		if (!x86_cfg(&cfg, cases[i].ias, 0))
+			continue;
+		fmt->regs(&cfg, 0x12345000, &regs);
+		CHECK(regs.ttbr == 0x12345000 && regs.tcr == cases[i].tcr &&
+		      !regs.mair, "ias %u: ttbr %#llx tcr %#llx mair %#llx",
+		      cases[i].ias, (unsigned long long)regs.ttbr,
+		      (unsigned long long)regs.tcr,
+		      (unsigned long long)regs.mair);
+		if (!sem_new(&s, &f, &params))
+			continue;
+		fmt->regs(&s.pt.cfg, pt_root_pa(&s.pt), &regs);
+		CHECK_EQ(regs.ttbr, (u64)(uintptr_t)s.pt.root, "ttbr of a tree");
+		CHECK_EQ(regs.ttbr & 0xfff, 0, "root 4K-aligned");
+		sem_free(&s);
+	}
+}
+
+/* 4 levels up to 48 bits of input, 5 above; 512 entries everywhere. */
+static void x86_geometry(void)
+{
+	static const struct {
+		u32 ias, levels;
+	} cases[] = {
+		{ 32, 4 }, { 39, 4 }, { 47, 4 }, { 48, 4 },
+		{ 49, 5 }, { 56, 5 }, { 57, 5 },
+	};
+	struct pt_cfg cfg;
+	unsigned int i, l;
+
+	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
+		if (!x86_cfg(&cfg, cases[i].ias, 0))
+			continue;
+		CHECK_INT(cfg.levels, cases[i].levels, "levels");
+		CHECK_INT(cfg.ias, cases[i].ias, "ias");
+		CHECK_INT(cfg.oas, 52, "default oas");
+		CHECK_INT(cfg.granule_shift, 12, "granule");
+		CHECK_INT(cfg.entry_shift, 3, "8-byte entries");
+		CHECK_EQ(cfg.prot_mask, PT_PROT_ALL, "prot mask");
+		/* 4K, 2M (PDE.PS) and 1G (PDPTE.PS). */
+		CHECK_EQ(cfg.pgsize_bitmap, 0x40201000, "default page sizes");
+		for (l = 0; l < cfg.levels; l++) {
+			CHECK_INT(cfg.lvl[l].shift, 12 + 9 * l, "shift");
+			CHECK_INT(cfg.lvl[l].index_bits, 9, "index bits");
+			CHECK_EQ(cfg.lvl[l].pgsizes,
+				 l < 3 ? 1ULL << (12 + 9 * l) : 0, "pgsizes");
+			CHECK_EQ(pt_table_bytes(&cfg, l), 4096, "table bytes");
+		}
+	}
+	CHECK(!pt_cfg_init(&cfg, fmt, &(struct pt_params){}) &&
+	      cfg.ias == 48 && cfg.oas == 52 && cfg.levels == 4,
+	      "defaults: ias %u oas %u levels %u", cfg.ias, cfg.oas,
+	      cfg.levels);
+	CHECK_INT(fmt->id, PTLAB_FMT_X86_64, "format id");
+	CHECK(!strcmp(fmt->name, "x86-64"), "name %s", fmt->name);
+}
+
+static void x86_params(void)
+{
+	static const struct {
+		struct pt_params p;
+		int ret;
+		const char *what;
+	} cases[] = {
+		{ { .granule_shift = 12 }, 0, "4K granule" },
+		{ { .granule_shift = 14 }, -EOPNOTSUPP, "16K granule" },
+		{ { .granule_shift = 16 }, -EOPNOTSUPP, "64K granule" },
+		{ { .granule_shift = 21 }, -EOPNOTSUPP, "2M granule" },
+		{ { .ias = 31 }, -EINVAL, "ias 31" },
+		{ { .ias = 58 }, -EINVAL, "ias 58" },
+		{ { .ias = 64 }, -EINVAL, "ias 64" },
+		{ { .oas = 31 }, -EINVAL, "oas 31" },
+		{ { .oas = 53 }, -EINVAL, "oas 53" },
+		{ { .oas = 32 }, 0, "oas 32" },
+		{ { .oas = 46 }, 0, "oas 46" },
+		{ { .oas = 52 }, 0, "oas 52" },
+		{ { .pgsize_bitmap = 0x1000 }, 0, "4K" },
+		{ { .pgsize_bitmap = 0x201000 }, 0, "4K 2M" },
+		{ { .pgsize_bitmap = 0x40001000 }, 0, "4K 1G" },
+		{ { .pgsize_bitmap = 0x40201000 }, 0, "4K 2M 1G" },
+		{ { .pgsize_bitmap = 0x200000 }, -EINVAL, "2M without 4K" },
+		{ { .pgsize_bitmap = 0x40200000 }, -EINVAL, "2M 1G without 4K" },
+		{ { .pgsize_bitmap = 0x3000 }, -EINVAL, "8K" },
+		{ { .pgsize_bitmap = 0x11000 }, -EINVAL, "64K" },
+		{ { .pgsize_bitmap = 0x8000001000ULL }, -EINVAL, "512G" },
+		{ { .ias = 57, .pgsize_bitmap = 0x1000000001000ULL }, -EINVAL,
+		  "256T" },
+	};
+	struct pt_cfg cfg;
+	unsigned int i;
+
+	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
+		int ret = pt_cfg_init(&cfg, fmt, &cases[i].p);
+
+		CHECK_INT(ret, cases[i].ret, cases[i].what);
+		if (!ret && cases[i].p.pgsize_bitmap)
+			CHECK_EQ(cfg.pgsize_bitmap, cases[i].p.pgsize_bitmap,
+				 cases[i].what);
+	}
+}
+
+static const struct sem_fmt x86_sem = {
+	.fmt = &pt_fmt_x86_64,
+	.decode = x86_decode,
+	.prot = R | W | CACHE,
+};
+
+static const struct pt_params p47 = { .ias = 47 }, p48 = { .ias = 48 },
+	p57 = { .ias = 57 };
+
+static void x86_sem_page_sizes(void)
+{
+	sem_page_sizes(&x86_sem, &p47);
+	sem_page_sizes(&x86_sem, &p48);
+	sem_page_sizes(&x86_sem, &p57);
+}
+
+static void x86_sem_top(void)
+{
+	sem_largest_at_top(&x86_sem, &p47);
+	sem_largest_at_top(&x86_sem, &p48);
+	sem_largest_at_top(&x86_sem, &p57);
+}
+
+static void x86_sem_mixed(void)
+{
+	sem_mixed(&x86_sem, &p48);
+	sem_mixed(&x86_sem, &p57);
+}
+
+static void x86_sem_overlap(void)
+{
+	sem_overlap(&x86_sem, &p48);
+	sem_overlap(&x86_sem, &p57);
+}
+
+static void x86_sem_unmap(void)
+{
+	sem_unmap(&x86_sem, &p48);
+	sem_unmap(&x86_sem, &p57);
+}
+
+static void x86_sem_prots(void)
+{
+	sem_prots(&x86_sem, &p48, x86_valid);
+}
+
+/*
+ * The raw entries a walk reads for a 4K page: every table entry is
+ * address | 0x7 (A, PS and XD clear), the PTE has A and D clear.
+ */
+static void x86_sem_raw(void)
+{
+	struct pt_walk_result res;
+	struct sem s;
+	unsigned int i;
+
+	if (!sem_new(&s, &x86_sem, &p57))
+		return;
+	sem_map_ok(&s, 0x123456789000ULL, 0x9000, 0x1000, R | X | PRIV);
+	if (CHECK_INT(pt_walk(&s.pt, 0x123456789abcULL, &res), 0, "walk") &&
+	    CHECK_INT(res.nr_entries, 5, "entries")) {
+		for (i = 0; i < 4; i++)
+			CHECK_EQ(res.entries[i] & 0xfff00000000001ffULL, 0x7,
+				 "table entry flags");
+		/* P | PCD (neither CACHE nor MMIO); PRIV: U/S clear. */
+		CHECK_EQ(res.entries[4], 0x9011, "PTE");
+		CHECK_EQ(res.leaf.pa, 0x9abc, "pa");
+	}
+	sem_free(&s);
+}
+
+static const struct th_test x86_tests[] = {
+	TH_TEST(x86_golden_leaves),
+	TH_TEST(x86_table_entries),
+	TH_TEST(x86_kinds),
+	TH_TEST(x86_prot_round_trip),
+	TH_TEST(x86_regs),
+	TH_TEST(x86_geometry),
+	TH_TEST(x86_params),
+	TH_TEST(x86_sem_page_sizes),
+	TH_TEST(x86_sem_top),
+	TH_TEST(x86_sem_mixed),
+	TH_TEST(x86_sem_overlap),
+	TH_TEST(x86_sem_unmap),
+	TH_TEST(x86_sem_prots),
+	TH_TEST(x86_sem_raw),
+};
+
+int main(int argc, char **argv)
+{
+	return th_main("test_fmt_x86", x86_tests, TH_ARRAY_SIZE(x86_tests),
+		       argc, argv);
+}
