@@ -38,6 +38,15 @@ static const struct {
 	const char *name;
 } formats[] = {
 	{ PTLAB_FMT_ARM64_LPAE_S1, "arm64-lpae-s1" },
+	{ PTLAB_FMT_ARM64_LPAE_S2, "arm64-lpae-s2" },
+	{ PTLAB_FMT_ARM_MALI_LPAE, "arm-mali-lpae" },
+	{ PTLAB_FMT_ARM_V7S, "arm-v7s" },
+	{ PTLAB_FMT_X86_64, "x86-64" },
+	{ PTLAB_FMT_VTD_SS, "vtd-ss" },
+	{ PTLAB_FMT_AMD_V1, "amd-v1" },
+	{ PTLAB_FMT_RISCV, "riscv" },
+	{ PTLAB_FMT_APPLE_DART, "apple-dart" },
+	{ PTLAB_FMT_APPLE_UAT, "apple-uat" },
 };
 
 /* ---- module loading ---- */
