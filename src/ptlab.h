@@ -28,6 +28,10 @@
  * @nr_tables: pages on @tables
  * @runs: physically contiguous pinned user ranges no longer mapped
  * @nr_runs: entries used in @runs
+ * @start: first IOVA of the leaves removed since the last flush
+ * @end: one past the last; @start == @end if none
+ * @granule: smallest leaf removed since the last flush
+ * @all: the address space is being destroyed: flush everything
  * @as: address space being changed
  */
 struct ptlab_gather {
@@ -39,7 +43,29 @@ struct ptlab_gather {
 		bool dirty;
 	} runs[PTLAB_GATHER_RUNS];
 	unsigned int nr_runs;
+	u64 start;
+	u64 end;
+	u64 granule;
+	bool all;
 	struct ptlab_as *as;
+};
+
+/**
+ * struct ptlab_flush_stats - the IOTLB maintenance an address space issued
+ * @all: flushes of everything (destroy)
+ * @range: flushes of an IOVA range with its granule (unmap, failed map)
+ * @last_start: first IOVA of the last range flush
+ * @last_end: one past its last IOVA
+ * @last_granule: its granule
+ * @table_pages: table pages added to a gather, freed after their flush
+ */
+struct ptlab_flush_stats {
+	atomic64_t all;
+	atomic64_t range;
+	u64 last_start;
+	u64 last_end;
+	u64 last_granule;
+	atomic64_t table_pages;
 };
 
 extern atomic_t ptlab_fail_nth;
@@ -95,7 +121,7 @@ struct ptlab_as {
 	struct pt_space pt;
 	atomic_long_t table_pages;
 	atomic64_t mapped_bytes;
-	atomic64_t flushes;
+	struct ptlab_flush_stats flushes;
 	void *fw;
 	struct ptlab_range fw_ranges[PTLAB_MAX_FW_RANGES];
 	unsigned int nr_fw_ranges;

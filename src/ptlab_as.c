@@ -58,7 +58,10 @@ static void ptlab_as_table_free(void *cookie, void *table, size_t bytes)
 
 static void ptlab_as_table_retire(void *gather, void *table, size_t bytes)
 {
-	ptlab_gather_table(gather, table);
+	struct ptlab_gather *g = gather;
+
+	ptlab_gather_table(g, table);
+	atomic64_add(1L << get_order(bytes), &g->as->flushes.table_pages);
 }
 
 /* Does any of the range belong to the firmware whose table was adopted? */
@@ -110,21 +113,33 @@ static void ptlab_unpin(struct ptlab_as *as, phys_addr_t pa, u64 size,
 }
 
 /*
- * The IOTLB invalidation a driver would issue. There is no hardware behind
- * it yet; it is counted so that tests can see that it happens.
+ * The IOTLB invalidation a driver would issue for what @gather removed:
+ * everything, or the IOVA range with its smallest page. There is no
+ * hardware behind it yet; it is counted so that tests can see it happen.
  */
-static void ptlab_as_flush(struct ptlab_as *as)
+static void ptlab_as_flush(struct ptlab_gather *gather)
 {
-	atomic64_inc(&as->flushes);
+	struct ptlab_flush_stats *stats = &gather->as->flushes;
+
+	if (gather->all) {
+		atomic64_inc(&stats->all);
+	} else if (gather->end > gather->start || gather->nr_tables) {
+		/* Writers hold the address space's lock: no tearing. */
+		stats->last_start = gather->start;
+		stats->last_end = gather->end;
+		stats->last_granule = gather->granule;
+		atomic64_inc(&stats->range);
+	}
+	gather->start = 0;
+	gather->end = 0;
+	gather->granule = 0;
 }
 
 static void ptlab_gather_init(struct ptlab_gather *gather,
 			      struct ptlab_as *as)
 {
+	*gather = (struct ptlab_gather){ .as = as };
 	INIT_LIST_HEAD(&gather->tables);
-	gather->nr_tables = 0;
-	gather->nr_runs = 0;
-	gather->as = as;
 }
 
 static void ptlab_gather_release_runs(struct ptlab_gather *gather)
@@ -151,6 +166,13 @@ void ptlab_gather_leaf(void *gather, const struct pt_leaf *leaf)
 	bool dirty = leaf->prot & PT_PROT_WRITE;
 
 	atomic64_sub(leaf->size, &g->as->mapped_bytes);
+	if (g->end == g->start) {
+		g->start = leaf->iova;
+		g->granule = leaf->size;
+	}
+	g->start = min(g->start, leaf->iova);
+	g->end = max(g->end, leaf->iova + leaf->size);
+	g->granule = min(g->granule, leaf->size);
 	/* Physical mappings pinned nothing. */
 	if (ptlab_as_phys_kind(g->as, leaf->iova))
 		return;
@@ -163,7 +185,7 @@ void ptlab_gather_leaf(void *gather, const struct pt_leaf *leaf)
 		}
 	}
 	if (g->nr_runs == PTLAB_GATHER_RUNS) {
-		ptlab_as_flush(g->as);
+		ptlab_as_flush(g);
 		ptlab_gather_release_runs(g);
 	}
 	g->runs[g->nr_runs].pa = leaf->pa;
@@ -178,9 +200,10 @@ void ptlab_gather_leaf(void *gather, const struct pt_leaf *leaf)
  */
 void ptlab_gather_finish(struct ptlab_gather *gather)
 {
-	if (!gather->nr_runs && list_empty(&gather->tables))
+	if (!gather->all && gather->end == gather->start &&
+	    !gather->nr_runs && list_empty(&gather->tables))
 		return;
-	ptlab_as_flush(gather->as);
+	ptlab_as_flush(gather);
 	ptlab_gather_release_runs(gather);
 	atomic_long_sub(ptlab_gather_free_tables(gather),
 			&gather->as->table_pages);
@@ -194,6 +217,7 @@ static void ptlab_as_release(struct kref *ref)
 	/* Waits for debugfs readers; none can start afterwards. */
 	debugfs_remove(as->dir);
 	ptlab_gather_init(&gather, as);
+	gather.all = true;
 	pt_space_destroy(&as->pt, &gather);
 	ptlab_gather_finish(&gather);
 	mtree_destroy(&as->phys);

@@ -96,7 +96,14 @@ static int ptlab_flushes_show(struct seq_file *m, void *unused)
 {
 	struct ptlab_as *as = m->private;
 
-	seq_printf(m, "%lld\n", atomic64_read(&as->flushes));
+	const struct ptlab_flush_stats *stats = &as->flushes;
+
+	down_read(&as->lock);
+	seq_printf(m, "all %lld\nrange %lld\nlast_range 0x%llx-0x%llx granule 0x%llx\ntable_pages %lld\n",
+		   atomic64_read(&stats->all), atomic64_read(&stats->range),
+		   stats->last_start, stats->last_end, stats->last_granule,
+		   atomic64_read(&stats->table_pages));
+	up_read(&as->lock);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ptlab_flushes);
