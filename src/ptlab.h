@@ -12,6 +12,7 @@
 #include <linux/mm_types.h>
 #include <linux/rwsem.h>
 #include <linux/seq_file.h>
+#include <linux/spinlock.h>
 #include <linux/xarray.h>
 
 #include "pt_engine.h"
@@ -19,13 +20,25 @@
 
 /* ptlab_pages.c: the only code that touches struct page. */
 
-/* Unpins gathered at most before an early flush. */
+/* Unpins and sub-page tables gathered at most before an early flush. */
 #define PTLAB_GATHER_RUNS 32
+#define PTLAB_GATHER_SUBTABLES 16
+
+/**
+ * struct ptlab_table_pool - pages shared by one tree's sub-page tables
+ * @lock: protects @partial and the slot bitmaps of its pages
+ * @partial: per slot size (64 bytes to half a page), pages with free slots
+ */
+struct ptlab_table_pool {
+	spinlock_t lock;	/* @partial and the slot bitmaps */
+	struct list_head partial[PAGE_SHIFT - 6];
+};
 
 /**
  * struct ptlab_gather - what an operation removed, released after its flush
- * @tables: table pages unlinked from the tree
- * @nr_tables: pages on @tables
+ * @tables: whole-page tables unlinked from the tree
+ * @subtables: sub-page tables unlinked from the tree
+ * @nr_subtables: entries used in @subtables
  * @runs: physically contiguous pinned user ranges no longer mapped
  * @nr_runs: entries used in @runs
  * @start: first IOVA of the leaves removed since the last flush
@@ -36,7 +49,11 @@
  */
 struct ptlab_gather {
 	struct list_head tables;
-	unsigned long nr_tables;
+	struct {
+		void *table;
+		size_t bytes;
+	} subtables[PTLAB_GATHER_SUBTABLES];
+	unsigned int nr_subtables;
 	struct {
 		phys_addr_t pa;
 		u64 size;
@@ -57,7 +74,8 @@ struct ptlab_gather {
  * @last_start: first IOVA of the last range flush
  * @last_end: one past its last IOVA
  * @last_granule: its granule
- * @table_pages: table pages added to a gather, freed after their flush
+ * @table_pages: table pages freed after a flush (a page shared by sub-page
+ *	tables counts when its last table goes)
  */
 struct ptlab_flush_stats {
 	atomic64_t all;
@@ -70,10 +88,15 @@ struct ptlab_flush_stats {
 
 extern atomic_t ptlab_fail_nth;
 bool ptlab_should_fail(void);
-void *ptlab_table_alloc(int nid, size_t bytes, unsigned int addr_bits);
-void ptlab_table_free(void *table, size_t bytes);
-void ptlab_gather_table(struct ptlab_gather *gather, void *table);
-unsigned long ptlab_gather_free_tables(struct ptlab_gather *gather);
+void ptlab_table_pool_init(struct ptlab_table_pool *pool);
+void *ptlab_table_alloc(struct ptlab_table_pool *pool, int nid, size_t bytes,
+			unsigned int addr_bits, long *new_pages);
+long ptlab_table_free(struct ptlab_table_pool *pool, void *table,
+		      size_t bytes);
+bool ptlab_gather_table(struct ptlab_gather *gather, void *table,
+			size_t bytes);
+long ptlab_gather_free_tables(struct ptlab_table_pool *pool,
+			      struct ptlab_gather *gather);
 long ptlab_pin_user(unsigned long uaddr, unsigned long npages, bool write,
 		    phys_addr_t *pas);
 void ptlab_unpin_user(phys_addr_t pa, u64 size, bool dirty);
@@ -102,6 +125,7 @@ struct ptlab_ctx {
  * @ctx: owning open file
  * @lock: writers change the tree; readers walk or dump it
  * @pt: the page-table tree
+ * @pool: pages shared by sub-page tables
  * @table_pages: pages of table memory owned
  * @mapped_bytes: bytes mapped
  * @flushes: IOTLB flushes issued
@@ -119,6 +143,7 @@ struct ptlab_as {
 	struct ptlab_ctx *ctx;
 	struct rw_semaphore lock;
 	struct pt_space pt;
+	struct ptlab_table_pool pool;
 	atomic_long_t table_pages;
 	atomic64_t mapped_bytes;
 	struct ptlab_flush_stats flushes;

@@ -33,35 +33,36 @@ static DEFINE_IDA(ptlab_ids);
 static void *ptlab_as_table_alloc(void *cookie, size_t bytes)
 {
 	struct ptlab_as *as = cookie;
-	long pages = 1L << get_order(bytes);
+	long new_pages;
 	void *table;
 
 	/* A map that would pass the bound fails like any allocation. */
-	if (atomic_long_add_return(pages, &as->table_pages) > max_table_pages)
-		goto err;
-	table = ptlab_table_alloc(NUMA_NO_NODE, bytes,
-				  as->pt.cfg.table_oas ?: as->pt.cfg.oas);
-	if (table)
-		return table;
-err:
-	atomic_long_sub(pages, &as->table_pages);
-	return NULL;
+	if (atomic_long_read(&as->table_pages) + (1L << get_order(bytes)) >
+	    max_table_pages)
+		return NULL;
+	table = ptlab_table_alloc(&as->pool, NUMA_NO_NODE, bytes,
+				  as->pt.cfg.table_oas ?: as->pt.cfg.oas,
+				  &new_pages);
+	atomic_long_add(new_pages, &as->table_pages);
+	return table;
 }
 
 static void ptlab_as_table_free(void *cookie, void *table, size_t bytes)
 {
 	struct ptlab_as *as = cookie;
 
-	ptlab_table_free(table, bytes);
-	atomic_long_sub(1L << get_order(bytes), &as->table_pages);
+	atomic_long_sub(ptlab_table_free(&as->pool, table, bytes),
+			&as->table_pages);
 }
 
 static void ptlab_as_table_retire(void *gather, void *table, size_t bytes)
 {
 	struct ptlab_gather *g = gather;
 
-	ptlab_gather_table(g, table);
-	atomic64_add(1L << get_order(bytes), &g->as->flushes.table_pages);
+	if (!ptlab_gather_table(g, table, bytes)) {
+		ptlab_gather_finish(g);
+		ptlab_gather_table(g, table, bytes);
+	}
 }
 
 /* Does any of the range belong to the firmware whose table was adopted? */
@@ -123,7 +124,8 @@ static void ptlab_as_flush(struct ptlab_gather *gather)
 
 	if (gather->all) {
 		atomic64_inc(&stats->all);
-	} else if (gather->end > gather->start || gather->nr_tables) {
+	} else if (gather->end > gather->start || gather->nr_subtables ||
+		   !list_empty(&gather->tables)) {
 		/* Writers hold the address space's lock: no tearing. */
 		stats->last_start = gather->start;
 		stats->last_end = gather->end;
@@ -200,13 +202,17 @@ void ptlab_gather_leaf(void *gather, const struct pt_leaf *leaf)
  */
 void ptlab_gather_finish(struct ptlab_gather *gather)
 {
+	long freed;
+
 	if (!gather->all && gather->end == gather->start &&
-	    !gather->nr_runs && list_empty(&gather->tables))
+	    !gather->nr_runs && !gather->nr_subtables &&
+	    list_empty(&gather->tables))
 		return;
 	ptlab_as_flush(gather);
 	ptlab_gather_release_runs(gather);
-	atomic_long_sub(ptlab_gather_free_tables(gather),
-			&gather->as->table_pages);
+	freed = ptlab_gather_free_tables(&gather->as->pool, gather);
+	atomic_long_sub(freed, &gather->as->table_pages);
+	atomic64_add(freed, &gather->as->flushes.table_pages);
 }
 
 static void ptlab_as_release(struct kref *ref)
@@ -316,6 +322,7 @@ int ptlab_as_create(struct ptlab_ctx *ctx, const struct pt_format *fmt,
 	kref_init(&as->ref);
 	init_rwsem(&as->lock);
 	mt_init(&as->phys);
+	ptlab_table_pool_init(&as->pool);
 	as->ctx = ctx;
 	ret = ptlab_should_fail() ? -ENOMEM :
 	      ida_alloc_min(&ptlab_ids, 1, GFP_KERNEL);

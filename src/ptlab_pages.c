@@ -10,10 +10,12 @@
  */
 #include <linux/gfp.h>
 #include <linux/highmem.h>
+#include <linux/log2.h>
 #include <linux/ioport.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/vmstat.h>
 
 #include "ptlab.h"
@@ -41,20 +43,31 @@ bool ptlab_should_fail(void)
 	return false;
 }
 
+/* Sub-page tables are carved from pages in slots of at least this size. */
+#define PTLAB_MIN_SLOT_SHIFT	(PAGE_SHIFT - ilog2(BITS_PER_LONG))
+
+static unsigned int ptlab_slot_shift(size_t bytes)
+{
+	return max_t(unsigned int, order_base_2(bytes), PTLAB_MIN_SLOT_SHIFT);
+}
+
 /**
- * ptlab_table_alloc() - allocate a zeroed table owned by the caller's tree
- * @nid: NUMA node to allocate on, or NUMA_NO_NODE
- * @bytes: table size; smaller tables still take a whole page
- * @addr_bits: the table must lie below 2^@addr_bits
- *
- * The pages are accounted as secondary page tables (SecPageTables).
- *
- * Return: the table's kernel address, or NULL.
+ * ptlab_table_pool_init() - prepare a pool for one page-table tree
+ * @pool: the pool
  */
-void *ptlab_table_alloc(int nid, size_t bytes, unsigned int addr_bits)
+void ptlab_table_pool_init(struct ptlab_table_pool *pool)
+{
+	unsigned int i;
+
+	spin_lock_init(&pool->lock);
+	for (i = 0; i < ARRAY_SIZE(pool->partial); i++)
+		INIT_LIST_HEAD(&pool->partial[i]);
+}
+
+static struct page *ptlab_page_alloc(int nid, unsigned int order,
+				     unsigned int addr_bits)
 {
 	gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_ZERO;
-	unsigned int order = get_order(bytes);
 	struct page *page;
 
 	if (ptlab_should_fail())
@@ -70,60 +83,176 @@ void *ptlab_table_alloc(int nid, size_t bytes, unsigned int addr_bits)
 		__free_pages(page, order);
 		return NULL;
 	}
-	/* Remember the order for ptlab_gather_free_tables(). */
-	set_page_private(page, order);
 	mod_lruvec_page_state(page, NR_SECONDARY_PAGETABLE, 1 << order);
+	return page;
+}
+
+static void ptlab_page_free(struct page *page, unsigned int order)
+{
+	mod_lruvec_page_state(page, NR_SECONDARY_PAGETABLE, -(1 << order));
+	set_page_private(page, 0);
+	__free_pages(page, order);
+}
+
+/* A slot of a shared page; page->private is the bitmap of used slots. */
+static void *ptlab_subtable_alloc(struct ptlab_table_pool *pool, int nid,
+				  unsigned int shift, unsigned int addr_bits,
+				  long *new_pages)
+{
+	struct list_head *partial = &pool->partial[shift - PTLAB_MIN_SLOT_SHIFT];
+	unsigned int slots = PAGE_SIZE >> shift;
+	unsigned long used;
+	struct page *page;
+	unsigned int slot;
+
+	spin_lock(&pool->lock);
+	page = list_first_entry_or_null(partial, struct page, lru);
+	if (!page) {
+		spin_unlock(&pool->lock);
+		page = ptlab_page_alloc(nid, 0, addr_bits);
+		if (!page)
+			return NULL;
+		*new_pages = 1;
+		spin_lock(&pool->lock);
+		list_add(&page->lru, partial);
+	}
+	used = page_private(page);
+	slot = ffz(used);
+	used |= BIT(slot);
+	set_page_private(page, used);
+	if (used == (slots == BITS_PER_LONG ? ~0UL : BIT(slots) - 1))
+		list_del_init(&page->lru);
+	spin_unlock(&pool->lock);
+	return page_address(page) + (slot << shift);
+}
+
+/**
+ * ptlab_table_alloc() - allocate a zeroed table owned by the caller's tree
+ * @pool: the tree's pool, for tables smaller than a page
+ * @nid: NUMA node to allocate on, or NUMA_NO_NODE
+ * @bytes: table size, a power of two
+ * @addr_bits: the table must lie below 2^@addr_bits
+ * @new_pages: receives the pages this allocation added to the tree: a
+ *	table smaller than a page usually shares one already held
+ *
+ * The pages are accounted as secondary page tables (SecPageTables) on their
+ * node. A table is aligned to its size; sub-page tables (1 KiB v7s tables)
+ * share pages, each page accounted once and freed with its last table.
+ *
+ * Return: the table's kernel address, or NULL.
+ */
+void *ptlab_table_alloc(struct ptlab_table_pool *pool, int nid, size_t bytes,
+			unsigned int addr_bits, long *new_pages)
+{
+	unsigned int order = get_order(bytes);
+	struct page *page;
+	void *table;
+
+	*new_pages = 0;
+	if (bytes < PAGE_SIZE) {
+		table = ptlab_subtable_alloc(pool, nid, ptlab_slot_shift(bytes),
+					     addr_bits, new_pages);
+		if (table)
+			memset(table, 0, bytes);
+		return table;
+	}
+	page = ptlab_page_alloc(nid, order, addr_bits);
+	if (!page)
+		return NULL;
+	*new_pages = 1L << order;
 	return page_address(page);
 }
 
 /**
  * ptlab_table_free() - free a table from ptlab_table_alloc()
+ * @pool: the pool it came from
  * @table: kernel address of the table
  * @bytes: the size it was allocated with
+ *
+ * Return: the pages given back: 0 while a shared page holds other tables.
  */
-void ptlab_table_free(void *table, size_t bytes)
+long ptlab_table_free(struct ptlab_table_pool *pool, void *table,
+		      size_t bytes)
 {
 	struct page *page = virt_to_page(table);
-	unsigned int order = get_order(bytes);
+	unsigned int shift, slot;
+	unsigned long used;
 
-	mod_lruvec_page_state(page, NR_SECONDARY_PAGETABLE, -(1 << order));
-	set_page_private(page, 0);
-	__free_pages(page, order);
+	if (bytes >= PAGE_SIZE) {
+		ptlab_page_free(page, get_order(bytes));
+		return 1L << get_order(bytes);
+	}
+	shift = ptlab_slot_shift(bytes);
+	slot = offset_in_page(table) >> shift;
+	spin_lock(&pool->lock);
+	used = page_private(page);
+	/* A full page was off the partial list; now it has room again. */
+	if (list_empty(&page->lru))
+		list_add(&page->lru, &pool->partial[shift - PTLAB_MIN_SLOT_SHIFT]);
+	used &= ~BIT(slot);
+	set_page_private(page, used);
+	if (used) {
+		spin_unlock(&pool->lock);
+		return 0;
+	}
+	list_del(&page->lru);
+	spin_unlock(&pool->lock);
+	ptlab_page_free(page, 0);
+	return 1;
 }
 
 /**
  * ptlab_gather_table() - queue an unlinked table to free after the flush
  * @gather: the operation's gather
  * @table: kernel address of a table from ptlab_table_alloc()
+ * @bytes: its size
  *
- * The page's list head links it: the table memory itself must stay intact
- * because hardware may walk it until the IOTLB flush.
+ * Whole-page tables are linked through their page's list head, sub-page
+ * tables listed in @gather: the table memory itself must stay intact because
+ * hardware may walk it until the IOTLB flush.
+ *
+ * Return: false if @gather has no room for another sub-page table; the
+ * caller flushes and calls ptlab_gather_free_tables() first.
  */
-void ptlab_gather_table(struct ptlab_gather *gather, void *table)
+bool ptlab_gather_table(struct ptlab_gather *gather, void *table,
+			size_t bytes)
 {
-	struct page *page = virt_to_page(table);
-
-	list_add_tail(&page->lru, &gather->tables);
-	gather->nr_tables += 1UL << page_private(page);
+	if (bytes < PAGE_SIZE) {
+		if (gather->nr_subtables == PTLAB_GATHER_SUBTABLES)
+			return false;
+		gather->subtables[gather->nr_subtables].table = table;
+		gather->subtables[gather->nr_subtables].bytes = bytes;
+		gather->nr_subtables++;
+		return true;
+	}
+	list_add_tail(&virt_to_page(table)->lru, &gather->tables);
+	set_page_private(virt_to_page(table), get_order(bytes));
+	return true;
 }
 
 /**
  * ptlab_gather_free_tables() - free the tables of a flushed gather
- * @gather: the gather; its table list is empty afterwards
+ * @pool: the pool they came from
+ * @gather: the gather; its tables are gone afterwards
  *
- * Return: number of pages freed.
+ * Return: number of pages given back.
  */
-unsigned long ptlab_gather_free_tables(struct ptlab_gather *gather)
+long ptlab_gather_free_tables(struct ptlab_table_pool *pool,
+			      struct ptlab_gather *gather)
 {
-	unsigned long freed = gather->nr_tables;
 	struct page *page, *next;
+	long freed = 0;
+	unsigned int i;
 
 	list_for_each_entry_safe(page, next, &gather->tables, lru) {
 		list_del(&page->lru);
-		ptlab_table_free(page_address(page),
-				 PAGE_SIZE << page_private(page));
+		freed += ptlab_table_free(pool, page_address(page),
+					  PAGE_SIZE << page_private(page));
 	}
-	gather->nr_tables = 0;
+	for (i = 0; i < gather->nr_subtables; i++)
+		freed += ptlab_table_free(pool, gather->subtables[i].table,
+					  gather->subtables[i].bytes);
+	gather->nr_subtables = 0;
 	return freed;
 }
 
