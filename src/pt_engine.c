@@ -89,6 +89,9 @@ static inline bool pt_in_child(const struct pt_cfg *cfg, unsigned int level,
 /* The largest of @sizes that @st's position and length allow, or 0. */
 static inline u64 pt_pick_pgsize(u64 sizes, u64 iova, u64 pa, u64 left)
 {
+	/* Most levels offer one size: skip the search. */
+	if (!(sizes & (sizes - 1)))
+		return sizes <= left && !((iova | pa) & (sizes - 1)) ? sizes : 0;
 	while (sizes) {
 		u64 pgsize = 1ULL << (fls64(sizes) - 1);
 
@@ -111,14 +114,19 @@ size_t pt_table_bytes(const struct pt_cfg *cfg, unsigned int level)
 	return (size_t)pt_nr_entries(cfg, level) << cfg->entry_shift;
 }
 
+/*
+ * The engine clears entries to 0, so a table it may free is all zeros. A
+ * plain word scan is far cheaper than decoding every entry; a non-zero
+ * entry the hardware would ignore only keeps its table until destroy.
+ */
 static bool pt_table_empty(const struct pt_cfg *cfg, void *table,
 			   unsigned int level)
 {
-	unsigned int idx, nr = pt_nr_entries(cfg, level);
+	const u64 *word = table;
+	size_t i, nr = pt_table_bytes(cfg, level) / sizeof(*word);
 
-	for (idx = 0; idx < nr; idx++)
-		if (pt_kind(cfg, level, pt_read(cfg, table, idx)) !=
-		    PT_ENTRY_EMPTY)
+	for (i = 0; i < nr; i++)
+		if (word[i])
 			return false;
 	return true;
 }
@@ -341,6 +349,7 @@ int pt_check_prot(const struct pt_cfg *cfg, u32 prot)
 
 struct pt_map_state {
 	struct pt_space *pt;
+	bool shared;
 	u64 iova;
 	u64 pa;
 	u64 left;
@@ -348,6 +357,58 @@ struct pt_map_state {
 	u32 prot;
 	void *gather;
 };
+
+static inline bool pt_entry_free(const struct pt_cfg *cfg,
+				  unsigned int level, u64 pte)
+{
+	return !pte || pt_kind(cfg, level, pte) == PT_ENTRY_EMPTY;
+}
+
+/* Write a leaf of @n entries if they are all free; the tree is ours. */
+static int pt_write_leaf(struct pt_map_state *st, void *table,
+			 unsigned int level, unsigned int idx, unsigned int n,
+			 u64 pgsize)
+{
+	const struct pt_cfg *cfg = &st->pt->cfg;
+	unsigned int shift = cfg->lvl[level].shift;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!pt_entry_free(cfg, level, pt_read(cfg, table, idx + i)))
+			return -EADDRINUSE;
+	for (i = 0; i < n; i++)
+		pt_write(cfg, table, idx + i,
+			 cfg->fmt->mk_leaf(cfg, level, st->pa + ((u64)i << shift),
+					   pgsize, st->prot));
+	return 0;
+}
+
+/*
+ * Claim each entry of a leaf with cmpxchg, so that concurrent maps of one
+ * IOVA cannot both win; the loser takes back what it claimed.
+ */
+static int pt_claim_leaf(struct pt_map_state *st, void *table,
+			 unsigned int level, unsigned int idx, unsigned int n,
+			 u64 pgsize)
+{
+	const struct pt_cfg *cfg = &st->pt->cfg;
+	unsigned int shift = cfg->lvl[level].shift;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		u64 old = pt_read(cfg, table, idx + i);
+		u64 leaf = cfg->fmt->mk_leaf(cfg, level,
+					     st->pa + ((u64)i << shift),
+					     pgsize, st->prot);
+
+		if (!pt_entry_free(cfg, level, old) ||
+		    pt_install(cfg, table, idx + i, old, leaf) != old) {
+			pt_clear_entries(cfg, table, idx, idx + i);
+			return -EADDRINUSE;
+		}
+	}
+	return 0;
+}
 
 static int pt_map_table(struct pt_map_state *st, void *table,
 			unsigned int level)
@@ -358,35 +419,22 @@ static int pt_map_table(struct pt_map_state *st, void *table,
 	u64 sizes = cfg->lvl[level].pgsizes & st->pgsizes;
 	unsigned int idx = pt_index(cfg, level, st->iova);
 	unsigned int nr = pt_nr_entries(cfg, level);
-	unsigned int child_level, i, n;
+	unsigned int child_level, n;
+	enum pt_entry_kind kind;
 	int ret;
 
 	for (; idx < nr && st->left; idx++) {
-		u64 pte = pt_read(cfg, table, idx);
-		enum pt_entry_kind kind = pt_kind(cfg, level, pte);
 		u64 pgsize = pt_pick_pgsize(sizes, st->iova, st->pa, st->left);
+		u64 pte;
 		void *child;
 
 		if (pgsize) {
-			/*
-			 * A leaf of n entries, each claimed with cmpxchg so
-			 * that concurrent maps of one IOVA cannot both win;
-			 * the loser takes back what it claimed.
-			 */
 			n = pgsize >> shift;
-			for (i = 0; i < n; i++) {
-				u64 old = pt_read(cfg, table, idx + i);
-				u64 leaf = fmt->mk_leaf(cfg, level,
-							st->pa + ((u64)i << shift),
-							pgsize, st->prot);
-
-				if (pt_kind(cfg, level, old) != PT_ENTRY_EMPTY ||
-				    pt_install(cfg, table, idx + i, old, leaf) !=
-				    old) {
-					pt_clear_entries(cfg, table, idx, idx + i);
-					return -EADDRINUSE;
-				}
-			}
+			ret = st->shared ?
+			      pt_claim_leaf(st, table, level, idx, n, pgsize) :
+			      pt_write_leaf(st, table, level, idx, n, pgsize);
+			if (ret)
+				return ret;
 			idx += n - 1;
 			st->iova += pgsize;
 			st->pa += pgsize;
@@ -396,6 +444,8 @@ static int pt_map_table(struct pt_map_state *st, void *table,
 		/* pt_check_range() makes the smallest page always fit. */
 		if (unlikely(!level))
 			return -EINVAL;
+		pte = pt_read(cfg, table, idx);
+		kind = pt_kind(cfg, level, pte);
 		if (kind == PT_ENTRY_LEAF)
 			return -EADDRINUSE;
 		if (kind == PT_ENTRY_EMPTY) {
@@ -463,13 +513,14 @@ void pt_prune(struct pt_space *pt, u64 iova, void *gather)
 	pt_prune_path(pt, pt->root, pt->cfg.levels - 1, iova, gather);
 }
 
-static int pt_do_map(struct pt_space *pt, u64 iova, u64 pa, u64 size,
-		     u32 prot, u64 pgsizes, void *gather, u64 *mapped,
-		     u64 *stopped)
+static int pt_do_map(struct pt_space *pt, bool shared, u64 iova, u64 pa,
+		     u64 size, u32 prot, u64 pgsizes, void *gather,
+		     u64 *mapped, u64 *stopped)
 {
 	const struct pt_cfg *cfg = &pt->cfg;
 	struct pt_map_state st = {
-		.pt = pt, .iova = iova, .pa = pa, .left = size,
+		.pt = pt, .shared = shared,
+		.iova = iova, .pa = pa, .left = size,
 		.pgsizes = pgsizes & cfg->pgsize_bitmap, .prot = prot,
 		.gather = gather,
 	};
@@ -518,8 +569,8 @@ int pt_map_shared(struct pt_space *pt, u64 iova, u64 pa, u64 size, u32 prot,
 {
 	u64 stopped;
 
-	return pt_do_map(pt, iova, pa, size, prot, pgsizes, gather, mapped,
-			 &stopped);
+	return pt_do_map(pt, true, iova, pa, size, prot, pgsizes, gather,
+			 mapped, &stopped);
 }
 
 /**
@@ -545,8 +596,8 @@ int pt_map(struct pt_space *pt, u64 iova, u64 pa, u64 size, u32 prot,
 	u64 stopped;
 	int ret;
 
-	ret = pt_do_map(pt, iova, pa, size, prot, pgsizes, gather, mapped,
-			&stopped);
+	ret = pt_do_map(pt, false, iova, pa, size, prot, pgsizes, gather,
+			mapped, &stopped);
 	if (ret)
 		pt_prune(pt, stopped, gather);
 	return ret;
