@@ -358,8 +358,8 @@ struct pt_map_state {
 	void *gather;
 };
 
-static inline bool pt_entry_free(const struct pt_cfg *cfg,
-				  unsigned int level, u64 pte)
+static inline bool pt_entry_free(const struct pt_cfg *cfg, unsigned int level,
+				 u64 pte)
 {
 	return !pte || pt_kind(cfg, level, pte) == PT_ENTRY_EMPTY;
 }
