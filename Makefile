@@ -23,7 +23,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 KVERS ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))
 
 .PHONY: all module clean-module tools selftests host-test deps lint \
-	dkms-install dkms-remove run check clean
+	dkms-install dkms-remove run check bench clean
 
 all: module tools selftests host-test
 
@@ -72,6 +72,10 @@ run:
 
 check:
 	$(TOP)/scripts/check
+
+# Figures, not pass/fail: host engine, ioctls in a VM, Linux's io-pgtable-arm.
+bench:
+	$(TOP)/scripts/bench
 
 clean:
 	rm -rf $(BUILD) $(TOP)/.kdir-built

@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ptlab's page-table engine and Linux's own io-pgtable-arm, side by side
+ * in one module, timed on the same Arm LPAE stage-1 trees (4K granule,
+ * 48-bit input and output) in the same kernel: reading debugfs
+ * ptlab_peer_bench/run runs the benchmark and returns its figures.
+ *
+ * Both sides get their tables from the same allocator (iommu-pages.h, as
+ * io-pgtable-arm does by itself), walk coherently (no DMA syncs) and have
+ * empty TLB callbacks, so what differs is the page-table code alone. The
+ * engine frees each table an unmap empties (after the flush, here at once),
+ * io-pgtable-arm keeps them until the tree goes: the "tables kept" cases
+ * keep a page mapped at the end of every 2M region (every GiB for the 2M
+ * case) so that neither allocates nor frees; the "no neighbour" case shows
+ * what each does by default.
+ *
+ * Module parameters: runs (default 7), the median of which is printed;
+ * passes (default 10) over every case's calls in each run. The two sides
+ * take turns run by run.
+ */
+#include <linux/debugfs.h>
+#include <linux/io-pgtable.h>
+#include <linux/ktime.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mm.h>
+#include <linux/moduleparam.h>
+#include <linux/seq_file.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include "iommu-pages.h"
+#include "src/pt_engine.h"
+#include "src/pt_formats.h"
+
+static unsigned int runs = 7;
+module_param(runs, uint, 0644);
+MODULE_PARM_DESC(runs, "runs of each case; the median is printed");
+
+static unsigned int passes = 10;
+module_param(passes, uint, 0644);
+MODULE_PARM_DESC(passes, "passes over each case's calls per run");
+
+#define PEER_MAX_RUNS	51
+#define PEER_REGIONS	64
+#define PEER_SMALL	256
+#define PEER_IAS	48
+
+/* IOVA areas of the cases, each in its own GiB. */
+#define WARM_BASE	(1ULL * SZ_1G)
+#define BLOCK_BASE	(2ULL * SZ_1G)
+#define COLD_BASE	(3ULL * SZ_1G)
+/* Physical addresses mapped: never touched, only written into entries. */
+#define PEER_PA		(16ULL * SZ_1G)
+
+/* The two trees under test. */
+struct peer {
+	/* Linux's io-pgtable-arm */
+	struct io_pgtable_cfg cfg;
+	struct io_pgtable *iop;
+	struct io_pgtable_ops *ops;
+	/* ptlab's engine */
+	struct pt_space pt;
+	struct list_head retired;
+	u64 removed;
+	u64 sum;
+};
+
+static struct device peer_dev;
+static DEFINE_MUTEX(peer_lock);
+
+static void peer_tlb_flush_all(void *cookie)
+{
+}
+
+static void peer_tlb_flush_walk(unsigned long iova, size_t size,
+				size_t granule, void *cookie)
+{
+}
+
+static void peer_tlb_add_page(struct iommu_iotlb_gather *gather,
+			      unsigned long iova, size_t granule, void *cookie)
+{
+}
+
+static const struct iommu_flush_ops peer_tlb_ops = {
+	.tlb_flush_all = peer_tlb_flush_all,
+	.tlb_flush_walk = peer_tlb_flush_walk,
+	.tlb_add_page = peer_tlb_add_page,
+};
+
+/* The engine's table services, on the allocator io-pgtable-arm uses. */
+static void *peer_alloc(void *cookie, size_t bytes)
+{
+	int order = get_order(bytes);
+	void *table = iommu_alloc_pages_node(NUMA_NO_NODE, GFP_KERNEL, order);
+
+	if (table)
+		set_page_private(virt_to_page(table), order);
+	return table;
+}
+
+static void peer_free(void *cookie, void *table, size_t bytes)
+{
+	set_page_private(virt_to_page(table), 0);
+	iommu_free_pages(table, get_order(bytes));
+}
+
+static void peer_retire(void *gather, void *table, size_t bytes)
+{
+	struct peer *p = gather;
+
+	list_add_tail(&virt_to_page(table)->lru, &p->retired);
+}
+
+static void peer_leaf_removed(void *gather, const struct pt_leaf *leaf)
+{
+	struct peer *p = gather;
+
+	p->removed += leaf->size;
+}
+
+static const struct pt_table_ops peer_table_ops = {
+	.alloc = peer_alloc,
+	.free = peer_free,
+	.retire = peer_retire,
+	.leaf_removed = peer_leaf_removed,
+};
+
+/* The flush is done: free what the engine retired. */
+static void peer_flush(struct peer *p)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, &p->retired, lru) {
+		int order = page_private(page);
+
+		list_del(&page->lru);
+		set_page_private(page, 0);
+		iommu_free_pages(page_address(page), order);
+	}
+}
+
+static int peer_new(struct peer *p)
+{
+	struct pt_params params = { .ias = PEER_IAS, .oas = PEER_IAS };
+	struct pt_cfg cfg;
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	INIT_LIST_HEAD(&p->retired);
+	p->cfg = (struct io_pgtable_cfg){
+		.pgsize_bitmap = SZ_4K | SZ_2M | SZ_1G,
+		.ias = PEER_IAS,
+		.oas = PEER_IAS,
+		.coherent_walk = true,
+		.tlb = &peer_tlb_ops,
+		.iommu_dev = &peer_dev,
+	};
+	p->iop = io_pgtable_arm_64_lpae_s1_init_fns.alloc(&p->cfg, p);
+	if (!p->iop)
+		return -ENOMEM;
+	p->iop->fmt = ARM_64_LPAE_S1;
+	p->iop->cookie = p;
+	p->iop->cfg = p->cfg;
+	p->ops = &p->iop->ops;
+
+	ret = pt_cfg_init(&cfg, &pt_fmt_arm64_lpae_s1, &params);
+	if (!ret)
+		ret = pt_space_init(&p->pt, &cfg, &peer_table_ops, p);
+	if (ret) {
+		io_pgtable_arm_64_lpae_s1_init_fns.free(p->iop);
+		return ret;
+	}
+	return 0;
+}
+
+static void peer_destroy(struct peer *p)
+{
+	pt_space_destroy(&p->pt, p);
+	peer_flush(p);
+	io_pgtable_arm_64_lpae_s1_init_fns.free(p->iop);
+}
+
+/* The operations, on either side; a failure is counted in @p->sum. */
+static int io_map(struct peer *p, u64 iova, size_t pgsize, size_t count)
+{
+	size_t mapped = 0;
+	int ret;
+
+	ret = p->ops->map_pages(p->ops, iova, PEER_PA + iova, pgsize, count,
+				IOMMU_READ | IOMMU_WRITE, GFP_KERNEL, &mapped);
+	return ret ? ret : (mapped == pgsize * count ? 0 : -EIO);
+}
+
+static int io_unmap(struct peer *p, u64 iova, size_t pgsize, size_t count)
+{
+	struct iommu_iotlb_gather gather;
+	size_t done;
+
+	iommu_iotlb_gather_init(&gather);
+	done = p->ops->unmap_pages(p->ops, iova, pgsize, count, &gather);
+	return done == pgsize * count ? 0 : -EIO;
+}
+
+static int pt_map_n(struct peer *p, u64 iova, size_t pgsize, size_t count)
+{
+	u64 mapped;
+	int ret;
+
+	ret = pt_map(&p->pt, iova, PEER_PA + iova, pgsize * count,
+		     PT_PROT_READ | PT_PROT_WRITE, pgsize, p, &mapped);
+	return ret ? ret : (mapped == pgsize * count ? 0 : -EIO);
+}
+
+static int pt_unmap_n(struct peer *p, u64 iova, size_t pgsize, size_t count)
+{
+	u64 unmapped;
+	int ret;
+
+	ret = pt_unmap(&p->pt, iova, pgsize * count, p, &unmapped);
+	peer_flush(p);
+	return ret ? ret : (unmapped == pgsize * count ? 0 : -EIO);
+}
+
+/* One side's map, unmap and walk. */
+struct peer_side {
+	const char *name;
+	int (*map)(struct peer *p, u64 iova, size_t pgsize, size_t count);
+	int (*unmap)(struct peer *p, u64 iova, size_t pgsize, size_t count);
+	int (*walk)(struct peer *p, u64 iova);
+};
+
+static int io_walk(struct peer *p, u64 iova)
+{
+	phys_addr_t pa = p->ops->iova_to_phys(p->ops, iova);
+
+	p->sum += pa;
+	return pa ? 0 : -ENOENT;
+}
+
+static int pt_walk_one(struct peer *p, u64 iova)
+{
+	struct pt_walk_result res;
+	int ret = pt_walk(&p->pt, iova, &res);
+
+	p->sum += res.leaf.pa;
+	return ret;
+}
+
+static const struct peer_side sides[] = {
+	{ "io-pgtable-arm", io_map, io_unmap, io_walk },
+	{ "ptlab engine", pt_map_n, pt_unmap_n, pt_walk_one },
+};
+
+/* A case: @count calls of map (or walk), then as many of unmap. */
+struct peer_case {
+	const char *name;
+	u64 (*iova)(unsigned int i);
+	size_t pgsize;
+	size_t pgcount;
+	unsigned int count;
+	u64 pin;		/* the first page to keep mapped */
+	u64 pin_stride;		/* ... and the distance to the next */
+	unsigned int nr_pins;	/* how many, 0 for none */
+	bool walk;
+};
+
+static u64 warm_region(unsigned int i)
+{
+	return WARM_BASE + (u64)(i % PEER_REGIONS) * SZ_2M;
+}
+
+static u64 warm_page(unsigned int i)
+{
+	return warm_region(i) + (u64)(i / PEER_REGIONS) * SZ_4K;
+}
+
+static u64 block(unsigned int i)
+{
+	return BLOCK_BASE + (u64)i * SZ_2M;
+}
+
+static u64 cold_region(unsigned int i)
+{
+	return COLD_BASE + (u64)(i % PEER_REGIONS) * SZ_2M;
+}
+
+/* Kept: a page at the end of each 2M region, or of the GiB of the blocks. */
+#define WARM_PIN	(WARM_BASE + SZ_2M - SZ_4K)
+#define BLOCK_PIN	(BLOCK_BASE + SZ_1G - SZ_4K)
+
+static const struct peer_case cases[] = {
+	{ .name = "256x4K, tables kept", .iova = warm_region, .pgsize = SZ_4K,
+	  .pgcount = 256, .count = PEER_REGIONS, .pin = WARM_PIN,
+	  .pin_stride = SZ_2M, .nr_pins = PEER_REGIONS },
+	{ .name = "4K, tables kept", .iova = warm_page, .pgsize = SZ_4K,
+	  .pgcount = 1, .count = PEER_SMALL, .pin = WARM_PIN,
+	  .pin_stride = SZ_2M, .nr_pins = PEER_REGIONS },
+	{ .name = "2M, tables kept", .iova = block, .pgsize = SZ_2M,
+	  .pgcount = 1, .count = PEER_REGIONS, .pin = BLOCK_PIN,
+	  .nr_pins = 1 },
+	{ .name = "256x4K, no neighbour", .iova = cold_region,
+	  .pgsize = SZ_4K, .pgcount = 256, .count = PEER_REGIONS },
+	{ .name = "4K", .iova = warm_page, .pgsize = SZ_4K, .pgcount = 1,
+	  .count = PEER_SMALL, .pin = WARM_PIN, .pin_stride = SZ_2M,
+	  .nr_pins = PEER_REGIONS, .walk = true },
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static u64 median(u64 *v, unsigned int n)
+{
+	sort(v, n, sizeof(*v), cmp_u64, NULL);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static int pin_pages(struct peer *p, const struct peer_side *s,
+		     const struct peer_case *c)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < c->nr_pins && !ret; i++)
+		ret = s->map(p, c->pin + i * c->pin_stride, SZ_4K, 1);
+	return ret;
+}
+
+/*
+ * One run of a case on one side: @passes passes of its calls. Picoseconds
+ * per call of the map (or walk) and of the unmap in @ps.
+ */
+static int run_case(struct peer *p, const struct peer_side *s,
+		    const struct peer_case *c, u64 ps[2])
+{
+	unsigned int pass, i;
+	u64 t0, t1, t2, op = 0, undo = 0;
+	int ret = 0;
+
+	for (pass = 0; pass < passes && !ret; pass++) {
+		t0 = ktime_get_ns();
+		for (i = 0; i < c->count && !ret; i++)
+			ret = c->walk ? s->walk(p, c->iova(i)) :
+			      s->map(p, c->iova(i), c->pgsize, c->pgcount);
+		t1 = ktime_get_ns();
+		for (i = 0; i < c->count && !ret && !c->walk; i++)
+			ret = s->unmap(p, c->iova(i), c->pgsize, c->pgcount);
+		t2 = ktime_get_ns();
+		op += t1 - t0;
+		undo += t2 - t1;
+		cond_resched();
+	}
+	ps[0] = div_u64(op * 1000, passes * c->count);
+	ps[1] = div_u64(undo * 1000, passes * c->count);
+	return ret;
+}
+
+/* Medians over the runs of a case: picoseconds per call, and ratios. */
+struct peer_result {
+	u64 io_ps[2];		/* map (or walk), unmap: io-pgtable-arm */
+	u64 pt_ps[2];		/* the same: ptlab's engine */
+	u64 ratio_milli[2];	/* ptlab / io-pgtable-arm, per run, x 1000 */
+};
+
+static int peer_setup(struct peer *p, const struct peer_side *s,
+		      const struct peer_case *c)
+{
+	unsigned int i;
+	u64 one[2];
+	int ret;
+
+	ret = peer_new(p);
+	if (ret)
+		return ret;
+	ret = pin_pages(p, s, c);
+	/* Walks need something to walk. */
+	for (i = 0; !ret && c->walk && i < c->count; i++)
+		ret = s->map(p, c->iova(i), SZ_4K, 1);
+	/* A first run warms the caches and the allocator. */
+	if (!ret)
+		ret = run_case(p, s, c, one);
+	if (ret)
+		peer_destroy(p);
+	return ret;
+}
+
+/*
+ * The two sides take turns, run by run, so that a change in the machine's
+ * speed (a busy host under emulation) hits both alike; each run gives a
+ * ratio, and the ratio printed is the median of those.
+ */
+static int time_case(const struct peer_case *c, struct peer_result *r)
+{
+	struct peer *p;
+	u64 *v, io[2], pt[2];
+	unsigned int run, k;
+	int ret;
+
+	p = kcalloc(2, sizeof(*p), GFP_KERNEL);
+	v = kcalloc(6 * runs, sizeof(*v), GFP_KERNEL);
+	ret = p && v ? 0 : -ENOMEM;
+	if (!ret)
+		ret = peer_setup(&p[0], &sides[0], c);
+	if (ret)
+		goto out_free;
+	ret = peer_setup(&p[1], &sides[1], c);
+	if (ret)
+		goto out_destroy;
+	for (run = 0; run < runs && !ret; run++) {
+		ret = run_case(&p[0], &sides[0], c, io);
+		if (!ret)
+			ret = run_case(&p[1], &sides[1], c, pt);
+		for (k = 0; k < 2 && !ret; k++) {
+			v[k * runs + run] = io[k];
+			v[(2 + k) * runs + run] = pt[k];
+			v[(4 + k) * runs + run] = io[k] ?
+				div64_u64(pt[k] * 1000, io[k]) : 0;
+		}
+	}
+	for (k = 0; k < 2 && !ret; k++) {
+		r->io_ps[k] = median(v + k * runs, runs);
+		r->pt_ps[k] = median(v + (2 + k) * runs, runs);
+		r->ratio_milli[k] = median(v + (4 + k) * runs, runs);
+	}
+	peer_destroy(&p[1]);
+out_destroy:
+	peer_destroy(&p[0]);
+out_free:
+	kfree(v);
+	kfree(p);
+	return ret;
+}
+
+static void print_ratio(struct seq_file *m, const char *op, const char *what,
+			const struct peer_result *r, int k)
+{
+	u64 io = r->io_ps[k], ours = r->pt_ps[k], milli = r->ratio_milli[k];
+
+	seq_printf(m,
+		   "peer: %-5s %-20s | %9llu.%03llu ns io-pgtable-arm | %9llu.%03llu ns ptlab | %llu.%03llu x\n",
+		   op, what, io / 1000, io % 1000, ours / 1000, ours % 1000,
+		   milli / 1000, milli % 1000);
+}
+
+static int peer_run_show(struct seq_file *m, void *unused)
+{
+	struct peer_result r;
+	unsigned int i;
+	int ret = 0;
+
+	if (!runs || runs > PEER_MAX_RUNS || !passes)
+		return -EINVAL;
+	mutex_lock(&peer_lock);
+	seq_printf(m,
+		   "peer: arm64-lpae-s1, 4K granule, %u-bit; ns per call, median of %u runs of %u passes; ratio = ptlab / io-pgtable-arm, median of the runs' ratios\n",
+		   PEER_IAS, runs, passes);
+	for (i = 0; i < ARRAY_SIZE(cases) && !ret; i++) {
+		const struct peer_case *c = &cases[i];
+
+		ret = time_case(c, &r);
+		if (ret) {
+			seq_printf(m, "peer: %s failed: %d\n", c->name, ret);
+			break;
+		}
+		print_ratio(m, c->walk ? "walk" : "map", c->name, &r, 0);
+		if (!c->walk)
+			print_ratio(m, "unmap", c->name, &r, 1);
+	}
+	mutex_unlock(&peer_lock);
+	return ret;
+}
+DEFINE_SHOW_ATTRIBUTE(peer_run);
+
+static struct dentry *peer_dir;
+
+static int __init peer_init(void)
+{
+	set_dev_node(&peer_dev, NUMA_NO_NODE);
+	peer_dir = debugfs_create_dir("ptlab_peer_bench", NULL);
+	debugfs_create_file("run", 0400, peer_dir, NULL, &peer_run_fops);
+	return 0;
+}
+
+static void __exit peer_exit(void)
+{
+	debugfs_remove_recursive(peer_dir);
+}
+
+module_init(peer_init);
+module_exit(peer_exit);
+MODULE_DESCRIPTION("ptlab's page-table engine against io-pgtable-arm");
+MODULE_LICENSE("GPL");
