@@ -130,8 +130,10 @@ struct ptlab_ctx {
  * @mapped_bytes: bytes mapped
  * @flushes: IOTLB flushes issued
  * @fw: the firmware whose top-level table this space adopted, or NULL
- * @fw_ranges: IOVA ranges the firmware owns
+ * @fw_ranges: IOVA ranges declared the firmware's: ptlab stays out
  * @nr_fw_ranges: entries in @fw_ranges
+ * @fw_owned: IOVA ranges the firmware populated: their tables are its
+ * @nr_fw_owned: entries in @fw_owned
  * @phys: IOVA page frames mapped by PTLAB_IOCTL_MAP_PHYS, valued
  *	xa_mk_value(PTLAB_PHYS_*); everything else is pinned user memory.
  *	Ranges may outlive their mappings: a later user map clears them.
@@ -150,6 +152,8 @@ struct ptlab_as {
 	void *fw;
 	struct ptlab_range fw_ranges[PTLAB_MAX_FW_RANGES];
 	unsigned int nr_fw_ranges;
+	struct ptlab_range fw_owned[PTLAB_MAX_FW_RANGES];
+	unsigned int nr_fw_owned;
 	struct maple_tree phys;
 	struct dentry *dir;
 };
@@ -233,7 +237,8 @@ ssize_t ptlab_snapshot_read(struct ptlab_as *as, char __user *buf,
 /* ptlab_firmware.c */
 extern const struct file_operations ptlab_fw_fops;
 void *ptlab_fw_adopt(phys_addr_t root_pa, const struct pt_cfg *cfg,
-		     const struct ptlab_range *ranges, unsigned int nr_ranges);
+		     const struct ptlab_range *ranges, unsigned int nr_ranges,
+		     struct ptlab_range *owned, unsigned int *nr_owned);
 void ptlab_fw_release(void *handle);
 void ptlab_fw_exit(void);
 

@@ -65,19 +65,34 @@ static void ptlab_as_table_retire(void *gather, void *table, size_t bytes)
 	}
 }
 
-/* Does any of the range belong to the firmware whose table was adopted? */
+static bool ptlab_ranges_overlap(const struct ptlab_range *ranges,
+				 unsigned int nr, u64 iova, u64 size)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (iova < ranges[i].iova + ranges[i].length &&
+		    ranges[i].iova < iova + size)
+			return true;
+	return false;
+}
+
+/*
+ * Does any of the range hold what the adopted firmware populated? Exactly
+ * the tables on the paths to those ranges are the firmware's, whatever the
+ * user declared: a wider declaration only keeps ptlab out of more IOVA.
+ */
 static bool ptlab_as_foreign(void *cookie, u64 iova, u64 size)
 {
 	struct ptlab_as *as = cookie;
-	unsigned int i;
 
-	for (i = 0; i < as->nr_fw_ranges; i++) {
-		const struct ptlab_range *fw = &as->fw_ranges[i];
+	return ptlab_ranges_overlap(as->fw_owned, as->nr_fw_owned, iova, size);
+}
 
-		if (iova < fw->iova + fw->length && fw->iova < iova + size)
-			return true;
-	}
-	return false;
+/* Is any of the range declared the firmware's, and so off-limits? */
+static bool ptlab_as_declared_fw(struct ptlab_as *as, u64 iova, u64 size)
+{
+	return ptlab_ranges_overlap(as->fw_ranges, as->nr_fw_ranges, iova, size);
 }
 
 static const struct pt_table_ops ptlab_as_table_ops = {
@@ -196,6 +211,21 @@ void ptlab_gather_leaf(void *gather, const struct pt_leaf *leaf)
 	g->nr_runs++;
 }
 
+/*
+ * A failed map removed no leaf but may have pruned tables that hardware
+ * could have walked for any IOVA of the map: flush that range.
+ */
+static void ptlab_gather_cover(struct ptlab_gather *gather, u64 iova,
+			       u64 length, u64 granule)
+{
+	if (gather->end != gather->start ||
+	    (list_empty(&gather->tables) && !gather->nr_subtables))
+		return;
+	gather->start = iova;
+	gather->end = iova + length;
+	gather->granule = granule;
+}
+
 /**
  * ptlab_gather_finish() - flush, then release what the operation removed
  * @gather: the operation's gather
@@ -274,7 +304,7 @@ static int ptlab_as_adopt(struct ptlab_as *as, const struct pt_cfg *cfg,
 				PAGE_ALIGN(bytes)) != PTLAB_PHYS_RAM)
 		return -EINVAL;
 	fw = ptlab_fw_adopt(adopt->root_pa, cfg, adopt->ranges,
-			    adopt->nr_ranges);
+			    adopt->nr_ranges, as->fw_owned, &as->nr_fw_owned);
 	if (IS_ERR(fw))
 		return PTR_ERR(fw);
 	as->fw = fw;
@@ -609,7 +639,7 @@ static int ptlab_map_check(struct ptlab_as *as, u64 iova, u64 length,
 	ret = pt_check_prot(cfg, prot);
 	if (ret)
 		return ret;
-	return ptlab_as_foreign(as, iova, length) ? -EACCES : 0;
+	return ptlab_as_declared_fw(as, iova, length) ? -EACCES : 0;
 }
 
 /**
@@ -657,6 +687,7 @@ int ptlab_as_map_phys(struct ptlab_as *as, u64 iova, phys_addr_t pa,
 		ret = pt_map(&as->pt, iova, pa, length, prot, pgsizes, &gather,
 			     mapped);
 		atomic64_add(*mapped, &as->mapped_bytes);
+		ptlab_gather_cover(&gather, iova, length, pgsizes & -pgsizes);
 	}
 	ptlab_gather_finish(&gather);
 	up_write(&as->lock);
@@ -723,6 +754,7 @@ int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
 			*mapped = 0;
 		}
 		pt_prune(&as->pt, iova + *mapped, &gather);
+		ptlab_gather_cover(&gather, iova, length, pgsizes & -pgsizes);
 		up_write(&as->lock);
 	}
 	ptlab_gather_finish(&gather);
@@ -745,7 +777,7 @@ int ptlab_as_unmap(struct ptlab_as *as, u64 iova, u64 length, u64 *unmapped)
 	int ret;
 
 	*unmapped = 0;
-	if (length && ptlab_as_foreign(as, iova, length))
+	if (length && ptlab_as_declared_fw(as, iova, length))
 		return -EACCES;
 	ptlab_gather_init(&gather, as);
 	down_write(&as->lock);

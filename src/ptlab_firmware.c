@@ -162,7 +162,7 @@ static int ptlab_fw_parse_ranges(struct ptlab_fw *fw, char *list)
 	u64 total = 0;
 	char *item;
 
-	while ((item = strsep(&list, ",")) && *item) {
+	while ((item = strsep(&list, ","))) {
 		struct ptlab_range *range = &fw->ranges[fw->nr_ranges];
 		char *len = strchr(item, ':');
 
@@ -250,13 +250,17 @@ static int ptlab_fw_destroy(u32 id)
  * @cfg: the geometry the adopting address space asks for
  * @ranges: IOVA ranges the adopter was told the firmware owns
  * @nr_ranges: entries in @ranges
+ * @owned: receives the ranges the firmware populated
+ * @nr_owned: receives their number
  *
  * Return: an opaque handle for ptlab_fw_release(), or an ERR_PTR: -ENOENT
  * if no firmware published @root_pa, -EINVAL if the geometry differs or
- * @ranges miss part of what the firmware populated.
+ * @ranges miss part of what the firmware populated, -EBUSY if another
+ * address space builds on the table already.
  */
 void *ptlab_fw_adopt(phys_addr_t root_pa, const struct pt_cfg *cfg,
-		     const struct ptlab_range *ranges, unsigned int nr_ranges)
+		     const struct ptlab_range *ranges, unsigned int nr_ranges,
+		     struct ptlab_range *owned, unsigned int *nr_owned)
 {
 	struct ptlab_fw *fw = NULL;
 	unsigned int i, j;
@@ -267,6 +271,11 @@ void *ptlab_fw_adopt(phys_addr_t root_pa, const struct pt_cfg *cfg,
 			fw = ptlab_fws[i];
 	if (!fw) {
 		fw = ERR_PTR(-ENOENT);
+		goto out;
+	}
+	/* One driver owns the hardware's table: two would see each other. */
+	if (fw->users) {
+		fw = ERR_PTR(-EBUSY);
 		goto out;
 	}
 	if (fw->pt.cfg.fmt != cfg->fmt || fw->pt.cfg.ias != cfg->ias ||
@@ -289,6 +298,8 @@ void *ptlab_fw_adopt(phys_addr_t root_pa, const struct pt_cfg *cfg,
 		}
 	}
 	fw->users++;
+	memcpy(owned, fw->ranges, sizeof(fw->ranges));
+	*nr_owned = fw->nr_ranges;
 out:
 	mutex_unlock(&ptlab_fw_lock);
 	return fw;

@@ -78,12 +78,14 @@ struct ptlab_range {
  * With PTLAB_CREATE_ADOPT (needs CAP_SYS_RAWIO), the address space adopts
  * the top-level table at @adopt_root_pa, which must be one the simulated
  * firmware (debugfs ptlab/firmware) published, in the same format and
- * geometry; @fw_ranges lists the IOVA ranges the firmware owns and must
- * cover all it populated. Mapping or unmapping inside them is -EACCES; the
- * firmware's tables and entries are never freed or changed, and its pages
- * appear in dumps and snapshots.
+ * geometry, and that no other address space has adopted (-EBUSY);
+ * @fw_ranges lists the IOVA ranges the firmware owns and must cover all it
+ * populated. Mapping or unmapping inside them is -EACCES; the firmware's
+ * tables and entries are never freed or changed, and its pages appear in
+ * dumps and snapshots. The firmware's own ranges must not overlap
+ * (-EADDRINUSE when it is created).
  *
- * @size: sizeof(struct ptlab_create); 48 (up to @__reserved) is the first
+ * @size: sizeof(struct ptlab_create); 40 (up to @__reserved) is the first
  *	version, without adoption
  * @flags: 0 or PTLAB_CREATE_ADOPT
  * @format: enum ptlab_format
