@@ -175,7 +175,8 @@ struct ptlab_info {
  * @flags: must be 0
  * @id: address space id
  * @prot: PTLAB_PROT_* bits, within the format's (see struct ptlab_info);
- *	READ is required
+ *	READ or WRITE at least, and READ where the format cannot express
+ *	write-only (Arm stage 1, v7s, x86-64, RISC-V): -EINVAL otherwise
  * @iova: first IOVA, aligned to the smallest page size
  * @uptr: user address of the buffer, page aligned
  * @length: bytes to map, a multiple of the smallest page size
