@@ -143,3 +143,18 @@ int th_main(const char *suite, const struct th_test *tests, size_t nr,
 	printf("# %s: %u passed, %u failed\n", suite, passed, failed);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
+
+/*
+ * Room for element @nr of @array, an array of @size-byte elements with
+ * *@max allocated: grows it (doubling) when full. Aborts without memory.
+ */
+void *th_grow(void *array, size_t nr, size_t *max, size_t size)
+{
+	if (nr < *max)
+		return array;
+	*max = *max ? 2 * *max : 64;
+	array = realloc(array, *max * size);
+	if (!array)
+		abort();
+	return array;
+}

@@ -34,6 +34,7 @@ unsigned long th_failures(void);
 const char *th_errname(long long err);
 int th_main(const char *suite, const struct th_test *tests, size_t nr,
 	    int argc, char **argv);
+void *th_grow(void *array, size_t nr, size_t *max, size_t size);
 
 /*
  * Record a failure of @cond with a printf-style message (printed by printf

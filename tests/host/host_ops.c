@@ -1,17 +1,89 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host table services for the engine: zeroed aligned tables from the C
- * library, retired tables held until the operation's flush, removed leaves
- * recorded, and allocation failures on demand.
+ * library or from an arena below 4GB, retired tables held until the
+ * operation's flush, removed leaves recorded, and allocation failures on
+ * demand.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "harness.h"
 #include "host_ops.h"
 
 #define HOST_BUCKETS 4096
+
+#define LOW_ARENA_BYTES		(256UL << 20)
+#define LOW_ARENA_LIMIT		BIT_ULL(32)	/* every address below this */
+
+/* The arena, and freed blocks by log2 of their size (the link is in them). */
+static char *low_arena;
+static size_t low_arena_used;
+static void *low_free_lists[64];
+
+static char *low_arena_get(void)
+{
+	void *p;
+
+	if (low_arena)
+		return low_arena;
+#ifdef MAP_32BIT
+	p = mmap(NULL, LOW_ARENA_BYTES, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_32BIT, -1, 0);
+#else
+	p = mmap((void *)(uintptr_t)0x40000000, LOW_ARENA_BYTES,
+		 PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+#endif
+	if (p == MAP_FAILED ||
+	    (uintptr_t)p + LOW_ARENA_BYTES > LOW_ARENA_LIMIT) {
+		printf("# no memory below 4GB for tables\n");
+		abort();
+	}
+	low_arena = p;
+	return low_arena;
+}
+
+/* A block of @bytes (a power of two) aligned to its size, not zeroed. */
+static void *low_get(size_t bytes)
+{
+	unsigned int order = __builtin_ctzll(bytes);
+	char *arena = low_arena_get();
+	void *table;
+
+	if (low_free_lists[order]) {
+		table = low_free_lists[order];
+		memcpy(&low_free_lists[order], table, sizeof(void *));
+		return table;
+	}
+	low_arena_used = (low_arena_used + bytes - 1) & ~(bytes - 1);
+	if (low_arena_used + bytes > LOW_ARENA_BYTES)
+		abort();
+	table = arena + low_arena_used;
+	low_arena_used += bytes;
+	return table;
+}
+
+static void low_put(void *table, size_t bytes)
+{
+	unsigned int order = __builtin_ctzll(bytes);
+
+	memcpy(table, &low_free_lists[order], sizeof(void *));
+	low_free_lists[order] = table;
+}
+
+/* Give a table back to where it came from. */
+static void host_release(const struct host_ctx *ctx, void *table,
+			 size_t bytes)
+{
+	if (ctx->low)
+		low_put(table, bytes);
+	else
+		free(table);
+}
 
 /* One live table, found by address. */
 struct host_table {
@@ -83,11 +155,13 @@ static void *host_alloc(void *cookie, size_t bytes)
 	      "table of %zu bytes is not a power of two", bytes);
 	if (ctx->alloc_calls == ctx->fail_at)
 		return NULL;
-	table = aligned_alloc(bytes, bytes);
+	table = ctx->low ? low_get(bytes) : aligned_alloc(bytes, bytes);
 	if (!table)
 		abort();
 	memset(table, 0, bytes);
 	host_track(ctx, table, bytes);
+	ctx->last_table = table;
+	ctx->last_bytes = bytes;
 	return table;
 }
 
@@ -97,7 +171,7 @@ static void host_free(void *cookie, void *table, size_t bytes)
 
 	if (host_untrack(ctx, table, bytes, "free")) {
 		ctx->freed_unused++;
-		free(table);
+		host_release(ctx, table, bytes);
 	}
 }
 
@@ -108,13 +182,8 @@ static void host_retire(void *gather, void *table, size_t bytes)
 
 	CHECK(t && t->bytes == bytes, "retire of %p (%zu bytes) not live",
 	      table, bytes);
-	if (g->nr_retired == g->max_retired) {
-		g->max_retired = g->max_retired ? 2 * g->max_retired : 64;
-		g->retired = realloc(g->retired,
-				     g->max_retired * sizeof(*g->retired));
-		if (!g->retired)
-			abort();
-	}
+	g->retired = th_grow(g->retired, g->nr_retired, &g->max_retired,
+			     sizeof(*g->retired));
 	g->retired[g->nr_retired].table = table;
 	g->retired[g->nr_retired].bytes = bytes;
 	g->nr_retired++;
@@ -124,13 +193,8 @@ static void host_leaf_removed(void *gather, const struct pt_leaf *leaf)
 {
 	struct host_gather *g = gather;
 
-	if (g->nr_leaves == g->max_leaves) {
-		g->max_leaves = g->max_leaves ? 2 * g->max_leaves : 256;
-		g->leaves = realloc(g->leaves,
-				    g->max_leaves * sizeof(*g->leaves));
-		if (!g->leaves)
-			abort();
-	}
+	g->leaves = th_grow(g->leaves, g->nr_leaves, &g->max_leaves,
+			    sizeof(*g->leaves));
 	g->leaves[g->nr_leaves++] = *leaf;
 }
 
@@ -159,7 +223,7 @@ void host_ctx_fini(struct host_ctx *ctx)
 			struct host_table *t = ctx->buckets[i];
 
 			ctx->buckets[i] = t->next;
-			free(t->table);
+			host_release(ctx, t->table, t->bytes);
 			free(t);
 		}
 	}
@@ -196,24 +260,31 @@ static unsigned int host_nr_entries(const struct pt_cfg *cfg,
 typedef void (*host_table_fn)(void *arg, const void *table,
 			      unsigned int level, bool empty);
 
-/* Call @fn for every table reachable from @table, children first. */
+/*
+ * Call @fn for every table reachable from @table, children first, through
+ * table_level() where the format skips levels.
+ */
 static void host_visit(const struct pt_cfg *cfg, const void *table,
 		       unsigned int level, host_table_fn fn, void *arg)
 {
+	const struct pt_format *fmt = cfg->fmt;
 	unsigned int idx, nr = host_nr_entries(cfg, level);
 	bool empty = true;
 
 	for (idx = 0; idx < nr; idx++) {
 		u64 pte = host_read_entry(cfg, table, idx);
-		enum pt_entry_kind kind = cfg->fmt->kind(cfg, level, pte);
+		enum pt_entry_kind kind = fmt->kind(cfg, level, pte);
+		unsigned int child_level;
 		const void *child;
 
 		if (kind != PT_ENTRY_EMPTY)
 			empty = false;
 		if (kind != PT_ENTRY_TABLE || !level)
 			continue;
-		child = pt_phys_to_virt(cfg->fmt->entry_pa(cfg, level, pte));
-		host_visit(cfg, child, level - 1, fn, arg);
+		child = pt_phys_to_virt(fmt->entry_pa(cfg, level, pte));
+		child_level = fmt->table_level ?
+			      fmt->table_level(cfg, level, pte) : level - 1;
+		host_visit(cfg, child, child_level, fn, arg);
 	}
 	fn(arg, table, level, empty);
 }
@@ -311,7 +382,8 @@ void host_flush(struct host_gather *g, const struct pt_space *pt)
 	for (i = 0; i < g->nr_retired; i++)
 		if (host_untrack(g->ctx, g->retired[i].table,
 				 g->retired[i].bytes, "retire"))
-			free(g->retired[i].table);
+			host_release(g->ctx, g->retired[i].table,
+				     g->retired[i].bytes);
 	g->nr_retired = 0;
 	g->nr_leaves = 0;
 }

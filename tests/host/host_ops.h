@@ -3,7 +3,9 @@
  * Host implementations of the services a page-table tree's owner gives the
  * engine (struct pt_table_ops), with the bookkeeping the tests check:
  * every table allocated, freed, retired and still live; every leaf removed;
- * an allocation failure injected at the Nth call.
+ * an allocation failure injected at the Nth call. Tables come from the C
+ * library, or for formats whose entries hold narrow physical addresses
+ * from an arena below 4GB (see struct host_ctx).
  */
 #ifndef PTLAB_HOST_OPS_H
 #define PTLAB_HOST_OPS_H
@@ -21,6 +23,13 @@ struct host_table;
  * @freed_unused: tables given back through ->free()
  * @check_unlinked: at each flush, check that no retired table is still
  *	reachable from the root (a full tree walk, so off by default)
+ * @low: take tables from one arena mapped in the low 2GB rather than from
+ *	the C library: on the host a table's "physical" address is its user
+ *	address (pt_env.h), which the heap puts far above what Armv7 short
+ *	descriptors (32 bits), Apple DART (36 or 42) and UAT (36 to 42) hold.
+ *	Set it before the first allocation.
+ * @last_table: the table the last successful ->alloc() returned
+ * @last_bytes: its size
  * @buckets: live tables by address, for size and double-free checks
  */
 struct host_ctx {
@@ -29,6 +38,9 @@ struct host_ctx {
 	unsigned long fail_at;
 	unsigned long freed_unused;
 	bool check_unlinked;
+	bool low;
+	void *last_table;
+	size_t last_bytes;
 	struct host_table **buckets;
 };
 

@@ -9,268 +9,50 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness.h"
-#include "host_ops.h"
+#include "arm_ref.h"
 #include "model.h"
 
-#define R	PT_PROT_READ
-#define RW	(PT_PROT_READ | PT_PROT_WRITE)
 #define ALL_SIZES	(SZ_4K | SZ_2M | SZ_1G)
-#define SZ_512G		(512 * SZ_1G)
 #define TOP48		BIT_ULL(48)
 
-/* A tree, its owner and the leaves its last unmap removed. */
-struct eng {
-	struct pt_space pt;
-	struct host_ctx ctx;
-	struct host_gather g;
-	struct pt_leaf *removed;
-	size_t nr_removed;
-};
-
-static bool eng_new_bitmap(struct eng *e, u32 ias, u64 pgsize_bitmap)
-{
-	struct pt_params params = { .ias = ias, .pgsize_bitmap = pgsize_bitmap };
-	int ret;
-
-	*e = (struct eng){};
-	ret = host_space_new(&e->pt, &e->ctx, &params);
-	if (!CHECK(!ret, "new tree: %s", th_errname(ret))) {
-		host_ctx_fini(&e->ctx);
-		return false;
-	}
-	e->ctx.check_unlinked = true;
-	host_gather_init(&e->g, &e->ctx);
-	return true;
-}
-
-static bool eng_new(struct eng *e, u32 ias)
-{
-	return eng_new_bitmap(e, ias, 0);
-}
-
-static void eng_free(struct eng *e)
-{
-	host_space_free(&e->pt, &e->g);
-	host_gather_fini(&e->g);
-	free(e->removed);
-}
-
-/* Map, then flush; a map removes no leaf. */
-static int eng_map_sizes(struct eng *e, u64 iova, u64 pa, u64 size, u32 prot,
-			 u64 pgsizes, u64 *mapped)
-{
-	int ret = pt_map(&e->pt, iova, pa, size, prot, pgsizes, &e->g, mapped);
-
-	CHECK(!e->g.nr_leaves, "map removed %zu leaves", e->g.nr_leaves);
-	host_flush(&e->g, &e->pt);
-	return ret;
-}
-
-static int eng_map(struct eng *e, u64 iova, u64 pa, u64 size, u32 prot,
-		   u64 *mapped)
-{
-	return eng_map_sizes(e, iova, pa, size, prot, e->pt.cfg.pgsize_bitmap,
-			     mapped);
-}
-
-/* Map what must map whole. */
-static void eng_map_ok(struct eng *e, u64 iova, u64 pa, u64 size, u32 prot)
-{
-	u64 mapped;
-	int ret = eng_map(e, iova, pa, size, prot, &mapped);
-
-	CHECK(!ret && mapped == size,
-	      "map(%#llx, pa %#llx, size %#llx) is %s with %#llx mapped",
-	      (unsigned long long)iova, (unsigned long long)pa,
-	      (unsigned long long)size, th_errname(ret),
-	      (unsigned long long)mapped);
-}
-
-/* Unmap, keep a copy of the leaves removed, then flush. */
-static int eng_unmap(struct eng *e, u64 iova, u64 size, u64 *unmapped)
-{
-	int ret = pt_unmap(&e->pt, iova, size, &e->g, unmapped);
-
-	e->nr_removed = e->g.nr_leaves;
-	e->removed = realloc(e->removed,
-			     (e->nr_removed + 1) * sizeof(*e->removed));
-	if (!e->removed)
-		abort();
-	if (e->nr_removed)
-		memcpy(e->removed, e->g.leaves,
-		       e->nr_removed * sizeof(*e->removed));
-	host_flush(&e->g, &e->pt);
-	return ret;
-}
-
-static void eng_unmap_expect(struct eng *e, u64 iova, u64 size, int want,
-			     u64 want_unmapped)
-{
-	u64 unmapped;
-	int ret = eng_unmap(e, iova, size, &unmapped);
-
-	CHECK(ret == want && unmapped == want_unmapped,
-	      "unmap(%#llx, %#llx) is %s with %#llx unmapped, expected %s with %#llx",
-	      (unsigned long long)iova, (unsigned long long)size,
-	      th_errname(ret), (unsigned long long)unmapped, th_errname(want),
-	      (unsigned long long)want_unmapped);
-}
-
-/* Leaves in [iova, iova + size), from pt_iterate(). */
-struct eng_list {
-	struct pt_leaf_visitor visitor;
-	struct pt_leaf *leaf;
-	size_t nr;
-	size_t stop_after;
-};
-
-static int eng_list_add(struct pt_leaf_visitor *visitor,
-			const struct pt_leaf *leaf)
-{
-	struct eng_list *l = container_of(visitor, struct eng_list, visitor);
-
-	l->leaf = realloc(l->leaf, (l->nr + 1) * sizeof(*l->leaf));
-	if (!l->leaf)
-		abort();
-	l->leaf[l->nr++] = *leaf;
-	return l->nr == l->stop_after ? 7 : 0;
-}
-
-static int eng_list(const struct eng *e, u64 iova, u64 size,
-		    struct eng_list *l)
-{
-	*l = (struct eng_list){ .visitor.leaf = eng_list_add };
-	return pt_iterate(&e->pt, iova, size, &l->visitor);
-}
-
-/* @count leaves of @size from @iova/@pa, in a row. */
-struct seg {
-	u64 iova;
-	u64 pa;
-	u64 size;
-	unsigned int count;
-};
-
-static bool eng_same_leaf(const struct pt_leaf *l, u64 iova, u64 pa, u64 size,
-			  u32 prot)
-{
-	return CHECK(l->iova == iova && l->pa == pa && l->size == size &&
-		     l->prot == prot && l->level == model_level(size),
-		     "leaf iova %#llx pa %#llx size %#llx prot %#x level %u, expected iova %#llx pa %#llx size %#llx prot %#x",
-		     (unsigned long long)l->iova, (unsigned long long)l->pa,
-		     (unsigned long long)l->size, l->prot, l->level,
-		     (unsigned long long)iova, (unsigned long long)pa,
-		     (unsigned long long)size, prot);
-}
-
-/* Do @leaves, @nr of them, match @segs (or their start, if @prefix)? */
-static bool eng_match_some(const char *what, const struct pt_leaf *leaves,
-			   size_t nr, u32 prot, const struct seg *segs,
-			   size_t nr_segs, bool prefix)
-{
-	size_t i = 0, s;
-	unsigned int k;
-
-	for (s = 0; s < nr_segs; s++) {
-		for (k = 0; k < segs[s].count; k++, i++) {
-			u64 off = k * segs[s].size;
-
-			if (prefix && i == nr)
-				return true;
-			if (!CHECK(i < nr, "%s: only %zu leaves", what, nr))
-				return false;
-			if (!eng_same_leaf(&leaves[i], segs[s].iova + off,
-					   segs[s].pa + off, segs[s].size,
-					   prot)) {
-				printf("#   %s: leaf %zu\n", what, i);
-				return false;
-			}
-		}
-	}
-	return CHECK(i == nr, "%s: %zu leaves, expected %zu", what, nr, i);
-}
-
-static bool eng_match(const char *what, const struct pt_leaf *leaves,
-		      size_t nr, u32 prot, const struct seg *segs,
-		      size_t nr_segs)
-{
-	return eng_match_some(what, leaves, nr, prot, segs, nr_segs, false);
-}
-
-/* The whole tree holds exactly @segs, all with @prot. */
-static bool eng_expect(const struct eng *e, const char *what, u32 prot,
-		       const struct seg *segs, size_t nr_segs)
-{
-	struct eng_list l;
-	bool ok;
-
-	eng_list(e, 0, 1ULL << e->pt.cfg.ias, &l);
-	ok = eng_match(what, l.leaf, l.nr, prot, segs, nr_segs);
-	free(l.leaf);
-	ok &= host_check_tree(&e->pt, &e->ctx);
-	return ok;
-}
-
-#define EXPECT(e, what, prot, ...) do {					\
-	const struct seg segs_[] = { __VA_ARGS__ };			\
-	eng_expect(e, what, prot, segs_, TH_ARRAY_SIZE(segs_));		\
-} while (0)
-
-#define EXPECT_EMPTY(e, what) \
-	eng_expect(e, what, 0, NULL, 0)
-
 /*
- * Walk @iova and check it translates to @pa through a leaf of @size, and
- * that the entries reported are those an independent walk of the raw
- * LPAE tables reads: table descriptors (0b11) down to a block (0b01) or
- * page (0b11) descriptor holding the leaf's output address.
+ * Stage 1 with the levels of the model, every walk checked against the
+ * reference walker of the raw tables (arm_ref.c).
  */
-static void eng_walk_expect(const struct eng *e, u64 iova, u64 pa, u64 size,
-			    u32 prot)
+static const struct fc_fmt eng_fmt = {
+	.fmt = &pt_fmt_arm64_lpae_s1,
+	.valid = arm_s1_valid,
+	.ref_walk = arm_ref_walk,
+	.level_of = model_level,
+	.prot = RW,
+};
+
+/* The spaces of the trees here: 4K granule, default output size. */
+static const struct arm_ref_space eng_spaces[] = {
+	{ "s1 4K 48", REF_S1, 12, 48, 48, 4, 9 },
+	{ "s1 4K 39", REF_S1, 12, 39, 48, 3, 9 },
+	{ "s1 4K 32", REF_S1, 12, 32, 48, 3, 2 },
+};
+
+/* 48-bit input, 40-bit output. */
+static const struct arm_ref_space eng_oas40 = {
+	"s1 4K 48/40", REF_S1, 12, 48, 40, 4, 9
+};
+
+static bool eng_new_bitmap(struct fc_tree *t, u32 ias, u64 pgsize_bitmap)
 {
-	const struct pt_cfg *cfg = &e->pt.cfg;
-	unsigned int level = model_level(size), l, i = 0;
-	const u64 *table = e->pt.root;
-	struct pt_walk_result res;
-	int ret = pt_walk(&e->pt, iova, &res);
+	unsigned int i;
 
-	if (!CHECK(!ret, "walk(%#llx) is %s", (unsigned long long)iova,
-		   th_errname(ret)))
-		return;
-	CHECK(res.leaf.iova == (iova & ~(size - 1)) && res.leaf.pa == pa &&
-	      res.leaf.size == size && res.leaf.prot == prot &&
-	      res.leaf.level == level,
-	      "walk(%#llx) gives iova %#llx pa %#llx size %#llx prot %#x level %u, expected pa %#llx size %#llx prot %#x",
-	      (unsigned long long)iova, (unsigned long long)res.leaf.iova,
-	      (unsigned long long)res.leaf.pa,
-	      (unsigned long long)res.leaf.size, res.leaf.prot,
-	      res.leaf.level, (unsigned long long)pa,
-	      (unsigned long long)size, prot);
-	CHECK_INT(res.nr_entries, cfg->levels - level, "entries read");
-	for (l = cfg->levels - 1; l >= level && i < res.nr_entries; l--, i++) {
-		u64 mask = (1ULL << cfg->lvl[l].index_bits) - 1;
-		u64 pte = table[(iova >> (12 + 9 * l)) & mask];
-
-		CHECK_EQ(res.entries[i], pte, "raw entry");
-		if (l == level) {
-			CHECK_EQ(pte & 3, l ? 1 : 3, "leaf descriptor type");
-			CHECK_EQ(pte & GENMASK_ULL(47, 12 + 9 * l),
-				 pa & ~(size - 1), "leaf output address");
-			break;
-		}
-		CHECK_EQ(pte & 3, 3, "table descriptor type");
-		table = (const u64 *)(uintptr_t)(pte & GENMASK_ULL(47, 12));
-	}
+	for (i = 0; i < TH_ARRAY_SIZE(eng_spaces); i++)
+		if (eng_spaces[i].ias == ias)
+			return arm_ref_new(t, &eng_fmt, &eng_spaces[i],
+					   pgsize_bitmap);
+	return CHECK(false, "no space of %u bits", ias);
 }
 
-static void eng_walk_none(const struct eng *e, u64 iova, int want)
+static bool eng_new(struct fc_tree *t, u32 ias)
 {
-	struct pt_walk_result res;
-	int ret = pt_walk(&e->pt, iova, &res);
-
-	CHECK(ret == want, "walk(%#llx) is %s, expected %s",
-	      (unsigned long long)iova, th_errname(ret), th_errname(want));
+	return eng_new_bitmap(t, ias, 0);
 }
 
 static void engine_empty(void)
@@ -278,28 +60,28 @@ static void engine_empty(void)
 	static const u64 iovas[] = { 0, 0x12345678, 0x7fffffffffffULL,
 				     TOP48 - 1 };
 	struct pt_walk_result res;
-	struct eng_list l;
-	struct eng e;
+	struct fc_list l;
+	struct fc_tree t;
 	unsigned int i;
 
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
 	for (i = 0; i < TH_ARRAY_SIZE(iovas); i++) {
-		CHECK_INT(pt_walk(&e.pt, iovas[i], &res), -ENOENT, "walk");
+		CHECK_INT(pt_walk(&t.pt, iovas[i], &res), -ENOENT, "walk");
 		/* One entry read: the empty top-level one. */
 		CHECK(res.nr_entries == 1 && !res.entries[0],
 		      "walk(%#llx) read %u entries, first %#llx",
 		      (unsigned long long)iovas[i], res.nr_entries,
 		      (unsigned long long)res.entries[0]);
 	}
-	CHECK_INT(eng_list(&e, 0, TOP48, &l), 0, "iterate");
+	CHECK_INT(fc_list(&t, 0, TOP48, &l), 0, "iterate");
 	CHECK_INT(l.nr, 0, "leaves");
-	free(l.leaf);
-	CHECK(!pt_range_mapped(&e.pt, 0, TOP48), "empty tree mapped");
-	eng_unmap_expect(&e, 0, SZ_4K, -ENOENT, 0);
-	CHECK_INT(e.ctx.live_tables, 1, "only the root");
-	CHECK_INT(e.ctx.alloc_calls, 1, "only the root allocated");
-	eng_free(&e);
+	fc_list_fini(&l);
+	CHECK(!pt_range_mapped(&t.pt, 0, TOP48), "empty tree mapped");
+	fc_unmap_expect(&t, 0, SZ_4K, -ENOENT, 0);
+	CHECK_INT(t.ctx.live_tables, 1, "only the root");
+	CHECK_INT(t.ctx.alloc_calls, 1, "only the root allocated");
+	fc_free(&t);
 }
 
 /* Each page size maps, walks (any offset inside) and unmaps alone. */
@@ -314,277 +96,249 @@ static void engine_page_sizes(void)
 		{ 0x8040000000ULL, 0x140000000ULL, SZ_1G, 2 },
 	};
 	u32 prot = RW | PT_PROT_CACHE;
-	struct eng e;
+	struct fc_tree t;
 	unsigned int i;
 
 	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
 		u64 iova = cases[i].iova, pa = cases[i].pa;
-		u64 size = cases[i].size, off = size / 2 + 0x123;
+		u64 size = cases[i].size;
 
-		if (!eng_new(&e, 48))
+		if (!eng_new(&t, 48))
 			return;
-		eng_map_ok(&e, iova, pa, size, prot);
-		CHECK_INT(e.ctx.live_tables, cases[i].tables, "tables");
-		EXPECT(&e, "one leaf", prot, { iova, pa, size, 1 });
-		eng_walk_expect(&e, iova, pa, size, prot);
-		eng_walk_expect(&e, iova + off, pa + off, size, prot);
-		eng_walk_expect(&e, iova + size - 1, pa + size - 1, size, prot);
-		eng_walk_none(&e, iova - 1, -ENOENT);
-		eng_walk_none(&e, iova + size, -ENOENT);
-		CHECK(pt_range_mapped(&e.pt, iova + size - 1, 1) &&
-		      !pt_range_mapped(&e.pt, iova + size, SZ_1G) &&
-		      !pt_range_mapped(&e.pt, 0, iova),
+		fc_map_one(&t, iova, pa, size, prot, cases[i].tables);
+		fc_walk_none(&t, iova - 1, -ENOENT);
+		fc_walk_none(&t, iova + size, -ENOENT);
+		CHECK(pt_range_mapped(&t.pt, iova + size - 1, 1) &&
+		      !pt_range_mapped(&t.pt, iova + size, SZ_1G) &&
+		      !pt_range_mapped(&t.pt, 0, iova),
 		      "range_mapped around %#llx", (unsigned long long)iova);
-		eng_unmap_expect(&e, iova, size, 0, size);
-		if (CHECK_INT(e.nr_removed, 1, "leaves removed"))
-			eng_same_leaf(e.removed, iova, pa, size, prot);
-		EXPECT_EMPTY(&e, "after unmap");
-		CHECK_INT(e.ctx.live_tables, 1, "tables after unmap");
-		eng_free(&e);
+		fc_unmap_expect(&t, iova, size, 0, size);
+		if (CHECK_INT(t.nr_removed, 1, "leaves removed"))
+			fc_same_leaf(&t, t.removed, iova, pa, size, prot);
+		EXPECT_EMPTY(&t, "after unmap");
+		CHECK_INT(t.ctx.live_tables, 1, "tables after unmap");
+		fc_free(&t);
 	}
 }
 
 /* The largest page that alignment and the remaining length allow. */
 static void engine_largest_page(void)
 {
-	struct eng e;
+	struct fc_tree t;
 
 	/* 4M at 2M-aligned iova and pa: two 2M blocks. */
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
-	eng_map_ok(&e, 0x600000, 0x100200000ULL, 2 * SZ_2M, RW);
-	EXPECT(&e, "4M at 2M", RW, { 0x600000, 0x100200000ULL, SZ_2M, 2 });
-	eng_free(&e);
+	fc_map_ok(&t, 0x600000, 0x100200000ULL, 2 * SZ_2M, RW);
+	EXPECT(&t, "4M at 2M", RW, { 0x600000, 0x100200000ULL, SZ_2M, 2 });
+	fc_free(&t);
 
 	/* 2M + 4K, both aligned: a block and a page. */
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
-	eng_map_ok(&e, 0x600000, 0x100200000ULL, SZ_2M + SZ_4K, RW);
-	EXPECT(&e, "2M+4K aligned", RW, { 0x600000, 0x100200000ULL, SZ_2M, 1 },
+	fc_map_ok(&t, 0x600000, 0x100200000ULL, SZ_2M + SZ_4K, RW);
+	EXPECT(&t, "2M+4K aligned", RW, { 0x600000, 0x100200000ULL, SZ_2M, 1 },
 	       { 0x800000, 0x100400000ULL, SZ_4K, 1 });
-	eng_free(&e);
+	fc_free(&t);
 
 	/* 2M + 4K with the pa 4K off a 2M boundary: 513 pages. */
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
-	eng_map_ok(&e, 0x600000, 0x100201000ULL, SZ_2M + SZ_4K, RW);
-	EXPECT(&e, "2M+4K misaligned pa", RW,
+	fc_map_ok(&t, 0x600000, 0x100201000ULL, SZ_2M + SZ_4K, RW);
+	EXPECT(&t, "2M+4K misaligned pa", RW,
 	       { 0x600000, 0x100201000ULL, SZ_4K, 513 });
-	eng_free(&e);
+	fc_free(&t);
 
 	/* Starting a page before a 2M boundary, pa alike: 4K, 2M, 4K. */
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
-	eng_map_ok(&e, 0x5ff000, 0x1001ff000ULL, SZ_2M + 2 * SZ_4K, R);
-	EXPECT(&e, "4K 2M 4K", R, { 0x5ff000, 0x1001ff000ULL, SZ_4K, 1 },
+	fc_map_ok(&t, 0x5ff000, 0x1001ff000ULL, SZ_2M + 2 * SZ_4K, R);
+	EXPECT(&t, "4K 2M 4K", R, { 0x5ff000, 0x1001ff000ULL, SZ_4K, 1 },
 	       { 0x600000, 0x100200000ULL, SZ_2M, 1 },
 	       { 0x800000, 0x100400000ULL, SZ_4K, 1 });
-	eng_free(&e);
+	fc_free(&t);
 
 	/* 1G + 2M + 4K at 1G: one leaf of each size. */
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
-	eng_map_ok(&e, SZ_1G, 0x1c0000000ULL, SZ_1G + SZ_2M + SZ_4K, RW);
-	EXPECT(&e, "1G 2M 4K", RW, { SZ_1G, 0x1c0000000ULL, SZ_1G, 1 },
+	fc_map_ok(&t, SZ_1G, 0x1c0000000ULL, SZ_1G + SZ_2M + SZ_4K, RW);
+	EXPECT(&t, "1G 2M 4K", RW, { SZ_1G, 0x1c0000000ULL, SZ_1G, 1 },
 	       { 2 * SZ_1G, 0x200000000ULL, SZ_2M, 1 },
 	       { 2 * SZ_1G + SZ_2M, 0x200200000ULL, SZ_4K, 1 });
-	eng_free(&e);
+	fc_free(&t);
 
 	/* 1G at a 1G iova but a pa only 2M-aligned: 512 blocks of 2M. */
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
-	eng_map_ok(&e, SZ_1G, 0x1c0200000ULL, SZ_1G, RW);
-	EXPECT(&e, "1G of 2M blocks", RW,
+	fc_map_ok(&t, SZ_1G, 0x1c0200000ULL, SZ_1G, RW);
+	EXPECT(&t, "1G of 2M blocks", RW,
 	       { SZ_1G, 0x1c0200000ULL, SZ_2M, 512 });
-	eng_free(&e);
-}
-
-static void eng_map_fails(struct eng *e, u64 iova, u64 pa, u64 size, u32 prot,
-			  u64 pgsizes, int want, u64 want_mapped)
-{
-	u64 mapped;
-	int ret = eng_map_sizes(e, iova, pa, size, prot, pgsizes, &mapped);
-
-	CHECK(ret == want && mapped == want_mapped,
-	      "map(%#llx, pa %#llx, size %#llx, prot %#x, pgsizes %#llx) is %s with %#llx mapped, expected %s with %#llx",
-	      (unsigned long long)iova, (unsigned long long)pa,
-	      (unsigned long long)size, prot, (unsigned long long)pgsizes,
-	      th_errname(ret), (unsigned long long)mapped, th_errname(want),
-	      (unsigned long long)want_mapped);
+	fc_free(&t);
 }
 
 static void engine_pgsize_restriction(void)
 {
 	u64 mapped;
-	struct eng e;
+	struct fc_tree t;
 
 	/* 4K only: 4M at 2M alignment takes 1024 pages. */
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
-	CHECK_INT(eng_map_sizes(&e, 0x600000, 0x100200000ULL, 2 * SZ_2M, RW,
-				SZ_4K, &mapped), 0, "4K only");
-	EXPECT(&e, "4K only", RW, { 0x600000, 0x100200000ULL, SZ_4K, 1024 });
-	eng_free(&e);
+	CHECK_INT(fc_map_sizes(&t, 0x600000, 0x100200000ULL, 2 * SZ_2M, RW,
+			       SZ_4K, &mapped), 0, "4K only");
+	EXPECT(&t, "4K only", RW, { 0x600000, 0x100200000ULL, SZ_4K, 1024 });
+	fc_free(&t);
 
 	/* 4K and 1G: 2M aligned takes pages, 1G aligned a block. */
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
-	CHECK_INT(eng_map_sizes(&e, 0x600000, 0x100200000ULL, SZ_2M, RW,
-				SZ_4K | SZ_1G, &mapped), 0, "4K|1G, 2M");
-	CHECK_INT(eng_map_sizes(&e, SZ_1G, 0x1c0000000ULL, SZ_1G, RW,
-				SZ_4K | SZ_1G, &mapped), 0, "4K|1G, 1G");
-	EXPECT(&e, "4K|1G", RW, { 0x600000, 0x100200000ULL, SZ_4K, 512 },
+	CHECK_INT(fc_map_sizes(&t, 0x600000, 0x100200000ULL, SZ_2M, RW,
+			       SZ_4K | SZ_1G, &mapped), 0, "4K|1G, 2M");
+	CHECK_INT(fc_map_sizes(&t, SZ_1G, 0x1c0000000ULL, SZ_1G, RW,
+			       SZ_4K | SZ_1G, &mapped), 0, "4K|1G, 1G");
+	EXPECT(&t, "4K|1G", RW, { 0x600000, 0x100200000ULL, SZ_4K, 512 },
 	       { SZ_1G, 0x1c0000000ULL, SZ_1G, 1 });
-	eng_free(&e);
+	fc_free(&t);
 
 	/* 2M only: everything must be 2M-aligned; 1G only likewise. */
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
-	eng_map_fails(&e, 0x600000, 0x100200000ULL, SZ_2M + SZ_4K, RW, SZ_2M,
-		      -EINVAL, 0);
-	eng_map_fails(&e, 0x601000, 0x100201000ULL, SZ_2M, RW, SZ_2M,
-		      -EINVAL, 0);
-	eng_map_fails(&e, 0x600000, 0x100201000ULL, SZ_2M, RW, SZ_2M,
-		      -EINVAL, 0);
-	eng_map_fails(&e, SZ_1G, 0x1c0200000ULL, SZ_1G, RW, SZ_1G, -EINVAL, 0);
-	CHECK_INT(eng_map_sizes(&e, 0x600000, 0x100200000ULL, 2 * SZ_2M, RW,
-				SZ_2M, &mapped), 0, "2M only");
-	CHECK_INT(eng_map_sizes(&e, SZ_1G, 0x1c0000000ULL, SZ_1G, RW, SZ_1G,
-				&mapped), 0, "1G only");
-	EXPECT(&e, "2M only, 1G only", RW,
+	fc_map_sizes_fails(&t, 0x600000, 0x100200000ULL, SZ_2M + SZ_4K, RW,
+			   SZ_2M, -EINVAL, 0);
+	fc_map_sizes_fails(&t, 0x601000, 0x100201000ULL, SZ_2M, RW, SZ_2M,
+			   -EINVAL, 0);
+	fc_map_sizes_fails(&t, 0x600000, 0x100201000ULL, SZ_2M, RW, SZ_2M,
+			   -EINVAL, 0);
+	fc_map_sizes_fails(&t, SZ_1G, 0x1c0200000ULL, SZ_1G, RW, SZ_1G, -EINVAL,
+			   0);
+	CHECK_INT(fc_map_sizes(&t, 0x600000, 0x100200000ULL, 2 * SZ_2M, RW,
+			       SZ_2M, &mapped), 0, "2M only");
+	CHECK_INT(fc_map_sizes(&t, SZ_1G, 0x1c0000000ULL, SZ_1G, RW, SZ_1G,
+			       &mapped), 0, "1G only");
+	EXPECT(&t, "2M only, 1G only", RW,
 	       { 0x600000, 0x100200000ULL, SZ_2M, 2 },
 	       { SZ_1G, 0x1c0000000ULL, SZ_1G, 1 });
 	/* Sizes the tree does not have, or none at all. */
-	eng_map_fails(&e, 0, 0, SZ_4K, RW, SZ_4K | 2 * SZ_4K, -EINVAL, 0);
-	eng_map_fails(&e, 0, 0, SZ_512G, RW, SZ_4K | SZ_512G, -EINVAL, 0);
-	eng_map_fails(&e, 0, 0, SZ_4K, RW, 0, -EINVAL, 0);
+	fc_map_sizes_fails(&t, 0, 0, SZ_4K, RW, SZ_4K | 2 * SZ_4K, -EINVAL, 0);
+	fc_map_sizes_fails(&t, 0, 0, SZ_512G, RW, SZ_4K | SZ_512G, -EINVAL, 0);
+	fc_map_sizes_fails(&t, 0, 0, SZ_4K, RW, 0, -EINVAL, 0);
 	/* Root, the 512G table holding the 1G leaf, the 1G table (2M). */
-	CHECK_INT(e.ctx.live_tables, 3, "tables of the 2M and 1G leaves");
-	eng_free(&e);
+	CHECK_INT(t.ctx.live_tables, 3, "tables of the 2M and 1G leaves");
+	fc_free(&t);
 
 	/* A tree made with 4K pages only uses nothing else. */
-	if (!eng_new_bitmap(&e, 48, SZ_4K))
+	if (!eng_new_bitmap(&t, 48, SZ_4K))
 		return;
-	eng_map_ok(&e, 0x600000, 0x100200000ULL, SZ_2M, RW);
-	eng_map_fails(&e, SZ_1G, SZ_1G, SZ_2M, RW, SZ_2M, -EINVAL, 0);
-	EXPECT(&e, "4K tree", RW, { 0x600000, 0x100200000ULL, SZ_4K, 512 });
-	eng_free(&e);
+	fc_map_ok(&t, 0x600000, 0x100200000ULL, SZ_2M, RW);
+	fc_map_sizes_fails(&t, SZ_1G, SZ_1G, SZ_2M, RW, SZ_2M, -EINVAL, 0);
+	EXPECT(&t, "4K tree", RW, { 0x600000, 0x100200000ULL, SZ_4K, 512 });
+	fc_free(&t);
 }
 
 /* A map over anything mapped stops there, leaving it as it was. */
 static void engine_overlap(void)
 {
 	u64 x = 0x40000000, y = 0x80200000, w = 0x140000000ULL;
-	struct eng_list l;
-	struct eng e;
+	struct fc_list l;
+	struct fc_tree t;
 
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
 	/* Pages: the first two map, the third is taken. */
-	eng_map_ok(&e, x + 2 * SZ_4K, 0xa000, SZ_4K, R);
-	eng_map_fails(&e, x, 0xb0000, 4 * SZ_4K, RW, ALL_SIZES, -EADDRINUSE,
-		      2 * SZ_4K);
-	eng_walk_expect(&e, x, 0xb0000, SZ_4K, RW);
-	eng_walk_expect(&e, x + SZ_4K, 0xb1000, SZ_4K, RW);
-	eng_walk_expect(&e, x + 2 * SZ_4K, 0xa000, SZ_4K, R);
-	eng_walk_none(&e, x + 3 * SZ_4K, -ENOENT);
+	fc_map_ok(&t, x + 2 * SZ_4K, 0xa000, SZ_4K, R);
+	fc_map_sizes_fails(&t, x, 0xb0000, 4 * SZ_4K, RW, ALL_SIZES,
+			   -EADDRINUSE, 2 * SZ_4K);
+	fc_walk_expect(&t, x, 0xb0000, SZ_4K, RW);
+	fc_walk_expect(&t, x + SZ_4K, 0xb1000, SZ_4K, RW);
+	fc_walk_expect(&t, x + 2 * SZ_4K, 0xa000, SZ_4K, R);
+	fc_walk_none(&t, x + 3 * SZ_4K, -ENOENT);
 	/* The same range again: nothing at all. */
-	eng_map_fails(&e, x, 0xb0000, 4 * SZ_4K, RW, ALL_SIZES, -EADDRINUSE,
-		      0);
+	fc_map_sizes_fails(&t, x, 0xb0000, 4 * SZ_4K, RW, ALL_SIZES,
+			   -EADDRINUSE, 0);
 
 	/* A 2M block refuses pages inside it and itself again. */
-	eng_map_ok(&e, y, 0x400000, SZ_2M, R);
-	eng_map_fails(&e, y + SZ_4K, 0xc000, SZ_4K, RW, ALL_SIZES, -EADDRINUSE,
-		      0);
-	eng_map_fails(&e, y, 0xc00000, SZ_2M, RW, ALL_SIZES, -EADDRINUSE, 0);
-	eng_map_fails(&e, y - SZ_4K, 0xd000, 2 * SZ_4K, RW, ALL_SIZES,
-		      -EADDRINUSE, SZ_4K);
+	fc_map_ok(&t, y, 0x400000, SZ_2M, R);
+	fc_map_sizes_fails(&t, y + SZ_4K, 0xc000, SZ_4K, RW, ALL_SIZES,
+			   -EADDRINUSE, 0);
+	fc_map_sizes_fails(&t, y, 0xc00000, SZ_2M, RW, ALL_SIZES, -EADDRINUSE,
+			   0);
+	fc_map_sizes_fails(&t, y - SZ_4K, 0xd000, 2 * SZ_4K, RW, ALL_SIZES,
+			   -EADDRINUSE, SZ_4K);
 
 	/* A block over a table holding a page. */
-	eng_map_ok(&e, y + SZ_2M + SZ_4K, 0xe000, SZ_4K, R);
-	eng_map_fails(&e, y + SZ_2M, 0x600000, SZ_2M, RW, ALL_SIZES,
-		      -EADDRINUSE, 0);
+	fc_map_ok(&t, y + SZ_2M + SZ_4K, 0xe000, SZ_4K, R);
+	fc_map_sizes_fails(&t, y + SZ_2M, 0x600000, SZ_2M, RW, ALL_SIZES,
+			   -EADDRINUSE, 0);
 
 	/* A 1G block refuses a 2M block inside it. */
-	eng_map_ok(&e, w, 0x40000000, SZ_1G, R);
-	eng_map_fails(&e, w + SZ_2M, 0x600000, SZ_2M, RW, ALL_SIZES,
-		      -EADDRINUSE, 0);
+	fc_map_ok(&t, w, 0x40000000, SZ_1G, R);
+	fc_map_sizes_fails(&t, w + SZ_2M, 0x600000, SZ_2M, RW, ALL_SIZES,
+			   -EADDRINUSE, 0);
 
 	/* 2 + 1 pages at x, a page and a block at y, a page, the 1G block. */
-	CHECK_INT(eng_list(&e, 0, TOP48, &l), 0, "iterate");
+	CHECK_INT(fc_list(&t, 0, TOP48, &l), 0, "iterate");
 	CHECK_INT(l.nr, 7, "leaves after the refused maps");
-	free(l.leaf);
-	host_check_tree(&e.pt, &e.ctx);
-	eng_walk_expect(&e, y - SZ_4K, 0xd000, SZ_4K, RW);
-	eng_walk_expect(&e, y + SZ_4K, 0x401000, SZ_2M, R);
-	eng_walk_expect(&e, y + SZ_2M + SZ_4K, 0xe000, SZ_4K, R);
-	eng_walk_none(&e, y + SZ_2M, -ENOENT);
-	eng_walk_expect(&e, w + SZ_2M, 0x40200000, SZ_1G, R);
-	eng_free(&e);
+	fc_list_fini(&l);
+	host_check_tree(&t.pt, &t.ctx);
+	fc_walk_expect(&t, y - SZ_4K, 0xd000, SZ_4K, RW);
+	fc_walk_expect(&t, y + SZ_4K, 0x401000, SZ_2M, R);
+	fc_walk_expect(&t, y + SZ_2M + SZ_4K, 0xe000, SZ_4K, R);
+	fc_walk_none(&t, y + SZ_2M, -ENOENT);
+	fc_walk_expect(&t, w + SZ_2M, 0x40200000, SZ_1G, R);
+	fc_free(&t);
 }
-
-static void eng_removed_expect(const struct eng *e, const char *what,
-			       u32 prot, const struct seg *segs, size_t nr)
-{
-	eng_match(what, e->removed, e->nr_removed, prot, segs, nr);
-}
-
-#define EXPECT_REMOVED(e, what, prot, ...) do {				\
-	const struct seg segs_[] = { __VA_ARGS__ };			\
-	eng_removed_expect(e, what, prot, segs_, TH_ARRAY_SIZE(segs_));	\
-} while (0)
 
 static void engine_unmap_consecutive(void)
 {
 	u64 x = SZ_2M - 3 * SZ_4K;
-	struct eng e;
+	struct fc_tree t;
 
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
 	/* Three pages, a block, a page: three maps in a row. */
-	eng_map_ok(&e, x, 0x7fd000, 3 * SZ_4K, RW);
-	eng_map_ok(&e, SZ_2M, 0xa00000, SZ_2M, RW);
-	eng_map_ok(&e, 2 * SZ_2M, 0x5000, SZ_4K, RW);
-	eng_unmap_expect(&e, x, 3 * SZ_4K + SZ_2M + SZ_4K, 0,
-			 3 * SZ_4K + SZ_2M + SZ_4K);
-	EXPECT_REMOVED(&e, "three maps", RW, { x, 0x7fd000, SZ_4K, 3 },
+	fc_map_ok(&t, x, 0x7fd000, 3 * SZ_4K, RW);
+	fc_map_ok(&t, SZ_2M, 0xa00000, SZ_2M, RW);
+	fc_map_ok(&t, 2 * SZ_2M, 0x5000, SZ_4K, RW);
+	fc_unmap_expect(&t, x, 3 * SZ_4K + SZ_2M + SZ_4K, 0,
+			3 * SZ_4K + SZ_2M + SZ_4K);
+	EXPECT_REMOVED(&t, "three maps", RW, { x, 0x7fd000, SZ_4K, 3 },
 		       { SZ_2M, 0xa00000, SZ_2M, 1 },
 		       { 2 * SZ_2M, 0x5000, SZ_4K, 1 });
-	EXPECT_EMPTY(&e, "after unmap");
+	EXPECT_EMPTY(&t, "after unmap");
 
 	/* Exactly the first two maps: the next one, adjacent, stays. */
-	eng_map_ok(&e, x, 0x7fd000, 3 * SZ_4K, RW);
-	eng_map_ok(&e, SZ_2M, 0xa00000, SZ_2M, RW);
-	eng_map_ok(&e, 2 * SZ_2M, 0x5000, SZ_4K, RW);
-	eng_unmap_expect(&e, x, 3 * SZ_4K + SZ_2M, 0, 3 * SZ_4K + SZ_2M);
-	EXPECT_REMOVED(&e, "two maps", RW, { x, 0x7fd000, SZ_4K, 3 },
+	fc_map_ok(&t, x, 0x7fd000, 3 * SZ_4K, RW);
+	fc_map_ok(&t, SZ_2M, 0xa00000, SZ_2M, RW);
+	fc_map_ok(&t, 2 * SZ_2M, 0x5000, SZ_4K, RW);
+	fc_unmap_expect(&t, x, 3 * SZ_4K + SZ_2M, 0, 3 * SZ_4K + SZ_2M);
+	EXPECT_REMOVED(&t, "two maps", RW, { x, 0x7fd000, SZ_4K, 3 },
 		       { SZ_2M, 0xa00000, SZ_2M, 1 });
-	EXPECT(&e, "the third map", RW, { 2 * SZ_2M, 0x5000, SZ_4K, 1 });
-	eng_unmap_expect(&e, x + 3 * SZ_4K + SZ_2M, SZ_4K, 0, SZ_4K);
-	CHECK_INT(e.ctx.live_tables, 1, "tables");
-	eng_free(&e);
+	EXPECT(&t, "the third map", RW, { 2 * SZ_2M, 0x5000, SZ_4K, 1 });
+	fc_unmap_expect(&t, x + 3 * SZ_4K + SZ_2M, SZ_4K, 0, SZ_4K);
+	CHECK_INT(t.ctx.live_tables, 1, "tables");
+	fc_free(&t);
 }
 
 static void engine_unmap_hole(void)
 {
 	u64 x = 0x12340000;
-	struct eng e;
+	struct fc_tree t;
 
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
-	eng_map_ok(&e, x, 0x1000, 2 * SZ_4K, RW);
-	eng_map_ok(&e, x + 3 * SZ_4K, 0x9000, SZ_4K, RW);
+	fc_map_ok(&t, x, 0x1000, 2 * SZ_4K, RW);
+	fc_map_ok(&t, x + 3 * SZ_4K, 0x9000, SZ_4K, RW);
 	/* Stops at the hole: success, with what it removed. */
-	eng_unmap_expect(&e, x, 4 * SZ_4K, 0, 2 * SZ_4K);
-	EXPECT_REMOVED(&e, "before the hole", RW, { x, 0x1000, SZ_4K, 2 });
-	EXPECT(&e, "after the hole", RW, { x + 3 * SZ_4K, 0x9000, SZ_4K, 1 });
+	fc_unmap_expect(&t, x, 4 * SZ_4K, 0, 2 * SZ_4K);
+	EXPECT_REMOVED(&t, "before the hole", RW, { x, 0x1000, SZ_4K, 2 });
+	EXPECT(&t, "after the hole", RW, { x + 3 * SZ_4K, 0x9000, SZ_4K, 1 });
 	/* Starting in a hole: nothing. */
-	eng_unmap_expect(&e, x + 2 * SZ_4K, 2 * SZ_4K, -ENOENT, 0);
-	CHECK_INT(e.nr_removed, 0, "leaves removed");
-	eng_unmap_expect(&e, 0, SZ_4K, -ENOENT, 0);
-	eng_unmap_expect(&e, 0x7f0000000000ULL, SZ_1G, -ENOENT, 0);
-	EXPECT(&e, "after -ENOENT", RW, { x + 3 * SZ_4K, 0x9000, SZ_4K, 1 });
-	eng_free(&e);
+	fc_unmap_expect(&t, x + 2 * SZ_4K, 2 * SZ_4K, -ENOENT, 0);
+	CHECK_INT(t.nr_removed, 0, "leaves removed");
+	fc_unmap_expect(&t, 0, SZ_4K, -ENOENT, 0);
+	fc_unmap_expect(&t, 0x7f0000000000ULL, SZ_1G, -ENOENT, 0);
+	EXPECT(&t, "after -ENOENT", RW, { x + 3 * SZ_4K, 0x9000, SZ_4K, 1 });
+	fc_free(&t);
 }
 
 /* Never split a block: starting inside one is refused, ending inside
@@ -593,30 +347,30 @@ static void engine_unmap_hole(void)
 static void engine_unmap_large(void)
 {
 	u64 y = 0x40200000, w = 0x80000000;
-	struct eng e;
+	struct fc_tree t;
 
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
-	eng_map_ok(&e, y - SZ_4K, 0x1ff000, SZ_4K, RW);
-	eng_map_ok(&e, y, 0x200000, SZ_2M, RW);
-	eng_map_ok(&e, w, 0x40000000, SZ_1G, RW);
+	fc_map_ok(&t, y - SZ_4K, 0x1ff000, SZ_4K, RW);
+	fc_map_ok(&t, y, 0x200000, SZ_2M, RW);
+	fc_map_ok(&t, w, 0x40000000, SZ_1G, RW);
 
-	eng_unmap_expect(&e, y + SZ_4K, SZ_4K, -EINVAL, 0);
-	eng_unmap_expect(&e, y + SZ_2M - SZ_4K, 4 * SZ_2M, -EINVAL, 0);
-	eng_unmap_expect(&e, w + SZ_2M, SZ_2M, -EINVAL, 0);
-	CHECK_INT(e.nr_removed, 0, "leaves removed");
-	EXPECT(&e, "after -EINVAL", RW, { y - SZ_4K, 0x1ff000, SZ_4K, 1 },
+	fc_unmap_expect(&t, y + SZ_4K, SZ_4K, -EINVAL, 0);
+	fc_unmap_expect(&t, y + SZ_2M - SZ_4K, 4 * SZ_2M, -EINVAL, 0);
+	fc_unmap_expect(&t, w + SZ_2M, SZ_2M, -EINVAL, 0);
+	CHECK_INT(t.nr_removed, 0, "leaves removed");
+	EXPECT(&t, "after -EINVAL", RW, { y - SZ_4K, 0x1ff000, SZ_4K, 1 },
 	       { y, 0x200000, SZ_2M, 1 }, { w, 0x40000000, SZ_1G, 1 });
 
 	/* A page and the first page of the block: the block goes whole. */
-	eng_unmap_expect(&e, y - SZ_4K, 2 * SZ_4K, 0, SZ_4K + SZ_2M);
-	EXPECT_REMOVED(&e, "ending inside 2M", RW,
+	fc_unmap_expect(&t, y - SZ_4K, 2 * SZ_4K, 0, SZ_4K + SZ_2M);
+	EXPECT_REMOVED(&t, "ending inside 2M", RW,
 		       { y - SZ_4K, 0x1ff000, SZ_4K, 1 },
 		       { y, 0x200000, SZ_2M, 1 });
-	eng_unmap_expect(&e, w, SZ_4K, 0, SZ_1G);
-	EXPECT_REMOVED(&e, "ending inside 1G", RW, { w, 0x40000000, SZ_1G, 1 });
-	EXPECT_EMPTY(&e, "all unmapped");
-	eng_free(&e);
+	fc_unmap_expect(&t, w, SZ_4K, 0, SZ_1G);
+	EXPECT_REMOVED(&t, "ending inside 1G", RW, { w, 0x40000000, SZ_1G, 1 });
+	EXPECT_EMPTY(&t, "all unmapped");
+	fc_free(&t);
 }
 
 /*
@@ -636,44 +390,44 @@ static void engine_table_reclaim(void)
 		{ SZ_512G, 10 },		/* another of each */
 		{ SZ_512G + SZ_4K, 10 },	/* same tables */
 	};
-	struct eng e;
+	struct fc_tree t;
 	unsigned int i;
 
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
 	for (i = 0; i < TH_ARRAY_SIZE(pages); i++) {
-		eng_map_ok(&e, pages[i].iova, 0x1000 * (i + 1), SZ_4K, RW);
-		CHECK_INT(e.ctx.live_tables, pages[i].tables, "after map");
+		fc_map_ok(&t, pages[i].iova, 0x1000 * (i + 1), SZ_4K, RW);
+		CHECK_INT(t.ctx.live_tables, pages[i].tables, "after map");
 	}
-	host_check_tree(&e.pt, &e.ctx);
+	host_check_tree(&t.pt, &t.ctx);
 	for (i = TH_ARRAY_SIZE(pages); i--;) {
-		eng_unmap_expect(&e, pages[i].iova, SZ_4K, 0, SZ_4K);
-		CHECK_INT(e.ctx.live_tables, i ? pages[i - 1].tables : 1,
+		fc_unmap_expect(&t, pages[i].iova, SZ_4K, 0, SZ_4K);
+		CHECK_INT(t.ctx.live_tables, i ? pages[i - 1].tables : 1,
 			  "after unmap");
-		host_check_tree(&e.pt, &e.ctx);
+		host_check_tree(&t.pt, &t.ctx);
 	}
 	/* Map again and destroy: every leaf reported, every table gone. */
 	for (i = 0; i < TH_ARRAY_SIZE(pages); i++)
-		eng_map_ok(&e, pages[i].iova, 0x1000 * (i + 1), SZ_4K, RW);
-	pt_space_destroy(&e.pt, &e.g);
-	CHECK(!e.pt.root, "root still set after destroy");
-	CHECK_INT(e.g.nr_retired, 10, "tables retired by destroy");
-	if (CHECK_INT(e.g.nr_leaves, TH_ARRAY_SIZE(pages), "leaves reported"))
+		fc_map_ok(&t, pages[i].iova, 0x1000 * (i + 1), SZ_4K, RW);
+	pt_space_destroy(&t.pt, &t.g);
+	CHECK(!t.pt.root, "root still set after destroy");
+	CHECK_INT(t.g.nr_retired, 10, "tables retired by destroy");
+	if (CHECK_INT(t.g.nr_leaves, TH_ARRAY_SIZE(pages), "leaves reported"))
 		for (i = 0; i < TH_ARRAY_SIZE(pages); i++)
-			eng_same_leaf(&e.g.leaves[i], pages[i].iova,
-				      0x1000 * (i + 1), SZ_4K, RW);
-	host_flush(&e.g, &e.pt);
-	CHECK_INT(e.ctx.live_tables, 0, "after destroy");
-	pt_space_destroy(&e.pt, &e.g);
-	CHECK_INT(e.g.nr_retired, 0, "a second destroy retires nothing");
-	eng_free(&e);
+			fc_same_leaf(&t, &t.g.leaves[i], pages[i].iova,
+				     0x1000 * (i + 1), SZ_4K, RW);
+	host_flush(&t.g, &t.pt);
+	CHECK_INT(t.ctx.live_tables, 0, "after destroy");
+	pt_space_destroy(&t.pt, &t.g);
+	CHECK_INT(t.g.nr_retired, 0, "a second destroy retires nothing");
+	fc_free(&t);
 }
 
 #define FAIL_IOVA	(SZ_512G - SZ_2M - 2 * SZ_4K)
 #define FAIL_PA		0x3fffe000ULL
 #define FAIL_SIZE	(2 * SZ_2M + 4 * SZ_4K)
 
-static const struct seg fail_leaves[] = {
+static const struct fc_seg fail_leaves[] = {
 	{ FAIL_IOVA, FAIL_PA, SZ_4K, 2 },
 	{ SZ_512G - SZ_2M, 0x40000000ULL, SZ_2M, 2 },
 	{ SZ_512G + SZ_2M, 0x40400000ULL, SZ_4K, 2 },
@@ -688,50 +442,50 @@ static const struct seg fail_leaves[] = {
  */
 static void eng_alloc_failures(bool page, const u64 *progress, unsigned int nr)
 {
-	struct eng_list l;
+	struct fc_list l;
 	unsigned int n;
-	struct eng e;
+	struct fc_tree t;
 	u64 mapped;
 	int ret;
 
 	for (n = 1; n <= nr + 1; n++) {
-		if (!eng_new(&e, 48))
+		if (!eng_new(&t, 48))
 			return;
 		if (page)
-			eng_map_ok(&e, 0x1000, 0x1000, SZ_4K, R);
-		e.ctx.fail_at = e.ctx.alloc_calls + n;
-		ret = eng_map(&e, FAIL_IOVA, FAIL_PA, FAIL_SIZE, RW, &mapped);
-		e.ctx.fail_at = 0;
+			fc_map_ok(&t, 0x1000, 0x1000, SZ_4K, R);
+		t.ctx.fail_at = t.ctx.alloc_calls + n;
+		ret = fc_map(&t, FAIL_IOVA, FAIL_PA, FAIL_SIZE, RW, &mapped);
+		t.ctx.fail_at = 0;
 		if (n > nr) {
 			CHECK(!ret && mapped == FAIL_SIZE,
 			      "%u allocations: %s with %#llx mapped", nr,
 			      th_errname(ret), (unsigned long long)mapped);
-			eng_free(&e);
+			fc_free(&t);
 			break;
 		}
 		CHECK(ret == -ENOMEM && mapped == progress[n - 1],
 		      "allocation %u failing: %s with %#llx mapped, expected -ENOMEM with %#llx",
 		      n, th_errname(ret), (unsigned long long)mapped,
 		      (unsigned long long)progress[n - 1]);
-		host_check_tree(&e.pt, &e.ctx);
+		host_check_tree(&t.pt, &t.ctx);
 		if (page)
-			eng_walk_expect(&e, 0x1000, 0x1000, SZ_4K, R);
-		eng_list(&e, FAIL_IOVA, FAIL_SIZE, &l);
-		eng_match_some("progress", l.leaf, l.nr, RW, fail_leaves,
-			       TH_ARRAY_SIZE(fail_leaves), true);
+			fc_walk_expect(&t, 0x1000, 0x1000, SZ_4K, R);
+		fc_list(&t, FAIL_IOVA, FAIL_SIZE, &l);
+		fc_match(&t, "progress", l.leaf, l.nr, RW, fail_leaves,
+			 TH_ARRAY_SIZE(fail_leaves), true);
 		if (l.nr)
 			CHECK_EQ(l.leaf[l.nr - 1].iova + l.leaf[l.nr - 1].size,
 				 FAIL_IOVA + mapped, "end of the leaves");
-		free(l.leaf);
+		fc_list_fini(&l);
 		/* The rest maps. */
-		eng_map_ok(&e, FAIL_IOVA + mapped, FAIL_PA + mapped,
-			   FAIL_SIZE - mapped, RW);
-		eng_list(&e, FAIL_IOVA, FAIL_SIZE, &l);
-		eng_match("after the retry", l.leaf, l.nr, RW, fail_leaves,
-			  TH_ARRAY_SIZE(fail_leaves));
-		free(l.leaf);
-		host_check_tree(&e.pt, &e.ctx);
-		eng_free(&e);
+		fc_map_ok(&t, FAIL_IOVA + mapped, FAIL_PA + mapped,
+			  FAIL_SIZE - mapped, RW);
+		fc_list(&t, FAIL_IOVA, FAIL_SIZE, &l);
+		fc_match(&t, "after the retry", l.leaf, l.nr, RW, fail_leaves,
+			 TH_ARRAY_SIZE(fail_leaves), false);
+		fc_list_fini(&l);
+		host_check_tree(&t.pt, &t.ctx);
+		fc_free(&t);
 	}
 }
 
@@ -760,63 +514,63 @@ static void engine_alloc_failure(void)
 /* The top of the 48-bit input space. */
 static void engine_top(void)
 {
-	struct eng e;
+	struct fc_tree t;
 	u64 mapped;
 
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
-	eng_map_ok(&e, TOP48 - SZ_1G, 0x40000000, SZ_1G, RW);
-	EXPECT(&e, "last 1G", RW, { TOP48 - SZ_1G, 0x40000000, SZ_1G, 1 });
-	eng_walk_expect(&e, TOP48 - 1, 0x7fffffff, SZ_1G, RW);
-	eng_unmap_expect(&e, TOP48 - SZ_1G, SZ_1G, 0, SZ_1G);
+	fc_map_ok(&t, TOP48 - SZ_1G, 0x40000000, SZ_1G, RW);
+	EXPECT(&t, "last 1G", RW, { TOP48 - SZ_1G, 0x40000000, SZ_1G, 1 });
+	fc_walk_expect(&t, TOP48 - 1, 0x7fffffff, SZ_1G, RW);
+	fc_unmap_expect(&t, TOP48 - SZ_1G, SZ_1G, 0, SZ_1G);
 
-	eng_map_ok(&e, TOP48 - SZ_4K, 0x5000, SZ_4K, RW);
-	eng_walk_expect(&e, TOP48 - 1, 0x5fff, SZ_4K, RW);
-	CHECK(pt_range_mapped(&e.pt, TOP48 - 1, 1), "last byte mapped");
-	CHECK(pt_range_mapped(&e.pt, TOP48 - SZ_4K, ~0ULL),
+	fc_map_ok(&t, TOP48 - SZ_4K, 0x5000, SZ_4K, RW);
+	fc_walk_expect(&t, TOP48 - 1, 0x5fff, SZ_4K, RW);
+	CHECK(pt_range_mapped(&t.pt, TOP48 - 1, 1), "last byte mapped");
+	CHECK(pt_range_mapped(&t.pt, TOP48 - SZ_4K, ~0ULL),
 	      "range past the end clipped");
-	CHECK_INT(eng_map(&e, TOP48 - SZ_4K, 0, 2 * SZ_4K, RW, &mapped),
+	CHECK_INT(fc_map(&t, TOP48 - SZ_4K, 0, 2 * SZ_4K, RW, &mapped),
 		  -EINVAL, "map past the end");
-	CHECK_INT(eng_map(&e, TOP48, 0, SZ_4K, RW, &mapped), -EINVAL,
+	CHECK_INT(fc_map(&t, TOP48, 0, SZ_4K, RW, &mapped), -EINVAL,
 		  "map at the end");
-	eng_unmap_expect(&e, TOP48 - SZ_4K, 2 * SZ_4K, -EINVAL, 0);
-	eng_unmap_expect(&e, TOP48 - SZ_4K, SZ_4K, 0, SZ_4K);
+	fc_unmap_expect(&t, TOP48 - SZ_4K, 2 * SZ_4K, -EINVAL, 0);
+	fc_unmap_expect(&t, TOP48 - SZ_4K, SZ_4K, 0, SZ_4K);
 
 	/* 4K then 2M, ending exactly at the top. */
-	eng_map_ok(&e, TOP48 - SZ_2M - SZ_4K, 0x1ff000, SZ_2M + SZ_4K, RW);
-	EXPECT(&e, "ending at the top", RW,
+	fc_map_ok(&t, TOP48 - SZ_2M - SZ_4K, 0x1ff000, SZ_2M + SZ_4K, RW);
+	EXPECT(&t, "ending at the top", RW,
 	       { TOP48 - SZ_2M - SZ_4K, 0x1ff000, SZ_4K, 1 },
 	       { TOP48 - SZ_2M, 0x200000, SZ_2M, 1 });
-	eng_unmap_expect(&e, TOP48 - SZ_2M - SZ_4K, SZ_2M + SZ_4K, 0,
-			 SZ_2M + SZ_4K);
-	CHECK_INT(e.ctx.live_tables, 1, "tables");
-	eng_free(&e);
+	fc_unmap_expect(&t, TOP48 - SZ_2M - SZ_4K, SZ_2M + SZ_4K, 0,
+			SZ_2M + SZ_4K);
+	CHECK_INT(t.ctx.live_tables, 1, "tables");
+	fc_free(&t);
 }
 
 /* A 32-bit tree: three levels under a 4-entry top table of 1G entries. */
 static void engine_ias32(void)
 {
 	struct pt_walk_result res;
-	struct eng e;
+	struct fc_tree t;
 	u64 mapped;
 
-	if (!eng_new(&e, 32))
+	if (!eng_new(&t, 32))
 		return;
-	CHECK_INT(e.pt.cfg.levels, 3, "levels");
-	CHECK_EQ(pt_table_bytes(&e.pt.cfg, 2), 32, "top table bytes");
-	eng_map_ok(&e, 3 * SZ_1G, 0x40000000, SZ_1G, RW);
-	eng_map_ok(&e, 3 * SZ_1G - SZ_4K, 0x7000, SZ_4K, RW);
-	eng_walk_expect(&e, 4 * SZ_1G - 1, 0x7fffffff, SZ_1G, RW);
-	eng_walk_expect(&e, 3 * SZ_1G - 1, 0x7fff, SZ_4K, RW);
-	CHECK_INT(pt_walk(&e.pt, 3 * SZ_1G, &res), 0, "walk");
+	CHECK_INT(t.pt.cfg.levels, 3, "levels");
+	CHECK_EQ(pt_table_bytes(&t.pt.cfg, 2), 32, "top table bytes");
+	fc_map_ok(&t, 3 * SZ_1G, 0x40000000, SZ_1G, RW);
+	fc_map_ok(&t, 3 * SZ_1G - SZ_4K, 0x7000, SZ_4K, RW);
+	fc_walk_expect(&t, 4 * SZ_1G - 1, 0x7fffffff, SZ_1G, RW);
+	fc_walk_expect(&t, 3 * SZ_1G - 1, 0x7fff, SZ_4K, RW);
+	CHECK_INT(pt_walk(&t.pt, 3 * SZ_1G, &res), 0, "walk");
 	CHECK_INT(res.nr_entries, 1, "a 1G leaf in the top table");
-	CHECK_INT(eng_map(&e, 4 * SZ_1G - SZ_4K, 0, 2 * SZ_4K, RW, &mapped),
+	CHECK_INT(fc_map(&t, 4 * SZ_1G - SZ_4K, 0, 2 * SZ_4K, RW, &mapped),
 		  -EINVAL, "map past 4G");
-	eng_walk_none(&e, 4 * SZ_1G, -EINVAL);
-	eng_unmap_expect(&e, 4 * SZ_1G, SZ_4K, -EINVAL, 0);
-	EXPECT(&e, "32-bit", RW, { 3 * SZ_1G - SZ_4K, 0x7000, SZ_4K, 1 },
+	fc_walk_none(&t, 4 * SZ_1G, -EINVAL);
+	fc_unmap_expect(&t, 4 * SZ_1G, SZ_4K, -EINVAL, 0);
+	EXPECT(&t, "32-bit", RW, { 3 * SZ_1G - SZ_4K, 0x7000, SZ_4K, 1 },
 	       { 3 * SZ_1G, 0x40000000, SZ_1G, 1 });
-	eng_free(&e);
+	fc_free(&t);
 }
 
 /* Bad arguments change nothing and allocate nothing. */
@@ -842,47 +596,44 @@ static void engine_bad_args(void)
 		  "cached MMIO" },
 	};
 	struct pt_walk_result res;
-	struct eng e;
+	struct fc_tree t;
 	unsigned int i;
 
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
 	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
 		printf("#   %s\n", cases[i].what);
-		eng_map_fails(&e, cases[i].iova, cases[i].pa, cases[i].size,
-			      cases[i].prot, ALL_SIZES, -EINVAL, 0);
+		fc_map_sizes_fails(&t, cases[i].iova, cases[i].pa,
+				   cases[i].size, cases[i].prot, ALL_SIZES,
+				   -EINVAL, 0);
 	}
-	eng_unmap_expect(&e, 0x1800, SZ_4K, -EINVAL, 0);
-	eng_unmap_expect(&e, 0x1000, 0x800, -EINVAL, 0);
-	eng_unmap_expect(&e, 0x1000, 0, -EINVAL, 0);
-	eng_unmap_expect(&e, TOP48, SZ_4K, -EINVAL, 0);
-	eng_unmap_expect(&e, 0x1000, ~0ULL << 12, -EINVAL, 0);
-	CHECK_INT(pt_walk(&e.pt, TOP48, &res), -EINVAL, "walk past ias");
+	fc_unmap_expect(&t, 0x1800, SZ_4K, -EINVAL, 0);
+	fc_unmap_expect(&t, 0x1000, 0x800, -EINVAL, 0);
+	fc_unmap_expect(&t, 0x1000, 0, -EINVAL, 0);
+	fc_unmap_expect(&t, TOP48, SZ_4K, -EINVAL, 0);
+	fc_unmap_expect(&t, 0x1000, ~0ULL << 12, -EINVAL, 0);
+	CHECK_INT(pt_walk(&t.pt, TOP48, &res), -EINVAL, "walk past ias");
 	CHECK_INT(res.nr_entries, 0, "entries read past ias");
-	eng_walk_none(&e, ~0ULL, -EINVAL);
-	CHECK_INT(e.ctx.alloc_calls, 1, "allocations");
-	EXPECT_EMPTY(&e, "after bad arguments");
-	eng_free(&e);
+	fc_walk_none(&t, ~0ULL, -EINVAL);
+	CHECK_INT(t.ctx.alloc_calls, 1, "allocations");
+	EXPECT_EMPTY(&t, "after bad arguments");
+	fc_free(&t);
 }
 
 static void engine_oas40(void)
 {
-	struct pt_params params = { .oas = 40 };
-	struct eng e = {};
+	struct fc_tree t;
 	u64 mapped;
 
-	if (!CHECK(!host_space_new(&e.pt, &e.ctx, &params), "oas 40")) {
-		host_ctx_fini(&e.ctx);
+	if (!arm_ref_new(&t, &eng_fmt, &eng_oas40, 0))
 		return;
-	}
-	host_gather_init(&e.g, &e.ctx);
-	CHECK_INT(eng_map(&e, 0, 1ULL << 40, SZ_4K, RW, &mapped), -EINVAL,
+	CHECK_INT(fc_map(&t, 0, 1ULL << 40, SZ_4K, RW, &mapped), -EINVAL,
 		  "pa at 1T");
-	CHECK_INT(eng_map(&e, 0, (1ULL << 40) - SZ_4K, 2 * SZ_4K, RW,
-			  &mapped), -EINVAL, "pa range past 1T");
-	eng_map_ok(&e, 0, (1ULL << 40) - SZ_4K, SZ_4K, RW);
-	eng_walk_expect(&e, 0x10, (1ULL << 40) - SZ_4K + 0x10, SZ_4K, RW);
-	eng_free(&e);
+	CHECK_INT(fc_map(&t, 0, (1ULL << 40) - SZ_4K, 2 * SZ_4K, RW,
+			 &mapped), -EINVAL, "pa range past 1T");
+	fc_map_ok(&t, 0, (1ULL << 40) - SZ_4K, SZ_4K, RW);
+	fc_walk_expect(&t, 0x10, (1ULL << 40) - SZ_4K + 0x10, SZ_4K, RW);
+	fc_free(&t);
 }
 
 /*
@@ -892,42 +643,40 @@ static void engine_oas40(void)
  */
 static void engine_iterate(void)
 {
-	u64 y = 0x40200000;
-	struct eng_list l;
-	struct eng e;
+	const u64 y = 0x40200000;
+	const struct fc_seg block = { y, 0x200000, SZ_2M, 1 };
+	const struct fc_seg pages = { y - 2 * SZ_4K, 0x3000, SZ_4K, 2 };
+	struct fc_list l;
+	struct fc_tree t;
 
-	if (!eng_new(&e, 48))
+	if (!eng_new(&t, 48))
 		return;
-	eng_map_ok(&e, y - 4 * SZ_4K, 0x1000, 4 * SZ_4K, RW);
-	eng_map_ok(&e, y, 0x200000, 2 * SZ_2M, RW);
+	fc_map_ok(&t, y - 4 * SZ_4K, 0x1000, 4 * SZ_4K, RW);
+	fc_map_ok(&t, y, 0x200000, 2 * SZ_2M, RW);
 
-	CHECK_INT(eng_list(&e, y + SZ_4K, SZ_4K, &l), 0, "inside a block");
-	eng_match("inside a block", l.leaf, l.nr, RW,
-		  (const struct seg[]){ { y, 0x200000, SZ_2M, 1 } }, 1);
-	free(l.leaf);
-	CHECK_INT(eng_list(&e, y - SZ_4K - 1, 2, &l), 0, "two bytes");
-	eng_match("two bytes", l.leaf, l.nr, RW,
-		  (const struct seg[]){ { y - 2 * SZ_4K, 0x3000, SZ_4K, 2 } },
-		  1);
-	free(l.leaf);
-	CHECK_INT(eng_list(&e, y + 2 * SZ_2M, SZ_1G, &l), 0, "after");
+	CHECK_INT(fc_list(&t, y + SZ_4K, SZ_4K, &l), 0, "inside a block");
+	fc_match(&t, "inside a block", l.leaf, l.nr, RW, &block, 1, false);
+	fc_list_fini(&l);
+	CHECK_INT(fc_list(&t, y - SZ_4K - 1, 2, &l), 0, "two bytes");
+	fc_match(&t, "two bytes", l.leaf, l.nr, RW, &pages, 1, false);
+	fc_list_fini(&l);
+	CHECK_INT(fc_list(&t, y + 2 * SZ_2M, SZ_1G, &l), 0, "after");
 	CHECK_INT(l.nr, 0, "leaves after the last");
-	free(l.leaf);
-	CHECK_INT(eng_list(&e, 0, 0, &l), 0, "size 0");
+	fc_list_fini(&l);
+	CHECK_INT(fc_list(&t, 0, 0, &l), 0, "size 0");
 	CHECK_INT(l.nr, 0, "leaves in nothing");
-	free(l.leaf);
+	fc_list_fini(&l);
 
 	/* The visitor stops it at the 3rd leaf; its value comes back. */
-	l = (struct eng_list){ .visitor.leaf = eng_list_add, .stop_after = 3 };
-	CHECK_INT(pt_iterate(&e.pt, 0, TOP48, &l.visitor), 7, "stopped");
+	CHECK_INT(fc_list_stop(&t, 0, TOP48, 3, &l), 7, "stopped");
 	CHECK_INT(l.nr, 3, "leaves before stopping");
-	free(l.leaf);
+	fc_list_fini(&l);
 
-	CHECK(pt_range_mapped(&e.pt, y - 1, 1), "last byte of a page");
-	CHECK(!pt_range_mapped(&e.pt, y - 8 * SZ_4K, 4 * SZ_4K),
+	CHECK(pt_range_mapped(&t.pt, y - 1, 1), "last byte of a page");
+	CHECK(!pt_range_mapped(&t.pt, y - 8 * SZ_4K, 4 * SZ_4K),
 	      "just before the pages");
-	CHECK(pt_range_mapped(&e.pt, 0, ~0ULL), "whole 64-bit range");
-	eng_free(&e);
+	CHECK(pt_range_mapped(&t.pt, 0, ~0ULL), "whole 64-bit range");
+	fc_free(&t);
 }
 
 /*
@@ -937,25 +686,46 @@ static void engine_iterate(void)
 static void engine_iterate_past_ias(void)
 {
 	static const u32 sizes[] = { 32, 39, 48 };
-	struct eng_list l;
-	struct eng e;
+	struct fc_list l;
+	struct fc_tree t;
 	unsigned int i;
 
 	for (i = 0; i < TH_ARRAY_SIZE(sizes); i++) {
 		u64 end = 1ULL << sizes[i];
 
-		if (!eng_new(&e, sizes[i]))
+		if (!eng_new(&t, sizes[i]))
 			return;
-		eng_map_ok(&e, 0x1000, 0x1000, SZ_4K, RW);
-		CHECK(!pt_range_mapped(&e.pt, end, 2 * SZ_4K),
+		fc_map_ok(&t, 0x1000, 0x1000, SZ_4K, RW);
+		CHECK(!pt_range_mapped(&t.pt, end, 2 * SZ_4K),
 		      "ias %u: range_mapped(%#llx, 8K) is true; the only leaf is at 0x1000",
 		      sizes[i], (unsigned long long)end);
-		eng_list(&e, end, 2 * SZ_4K, &l);
+		fc_list(&t, end, 2 * SZ_4K, &l);
 		CHECK(!l.nr, "ias %u: iterate(%#llx, 8K) reports %zu leaves, the first at %#llx",
 		      sizes[i], (unsigned long long)end, l.nr,
 		      l.nr ? (unsigned long long)l.leaf[0].iova : 0ULL);
-		free(l.leaf);
-		eng_free(&e);
+		fc_list_fini(&l);
+		fc_free(&t);
+	}
+}
+
+/*
+ * The engine-semantics suite of the format tests (fmt_check.c) through
+ * stage 1: every scenario in 48- and 39-bit trees, those that fit in a
+ * 32-bit one there.
+ */
+static void engine_sem_suite(void)
+{
+	struct fc_fmt f = eng_fmt;
+	unsigned int i;
+
+	for (i = 0; i < TH_ARRAY_SIZE(eng_spaces); i++) {
+		struct pt_params params = { .ias = eng_spaces[i].ias };
+
+		f.ref = &eng_spaces[i];
+		if (params.ias > 32)
+			fc_sem_all(&f, &params);
+		else
+			fc_sem_sizes(&f, &params);
 	}
 }
 
@@ -976,6 +746,7 @@ static const struct th_test engine_tests[] = {
 	TH_TEST(engine_oas40),
 	TH_TEST(engine_iterate),
 	TH_TEST(engine_iterate_past_ias),
+	TH_TEST(engine_sem_suite),
 };
 
 int main(int argc, char **argv)

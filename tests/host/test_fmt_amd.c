@@ -17,29 +17,11 @@
  *   [61] IR 0x2000000000000000, [62] IW 0x4000000000000000.
  * AMD level N (1-6) is the engine's level N - 1.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include <linux/ptlab.h>
-
-#include "harness.h"
-#include "host_ops.h"
-#include "pt_formats.h"
-
-#define R	PT_PROT_READ
-#define W	PT_PROT_WRITE
-#define RW	(PT_PROT_READ | PT_PROT_WRITE)
-#define CACHE	PT_PROT_CACHE
+#include "fmt_check.h"
 
 #define SZ(k)	(1ULL << (k))
-#define SZ_4K	SZ(12)
-#define SZ_8K	SZ(13)
-#define SZ_16K	SZ(14)
-#define SZ_64K	SZ(16)
-#define SZ_1M	SZ(20)
-#define SZ_2M	SZ(21)
-#define SZ_1G	SZ(30)
 
 /* Spec bit positions, spelled out independently of the format's code. */
 #define SPEC_PR		0x1ULL
@@ -52,35 +34,6 @@
 #define SPEC_IW		0x4000000000000000ULL
 
 static const struct pt_format *fmt = &pt_fmt_amd_v1;
-
-static const char *kind_name(enum pt_entry_kind kind)
-{
-	switch (kind) {
-	case PT_ENTRY_EMPTY: return "invalid";
-	case PT_ENTRY_TABLE: return "a table";
-	case PT_ENTRY_LEAF: return "a leaf";
-	}
-	return "?";
-}
-
-#define CHECK_KIND(cfg, level, pte, want, what) ({			\
-	u64 pte_ = (pte);						\
-	unsigned int level_ = (level);					\
-	enum pt_entry_kind want_ = (want);				\
-	enum pt_entry_kind kind_ = fmt->kind(cfg, level_, pte_);	\
-									\
-	CHECK(kind_ == want_, "%s: %#llx at level %u is %s, expected %s", \
-	      what, (unsigned long long)pte_, level_, kind_name(kind_),	\
-	      kind_name(want_));					\
-})
-
-static bool amd_cfg(struct pt_cfg *cfg, u32 ias)
-{
-	struct pt_params params = { .ias = ias };
-	int ret = pt_cfg_init(cfg, fmt, &params);
-
-	return CHECK(!ret, "ias %u refused: %s", ias, th_errname(ret));
-}
 
 /* The engine's level of a page of 2^k bytes: AMD level minus one. */
 static unsigned int amd_level_of(u64 size)
@@ -172,101 +125,128 @@ static bool spec_translate(u64 root, unsigned int mode, u64 iova,
 	}
 }
 
-/* ---- Golden encodings (section 2.2.3, Tables 14 and 15). ---- */
+/* 0; -EINVAL past the reach of the DTE Mode; -ENOENT where it faults. */
+static int amd_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *r)
+{
+	unsigned int mode = t->pt.cfg.levels, i;
+	struct spec_walk sw;
+	bool ok;
 
-struct golden_leaf {
-	const char *what;
-	unsigned int level;
-	u64 pa;
-	u64 pgsize;
-	u32 prot;
-	u64 pte;
+	*r = (struct fc_ref){};
+	if (mode < 6 && (iova >> (12 + 9 * mode)))
+		return -EINVAL;
+	ok = spec_translate(pt_root_pa(&t->pt), mode, iova, &sw);
+	r->nr = sw.nr;
+	for (i = 0; i < sw.nr; i++)
+		r->entries[i] = sw.entries[i];
+	if (!ok)
+		return -ENOENT;
+	r->pa = sw.pa;
+	r->size = sw.size;
+	r->prot = sw.prot;
+	r->level = sw.amd_level - 1;
+	return 0;
+}
+
+/* Read and write apart, and FC; no EXEC, PRIV or MMIO. */
+static int amd_valid(const struct pt_cfg *cfg, u32 prot)
+{
+	if (prot & ~(R | W | CACHE))
+		return -EOPNOTSUPP;
+	return prot & RW ? 0 : -EINVAL;
+}
+
+/* Every entry of a Next Level 7 page is the same (Table 14). */
+static const struct fc_fmt amd = {
+	.fmt = &pt_fmt_amd_v1,
+	.valid = amd_valid,
+	.ref_walk = amd_ref_walk,
+	.level_of = amd_level_of,
+	.same_replicas = true,
+	.prot = RW | CACHE,
 };
 
-static const struct golden_leaf golden_leaves[] = {
+/* ---- Golden encodings (section 2.2.3, Tables 14 and 15). ---- */
+
+/* Leaves of a 64-bit space. */
+static const struct fc_golden golden_leaves[] = {
 	/*
 	 * Next Level 0 PTEs, the default size of each level. A 4K page at
 	 * AMD level 1: PR 0x1 | address 0x12345000 | IR | IW.
 	 */
-	{ "4K RW", 0, 0x12345000, SZ_4K, RW, 0x6000000012345001ULL },
+	{ "4K RW", { .ias = 64 }, 0, 0x12345000, SZ_4K, RW,
+	  0x6000000012345001ULL, 0 },
 	/* IR alone 0x2000...; IW alone 0x4000... (write-only is legal). */
-	{ "4K R", 0, 0x12345000, SZ_4K, R, 0x2000000012345001ULL },
-	{ "4K W", 0, 0x12345000, SZ_4K, W, 0x4000000012345001ULL },
+	{ "4K R", { .ias = 64 }, 0, 0x12345000, SZ_4K, R, 0x2000000012345001ULL,
+	  0 },
+	{ "4K W", { .ias = 64 }, 0, 0x12345000, SZ_4K, W, 0x4000000012345001ULL,
+	  0 },
 	/* CACHE is FC, bit 60: 0x1000000000000000. */
-	{ "4K RW FC", 0, 0x12345000, SZ_4K, RW | CACHE,
-	  0x7000000012345001ULL },
+	{ "4K RW FC", { .ias = 64 }, 0, 0x12345000, SZ_4K, RW | CACHE,
+	  0x7000000012345001ULL, 0 },
 	/* AMD level 2, NL 0: a 2M page at 0x40200000. */
-	{ "2M RW", 1, 0x40200000, SZ_2M, RW, 0x6000000040200001ULL },
+	{ "2M RW", { .ias = 64 }, 1, 0x40200000, SZ_2M, RW,
+	  0x6000000040200001ULL, 0 },
 	/* AMD level 3: 1G at 0x8040000000, read-only. */
-	{ "1G R", 2, 0x8040000000ULL, SZ_1G, R, 0x2000008040000001ULL },
+	{ "1G R", { .ias = 64 }, 2, 0x8040000000ULL, SZ_1G, R,
+	  0x2000008040000001ULL, 0 },
 	/* AMD level 4: 512G at 2^39, IW | FC = 0x5000... */
-	{ "512G W FC", 3, 0x8000000000ULL, SZ(39), W | CACHE,
-	  0x5000008000000001ULL },
+	{ "512G W FC", { .ias = 64 }, 3, 0x8000000000ULL, SZ(39), W | CACHE,
+	  0x5000008000000001ULL, 0 },
 	/* AMD level 5: 256T at 3 * 2^48 = 0x3000000000000. */
-	{ "256T RW", 4, 0x3000000000000ULL, SZ(48), RW,
-	  0x6003000000000001ULL },
+	{ "256T RW", { .ias = 64 }, 4, 0x3000000000000ULL, SZ(48), RW,
+	  0x6003000000000001ULL, 0 },
 	/*
 	 * Next Level 7 (0xe00) PTEs, size in the address (Table 14). 8K at
 	 * AMD level 1: bit 12 clear, nothing set below it: 0x12346000.
 	 */
-	{ "8K RW", 0, 0x12346000, SZ_8K, RW, 0x6000000012346e01ULL },
+	{ "8K RW", { .ias = 64 }, 0, 0x12346000, SZ_8K, RW,
+	  0x6000000012346e01ULL, 0 },
 	/*
 	 * The second entry of that 8K page is given pa 0x12347000; bit 12
 	 * is the size encoding's, cleared: the same value (replicas are
 	 * identical).
 	 */
-	{ "8K RW, second entry", 0, 0x12347000, SZ_8K, RW,
-	  0x6000000012346e01ULL },
+	{ "8K RW, second entry", { .ias = 64 }, 0, 0x12347000, SZ_8K, RW,
+	  0x6000000012346e01ULL, 0 },
 	/* 16K: bit 12 set, bit 13 clear: 0x12348000 | 0x1000. */
-	{ "16K RW", 0, 0x12348000, SZ_16K, RW, 0x6000000012349e01ULL },
+	{ "16K RW", { .ias = 64 }, 0, 0x12348000, SZ_16K, RW,
+	  0x6000000012349e01ULL, 0 },
 	/* 64K: bits 14:12 set, bit 15 clear: 0x12340000 | 0x7000. */
-	{ "64K R", 0, 0x12340000, SZ_64K, R, 0x2000000012347e01ULL },
+	{ "64K R", { .ias = 64 }, 0, 0x12340000, SZ_64K, R,
+	  0x2000000012347e01ULL, 0 },
 	/* Its 16th entry (pa 0x1234f000) is the same value. */
-	{ "64K R, last entry", 0, 0x1234f000, SZ_64K, R,
-	  0x2000000012347e01ULL },
+	{ "64K R, last entry", { .ias = 64 }, 0, 0x1234f000, SZ_64K, R,
+	  0x2000000012347e01ULL, 0 },
 	/* 1M, the largest at AMD level 1 (256 entries): bits 18:12 set. */
-	{ "1M RW FC", 0, 0x12300000, SZ_1M, RW | CACHE,
-	  0x700000001237fe01ULL },
+	{ "1M RW FC", { .ias = 64 }, 0, 0x12300000, SZ_1M, RW | CACHE,
+	  0x700000001237fe01ULL, 0 },
 	/* 4M at AMD level 2 (2 entries): bits 20:12 set, 21 clear. */
-	{ "4M RW", 1, 0x40400000, SZ(22), RW, 0x60000000405ffe01ULL },
+	{ "4M RW", { .ias = 64 }, 1, 0x40400000, SZ(22), RW,
+	  0x60000000405ffe01ULL, 0 },
 	/* 256M at AMD level 2: bits 26:12 set, bit 27 clear. */
-	{ "256M W", 1, 0x50000000, SZ(28), W, 0x4000000057fffe01ULL },
+	{ "256M W", { .ias = 64 }, 1, 0x50000000, SZ(28), W,
+	  0x4000000057fffe01ULL, 0 },
 	/* 2G at AMD level 3: bits 29:12 set, bit 30 clear. */
-	{ "2G R", 2, 0x80000000, SZ(31), R, 0x20000000bffffe01ULL },
+	{ "2G R", { .ias = 64 }, 2, 0x80000000, SZ(31), R,
+	  0x20000000bffffe01ULL, 0 },
 	/* 256G at AMD level 3 (256 entries): bits 36:12 set, 37 clear. */
-	{ "256G RW", 2, 0x4000000000ULL, SZ(38), RW, 0x6000005ffffffe01ULL },
+	{ "256G RW", { .ias = 64 }, 2, 0x4000000000ULL, SZ(38), RW,
+	  0x6000005ffffffe01ULL, 0 },
 	/* 1T at AMD level 4: bits 38:12 set, bit 39 clear, bit 40 pa. */
-	{ "1T RW", 3, SZ(40), SZ(40), RW, 0x6000017ffffffe01ULL },
+	{ "1T RW", { .ias = 64 }, 3, SZ(40), SZ(40), RW, 0x6000017ffffffe01ULL,
+	  0 },
 	/* 512T at AMD level 5: bits 47:12 set, bit 48 clear, bit 49 pa. */
-	{ "512T W FC", 4, SZ(49), SZ(49), W | CACHE,
-	  0x5002fffffffffe01ULL },
+	{ "512T W FC", { .ias = 64 }, 4, SZ(49), SZ(49), W | CACHE,
+	  0x5002fffffffffe01ULL, 0 },
 	/* 2^51, the largest: bits 49:12 set, bit 50 clear, bit 51 pa. */
-	{ "2^51 R", 4, SZ(51), SZ(51), R, 0x200bfffffffffe01ULL },
+	{ "2^51 R", { .ias = 64 }, 4, SZ(51), SZ(51), R, 0x200bfffffffffe01ULL,
+	  0 },
 };
 
 static void amd_golden_leaves(void)
 {
-	const struct golden_leaf *g;
-	struct pt_cfg cfg;
-
-	if (!amd_cfg(&cfg, 64))
-		return;
-	for (g = golden_leaves; g < golden_leaves + TH_ARRAY_SIZE(golden_leaves);
-	     g++) {
-		CHECK(!fmt->check_prot(&cfg, g->prot), "%s: prot %#x refused",
-		      g->what, g->prot);
-		CHECK(cfg.lvl[g->level].pgsizes & g->pgsize,
-		      "%s: size not at level %u", g->what, g->level);
-		CHECK_EQ(fmt->mk_leaf(&cfg, g->level, g->pa, g->pgsize, g->prot),
-			 g->pte, g->what);
-		CHECK_KIND(&cfg, g->level, g->pte, PT_ENTRY_LEAF, g->what);
-		CHECK_EQ(fmt->entry_pa(&cfg, g->level, g->pte),
-			 g->pa & ~(g->pgsize - 1), g->what);
-		CHECK_EQ(fmt->leaf_size(&cfg, g->level, g->pte), g->pgsize,
-			 g->what);
-		CHECK_EQ(fmt->leaf_prot(&cfg, g->level, g->pte), g->prot,
-			 g->what);
-	}
+	fc_golden(&amd, golden_leaves, TH_ARRAY_SIZE(golden_leaves));
 }
 
 /*
@@ -283,7 +263,7 @@ static void amd_table_entries(void)
 	struct pt_cfg cfg;
 	unsigned int level;
 
-	if (!amd_cfg(&cfg, 64))
+	if (!fc_cfg(&cfg, fmt, 0, 64, 0))
 		return;
 	for (level = 1; level < cfg.levels; level++) {
 		u64 pte = fmt->mk_table(&cfg, level, 0x12345000);
@@ -309,7 +289,8 @@ static void amd_kinds(void)
 	struct pt_cfg cfg64, cfg48, cfg40;
 	unsigned int level;
 
-	if (!amd_cfg(&cfg64, 64) || !amd_cfg(&cfg48, 48) || !amd_cfg(&cfg40, 40))
+	if (!fc_cfg(&cfg64, fmt, 0, 64, 0) || !fc_cfg(&cfg48, fmt, 0, 48, 0) ||
+	    !fc_cfg(&cfg40, fmt, 0, 40, 0))
 		return;
 	for (level = 0; level < 6; level++) {
 		CHECK_KIND(&cfg64, level, 0, PT_ENTRY_EMPTY, "zero");
@@ -416,7 +397,7 @@ static void amd_entry_pa_masks(void)
 {
 	struct pt_cfg cfg;
 
-	if (!amd_cfg(&cfg, 64))
+	if (!fc_cfg(&cfg, fmt, 0, 64, 0))
 		return;
 	/* NL 0 2M page with bits 20:12 set: the page starts at 2M. */
 	CHECK_EQ(fmt->entry_pa(&cfg, 1, 0xf8000000403ff1ffULL), 0x40200000,
@@ -438,49 +419,14 @@ static void amd_entry_pa_masks(void)
 		 0xfffffffffe000ULL, "8K page at the top of PA");
 }
 
-/* check_prot(), and leaf_prot(mk_leaf()) for every accepted prot. */
+/*
+ * check_prot(), and leaf_prot(mk_leaf()) for every accepted prot, at every
+ * size, every entry of a page the same.
+ */
 static void amd_prot_round_trip(void)
 {
-	struct pt_cfg cfg;
-	unsigned int level;
-	u32 prot;
-
-	if (!amd_cfg(&cfg, 64))
-		return;
-	CHECK_INT(cfg.prot_mask, R | W | CACHE, "prot mask");
-	for (prot = 0; prot <= PT_PROT_ALL; prot++) {
-		bool in_mask = !(prot & ~(R | W | CACHE));
-		int want = !in_mask ? -EOPNOTSUPP : (prot & RW) ? 0 : -EINVAL;
-
-		CHECK_INT(pt_check_prot(&cfg, prot), want, "pt_check_prot");
-		if (want)
-			continue;
-		for (level = 0; level < 5; level++) {
-			unsigned int shift = cfg.lvl[level].shift;
-			u64 sizes = cfg.lvl[level].pgsizes;
-
-			while (sizes) {
-				u64 size = sizes & -sizes;
-				u64 pa = SZ(51), pte, i, n = size >> shift;
-
-				sizes &= sizes - 1;
-				pte = fmt->mk_leaf(&cfg, level, pa, size, prot);
-				CHECK(fmt->kind(&cfg, level, pte) == PT_ENTRY_LEAF &&
-				      fmt->entry_pa(&cfg, level, pte) == pa &&
-				      fmt->leaf_size(&cfg, level, pte) == size &&
-				      fmt->leaf_prot(&cfg, level, pte) == prot,
-				      "prot %#x level %u size %#llx: pte %#llx",
-				      prot, level, (unsigned long long)size,
-				      (unsigned long long)pte);
-				/* Every entry of the page is the same. */
-				for (i = 1; i < n; i += n / 2 > 1 ? n / 2 - 1 : 1)
-					CHECK_EQ(fmt->mk_leaf(&cfg, level,
-							      pa + (i << shift),
-							      size, prot),
-						 pte, "replica");
-			}
-		}
-	}
+	fc_prot_round_trip(&amd, &(struct pt_params){ .ias = 64 }, SZ(51),
+			   R | W | CACHE);
 }
 
 struct geometry {
@@ -514,18 +460,15 @@ static void amd_geometry(void)
 	     geo++) {
 		u64 all = 0;
 
-		if (!amd_cfg(&cfg, geo->ias))
+		if (!fc_cfg(&cfg, fmt, 0, geo->ias, 0))
 			continue;
 		CHECK_INT(cfg.levels, geo->levels, "levels");
 		CHECK_INT(cfg.granule_shift, 12, "granule");
 		CHECK_INT(cfg.oas, 52, "default oas");
-		CHECK_INT(cfg.entry_shift, 3, "8-byte entries");
+		fc_levels(&cfg, 12, geo->top_index_bits);
 		for (l = 0; l < cfg.levels; l++) {
 			bool top = l + 1 == cfg.levels;
 
-			CHECK_INT(cfg.lvl[l].shift, 12 + 9 * l, "level shift");
-			CHECK_INT(cfg.lvl[l].index_bits,
-				  top ? geo->top_index_bits : 9, "index bits");
 			/* Below the top: 256 entries, at most 2^51. */
 			CHECK_EQ(cfg.lvl[l].pgsizes,
 				 top ? geo->top_pgsizes :
@@ -537,27 +480,15 @@ static void amd_geometry(void)
 		/* Linux's AMD_IOMMU_PGSIZES, bits 51:12 but 512G. */
 		CHECK_EQ(cfg.pgsize_bitmap, all & 0x000fff7ffffff000ULL,
 			 "default page sizes");
-		CHECK_EQ(pt_table_bytes(&cfg, cfg.levels - 1),
-			 8ULL << geo->top_index_bits, "top table bytes");
 	}
 	/* Everything defaulted: 48-bit IOVA, Mode 4, 52-bit output. */
-	CHECK(!pt_cfg_init(&cfg, fmt, &(struct pt_params){}) &&
-	      cfg.ias == 48 && cfg.oas == 52 && cfg.levels == 4 &&
-	      cfg.granule_shift == 12 &&
-	      cfg.pgsize_bitmap == 0xff7ffffff000ULL,
-	      "defaults: ias %u oas %u levels %u pgsizes %#llx", cfg.ias,
-	      cfg.oas, cfg.levels, (unsigned long long)cfg.pgsize_bitmap);
-	CHECK_INT(fmt->id, PTLAB_FMT_AMD_V1, "format id");
-	CHECK(!strcmp(fmt->name, "amd-v1"), "name %s", fmt->name);
+	fc_defaults(fmt, 12, 48, 52, 0xff7ffffff000ULL, 4);
+	fc_identity(fmt, PTLAB_FMT_AMD_V1, "amd-v1");
 }
 
 static void amd_params(void)
 {
-	static const struct {
-		struct pt_params p;
-		int ret;
-		const char *what;
-	} cases[] = {
+	static const struct fc_param cases[] = {
 		{ { .granule_shift = 12 }, 0, "4K granule" },
 		{ { .granule_shift = 14 }, -EOPNOTSUPP, "16K granule" },
 		{ { .granule_shift = 16 }, -EOPNOTSUPP, "64K granule" },
@@ -590,112 +521,33 @@ static void amd_params(void)
 		  "2M in a 21-bit space" },
 		{ { .pgsize_bitmap = ~0ULL }, -EINVAL, "all bits" },
 	};
-	struct pt_cfg cfg;
-	unsigned int i;
 
-	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
-		int ret = pt_cfg_init(&cfg, fmt, &cases[i].p);
-
-		CHECK_INT(ret, cases[i].ret, cases[i].what);
-		if (!ret && cases[i].p.pgsize_bitmap)
-			CHECK_EQ(cfg.pgsize_bitmap, cases[i].p.pgsize_bitmap,
-				 cases[i].what);
-	}
+	fc_params(fmt, cases, TH_ARRAY_SIZE(cases));
 }
 
 /* ---- Trees through the engine. ---- */
 
-struct eng {
-	struct pt_space pt;
-	struct host_ctx ctx;
-	struct host_gather g;
-};
-
-static bool eng_new(struct eng *e, u32 ias, u64 pgsize_bitmap)
+static bool amd_new(struct fc_tree *t, u32 ias, u64 pgsize_bitmap)
 {
-	struct pt_params params = { .ias = ias, .pgsize_bitmap = pgsize_bitmap };
-	struct pt_cfg cfg;
-	int ret;
-
-	*e = (struct eng){};
-	host_ctx_init(&e->ctx);
-	ret = pt_cfg_init(&cfg, fmt, &params);
-	if (!ret)
-		ret = pt_space_init(&e->pt, &cfg, &host_table_ops, &e->ctx);
-	if (!CHECK(!ret, "new tree (ias %u): %s", ias, th_errname(ret))) {
-		host_ctx_fini(&e->ctx);
-		return false;
-	}
-	e->ctx.check_unlinked = true;
-	host_gather_init(&e->g, &e->ctx);
-	return true;
-}
-
-static void eng_free(struct eng *e)
-{
-	host_space_free(&e->pt, &e->g);
-	host_gather_fini(&e->g);
-}
-
-static int eng_map(struct eng *e, u64 iova, u64 pa, u64 size, u32 prot,
-		   u64 pgsizes, u64 *mapped)
-{
-	int ret = pt_map(&e->pt, iova, pa, size, prot,
-			 pgsizes ? pgsizes : e->pt.cfg.pgsize_bitmap, &e->g,
-			 mapped);
-
-	CHECK(!e->g.nr_leaves, "map removed %zu leaves", e->g.nr_leaves);
-	host_flush(&e->g, &e->pt);
-	return ret;
-}
-
-static void eng_map_ok(struct eng *e, u64 iova, u64 pa, u64 size, u32 prot,
-		       u64 pgsizes)
-{
-	u64 mapped;
-	int ret = eng_map(e, iova, pa, size, prot, pgsizes, &mapped);
-
-	CHECK(!ret && mapped == size,
-	      "map(%#llx, pa %#llx, size %#llx) is %s with %#llx mapped",
-	      (unsigned long long)iova, (unsigned long long)pa,
-	      (unsigned long long)size, th_errname(ret),
-	      (unsigned long long)mapped);
-}
-
-static void eng_map_expect(struct eng *e, u64 iova, u64 pa, u64 size,
-			   u32 prot, u64 pgsizes, int want, u64 want_mapped)
-{
-	u64 mapped;
-	int ret = eng_map(e, iova, pa, size, prot, pgsizes, &mapped);
-
-	CHECK(ret == want && mapped == want_mapped,
-	      "map(%#llx, pa %#llx, size %#llx) is %s with %#llx mapped, expected %s with %#llx",
-	      (unsigned long long)iova, (unsigned long long)pa,
-	      (unsigned long long)size, th_errname(ret),
-	      (unsigned long long)mapped, th_errname(want),
-	      (unsigned long long)want_mapped);
+	return fc_new(t, &amd, &(struct pt_params){
+		.ias = ias, .pgsize_bitmap = pgsize_bitmap });
 }
 
 /* Unmap; check the result and, if @leaf_size, the one leaf removed. */
-static void eng_unmap_expect(struct eng *e, u64 iova, u64 size, int want,
+static void amd_unmap_expect(struct fc_tree *t, u64 iova, u64 size, int want,
 			     u64 want_unmapped, u64 leaf_iova, u64 leaf_size)
 {
-	u64 unmapped;
-	int ret = pt_unmap(&e->pt, iova, size, &e->g, &unmapped);
+	const struct pt_leaf *l;
 
-	CHECK(ret == want && unmapped == want_unmapped,
-	      "unmap(%#llx, %#llx) is %s with %#llx unmapped, expected %s with %#llx",
-	      (unsigned long long)iova, (unsigned long long)size,
-	      th_errname(ret), (unsigned long long)unmapped, th_errname(want),
-	      (unsigned long long)want_unmapped);
+	fc_unmap_expect(t, iova, size, want, want_unmapped);
+	l = t->removed;
 	if (leaf_size)
-		CHECK(e->g.nr_leaves == 1 && e->g.leaves[0].iova == leaf_iova &&
-		      e->g.leaves[0].size == leaf_size,
+		CHECK(t->nr_removed == 1 && l->iova == leaf_iova &&
+		      l->size == leaf_size,
 		      "unmap(%#llx) removed %zu leaves, first iova %#llx size %#llx",
-		      (unsigned long long)iova, e->g.nr_leaves,
-		      e->g.nr_leaves ? (unsigned long long)e->g.leaves[0].iova : 0,
-		      e->g.nr_leaves ? (unsigned long long)e->g.leaves[0].size : 0);
-	host_flush(&e->g, &e->pt);
+		      (unsigned long long)iova, t->nr_removed,
+		      t->nr_removed ? (unsigned long long)l->iova : 0,
+		      t->nr_removed ? (unsigned long long)l->size : 0);
 }
 
 /*
@@ -703,96 +555,32 @@ static void eng_unmap_expect(struct eng *e, u64 iova, u64 size, int want,
  * find @pa (the offset included) in a page of @size with @prot, read the
  * same entries, and the leaf entries must be the page's replicas.
  */
-static void walk_expect(const struct eng *e, u64 iova, u64 pa, u64 size,
-			u32 prot)
+static void amd_walk_expect(const struct fc_tree *t, u64 iova, u64 pa,
+			    u64 size, u32 prot)
 {
-	const struct pt_cfg *cfg = &e->pt.cfg;
-	unsigned int level = amd_level_of(size), i;
-	struct pt_walk_result res;
-	struct spec_walk sw;
-	int ret = pt_walk(&e->pt, iova, &res);
-	bool ok = spec_translate(pt_root_pa(&e->pt), cfg->levels, iova, &sw);
+	const struct pt_cfg *cfg = &t->pt.cfg;
+	unsigned int level = amd_level_of(size);
+	struct fc_ref ref;
 	const u64 *table;
-	u64 first, n;
+	u64 first, n, i;
 
-	if (!CHECK(!ret && ok, "walk(%#llx): engine %s, spec walk %s",
-		   (unsigned long long)iova, th_errname(ret),
-		   ok ? "translates" : "faults"))
+	if (!fc_walk_expect(t, iova, pa, size, prot) ||
+	    amd_ref_walk(t, iova, &ref))
 		return;
-	CHECK(res.leaf.iova == (iova & ~(size - 1)) && res.leaf.pa == pa &&
-	      res.leaf.size == size && res.leaf.prot == prot &&
-	      res.leaf.level == level,
-	      "walk(%#llx) gives iova %#llx pa %#llx size %#llx prot %#x level %u, expected pa %#llx size %#llx prot %#x level %u",
-	      (unsigned long long)iova, (unsigned long long)res.leaf.iova,
-	      (unsigned long long)res.leaf.pa,
-	      (unsigned long long)res.leaf.size, res.leaf.prot,
-	      res.leaf.level, (unsigned long long)pa,
-	      (unsigned long long)size, prot, level);
-	CHECK(sw.pa == pa && sw.size == size && sw.prot == prot &&
-	      sw.amd_level == level + 1,
-	      "spec walk(%#llx) gives pa %#llx size %#llx prot %#x AMD level %u",
-	      (unsigned long long)iova, (unsigned long long)sw.pa,
-	      (unsigned long long)sw.size, sw.prot, sw.amd_level);
-	if (!CHECK_INT(res.nr_entries, sw.nr, "entries read") ||
-	    !CHECK_INT(res.nr_entries, cfg->levels - level, "entries read"))
-		return;
-	for (i = 0; i < sw.nr; i++)
-		CHECK_EQ(res.entries[i], sw.entries[i], "raw entry");
 	/* The page's entries in its table: n identical ones, no more. */
-	table = sw.nr > 1 ?
-		(const u64 *)(uintptr_t)(sw.entries[sw.nr - 2] & SPEC_ADDR) :
-		e->pt.root;
+	table = ref.nr > 1 ?
+		(const u64 *)(uintptr_t)(ref.entries[ref.nr - 2] & SPEC_ADDR) :
+		t->pt.root;
 	n = size >> cfg->lvl[level].shift;
 	first = ((iova & ~(size - 1)) >> cfg->lvl[level].shift) &
 		((1ULL << cfg->lvl[level].index_bits) - 1);
 	for (i = 0; i < n; i++)
-		if (!CHECK_EQ(table[first + i], sw.entries[sw.nr - 1],
+		if (!CHECK_EQ(table[first + i], ref.entries[ref.nr - 1],
 			      "replica"))
 			break;
 	/* Next Level 0 for one entry, 7 for a run (Table 14). */
-	CHECK_EQ((sw.entries[sw.nr - 1] >> 9) & 7, n == 1 ? 0 : 7,
+	CHECK_EQ((ref.entries[ref.nr - 1] >> 9) & 7, n == 1 ? 0 : 7,
 		 "Next Level of the PTE");
-}
-
-static void walk_none(const struct eng *e, u64 iova)
-{
-	struct pt_walk_result res;
-	struct spec_walk sw;
-	int ret = pt_walk(&e->pt, iova, &res);
-
-	CHECK(ret == -ENOENT, "walk(%#llx) is %s, expected -ENOENT",
-	      (unsigned long long)iova, th_errname(ret));
-	CHECK(!spec_translate(pt_root_pa(&e->pt), e->pt.cfg.levels, iova, &sw),
-	      "spec walk(%#llx) translates", (unsigned long long)iova);
-}
-
-/* Leaves of the whole tree, from pt_iterate(). */
-struct leaf_list {
-	struct pt_leaf_visitor visitor;
-	struct pt_leaf leaf[64];
-	unsigned int nr;
-};
-
-static int leaf_list_add(struct pt_leaf_visitor *visitor,
-			 const struct pt_leaf *leaf)
-{
-	struct leaf_list *l = container_of(visitor, struct leaf_list, visitor);
-
-	if (l->nr == TH_ARRAY_SIZE(l->leaf))
-		return -E2BIG;
-	l->leaf[l->nr++] = *leaf;
-	return 0;
-}
-
-static int leaf_list(const struct eng *e, struct leaf_list *l)
-{
-	*l = (struct leaf_list){ .visitor.leaf = leaf_list_add };
-	return pt_iterate(&e->pt, 0, ~0ULL, &l->visitor);
-}
-
-static bool same_leaves(const struct leaf_list *a, const struct leaf_list *b)
-{
-	return a->nr == b->nr && !memcmp(a->leaf, b->leaf, a->nr * sizeof(a->leaf[0]));
 }
 
 /*
@@ -805,15 +593,15 @@ static void amd_engine_page_sizes(void)
 {
 	static const u32 prots[] = { RW, R, W | CACHE, RW | CACHE };
 	unsigned int k, j, p = 0;
-	struct leaf_list l;
-	struct eng e;
+	struct fc_list l;
+	struct fc_tree t;
 
 	for (k = 12; k <= 47; k++) {
 		u64 size = SZ(k), iovas[3], pas[3];
 		unsigned int nr = 0;
 		u32 prot = prots[p++ % TH_ARRAY_SIZE(prots)];
 
-		if (!eng_new(&e, 48, GENMASK_ULL(47, 12)))
+		if (!amd_new(&t, 48, GENMASK_ULL(47, 12)))
 			return;
 		/* size * 1, size * 3, and the last page of the space. */
 		iovas[nr++] = size;
@@ -823,19 +611,19 @@ static void amd_engine_page_sizes(void)
 			iovas[nr++] = SZ(48) - size;
 		for (j = 0; j < nr; j++) {
 			pas[j] = size * (2 * j + 3);
-			eng_map_ok(&e, iovas[j], pas[j], size, prot, size);
+			fc_map_sizes_ok(&t, iovas[j], pas[j], size, prot, size);
 		}
 		for (j = 0; j < nr; j++) {
-			walk_expect(&e, iovas[j], pas[j], size, prot);
-			walk_expect(&e, iovas[j] + size / 2 + 0x123,
-				    pas[j] + size / 2 + 0x123, size, prot);
-			walk_expect(&e, iovas[j] + size - 1,
-				    pas[j] + size - 1, size, prot);
+			amd_walk_expect(&t, iovas[j], pas[j], size, prot);
+			amd_walk_expect(&t, iovas[j] + size / 2 + 0x123,
+					pas[j] + size / 2 + 0x123, size, prot);
+			amd_walk_expect(&t, iovas[j] + size - 1,
+					pas[j] + size - 1, size, prot);
 		}
-		walk_none(&e, size - 1);
+		fc_walk_none(&t, size - 1, -ENOENT);
 		if (3 * size <= SZ(48))
-			walk_none(&e, 2 * size);
-		CHECK_INT(leaf_list(&e, &l), 0, "iterate");
+			fc_walk_none(&t, 2 * size, -ENOENT);
+		CHECK_INT(fc_list(&t, 0, ~0ULL, &l), 0, "iterate");
 		if (CHECK_INT(l.nr, nr, "leaves listed"))
 			for (j = 0; j < nr; j++)
 				CHECK(l.leaf[j].iova == iovas[j] &&
@@ -849,47 +637,49 @@ static void amd_engine_page_sizes(void)
 				      (unsigned long long)l.leaf[j].pa,
 				      (unsigned long long)l.leaf[j].size,
 				      l.leaf[j].level);
+		fc_list_fini(&l);
 		for (j = 0; j < nr; j++)
-			eng_unmap_expect(&e, iovas[j], size, 0, size, iovas[j],
+			amd_unmap_expect(&t, iovas[j], size, 0, size, iovas[j],
 					 size);
-		CHECK_INT(e.ctx.live_tables, 1, "tables after unmap");
-		eng_free(&e);
+		CHECK_INT(t.ctx.live_tables, 1, "tables after unmap");
+		fc_free(&t);
 	}
 }
 
 /* The largest page at the very top of the input range, at three sizes. */
 static void amd_engine_top_page(void)
 {
-	struct eng e;
+	struct fc_tree t;
 
 	/* 48 bits: 128T at 2^47 (256 entries of AMD level 4), pa 2^51. */
-	if (eng_new(&e, 48, 0)) {
-		eng_map_ok(&e, SZ(47), SZ(51), SZ(47), RW, 0);
-		walk_expect(&e, SZ(48) - 1, SZ(51) + SZ(47) - 1, SZ(47), RW);
-		walk_expect(&e, SZ(47), SZ(51), SZ(47), RW);
-		walk_none(&e, SZ(47) - 1);
-		CHECK_INT(e.ctx.live_tables, 1, "a leaf in the root");
-		eng_unmap_expect(&e, SZ(47), SZ_4K, 0, SZ(47), SZ(47),
-				 SZ(47));
-		eng_free(&e);
+	if (amd_new(&t, 48, 0)) {
+		fc_map_ok(&t, SZ(47), SZ(51), SZ(47), RW);
+		amd_walk_expect(&t, SZ(48) - 1, SZ(51) + SZ(47) - 1, SZ(47),
+				RW);
+		amd_walk_expect(&t, SZ(47), SZ(51), SZ(47), RW);
+		fc_walk_none(&t, SZ(47) - 1, -ENOENT);
+		CHECK_INT(t.ctx.live_tables, 1, "a leaf in the root");
+		amd_unmap_expect(&t, SZ(47), SZ_4K, 0, SZ(47), SZ(47), SZ(47));
+		fc_free(&t);
 	}
 	/* 64 bits (Mode 6): 2^51 at 2^64 - 2^51 through AMD level 6. */
-	if (eng_new(&e, 64, 0)) {
-		eng_map_ok(&e, ~0ULL - SZ(51) + 1, SZ(51), SZ(51), R | CACHE, 0);
-		walk_expect(&e, ~0ULL, SZ(52) - 1, SZ(51), R | CACHE);
-		walk_expect(&e, ~0ULL - SZ(51) + 1, SZ(51), SZ(51), R | CACHE);
-		CHECK_INT(e.ctx.live_tables, 2, "root and an AMD level 5 table");
-		eng_unmap_expect(&e, ~0ULL - SZ(51) + 1, SZ(51), 0, SZ(51),
+	if (amd_new(&t, 64, 0)) {
+		fc_map_ok(&t, ~0ULL - SZ(51) + 1, SZ(51), SZ(51), R | CACHE);
+		amd_walk_expect(&t, ~0ULL, SZ(52) - 1, SZ(51), R | CACHE);
+		amd_walk_expect(&t, ~0ULL - SZ(51) + 1, SZ(51), SZ(51),
+				R | CACHE);
+		CHECK_INT(t.ctx.live_tables, 2, "root and an AMD level 5 table");
+		amd_unmap_expect(&t, ~0ULL - SZ(51) + 1, SZ(51), 0, SZ(51),
 				 ~0ULL - SZ(51) + 1, SZ(51));
-		CHECK_INT(e.ctx.live_tables, 1, "tables after unmap");
-		eng_free(&e);
+		CHECK_INT(t.ctx.live_tables, 1, "tables after unmap");
+		fc_free(&t);
 	}
 	/* 21 bits (Mode 1, one table): 1M at 1M. */
-	if (eng_new(&e, 21, 0)) {
-		eng_map_ok(&e, SZ_1M, 0x7ff00000, SZ_1M, W, 0);
-		walk_expect(&e, SZ_2M - 1, 0x7fffffff, SZ_1M, W);
-		walk_none(&e, SZ_1M - 1);
-		eng_free(&e);
+	if (amd_new(&t, 21, 0)) {
+		fc_map_ok(&t, SZ_1M, 0x7ff00000, SZ_1M, W);
+		amd_walk_expect(&t, SZ_2M - 1, 0x7fffffff, SZ_1M, W);
+		fc_walk_none(&t, SZ_1M - 1, -ENOENT);
+		fc_free(&t);
 	}
 }
 
@@ -906,14 +696,14 @@ static void amd_engine_mixed_sizes(void)
 		{ 0x80000, SZ(19) }, { 0x100000, SZ_1M }, { 0x200000, SZ_2M },
 	};
 	const u64 off = 0x40000000;	/* pa = iova + 1G */
-	struct leaf_list l;
-	struct eng e;
+	struct fc_list l;
+	struct fc_tree t;
 	unsigned int i;
 
-	if (!eng_new(&e, 48, 0))
+	if (!amd_new(&t, 48, 0))
 		return;
-	eng_map_ok(&e, 0x3000, 0x3000 + off, 0x400000 - 0x3000, RW, 0);
-	CHECK_INT(leaf_list(&e, &l), 0, "iterate");
+	fc_map_ok(&t, 0x3000, 0x3000 + off, 0x400000 - 0x3000, RW);
+	CHECK_INT(fc_list(&t, 0, ~0ULL, &l), 0, "iterate");
 	if (CHECK_INT(l.nr, TH_ARRAY_SIZE(want), "leaves"))
 		for (i = 0; i < l.nr; i++)
 			CHECK(l.leaf[i].iova == want[i].iova &&
@@ -923,132 +713,138 @@ static void amd_engine_mixed_sizes(void)
 			      (unsigned long long)l.leaf[i].iova,
 			      (unsigned long long)l.leaf[i].size,
 			      (unsigned long long)l.leaf[i].pa);
+	fc_list_fini(&l);
 	for (i = 0; i < TH_ARRAY_SIZE(want); i++)
-		walk_expect(&e, want[i].iova + want[i].size - 8,
-			    want[i].iova + want[i].size - 8 + off,
-			    want[i].size, RW);
-	CHECK_INT(e.ctx.live_tables, 4, "root and tables of AMD levels 3-1");
-	eng_unmap_expect(&e, 0x3000, 0x400000 - 0x3000, 0, 0x400000 - 0x3000,
-			 0, 0);
-	CHECK_INT(e.g.nr_leaves, 0, "flushed");
-	CHECK_INT(e.ctx.live_tables, 1, "tables after unmap");
+		amd_walk_expect(&t, want[i].iova + want[i].size - 8,
+				want[i].iova + want[i].size - 8 + off,
+				want[i].size, RW);
+	CHECK_INT(t.ctx.live_tables, 4, "root and tables of AMD levels 3-1");
+	amd_unmap_expect(&t, 0x3000, 0x400000 - 0x3000, 0, 0x400000 - 0x3000, 0,
+			 0);
+	CHECK_INT(t.g.nr_leaves, 0, "flushed");
+	CHECK_INT(t.ctx.live_tables, 1, "tables after unmap");
 
 	/* A pa only 4K-aligned: 64K of IOVA becomes 16 pages of 4K. */
-	eng_map_ok(&e, 0x10000, 0x50001000, SZ_64K, R, 0);
-	CHECK_INT(leaf_list(&e, &l), 0, "iterate");
+	fc_map_ok(&t, 0x10000, 0x50001000, SZ_64K, R);
+	CHECK_INT(fc_list(&t, 0, ~0ULL, &l), 0, "iterate");
 	CHECK(l.nr == 16 && l.leaf[15].size == SZ_4K &&
-	      l.leaf[15].pa == 0x50010000, "%u leaves", l.nr);
-	walk_expect(&e, 0x1ffff, 0x50010fff, SZ_4K, R);
-	eng_free(&e);
+	      l.leaf[15].pa == 0x50010000, "%zu leaves", l.nr);
+	fc_list_fini(&l);
+	amd_walk_expect(&t, 0x1ffff, 0x50010fff, SZ_4K, R);
+	fc_free(&t);
 }
 
-static const u64 *leaf_table_of(const struct eng *e, u64 iova)
+static const u64 *leaf_table_of(const struct fc_tree *t, u64 iova)
 {
 	struct spec_walk sw;
 
-	spec_translate(pt_root_pa(&e->pt), e->pt.cfg.levels, iova, &sw);
+	spec_translate(pt_root_pa(&t->pt), t->pt.cfg.levels, iova, &sw);
 	return sw.nr > 1 ?
 	       (const u64 *)(uintptr_t)(sw.entries[sw.nr - 2] & SPEC_ADDR) :
-	       e->pt.root;
+	       t->pt.root;
 }
 
 /* Overlaps are refused with -EADDRINUSE and leave everything as it was. */
 static void amd_engine_overlap(void)
 {
 	static u64 before[512];
-	struct leaf_list l0, l1;
+	struct fc_list l0, l1;
 	const u64 *table;
-	struct eng e;
+	struct fc_tree t;
 
-	if (!eng_new(&e, 48, 0))
+	if (!amd_new(&t, 48, 0))
 		return;
 	/* A 64K page: 16 Next Level 7 entries, 16-31 of a level-1 table. */
-	eng_map_ok(&e, 0x10000, 0x80010000, SZ_64K, RW, 0);
-	table = leaf_table_of(&e, 0x10000);
+	fc_map_ok(&t, 0x10000, 0x80010000, SZ_64K, RW);
+	table = leaf_table_of(&t, 0x10000);
 	memcpy(before, table, sizeof(before));
-	leaf_list(&e, &l0);
+	fc_list(&t, 0, ~0ULL, &l0);
 
 	/* A 4K page inside it. */
-	eng_map_expect(&e, 0x14000, 0x1000, SZ_4K, RW, 0, -EADDRINUSE, 0);
+	fc_map_fails(&t, 0x14000, 0x1000, SZ_4K, RW, -EADDRINUSE, 0);
 	/* An 8K page over its last two entries. */
-	eng_map_expect(&e, 0x1e000, 0x2000, SZ_8K, RW, 0, -EADDRINUSE, 0);
+	fc_map_fails(&t, 0x1e000, 0x2000, SZ_8K, RW, -EADDRINUSE, 0);
 	/* A 128K page (32 entries) that covers it. */
-	eng_map_expect(&e, 0, 0x100000, SZ(17), RW, 0, -EADDRINUSE, 0);
+	fc_map_fails(&t, 0, 0x100000, SZ(17), RW, -EADDRINUSE, 0);
 	/* A 2M page where the table holding it is. */
-	eng_map_expect(&e, 0, 0x200000, SZ_2M, RW, 0, -EADDRINUSE, 0);
+	fc_map_fails(&t, 0, 0x200000, SZ_2M, RW, -EADDRINUSE, 0);
 	/* 4K pages only, starting on it. */
-	eng_map_expect(&e, 0x10000, 0x1000, SZ_64K, R, SZ_4K, -EADDRINUSE, 0);
+	fc_map_sizes_fails(&t, 0x10000, 0x1000, SZ_64K, R, SZ_4K, -EADDRINUSE,
+			   0);
 
 	CHECK(!memcmp(before, table, sizeof(before)), "leaf table changed");
-	leaf_list(&e, &l1);
-	CHECK(same_leaves(&l0, &l1), "leaves changed: %u now", l1.nr);
-	CHECK_INT(e.ctx.live_tables, 4, "tables");
-	walk_expect(&e, 0x1ffff, 0x8001ffff, SZ_64K, RW);
+	fc_list(&t, 0, ~0ULL, &l1);
+	CHECK(fc_same_list(&l0, &l1), "leaves changed: %zu now", l1.nr);
+	fc_list_fini(&l0);
+	fc_list_fini(&l1);
+	CHECK_INT(t.ctx.live_tables, 4, "tables");
+	amd_walk_expect(&t, 0x1ffff, 0x8001ffff, SZ_64K, RW);
 
 	/* Progress, then the overlap: the 32K before it stays mapped. */
-	eng_map_expect(&e, 0x8000, 0x88000, SZ_64K, RW, 0, -EADDRINUSE,
-		       SZ(15));
-	walk_expect(&e, 0x8000, 0x88000, SZ(15), RW);
-	walk_expect(&e, 0x10000, 0x80010000, SZ_64K, RW);
-	eng_free(&e);
+	fc_map_fails(&t, 0x8000, 0x88000, SZ_64K, RW, -EADDRINUSE, SZ(15));
+	amd_walk_expect(&t, 0x8000, 0x88000, SZ(15), RW);
+	amd_walk_expect(&t, 0x10000, 0x80010000, SZ_64K, RW);
+	fc_free(&t);
 }
 
 /* Unmap: holes, never splitting a page, freeing tables, then remap. */
 static void amd_engine_unmap(void)
 {
-	struct leaf_list l0, l1;
-	struct eng e;
+	struct fc_list l0, l1;
+	struct fc_tree t;
 
-	if (!eng_new(&e, 48, 0))
+	if (!amd_new(&t, 48, 0))
 		return;
-	eng_map_ok(&e, 0x10000, 0x80010000, SZ_64K, RW, 0);
-	eng_map_ok(&e, 0x20000, 0x90020000, SZ_4K, RW, 0);
-	eng_map_ok(&e, 0x22000, 0x90022000, SZ_8K, RW, 0);
-	eng_map_ok(&e, 0x200000, 0xa0200000, SZ_2M, RW, 0);
-	leaf_list(&e, &l0);
+	fc_map_ok(&t, 0x10000, 0x80010000, SZ_64K, RW);
+	fc_map_ok(&t, 0x20000, 0x90020000, SZ_4K, RW);
+	fc_map_ok(&t, 0x22000, 0x90022000, SZ_8K, RW);
+	fc_map_ok(&t, 0x200000, 0xa0200000, SZ_2M, RW);
+	fc_list(&t, 0, ~0ULL, &l0);
 
 	/* Starting inside a Next Level 7 page or a 2M page: refused. */
-	eng_unmap_expect(&e, 0x14000, SZ_4K, -EINVAL, 0, 0, 0);
-	eng_unmap_expect(&e, 0x23000, SZ_4K, -EINVAL, 0, 0, 0);
-	eng_unmap_expect(&e, 0x201000, SZ_4K, -EINVAL, 0, 0, 0);
+	amd_unmap_expect(&t, 0x14000, SZ_4K, -EINVAL, 0, 0, 0);
+	amd_unmap_expect(&t, 0x23000, SZ_4K, -EINVAL, 0, 0, 0);
+	amd_unmap_expect(&t, 0x201000, SZ_4K, -EINVAL, 0, 0, 0);
 	/* Nothing there. */
-	eng_unmap_expect(&e, 0x30000, SZ_4K, -ENOENT, 0, 0, 0);
-	eng_unmap_expect(&e, SZ(47), SZ(47), -ENOENT, 0, 0, 0);
-	leaf_list(&e, &l1);
-	CHECK(same_leaves(&l0, &l1), "refused unmaps changed the tree");
+	amd_unmap_expect(&t, 0x30000, SZ_4K, -ENOENT, 0, 0, 0);
+	amd_unmap_expect(&t, SZ(47), SZ(47), -ENOENT, 0, 0, 0);
+	fc_list(&t, 0, ~0ULL, &l1);
+	CHECK(fc_same_list(&l0, &l1), "refused unmaps changed the tree");
+	fc_list_fini(&l0);
+	fc_list_fini(&l1);
 
 	/* Ending inside the 64K page removes it whole. */
-	eng_unmap_expect(&e, 0x10000, SZ_4K, 0, SZ_64K, 0x10000, SZ_64K);
-	walk_none(&e, 0x1f000);
+	amd_unmap_expect(&t, 0x10000, SZ_4K, 0, SZ_64K, 0x10000, SZ_64K);
+	fc_walk_none(&t, 0x1f000, -ENOENT);
 	/* Remap it, then unmap across it, the 4K page and into a hole. */
-	eng_map_ok(&e, 0x10000, 0x80010000, SZ_64K, RW, 0);
-	eng_unmap_expect(&e, 0x10000, 0x20000, 0, SZ_64K + SZ_4K, 0, 0);
-	walk_none(&e, 0x20000);
-	walk_expect(&e, 0x22000, 0x90022000, SZ_8K, RW);
+	fc_map_ok(&t, 0x10000, 0x80010000, SZ_64K, RW);
+	amd_unmap_expect(&t, 0x10000, 0x20000, 0, SZ_64K + SZ_4K, 0, 0);
+	fc_walk_none(&t, 0x20000, -ENOENT);
+	amd_walk_expect(&t, 0x22000, 0x90022000, SZ_8K, RW);
 	/* The 8K page ending inside, then the 2M page. */
-	eng_unmap_expect(&e, 0x22000, SZ_4K, 0, SZ_8K, 0x22000, SZ_8K);
-	CHECK_INT(e.ctx.live_tables, 3, "the level-1 table freed");
-	eng_unmap_expect(&e, 0x200000, SZ_2M, 0, SZ_2M, 0x200000, SZ_2M);
-	CHECK_INT(e.ctx.live_tables, 1, "every table but the root freed");
-	walk_none(&e, 0x200000);
+	amd_unmap_expect(&t, 0x22000, SZ_4K, 0, SZ_8K, 0x22000, SZ_8K);
+	CHECK_INT(t.ctx.live_tables, 3, "the level-1 table freed");
+	amd_unmap_expect(&t, 0x200000, SZ_2M, 0, SZ_2M, 0x200000, SZ_2M);
+	CHECK_INT(t.ctx.live_tables, 1, "every table but the root freed");
+	fc_walk_none(&t, 0x200000, -ENOENT);
 
 	/* Remap after unmap: the same IOVA, another page size. */
-	eng_map_ok(&e, 0x200000, 0xb0200000, SZ_1M, R | CACHE, 0);
-	CHECK_INT(e.ctx.live_tables, 4, "tables rebuilt");
-	walk_expect(&e, 0x2fffff, 0xb02fffff, SZ_1M, R | CACHE);
-	eng_unmap_expect(&e, 0x200000, SZ_1M, 0, SZ_1M, 0x200000, SZ_1M);
-	CHECK_INT(e.ctx.live_tables, 1, "tables after the last unmap");
-	eng_free(&e);
+	fc_map_ok(&t, 0x200000, 0xb0200000, SZ_1M, R | CACHE);
+	CHECK_INT(t.ctx.live_tables, 4, "tables rebuilt");
+	amd_walk_expect(&t, 0x2fffff, 0xb02fffff, SZ_1M, R | CACHE);
+	amd_unmap_expect(&t, 0x200000, SZ_1M, 0, SZ_1M, 0x200000, SZ_1M);
+	CHECK_INT(t.ctx.live_tables, 1, "tables after the last unmap");
+	fc_free(&t);
 }
 
 /* The engine's walk of a hand-built tree against the spec walker. */
-static void skip_walk_expect(const struct eng *e, u64 iova, u64 pa, u64 size,
-			     u32 prot, unsigned int nr_entries)
+static void skip_walk_expect(const struct fc_tree *t, u64 iova, u64 pa,
+			     u64 size, u32 prot, unsigned int nr_entries)
 {
 	struct pt_walk_result res;
 	struct spec_walk sw;
-	int ret = pt_walk(&e->pt, iova, &res);
-	bool ok = spec_translate(pt_root_pa(&e->pt), e->pt.cfg.levels, iova,
+	int ret = pt_walk(&t->pt, iova, &res);
+	bool ok = spec_translate(pt_root_pa(&t->pt), t->pt.cfg.levels, iova,
 				 &sw);
 	unsigned int i;
 
@@ -1085,19 +881,17 @@ static void amd_engine_level_skip(void)
 	const u64 ir_iw = SPEC_IR | SPEC_IW;
 	const u64 b39 = SZ(39);
 	u64 *root, *a, *b, *c;
-	struct leaf_list l;
+	struct fc_list l;
 	unsigned int i;
 	struct spec_walk sw;
-	struct eng e;
+	struct fc_tree t;
 
-	if (!eng_new(&e, 48, 0))
+	if (!amd_new(&t, 48, 0))
 		return;
-	/* The retired-table census walks without table_level(). */
-	e.ctx.check_unlinked = false;
-	root = e.pt.root;
-	a = host_table_ops.alloc(&e.ctx, 4096);
-	b = host_table_ops.alloc(&e.ctx, 4096);
-	c = host_table_ops.alloc(&e.ctx, 4096);
+	root = t.pt.root;
+	a = host_table_ops.alloc(&t.ctx, 4096);
+	b = host_table_ops.alloc(&t.ctx, 4096);
+	c = host_table_ops.alloc(&t.ctx, 4096);
 	if (!CHECK(a && b && c, "tables"))
 		goto out;
 	root[0] = SPEC_PR | 1ULL << 9 | (u64)(uintptr_t)a | ir_iw;
@@ -1109,25 +903,25 @@ static void amd_engine_level_skip(void)
 	b[4] = SPEC_PR | 1ULL << 9 | (u64)(uintptr_t)c | ir_iw;
 	c[0] = 0x6000000000009001ULL;		/* 4K RW at 0x9000 */
 
-	skip_walk_expect(&e, 0x5000, 0x12345000, SZ_4K, RW, 2);
-	skip_walk_expect(&e, 0x5abc, 0x12345abc, SZ_4K, RW, 2);
-	skip_walk_expect(&e, 0x8000, 0x22348000, SZ_16K, R, 2);
-	skip_walk_expect(&e, 0xbfff, 0x2234bfff, SZ_16K, R, 2);
-	skip_walk_expect(&e, b39 + 3 * SZ_2M + 0x1234, 0x40601234, SZ_2M,
+	skip_walk_expect(&t, 0x5000, 0x12345000, SZ_4K, RW, 2);
+	skip_walk_expect(&t, 0x5abc, 0x12345abc, SZ_4K, RW, 2);
+	skip_walk_expect(&t, 0x8000, 0x22348000, SZ_16K, R, 2);
+	skip_walk_expect(&t, 0xbfff, 0x2234bfff, SZ_16K, R, 2);
+	skip_walk_expect(&t, b39 + 3 * SZ_2M + 0x1234, 0x40601234, SZ_2M,
 			 W | CACHE, 2);
-	skip_walk_expect(&e, b39 + 4 * SZ_2M + 0x10, 0x9010, SZ_4K, RW, 3);
-	walk_none(&e, 0x6000);
-	walk_none(&e, b39 + 5 * SZ_2M);
+	skip_walk_expect(&t, b39 + 4 * SZ_2M + 0x10, 0x9010, SZ_4K, RW, 3);
+	fc_walk_none(&t, 0x6000, -ENOENT);
+	fc_walk_none(&t, b39 + 5 * SZ_2M, -ENOENT);
 	/*
 	 * The hardware faults where a skipped level's index bits are not
 	 * zero: 0x205000 has AMD level-2 index 1 under root[0].
 	 */
-	CHECK(!spec_translate(pt_root_pa(&e.pt), 4, 0x205000, &sw),
+	CHECK(!spec_translate(pt_root_pa(&t.pt), 4, 0x205000, &sw),
 	      "skipped index bits translate");
-	CHECK(!spec_translate(pt_root_pa(&e.pt), 4, b39 + SZ_1G + 3 * SZ_2M,
+	CHECK(!spec_translate(pt_root_pa(&t.pt), 4, b39 + SZ_1G + 3 * SZ_2M,
 			      &sw), "skipped index bits translate");
 
-	CHECK_INT(leaf_list(&e, &l), 0, "iterate");
+	CHECK_INT(fc_list(&t, 0, ~0ULL, &l), 0, "iterate");
 	CHECK(l.nr == 4 &&
 	      l.leaf[0].iova == 0x5000 && l.leaf[0].size == SZ_4K &&
 	      l.leaf[0].level == 0 && l.leaf[0].pa == 0x12345000 &&
@@ -1136,25 +930,26 @@ static void amd_engine_level_skip(void)
 	      l.leaf[2].iova == b39 + 3 * SZ_2M && l.leaf[2].size == SZ_2M &&
 	      l.leaf[2].level == 1 && l.leaf[2].pa == 0x40600000 &&
 	      l.leaf[3].iova == b39 + 4 * SZ_2M && l.leaf[3].pa == 0x9000,
-	      "%u leaves, first at %#llx", l.nr,
+	      "%zu leaves, first at %#llx", l.nr,
 	      (unsigned long long)l.leaf[0].iova);
+	fc_list_fini(&l);
 
 	/* Map into table A through the skipping PDE. */
-	eng_map_ok(&e, 0x7000, 0x77000, SZ_4K, RW, 0);
+	fc_map_ok(&t, 0x7000, 0x77000, SZ_4K, RW);
 	CHECK_EQ(a[7], 0x6000000000077001ULL, "entry mapped into A");
-	skip_walk_expect(&e, 0x7000, 0x77000, SZ_4K, RW, 2);
-	CHECK_INT(e.ctx.live_tables, 4, "no table added");
+	skip_walk_expect(&t, 0x7000, 0x77000, SZ_4K, RW, 2);
+	CHECK_INT(t.ctx.live_tables, 4, "no table added");
 
 	/* Unmap everything under root[0]: A is freed, root[0] cleared. */
-	eng_unmap_expect(&e, 0x5000, SZ_4K, 0, SZ_4K, 0x5000, SZ_4K);
-	eng_unmap_expect(&e, 0x7000, SZ_4K, 0, SZ_4K, 0x7000, SZ_4K);
-	eng_unmap_expect(&e, 0x8000, SZ_4K, 0, SZ_16K, 0x8000, SZ_16K);
+	amd_unmap_expect(&t, 0x5000, SZ_4K, 0, SZ_4K, 0x5000, SZ_4K);
+	amd_unmap_expect(&t, 0x7000, SZ_4K, 0, SZ_4K, 0x7000, SZ_4K);
+	amd_unmap_expect(&t, 0x8000, SZ_4K, 0, SZ_16K, 0x8000, SZ_16K);
 	CHECK_EQ(root[0], 0, "root[0] after A emptied");
-	CHECK_INT(e.ctx.live_tables, 3, "A freed");
-	skip_walk_expect(&e, b39 + 3 * SZ_2M, 0x40600000, SZ_2M, W | CACHE, 2);
+	CHECK_INT(t.ctx.live_tables, 3, "A freed");
+	skip_walk_expect(&t, b39 + 3 * SZ_2M, 0x40600000, SZ_2M, W | CACHE, 2);
 out:
 	/* Destroy frees B and C through the skipping PDE. */
-	eng_free(&e);
+	fc_free(&t);
 }
 
 /*
@@ -1169,17 +964,35 @@ static void amd_regs(void)
 	};
 	struct pt_hw_regs regs;
 	unsigned int i;
-	struct eng e;
+	struct fc_tree t;
 
 	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
-		if (!eng_new(&e, cases[i].ias, 0))
+		if (!amd_new(&t, cases[i].ias, 0))
 			continue;
-		fmt->regs(&e.pt.cfg, pt_root_pa(&e.pt), &regs);
-		CHECK_EQ(regs.ttbr, (u64)(uintptr_t)e.pt.root, "ttbr");
+		fmt->regs(&t.pt.cfg, pt_root_pa(&t.pt), &regs);
+		CHECK_EQ(regs.ttbr, (u64)(uintptr_t)t.pt.root, "ttbr");
 		CHECK_EQ(regs.tcr, cases[i].mode, "tcr (DTE Mode)");
 		CHECK_EQ(regs.mair, 0, "mair");
-		eng_free(&e);
+		fc_free(&t);
 	}
+}
+
+/*
+ * The engine-semantics suite of the format tests (fmt_check.c): all of it
+ * with 4K pages, 2M and 1G leaves; with Next Level 7 sizes among them, the
+ * scenarios that take their sizes from the tree.
+ */
+static void amd_sem_suite(void)
+{
+	static const struct pt_params p48 = {
+		.ias = 48, .pgsize_bitmap = SZ_4K | SZ_2M | SZ_1G,
+	}, p48n7 = {
+		.ias = 48, .pgsize_bitmap = SZ_4K | SZ_8K | SZ_64K | SZ_1M |
+					    SZ_2M | SZ_1G | SZ(38),
+	};
+
+	fc_sem_all(&amd, &p48);
+	fc_sem_sizes(&amd, &p48n7);
 }
 
 static const struct th_test amd_tests[] = {
@@ -1197,6 +1010,7 @@ static const struct th_test amd_tests[] = {
 	TH_TEST(amd_engine_overlap),
 	TH_TEST(amd_engine_unmap),
 	TH_TEST(amd_engine_level_skip),
+	TH_TEST(amd_sem_suite),
 };
 
 int main(int argc, char **argv)

@@ -23,44 +23,13 @@
  * Our leaves: V | R | A | D (0xc3), U unless PRIV, W, X as asked; PBMT 0
  * for CACHE, 2 for MMIO, 1 otherwise. Tables: PPN | V.
  */
-#include <linux/ptlab.h>
-
-#include "pt_formats.h"
-#include "sem_x86_riscv.h"
-
-#define R	PT_PROT_READ
-#define W	PT_PROT_WRITE
-#define X	PT_PROT_EXEC
-#define PRIV	PT_PROT_PRIV
-#define CACHE	PT_PROT_CACHE
-#define MMIO	PT_PROT_MMIO
+#include "fmt_check.h"
 
 #define NC	0x2000000000000000ULL
 #define IO	0x4000000000000000ULL
 #define N	0x8000000000000000ULL
 
 static const struct pt_format *fmt = &pt_fmt_riscv;
-
-static const char *kind_name(enum pt_entry_kind kind)
-{
-	switch (kind) {
-	case PT_ENTRY_EMPTY: return "empty";
-	case PT_ENTRY_TABLE: return "a table";
-	case PT_ENTRY_LEAF: return "a leaf";
-	}
-	return "?";
-}
-
-#define CHECK_KIND(cfg, level, pte, want, what) ({			\
-	u64 pte_ = (pte);						\
-	unsigned int level_ = (level);					\
-	enum pt_entry_kind want_ = (want);				\
-	enum pt_entry_kind kind_ = fmt->kind(cfg, level_, pte_);	\
-									\
-	CHECK(kind_ == want_, "%s: %#llx at level %u is %s, expected %s", \
-	      what, (unsigned long long)pte_, level_, kind_name(kind_),	\
-	      kind_name(want_));					\
-})
 
 /*
  * The independent decoder, following the steps of the "Virtual Address
@@ -103,98 +72,86 @@ static enum pt_entry_kind rv_decode(unsigned int level, u64 pte, u64 *pa,
 	return PT_ENTRY_LEAF;
 }
 
-static bool rv_cfg(struct pt_cfg *cfg, u32 ias, u64 bitmap)
+static int rv_valid(const struct pt_cfg *cfg, u32 prot)
 {
-	struct pt_params params = { .ias = ias, .pgsize_bitmap = bitmap };
-	int ret = pt_cfg_init(cfg, fmt, &params);
-
-	return CHECK(!ret, "ias %u bitmap %#llx refused: %s", ias,
-		     (unsigned long long)bitmap, th_errname(ret));
+	if (!(prot & R) || (prot & (CACHE | MMIO)) == (CACHE | MMIO))
+		return -EINVAL;
+	return 0;
 }
 
-struct golden_leaf {
-	const char *what;
-	u32 ias;
-	unsigned int level;
-	u64 pa;		/* the entry's own pa */
-	u64 size;
-	u32 prot;
-	u64 pte;
+/*
+ * A leaf entry bit by bit: V|R|A|D, the PPN, N and PPN[3] for a 64K
+ * (Svnapot) page, W, X, U unless PRIV, PBMT.
+ */
+static u64 rv_bits(unsigned int level, u64 pa, u64 size, u32 prot)
+{
+	return 0xc3 | pa >> 2 | (size == SZ_64K ? N | 0x8 << 10 : 0) |
+	       (prot & W ? 0x4 : 0) | (prot & X ? 0x8 : 0) |
+	       (prot & PRIV ? 0 : 0x10) |
+	       (prot & CACHE ? 0 : prot & MMIO ? IO : NC);
+}
+
+static const struct fc_fmt rv = {
+	.fmt = &pt_fmt_riscv,
+	.valid = rv_valid,
+	.decode = rv_decode,
+	.bits = rv_bits,
+	.ref_walk = fc_decode_walk,
+	.same_replicas = true,
+	.prot = R | W | CACHE,
 };
 
-#define SZ_512G	0x8000000000ULL
-#define SZ_256T	0x1000000000000ULL
+/* The spaces of the golden leaves: 4K pages and Svnapot 64K ones. */
+#define SV39	{ .ias = 39, .pgsize_bitmap = SZ_64K | SZ_4K }
+#define SV48	{ .ias = 48, .pgsize_bitmap = SZ_64K | SZ_4K }
+#define SV57	{ .ias = 57, .pgsize_bitmap = SZ_64K | SZ_4K }
 
-static const struct golden_leaf golden_leaves[] = {
+/* The pa of each is the entry's own. */
+static const struct fc_golden golden_leaves[] = {
 	/* PPN 0x12345 << 10 = 0x48d1400; V|R|W|U|A|D = 0xd7; PBMT 0. */
-	{ "4K RW cached", 39, 0, 0x12345000, SEM_4K, R | W | CACHE,
-	  0x00000000048d14d7ULL },
+	{ "4K RW cached", SV39, 0, 0x12345000, SZ_4K, R | W | CACHE,
+	  0x00000000048d14d7ULL, 0 },
 	/* PPN 1 << 10 = 0x400; V|R|U|A|D = 0xd3; PBMT 1 (NC). */
-	{ "4K RO non-cacheable", 39, 0, 0x1000, SEM_4K, R,
-	  0x20000000000004d3ULL },
+	{ "4K RO non-cacheable", SV39, 0, 0x1000, SZ_4K, R,
+	  0x20000000000004d3ULL, 0 },
 	/* PPN 0xfe000 << 10 = 0x3f800000; V|R|W|X|A|D = 0xcf (no U); IO. */
-	{ "4K RWX privileged MMIO", 39, 0, 0xfe000000, SEM_4K,
-	  R | W | X | PRIV | MMIO, 0x400000003f8000cfULL },
+	{ "4K RWX privileged MMIO", SV39, 0, 0xfe000000, SZ_4K,
+	  R | W | X | PRIV | MMIO, 0x400000003f8000cfULL, 0 },
 	/* PPN 0x40200 << 10 = 0x10080000; V|R|X|U|A|D = 0xdb. */
-	{ "2M RX cached", 39, 1, 0x40200000, SEM_2M, R | X | CACHE,
-	  0x00000000100800dbULL },
+	{ "2M RX cached", SV39, 1, 0x40200000, SZ_2M, R | X | CACHE,
+	  0x00000000100800dbULL, 0 },
 	/* PPN 0x8040000 << 10 = 0x2010000000; V|R|W|A|D = 0xc7. */
-	{ "1G RW privileged cached", 39, 2, 0x8040000000ULL, SEM_1G,
-	  R | W | PRIV | CACHE, 0x00000020100000c7ULL },
+	{ "1G RW privileged cached", SV39, 2, 0x8040000000ULL, SZ_1G,
+	  R | W | PRIV | CACHE, 0x00000020100000c7ULL, 0 },
 	/* Sv48 terapage: PPN 0x8000000 << 10 = 0x2000000000; 0xd7. */
-	{ "512G RW cached", 48, 3, 0x8000000000ULL, SZ_512G, R | W | CACHE,
-	  0x00000020000000d7ULL },
+	{ "512G RW cached", SV48, 3, 0x8000000000ULL, SZ_512G, R | W | CACHE,
+	  0x00000020000000d7ULL, 0 },
 	/* Sv57 petapage: PPN 2^36 << 10 = 2^46 = 0x400000000000; 0xd3. */
-	{ "256T RO cached", 57, 4, 0x1000000000000ULL, SZ_256T, R | CACHE,
-	  0x00004000000000d3ULL },
+	{ "256T RO cached", SV57, 4, 0x1000000000000ULL, SZ_256T, R | CACHE,
+	  0x00004000000000d3ULL, 0 },
 	/*
 	 * Svnapot 64K at 0x12340000, the entry for 0x12345000: PPN
 	 * 0x12340 with PPN[3:0] = 0b1000, 0x12348 << 10 = 0x48d2000; N;
 	 * 0xd7. Every one of the 16 entries is the same.
 	 */
-	{ "64K RW cached, 6th entry", 39, 0, 0x12345000, SEM_64K,
-	  R | W | CACHE, 0x80000000048d20d7ULL },
-	{ "64K RW cached, 1st entry", 39, 0, 0x12340000, SEM_64K,
-	  R | W | CACHE, 0x80000000048d20d7ULL },
+	{ "64K RW cached, 6th entry", SV39, 0, 0x12345000, SZ_64K,
+	  R | W | CACHE, 0x80000000048d20d7ULL, 0 },
+	{ "64K RW cached, 1st entry", SV39, 0, 0x12340000, SZ_64K,
+	  R | W | CACHE, 0x80000000048d20d7ULL, 0 },
 	/* The last 4K of a 56-bit PA: PPN all 44 ones << 10. NC. */
-	{ "4K at the top of 56-bit PA", 39, 0, 0xfffffffffff000ULL, SEM_4K,
-	  R, 0x203ffffffffffcd3ULL },
+	{ "4K at the top of 56-bit PA", SV39, 0, 0xfffffffffff000ULL, SZ_4K, R,
+	  0x203ffffffffffcd3ULL, 0 },
 	/* The last 1G of 56 bits: (2^56 - 2^30) >> 2; V|R|W|X|U|A|D 0xdf. */
-	{ "1G at the top of 56-bit PA", 39, 2, 0xffffffc0000000ULL, SEM_1G,
-	  R | W | X | CACHE, 0x003ffffff00000dfULL },
+	{ "1G at the top of 56-bit PA", SV39, 2, 0xffffffc0000000ULL, SZ_1G,
+	  R | W | X | CACHE, 0x003ffffff00000dfULL, 0 },
 	/* Levels encode alike in every mode. */
-	{ "2M in Sv57", 57, 1, 0x40200000, SEM_2M, R | X | CACHE,
-	  0x00000000100800dbULL },
+	{ "2M in Sv57", SV57, 1, 0x40200000, SZ_2M, R | X | CACHE,
+	  0x00000000100800dbULL, 0 },
 };
 
 static void rv_golden_leaves(void)
 {
-	const struct golden_leaf *g;
-	struct pt_cfg cfg;
-
-	for (g = golden_leaves; g < golden_leaves + TH_ARRAY_SIZE(golden_leaves);
-	     g++) {
-		u64 pa = 0, size = 0, start = g->pa & ~(g->size - 1);
-		u32 prot = 0;
-
-		if (!rv_cfg(&cfg, g->ias, SEM_64K | SEM_4K))
-			continue;
-		CHECK_INT(pt_check_prot(&cfg, g->prot), 0, g->what);
-		CHECK_EQ(fmt->mk_leaf(&cfg, g->level, g->pa, g->size, g->prot),
-			 g->pte, g->what);
-		CHECK_KIND(&cfg, g->level, g->pte, PT_ENTRY_LEAF, g->what);
-		CHECK_EQ(fmt->entry_pa(&cfg, g->level, g->pte), start, g->what);
-		CHECK_EQ(fmt->leaf_size(&cfg, g->level, g->pte), g->size,
-			 g->what);
-		CHECK_EQ(fmt->leaf_prot(&cfg, g->level, g->pte), g->prot,
-			 g->what);
-		CHECK_INT(rv_decode(g->level, g->pte, &pa, &size, &prot),
-			  PT_ENTRY_LEAF, g->what);
-		CHECK(pa == start && prot == g->prot && size == g->size,
-		      "%s: independent decode pa %#llx size %#llx prot %#x",
-		      g->what, (unsigned long long)pa,
-		      (unsigned long long)size, prot);
-	}
+	fc_golden(&rv, golden_leaves, TH_ARRAY_SIZE(golden_leaves));
 }
 
 /* Table entries: PPN | V; A, D, U, PBMT and N clear. */
@@ -205,7 +162,7 @@ static void rv_table_entries(void)
 	unsigned int i, level;
 
 	for (i = 0; i < TH_ARRAY_SIZE(sizes); i++) {
-		if (!rv_cfg(&cfg, sizes[i], 0))
+		if (!fc_cfg(&cfg, fmt, 0, sizes[i], 0))
 			continue;
 		for (level = 1; level < cfg.levels; level++) {
 			CHECK_EQ(fmt->mk_table(&cfg, level, 0x12345000),
@@ -231,7 +188,7 @@ static void rv_kinds(void)
 	struct pt_cfg c3, c5;
 	unsigned int level;
 
-	if (!rv_cfg(&c3, 39, 0) || !rv_cfg(&c5, 57, 0))
+	if (!fc_cfg(&c3, fmt, 0, 39, 0) || !fc_cfg(&c5, fmt, 0, 57, 0))
 		return;
 	for (level = 0; level < 5; level++) {
 		/* PPN 0 is aligned for every size: a leaf at any level. */
@@ -284,7 +241,7 @@ static void rv_kinds(void)
 		   "N, PPN 0x12358");
 	CHECK_EQ(fmt->entry_pa(&c3, 0, 0x80000000048d60d7ULL), 0x12350000,
 		 "64K at 0x12350000");
-	CHECK_EQ(fmt->leaf_size(&c3, 0, 0x80000000048d60d7ULL), SEM_64K,
+	CHECK_EQ(fmt->leaf_size(&c3, 0, 0x80000000048d60d7ULL), SZ_64K,
 		 "64K size");
 	CHECK_KIND(&c3, 1, 0x80000000100820dbULL, PT_ENTRY_EMPTY,
 		   "N at level 1");
@@ -297,72 +254,28 @@ static void rv_kinds(void)
 	/* RSW and G: ignored. */
 	CHECK_KIND(&c3, 0, 0x48d17f7, PT_ENTRY_LEAF, "RSW, G");
 	CHECK_EQ(fmt->entry_pa(&c3, 0, 0x48d17f7), 0x12345000, "RSW, G");
-	CHECK_EQ(fmt->leaf_size(&c3, 0, 0x48d17f7), SEM_4K, "RSW, G");
-}
-
-static int rv_valid(u32 prot)
-{
-	if (!(prot & R) || (prot & (CACHE | MMIO)) == (CACHE | MMIO))
-		return -EINVAL;
-	return 0;
+	CHECK_EQ(fmt->leaf_size(&c3, 0, 0x48d17f7), SZ_4K, "RSW, G");
 }
 
 /* Every prot at every leaf level and 64K, built bit by bit. */
 static void rv_prot_round_trip(void)
 {
-	struct pt_cfg cfg;
-	unsigned int level;
-	u32 prot;
-
-	if (!rv_cfg(&cfg, 57, 0))
-		return;
-	for (prot = 0; prot <= PT_PROT_ALL; prot++) {
-		CHECK_INT(pt_check_prot(&cfg, prot), rv_valid(prot),
-			  "check_prot");
-		if (rv_valid(prot))
-			continue;
-		for (level = 0; level <= 5; level++) {
-			/* Level 5 stands for a 64K leaf at level 0. */
-			unsigned int l = level == 5 ? 0 : level;
-			u64 size = level == 5 ? SEM_64K : 1ULL << (12 + 9 * l);
-			u64 pa = 0x3000000000000ULL, pte, want, dpa = 0, dsize = 0;
-			u32 dprot = 0;
-
-			want = 0xc3 | pa >> 2 | (level == 5 ? N | 0x8 << 10 : 0) |
-			       (prot & W ? 0x4 : 0) | (prot & X ? 0x8 : 0) |
-			       (prot & PRIV ? 0 : 0x10) |
-			       (prot & CACHE ? 0 : prot & MMIO ? IO : NC);
-			pte = fmt->mk_leaf(&cfg, l, pa, size, prot);
-			CHECK_EQ(pte, want, "leaf bits");
-			CHECK(fmt->kind(&cfg, l, pte) == PT_ENTRY_LEAF &&
-			      fmt->entry_pa(&cfg, l, pte) == pa &&
-			      fmt->leaf_size(&cfg, l, pte) == size &&
-			      fmt->leaf_prot(&cfg, l, pte) == prot,
-			      "prot %#x level %u size %#llx: %#llx decodes as kind %d pa %#llx prot %#x",
-			      prot, l, (unsigned long long)size,
-			      (unsigned long long)pte, fmt->kind(&cfg, l, pte),
-			      (unsigned long long)fmt->entry_pa(&cfg, l, pte),
-			      fmt->leaf_prot(&cfg, l, pte));
-			CHECK(rv_decode(l, pte, &dpa, &dsize, &dprot) ==
-			      PT_ENTRY_LEAF && dpa == pa && dsize == size &&
-			      dprot == prot,
-			      "prot %#x level %u: independent decode pa %#llx size %#llx prot %#x",
-			      prot, l, (unsigned long long)dpa,
-			      (unsigned long long)dsize, dprot);
-		}
-	}
+	fc_prot_round_trip(&rv, &(struct pt_params){ .ias = 57 },
+			   0x3000000000000ULL, PT_PROT_ALL);
 }
 
 /*
  * satp/iosatp: MODE (bits 63:60) 8 Sv39, 9 Sv48, 10 Sv57; PPN (43:0) =
  * root >> 12. Root 0x80201000: PPN 0x80201.
  */
+static u64 rv_satp(u64 root, u64 mode)
+{
+	return mode << 60 | root >> 12;
+}
+
 static void rv_regs(void)
 {
-	static const struct {
-		u32 ias;
-		u64 ttbr, tcr;
-	} cases[] = {
+	static const struct fc_regs cases[] = {
 		{ 32, 0x8000000000080201ULL, 8 },
 		{ 39, 0x8000000000080201ULL, 8 },
 		{ 40, 0x9000000000080201ULL, 9 },
@@ -370,83 +283,36 @@ static void rv_regs(void)
 		{ 49, 0xa000000000080201ULL, 10 },
 		{ 57, 0xa000000000080201ULL, 10 },
 	};
-	struct pt_hw_regs regs;
-	struct pt_cfg cfg;
-	unsigned int i;
 
-	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
-		const struct sem_fmt f = { .fmt = fmt };
-		struct pt_params params = { .ias = cases[i].ias };
-		struct sem s;
+	fc_regs(&rv, 0x80201000, rv_satp, cases, TH_ARRAY_SIZE(cases));
+}
 
-		if (!rv_cfg(&cfg, cases[i].ias, 0))
-			continue;
-		fmt->regs(&cfg, 0x80201000, &regs);
-		CHECK(regs.ttbr == cases[i].ttbr && regs.tcr == cases[i].tcr &&
-		      !regs.mair, "ias %u: ttbr %#llx tcr %#llx mair %#llx",
-		      cases[i].ias, (unsigned long long)regs.ttbr,
-		      (unsigned long long)regs.tcr,
-		      (unsigned long long)regs.mair);
-		if (!sem_new(&s, &f, &params))
-			continue;
-		fmt->regs(&s.pt.cfg, pt_root_pa(&s.pt), &regs);
-		CHECK_EQ(regs.ttbr, cases[i].tcr << 60 |
-			 (u64)(uintptr_t)s.pt.root >> 12, "satp of a tree");
-		sem_free(&s);
-	}
+/* Every level's span; 64K (Svnapot) at level 0. */
+static u64 rv_level_sizes(unsigned int level)
+{
+	return (1ULL << (12 + 9 * level)) | (level ? 0 : SZ_64K);
 }
 
 /* Sv39, Sv48, Sv57: 3, 4, 5 levels of 512 entries, leaves everywhere. */
 static void rv_geometry(void)
 {
-	static const struct {
-		u32 ias, levels;
-		u64 bitmap;
-	} cases[] = {
+	/* Every level's span; 64K (Svnapot) only when asked for. */
+	static const struct fc_geometry geo[] = {
 		{ 32, 3, 0x40201000 }, { 38, 3, 0x40201000 },
 		{ 39, 3, 0x40201000 },
 		{ 40, 4, 0x8040201000ULL }, { 48, 4, 0x8040201000ULL },
 		{ 49, 5, 0x1008040201000ULL }, { 57, 5, 0x1008040201000ULL },
 	};
-	struct pt_cfg cfg;
-	unsigned int i, l;
 
-	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
-		if (!rv_cfg(&cfg, cases[i].ias, 0))
-			continue;
-		CHECK_INT(cfg.levels, cases[i].levels, "levels");
-		CHECK_INT(cfg.ias, cases[i].ias, "ias");
-		CHECK_INT(cfg.oas, 56, "default oas");
-		CHECK_INT(cfg.granule_shift, 12, "granule");
-		CHECK_INT(cfg.entry_shift, 3, "8-byte entries");
-		CHECK_EQ(cfg.prot_mask, PT_PROT_ALL, "prot mask");
-		/* Every level's span; 64K (Svnapot) only when asked for. */
-		CHECK_EQ(cfg.pgsize_bitmap, cases[i].bitmap,
-			 "default page sizes");
-		for (l = 0; l < cfg.levels; l++) {
-			CHECK_INT(cfg.lvl[l].shift, 12 + 9 * l, "shift");
-			CHECK_INT(cfg.lvl[l].index_bits, 9, "index bits");
-			CHECK_EQ(cfg.lvl[l].pgsizes,
-				 (1ULL << (12 + 9 * l)) | (l ? 0 : SEM_64K),
-				 "pgsizes");
-			CHECK_EQ(pt_table_bytes(&cfg, l), 4096, "table bytes");
-		}
-	}
-	CHECK(!pt_cfg_init(&cfg, fmt, &(struct pt_params){}) &&
-	      cfg.ias == 39 && cfg.oas == 56 && cfg.levels == 3,
-	      "defaults: ias %u oas %u levels %u", cfg.ias, cfg.oas,
-	      cfg.levels);
-	CHECK_INT(fmt->id, PTLAB_FMT_RISCV, "format id");
-	CHECK(!strcmp(fmt->name, "riscv"), "name %s", fmt->name);
+	fc_geometry_4k(fmt, 56, PT_PROT_ALL, rv_level_sizes, geo,
+		       TH_ARRAY_SIZE(geo));
+	fc_defaults(fmt, 12, 39, 56, 0x40201000, 3);
+	fc_identity(fmt, PTLAB_FMT_RISCV, "riscv");
 }
 
 static void rv_params(void)
 {
-	static const struct {
-		struct pt_params p;
-		int ret;
-		const char *what;
-	} cases[] = {
+	static const struct fc_param cases[] = {
 		{ { .granule_shift = 12 }, 0, "4K granule" },
 		{ { .granule_shift = 14 }, -EOPNOTSUPP, "16K granule" },
 		{ { .granule_shift = 16 }, -EOPNOTSUPP, "64K granule" },
@@ -471,24 +337,9 @@ static void rv_params(void)
 		{ { .ias = 57, .pgsize_bitmap = 0x1000000001000ULL }, 0,
 		  "256T in Sv57" },
 	};
-	struct pt_cfg cfg;
-	unsigned int i;
 
-	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
-		int ret = pt_cfg_init(&cfg, fmt, &cases[i].p);
-
-		CHECK_INT(ret, cases[i].ret, cases[i].what);
-		if (!ret && cases[i].p.pgsize_bitmap)
-			CHECK_EQ(cfg.pgsize_bitmap, cases[i].p.pgsize_bitmap,
-				 cases[i].what);
-	}
+	fc_params(fmt, cases, TH_ARRAY_SIZE(cases));
 }
-
-static const struct sem_fmt rv_sem = {
-	.fmt = &pt_fmt_riscv,
-	.decode = rv_decode,
-	.prot = R | W | CACHE,
-};
 
 static const struct pt_params p39 = { .ias = 39 }, p48 = { .ias = 48 },
 	p57 = { .ias = 57 },
@@ -496,43 +347,12 @@ static const struct pt_params p39 = { .ias = 39 }, p48 = { .ias = 48 },
 	p39n = { .ias = 39, .pgsize_bitmap = 0x40211000 },
 	p57n = { .ias = 57, .pgsize_bitmap = 0x1008040211000ULL };
 
-static void rv_sem_page_sizes(void)
-{
-	sem_page_sizes(&rv_sem, &p39);
-	sem_page_sizes(&rv_sem, &p48);
-	sem_page_sizes(&rv_sem, &p57);
-	sem_page_sizes(&rv_sem, &p39n);
-}
-
-static void rv_sem_top(void)
-{
-	sem_largest_at_top(&rv_sem, &p39);
-	sem_largest_at_top(&rv_sem, &p48);
-	sem_largest_at_top(&rv_sem, &p57);
-}
-
-static void rv_sem_mixed(void)
-{
-	sem_mixed(&rv_sem, &p39);
-	sem_mixed(&rv_sem, &p57n);
-}
-
-static void rv_sem_overlap(void)
-{
-	sem_overlap(&rv_sem, &p39);
-	sem_overlap(&rv_sem, &p48);
-}
-
-static void rv_sem_unmap(void)
-{
-	sem_unmap(&rv_sem, &p39n);
-	sem_unmap(&rv_sem, &p57);
-}
-
-static void rv_sem_prots(void)
-{
-	sem_prots(&rv_sem, &p48, rv_valid);
-}
+FC_SEM_TEST(rv_sem_page_sizes, fc_sem_page_sizes, &rv, &p39, &p48, &p57, &p39n)
+FC_SEM_TEST(rv_sem_top, fc_sem_largest_at_top, &rv, &p39, &p48, &p57)
+FC_SEM_TEST(rv_sem_mixed, fc_sem_mixed, &rv, &p39, &p57n)
+FC_SEM_TEST(rv_sem_overlap, fc_sem_overlap, &rv, &p39, &p48)
+FC_SEM_TEST(rv_sem_unmap, fc_sem_unmap, &rv, &p39n, &p57)
+FC_SEM_TEST(rv_sem_prots, fc_sem_prots, &rv, &p48)
 
 /*
  * The raw entries of a walk: tables PPN | V, the leaf V|R|A|D with the
@@ -541,13 +361,13 @@ static void rv_sem_prots(void)
 static void rv_sem_raw(void)
 {
 	struct pt_walk_result res;
-	struct sem s;
+	struct fc_tree t;
 	unsigned int i;
 
-	if (!sem_new(&s, &rv_sem, &p48))
+	if (!fc_new(&t, &rv, &p48))
 		return;
-	sem_map_ok(&s, 0x765432100000ULL, 0x9000, SEM_4K, R | PRIV | MMIO);
-	if (CHECK_INT(pt_walk(&s.pt, 0x765432100abcULL, &res), 0, "walk") &&
+	fc_map_ok(&t, 0x765432100000ULL, 0x9000, SZ_4K, R | PRIV | MMIO);
+	if (CHECK_INT(pt_walk(&t.pt, 0x765432100abcULL, &res), 0, "walk") &&
 	    CHECK_INT(res.nr_entries, 4, "entries of an Sv48 walk")) {
 		for (i = 0; i < 3; i++)
 			CHECK_EQ(res.entries[i] & ~0x003ffffffffffc00ULL, 0x1,
@@ -556,7 +376,7 @@ static void rv_sem_raw(void)
 		CHECK_EQ(res.entries[3], IO | 0x24c3, "leaf");
 		CHECK_EQ(res.leaf.pa, 0x9abc, "pa");
 	}
-	sem_free(&s);
+	fc_free(&t);
 }
 
 /*
@@ -567,26 +387,26 @@ static void rv_sem_raw(void)
 static void rv_sem_napot(void)
 {
 	const u64 iova = 0x7654320000ULL, pa = 0x12340000;
-	const struct sem_leaf want[] = {
-		{ iova - SEM_4K, pa - SEM_4K, SEM_4K },
-		{ iova, pa, SEM_64K },
-		{ iova + SEM_64K, pa + SEM_64K, SEM_4K },
+	const struct fc_seg want[] = {
+		{ iova - SZ_4K, pa - SZ_4K, SZ_4K, 1 },
+		{ iova, pa, SZ_64K, 1 },
+		{ iova + SZ_64K, pa + SZ_64K, SZ_4K, 1 },
 	};
 	u32 prot = R | W | CACHE;
 	struct pt_walk_result res;
-	struct sem s;
+	struct fc_tree t;
 	u64 first = 0, i;
 
-	if (!sem_new(&s, &rv_sem, &p39n))
+	if (!fc_new(&t, &rv, &p39n))
 		return;
 	/* 4K + 64K + 4K: the aligned middle takes one 64K leaf. */
-	sem_map_ok(&s, iova - SEM_4K, pa - SEM_4K, SEM_64K + 2 * SEM_4K, prot);
-	sem_expect(&s, prot, want, TH_ARRAY_SIZE(want), "4K 64K 4K");
+	fc_map_ok(&t, iova - SZ_4K, pa - SZ_4K, SZ_64K + 2 * SZ_4K, prot);
+	fc_expect(&t, "4K 64K 4K", prot, want, TH_ARRAY_SIZE(want));
 	for (i = 0; i < 16; i++) {
-		u64 off = i * SEM_4K + 0x10;
+		u64 off = i * SZ_4K + 0x10;
 
-		sem_walk_expect(&s, iova + off, pa + off, SEM_64K, prot);
-		if (!CHECK_INT(pt_walk(&s.pt, iova + off, &res), 0, "walk"))
+		fc_walk_expect(&t, iova + off, pa + off, SZ_64K, prot);
+		if (!CHECK_INT(pt_walk(&t.pt, iova + off, &res), 0, "walk"))
 			continue;
 		if (!i)
 			first = res.entries[2];
@@ -595,21 +415,21 @@ static void rv_sem_napot(void)
 	/* N | PPN 0x12348 << 10 | 0xd7. */
 	CHECK_EQ(first, 0x80000000048d20d7ULL, "64K entry");
 	/* Nothing inside it, and no unmap starting inside it. */
-	sem_map_fails(&s, iova + 3 * SEM_4K, 0x1000, SEM_4K, prot,
-		      -EADDRINUSE, 0);
-	sem_unmap_expect(&s, iova + SEM_4K, SEM_4K, -EINVAL, 0);
+	fc_map_fails(&t, iova + 3 * SZ_4K, 0x1000, SZ_4K, prot,
+		     -EADDRINUSE, 0);
+	fc_unmap_expect(&t, iova + SZ_4K, SZ_4K, -EINVAL, 0);
 	/* Ending inside: the whole 64K goes. */
-	sem_unmap_expect(&s, iova - SEM_4K, 2 * SEM_4K, 0, SEM_4K + SEM_64K);
-	sem_walk_none(&s, iova + SEM_64K - 1, -ENOENT);
-	sem_walk_expect(&s, iova + SEM_64K, pa + SEM_64K, SEM_4K, prot);
-	sem_unmap_expect(&s, iova + SEM_64K, SEM_4K, 0, SEM_4K);
-	CHECK_INT(s.ctx.live_tables, 1, "tables after unmap");
+	fc_unmap_expect(&t, iova - SZ_4K, 2 * SZ_4K, 0, SZ_4K + SZ_64K);
+	fc_walk_none(&t, iova + SZ_64K - 1, -ENOENT);
+	fc_walk_expect(&t, iova + SZ_64K, pa + SZ_64K, SZ_4K, prot);
+	fc_unmap_expect(&t, iova + SZ_64K, SZ_4K, 0, SZ_4K);
+	CHECK_INT(t.ctx.live_tables, 1, "tables after unmap");
 	/* A pa only 4K-aligned under a 64K-aligned iova: 16 pages. */
-	sem_map_ok(&s, iova, pa + SEM_4K, SEM_64K, prot);
-	sem_walk_expect(&s, iova + SEM_64K - 1, pa + SEM_64K + SEM_4K - 1, SEM_4K,
-			prot);
-	sem_unmap_expect(&s, iova, SEM_64K, 0, SEM_64K);
-	sem_free(&s);
+	fc_map_ok(&t, iova, pa + SZ_4K, SZ_64K, prot);
+	fc_walk_expect(&t, iova + SZ_64K - 1, pa + SZ_64K + SZ_4K - 1, SZ_4K,
+		       prot);
+	fc_unmap_expect(&t, iova, SZ_64K, 0, SZ_64K);
+	fc_free(&t);
 }
 
 static const struct th_test rv_tests[] = {

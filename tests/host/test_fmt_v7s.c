@@ -31,159 +31,110 @@
  * Memory types, TEX[0]:C:B: 0b111 CACHE (B and C, TEX[0]), 0b001 MMIO
  * (B), 0b100 neither (TEX[0]).
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <linux/ptlab.h>
+#include "fmt_check.h"
 
-#include "harness.h"
-#include "low_tables.h"
-#include "pt_formats.h"
-
-#define R	PT_PROT_READ
-#define W	PT_PROT_WRITE
-#define X	PT_PROT_EXEC
-#define PRIV	PT_PROT_PRIV
-#define CACHE	PT_PROT_CACHE
-#define MMIO	PT_PROT_MMIO
-#define RW	(R | W)
-
-#define SZ_4K	0x1000ULL
-#define SZ_64K	0x10000ULL
-#define SZ_1M	0x100000ULL
-#define SZ_16M	0x1000000ULL
-#define SZ_4G	0x100000000ULL
 #define ALL_SIZES	(SZ_4K | SZ_64K | SZ_1M | SZ_16M)
 
 static const struct pt_format *fmt = &pt_fmt_arm_v7s;
 
-static const char *kind_name(enum pt_entry_kind kind)
+static int v7s_ref_walk(const struct fc_tree *t, u64 iova,
+			struct fc_ref *r);
+
+static int v7s_valid(const struct pt_cfg *cfg, u32 prot)
 {
-	switch (kind) {
-	case PT_ENTRY_EMPTY: return "invalid";
-	case PT_ENTRY_TABLE: return "a table";
-	case PT_ENTRY_LEAF: return "a leaf";
-	}
-	return "?";
+	return (prot & R) && (prot & (CACHE | MMIO)) != (CACHE | MMIO) ?
+	       0 : -EINVAL;
 }
 
-#define CHECK_KIND(cfg, level, pte, want, what) ({			\
-	u64 pte_ = (pte);						\
-	unsigned int level_ = (level);					\
-	enum pt_entry_kind want_ = (want);				\
-	enum pt_entry_kind kind_ = fmt->kind(cfg, level_, pte_);	\
-									\
-	CHECK(kind_ == want_, "%s: %#llx at level %u is %s, expected %s", \
-	      what, (unsigned long long)pte_, level_, kind_name(kind_),	\
-	      kind_name(want_));					\
-})
-
-static bool v7s_cfg(struct pt_cfg *cfg, u32 ias)
+/* Sections and supersections in the first-level table, pages below. */
+static unsigned int v7s_level_of(u64 size)
 {
-	struct pt_params params = { .ias = ias };
-	int ret = pt_cfg_init(cfg, fmt, &params);
-
-	return CHECK(!ret, "ias %u refused: %s", ias, th_errname(ret));
+	return size >= SZ_1M;
 }
 
-struct golden_leaf {
-	const char *what;
-	unsigned int level;
-	u64 pgsize;
-	u64 pa;
-	u32 prot;
-	u32 pte;
+/* 64K large pages and 16M supersections are 16 entries of one value. */
+static const struct fc_fmt v7s = {
+	.fmt = &pt_fmt_arm_v7s,
+	.valid = v7s_valid,
+	.ref_walk = v7s_ref_walk,
+	.level_of = v7s_level_of,
+	.same_replicas = true,
+	.low_tables = true,
+	.prot = RW | CACHE,
 };
 
-static const struct golden_leaf golden_leaves[] = {
+static const struct fc_golden golden_leaves[] = {
 	/*
 	 * Section: 0x2 | B 0x4 | C 0x8 (CACHE) | XN 0x10 (no EXEC) | AP[0]
 	 * 0x400 | AP[1] 0x800 (not PRIV) | TEX[0] 0x1000 | S 0x10000 | nG
 	 * 0x20000 = 0x31c1e; AP[2] clear (WRITE); address 0x12300000.
 	 */
-	{ "1M section RW cached", 1, SZ_1M, 0x12300000, RW | CACHE,
-	  0x12331c1e },
+	{ "1M section RW cached", { .ias = 32 }, 1, 0x12300000, SZ_1M,
+	  RW | CACHE, 0x12331c1e, 0 },
 	/*
 	 * Section: 0x2 | B 0x4 (MMIO: TEX 000 C 0 B 1) | AP[0] 0x400 |
 	 * AP[2] 0x8000 (read-only) | S | nG = 0x38406; AP[1] clear (PRIV), XN
 	 * clear (EXEC); address 0xfff00000, the last section of 4GB.
 	 */
-	{ "1M section RO privileged executable MMIO", 1, SZ_1M, 0xfff00000,
-	  R | X | PRIV | MMIO, 0xfff38406 },
+	{ "1M section RO privileged executable MMIO", { .ias = 32 }, 1,
+	  0xfff00000, SZ_1M, R | X | PRIV | MMIO, 0xfff38406, 0 },
 	/* Every permission, cached: 0x2 | 0x4 | 0x8 | 0x400 | 0x1000 | S | nG. */
-	{ "1M section RWX privileged cached", 1, SZ_1M, 0x00100000,
-	  RW | X | PRIV | CACHE, 0x0013140e },
+	{ "1M section RWX privileged cached", { .ias = 32 }, 1, 0x00100000,
+	  SZ_1M, RW | X | PRIV | CACHE, 0x0013140e, 0 },
 	/* Non-cacheable (TEX[0] only): 0x2 | 0x10 | 0x400 | 0x800 | 0x1000 | S | nG. */
-	{ "1M section RW at the top of 4GB", 1, SZ_1M, 0xfff00000, RW,
-	  0xfff31c12 },
+	{ "1M section RW at the top of 4GB", { .ias = 32 }, 1, 0xfff00000,
+	  SZ_1M, RW, 0xfff31c12, 0 },
 	/*
 	 * Supersection: as a section 0x31c12 (RW, non-cacheable, XN) plus
 	 * bit 18 0x40000 = 0x71c12; address bits 31:24 0x45000000.
 	 */
-	{ "16M supersection RW", 1, SZ_16M, 0x45000000, RW, 0x45071c12 },
+	{ "16M supersection RW", { .ias = 32 }, 1, 0x45000000, SZ_16M, RW,
+	  0x45071c12, 0 },
 	/* The 16th entry of the same supersection holds the same value. */
-	{ "16M supersection RW, entry 15", 1, SZ_16M, 0x45f00000, RW,
-	  0x45071c12 },
+	{ "16M supersection RW, entry 15", { .ias = 32 }, 1, 0x45f00000, SZ_16M,
+	  RW, 0x45071c12, 0 },
 	/*
 	 * Small page: XN 0x1 | 0x2 | B 0x4 | C 0x8 | AP[0] 0x10 | AP[1] 0x20
 	 * | TEX[0] 0x40 | S 0x400 | nG 0x800 = 0xc7f; address 0x12345000.
 	 */
-	{ "4K small page RW cached", 0, SZ_4K, 0x12345000, RW | CACHE,
-	  0x12345c7f },
+	{ "4K small page RW cached", { .ias = 32 }, 0, 0x12345000, SZ_4K,
+	  RW | CACHE, 0x12345c7f, 0 },
 	/*
 	 * Small page: 0x2 | AP[0] 0x10 | TEX[0] 0x40 | AP[2] 0x200 | S 0x400
 	 * | nG 0x800 = 0xe52: read-only, privileged, executable.
 	 */
-	{ "4K small page RO privileged executable", 0, SZ_4K, 0x1000,
-	  R | X | PRIV, 0x00001e52 },
+	{ "4K small page RO privileged executable", { .ias = 32 }, 0, 0x1000,
+	  SZ_4K, R | X | PRIV, 0x00001e52, 0 },
 	/* Small page: XN 0x1 | 0x2 | B 0x4 | AP[0] 0x10 | S | nG = 0xc17. */
-	{ "4K small page RW privileged MMIO", 0, SZ_4K, 0xfe000000,
-	  RW | PRIV | MMIO, 0xfe000c17 },
+	{ "4K small page RW privileged MMIO", { .ias = 32 }, 0, 0xfe000000,
+	  SZ_4K, RW | PRIV | MMIO, 0xfe000c17, 0 },
 	/* The last page of 4GB, RO: 0x1 | 0x2 | 0x10 | 0x20 | 0x40 | 0x200 | S | nG. */
-	{ "4K small page at the top of 4GB", 0, SZ_4K, 0xfffff000, R,
-	  0xfffffe73 },
+	{ "4K small page at the top of 4GB", { .ias = 32 }, 0, 0xfffff000,
+	  SZ_4K, R, 0xfffffe73, 0 },
 	/*
 	 * Large page: 0x1 | B 0x4 | C 0x8 | AP[0] 0x10 | AP[1] 0x20 | S 0x400
 	 * | nG 0x800 | TEX[0] 0x1000 | XN 0x8000 = 0x9c3d; address bits
 	 * 31:16 0x87650000.
 	 */
-	{ "64K large page RW cached", 0, SZ_64K, 0x87650000, RW | CACHE,
-	  0x87659c3d },
+	{ "64K large page RW cached", { .ias = 32 }, 0, 0x87650000, SZ_64K,
+	  RW | CACHE, 0x87659c3d, 0 },
 	/* Its 16th entry (pa + 15 * 4K) is the same value. */
-	{ "64K large page RW cached, entry 15", 0, SZ_64K, 0x8765f000,
-	  RW | CACHE, 0x87659c3d },
+	{ "64K large page RW cached, entry 15", { .ias = 32 }, 0, 0x8765f000,
+	  SZ_64K, RW | CACHE, 0x87659c3d, 0 },
 	/*
 	 * Large page: 0x1 | AP[0] 0x10 | AP[1] 0x20 | AP[2] 0x200 | S | nG |
 	 * TEX[0] 0x1000 = 0x1e31: read-only, executable, non-cacheable.
 	 */
-	{ "64K large page RO executable", 0, SZ_64K, 0x10000, R | X,
-	  0x00011e31 },
+	{ "64K large page RO executable", { .ias = 32 }, 0, 0x10000, SZ_64K,
+	  R | X, 0x00011e31, 0 },
 	/* Large page MMIO: 0x1 | B 0x4 | AP[0] | AP[1] | S | nG | XN 0x8000. */
-	{ "64K large page RW MMIO", 0, SZ_64K, 0xfffe0000, RW | MMIO,
-	  0xfffe8c35 },
+	{ "64K large page RW MMIO", { .ias = 32 }, 0, 0xfffe0000, SZ_64K,
+	  RW | MMIO, 0xfffe8c35, 0 },
 };
 
 static void v7s_golden_leaves(void)
 {
-	const struct golden_leaf *g;
-	struct pt_cfg cfg;
-
-	if (!v7s_cfg(&cfg, 32))
-		return;
-	for (g = golden_leaves; g < golden_leaves + TH_ARRAY_SIZE(golden_leaves);
-	     g++) {
-		u64 first = g->pa & ~(g->pgsize - 1);
-
-		CHECK(!fmt->check_prot(&cfg, g->prot), "%s: prot %#x refused",
-		      g->what, g->prot);
-		CHECK_EQ(fmt->mk_leaf(&cfg, g->level, g->pa, g->pgsize,
-				      g->prot), g->pte, g->what);
-		CHECK_KIND(&cfg, g->level, g->pte, PT_ENTRY_LEAF, g->what);
-		CHECK_EQ(fmt->entry_pa(&cfg, g->level, g->pte), first, g->what);
-		CHECK_EQ(fmt->leaf_size(&cfg, g->level, g->pte), g->pgsize,
-			 g->what);
-		CHECK_EQ(fmt->leaf_prot(&cfg, g->level, g->pte), g->prot,
-			 g->what);
-	}
+	fc_golden(&v7s, golden_leaves, TH_ARRAY_SIZE(golden_leaves));
 }
 
 /*
@@ -196,7 +147,7 @@ static void v7s_supersection_high_pa(void)
 {
 	struct pt_cfg cfg;
 
-	if (!v7s_cfg(&cfg, 32))
+	if (!fc_cfg(&cfg, fmt, 0, 32, 0))
 		return;
 	CHECK_EQ(fmt->mk_leaf(&cfg, 1, 0x5a45000000ULL, SZ_16M, RW),
 		 0x45a71cb2, "supersection above 4GB");
@@ -208,7 +159,7 @@ static void v7s_table_entries(void)
 {
 	struct pt_cfg cfg;
 
-	if (!v7s_cfg(&cfg, 32))
+	if (!fc_cfg(&cfg, fmt, 0, 32, 0))
 		return;
 	/* Page table descriptor: address bits 31:10 | 0b01, domain 0. */
 	CHECK_EQ(fmt->mk_table(&cfg, 1, 0x12345400), 0x12345401, "table");
@@ -226,7 +177,7 @@ static void v7s_kinds(void)
 {
 	struct pt_cfg cfg;
 
-	if (!v7s_cfg(&cfg, 32))
+	if (!fc_cfg(&cfg, fmt, 0, 32, 0))
 		return;
 	CHECK_KIND(&cfg, 1, 0, PT_ENTRY_EMPTY, "zero");
 	CHECK_KIND(&cfg, 1, 0xfffffffc, PT_ENTRY_EMPTY, "first level 0b00");
@@ -245,7 +196,7 @@ static void v7s_entry_pa_masks(void)
 {
 	struct pt_cfg cfg;
 
-	if (!v7s_cfg(&cfg, 32))
+	if (!fc_cfg(&cfg, fmt, 0, 32, 0))
 		return;
 	CHECK_EQ(fmt->entry_pa(&cfg, 0, 0x12345fff), 0x12345000,
 		 "small page with every attribute");
@@ -271,7 +222,7 @@ static void v7s_decode_foreign(void)
 {
 	struct pt_cfg cfg;
 
-	if (!v7s_cfg(&cfg, 32))
+	if (!fc_cfg(&cfg, fmt, 0, 32, 0))
 		return;
 	/* 0x2 | B | C | AP[0] | AP[1] at 0x1000: RW, executable. */
 	CHECK_EQ(fmt->leaf_prot(&cfg, 0, 0x0000103e), RW | X | MMIO,
@@ -284,46 +235,11 @@ static void v7s_decode_foreign(void)
 		 "section with PXN");
 }
 
+/* Entries 0-3, 8 and 15 of 16-entry leaves. */
 static void v7s_prot_round_trip(void)
 {
-	static const u64 sizes[] = { SZ_4K, SZ_64K, SZ_1M, SZ_16M };
-	struct pt_cfg cfg;
-	unsigned int i;
-	u32 prot;
-
-	if (!v7s_cfg(&cfg, 32))
-		return;
-	CHECK_EQ(cfg.prot_mask, PT_PROT_ALL, "prot mask");
-	for (prot = 0; prot <= PT_PROT_ALL; prot++) {
-		bool ok = (prot & R) && (prot & (CACHE | MMIO)) !=
-					(CACHE | MMIO);
-
-		CHECK_INT(fmt->check_prot(&cfg, prot), ok ? 0 : -EINVAL,
-			  "check_prot");
-		if (!ok)
-			continue;
-		for (i = 0; i < TH_ARRAY_SIZE(sizes); i++) {
-			unsigned int level = sizes[i] >= SZ_1M;
-			u64 span = 1ULL << cfg.lvl[level].shift;
-			u64 pa = 0x5f000000, pte;
-
-			/* Entry 3 of a 16-entry leaf, or the only one. */
-			pte = fmt->mk_leaf(&cfg, level,
-					   sizes[i] == span ? pa : pa + 3 * span,
-					   sizes[i], prot);
-			CHECK(fmt->kind(&cfg, level, pte) == PT_ENTRY_LEAF &&
-			      fmt->entry_pa(&cfg, level, pte) == pa &&
-			      fmt->leaf_size(&cfg, level, pte) == sizes[i] &&
-			      fmt->leaf_prot(&cfg, level, pte) == prot &&
-			      pte >> 32 == 0,
-			      "prot %#x size %#llx: pte %#llx decodes as pa %#llx size %#llx prot %#x",
-			      prot, (unsigned long long)sizes[i],
-			      (unsigned long long)pte,
-			      (unsigned long long)fmt->entry_pa(&cfg, level, pte),
-			      (unsigned long long)fmt->leaf_size(&cfg, level, pte),
-			      fmt->leaf_prot(&cfg, level, pte));
-		}
-	}
+	fc_prot_round_trip(&v7s, &(struct pt_params){ .ias = 32 }, 0x5f000000,
+			   PT_PROT_ALL);
 }
 
 /*
@@ -343,23 +259,23 @@ static void v7s_regs(void)
 		{ 32, 0 }, { 31, 0x21 }, { 28, 0x24 }, { 25, 0x27 },
 	};
 	struct pt_hw_regs regs;
-	struct low_space s;
+	struct fc_tree t;
 	unsigned int i;
 
 	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
 		struct pt_params params = { .ias = cases[i].ias };
 		u64 root;
 
-		if (!CHECK(!low_new(&s, fmt, &params), "ias %u", cases[i].ias))
+		if (!fc_new(&t, &v7s, &params))
 			continue;
-		root = pt_root_pa(&s.pt);
+		root = pt_root_pa(&t.pt);
 		CHECK(root < SZ_4G && !(root & ((16384 >> (32 - cases[i].ias)) - 1)),
 		      "root %#llx", (unsigned long long)root);
-		fmt->regs(&s.pt.cfg, root, &regs);
+		fmt->regs(&t.pt.cfg, root, &regs);
 		CHECK_EQ(regs.ttbr, root | 0x6a, "TTBR0");
 		CHECK_EQ(regs.tcr, cases[i].tcr, "TTBCR");
 		CHECK_EQ(regs.mair, 0x40004000800b8204ULL, "NMRR:PRRR");
-		low_destroy(&s);
+		fc_free(&t);
 	}
 }
 
@@ -370,7 +286,7 @@ static void v7s_geometry(void)
 	unsigned int i;
 
 	for (i = 0; i < TH_ARRAY_SIZE(sizes); i++) {
-		if (!v7s_cfg(&cfg, sizes[i]))
+		if (!fc_cfg(&cfg, fmt, 0, sizes[i], 0))
 			continue;
 		CHECK_INT(cfg.levels, 2, "levels");
 		CHECK_INT(cfg.granule_shift, 12, "granule");
@@ -389,21 +305,13 @@ static void v7s_geometry(void)
 			 "first-level table bytes");
 		CHECK_EQ(pt_table_bytes(&cfg, 0), 1024, "1KB second-level table");
 	}
-	CHECK(!pt_cfg_init(&cfg, fmt, &(struct pt_params){}) &&
-	      cfg.ias == 32 && cfg.oas == 32 && cfg.levels == 2,
-	      "defaults: ias %u oas %u levels %u", cfg.ias, cfg.oas,
-	      cfg.levels);
-	CHECK_INT(fmt->id, PTLAB_FMT_ARM_V7S, "format id");
-	CHECK(fmt->name && !strcmp(fmt->name, "arm-v7s"), "name");
+	fc_defaults(fmt, 12, 32, 32, ALL_SIZES, 2);
+	fc_identity(fmt, PTLAB_FMT_ARM_V7S, "arm-v7s");
 }
 
 static void v7s_params(void)
 {
-	static const struct {
-		struct pt_params p;
-		int ret;
-		const char *what;
-	} cases[] = {
+	static const struct fc_param cases[] = {
 		{ { .granule_shift = 12 }, 0, "4K granule" },
 		{ { .granule_shift = 14 }, -EOPNOTSUPP, "16K granule" },
 		{ { .granule_shift = 16 }, -EOPNOTSUPP, "64K granule" },
@@ -425,17 +333,8 @@ static void v7s_params(void)
 		{ { .pgsize_bitmap = SZ_4K | 0x2000 }, -EINVAL, "8K" },
 		{ { .pgsize_bitmap = SZ_4K | 0x40000000 }, -EINVAL, "1G" },
 	};
-	struct pt_cfg cfg;
-	unsigned int i;
 
-	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
-		int ret = pt_cfg_init(&cfg, fmt, &cases[i].p);
-
-		CHECK_INT(ret, cases[i].ret, cases[i].what);
-		if (!ret && cases[i].p.pgsize_bitmap)
-			CHECK_EQ(cfg.pgsize_bitmap, cases[i].p.pgsize_bitmap,
-				 cases[i].what);
-	}
+	fc_params(fmt, cases, TH_ARRAY_SIZE(cases));
 }
 
 /*
@@ -443,17 +342,6 @@ static void v7s_params(void)
  * the registers the format reports: TTBR0 and TTBCR locate the first-level
  * table, PRRR and NMRR give the memory type of TEX[0]:C:B.
  */
-struct ref {
-	int ret;	/* 0, -ENOENT (translation fault), -EACCES (AF) */
-	u64 pa;
-	u64 size;
-	u32 prot;
-	unsigned int level;
-	unsigned int nr;
-	u32 raw[2];
-	bool s_ng;	/* shareable and not global */
-};
-
 static u32 ref_memtype(u64 mair, u32 idx)
 {
 	u32 prrr = (u32)mair, nmrr = (u32)(mair >> 32);
@@ -467,33 +355,40 @@ static u32 ref_memtype(u64 mair, u32 idx)
 	return (ir & 1) && (orgn & 1) ? CACHE : 0;
 }
 
-static void ref_walk(const struct pt_hw_regs *regs, u64 iova, struct ref *r)
+/*
+ * 0; -EINVAL outside TTBR0's range; -ENOENT on a translation fault; -EACCES
+ * on an access flag fault; -EPERM for a leaf not shareable and not global,
+ * as every leaf written here is.
+ */
+static int v7s_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *r)
 {
-	u32 n = regs->tcr & 7;
-	u32 base = (u32)regs->ttbr & ~((1U << (14 - n)) - 1);
-	const u32 *l1 = (const u32 *)(uintptr_t)base;
-	u32 d, ap0, ap1, ap2, c, b, tex0, xn;
+	struct pt_hw_regs regs;
+	u32 n, base, d, ap0, ap1, ap2, c, b, tex0, xn;
+	const u32 *l1;
+	bool s_ng;
 
-	*r = (struct ref){ .ret = -ENOENT };
-	if (iova >= SZ_4G || (n && iova >> (32 - n))) {
-		r->ret = -EINVAL;	/* TTBR1, disabled by PD1 */
-		return;
-	}
+	fmt->regs(&t->pt.cfg, pt_root_pa(&t->pt), &regs);
+	n = regs.tcr & 7;
+	base = (u32)regs.ttbr & ~((1U << (14 - n)) - 1);
+	l1 = (const u32 *)(uintptr_t)base;
+	*r = (struct fc_ref){};
+	if (iova >= SZ_4G || (n && iova >> (32 - n)))
+		return -EINVAL;	/* TTBR1, disabled by PD1 */
 	d = l1[(iova >> 20) & ((1U << (12 - n)) - 1)];
-	r->raw[r->nr++] = d;
+	r->entries[r->nr++] = d;
 	if (!(d & 3))
-		return;
+		return -ENOENT;
 	if ((d & 3) == 1) {
 		const u32 *l2 = (const u32 *)(uintptr_t)(d & 0xfffffc00);
 		u32 e = l2[(iova >> 12) & 0xff];
 
-		r->raw[r->nr++] = e;
+		r->entries[r->nr++] = e;
 		if (!(e & 3))
-			return;
+			return -ENOENT;
 		ap0 = e & 0x10;
 		ap1 = e & 0x20;
 		ap2 = e & 0x200;
-		r->s_ng = (e & 0xc00) == 0xc00;
+		s_ng = (e & 0xc00) == 0xc00;
 		if ((e & 3) == 1) {
 			r->size = SZ_64K;
 			r->pa = (e & 0xffff0000) | (iova & 0xffff);
@@ -512,7 +407,7 @@ static void ref_walk(const struct pt_hw_regs *regs, u64 iova, struct ref *r)
 		ap0 = d & 0x400;
 		ap1 = d & 0x800;
 		ap2 = d & 0x8000;
-		r->s_ng = (d & 0x30000) == 0x30000;
+		s_ng = (d & 0x30000) == 0x30000;
 		tex0 = (d >> 12) & 1;
 		xn = d & 0x11;	/* XN, or PXN in bit 0 */
 		c = d & 8;
@@ -528,250 +423,42 @@ static void ref_walk(const struct pt_hw_regs *regs, u64 iova, struct ref *r)
 		}
 		r->level = 1;
 	}
-	if (!ap0) {
-		r->ret = -EACCES;	/* access flag fault */
-		return;
-	}
+	if (!ap0)
+		return -EACCES;	/* access flag fault */
 	r->prot = R | (ap2 ? 0 : W) | (ap1 ? 0 : PRIV) | (xn ? 0 : X) |
-		  ref_memtype(regs->mair, tex0 << 2 | (c ? 2 : 0) | (b ? 1 : 0));
-	r->ret = 0;
+		  ref_memtype(regs.mair, tex0 << 2 | (c ? 2 : 0) | (b ? 1 : 0));
+	return s_ng ? 0 : -EPERM;
 }
 
-static bool v7s_new(struct low_space *s, u32 ias, u64 pgsizes)
+static bool v7s_new(struct fc_tree *t, u32 ias, u64 pgsizes)
 {
-	struct pt_params params = { .ias = ias, .pgsize_bitmap = pgsizes };
-	int ret = low_new(s, fmt, &params);
-
-	return CHECK(!ret, "new ias %u: %s", ias, th_errname(ret));
-}
-
-static int v7s_map_sizes(struct low_space *s, u64 iova, u64 pa, u64 size,
-			 u32 prot, u64 pgsizes, u64 *mapped)
-{
-	int ret;
-
-	s->nr_leaves = 0;
-	ret = pt_map(&s->pt, iova, pa, size, prot, pgsizes, s, mapped);
-	CHECK(!s->nr_leaves, "map removed %zu leaves", s->nr_leaves);
-	low_flush(s);
-	return ret;
-}
-
-static void v7s_map_ok(struct low_space *s, u64 iova, u64 pa, u64 size,
-		       u32 prot)
-{
-	u64 mapped;
-	int ret = v7s_map_sizes(s, iova, pa, size, prot, s->pt.cfg.pgsize_bitmap,
-				&mapped);
-
-	CHECK(!ret && mapped == size,
-	      "map(%#llx, pa %#llx, size %#llx) is %s with %#llx mapped",
-	      (unsigned long long)iova, (unsigned long long)pa,
-	      (unsigned long long)size, th_errname(ret),
-	      (unsigned long long)mapped);
-}
-
-static void v7s_map_fails(struct low_space *s, u64 iova, u64 pa, u64 size,
-			  u32 prot, int want, u64 want_mapped)
-{
-	u64 mapped;
-	int ret = v7s_map_sizes(s, iova, pa, size, prot, s->pt.cfg.pgsize_bitmap,
-				&mapped);
-
-	CHECK(ret == want && mapped == want_mapped,
-	      "map(%#llx, pa %#llx, size %#llx, prot %#x) is %s with %#llx mapped, expected %s with %#llx",
-	      (unsigned long long)iova, (unsigned long long)pa,
-	      (unsigned long long)size, prot, th_errname(ret),
-	      (unsigned long long)mapped, th_errname(want),
-	      (unsigned long long)want_mapped);
-}
-
-/* Unmap; the leaves removed stay in @s until the next operation. */
-static void v7s_unmap_expect(struct low_space *s, u64 iova, u64 size,
-			     int want, u64 want_unmapped, size_t want_leaves)
-{
-	u64 unmapped;
-	int ret;
-
-	s->nr_leaves = 0;
-	ret = pt_unmap(&s->pt, iova, size, s, &unmapped);
-
-	CHECK(ret == want && unmapped == want_unmapped &&
-	      s->nr_leaves == want_leaves,
-	      "unmap(%#llx, %#llx) is %s with %#llx unmapped, %zu leaves, expected %s with %#llx, %zu",
-	      (unsigned long long)iova, (unsigned long long)size,
-	      th_errname(ret), (unsigned long long)unmapped, s->nr_leaves,
-	      th_errname(want), (unsigned long long)want_unmapped,
-	      want_leaves);
-	/* Flush the tables; the leaves stay listed until the next call. */
-	low_flush_keep_leaves(s);
-}
-
-static bool same_leaf(const struct pt_leaf *l, u64 iova, u64 pa, u64 size,
-		      u32 prot)
-{
-	unsigned int level = size >= SZ_1M;
-
-	return CHECK(l->iova == iova && l->pa == pa && l->size == size &&
-		     l->prot == prot && l->level == level,
-		     "leaf iova %#llx pa %#llx size %#llx prot %#x level %u, expected iova %#llx pa %#llx size %#llx prot %#x level %u",
-		     (unsigned long long)l->iova, (unsigned long long)l->pa,
-		     (unsigned long long)l->size, l->prot, l->level,
-		     (unsigned long long)iova, (unsigned long long)pa,
-		     (unsigned long long)size, prot, level);
-}
-
-/* Leaves from pt_iterate(). */
-struct leaf_list {
-	struct pt_leaf_visitor visitor;
-	struct pt_leaf *leaf;
-	size_t nr;
-};
-
-static int list_add(struct pt_leaf_visitor *visitor, const struct pt_leaf *leaf)
-{
-	struct leaf_list *l = container_of(visitor, struct leaf_list, visitor);
-
-	l->leaf = realloc(l->leaf, (l->nr + 1) * sizeof(*l->leaf));
-	if (!l->leaf)
-		abort();
-	l->leaf[l->nr++] = *leaf;
-	return 0;
-}
-
-struct seg {
-	u64 iova;
-	u64 pa;
-	u64 size;
-	unsigned int count;
-};
-
-/* @leaves are exactly @segs, all with @prot. */
-static bool match_leaves(const char *what, const struct pt_leaf *leaves,
-			 size_t nr, u32 prot, const struct seg *segs,
-			 size_t nr_segs)
-{
-	size_t i = 0, k;
-	unsigned int j;
-
-	for (k = 0; k < nr_segs; k++) {
-		for (j = 0; j < segs[k].count; j++, i++) {
-			u64 off = j * segs[k].size;
-
-			if (!CHECK(i < nr, "%s: only %zu leaves", what, nr))
-				return false;
-			if (!same_leaf(&leaves[i], segs[k].iova + off,
-				       segs[k].pa + off, segs[k].size, prot)) {
-				printf("#   %s: leaf %zu\n", what, i);
-				return false;
-			}
-		}
-	}
-	return CHECK(i == nr, "%s: %zu leaves, expected %zu", what, nr, i);
-}
-
-static bool expect_tree(const struct low_space *s, const char *what, u32 prot,
-			const struct seg *segs, size_t nr_segs)
-{
-	struct leaf_list l = { .visitor.leaf = list_add };
-	bool ok;
-
-	CHECK_INT(pt_iterate(&s->pt, 0, SZ_4G, &l.visitor), 0, "iterate");
-	ok = match_leaves(what, l.leaf, l.nr, prot, segs, nr_segs);
-	free(l.leaf);
-	return ok & low_check_tree(s);
-}
-
-#define EXPECT(s, what, prot, ...) do {					\
-	const struct seg segs_[] = { __VA_ARGS__ };			\
-	expect_tree(s, what, prot, segs_, TH_ARRAY_SIZE(segs_));	\
-} while (0)
-
-#define EXPECT_EMPTY(s, what) expect_tree(s, what, 0, NULL, 0)
-
-#define EXPECT_REMOVED(s, what, prot, ...) do {				\
-	const struct low_space *s_ = (s);				\
-	const struct seg segs_[] = { __VA_ARGS__ };			\
-	match_leaves(what, s_->leaves, s_->nr_leaves, prot, segs_,	\
-		     TH_ARRAY_SIZE(segs_));				\
-} while (0)
-
-/*
- * Walk @iova: it translates to @pa through a leaf of @size with @prot, and
- * the entries reported, root first, are those the reference walk reads.
- */
-static void walk_expect(const struct low_space *s, u64 iova, u64 pa, u64 size,
-			u32 prot)
-{
-	struct pt_walk_result res;
-	struct pt_hw_regs regs;
-	struct ref ref;
-	unsigned int i;
-	int ret;
-
-	fmt->regs(&s->pt.cfg, pt_root_pa(&s->pt), &regs);
-	ref_walk(&regs, iova, &ref);
-	ret = pt_walk(&s->pt, iova, &res);
-	if (!CHECK(!ret && !ref.ret, "walk(%#llx) is %s, reference %s",
-		   (unsigned long long)iova, th_errname(ret),
-		   th_errname(ref.ret)))
-		return;
-	CHECK(res.leaf.pa == pa && res.leaf.size == size &&
-	      res.leaf.prot == prot && res.leaf.level == (size >= SZ_1M) &&
-	      res.leaf.iova == (iova & ~(size - 1)),
-	      "walk(%#llx): iova %#llx pa %#llx size %#llx prot %#x level %u, expected pa %#llx size %#llx prot %#x",
-	      (unsigned long long)iova, (unsigned long long)res.leaf.iova,
-	      (unsigned long long)res.leaf.pa,
-	      (unsigned long long)res.leaf.size, res.leaf.prot,
-	      res.leaf.level, (unsigned long long)pa,
-	      (unsigned long long)size, prot);
-	CHECK(ref.pa == pa && ref.size == size && ref.prot == prot &&
-	      ref.level == res.leaf.level && ref.s_ng,
-	      "reference walk(%#llx): pa %#llx size %#llx prot %#x S+nG %d",
-	      (unsigned long long)iova, (unsigned long long)ref.pa,
-	      (unsigned long long)ref.size, ref.prot, ref.s_ng);
-	if (!CHECK_INT(res.nr_entries, ref.nr, "entries read"))
-		return;
-	for (i = 0; i < ref.nr; i++)
-		CHECK_EQ(res.entries[i], ref.raw[i], "raw entry");
-}
-
-static void walk_none(const struct low_space *s, u64 iova, int want)
-{
-	struct pt_walk_result res;
-	struct pt_hw_regs regs;
-	struct ref ref;
-	int ret = pt_walk(&s->pt, iova, &res);
-
-	fmt->regs(&s->pt.cfg, pt_root_pa(&s->pt), &regs);
-	ref_walk(&regs, iova, &ref);
-	CHECK(ret == want && ref.ret == want,
-	      "walk(%#llx) is %s, reference %s, expected %s",
-	      (unsigned long long)iova, th_errname(ret), th_errname(ref.ret),
-	      th_errname(want));
+	return fc_new(t, &v7s, &(struct pt_params){ .ias = ias,
+						    .pgsize_bitmap = pgsizes });
 }
 
 /* A table of each size: 16KB (or 16KB >> N) first level, 1KB second. */
 static void v7s_engine_table_bytes(void)
 {
-	struct low_space s;
+	struct fc_tree t;
 
-	if (!v7s_new(&s, 32, 0))
+	if (!v7s_new(&t, 32, 0))
 		return;
-	CHECK(s.nr_tables == 1 && s.tables[0].bytes == 16384,
-	      "root: %zu tables, %zu bytes", s.nr_tables, s.tables[0].bytes);
-	v7s_map_ok(&s, 0x1000, 0x1000, SZ_4K, RW);
-	CHECK(s.nr_tables == 2 && s.tables[1].bytes == 1024 &&
-	      !((uintptr_t)s.tables[1].table & 1023),
-	      "second level: %zu tables, %zu bytes", s.nr_tables,
-	      s.tables[1].bytes);
-	low_destroy(&s);
+	CHECK(t.ctx.live_tables == 1 && t.ctx.last_table == t.pt.root &&
+	      t.ctx.last_bytes == 16384, "root: %ld tables, %zu bytes",
+	      t.ctx.live_tables, t.ctx.last_bytes);
+	fc_map_ok(&t, 0x1000, 0x1000, SZ_4K, RW);
+	CHECK(t.ctx.live_tables == 2 && t.ctx.last_bytes == 1024 &&
+	      !((uintptr_t)t.ctx.last_table & 1023),
+	      "second level: %ld tables, %zu bytes", t.ctx.live_tables,
+	      t.ctx.last_bytes);
+	fc_free(&t);
 
-	if (!v7s_new(&s, 25, 0))
+	if (!v7s_new(&t, 25, 0))
 		return;
-	CHECK(s.nr_tables == 1 && s.tables[0].bytes == 128,
-	      "TTBCR.N 7 root: %zu bytes", s.tables[0].bytes);
-	low_destroy(&s);
+	CHECK(t.ctx.live_tables == 1 && t.ctx.last_table == t.pt.root &&
+	      t.ctx.last_bytes == 128, "TTBCR.N 7 root: %zu bytes",
+	      t.ctx.last_bytes);
+	fc_free(&t);
 }
 
 /* Every size maps, walks at any offset, iterates and unmaps alone. */
@@ -795,7 +482,7 @@ static void v7s_engine_page_sizes(void)
 		{ 0xff000000, 0x01000000, SZ_16M, 1 },
 	};
 	static const u32 prots[] = { RW | CACHE, R | X, RW | PRIV | MMIO };
-	struct low_space s;
+	struct fc_tree t;
 	unsigned int i, k;
 
 	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
@@ -803,280 +490,286 @@ static void v7s_engine_page_sizes(void)
 		u64 size = cases[i].size, off = size / 2 + 0x123;
 		u32 prot = prots[i % TH_ARRAY_SIZE(prots)];
 
-		if (!v7s_new(&s, 32, 0))
+		if (!v7s_new(&t, 32, 0))
 			return;
-		v7s_map_ok(&s, iova, pa, size, prot);
-		CHECK_INT(s.live, cases[i].tables, "tables");
-		EXPECT(&s, "one leaf", prot, { iova, pa, size, 1 });
-		walk_expect(&s, iova, pa, size, prot);
-		walk_expect(&s, iova + off, pa + off, size, prot);
-		walk_expect(&s, iova + size - 1, pa + size - 1, size, prot);
+		fc_map_one(&t, iova, pa, size, prot, cases[i].tables);
 		/* A 64K or 16M leaf is 16 entries; each walks to the leaf. */
 		if (size == SZ_64K || size == SZ_16M)
 			for (k = 1; k < 16; k++)
-				walk_expect(&s, iova + k * size / 16 + 4,
-					    pa + k * size / 16 + 4, size, prot);
+				fc_walk_expect(&t, iova + k * size / 16 + 4,
+					       pa + k * size / 16 + 4, size,
+					       prot);
 		if (iova)
-			walk_none(&s, iova - 1, -ENOENT);
+			fc_walk_none(&t, iova - 1, -ENOENT);
 		if (iova + size < SZ_4G)
-			walk_none(&s, iova + size, -ENOENT);
-		v7s_unmap_expect(&s, iova, size, 0, size, 1);
-		EXPECT_REMOVED(&s, "removed", prot, { iova, pa, size, 1 });
-		EXPECT_EMPTY(&s, "after unmap");
-		CHECK_INT(s.live, 1, "tables after unmap");
+			fc_walk_none(&t, iova + size, -ENOENT);
+		fc_unmap_expect_n(&t, iova, size, 0, size, 1);
+		EXPECT_REMOVED(&t, "removed", prot, { iova, pa, size, 1 });
+		EXPECT_EMPTY(&t, "after unmap");
+		CHECK_INT(t.ctx.live_tables, 1, "tables after unmap");
 		/* Remap elsewhere in pa after the unmap. */
-		v7s_map_ok(&s, iova, pa ^ 0x40000000, size, RW);
-		walk_expect(&s, iova + off, (pa ^ 0x40000000) + off, size, RW);
-		low_destroy(&s);
+		fc_map_ok(&t, iova, pa ^ 0x40000000, size, RW);
+		fc_walk_expect(&t, iova + off, (pa ^ 0x40000000) + off, size,
+			       RW);
+		fc_free(&t);
 	}
 }
 
 /* The largest size that alignment and the length allow, at every step. */
 static void v7s_engine_largest_page(void)
 {
-	struct low_space s;
+	struct fc_tree t;
 	u64 mapped;
 
 	/* 16M + 1M + 64K + 4K, aligned: one of each. */
-	if (!v7s_new(&s, 32, 0))
+	if (!v7s_new(&t, 32, 0))
 		return;
-	v7s_map_ok(&s, 0x01000000, 0x45000000, SZ_16M + SZ_1M + SZ_64K + SZ_4K,
-		   RW);
-	EXPECT(&s, "one of each", RW, { 0x01000000, 0x45000000, SZ_16M, 1 },
+	fc_map_ok(&t, 0x01000000, 0x45000000, SZ_16M + SZ_1M + SZ_64K + SZ_4K,
+		  RW);
+	EXPECT(&t, "one of each", RW, { 0x01000000, 0x45000000, SZ_16M, 1 },
 	       { 0x02000000, 0x46000000, SZ_1M, 1 },
 	       { 0x02100000, 0x46100000, SZ_64K, 1 },
 	       { 0x02110000, 0x46110000, SZ_4K, 1 });
-	walk_expect(&s, 0x02110fff, 0x46110fff, SZ_4K, RW);
-	low_destroy(&s);
+	fc_walk_expect(&t, 0x02110fff, 0x46110fff, SZ_4K, RW);
+	fc_free(&t);
 
 	/* Up to a 1M boundary in 4K and 64K steps, then sections. */
-	if (!v7s_new(&s, 32, 0))
+	if (!v7s_new(&t, 32, 0))
 		return;
-	v7s_map_ok(&s, 0x000ef000, 0x300ef000, SZ_4K + SZ_64K + 2 * SZ_1M + SZ_4K,
-		   R);
-	EXPECT(&s, "4K 64K 1M 1M 4K", R, { 0x000ef000, 0x300ef000, SZ_4K, 1 },
+	fc_map_ok(&t, 0x000ef000, 0x300ef000,
+		  SZ_4K + SZ_64K + 2 * SZ_1M + SZ_4K, R);
+	EXPECT(&t, "4K 64K 1M 1M 4K", R, { 0x000ef000, 0x300ef000, SZ_4K, 1 },
 	       { 0x000f0000, 0x300f0000, SZ_64K, 1 },
 	       { 0x00100000, 0x30100000, SZ_1M, 2 },
 	       { 0x00300000, 0x30300000, SZ_4K, 1 });
-	low_destroy(&s);
+	fc_free(&t);
 
 	/* A pa 4K off every larger alignment: small pages only. */
-	if (!v7s_new(&s, 32, 0))
+	if (!v7s_new(&t, 32, 0))
 		return;
-	v7s_map_ok(&s, 0x00100000, 0x12301000, 2 * SZ_1M, RW);
-	EXPECT(&s, "misaligned pa", RW, { 0x00100000, 0x12301000, SZ_4K, 512 });
-	CHECK_INT(s.live, 3, "two second-level tables");
-	low_destroy(&s);
+	fc_map_ok(&t, 0x00100000, 0x12301000, 2 * SZ_1M, RW);
+	EXPECT(&t, "misaligned pa", RW, { 0x00100000, 0x12301000, SZ_4K, 512 });
+	CHECK_INT(t.ctx.live_tables, 3, "two second-level tables");
+	fc_free(&t);
 
 	/* A pa 64K-aligned only: large pages. */
-	if (!v7s_new(&s, 32, 0))
+	if (!v7s_new(&t, 32, 0))
 		return;
-	v7s_map_ok(&s, 0x01000000, 0x12310000, SZ_1M, RW);
-	EXPECT(&s, "64K-aligned pa", RW, { 0x01000000, 0x12310000, SZ_64K, 16 });
-	low_destroy(&s);
+	fc_map_ok(&t, 0x01000000, 0x12310000, SZ_1M, RW);
+	EXPECT(&t, "64K-aligned pa", RW, { 0x01000000, 0x12310000, SZ_64K, 16 });
+	fc_free(&t);
 
 	/* The page sizes of the call, then those of the tree. */
-	if (!v7s_new(&s, 32, 0))
+	if (!v7s_new(&t, 32, 0))
 		return;
-	CHECK_INT(v7s_map_sizes(&s, 0x01000000, 0x45000000, SZ_16M, RW,
-				SZ_4K | SZ_1M, &mapped), 0, "4K|1M");
-	EXPECT(&s, "16 sections", RW, { 0x01000000, 0x45000000, SZ_1M, 16 });
-	CHECK_INT(v7s_map_sizes(&s, 0x03000000, 0x46000000, SZ_1M, RW, SZ_4K,
-				&mapped), 0, "4K only");
-	low_destroy(&s);
+	CHECK_INT(fc_map_sizes(&t, 0x01000000, 0x45000000, SZ_16M, RW,
+			       SZ_4K | SZ_1M, &mapped), 0, "4K|1M");
+	EXPECT(&t, "16 sections", RW, { 0x01000000, 0x45000000, SZ_1M, 16 });
+	CHECK_INT(fc_map_sizes(&t, 0x03000000, 0x46000000, SZ_1M, RW, SZ_4K,
+			       &mapped), 0, "4K only");
+	fc_free(&t);
 
-	if (!v7s_new(&s, 32, SZ_4K | SZ_1M))
+	if (!v7s_new(&t, 32, SZ_4K | SZ_1M))
 		return;
-	v7s_map_ok(&s, 0x00010000, 0x00010000, SZ_64K, RW);
-	EXPECT(&s, "no 64K in the tree", RW, { 0x00010000, 0x00010000, SZ_4K, 16 });
-	low_destroy(&s);
+	fc_map_ok(&t, 0x00010000, 0x00010000, SZ_64K, RW);
+	EXPECT(&t, "no 64K in the tree", RW, { 0x00010000, 0x00010000, SZ_4K, 16 });
+	fc_free(&t);
 }
 
 /* Mapping over anything mapped is refused at that entry. */
 static void v7s_engine_overlap(void)
 {
-	struct low_space s;
+	struct fc_tree t;
 
-	if (!v7s_new(&s, 32, 0))
+	if (!v7s_new(&t, 32, 0))
 		return;
-	v7s_map_ok(&s, 0x00100000, 0x12300000, SZ_1M, RW);
-	v7s_map_ok(&s, 0x00300000, 0x00005000, SZ_4K, RW);
-	v7s_map_ok(&s, 0x00513000, 0x00006000, SZ_4K, RW);
+	fc_map_ok(&t, 0x00100000, 0x12300000, SZ_1M, RW);
+	fc_map_ok(&t, 0x00300000, 0x00005000, SZ_4K, RW);
+	fc_map_ok(&t, 0x00513000, 0x00006000, SZ_4K, RW);
 
 	/* A page inside a section, a section over a table, 16M over both. */
-	v7s_map_fails(&s, 0x00180000, 0x1000, SZ_4K, RW, -EADDRINUSE, 0);
-	v7s_map_fails(&s, 0x00300000, 0x40000000, SZ_1M, RW, -EADDRINUSE, 0);
-	v7s_map_fails(&s, 0, 0x41000000, SZ_16M, RW, -EADDRINUSE, 0);
+	fc_map_fails(&t, 0x00180000, 0x1000, SZ_4K, RW, -EADDRINUSE, 0);
+	fc_map_fails(&t, 0x00300000, 0x40000000, SZ_1M, RW, -EADDRINUSE, 0);
+	fc_map_fails(&t, 0, 0x41000000, SZ_16M, RW, -EADDRINUSE, 0);
 	/* A large page over a small one, the same page again. */
-	v7s_map_fails(&s, 0x00510000, 0x00010000, SZ_64K, RW, -EADDRINUSE, 0);
-	v7s_map_fails(&s, 0x00300000, 0x00007000, SZ_4K, R, -EADDRINUSE, 0);
-	EXPECT(&s, "unchanged", RW, { 0x00100000, 0x12300000, SZ_1M, 1 },
+	fc_map_fails(&t, 0x00510000, 0x00010000, SZ_64K, RW, -EADDRINUSE, 0);
+	fc_map_fails(&t, 0x00300000, 0x00007000, SZ_4K, R, -EADDRINUSE, 0);
+	EXPECT(&t, "unchanged", RW, { 0x00100000, 0x12300000, SZ_1M, 1 },
 	       { 0x00300000, 0x00005000, SZ_4K, 1 },
 	       { 0x00513000, 0x00006000, SZ_4K, 1 });
-	CHECK_INT(s.live, 3, "tables");
+	CHECK_INT(t.ctx.live_tables, 3, "tables");
 
 	/* Progress before the collision is reported and kept. */
-	v7s_map_fails(&s, 0x002fe000, 0x8000, 3 * SZ_4K, RW, -EADDRINUSE,
-		      2 * SZ_4K);
-	walk_expect(&s, 0x002fe000, 0x8000, SZ_4K, RW);
-	walk_expect(&s, 0x002ff000, 0x9000, SZ_4K, RW);
-	walk_expect(&s, 0x00300000, 0x5000, SZ_4K, RW);
-	low_destroy(&s);
+	fc_map_fails(&t, 0x002fe000, 0x8000, 3 * SZ_4K, RW, -EADDRINUSE,
+		     2 * SZ_4K);
+	fc_walk_expect(&t, 0x002fe000, 0x8000, SZ_4K, RW);
+	fc_walk_expect(&t, 0x002ff000, 0x9000, SZ_4K, RW);
+	fc_walk_expect(&t, 0x00300000, 0x5000, SZ_4K, RW);
+	fc_free(&t);
 }
 
 static void v7s_engine_unmap(void)
 {
 	u64 x = 0x00700000;
-	struct low_space s;
+	struct fc_tree t;
 
-	if (!v7s_new(&s, 32, 0))
+	if (!v7s_new(&t, 32, 0))
 		return;
 	/* A hole stops the unmap, with success and what was removed. */
-	v7s_map_ok(&s, x, 0x1000, 2 * SZ_4K, RW);
-	v7s_map_ok(&s, x + 3 * SZ_4K, 0x9000, SZ_4K, RW);
-	v7s_unmap_expect(&s, x, 4 * SZ_4K, 0, 2 * SZ_4K, 2);
-	EXPECT_REMOVED(&s, "before the hole", RW, { x, 0x1000, SZ_4K, 2 });
-	EXPECT(&s, "after the hole", RW, { x + 3 * SZ_4K, 0x9000, SZ_4K, 1 });
-	v7s_unmap_expect(&s, x, SZ_4K, -ENOENT, 0, 0);
-	v7s_unmap_expect(&s, 0x80000000, SZ_16M, -ENOENT, 0, 0);
-	v7s_unmap_expect(&s, x + 3 * SZ_4K, SZ_4K, 0, SZ_4K, 1);
-	CHECK_INT(s.live, 1, "tables after the last page");
+	fc_map_ok(&t, x, 0x1000, 2 * SZ_4K, RW);
+	fc_map_ok(&t, x + 3 * SZ_4K, 0x9000, SZ_4K, RW);
+	fc_unmap_expect_n(&t, x, 4 * SZ_4K, 0, 2 * SZ_4K, 2);
+	EXPECT_REMOVED(&t, "before the hole", RW, { x, 0x1000, SZ_4K, 2 });
+	EXPECT(&t, "after the hole", RW, { x + 3 * SZ_4K, 0x9000, SZ_4K, 1 });
+	fc_unmap_expect_n(&t, x, SZ_4K, -ENOENT, 0, 0);
+	fc_unmap_expect_n(&t, 0x80000000, SZ_16M, -ENOENT, 0, 0);
+	fc_unmap_expect_n(&t, x + 3 * SZ_4K, SZ_4K, 0, SZ_4K, 1);
+	CHECK_INT(t.ctx.live_tables, 1, "tables after the last page");
 
 	/* Never split: starting inside a large leaf is refused. */
-	v7s_map_ok(&s, 0x00520000, 0x00520000, SZ_64K, RW);
-	v7s_map_ok(&s, 0x00600000, 0x12300000, SZ_1M, RW);
-	v7s_map_ok(&s, 0x03000000, 0x45000000, SZ_16M, RW);
-	v7s_unmap_expect(&s, 0x00521000, SZ_4K, -EINVAL, 0, 0);
-	v7s_unmap_expect(&s, 0x0052f000, SZ_64K, -EINVAL, 0, 0);
-	v7s_unmap_expect(&s, 0x00680000, SZ_4K, -EINVAL, 0, 0);
-	v7s_unmap_expect(&s, 0x03100000, SZ_1M, -EINVAL, 0, 0);
-	v7s_unmap_expect(&s, 0x03fff000, SZ_4K, -EINVAL, 0, 0);
-	EXPECT(&s, "after -EINVAL", RW, { 0x00520000, 0x00520000, SZ_64K, 1 },
+	fc_map_ok(&t, 0x00520000, 0x00520000, SZ_64K, RW);
+	fc_map_ok(&t, 0x00600000, 0x12300000, SZ_1M, RW);
+	fc_map_ok(&t, 0x03000000, 0x45000000, SZ_16M, RW);
+	fc_unmap_expect_n(&t, 0x00521000, SZ_4K, -EINVAL, 0, 0);
+	fc_unmap_expect_n(&t, 0x0052f000, SZ_64K, -EINVAL, 0, 0);
+	fc_unmap_expect_n(&t, 0x00680000, SZ_4K, -EINVAL, 0, 0);
+	fc_unmap_expect_n(&t, 0x03100000, SZ_1M, -EINVAL, 0, 0);
+	fc_unmap_expect_n(&t, 0x03fff000, SZ_4K, -EINVAL, 0, 0);
+	EXPECT(&t, "after -EINVAL", RW, { 0x00520000, 0x00520000, SZ_64K, 1 },
 	       { 0x00600000, 0x12300000, SZ_1M, 1 },
 	       { 0x03000000, 0x45000000, SZ_16M, 1 });
 
 	/* Ending inside removes the whole leaf and reports its size. */
-	v7s_unmap_expect(&s, 0x00520000, SZ_4K, 0, SZ_64K, 1);
-	EXPECT_REMOVED(&s, "64K", RW, { 0x00520000, 0x00520000, SZ_64K, 1 });
-	CHECK_INT(s.live, 1, "second-level table freed");
-	v7s_unmap_expect(&s, 0x00600000, SZ_4K, 0, SZ_1M, 1);
-	EXPECT_REMOVED(&s, "1M", RW, { 0x00600000, 0x12300000, SZ_1M, 1 });
-	v7s_unmap_expect(&s, 0x03000000, SZ_1M, 0, SZ_16M, 1);
-	EXPECT_REMOVED(&s, "16M", RW, { 0x03000000, 0x45000000, SZ_16M, 1 });
-	EXPECT_EMPTY(&s, "all unmapped");
+	fc_unmap_expect_n(&t, 0x00520000, SZ_4K, 0, SZ_64K, 1);
+	EXPECT_REMOVED(&t, "64K", RW, { 0x00520000, 0x00520000, SZ_64K, 1 });
+	CHECK_INT(t.ctx.live_tables, 1, "second-level table freed");
+	fc_unmap_expect_n(&t, 0x00600000, SZ_4K, 0, SZ_1M, 1);
+	EXPECT_REMOVED(&t, "1M", RW, { 0x00600000, 0x12300000, SZ_1M, 1 });
+	fc_unmap_expect_n(&t, 0x03000000, SZ_1M, 0, SZ_16M, 1);
+	EXPECT_REMOVED(&t, "16M", RW, { 0x03000000, 0x45000000, SZ_16M, 1 });
+	EXPECT_EMPTY(&t, "all unmapped");
 
 	/* One unmap over consecutive maps of every size. */
-	v7s_map_ok(&s, 0x00ff0000, 0x20ff0000, SZ_64K, RW);
-	v7s_map_ok(&s, 0x01000000, 0x21000000, SZ_16M, RW);
-	v7s_map_ok(&s, 0x02000000, 0x22000000, SZ_1M + SZ_4K, RW);
-	v7s_unmap_expect(&s, 0x00ff0000, SZ_64K + SZ_16M + SZ_1M + SZ_4K, 0,
-			 SZ_64K + SZ_16M + SZ_1M + SZ_4K, 4);
-	EXPECT_REMOVED(&s, "every size", RW,
+	fc_map_ok(&t, 0x00ff0000, 0x20ff0000, SZ_64K, RW);
+	fc_map_ok(&t, 0x01000000, 0x21000000, SZ_16M, RW);
+	fc_map_ok(&t, 0x02000000, 0x22000000, SZ_1M + SZ_4K, RW);
+	fc_unmap_expect_n(&t, 0x00ff0000, SZ_64K + SZ_16M + SZ_1M + SZ_4K, 0,
+			  SZ_64K + SZ_16M + SZ_1M + SZ_4K, 4);
+	EXPECT_REMOVED(&t, "every size", RW,
 		       { 0x00ff0000, 0x20ff0000, SZ_64K, 1 },
 		       { 0x01000000, 0x21000000, SZ_16M, 1 },
 		       { 0x02000000, 0x22000000, SZ_1M, 1 },
 		       { 0x02100000, 0x22100000, SZ_4K, 1 });
-	EXPECT_EMPTY(&s, "all unmapped again");
-	CHECK_INT(s.live, 1, "only the root");
+	EXPECT_EMPTY(&t, "all unmapped again");
+	CHECK_INT(t.ctx.live_tables, 1, "only the root");
 
 	/* Remap after unmap. */
-	v7s_map_ok(&s, 0x00520000, 0x00800000, SZ_64K, R);
-	walk_expect(&s, 0x0052abcd, 0x0080abcd, SZ_64K, R);
-	low_destroy(&s);
+	fc_map_ok(&t, 0x00520000, 0x00800000, SZ_64K, R);
+	fc_walk_expect(&t, 0x0052abcd, 0x0080abcd, SZ_64K, R);
+	fc_free(&t);
 }
 
 /* The largest page at the top of the input range, for N = 0 and 7. */
 static void v7s_engine_top(void)
 {
-	struct low_space s;
+	struct fc_tree t;
 	u64 mapped;
 
-	if (!v7s_new(&s, 32, 0))
+	if (!v7s_new(&t, 32, 0))
 		return;
-	v7s_map_ok(&s, 0xff000000, 0x01000000, SZ_16M, RW);
-	walk_expect(&s, 0xffffffff, 0x01ffffff, SZ_16M, RW);
-	CHECK_INT(v7s_map_sizes(&s, 0xfffff000, 0, 2 * SZ_4K, RW, ALL_SIZES,
-				&mapped), -EINVAL, "map past 4GB");
-	walk_none(&s, SZ_4G, -EINVAL);
-	v7s_unmap_expect(&s, 0xff000000, SZ_16M, 0, SZ_16M, 1);
-	v7s_map_ok(&s, 0xffef0000, 0x7fef0000, SZ_1M + SZ_64K, RW);
-	EXPECT(&s, "64K then 1M to the top", RW,
+	fc_map_ok(&t, 0xff000000, 0x01000000, SZ_16M, RW);
+	fc_walk_expect(&t, 0xffffffff, 0x01ffffff, SZ_16M, RW);
+	CHECK_INT(fc_map_sizes(&t, 0xfffff000, 0, 2 * SZ_4K, RW, ALL_SIZES,
+			       &mapped), -EINVAL, "map past 4GB");
+	fc_walk_none(&t, SZ_4G, -EINVAL);
+	fc_unmap_expect_n(&t, 0xff000000, SZ_16M, 0, SZ_16M, 1);
+	fc_map_ok(&t, 0xffef0000, 0x7fef0000, SZ_1M + SZ_64K, RW);
+	EXPECT(&t, "64K then 1M to the top", RW,
 	       { 0xffef0000, 0x7fef0000, SZ_64K, 1 },
 	       { 0xfff00000, 0x7ff00000, SZ_1M, 1 });
-	low_destroy(&s);
+	fc_free(&t);
 
 	/* TTBCR.N = 7: a 32MB space, a 32-entry first-level table. */
-	if (!v7s_new(&s, 25, 0))
+	if (!v7s_new(&t, 25, 0))
 		return;
-	v7s_map_ok(&s, 0x01000000, 0x45000000, SZ_16M, RW | CACHE);
-	v7s_map_ok(&s, 0x00fff000, 0x12345000, SZ_4K, RW);
-	walk_expect(&s, 0x01ffffff, 0x45ffffff, SZ_16M, RW | CACHE);
-	walk_expect(&s, 0x00fff010, 0x12345010, SZ_4K, RW);
-	walk_none(&s, 0x02000000, -EINVAL);
-	CHECK_INT(v7s_map_sizes(&s, 0x02000000, 0, SZ_4K, RW, ALL_SIZES,
-				&mapped), -EINVAL, "map past 32MB");
-	low_destroy(&s);
+	fc_map_ok(&t, 0x01000000, 0x45000000, SZ_16M, RW | CACHE);
+	fc_map_ok(&t, 0x00fff000, 0x12345000, SZ_4K, RW);
+	fc_walk_expect(&t, 0x01ffffff, 0x45ffffff, SZ_16M, RW | CACHE);
+	fc_walk_expect(&t, 0x00fff010, 0x12345010, SZ_4K, RW);
+	fc_walk_none(&t, 0x02000000, -EINVAL);
+	CHECK_INT(fc_map_sizes(&t, 0x02000000, 0, SZ_4K, RW, ALL_SIZES,
+			       &mapped), -EINVAL, "map past 32MB");
+	fc_free(&t);
 }
 
 static void v7s_engine_bad_args(void)
 {
-	struct low_space s;
+	struct fc_tree t;
 
-	if (!v7s_new(&s, 32, 0))
+	if (!v7s_new(&t, 32, 0))
 		return;
-	v7s_map_fails(&s, 0x1000, 0x1000, SZ_4K, W, -EINVAL, 0);
-	v7s_map_fails(&s, 0x1000, 0x1000, SZ_4K, 0, -EINVAL, 0);
-	v7s_map_fails(&s, 0x1000, 0x1000, SZ_4K, R | CACHE | MMIO, -EINVAL, 0);
-	v7s_map_fails(&s, 0x1000, SZ_4G, SZ_4K, R, -EINVAL, 0);
-	v7s_map_fails(&s, 0x1000, SZ_4G - SZ_4K, 2 * SZ_4K, R, -EINVAL, 0);
-	v7s_map_fails(&s, SZ_4G, 0x1000, SZ_4K, R, -EINVAL, 0);
-	v7s_map_fails(&s, 0x1800, 0x1000, SZ_4K, R, -EINVAL, 0);
-	v7s_unmap_expect(&s, 0x1800, SZ_4K, -EINVAL, 0, 0);
-	CHECK_INT(s.alloc_calls, 1, "only the root allocated");
-	low_destroy(&s);
+	fc_map_fails(&t, 0x1000, 0x1000, SZ_4K, W, -EINVAL, 0);
+	fc_map_fails(&t, 0x1000, 0x1000, SZ_4K, 0, -EINVAL, 0);
+	fc_map_fails(&t, 0x1000, 0x1000, SZ_4K, R | CACHE | MMIO, -EINVAL, 0);
+	fc_map_fails(&t, 0x1000, SZ_4G, SZ_4K, R, -EINVAL, 0);
+	fc_map_fails(&t, 0x1000, SZ_4G - SZ_4K, 2 * SZ_4K, R, -EINVAL, 0);
+	fc_map_fails(&t, SZ_4G, 0x1000, SZ_4K, R, -EINVAL, 0);
+	fc_map_fails(&t, 0x1800, 0x1000, SZ_4K, R, -EINVAL, 0);
+	fc_unmap_expect_n(&t, 0x1800, SZ_4K, -EINVAL, 0, 0);
+	CHECK_INT(t.ctx.alloc_calls, 1, "only the root allocated");
+	fc_free(&t);
 }
 
 /* A failed allocation: -ENOMEM, no table left behind, a retry maps. */
 static void v7s_engine_alloc_failure(void)
 {
-	struct low_space s;
+	struct fc_tree t;
 	u64 mapped;
 
-	if (!v7s_new(&s, 32, 0))
+	if (!v7s_new(&t, 32, 0))
 		return;
-	v7s_map_ok(&s, 0x00100000, 0x12300000, SZ_1M, RW);
-	s.fail_at = s.alloc_calls + 1;
+	fc_map_ok(&t, 0x00100000, 0x12300000, SZ_1M, RW);
+	t.ctx.fail_at = t.ctx.alloc_calls + 1;
 	/* A section, then a page that needs a second-level table. */
-	CHECK_INT(v7s_map_sizes(&s, 0x00200000, 0x12400000, SZ_1M + SZ_4K, RW,
-				ALL_SIZES, &mapped), -ENOMEM, "map");
+	CHECK_INT(fc_map_sizes(&t, 0x00200000, 0x12400000, SZ_1M + SZ_4K, RW,
+			       ALL_SIZES, &mapped), -ENOMEM, "map");
 	CHECK_EQ(mapped, SZ_1M, "mapped before the failure");
-	s.fail_at = 0;
-	EXPECT(&s, "after -ENOMEM", RW, { 0x00100000, 0x12300000, SZ_1M, 2 });
-	CHECK_INT(s.live, 1, "no table left");
-	v7s_map_ok(&s, 0x00300000, 0x12500000, SZ_4K, RW);
-	EXPECT(&s, "after the retry", RW, { 0x00100000, 0x12300000, SZ_1M, 2 },
+	t.ctx.fail_at = 0;
+	EXPECT(&t, "after -ENOMEM", RW, { 0x00100000, 0x12300000, SZ_1M, 2 });
+	CHECK_INT(t.ctx.live_tables, 1, "no table left");
+	fc_map_ok(&t, 0x00300000, 0x12500000, SZ_4K, RW);
+	EXPECT(&t, "after the retry", RW, { 0x00100000, 0x12300000, SZ_1M, 2 },
 	       { 0x00300000, 0x12500000, SZ_4K, 1 });
-	low_destroy(&s);
+	fc_free(&t);
 }
 
 /* Destroy reports every leaf once and retires every table. */
 static void v7s_engine_destroy(void)
 {
-	struct low_space s;
+	struct fc_tree t;
 
-	if (!v7s_new(&s, 32, 0))
+	if (!v7s_new(&t, 32, 0))
 		return;
-	v7s_map_ok(&s, 0x00010000, 0x00010000, SZ_64K, RW);
-	v7s_map_ok(&s, 0x00400000, 0x00400000, 2 * SZ_4K, RW);
-	v7s_map_ok(&s, 0x01000000, 0x45000000, SZ_16M, RW);
-	pt_space_destroy(&s.pt, &s);
-	CHECK_INT(s.nr_retired, 3, "tables retired");
-	match_leaves("destroy", s.leaves, s.nr_leaves, RW,
-		     (const struct seg[]){
+	fc_map_ok(&t, 0x00010000, 0x00010000, SZ_64K, RW);
+	fc_map_ok(&t, 0x00400000, 0x00400000, 2 * SZ_4K, RW);
+	fc_map_ok(&t, 0x01000000, 0x45000000, SZ_16M, RW);
+	pt_space_destroy(&t.pt, &t.g);
+	CHECK_INT(t.g.nr_retired, 3, "tables retired");
+	fc_match(&t, "destroy", t.g.leaves, t.g.nr_leaves, RW,
+		 (const struct fc_seg[]){
 			{ 0x00010000, 0x00010000, SZ_64K, 1 },
 			{ 0x00400000, 0x00400000, SZ_4K, 2 },
-			{ 0x01000000, 0x45000000, SZ_16M, 1 } }, 3);
-	low_destroy(&s);
+			{ 0x01000000, 0x45000000, SZ_16M, 1 } }, 3, false);
+	fc_free(&t);
+}
+
+/*
+ * The scenarios of the engine-semantics suite of the format tests
+ * (fmt_check.c) that take their sizes from the tree.
+ */
+static void v7s_sem_suite(void)
+{
+	fc_sem_sizes(&v7s, &(struct pt_params){ .ias = 32 });
 }
 
 static const struct th_test v7s_tests[] = {
@@ -1099,6 +792,7 @@ static const struct th_test v7s_tests[] = {
 	TH_TEST(v7s_engine_bad_args),
 	TH_TEST(v7s_engine_alloc_failure),
 	TH_TEST(v7s_engine_destroy),
+	TH_TEST(v7s_sem_suite),
 };
 
 int main(int argc, char **argv)

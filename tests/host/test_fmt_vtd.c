@@ -28,40 +28,9 @@
  * valid: CAP_REG.ZLR describes "zero length DMA read requests to
  * write-only pages".
  */
-#include <linux/ptlab.h>
-
-#include "pt_formats.h"
-#include "sem_x86_riscv.h"
-
-#define R	PT_PROT_READ
-#define W	PT_PROT_WRITE
-#define X	PT_PROT_EXEC
-#define PRIV	PT_PROT_PRIV
-#define CACHE	PT_PROT_CACHE
-#define MMIO	PT_PROT_MMIO
+#include "fmt_check.h"
 
 static const struct pt_format *fmt = &pt_fmt_vtd_ss;
-
-static const char *kind_name(enum pt_entry_kind kind)
-{
-	switch (kind) {
-	case PT_ENTRY_EMPTY: return "empty";
-	case PT_ENTRY_TABLE: return "a table";
-	case PT_ENTRY_LEAF: return "a leaf";
-	}
-	return "?";
-}
-
-#define CHECK_KIND(cfg, level, pte, want, what) ({			\
-	u64 pte_ = (pte);						\
-	unsigned int level_ = (level);					\
-	enum pt_entry_kind want_ = (want);				\
-	enum pt_entry_kind kind_ = fmt->kind(cfg, level_, pte_);	\
-									\
-	CHECK(kind_ == want_, "%s: %#llx at level %u is %s, expected %s", \
-	      what, (unsigned long long)pte_, level_, kind_name(kind_),	\
-	      kind_name(want_));					\
-})
 
 /*
  * The independent decoder, from tables 41-47: not present without R or W;
@@ -98,82 +67,80 @@ static enum pt_entry_kind vtd_decode(unsigned int level, u64 pte, u64 *pa,
 	return PT_ENTRY_LEAF;
 }
 
-static bool vtd_cfg(struct pt_cfg *cfg, u32 ias)
+static int vtd_valid(const struct pt_cfg *cfg, u32 prot)
 {
-	struct pt_params params = { .ias = ias };
-	int ret = pt_cfg_init(cfg, fmt, &params);
-
-	return CHECK(!ret, "ias %u refused: %s", ias, th_errname(ret));
+	if (prot & PRIV)
+		return -EOPNOTSUPP;
+	if (!(prot & (R | W)) || (prot & (CACHE | MMIO)) == (CACHE | MMIO))
+		return -EINVAL;
+	return 0;
 }
 
-struct golden_leaf {
-	const char *what;
-	u32 ias;
-	unsigned int level;
-	u64 pa;
-	u32 prot;
-	u64 pte;
+/* A leaf entry bit by bit: R, W, X, EMT WB, UC or WC, PS above level 0. */
+static u64 vtd_bits(unsigned int level, u64 pa, u64 size, u32 prot)
+{
+	return pa | (level ? 0x80 : 0) | (prot & R ? 0x1 : 0) |
+	       (prot & W ? 0x2 : 0) | (prot & X ? 0x4 : 0) |
+	       (prot & CACHE ? 6 << 3 : prot & MMIO ? 0 : 1 << 3);
+}
+
+static const struct fc_fmt vtd = {
+	.fmt = &pt_fmt_vtd_ss,
+	.valid = vtd_valid,
+	.decode = vtd_decode,
+	.bits = vtd_bits,
+	.ref_walk = fc_decode_walk,
+	.prot = R | W | CACHE,
 };
 
-static const struct golden_leaf golden_leaves[] = {
+/* Write-only mappings through the engine. */
+static const struct fc_fmt vtd_wo = {
+	.fmt = &pt_fmt_vtd_ss,
+	.valid = vtd_valid,
+	.decode = vtd_decode,
+	.bits = vtd_bits,
+	.ref_walk = fc_decode_walk,
+	.prot = W | MMIO,
+};
+
+static const struct fc_golden golden_leaves[] = {
 	/* R|W = 0x3 | EMT 6 (WB) << 3 = 0x30: 0x33. */
-	{ "4K RW cached", 48, 0, 0x12345000, R | W | CACHE,
-	  0x0000000012345033ULL },
+	{ "4K RW cached", { .ias = 48 }, 0, 0x12345000, 0, R | W | CACHE,
+	  0x0000000012345033ULL, 0 },
 	/* Write-only: W = 0x2 | EMT 1 (WC, neither) = 0x8: 0xa. */
-	{ "4K write-only", 48, 0, 0x1000, W, 0x000000000000100aULL },
+	{ "4K write-only", { .ias = 48 }, 0, 0x1000, 0, W,
+	  0x000000000000100aULL, 0 },
 	/* R = 0x1, EMT 0 (UC): 0x1. */
-	{ "4K RO MMIO", 48, 0, 0xfe000000, R | MMIO, 0x00000000fe000001ULL },
+	{ "4K RO MMIO", { .ias = 48 }, 0, 0xfe000000, 0, R | MMIO,
+	  0x00000000fe000001ULL, 0 },
 	/* R|W|X = 0x7 | WB 0x30 | PS 0x80 = 0xb7 in an SS-PDE. */
-	{ "2M RWX cached", 48, 1, 0x40200000, R | W | X | CACHE,
-	  0x00000000402000b7ULL },
+	{ "2M RWX cached", { .ias = 48 }, 1, 0x40200000, 0, R | W | X | CACHE,
+	  0x00000000402000b7ULL, 0 },
 	/* R | WC 0x8 | PS 0x80 = 0x89 in an SS-PDPE. */
-	{ "1G RO", 48, 2, 0x8040000000ULL, R, 0x0000008040000089ULL },
+	{ "1G RO", { .ias = 48 }, 2, 0x8040000000ULL, 0, R,
+	  0x0000008040000089ULL, 0 },
 	/* W|X = 0x6 | UC | PS = 0x86. */
-	{ "2M WX MMIO", 48, 1, 0x600000, W | X | MMIO,
-	  0x0000000000600086ULL },
+	{ "2M WX MMIO", { .ias = 48 }, 1, 0x600000, 0, W | X | MMIO,
+	  0x0000000000600086ULL, 0 },
 	/* R|W|X | WC = 0xf. */
-	{ "4K RWX", 48, 0, 0x7000, R | W | X, 0x000000000000700fULL },
+	{ "4K RWX", { .ias = 48 }, 0, 0x7000, 0, R | W | X,
+	  0x000000000000700fULL, 0 },
 	/* Top of a 52-bit host address width: bits 51:12 set. */
-	{ "4K at the top of 52-bit PA", 48, 0, 0xffffffffff000ULL,
-	  R | W | CACHE, 0x000ffffffffff033ULL },
+	{ "4K at the top of 52-bit PA", { .ias = 48 }, 0, 0xffffffffff000ULL, 0,
+	  R | W | CACHE, 0x000ffffffffff033ULL, 0 },
 	/* Bits 51:30 set; W | WB | PS = 0xb2. */
-	{ "1G at the top of 52-bit PA", 48, 2, 0xfffffc0000000ULL,
-	  W | CACHE, 0x000fffffc00000b2ULL },
+	{ "1G at the top of 52-bit PA", { .ias = 48 }, 2, 0xfffffc0000000ULL, 0,
+	  W | CACHE, 0x000fffffc00000b2ULL, 0 },
 	/* The same encodings with 3 and 5 levels. */
-	{ "1G in a 3-level tree", 39, 2, 0x40000000, R | W | CACHE,
-	  0x00000000400000b3ULL },
-	{ "2M in a 5-level tree", 57, 1, 0x40200000, R | W | X | CACHE,
-	  0x00000000402000b7ULL },
+	{ "1G in a 3-level tree", { .ias = 39 }, 2, 0x40000000, 0,
+	  R | W | CACHE, 0x00000000400000b3ULL, 0 },
+	{ "2M in a 5-level tree", { .ias = 57 }, 1, 0x40200000, 0,
+	  R | W | X | CACHE, 0x00000000402000b7ULL, 0 },
 };
 
 static void vtd_golden_leaves(void)
 {
-	const struct golden_leaf *g;
-	struct pt_cfg cfg;
-
-	for (g = golden_leaves; g < golden_leaves + TH_ARRAY_SIZE(golden_leaves);
-	     g++) {
-		u64 pa = 0, size = 0;
-		u32 prot = 0;
-
-		if (!vtd_cfg(&cfg, g->ias))
-			continue;
-		CHECK_INT(pt_check_prot(&cfg, g->prot), 0, g->what);
-		CHECK_EQ(fmt->mk_leaf(&cfg, g->level, g->pa,
-				      1ULL << cfg.lvl[g->level].shift, g->prot),
-			 g->pte, g->what);
-		CHECK_KIND(&cfg, g->level, g->pte, PT_ENTRY_LEAF, g->what);
-		CHECK_EQ(fmt->entry_pa(&cfg, g->level, g->pte), g->pa, g->what);
-		CHECK_EQ(fmt->leaf_prot(&cfg, g->level, g->pte), g->prot,
-			 g->what);
-		CHECK_INT(vtd_decode(g->level, g->pte, &pa, &size, &prot),
-			  PT_ENTRY_LEAF, g->what);
-		CHECK(pa == g->pa && prot == g->prot &&
-		      size == 1ULL << (12 + 9 * g->level),
-		      "%s: independent decode pa %#llx size %#llx prot %#x",
-		      g->what, (unsigned long long)pa,
-		      (unsigned long long)size, prot);
-	}
+	fc_golden(&vtd, golden_leaves, TH_ARRAY_SIZE(golden_leaves));
 }
 
 /* Table entries: address | R | W = 0x3, nothing else. */
@@ -184,7 +151,7 @@ static void vtd_table_entries(void)
 	unsigned int i, level;
 
 	for (i = 0; i < TH_ARRAY_SIZE(sizes); i++) {
-		if (!vtd_cfg(&cfg, sizes[i]))
+		if (!fc_cfg(&cfg, fmt, 0, sizes[i], 0))
 			continue;
 		for (level = 1; level < cfg.levels; level++) {
 			CHECK_EQ(fmt->mk_table(&cfg, level, 0x12345000),
@@ -210,7 +177,8 @@ static void vtd_kinds(void)
 	struct pt_cfg c3, c4, c5;
 	unsigned int level;
 
-	if (!vtd_cfg(&c3, 39) || !vtd_cfg(&c4, 48) || !vtd_cfg(&c5, 57))
+	if (!fc_cfg(&c3, fmt, 0, 39, 0) || !fc_cfg(&c4, fmt, 0, 48, 0) ||
+	    !fc_cfg(&c5, fmt, 0, 57, 0))
 		return;
 	for (level = 0; level < 5; level++) {
 		CHECK_KIND(&c5, level, 0, PT_ENTRY_EMPTY, "zero");
@@ -257,54 +225,11 @@ static void vtd_kinds(void)
 	CHECK_KIND(&c5, 4, 0x1000083, PT_ENTRY_EMPTY, "SS-PML5E, PS");
 }
 
-static int vtd_valid(u32 prot)
-{
-	if (prot & PRIV)
-		return -EOPNOTSUPP;
-	if (!(prot & (R | W)) || (prot & (CACHE | MMIO)) == (CACHE | MMIO))
-		return -EINVAL;
-	return 0;
-}
-
 /* Every prot and leaf level, built bit by bit and decoded both ways. */
 static void vtd_prot_round_trip(void)
 {
-	struct pt_cfg cfg;
-	unsigned int level;
-	u32 prot;
-
-	if (!vtd_cfg(&cfg, 48))
-		return;
-	CHECK_EQ(cfg.prot_mask, R | W | X | CACHE | MMIO, "prot mask");
-	for (prot = 0; prot <= PT_PROT_ALL; prot++) {
-		CHECK_INT(pt_check_prot(&cfg, prot), vtd_valid(prot),
-			  "check_prot");
-		if (vtd_valid(prot))
-			continue;
-		for (level = 0; level < 3; level++) {
-			u64 pa = 0x8040000000ULL, pte, want, dpa = 0, dsize = 0;
-			u32 dprot = 0;
-
-			want = pa | (level ? 0x80 : 0) | (prot & R ? 0x1 : 0) |
-			       (prot & W ? 0x2 : 0) | (prot & X ? 0x4 : 0) |
-			       (prot & CACHE ? 6 << 3 : prot & MMIO ? 0 : 1 << 3);
-			pte = fmt->mk_leaf(&cfg, level, pa,
-					   1ULL << cfg.lvl[level].shift, prot);
-			CHECK_EQ(pte, want, "leaf bits");
-			CHECK(fmt->kind(&cfg, level, pte) == PT_ENTRY_LEAF &&
-			      fmt->entry_pa(&cfg, level, pte) == pa &&
-			      fmt->leaf_prot(&cfg, level, pte) == prot,
-			      "prot %#x level %u: %#llx decodes as kind %d pa %#llx prot %#x",
-			      prot, level, (unsigned long long)pte,
-			      fmt->kind(&cfg, level, pte),
-			      (unsigned long long)fmt->entry_pa(&cfg, level, pte),
-			      fmt->leaf_prot(&cfg, level, pte));
-			CHECK(vtd_decode(level, pte, &dpa, &dsize, &dprot) ==
-			      PT_ENTRY_LEAF && dpa == pa && dprot == prot,
-			      "prot %#x level %u: independent decode pa %#llx prot %#x",
-			      prot, level, (unsigned long long)dpa, dprot);
-		}
-	}
+	fc_prot_round_trip(&vtd, &(struct pt_params){ .ias = 48 },
+			   0x8040000000ULL, R | W | X | CACHE | MMIO);
 }
 
 /*
@@ -314,81 +239,35 @@ static void vtd_prot_round_trip(void)
  */
 static void vtd_regs(void)
 {
-	static const struct {
-		u32 ias;
-		u64 tcr;
-	} cases[] = {
-		{ 32, 1 }, { 39, 1 }, { 40, 2 }, { 48, 2 }, { 49, 3 }, { 57, 3 },
+	static const struct fc_regs cases[] = {
+		{ 32, 0x12345000, 1 }, { 39, 0x12345000, 1 },
+		{ 40, 0x12345000, 2 }, { 48, 0x12345000, 2 },
+		{ 49, 0x12345000, 3 }, { 57, 0x12345000, 3 },
 	};
-	struct pt_hw_regs regs;
-	struct pt_cfg cfg;
-	unsigned int i;
 
-	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
-		const struct sem_fmt f = { .fmt = fmt };
-		struct pt_params params = { .ias = cases[i].ias };
-		struct sem s;
-
-		if (!vtd_cfg(&cfg, cases[i].ias))
-			continue;
-		fmt->regs(&cfg, 0x12345000, &regs);
-		CHECK(regs.ttbr == 0x12345000 && regs.tcr == cases[i].tcr &&
-		      !regs.mair, "ias %u: ttbr %#llx tcr %#llx mair %#llx",
-		      cases[i].ias, (unsigned long long)regs.ttbr,
-		      (unsigned long long)regs.tcr,
-		      (unsigned long long)regs.mair);
-		if (!sem_new(&s, &f, &params))
-			continue;
-		fmt->regs(&s.pt.cfg, pt_root_pa(&s.pt), &regs);
-		CHECK_EQ(regs.ttbr, (u64)(uintptr_t)s.pt.root, "ttbr of a tree");
-		sem_free(&s);
-	}
+	fc_regs(&vtd, 0x12345000, fc_ttbr_is_root, cases,
+		TH_ARRAY_SIZE(cases));
 }
 
 /* AGAW 39, 48, 57: 3, 4, 5 levels of 512 entries. */
 static void vtd_geometry(void)
 {
-	static const struct {
-		u32 ias, levels;
-	} cases[] = {
-		{ 32, 3 }, { 39, 3 }, { 40, 4 }, { 47, 4 }, { 48, 4 },
-		{ 49, 5 }, { 57, 5 },
+	static const struct fc_geometry geo[] = {
+		{ 32, 3, 0x40201000 }, { 39, 3, 0x40201000 },
+		{ 40, 4, 0x40201000 }, { 47, 4, 0x40201000 },
+		{ 48, 4, 0x40201000 }, { 49, 5, 0x40201000 },
+		{ 57, 5, 0x40201000 },
 	};
-	struct pt_cfg cfg;
-	unsigned int i, l;
 
-	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
-		if (!vtd_cfg(&cfg, cases[i].ias))
-			continue;
-		CHECK_INT(cfg.levels, cases[i].levels, "levels");
-		CHECK_INT(cfg.ias, cases[i].ias, "ias");
-		CHECK_INT(cfg.oas, 52, "default oas");
-		CHECK_INT(cfg.granule_shift, 12, "granule");
-		CHECK_INT(cfg.entry_shift, 3, "8-byte entries");
-		CHECK_EQ(cfg.pgsize_bitmap, 0x40201000, "default page sizes");
-		for (l = 0; l < cfg.levels; l++) {
-			CHECK_INT(cfg.lvl[l].shift, 12 + 9 * l, "shift");
-			CHECK_INT(cfg.lvl[l].index_bits, 9, "index bits");
-			CHECK_EQ(cfg.lvl[l].pgsizes,
-				 l < 3 ? 1ULL << (12 + 9 * l) : 0, "pgsizes");
-			CHECK_EQ(pt_table_bytes(&cfg, l), 4096, "table bytes");
-		}
-	}
-	CHECK(!pt_cfg_init(&cfg, fmt, &(struct pt_params){}) &&
-	      cfg.ias == 48 && cfg.oas == 52 && cfg.levels == 4,
-	      "defaults: ias %u oas %u levels %u", cfg.ias, cfg.oas,
-	      cfg.levels);
-	CHECK_INT(fmt->id, PTLAB_FMT_VTD_SS, "format id");
-	CHECK(!strcmp(fmt->name, "vtd-ss"), "name %s", fmt->name);
+	fc_geometry_4k(fmt, 52, R | W | X | CACHE | MMIO, fc_spans_to_1g, geo,
+		       TH_ARRAY_SIZE(geo));
+	fc_defaults(fmt, 12, 48, 52, 0x40201000, 4);
+	fc_identity(fmt, PTLAB_FMT_VTD_SS, "vtd-ss");
 }
 
 static void vtd_params(void)
 {
-	static const struct {
-		struct pt_params p;
-		int ret;
-		const char *what;
-	} cases[] = {
+	static const struct fc_param cases[] = {
 		{ { .granule_shift = 12 }, 0, "4K granule" },
 		{ { .granule_shift = 14 }, -EOPNOTSUPP, "16K granule" },
 		{ { .granule_shift = 16 }, -EOPNOTSUPP, "64K granule" },
@@ -406,84 +285,48 @@ static void vtd_params(void)
 		{ { .pgsize_bitmap = 0x11000 }, -EINVAL, "64K" },
 		{ { .pgsize_bitmap = 0x8000001000ULL }, -EINVAL, "512G" },
 	};
-	struct pt_cfg cfg;
-	unsigned int i;
 
-	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
-		int ret = pt_cfg_init(&cfg, fmt, &cases[i].p);
-
-		CHECK_INT(ret, cases[i].ret, cases[i].what);
-		if (!ret && cases[i].p.pgsize_bitmap)
-			CHECK_EQ(cfg.pgsize_bitmap, cases[i].p.pgsize_bitmap,
-				 cases[i].what);
-	}
+	fc_params(fmt, cases, TH_ARRAY_SIZE(cases));
 }
-
-static const struct sem_fmt vtd_sem = {
-	.fmt = &pt_fmt_vtd_ss,
-	.decode = vtd_decode,
-	.prot = R | W | CACHE,
-};
-
-/* Write-only mappings through the engine. */
-static const struct sem_fmt vtd_sem_wo = {
-	.fmt = &pt_fmt_vtd_ss,
-	.decode = vtd_decode,
-	.prot = W | MMIO,
-};
 
 static const struct pt_params p39 = { .ias = 39 }, p48 = { .ias = 48 },
 	p57 = { .ias = 57 };
 
 static void vtd_sem_page_sizes(void)
 {
-	sem_page_sizes(&vtd_sem, &p39);
-	sem_page_sizes(&vtd_sem, &p48);
-	sem_page_sizes(&vtd_sem, &p57);
-	sem_page_sizes(&vtd_sem_wo, &p48);
+	FC_EACH(fc_sem_page_sizes, &vtd, &p39, &p48, &p57);
+	fc_sem_page_sizes(&vtd_wo, &p48);
 }
 
-static void vtd_sem_top(void)
-{
-	sem_largest_at_top(&vtd_sem, &p39);
-	sem_largest_at_top(&vtd_sem, &p48);
-	sem_largest_at_top(&vtd_sem, &p57);
-}
+FC_SEM_TEST(vtd_sem_top, fc_sem_largest_at_top, &vtd, &p39, &p48, &p57)
 
 static void vtd_sem_mixed(void)
 {
-	sem_mixed(&vtd_sem, &p39);
-	sem_mixed(&vtd_sem_wo, &p57);
+	fc_sem_mixed(&vtd, &p39);
+	fc_sem_mixed(&vtd_wo, &p57);
 }
 
-static void vtd_sem_overlap(void)
-{
-	sem_overlap(&vtd_sem, &p39);
-	sem_overlap(&vtd_sem, &p48);
-}
+FC_SEM_TEST(vtd_sem_overlap, fc_sem_overlap, &vtd, &p39, &p48)
 
 static void vtd_sem_unmap(void)
 {
-	sem_unmap(&vtd_sem, &p48);
-	sem_unmap(&vtd_sem_wo, &p57);
+	fc_sem_unmap(&vtd, &p48);
+	fc_sem_unmap(&vtd_wo, &p57);
 }
 
-static void vtd_sem_prots(void)
-{
-	sem_prots(&vtd_sem, &p48, vtd_valid);
-}
+FC_SEM_TEST(vtd_sem_prots, fc_sem_prots, &vtd, &p48)
 
 /* The raw entries of a walk: tables address | 0x3, the leaf as built. */
 static void vtd_sem_raw(void)
 {
 	struct pt_walk_result res;
-	struct sem s;
+	struct fc_tree t;
 	unsigned int i;
 
-	if (!sem_new(&s, &vtd_sem, &p39))
+	if (!fc_new(&t, &vtd, &p39))
 		return;
-	sem_map_ok(&s, 0x7654321000ULL, 0x9000, 0x1000, W);
-	if (CHECK_INT(pt_walk(&s.pt, 0x7654321abcULL, &res), 0, "walk") &&
+	fc_map_ok(&t, 0x7654321000ULL, 0x9000, 0x1000, W);
+	if (CHECK_INT(pt_walk(&t.pt, 0x7654321abcULL, &res), 0, "walk") &&
 	    CHECK_INT(res.nr_entries, 3, "entries of a 3-level walk")) {
 		for (i = 0; i < 2; i++)
 			CHECK_EQ(res.entries[i] & 0xfff0000000000fffULL, 0x3,
@@ -492,7 +335,7 @@ static void vtd_sem_raw(void)
 		CHECK_EQ(res.entries[2], 0x900a, "SS-PTE");
 		CHECK_EQ(res.leaf.pa, 0x9abc, "pa");
 	}
-	sem_free(&s);
+	fc_free(&t);
 }
 
 static const struct th_test vtd_tests[] = {

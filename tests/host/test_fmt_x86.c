@@ -28,40 +28,9 @@
  * (0 WB, 1 WT, 2 UC-, 3 UC): CACHE = index 0, MMIO = index 3 (PCD|PWT =
  * 0x18), neither = index 2 (PCD = 0x10).
  */
-#include <linux/ptlab.h>
-
-#include "pt_formats.h"
-#include "sem_x86_riscv.h"
-
-#define R	PT_PROT_READ
-#define W	PT_PROT_WRITE
-#define X	PT_PROT_EXEC
-#define PRIV	PT_PROT_PRIV
-#define CACHE	PT_PROT_CACHE
-#define MMIO	PT_PROT_MMIO
+#include "fmt_check.h"
 
 static const struct pt_format *fmt = &pt_fmt_x86_64;
-
-static const char *kind_name(enum pt_entry_kind kind)
-{
-	switch (kind) {
-	case PT_ENTRY_EMPTY: return "empty";
-	case PT_ENTRY_TABLE: return "a table";
-	case PT_ENTRY_LEAF: return "a leaf";
-	}
-	return "?";
-}
-
-#define CHECK_KIND(cfg, level, pte, want, what) ({			\
-	u64 pte_ = (pte);						\
-	unsigned int level_ = (level);					\
-	enum pt_entry_kind want_ = (want);				\
-	enum pt_entry_kind kind_ = fmt->kind(cfg, level_, pte_);	\
-									\
-	CHECK(kind_ == want_, "%s: %#llx at level %u is %s, expected %s", \
-	      what, (unsigned long long)pte_, level_, kind_name(kind_),	\
-	      kind_name(want_));					\
-})
 
 /*
  * The independent decoder, written from the SDM tables: P clear is not
@@ -102,86 +71,72 @@ static enum pt_entry_kind x86_decode(unsigned int level, u64 pte, u64 *pa,
 	return PT_ENTRY_LEAF;
 }
 
-static bool x86_cfg(struct pt_cfg *cfg, u32 ias, u32 oas)
+static int x86_valid(const struct pt_cfg *cfg, u32 prot)
 {
-	struct pt_params params = { .ias = ias, .oas = oas };
-	int ret = pt_cfg_init(cfg, fmt, &params);
-
-	return CHECK(!ret, "ias %u oas %u refused: %s", ias, oas,
-		     th_errname(ret));
+	if (!(prot & R) || (prot & (CACHE | MMIO)) == (CACHE | MMIO))
+		return -EINVAL;
+	return 0;
 }
 
-struct golden_leaf {
-	const char *what;
-	u32 ias;
-	unsigned int level;
-	u64 pa;
-	u32 prot;
-	u64 pte;
+/*
+ * A leaf entry built bit by bit from the SDM: P, PS above level 0, R/W for
+ * WRITE, U/S without PRIV, XD without EXEC, PCD|PWT for MMIO, PCD for
+ * neither.
+ */
+static u64 x86_bits(unsigned int level, u64 pa, u64 size, u32 prot)
+{
+	return pa | 0x1 | (level ? 0x80 : 0) | (prot & W ? 0x2 : 0) |
+	       (prot & PRIV ? 0 : 0x4) | (prot & X ? 0 : 1ULL << 63) |
+	       (prot & MMIO ? 0x18 : prot & CACHE ? 0 : 0x10);
+}
+
+static const struct fc_fmt x86 = {
+	.fmt = &pt_fmt_x86_64,
+	.valid = x86_valid,
+	.decode = x86_decode,
+	.bits = x86_bits,
+	.ref_walk = fc_decode_walk,
+	.prot = R | W | CACHE,
 };
 
-static const struct golden_leaf golden_leaves[] = {
+static const struct fc_golden golden_leaves[] = {
 	/* P|R/W|U/S = 0x7; PAT index 0 (WB): no PCD/PWT; XD (no EXEC). */
-	{ "4K RW cached", 48, 0, 0x12345000, R | W | CACHE,
-	  0x8000000012345007ULL },
+	{ "4K RW cached", { .ias = 48 }, 0, 0x12345000, 0, R | W | CACHE,
+	  0x8000000012345007ULL, 0 },
 	/* P|U/S|PCD = 0x15 (UC-, neither CACHE nor MMIO); XD. */
-	{ "4K RO uncached", 48, 0, 0x1000, R, 0x8000000000001015ULL },
+	{ "4K RO uncached", { .ias = 48 }, 0, 0x1000, 0, R,
+	  0x8000000000001015ULL, 0 },
 	/* P|R/W|PWT|PCD = 0x1b (UC); no U/S (PRIV); no XD (EXEC). */
-	{ "4K RWX privileged MMIO", 48, 0, 0xfe000000,
-	  R | W | X | PRIV | MMIO, 0x00000000fe00001bULL },
+	{ "4K RWX privileged MMIO", { .ias = 48 }, 0, 0xfe000000, 0,
+	  R | W | X | PRIV | MMIO, 0x00000000fe00001bULL, 0 },
 	/* P|R/W|U/S|PS = 0x87 in a PDE; XD; address bits 51:21. */
-	{ "2M RW cached", 48, 1, 0x40200000, R | W | CACHE,
-	  0x8000000040200087ULL },
+	{ "2M RW cached", { .ias = 48 }, 1, 0x40200000, 0, R | W | CACHE,
+	  0x8000000040200087ULL, 0 },
 	/* P|U/S|PS = 0x85 in a PDPTE; EXEC: no XD; address bits 51:30. */
-	{ "1G RX cached", 48, 2, 0x8040000000ULL, R | X | CACHE,
-	  0x0000008040000085ULL },
+	{ "1G RX cached", { .ias = 48 }, 2, 0x8040000000ULL, 0, R | X | CACHE,
+	  0x0000008040000085ULL, 0 },
 	/* P|R/W|PCD|PS = 0x93; PRIV: no U/S; XD. */
-	{ "1G RW privileged uncached", 48, 2, 0x140000000ULL, R | W | PRIV,
-	  0x8000000140000093ULL },
+	{ "1G RW privileged uncached", { .ias = 48 }, 2, 0x140000000ULL, 0,
+	  R | W | PRIV, 0x8000000140000093ULL, 0 },
 	/* P|PWT|PCD|PS = 0x99; PRIV; EXEC. */
-	{ "2M RX privileged MMIO", 48, 1, 0x600000, R | X | PRIV | MMIO,
-	  0x0000000000600099ULL },
+	{ "2M RX privileged MMIO", { .ias = 48 }, 1, 0x600000, 0,
+	  R | X | PRIV | MMIO, 0x0000000000600099ULL, 0 },
 	/* The last 4K page of a 52-bit output space: bits 51:12 all set. */
-	{ "4K at the top of 52-bit PA", 48, 0, 0xffffffffff000ULL, R | X,
-	  0x000ffffffffff015ULL },
+	{ "4K at the top of 52-bit PA", { .ias = 48 }, 0, 0xffffffffff000ULL, 0,
+	  R | X, 0x000ffffffffff015ULL, 0 },
 	/* The last 1G page of 52 bits: 51:30 set; 0x87 | XD. */
-	{ "1G at the top of 52-bit PA", 48, 2, 0xfffffc0000000ULL,
-	  R | W | CACHE, 0x800fffffc0000087ULL },
+	{ "1G at the top of 52-bit PA", { .ias = 48 }, 2, 0xfffffc0000000ULL, 0,
+	  R | W | CACHE, 0x800fffffc0000087ULL, 0 },
 	/* The level decides the encoding, not the depth of the tree. */
-	{ "4K in a 5-level tree", 57, 0, 0x12345000, R | W | CACHE,
-	  0x8000000012345007ULL },
-	{ "2M in a 5-level tree", 57, 1, 0x40200000, R | W | CACHE,
-	  0x8000000040200087ULL },
+	{ "4K in a 5-level tree", { .ias = 57 }, 0, 0x12345000, 0,
+	  R | W | CACHE, 0x8000000012345007ULL, 0 },
+	{ "2M in a 5-level tree", { .ias = 57 }, 1, 0x40200000, 0,
+	  R | W | CACHE, 0x8000000040200087ULL, 0 },
 };
 
 static void x86_golden_leaves(void)
 {
-	const struct golden_leaf *g;
-	struct pt_cfg cfg;
-
-	for (g = golden_leaves; g < golden_leaves + TH_ARRAY_SIZE(golden_leaves);
-	     g++) {
-		u64 pa = 0, size = 0;
-		u32 prot = 0;
-
-		if (!x86_cfg(&cfg, g->ias, 0))
-			continue;
-		CHECK_INT(fmt->check_prot(&cfg, g->prot), 0, g->what);
-		CHECK_EQ(fmt->mk_leaf(&cfg, g->level, g->pa,
-				      1ULL << cfg.lvl[g->level].shift, g->prot),
-			 g->pte, g->what);
-		CHECK_KIND(&cfg, g->level, g->pte, PT_ENTRY_LEAF, g->what);
-		CHECK_EQ(fmt->entry_pa(&cfg, g->level, g->pte), g->pa, g->what);
-		CHECK_EQ(fmt->leaf_prot(&cfg, g->level, g->pte), g->prot,
-			 g->what);
-		CHECK_INT(x86_decode(g->level, g->pte, &pa, &size, &prot),
-			  PT_ENTRY_LEAF, g->what);
-		CHECK(pa == g->pa && prot == g->prot &&
-		      size == 1ULL << (12 + 9 * g->level),
-		      "%s: independent decode pa %#llx size %#llx prot %#x",
-		      g->what, (unsigned long long)pa,
-		      (unsigned long long)size, prot);
-	}
+	fc_golden(&x86, golden_leaves, TH_ARRAY_SIZE(golden_leaves));
 }
 
 /* Table entries: address | P | R/W | U/S = 0x7; A clear, XD clear. */
@@ -192,7 +147,7 @@ static void x86_table_entries(void)
 	unsigned int i, level;
 
 	for (i = 0; i < TH_ARRAY_SIZE(sizes); i++) {
-		if (!x86_cfg(&cfg, sizes[i], 0))
+		if (!fc_cfg(&cfg, fmt, 0, sizes[i], 0))
 			continue;
 		for (level = 1; level < cfg.levels; level++) {
 			CHECK_EQ(fmt->mk_table(&cfg, level, 0x12345000),
@@ -217,7 +172,7 @@ static void x86_kinds(void)
 	struct pt_cfg c4, c5;
 	unsigned int level;
 
-	if (!x86_cfg(&c4, 48, 0) || !x86_cfg(&c5, 57, 0))
+	if (!fc_cfg(&c4, fmt, 0, 48, 0) || !fc_cfg(&c5, fmt, 0, 57, 0))
 		return;
 	for (level = 0; level < 5; level++) {
 		CHECK_KIND(&c5, level, 0, PT_ENTRY_EMPTY, "zero");
@@ -265,56 +220,14 @@ static void x86_kinds(void)
 	CHECK_KIND(&c5, 4, 0x1000087, PT_ENTRY_EMPTY, "PML5E with PS");
 }
 
-static int x86_valid(u32 prot)
-{
-	if (!(prot & R) || (prot & (CACHE | MMIO)) == (CACHE | MMIO))
-		return -EINVAL;
-	return 0;
-}
-
 /*
- * Every prot and leaf level: check_prot; the entry built bit by bit from
- * the SDM (P, PS above level 0, R/W for WRITE, U/S without PRIV, XD
- * without EXEC, PCD|PWT for MMIO, PCD for neither); decode both ways.
+ * Every prot and leaf level: check_prot; the entry as x86_bits() builds
+ * it; decode both ways.
  */
 static void x86_prot_round_trip(void)
 {
-	struct pt_cfg cfg;
-	unsigned int level;
-	u32 prot;
-
-	if (!x86_cfg(&cfg, 48, 0))
-		return;
-	for (prot = 0; prot <= PT_PROT_ALL; prot++) {
-		CHECK_INT(pt_check_prot(&cfg, prot), x86_valid(prot),
-			  "check_prot");
-		if (x86_valid(prot))
-			continue;
-		for (level = 0; level < 3; level++) {
-			u64 pa = 0x8040000000ULL, pte, want, dpa = 0, dsize = 0;
-			u32 dprot = 0;
-
-			want = pa | 0x1 | (level ? 0x80 : 0) |
-			       (prot & W ? 0x2 : 0) | (prot & PRIV ? 0 : 0x4) |
-			       (prot & X ? 0 : 1ULL << 63) |
-			       (prot & MMIO ? 0x18 : prot & CACHE ? 0 : 0x10);
-			pte = fmt->mk_leaf(&cfg, level, pa,
-					   1ULL << cfg.lvl[level].shift, prot);
-			CHECK_EQ(pte, want, "leaf bits");
-			CHECK(fmt->kind(&cfg, level, pte) == PT_ENTRY_LEAF &&
-			      fmt->entry_pa(&cfg, level, pte) == pa &&
-			      fmt->leaf_prot(&cfg, level, pte) == prot,
-			      "prot %#x level %u: %#llx decodes as kind %d pa %#llx prot %#x",
-			      prot, level, (unsigned long long)pte,
-			      fmt->kind(&cfg, level, pte),
-			      (unsigned long long)fmt->entry_pa(&cfg, level, pte),
-			      fmt->leaf_prot(&cfg, level, pte));
-			CHECK(x86_decode(level, pte, &dpa, &dsize, &dprot) ==
-			      PT_ENTRY_LEAF && dpa == pa && dprot == prot,
-			      "prot %#x level %u: independent decode pa %#llx prot %#x",
-			      prot, level, (unsigned long long)dpa, dprot);
-		}
-	}
+	fc_prot_round_trip(&x86, &(struct pt_params){ .ias = 48 },
+			   0x8040000000ULL, PT_PROT_ALL);
 }
 
 /*
@@ -324,84 +237,36 @@ static void x86_prot_round_trip(void)
  */
 static void x86_regs(void)
 {
-	static const struct {
-		u32 ias;
-		u64 tcr;
-	} cases[] = {
-		{ 32, 0 }, { 47, 0 }, { 48, 0 }, { 49, 1 }, { 56, 1 }, { 57, 1 },
+	static const struct fc_regs cases[] = {
+		{ 32, 0x12345000, 0 }, { 47, 0x12345000, 0 },
+		{ 48, 0x12345000, 0 }, { 49, 0x12345000, 1 },
+		{ 56, 0x12345000, 1 }, { 57, 0x12345000, 1 },
 	};
-	struct pt_hw_regs regs;
-	struct pt_cfg cfg;
-	unsigned int i;
 
-	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
-		const struct sem_fmt f = { .fmt = fmt };
-		struct pt_params params = { .ias = cases[i].ias };
-		struct sem s;
-
-		if (!x86_cfg(&cfg, cases[i].ias, 0))
-			continue;
-		fmt->regs(&cfg, 0x12345000, &regs);
-		CHECK(regs.ttbr == 0x12345000 && regs.tcr == cases[i].tcr &&
-		      !regs.mair, "ias %u: ttbr %#llx tcr %#llx mair %#llx",
-		      cases[i].ias, (unsigned long long)regs.ttbr,
-		      (unsigned long long)regs.tcr,
-		      (unsigned long long)regs.mair);
-		if (!sem_new(&s, &f, &params))
-			continue;
-		fmt->regs(&s.pt.cfg, pt_root_pa(&s.pt), &regs);
-		CHECK_EQ(regs.ttbr, (u64)(uintptr_t)s.pt.root, "ttbr of a tree");
-		CHECK_EQ(regs.ttbr & 0xfff, 0, "root 4K-aligned");
-		sem_free(&s);
-	}
+	fc_regs(&x86, 0x12345000, fc_ttbr_is_root, cases,
+		TH_ARRAY_SIZE(cases));
 }
 
 /* 4 levels up to 48 bits of input, 5 above; 512 entries everywhere. */
 static void x86_geometry(void)
 {
-	static const struct {
-		u32 ias, levels;
-	} cases[] = {
-		{ 32, 4 }, { 39, 4 }, { 47, 4 }, { 48, 4 },
-		{ 49, 5 }, { 56, 5 }, { 57, 5 },
+	/* 4K, 2M (PDE.PS) and 1G (PDPTE.PS). */
+	static const struct fc_geometry geo[] = {
+		{ 32, 4, 0x40201000 }, { 39, 4, 0x40201000 },
+		{ 47, 4, 0x40201000 }, { 48, 4, 0x40201000 },
+		{ 49, 5, 0x40201000 }, { 56, 5, 0x40201000 },
+		{ 57, 5, 0x40201000 },
 	};
-	struct pt_cfg cfg;
-	unsigned int i, l;
 
-	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
-		if (!x86_cfg(&cfg, cases[i].ias, 0))
-			continue;
-		CHECK_INT(cfg.levels, cases[i].levels, "levels");
-		CHECK_INT(cfg.ias, cases[i].ias, "ias");
-		CHECK_INT(cfg.oas, 52, "default oas");
-		CHECK_INT(cfg.granule_shift, 12, "granule");
-		CHECK_INT(cfg.entry_shift, 3, "8-byte entries");
-		CHECK_EQ(cfg.prot_mask, PT_PROT_ALL, "prot mask");
-		/* 4K, 2M (PDE.PS) and 1G (PDPTE.PS). */
-		CHECK_EQ(cfg.pgsize_bitmap, 0x40201000, "default page sizes");
-		for (l = 0; l < cfg.levels; l++) {
-			CHECK_INT(cfg.lvl[l].shift, 12 + 9 * l, "shift");
-			CHECK_INT(cfg.lvl[l].index_bits, 9, "index bits");
-			CHECK_EQ(cfg.lvl[l].pgsizes,
-				 l < 3 ? 1ULL << (12 + 9 * l) : 0, "pgsizes");
-			CHECK_EQ(pt_table_bytes(&cfg, l), 4096, "table bytes");
-		}
-	}
-	CHECK(!pt_cfg_init(&cfg, fmt, &(struct pt_params){}) &&
-	      cfg.ias == 48 && cfg.oas == 52 && cfg.levels == 4,
-	      "defaults: ias %u oas %u levels %u", cfg.ias, cfg.oas,
-	      cfg.levels);
-	CHECK_INT(fmt->id, PTLAB_FMT_X86_64, "format id");
-	CHECK(!strcmp(fmt->name, "x86-64"), "name %s", fmt->name);
+	fc_geometry_4k(fmt, 52, PT_PROT_ALL, fc_spans_to_1g, geo,
+		       TH_ARRAY_SIZE(geo));
+	fc_defaults(fmt, 12, 48, 52, 0x40201000, 4);
+	fc_identity(fmt, PTLAB_FMT_X86_64, "x86-64");
 }
 
 static void x86_params(void)
 {
-	static const struct {
-		struct pt_params p;
-		int ret;
-		const char *what;
-	} cases[] = {
+	static const struct fc_param cases[] = {
 		{ { .granule_shift = 12 }, 0, "4K granule" },
 		{ { .granule_shift = 14 }, -EOPNOTSUPP, "16K granule" },
 		{ { .granule_shift = 16 }, -EOPNOTSUPP, "64K granule" },
@@ -426,64 +291,19 @@ static void x86_params(void)
 		{ { .ias = 57, .pgsize_bitmap = 0x1000000001000ULL }, -EINVAL,
 		  "256T" },
 	};
-	struct pt_cfg cfg;
-	unsigned int i;
 
-	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
-		int ret = pt_cfg_init(&cfg, fmt, &cases[i].p);
-
-		CHECK_INT(ret, cases[i].ret, cases[i].what);
-		if (!ret && cases[i].p.pgsize_bitmap)
-			CHECK_EQ(cfg.pgsize_bitmap, cases[i].p.pgsize_bitmap,
-				 cases[i].what);
-	}
+	fc_params(fmt, cases, TH_ARRAY_SIZE(cases));
 }
-
-static const struct sem_fmt x86_sem = {
-	.fmt = &pt_fmt_x86_64,
-	.decode = x86_decode,
-	.prot = R | W | CACHE,
-};
 
 static const struct pt_params p47 = { .ias = 47 }, p48 = { .ias = 48 },
 	p57 = { .ias = 57 };
 
-static void x86_sem_page_sizes(void)
-{
-	sem_page_sizes(&x86_sem, &p47);
-	sem_page_sizes(&x86_sem, &p48);
-	sem_page_sizes(&x86_sem, &p57);
-}
-
-static void x86_sem_top(void)
-{
-	sem_largest_at_top(&x86_sem, &p47);
-	sem_largest_at_top(&x86_sem, &p48);
-	sem_largest_at_top(&x86_sem, &p57);
-}
-
-static void x86_sem_mixed(void)
-{
-	sem_mixed(&x86_sem, &p48);
-	sem_mixed(&x86_sem, &p57);
-}
-
-static void x86_sem_overlap(void)
-{
-	sem_overlap(&x86_sem, &p48);
-	sem_overlap(&x86_sem, &p57);
-}
-
-static void x86_sem_unmap(void)
-{
-	sem_unmap(&x86_sem, &p48);
-	sem_unmap(&x86_sem, &p57);
-}
-
-static void x86_sem_prots(void)
-{
-	sem_prots(&x86_sem, &p48, x86_valid);
-}
+FC_SEM_TEST(x86_sem_page_sizes, fc_sem_page_sizes, &x86, &p47, &p48, &p57)
+FC_SEM_TEST(x86_sem_top, fc_sem_largest_at_top, &x86, &p47, &p48, &p57)
+FC_SEM_TEST(x86_sem_mixed, fc_sem_mixed, &x86, &p48, &p57)
+FC_SEM_TEST(x86_sem_overlap, fc_sem_overlap, &x86, &p48, &p57)
+FC_SEM_TEST(x86_sem_unmap, fc_sem_unmap, &x86, &p48, &p57)
+FC_SEM_TEST(x86_sem_prots, fc_sem_prots, &x86, &p48)
 
 /*
  * The raw entries a walk reads for a 4K page: every table entry is
@@ -492,13 +312,13 @@ static void x86_sem_prots(void)
 static void x86_sem_raw(void)
 {
 	struct pt_walk_result res;
-	struct sem s;
+	struct fc_tree t;
 	unsigned int i;
 
-	if (!sem_new(&s, &x86_sem, &p57))
+	if (!fc_new(&t, &x86, &p57))
 		return;
-	sem_map_ok(&s, 0x123456789000ULL, 0x9000, 0x1000, R | X | PRIV);
-	if (CHECK_INT(pt_walk(&s.pt, 0x123456789abcULL, &res), 0, "walk") &&
+	fc_map_ok(&t, 0x123456789000ULL, 0x9000, 0x1000, R | X | PRIV);
+	if (CHECK_INT(pt_walk(&t.pt, 0x123456789abcULL, &res), 0, "walk") &&
 	    CHECK_INT(res.nr_entries, 5, "entries")) {
 		for (i = 0; i < 4; i++)
 			CHECK_EQ(res.entries[i] & 0xfff00000000001ffULL, 0x7,
@@ -507,7 +327,7 @@ static void x86_sem_raw(void)
 		CHECK_EQ(res.entries[4], 0x9011, "PTE");
 		CHECK_EQ(res.leaf.pa, 0x9abc, "pa");
 	}
-	sem_free(&s);
+	fc_free(&t);
 }
 
 static const struct th_test x86_tests[] = {

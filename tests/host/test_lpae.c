@@ -3,8 +3,9 @@
  * Golden encodings of the Arm LPAE stage-1 format (4K, 16K and 64K
  * granules), each worked out by hand from the descriptor formats of the Arm
  * Architecture Reference Manual (VMSAv8-64 translation table descriptors),
- * and its geometry. The 16K and 64K granules start at lpae_cfg_g(); stage
- * 2, Mali and the engine semantics of all three are in test_fmt_arm_s2.c.
+ * and its geometry. The 16K and 64K granules start at
+ * golden_granule_leaves[]; stage 2, Mali and the engine semantics of all
+ * three are in test_fmt_arm_s2.c.
  *
  * Levels are the engine's: 0 is the last level (Arm level 3), so a 48-bit
  * tree has levels 3..0 = Arm levels 0..3.
@@ -21,138 +22,72 @@
  *   [53]    PXN 0x0020000000000000, [54] UXN 0x0040000000000000
  * A table descriptor is the next table's address | 0b11.
  */
-#include <linux/ptlab.h>
-
-#include "harness.h"
-#include "host_ops.h"
-
-#define R	PT_PROT_READ
-#define W	PT_PROT_WRITE
-#define X	PT_PROT_EXEC
-#define PRIV	PT_PROT_PRIV
-#define CACHE	PT_PROT_CACHE
-#define MMIO	PT_PROT_MMIO
+#include "arm_ref.h"
 
 static const struct pt_format *fmt = &pt_fmt_arm64_lpae_s1;
 
-static const char *kind_name(enum pt_entry_kind kind)
-{
-	switch (kind) {
-	case PT_ENTRY_EMPTY: return "invalid";
-	case PT_ENTRY_TABLE: return "a table";
-	case PT_ENTRY_LEAF: return "a leaf";
-	}
-	return "?";
-}
-
-/* fmt->kind() of @pte at @level is @want. */
-#define CHECK_KIND(cfg, level, pte, want, what) ({			\
-	u64 pte_ = (pte);						\
-	unsigned int level_ = (level);					\
-	enum pt_entry_kind want_ = (want);				\
-	enum pt_entry_kind kind_ = fmt->kind(cfg, level_, pte_);	\
-									\
-	CHECK(kind_ == want_, "%s: %#llx at level %u is %s, expected %s", \
-	      what, (unsigned long long)pte_, level_, kind_name(kind_),	\
-	      kind_name(want_));					\
-})
-
-/* Geometry from @params; fails the test if the format refuses them. */
-static bool lpae_cfg(struct pt_cfg *cfg, u32 ias, u32 oas)
-{
-	struct pt_params params = { .ias = ias, .oas = oas };
-	int ret = pt_cfg_init(cfg, fmt, &params);
-
-	return CHECK(!ret, "ias %u oas %u refused: %s", ias, oas,
-		     th_errname(ret));
-}
-
-struct golden_leaf {
-	const char *what;
-	u32 oas;
-	unsigned int level;
-	u64 pa;
-	u32 prot;
-	u64 pte;
-};
-
-static const struct golden_leaf golden_leaves[] = {
+/* Leaves of 48-bit input spaces, with the output size given. */
+static const struct fc_golden golden_leaves[] = {
 	/*
 	 * 0x3 page | 0x4 AttrIndx 1 (CACHE) | 0x40 AP[1] (not PRIV) |
 	 * 0x300 SH inner (cacheable) | 0x400 AF = 0x747; AP[2] clear
 	 * (WRITE); PXN|UXN 0x0060000000000000 (no EXEC); OA 0x12345000.
 	 */
-	{ "4K page RW cached", 48, 0, 0x12345000, R | W | CACHE,
-	  0x0060000012345747ULL },
+	{ "4K page RW cached", { .ias = 48, .oas = 48 }, 0, 0x12345000, 0,
+	  R | W | CACHE, 0x0060000012345747ULL, 0 },
 	/*
 	 * 0x1 block | AttrIndx 0 (neither CACHE nor MMIO: normal NC) |
 	 * 0x40 AP[1] | 0x200 SH outer | 0x400 AF = 0x641; XN; OA 0x40200000.
 	 */
-	{ "2M block RW non-cacheable", 48, 1, 0x40200000, R | W,
-	  0x0060000040200641ULL },
+	{ "2M block RW non-cacheable", { .ias = 48, .oas = 48 }, 1, 0x40200000,
+	  0, R | W, 0x0060000040200641ULL, 0 },
 	/*
 	 * 0x1 block | 0x4 AttrIndx 1 | 0x40 AP[1] | 0x80 AP[2] (no WRITE) |
 	 * 0x300 SH inner | 0x400 AF = 0x7c5; XN; OA 0x8040000000 (1G
 	 * aligned, bits 47:30).
 	 */
-	{ "1G block RO cached", 48, 2, 0x8040000000ULL, R | CACHE,
-	  0x00600080400007c5ULL },
+	{ "1G block RO cached", { .ias = 48, .oas = 48 }, 2, 0x8040000000ULL, 0,
+	  R | CACHE, 0x00600080400007c5ULL, 0 },
 	/*
 	 * 0x3 page | AttrIndx 0 | AP[1] clear (PRIV: EL1 only) | AP[2]
 	 * clear | 0x200 SH outer | 0x400 AF = 0x603; XN; OA 0x1000.
 	 */
-	{ "4K page RW privileged", 48, 0, 0x1000, R | W | PRIV,
-	  0x0060000000001603ULL },
+	{ "4K page RW privileged", { .ias = 48, .oas = 48 }, 0, 0x1000, 0,
+	  R | W | PRIV, 0x0060000000001603ULL, 0 },
 	/*
 	 * 0x3 page | 0x40 AP[1] | 0x80 AP[2] | 0x200 SH outer | 0x400 AF =
 	 * 0x6c3; EXEC: neither PXN nor UXN; OA 0x2000.
 	 */
-	{ "4K page RO executable", 48, 0, 0x2000, R | X,
-	  0x00000000000026c3ULL },
+	{ "4K page RO executable", { .ias = 48, .oas = 48 }, 0, 0x2000, 0,
+	  R | X, 0x00000000000026c3ULL, 0 },
 	/*
 	 * 0x3 page | 0x8 AttrIndx 2 (device) | AP[1] clear (PRIV) | AP[2]
 	 * clear | 0x200 SH outer | 0x400 AF = 0x60b; XN; OA 0xfe000000.
 	 */
-	{ "4K page MMIO", 48, 0, 0xfe000000, R | W | PRIV | MMIO,
-	  0x00600000fe00060bULL },
+	{ "4K page MMIO", { .ias = 48, .oas = 48 }, 0, 0xfe000000, 0,
+	  R | W | PRIV | MMIO, 0x00600000fe00060bULL, 0 },
 	/*
 	 * 0x1 block | 0x4 AttrIndx 1 | 0x300 SH inner | 0x400 AF = 0x705,
 	 * every permission: no AP bit, no XN; OA 0x100000000.
 	 */
-	{ "2M block RWX privileged cached", 48, 1, 0x100000000ULL,
-	  R | W | X | PRIV | CACHE, 0x0000000100000705ULL },
+	{ "2M block RWX privileged cached", { .ias = 48, .oas = 48 }, 1,
+	  0x100000000ULL, 0, R | W | X | PRIV | CACHE, 0x0000000100000705ULL,
+	  0 },
 	/*
 	 * The highest 4K page of a 48-bit output space: OA bits 47:12 all
 	 * set, 0xfffffffff000; 0x3 | 0x40 | 0x80 | 0x200 | 0x400 = 0x6c3; XN.
 	 */
-	{ "4K page at the top of 48-bit PA", 48, 0, 0xfffffffff000ULL, R,
-	  0x0060fffffffff6c3ULL },
+	{ "4K page at the top of 48-bit PA", { .ias = 48, .oas = 48 }, 0,
+	  0xfffffffff000ULL, 0, R, 0x0060fffffffff6c3ULL, 0 },
 	/* The same with a 40-bit output space: OA 0xfffffff000. */
-	{ "4K page at the top of 40-bit PA", 40, 0, 0xfffffff000ULL, R,
-	  0x006000fffffff6c3ULL },
+	{ "4K page at the top of 40-bit PA", { .ias = 48, .oas = 40 }, 0,
+	  0xfffffff000ULL, 0, R, 0x006000fffffff6c3ULL, 0 },
 };
 
+/* Each encodes as worked out, and decoding gives back what was encoded. */
 static void lpae_golden_leaves(void)
 {
-	const struct golden_leaf *g;
-	struct pt_cfg cfg;
-
-	for (g = golden_leaves; g < golden_leaves + TH_ARRAY_SIZE(golden_leaves);
-	     g++) {
-		if (!lpae_cfg(&cfg, 48, g->oas))
-			continue;
-		CHECK(!fmt->check_prot(&cfg, g->prot), "%s: prot %#x refused",
-		      g->what, g->prot);
-		CHECK_EQ(fmt->mk_leaf(&cfg, g->level, g->pa,
-				      1ULL << cfg.lvl[g->level].shift, g->prot), g->pte,
-			 g->what);
-		/* Decoding gives back what was encoded. */
-		CHECK_KIND(&cfg, g->level, g->pte, PT_ENTRY_LEAF,
-			   g->what);
-		CHECK_EQ(fmt->entry_pa(&cfg, g->level, g->pte), g->pa, g->what);
-		CHECK_EQ(fmt->leaf_prot(&cfg, g->level, g->pte), g->prot,
-			 g->what);
-	}
+	fc_golden(&arm_s1, golden_leaves, TH_ARRAY_SIZE(golden_leaves));
 }
 
 static void lpae_table_entries(void)
@@ -160,7 +95,7 @@ static void lpae_table_entries(void)
 	struct pt_cfg cfg;
 	unsigned int level;
 
-	if (!lpae_cfg(&cfg, 48, 48))
+	if (!fc_cfg(&cfg, fmt, 0, 48, 48))
 		return;
 	for (level = 1; level < cfg.levels; level++) {
 		/* Next-level table address | 0b11, nothing else. */
@@ -185,7 +120,8 @@ static void lpae_kinds(void)
 	struct pt_cfg cfg48, cfg32;
 	unsigned int level;
 
-	if (!lpae_cfg(&cfg48, 48, 48) || !lpae_cfg(&cfg32, 32, 48))
+	if (!fc_cfg(&cfg48, fmt, 0, 48, 48) ||
+	    !fc_cfg(&cfg32, fmt, 0, 32, 48))
 		return;
 	for (level = 0; level < 4; level++) {
 		CHECK_KIND(&cfg48, level, 0, PT_ENTRY_EMPTY, "zero");
@@ -218,7 +154,7 @@ static void lpae_kind_level0_block(void)
 {
 	struct pt_cfg cfg;
 
-	if (!lpae_cfg(&cfg, 48, 48))
+	if (!fc_cfg(&cfg, fmt, 0, 48, 48))
 		return;
 	CHECK_KIND(&cfg, 3, 0x8000000001ULL, PT_ENTRY_EMPTY,
 		   "Arm level 0 0b01 (a 512G block) is invalid");
@@ -231,7 +167,8 @@ static void lpae_entry_pa_masks(void)
 {
 	struct pt_cfg cfg48, cfg40;
 
-	if (!lpae_cfg(&cfg48, 48, 48) || !lpae_cfg(&cfg40, 48, 40))
+	if (!fc_cfg(&cfg48, fmt, 0, 48, 48) ||
+	    !fc_cfg(&cfg40, fmt, 0, 48, 40))
 		return;
 	/* Upper attributes 63:53, 51:48 and lower 11:2 around 0x1234567000. */
 	CHECK_EQ(fmt->entry_pa(&cfg48, 0, 0xffe0001234567fffULL),
@@ -261,36 +198,8 @@ static void lpae_entry_pa_masks(void)
 /* check_prot(), and leaf_prot(mk_leaf()) for every accepted prot. */
 static void lpae_prot_round_trip(void)
 {
-	struct pt_cfg cfg;
-	unsigned int level;
-	u32 prot;
-
-	if (!lpae_cfg(&cfg, 48, 48))
-		return;
-	for (prot = 0; prot <= PT_PROT_ALL; prot++) {
-		/* No write-only or no-access mappings; one memory type. */
-		bool ok = (prot & R) && (prot & (CACHE | MMIO)) !=
-					(CACHE | MMIO);
-
-		CHECK_INT(fmt->check_prot(&cfg, prot), ok ? 0 : -EINVAL,
-			  "check_prot");
-		if (!ok)
-			continue;
-		for (level = 0; level < 3; level++) {
-			u64 pa = 0x8040000000ULL, pte;
-
-			pte = fmt->mk_leaf(&cfg, level, pa,
-					   1ULL << cfg.lvl[level].shift, prot);
-			CHECK(fmt->kind(&cfg, level, pte) == PT_ENTRY_LEAF &&
-			      fmt->entry_pa(&cfg, level, pte) == pa &&
-			      fmt->leaf_prot(&cfg, level, pte) == prot,
-			      "prot %#x at level %u: pte %#llx decodes as kind %d pa %#llx prot %#x",
-			      prot, level, (unsigned long long)pte,
-			      fmt->kind(&cfg, level, pte),
-			      (unsigned long long)fmt->entry_pa(&cfg, level, pte),
-			      fmt->leaf_prot(&cfg, level, pte));
-		}
-	}
+	fc_prot_round_trip(&arm_s1, &(struct pt_params){ .ias = 48, .oas = 48 },
+			   0x8040000000ULL, PT_PROT_ALL);
 }
 
 /*
@@ -318,10 +227,8 @@ static void lpae_regs(void)
 		{ 48, 42, 0x0000000300803510ULL },
 		{ 48, 44, 0x0000000400803510ULL },
 	};
-	struct host_gather g;
-	struct host_ctx ctx;
 	struct pt_hw_regs regs;
-	struct pt_space pt;
+	struct fc_tree t;
 	unsigned int i;
 
 	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
@@ -329,18 +236,13 @@ static void lpae_regs(void)
 			.ias = cases[i].ias, .oas = cases[i].oas,
 		};
 
-		if (!CHECK(!host_space_new(&pt, &ctx, &params),
-			   "ias %u oas %u", cases[i].ias, cases[i].oas)) {
-			host_ctx_fini(&ctx);
+		if (!fc_new(&t, &arm_s1, &params))
 			continue;
-		}
-		fmt->regs(&pt.cfg, pt_root_pa(&pt), &regs);
+		fmt->regs(&t.pt.cfg, pt_root_pa(&t.pt), &regs);
 		CHECK_EQ(regs.tcr, cases[i].tcr, "TCR");
 		CHECK_EQ(regs.mair, 0x04ff44, "MAIR");
-		CHECK_EQ(regs.ttbr, (u64)(uintptr_t)pt.root, "TTBR");
-		host_gather_init(&g, &ctx);
-		host_space_free(&pt, &g);
-		host_gather_fini(&g);
+		CHECK_EQ(regs.ttbr, (u64)(uintptr_t)t.pt.root, "TTBR");
+		fc_free(&t);
 	}
 }
 
@@ -363,44 +265,28 @@ static void lpae_geometry(void)
 {
 	const struct geometry *geo;
 	struct pt_cfg cfg;
-	unsigned int l;
 
 	for (geo = geometries; geo < geometries + TH_ARRAY_SIZE(geometries);
 	     geo++) {
-		if (!lpae_cfg(&cfg, geo->ias, 0))
+		if (!fc_cfg(&cfg, fmt, 0, geo->ias, 0))
 			continue;
 		CHECK_INT(cfg.levels, geo->levels, "levels");
 		CHECK_INT(cfg.granule_shift, 12, "granule");
 		CHECK_INT(cfg.ias, geo->ias, "ias");
 		CHECK_INT(cfg.oas, 48, "default oas");
-		CHECK_INT(cfg.entry_shift, 3, "8-byte descriptors");
 		/* 4K, 2M and 1G: pages, and blocks at Arm levels 2 and 1. */
 		CHECK_EQ(cfg.pgsize_bitmap, 0x40201000, "default page sizes");
-		for (l = 0; l < cfg.levels; l++) {
-			CHECK_INT(cfg.lvl[l].shift, 12 + 9 * l, "level shift");
-			CHECK_INT(cfg.lvl[l].index_bits,
-				  l + 1 == cfg.levels ? geo->top_index_bits : 9,
-				  "index bits");
-		}
-		CHECK_EQ(pt_table_bytes(&cfg, cfg.levels - 1),
-			 8ULL << geo->top_index_bits, "top table bytes");
-		CHECK_EQ(pt_table_bytes(&cfg, 0), 4096, "last table bytes");
+		/* 8-byte descriptors; 4K tables but the top one. */
+		fc_levels(&cfg, 12, geo->top_index_bits);
 	}
 	/* Everything defaulted: a 48-bit, 4-level tree. */
-	CHECK(!pt_cfg_init(&cfg, fmt, &(struct pt_params){}) &&
-	      cfg.ias == 48 && cfg.oas == 48 && cfg.levels == 4 &&
-	      cfg.granule_shift == 12, "defaults: ias %u oas %u levels %u",
-	      cfg.ias, cfg.oas, cfg.levels);
-	CHECK_INT(fmt->id, PTLAB_FMT_ARM64_LPAE_S1, "format id");
+	fc_defaults(fmt, 12, 48, 48, 0x40201000, 4);
+	fc_identity(fmt, PTLAB_FMT_ARM64_LPAE_S1, "arm64-lpae-s1");
 }
 
 static void lpae_params(void)
 {
-	static const struct {
-		struct pt_params p;
-		int ret;
-		const char *what;
-	} cases[] = {
+	static const struct fc_param cases[] = {
 		/* 16K and 64K are implemented now: see lpae_params_granules(). */
 		{ { .granule_shift = 14 }, 0, "16K granule" },
 		{ { .granule_shift = 16 }, 0, "64K granule" },
@@ -433,17 +319,8 @@ static void lpae_params(void)
 		{ { .pgsize_bitmap = 0x21000 }, -EINVAL, "128K" },
 		{ { .pgsize_bitmap = 0x8000001000ULL }, -EINVAL, "512G" },
 	};
-	struct pt_cfg cfg;
-	unsigned int i;
 
-	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
-		int ret = pt_cfg_init(&cfg, fmt, &cases[i].p);
-
-		CHECK_INT(ret, cases[i].ret, cases[i].what);
-		if (!ret && cases[i].p.pgsize_bitmap)
-			CHECK_EQ(cfg.pgsize_bitmap, cases[i].p.pgsize_bitmap,
-				 cases[i].what);
-	}
+	fc_params(fmt, cases, TH_ARRAY_SIZE(cases));
 }
 
 /* The engine's PT_PROT_* are the uapi's PTLAB_PROT_*. */
@@ -470,139 +347,107 @@ static void lpae_prot_values(void)
  * The contiguous bit (52) joins 128 16K pages (2M) or 32 32M blocks (1G),
  * and 32 64K pages (2M) or 32 512M blocks (16G).
  */
-#define SZ_16K		0x4000ULL
-#define SZ_64K		0x10000ULL
-#define SZ_2M		0x200000ULL
-#define SZ_32M		0x2000000ULL
-#define SZ_512M		0x20000000ULL
-#define SZ_1G		0x40000000ULL
-#define SZ_16G		0x400000000ULL
-#define SZ_4T		0x40000000000ULL
-
-static bool lpae_cfg_g(struct pt_cfg *cfg, u32 granule, u32 ias, u32 oas)
-{
-	struct pt_params params = {
-		.granule_shift = granule, .ias = ias, .oas = oas,
-	};
-	int ret = pt_cfg_init(cfg, fmt, &params);
-
-	return CHECK(!ret, "granule %u ias %u oas %u refused: %s", granule,
-		     ias, oas, th_errname(ret));
-}
-
-struct golden_granule_leaf {
-	const char *what;
-	u32 granule;
-	u32 ias;
-	u32 oas;
-	unsigned int level;
-	u64 pa;
-	u64 pgsize;
-	u32 prot;
-	u64 pte;
-	u64 leaf_pa;	/* first byte of the whole leaf */
-};
-
-static const struct golden_granule_leaf golden_granule_leaves[] = {
+static const struct fc_golden golden_granule_leaves[] = {
 	/*
 	 * 0x3 page | 0x4 AttrIndx 1 | 0x40 AP[1] | 0x300 SH inner | 0x400 AF
 	 * = 0x747; UXN|PXN 0x0060000000000000; OA bits 47:14 0x12344000.
 	 */
-	{ "16K page RW cached", 14, 48, 48, 0, 0x12344000, SZ_16K,
-	  R | W | CACHE, 0x0060000012344747ULL, 0x12344000 },
+	{ "16K page RW cached", { .granule_shift = 14, .ias = 48, .oas = 48 },
+	  0, 0x12344000, SZ_16K, R | W | CACHE, 0x0060000012344747ULL,
+	  0x12344000 },
 	/*
 	 * 0x1 block | AttrIndx 0 | 0x40 AP[1] | 0x200 SH outer | 0x400 AF =
 	 * 0x641; XN; OA bits 47:25 0x42000000 (32M aligned).
 	 */
-	{ "32M block RW", 14, 48, 48, 1, 0x42000000, SZ_32M, R | W,
-	  0x0060000042000641ULL, 0x42000000 },
+	{ "32M block RW", { .granule_shift = 14, .ias = 48, .oas = 48 }, 1,
+	  0x42000000, SZ_32M, R | W, 0x0060000042000641ULL, 0x42000000 },
 	/*
 	 * The second 16K entry of a 2M run of 128 pages: 0x3 | 0x40 | 0x80
 	 * AP[2] | 0x200 | 0x400 = 0x6c3; EXEC: no XN; Contiguous bit 52
 	 * 0x0010000000000000; the entry's own OA 0x40204000, the run's
 	 * 0x40200000.
 	 */
-	{ "16K page in a 2M contiguous run", 14, 48, 48, 0, 0x40204000, SZ_2M,
+	{ "16K page in a 2M contiguous run",
+	  { .granule_shift = 14, .ias = 48, .oas = 48 }, 0, 0x40204000, SZ_2M,
 	  R | X, 0x00100000402046c3ULL, 0x40200000 },
 	/*
 	 * The second 32M block of a 1G run of 32: 0x1 | 0x8 AttrIndx 2
 	 * (device) | no AP bits (PRIV, WRITE) | 0x200 | 0x400 = 0x609; XN;
 	 * Contiguous: 0x0070000000000000; OA 0x82000000, run at 0x80000000.
 	 */
-	{ "32M block in a 1G contiguous run", 14, 48, 48, 1, 0x82000000,
-	  SZ_1G, R | W | PRIV | MMIO, 0x0070000082000609ULL, 0x80000000 },
+	{ "32M block in a 1G contiguous run",
+	  { .granule_shift = 14, .ias = 48, .oas = 48 }, 1, 0x82000000, SZ_1G,
+	  R | W | PRIV | MMIO, 0x0070000082000609ULL, 0x80000000 },
 	/* 0x3 | 0x40 | 0x80 | 0x200 | 0x400 = 0x6c3; XN; OA 0x12340000. */
-	{ "64K page RO", 16, 48, 48, 0, 0x12340000, SZ_64K, R,
-	  0x00600000123406c3ULL, 0x12340000 },
+	{ "64K page RO", { .granule_shift = 16, .ias = 48, .oas = 48 }, 0,
+	  0x12340000, SZ_64K, R, 0x00600000123406c3ULL, 0x12340000 },
 	/*
 	 * 0x1 | 0x4 | 0x40 | 0x300 | 0x400 = 0x745, every permission but
 	 * PRIV: no AP[2], no XN; OA bits 47:29 0x60000000.
 	 */
-	{ "512M block RWX cached", 16, 48, 48, 1, 0x60000000, SZ_512M,
+	{ "512M block RWX cached",
+	  { .granule_shift = 16, .ias = 48, .oas = 48 }, 1, 0x60000000, SZ_512M,
 	  R | W | X | CACHE, 0x0000000060000745ULL, 0x60000000 },
 	/*
 	 * The last 64K page of a 2M run of 32: 0x3 | 0x40 | 0x200 | 0x400 =
 	 * 0x643; XN | Contiguous 0x0070000000000000; OA 0x401f0000.
 	 */
-	{ "64K page in a 2M contiguous run", 16, 48, 48, 0, 0x401f0000, SZ_2M,
+	{ "64K page in a 2M contiguous run",
+	  { .granule_shift = 16, .ias = 48, .oas = 48 }, 0, 0x401f0000, SZ_2M,
 	  R | W, 0x00700000401f0643ULL, 0x40000000 },
 	/*
 	 * The last 512M block of a 16G run of 32: 16G + 31 * 512M =
 	 * 0x7e0000000; 0x1 | 0x40 | 0x80 | 0x200 | 0x400 = 0x6c1; XN |
 	 * Contiguous; the run starts at 0x400000000.
 	 */
-	{ "512M block in a 16G contiguous run", 16, 48, 48, 1, 0x7e0000000ULL,
+	{ "512M block in a 16G contiguous run",
+	  { .granule_shift = 16, .ias = 48, .oas = 48 }, 1, 0x7e0000000ULL,
 	  SZ_16G, R, 0x00700007e00006c1ULL, 0x400000000ULL },
 	/*
 	 * 52-bit output (FEAT_LPA): PA 0x000a123456780000 puts bits 47:16
 	 * 0x123456780000 in place and bits 51:48 (0xa) in descriptor bits
 	 * 15:12 (0xa000); 0x3 | 0x40 | 0x200 | 0x400 = 0x643; XN.
 	 */
-	{ "64K page above 48-bit PA", 16, 52, 52, 0, 0x000a123456780000ULL,
-	  SZ_64K, R | W, 0x006012345678a643ULL, 0x000a123456780000ULL },
+	{ "64K page above 48-bit PA",
+	  { .granule_shift = 16, .ias = 52, .oas = 52 }, 0,
+	  0x000a123456780000ULL, SZ_64K, R | W, 0x006012345678a643ULL,
+	  0x000a123456780000ULL },
 	/*
 	 * A 4T block at Arm level 1 (engine level 2), only with 52-bit
 	 * output: PA 0x000c040000000000 is bit 42 (OA bits 47:42) and 0xc in
 	 * bits 51:48 -> 0xc000; 0x1 | 0x40 | 0x80 | 0x200 | 0x400 = 0x6c1;
 	 * XN.
 	 */
-	{ "4T block", 16, 52, 52, 2, 0x000c040000000000ULL, SZ_4T, R,
-	  0x006004000000c6c1ULL, 0x000c040000000000ULL },
+	{ "4T block", { .granule_shift = 16, .ias = 52, .oas = 52 }, 2,
+	  0x000c040000000000ULL, SZ_4T, R, 0x006004000000c6c1ULL,
+	  0x000c040000000000ULL },
 	/*
 	 * The 4K granule's contiguous hint: the third 4K page of a 64K run
 	 * of 16: 0x3 | 0x4 | 0x40 | 0x300 | 0x400 = 0x747; XN | Contiguous;
 	 * OA 0x10002000, run at 0x10000000.
 	 */
-	{ "4K page in a 64K contiguous run", 12, 48, 48, 0, 0x10002000, SZ_64K,
+	{ "4K page in a 64K contiguous run",
+	  { .granule_shift = 12, .ias = 48, .oas = 48 }, 0, 0x10002000, SZ_64K,
 	  R | W | CACHE, 0x0070000010002747ULL, 0x10000000 },
 	/* A 2M block in a 32M run of 16: 0x1 | 0x40 | 0x200 | 0x400. */
-	{ "2M block in a 32M contiguous run", 12, 48, 48, 1, 0x40200000,
-	  SZ_32M, R | W, 0x0070000040200641ULL, 0x40000000 },
+	{ "2M block in a 32M contiguous run",
+	  { .granule_shift = 12, .ias = 48, .oas = 48 }, 1, 0x40200000, SZ_32M,
+	  R | W, 0x0070000040200641ULL, 0x40000000 },
 };
 
 static void lpae_golden_granule_leaves(void)
 {
-	const struct golden_granule_leaf *g;
-	struct pt_cfg cfg;
+	fc_golden(&arm_s1, golden_granule_leaves,
+		  TH_ARRAY_SIZE(golden_granule_leaves));
+}
 
-	for (g = golden_granule_leaves;
-	     g < golden_granule_leaves + TH_ARRAY_SIZE(golden_granule_leaves);
-	     g++) {
-		if (!lpae_cfg_g(&cfg, g->granule, g->ias, g->oas))
-			continue;
-		CHECK(cfg.lvl[g->level].pgsizes & g->pgsize,
-		      "%s: %#llx not a leaf size of level %u", g->what,
-		      (unsigned long long)g->pgsize, g->level);
-		CHECK_EQ(fmt->mk_leaf(&cfg, g->level, g->pa, g->pgsize, g->prot),
-			 g->pte, g->what);
-		CHECK_KIND(&cfg, g->level, g->pte, PT_ENTRY_LEAF, g->what);
-		CHECK_EQ(fmt->entry_pa(&cfg, g->level, g->pte), g->leaf_pa,
-			 g->what);
-		CHECK_EQ(fmt->leaf_size(&cfg, g->level, g->pte), g->pgsize,
-			 g->what);
-		CHECK_EQ(fmt->leaf_prot(&cfg, g->level, g->pte), g->prot,
-			 g->what);
-	}
+/* 16K and 64K granules with 48-bit spaces, and 64K with 52 bits. */
+static bool lpae_granule_cfgs(struct pt_cfg *c16, struct pt_cfg *c64,
+			      struct pt_cfg *c52)
+{
+	return fc_cfg(c16, fmt, 14, 48, 48) &&
+	       fc_cfg(c64, fmt, 16, 48, 48) &&
+	       fc_cfg(c52, fmt, 16, 52, 52);
 }
 
 /*
@@ -613,8 +458,7 @@ static void lpae_granule_table_entries(void)
 {
 	struct pt_cfg c16, c64, c52;
 
-	if (!lpae_cfg_g(&c16, 14, 48, 48) || !lpae_cfg_g(&c64, 16, 48, 48) ||
-	    !lpae_cfg_g(&c52, 16, 52, 52))
+	if (!lpae_granule_cfgs(&c16, &c64, &c52))
 		return;
 	CHECK_EQ(fmt->mk_table(&c16, 1, 0x12344000), 0x12344003,
 		 "16K table entry");
@@ -645,8 +489,7 @@ static void lpae_granule_kinds(void)
 	struct pt_cfg c16, c64, c52;
 	unsigned int level;
 
-	if (!lpae_cfg_g(&c16, 14, 48, 48) || !lpae_cfg_g(&c64, 16, 48, 48) ||
-	    !lpae_cfg_g(&c52, 16, 52, 52))
+	if (!lpae_granule_cfgs(&c16, &c64, &c52))
 		return;
 	CHECK_INT(c16.levels, 4, "16K levels");
 	CHECK_KIND(&c16, 0, 0x12344003, PT_ENTRY_LEAF, "16K page");
@@ -674,8 +517,7 @@ static void lpae_granule_entry_pa_masks(void)
 {
 	struct pt_cfg c16, c64, c52;
 
-	if (!lpae_cfg_g(&c16, 14, 48, 48) || !lpae_cfg_g(&c64, 16, 48, 48) ||
-	    !lpae_cfg_g(&c52, 16, 52, 52))
+	if (!lpae_granule_cfgs(&c16, &c64, &c52))
 		return;
 	/* 16K page: bits 13:12 are RES0 (0x12347000 -> 0x12344000). */
 	CHECK_EQ(fmt->entry_pa(&c16, 0, 0x00600000123477c7ULL), 0x12344000,
@@ -714,54 +556,15 @@ static void lpae_granule_entry_pa_masks(void)
 /* leaf_prot(mk_leaf()) for every accepted prot, size and granule. */
 static void lpae_granule_prot_round_trip(void)
 {
-	static const struct {
-		u32 granule, ias, oas;
-		u64 pa;
-	} spaces[] = {
-		{ 14, 48, 48, 0x8000000000ULL },
-		/* 0x000b... exercises PA bits 51:48. */
-		{ 16, 52, 52, 0x000b008000000000ULL },
+	static const struct pt_params g16 = {
+		.granule_shift = 14, .ias = 48, .oas = 48,
+	}, g64 = {
+		.granule_shift = 16, .ias = 52, .oas = 52,
 	};
-	struct pt_cfg cfg;
-	unsigned int g, level;
-	u64 pgsizes, pgsize;
-	u32 prot;
 
-	for (g = 0; g < TH_ARRAY_SIZE(spaces); g++) {
-		if (!lpae_cfg_g(&cfg, spaces[g].granule, spaces[g].ias,
-				spaces[g].oas))
-			continue;
-		for (prot = 0; prot <= PT_PROT_ALL; prot++) {
-			bool ok = (prot & R) && (prot & (CACHE | MMIO)) !=
-						(CACHE | MMIO);
-
-			CHECK_INT(fmt->check_prot(&cfg, prot), ok ? 0 : -EINVAL,
-				  "check_prot");
-			if (!ok)
-				continue;
-			for (level = 0; level < cfg.levels; level++) {
-				pgsizes = cfg.lvl[level].pgsizes;
-				for (; pgsizes; pgsizes &= pgsizes - 1) {
-					u64 pa, pte;
-
-					pgsize = pgsizes & -pgsizes;
-					pa = spaces[g].pa & ~(pgsize - 1);
-					pte = fmt->mk_leaf(&cfg, level, pa, pgsize,
-							   prot);
-					CHECK(fmt->kind(&cfg, level, pte) ==
-					      PT_ENTRY_LEAF &&
-					      fmt->entry_pa(&cfg, level, pte) == pa &&
-					      fmt->leaf_size(&cfg, level, pte) ==
-					      pgsize &&
-					      fmt->leaf_prot(&cfg, level, pte) == prot,
-					      "granule %u prot %#x size %#llx: pte %#llx",
-					      spaces[g].granule, prot,
-					      (unsigned long long)pgsize,
-					      (unsigned long long)pte);
-				}
-			}
-		}
-	}
+	fc_prot_round_trip(&arm_s1, &g16, 0x8000000000ULL, PT_PROT_ALL);
+	/* 0x000b... exercises PA bits 51:48. */
+	fc_prot_round_trip(&arm_s1, &g64, 0x000b008000000000ULL, PT_PROT_ALL);
 }
 
 /*
@@ -794,15 +597,15 @@ static void lpae_granule_regs(void)
 	unsigned int i;
 
 	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
-		if (!lpae_cfg_g(&cfg, cases[i].granule, cases[i].ias,
-				cases[i].oas))
+		if (!fc_cfg(&cfg, fmt, cases[i].granule, cases[i].ias,
+			    cases[i].oas))
 			continue;
 		fmt->regs(&cfg, 0x12340000, &regs);
 		CHECK_EQ(regs.tcr, cases[i].tcr, "TCR");
 		CHECK_EQ(regs.mair, 0x04ff44, "MAIR");
 		CHECK_EQ(regs.ttbr, 0x12340000, "TTBR");
 	}
-	if (!lpae_cfg_g(&cfg, 16, 52, 52))
+	if (!fc_cfg(&cfg, fmt, 16, 52, 52))
 		return;
 	/* 0x000a000012340000: 0x12340000 | 0xa << 2. */
 	fmt->regs(&cfg, 0x000a000012340000ULL, &regs);
@@ -852,43 +655,30 @@ static void lpae_granule_geometry(void)
 {
 	const struct granule_geometry *geo;
 	struct pt_cfg cfg;
-	unsigned int l, bits;
+	unsigned int l;
 	u64 all;
 
 	for (geo = granule_geometries;
 	     geo < granule_geometries + TH_ARRAY_SIZE(granule_geometries);
 	     geo++) {
-		if (!lpae_cfg_g(&cfg, geo->granule, geo->ias, geo->oas))
+		if (!fc_cfg(&cfg, fmt, geo->granule, geo->ias, geo->oas))
 			continue;
-		bits = geo->granule - 3;
 		CHECK_INT(cfg.levels, geo->levels, "levels");
 		CHECK_INT(cfg.granule_shift, geo->granule, "granule");
 		CHECK_EQ(cfg.pgsize_bitmap, geo->pgsize_bitmap,
 			 "default page sizes");
 		all = 0;
-		for (l = 0; l < cfg.levels; l++) {
-			CHECK_INT(cfg.lvl[l].shift, geo->granule + bits * l,
-				  "level shift");
-			CHECK_INT(cfg.lvl[l].index_bits,
-				  l + 1 == cfg.levels ? geo->top_index_bits : bits,
-				  "index bits");
+		for (l = 0; l < cfg.levels; l++)
 			all |= cfg.lvl[l].pgsizes;
-		}
 		CHECK_EQ(all, geo->all_sizes, "leaf sizes");
-		CHECK_EQ(pt_table_bytes(&cfg, 0), 1ULL << geo->granule,
-			 "a table is one granule");
-		CHECK_EQ(pt_table_bytes(&cfg, cfg.levels - 1),
-			 8ULL << geo->top_index_bits, "top table bytes");
+		/* A table is one granule, the top one what is left. */
+		fc_levels(&cfg, geo->granule, geo->top_index_bits);
 	}
 }
 
 static void lpae_params_granules(void)
 {
-	static const struct {
-		struct pt_params p;
-		int ret;
-		const char *what;
-	} cases[] = {
+	static const struct fc_param cases[] = {
 		{ { .granule_shift = 14, .ias = 49 }, -EINVAL, "16K ias 49" },
 		{ { .granule_shift = 14, .ias = 52 }, -EINVAL, "16K ias 52" },
 		{ { .granule_shift = 14, .ias = 31 }, -EINVAL, "16K ias 31" },
@@ -930,17 +720,8 @@ static void lpae_params_granules(void)
 		{ { .granule_shift = 16, .pgsize_bitmap = SZ_512M }, -EINVAL,
 		  "512M without 64K" },
 	};
-	struct pt_cfg cfg;
-	unsigned int i;
 
-	for (i = 0; i < TH_ARRAY_SIZE(cases); i++) {
-		int ret = pt_cfg_init(&cfg, fmt, &cases[i].p);
-
-		CHECK_INT(ret, cases[i].ret, cases[i].what);
-		if (!ret && cases[i].p.pgsize_bitmap)
-			CHECK_EQ(cfg.pgsize_bitmap, cases[i].p.pgsize_bitmap,
-				 cases[i].what);
-	}
+	fc_params(fmt, cases, TH_ARRAY_SIZE(cases));
 }
 
 static const struct th_test lpae_tests[] = {

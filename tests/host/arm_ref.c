@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The Arm long-descriptor formats as the tests know them: permission rules
+ * and the reference walker (see arm_ref.h).
+ */
+#include "arm_ref.h"
+
+/* Arm levels with blocks (Arm ARM granule table; 4T needs FEAT_LPA). */
+static bool ref_block_level(const struct arm_ref_space *rs, int arm)
+{
+	switch (rs->granule) {
+	case 12: return arm == 1 || arm == 2;
+	case 14: return arm == 2;
+	}
+	return arm == 2 || (arm == 1 && rs->oas == 52);
+}
+
+/* Entries one contiguous-bit run covers (Arm ARM, "The Contiguous bit"). */
+static u64 ref_contig(const struct arm_ref_space *rs, int arm)
+{
+	if (rs->variant == REF_MALI)
+		return 1;
+	if (rs->granule == 12)
+		return 16;
+	if (rs->granule == 14)
+		return arm == 3 ? 128 : 32;
+	return arm >= 2 ? 32 : 1;
+}
+
+/* Output address bits [top:low] plus, with 52-bit OA, 51:48 from 15:12. */
+static u64 ref_oa(const struct arm_ref_space *rs, u64 pte, unsigned int low,
+		  bool table)
+{
+	unsigned int top = table || rs->oas > 48 ? 47 : rs->oas - 1;
+	u64 pa = pte & (~0ULL >> (63 - top)) & (~0ULL << low);
+
+	if (rs->oas == 52)
+		pa |= ((pte >> 12) & 0xf) << 48;
+	return pa;
+}
+
+static u32 ref_prot(const struct arm_ref_space *rs, u64 pte)
+{
+	u32 attr = (pte >> 2) & 7, memattr = (pte >> 2) & 0xf, prot = 0;
+
+	switch (rs->variant) {
+	case REF_S1:
+		/* AP[2:1] in bits 7:6, AttrIndx 4:2, UXN 54. */
+		prot = R | (pte & BIT_ULL(7) ? 0 : W) |
+		       (pte & BIT_ULL(6) ? 0 : PRIV) |
+		       (pte & BIT_ULL(54) ? 0 : X);
+		prot |= attr == 1 ? CACHE : attr == 2 ? MMIO : 0;
+		break;
+	case REF_S2:
+		/* S2AP 7:6, MemAttr 5:2 (0b00xx device, 0xf WB), XN 54. */
+		prot = (pte & BIT_ULL(6) ? R : 0) | (pte & BIT_ULL(7) ? W : 0) |
+		       (pte & BIT_ULL(54) ? 0 : X);
+		prot |= memattr == 0xf ? CACHE : !(memattr >> 2) ? MMIO : 0;
+		break;
+	case REF_MALI:
+		/* kbase: RD 6, WR 7, NX 54, AttrIndx 4:2 into AS_MEMATTR. */
+		prot = (pte & BIT_ULL(6) ? R : 0) | (pte & BIT_ULL(7) ? W : 0) |
+		       (pte & BIT_ULL(54) ? 0 : X);
+		prot |= attr == 1 ? CACHE : attr == 2 ? MMIO : 0;
+		break;
+	}
+	return prot;
+}
+
+/*
+ * The walk of @iova through @t's raw tables in the space @t->ref describes:
+ * 0; -EINVAL outside the input range; -ENOENT on a translation fault;
+ * -EFAULT on an access flag fault.
+ */
+int arm_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *out)
+{
+	const struct arm_ref_space *rs = t->ref;
+	unsigned int stride = rs->granule - 3;
+	int arm = 4 - (int)rs->levels;
+	const u64 *table = t->pt.root;
+
+	*out = (struct fc_ref){};
+	/* Tables of another geometry would be read out of bounds. */
+	if (!CHECK(t->pt.cfg.levels == rs->levels &&
+		   t->pt.cfg.lvl[rs->levels - 1].index_bits == rs->top_bits,
+		   "%s: the tree's geometry is not the reference's", rs->what))
+		return -EIO;
+	if (rs->ias < 64 && iova >> rs->ias)
+		return -EINVAL;
+	for (;;) {
+		unsigned int shift = rs->granule + (3 - arm) * stride;
+		unsigned int bits = out->nr ? stride : rs->top_bits;
+		u64 pte = table[(iova >> shift) & ((1ULL << bits) - 1)];
+		u64 type = pte & 3, size;
+
+		out->entries[out->nr++] = pte;
+		if (!(type & 1))
+			return -ENOENT;
+		if (arm < 3 && type == 3) {
+			table = (const u64 *)(uintptr_t)ref_oa(rs, pte,
+							      rs->granule, true);
+			arm++;
+			continue;
+		}
+		if (arm == 3 && type != (rs->variant == REF_MALI ? 1 : 3))
+			return -ENOENT;
+		if (arm < 3 && !ref_block_level(rs, arm))
+			return -ENOENT;
+		if (rs->variant != REF_MALI && !(pte & BIT_ULL(10)))
+			return -EFAULT;
+		size = 1ULL << shift;
+		if (pte & BIT_ULL(52))
+			size *= ref_contig(rs, arm);
+		out->pa = (ref_oa(rs, pte, shift, false) & ~(size - 1)) |
+			  (iova & (size - 1));
+		out->size = size;
+		out->prot = ref_prot(rs, pte);
+		out->level = 3 - arm;
+		return 0;
+	}
+}
+
+/* Stage 1: no write-only or no-access mappings; one memory type. */
+int arm_s1_valid(const struct pt_cfg *cfg, u32 prot)
+{
+	return (prot & R) && (prot & (CACHE | MMIO)) != (CACHE | MMIO) ?
+	       0 : -EINVAL;
+}
+
+/*
+ * Stage 2 and Mali take read and write separately: anything with one of
+ * the two, but one memory type at most; PRIV is not theirs.
+ */
+static int arm_rw_valid(const struct pt_cfg *cfg, u32 prot)
+{
+	if (prot & PRIV)
+		return -EOPNOTSUPP;
+	return (prot & (R | W)) && (prot & (CACHE | MMIO)) != (CACHE | MMIO) ?
+	       0 : -EINVAL;
+}
+
+const struct fc_fmt arm_s1 = {
+	.fmt = &pt_fmt_arm64_lpae_s1,
+	.valid = arm_s1_valid,
+	.ref_walk = arm_ref_walk,
+	.prot = R | W | CACHE,
+};
+
+const struct fc_fmt arm_s2 = {
+	.fmt = &pt_fmt_arm64_lpae_s2,
+	.valid = arm_rw_valid,
+	.ref_walk = arm_ref_walk,
+	.prot = R | W | CACHE,
+};
+
+const struct fc_fmt arm_mali = {
+	.fmt = &pt_fmt_arm_mali_lpae,
+	.valid = arm_rw_valid,
+	.ref_walk = arm_ref_walk,
+	.prot = R | W | CACHE,
+};
+
+const struct fc_fmt *arm_ref_fmt(const struct arm_ref_space *rs)
+{
+	switch (rs->variant) {
+	case REF_S1: return &arm_s1;
+	case REF_S2: return &arm_s2;
+	case REF_MALI: return &arm_mali;
+	}
+	return NULL;
+}
+
+/*
+ * A tree of @f in the space @rs, with @pgsizes (0 for the default ones),
+ * whose geometry is what @rs says.
+ */
+bool arm_ref_new(struct fc_tree *t, const struct fc_fmt *f,
+		 const struct arm_ref_space *rs, u64 pgsizes)
+{
+	struct pt_params params = {
+		.granule_shift = rs->granule, .ias = rs->ias, .oas = rs->oas,
+		.pgsize_bitmap = pgsizes,
+	};
+	const struct pt_cfg *cfg = &t->pt.cfg;
+
+	if (!fc_new(t, f, &params))
+		return false;
+	t->ref = rs;
+	/* The reference walker would read the tables out of bounds. */
+	if (!CHECK_INT(cfg->levels, rs->levels, rs->what) ||
+	    !CHECK_INT(cfg->lvl[cfg->levels - 1].index_bits, rs->top_bits,
+		       rs->what)) {
+		fc_free(t);
+		return false;
+	}
+	return true;
+}

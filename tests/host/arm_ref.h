@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The Arm long-descriptor formats (stage 1, stage 2, Mali) as the tests
+ * know them: the permission rules, and a reference walker of raw table
+ * memory written from the Arm ARM (Mali: from what Linux and kbase write),
+ * sharing nothing with src/pt_fmt_arm_lpae.c. The walker takes the
+ * geometry from hand-worked expectations (struct arm_ref_space).
+ */
+#ifndef PTLAB_HOST_ARM_REF_H
+#define PTLAB_HOST_ARM_REF_H
+
+#include "fmt_check.h"
+
+enum arm_ref_variant { REF_S1, REF_S2, REF_MALI };
+
+/**
+ * struct arm_ref_space - an address space, worked out by hand
+ * @what: its name in messages
+ * @variant: stage 1, stage 2 or Mali
+ * @granule: log2 of the granule
+ * @ias: input address bits
+ * @oas: output address bits
+ * @levels: levels of the walk
+ * @top_bits: index bits of the top table (concatenated ones included)
+ */
+struct arm_ref_space {
+	const char *what;
+	enum arm_ref_variant variant;
+	u32 granule, ias, oas;
+	u32 levels;
+	u32 top_bits;
+};
+
+/* The formats, each walked by arm_ref_walk() through the tree's space. */
+extern const struct fc_fmt arm_s1, arm_s2, arm_mali;
+
+int arm_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *ref);
+int arm_s1_valid(const struct pt_cfg *cfg, u32 prot);
+const struct fc_fmt *arm_ref_fmt(const struct arm_ref_space *rs);
+bool arm_ref_new(struct fc_tree *t, const struct fc_fmt *f,
+		 const struct arm_ref_space *rs, u64 pgsizes);
+
+#endif /* PTLAB_HOST_ARM_REF_H */
