@@ -1,0 +1,2013 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Format-generic kselftests for /dev/ptlab: every page-table format the
+ * module offers, at the geometries drivers use (granules, input sizes,
+ * stage-2 concatenated top tables, 3/4/5 levels), through one set of tests.
+ *
+ * What a test knows about a format is what PTLAB_IOCTL_INFO reports (levels,
+ * granule, input and output size, page sizes, protection mask) plus, in each
+ * variant, the few geometry facts the architecture fixes (levels, page
+ * sizes, default sizes, the largest input size), which are checked against
+ * the report. No test decodes a format's entries. Every result is checked
+ * against something independent of the module:
+ *
+ * - physical addresses of user memory against /proc/self/pagemap, and of
+ *   physical mappings against the address given (ranges /proc/iomem shows
+ *   not to be System RAM, so large pages need no memory);
+ * - the page sizes a map must choose against the test's own model: the
+ *   largest size of the address space that the IOVA, the physical address
+ *   and the rest of the physically contiguous run allow;
+ * - table memory against SecPageTables in /proc/meminfo (exactly, after
+ *   /proc/sys/vm/stat_refresh), and against the number of tables the model's
+ *   leaves need by the format's geometry; pinned memory against VmPin;
+ * - the debugfs dump against the model and against the walk of every page.
+ *
+ * Shared helpers (ioctls, /proc, pagemap, buffers) come from ptlab_lib.c;
+ * the format-generic model and checks are here.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/ptlab.h>
+
+/* The 6.12 harness's SIGALRM handler leaves its ucontext argument unused. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#pragma GCC diagnostic pop
+
+#include "ptlab_lib.h"
+
+#define PT_W		PTLAB_PROT_WRITE
+#define PT_X		PTLAB_PROT_EXEC
+#define PT_P		PTLAB_PROT_PRIV
+#define PT_C		PTLAB_PROT_CACHE
+#define PT_M		PTLAB_PROT_MMIO
+
+#define SZ_512M		0x20000000ULL
+#define SZ_64M		0x4000000ULL
+#define SZ_16M		0x1000000ULL
+#define SZ_4T		0x40000000000ULL
+#define SZ_256T		0x1000000000000ULL
+
+#define GENMASK_ULL(h, l)	((~0ULL >> (63 - (h))) & ~((1ULL << (l)) - 1))
+
+/* Anonymous memory the tests map: 4K pages, and 2M chunks advised to THP. */
+#define SMALL_PAGES	256
+#define THP_CHUNKS	8
+
+#define RANDOM_OPS	300
+#define RANDOM_SEED	20261121ULL
+
+/* --- geometry: what info reports, and what it implies --- */
+
+struct geom {
+	__u32 format;
+	__u32 gran;		/* log2 of the granule */
+	__u32 ias;
+	__u32 oas;
+	__u32 levels;
+	__u32 prot_mask;
+	__u64 pgsizes;
+	__u64 last;		/* last IOVA of the input range */
+	__u64 root_bytes;	/* the top-level table (all concatenated ones) */
+	__u64 table_bytes;	/* a table below the top level */
+	unsigned int shift[PTLAB_MAX_LEVELS];	/* log2 of an entry's span */
+};
+
+static __u64 bytes_pages(__u64 bytes)
+{
+	return bytes <= SZ_4K ? 1 : bytes / SZ_4K;
+}
+
+static __u64 gran_size(const struct geom *g)
+{
+	return 1ULL << g->gran;
+}
+
+/*
+ * The architectural layout of the levels: 8-byte entries, so a table of one
+ * granule resolves gran - 3 bits and level l spans 2^(gran + l * (gran - 3));
+ * Armv7 short descriptors are the exception (4K pages under 1M sections).
+ * The top-level table holds what the input size leaves: Arm LPAE (stage-2
+ * concatenation included) and AMD v1 size it by the input size, Armv7 too
+ * (TTBCR.N); the other formats always walk a whole table.
+ */
+static void geom_init(struct geom *g, const struct ptlab_info *info)
+{
+	unsigned int l, top_bits;
+
+	memset(g, 0, sizeof(*g));
+	g->format = info->out_format;
+	g->gran = info->out_granule_shift;
+	g->ias = info->out_ias;
+	g->oas = info->out_oas;
+	g->levels = info->out_levels;
+	g->prot_mask = info->out_prot_mask;
+	g->pgsizes = info->out_pgsize_bitmap;
+	g->last = g->ias >= 64 ? ~0ULL : BIT_ULL(g->ias) - 1;
+	for (l = 0; l < g->levels && l < PTLAB_MAX_LEVELS; l++)
+		g->shift[l] = g->format == PTLAB_FMT_ARM_V7S ? 12 + 8 * l :
+			      g->gran + l * (g->gran - 3);
+	if (!g->levels || g->levels > PTLAB_MAX_LEVELS)
+		return;
+	top_bits = g->ias - g->shift[g->levels - 1];
+	switch (g->format) {
+	case PTLAB_FMT_ARM_V7S:
+		g->root_bytes = 4ULL << top_bits;
+		g->table_bytes = 1024;
+		return;
+	case PTLAB_FMT_ARM64_LPAE_S1:
+	case PTLAB_FMT_ARM64_LPAE_S2:
+	case PTLAB_FMT_AMD_V1:
+		g->root_bytes = 8ULL << top_bits;
+		break;
+	default:
+		g->root_bytes = gran_size(g);
+		break;
+	}
+	g->table_bytes = gran_size(g);
+}
+
+/* Level of a leaf of @size, counted from the last level (0). */
+static unsigned int size_level(const struct geom *g, __u64 size)
+{
+	unsigned int l = g->levels, s = __builtin_ctzll(size);
+
+	while (l-- > 1)
+		if (g->shift[l] <= s)
+			return l;
+	return 0;
+}
+
+/* Page sizes of the address space, smallest first. */
+static int geom_sizes(const struct geom *g, __u64 *sizes)
+{
+	__u64 b = g->pgsizes;
+	int n = 0;
+
+	while (b) {
+		sizes[n++] = b & -b;
+		b &= b - 1;
+	}
+	return n;
+}
+
+static __u64 min_pgsize(const struct geom *g)
+{
+	return g->pgsizes & -g->pgsizes;
+}
+
+/* The largest page size of at most @max_last + 1 bytes, or 0. */
+static __u64 largest_upto(const struct geom *g, __u64 max_last)
+{
+	__u64 b = g->pgsizes, best = 0;
+
+	while (b) {
+		__u64 s = b & -b;
+
+		if (s - 1 <= max_last)
+			best = s;
+		b &= b - 1;
+	}
+	return best;
+}
+
+/* Permissions every format with @mask can express (READ always; no C+M). */
+static __u32 prot_pick(const struct geom *g, unsigned int i)
+{
+	static const __u32 templ[] = {
+		PT_R, PT_RW, PT_RW | PT_X, PT_R | PT_C, PT_RW | PT_M,
+		PT_R | PT_X | PT_P, PT_RW | PT_X | PT_P | PT_C, PT_R | PT_P | PT_M,
+	};
+
+	return templ[i % ARRAY_SIZE(templ)] & g->prot_mask;
+}
+
+/* --- physical ranges that are not System RAM, from /proc/iomem --- */
+
+static struct {
+	__u64 start[128], end[128];	/* inclusive, sorted */
+	int nr;
+	bool read;
+} iomem_ram;
+
+static int range_cmp(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void read_iomem_ram(void)
+{
+	unsigned long long s, e;
+	__u64 pairs[128][2];
+	char line[256];
+	int n, i;
+	FILE *f;
+
+	iomem_ram.read = true;
+	f = fopen("/proc/iomem", "r");
+	if (!f)
+		return;
+	while (iomem_ram.nr < 128 && fgets(line, sizeof(line), f)) {
+		n = 0;
+		if (sscanf(line, " %llx-%llx : %n", &s, &e, &n) != 2 || !n)
+			continue;
+		if (strncmp(line + n, "System RAM", 10))
+			continue;
+		pairs[iomem_ram.nr][0] = s;
+		pairs[iomem_ram.nr++][1] = e;
+	}
+	fclose(f);
+	qsort(pairs, iomem_ram.nr, sizeof(pairs[0]), range_cmp);
+	for (i = 0; i < iomem_ram.nr; i++) {
+		iomem_ram.start[i] = pairs[i][0];
+		iomem_ram.end[i] = pairs[i][1];
+	}
+}
+
+/*
+ * A physical address @pa, a multiple of @align, such that [@pa - @lead,
+ * @pa - @lead + @len) holds no System RAM and ends below 2^oas: the checked
+ * borrow must classify it PTLAB_PHYS_MMIO. Gaps are tried from the highest,
+ * where the large aligned ones are. 0 or -ENOSPC.
+ */
+static int find_hole(const struct geom *g, __u64 align, __u64 len, __u64 lead,
+		     __u64 *pa)
+{
+	__u64 limit = g->oas >= 64 ? ~0ULL : BIT_ULL(g->oas) - 1;
+	__u64 lo, hi, cand;
+	int i;
+
+	if (!iomem_ram.read)
+		read_iomem_ram();
+	if (!iomem_ram.nr)
+		return -ENOSPC;
+	for (i = iomem_ram.nr; i >= 0; i--) {
+		/* The gap above RAM range i - 1 and below range i. */
+		if (i < iomem_ram.nr && !iomem_ram.start[i])
+			continue;
+		lo = i ? iomem_ram.end[i - 1] + 1 : 0;
+		hi = i < iomem_ram.nr ? iomem_ram.start[i] - 1 : limit;
+		if (hi > limit)
+			hi = limit;
+		if (lo > hi || lo + lead < lo)
+			continue;
+		cand = align_up(lo + lead, align);
+		if (cand < lo + lead || cand - lead > hi || len - 1 > hi - (cand - lead))
+			continue;
+		*pa = cand;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+/* --- the model: the leaves an address space must hold --- */
+
+static int leaf_push(struct model *m, const struct leaf *lf)
+{
+	if (m->nr == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 64;
+		struct leaf *l = realloc(m->leaves, cap * sizeof(*l));
+
+		if (!l)
+			return -ENOMEM;
+		m->leaves = l;
+		m->cap = cap;
+	}
+	m->leaves[m->nr++] = *lf;
+	return 0;
+}
+
+static int leaf_cmp(const void *a, const void *b)
+{
+	const struct leaf *x = a, *y = b;
+
+	return x->iova < y->iova ? -1 : x->iova > y->iova;
+}
+
+/*
+ * The leaves a correct map of one physically contiguous run makes: at each
+ * step the largest of @sizes that the IOVA, the physical address and the
+ * bytes left are all aligned to. -EINVAL if none fits.
+ */
+static int model_run(struct model *m, __u64 iova, __u64 pa, __u64 len,
+		     __u32 prot, __u32 kind, __u64 sizes)
+{
+	struct leaf lf = { .prot = prot, .kind = kind };
+	__u64 b, s;
+	int ret;
+
+	while (len) {
+		lf.size = 0;
+		for (b = sizes; b; b &= b - 1) {
+			s = b & -b;
+			if (s <= len && !((iova | pa) & (s - 1)))
+				lf.size = s;
+		}
+		if (!lf.size)
+			return -EINVAL;
+		lf.iova = iova;
+		lf.pa = pa;
+		ret = leaf_push(m, &lf);
+		if (ret)
+			return ret;
+		iova += lf.size;
+		pa += lf.size;
+		len -= lf.size;
+	}
+	return 0;
+}
+
+/*
+ * Adds the leaves of a user map of [@uptr, @uptr + @len) at @iova, read from
+ * pagemap once the map pinned the pages: split into physically contiguous
+ * runs, each mapped as model_run() says.
+ */
+static int model_user(struct model *m, const struct geom *g, __u64 iova,
+		      const void *uptr, __u64 len, __u32 prot, __u64 pgsize)
+{
+	size_t n = len / SZ_4K, i, j;
+	__u64 *pas;
+	int ret;
+
+	pas = calloc(n ? n : 1, sizeof(*pas));
+	if (!pas)
+		return -ENOMEM;
+	ret = pagemap_pas(uptr, n, pas);
+	for (i = 0; !ret && i < n; i = j) {
+		for (j = i + 1; j < n && pas[j] == pas[i] + (j - i) * SZ_4K; j++)
+			;
+		ret = model_run(m, iova + i * SZ_4K, pas[i], (j - i) * SZ_4K,
+				prot, 0, pgsize ? pgsize : g->pgsizes);
+	}
+	free(pas);
+	qsort(m->leaves, m->nr, sizeof(*m->leaves), leaf_cmp);
+	return ret;
+}
+
+static int model_phys(struct model *m, const struct geom *g, __u64 iova,
+		      __u64 pa, __u64 len, __u32 prot, __u64 pgsize)
+{
+	int ret = model_run(m, iova, pa, len, prot, PTLAB_PHYS_MMIO,
+			    pgsize ? pgsize : g->pgsizes);
+
+	qsort(m->leaves, m->nr, sizeof(*m->leaves), leaf_cmp);
+	return ret;
+}
+
+/* Whether any leaf intersects [@iova, @iova + @len). */
+static bool model_overlaps(const struct model *m, __u64 iova, __u64 len)
+{
+	__u64 end = iova + len - 1;
+	size_t i;
+
+	for (i = 0; i < m->nr; i++)
+		if (m->leaves[i].iova <= end &&
+		    iova <= m->leaves[i].iova + m->leaves[i].size - 1)
+			return true;
+	return false;
+}
+
+/*
+ * Table pages the leaves need: the top-level table, and at each lower level
+ * one table per distinct span of the entry above that holds a leaf of this
+ * level or below (the leaves are sorted, so the spans come in order).
+ * Tables smaller than a page (Armv7's 1K ones) may share pages: then the
+ * count lies between the pages their bytes fill and one page per table.
+ */
+static void model_tables(const struct model *m, const struct geom *g,
+			 __u64 *min, __u64 *max)
+{
+	__u64 root = g->root_bytes, tb = g->table_bytes, key, last = 0;
+	__u64 n = 0, whole = 0, sub = 0;
+	unsigned int l;
+	bool any;
+	size_t i;
+
+	for (l = 0; l + 1 < g->levels; l++) {
+		any = false;
+		for (i = 0; i < m->nr; i++) {
+			if (size_level(g, m->leaves[i].size) > l)
+				continue;
+			key = m->leaves[i].iova >> g->shift[l + 1];
+			n += !any || key != last;
+			any = true;
+			last = key;
+		}
+	}
+	/* Whole pages, then the pages sub-page tables of one size share. */
+	if (root >= SZ_4K)
+		whole += bytes_pages(root);
+	if (tb >= SZ_4K)
+		whole += n * bytes_pages(tb);
+	*min = whole;
+	*max = whole;
+	if (root < SZ_4K && root == tb) {
+		sub = (n + 1) * tb;
+		*max += n + 1;
+	} else {
+		if (root < SZ_4K) {
+			*min += 1;
+			*max += 1;
+		}
+		if (tb < SZ_4K) {
+			sub = n * tb;
+			*max += n;
+		}
+	}
+	*min += (sub + SZ_4K - 1) / SZ_4K;
+}
+
+/*
+ * What a correct unmap does: -EINVAL for a range that is empty, not aligned
+ * to the smallest page size or not inside the input range; -ENOENT if
+ * nothing maps @iova; -EINVAL if @iova is inside a leaf; else the whole
+ * consecutive leaves from @iova that start before the end.
+ */
+static int model_unmap(const struct model *m, const struct geom *g, __u64 iova,
+		       __u64 len, __u64 *bytes)
+{
+	__u64 minpg = min_pgsize(g);
+	long found;
+	size_t i;
+
+	*bytes = 0;
+	if (!len || (iova | len) & (minpg - 1) || iova > g->last ||
+	    len - 1 > g->last - iova)
+		return -EINVAL;
+	found = model_find(m, iova);
+	if (found < 0)
+		return -ENOENT;
+	if (m->leaves[found].iova != iova)
+		return -EINVAL;
+	for (i = found; i < m->nr && *bytes < len; i++) {
+		if (m->leaves[i].iova != iova + *bytes)
+			break;
+		*bytes += m->leaves[i].size;
+	}
+	return 0;
+}
+
+/* --- the fixture --- */
+
+/* One open file with one address space, its model and memory to map. */
+struct fx {
+	struct baseline base;
+	int fd;
+	__u32 id;
+	__u64 root_pa;
+	struct geom g;
+	struct model m;
+	struct buf small;	/* SMALL_PAGES pages, THP advised against */
+	struct buf thp;		/* THP_CHUNKS 2M chunks, THP advised */
+	bool have_small;
+	int nr_thp;		/* leading chunks of @thp pagemap shows huge */
+};
+
+FIXTURE(fmt) {
+	struct fx f;
+};
+
+/*
+ * @c: what the test asks for at creation (format, granule, input and output
+ * size, page sizes; 0 for the format's default).
+ * What the architecture says that geometry is: @def_gran, @def_ias and
+ * @def_oas where @c leaves them 0; @want_levels, @want_pgsizes,
+ * @want_prot_mask; @want_root_pages, the top-level table in 4K pages;
+ * @concat, stage-2 concatenated top tables; @ias_max, the largest input
+ * size the format allows at this granule and output size.
+ */
+FIXTURE_VARIANT(fmt) {
+	struct ptlab_create c;
+	__u32 def_gran;
+	__u32 def_ias;
+	__u32 def_oas;
+	__u32 want_levels;
+	__u64 want_pgsizes;
+	__u32 want_prot_mask;
+	__u32 want_root_pages;
+	bool concat;
+	__u32 ias_max;
+};
+
+#define ARM_4K_SIZES	(SZ_4K | SZ_2M | SZ_1G)
+#define ARM_4K_CONT	(ARM_4K_SIZES | SZ_64K | SZ_32M | SZ_16G)
+#define ARM_16K_SIZES	(SZ_16K | SZ_32M)
+#define ARM_64K_SIZES	(SZ_64K | SZ_512M)
+#define X86_SIZES	(SZ_4K | SZ_2M | SZ_1G)
+#define V7S_SIZES	(SZ_4K | SZ_64K | SZ_1M | SZ_16M)
+#define PROT_NO_PRIV	(PTLAB_PROT_ALL & ~PT_P)
+
+/* Arm VMSAv8-64 stage 1: granule, ias, oas, sizes asked; what they give. */
+#define LPAE_S1(g, i, o, ask, lv, sz, root, mx)				\
+	.c = { .format = PTLAB_FMT_ARM64_LPAE_S1, .granule_shift = (g),	\
+	       .ias = (i), .oas = (o), .pgsize_bitmap = (ask) },	\
+	.def_gran = 12, .def_ias = 48, .def_oas = 48,			\
+	.want_levels = (lv), .want_pgsizes = (sz),			\
+	.want_prot_mask = PTLAB_PROT_ALL, .want_root_pages = (root),	\
+	.ias_max = (mx)
+
+FIXTURE_VARIANT_ADD(fmt, lpae_s1_default) {
+	LPAE_S1(0, 0, 0, 0, 4, ARM_4K_SIZES, 1, 48),
+};
+
+FIXTURE_VARIANT_ADD(fmt, lpae_s1_4k_32) {
+	LPAE_S1(12, 32, 0, 0, 3, ARM_4K_SIZES, 1, 48),
+};
+
+FIXTURE_VARIANT_ADD(fmt, lpae_s1_4k_39) {
+	LPAE_S1(12, 39, 0, 0, 3, ARM_4K_SIZES, 1, 48),
+};
+
+/* The contiguous-hint sizes too: 16 entries at every level. */
+FIXTURE_VARIANT_ADD(fmt, lpae_s1_4k_48_cont) {
+	LPAE_S1(12, 48, 0, ARM_4K_CONT, 4, ARM_4K_CONT, 1, 48),
+};
+
+FIXTURE_VARIANT_ADD(fmt, lpae_s1_16k_32) {
+	LPAE_S1(14, 32, 0, 0, 2, ARM_16K_SIZES, 1, 48),
+};
+
+FIXTURE_VARIANT_ADD(fmt, lpae_s1_16k_39) {
+	LPAE_S1(14, 39, 0, 0, 3, ARM_16K_SIZES, 1, 48),
+};
+
+/* Four levels, a top table of two entries. */
+FIXTURE_VARIANT_ADD(fmt, lpae_s1_16k_48) {
+	LPAE_S1(14, 48, 0, 0, 4, ARM_16K_SIZES, 1, 48),
+};
+
+FIXTURE_VARIANT_ADD(fmt, lpae_s1_64k_32) {
+	LPAE_S1(16, 32, 0, 0, 2, ARM_64K_SIZES, 1, 52),
+};
+
+/* A top table of 1024 entries: 8K. */
+FIXTURE_VARIANT_ADD(fmt, lpae_s1_64k_39) {
+	LPAE_S1(16, 39, 0, 0, 2, ARM_64K_SIZES, 2, 52),
+};
+
+FIXTURE_VARIANT_ADD(fmt, lpae_s1_64k_48) {
+	LPAE_S1(16, 48, 0, 0, 3, ARM_64K_SIZES, 1, 52),
+};
+
+/* 52-bit output (FEAT_LPA): 4T blocks at the third level from the bottom. */
+FIXTURE_VARIANT_ADD(fmt, lpae_s1_64k_52) {
+	LPAE_S1(16, 52, 52, 0, 3, ARM_64K_SIZES | SZ_4T, 2, 52),
+};
+
+/* Stage 2: no privileged-only permission. */
+#define LPAE_S2(g, i, o, lv, sz, root, cc, mx)				\
+	.c = { .format = PTLAB_FMT_ARM64_LPAE_S2, .granule_shift = (g),	\
+	       .ias = (i), .oas = (o) },				\
+	.def_gran = 12, .def_ias = 48, .def_oas = 48,			\
+	.want_levels = (lv), .want_pgsizes = (sz),			\
+	.want_prot_mask = PROT_NO_PRIV, .want_root_pages = (root),	\
+	.concat = (cc), .ias_max = (mx)
+
+FIXTURE_VARIANT_ADD(fmt, lpae_s2_4k_48) {
+	LPAE_S2(12, 48, 0, 4, ARM_4K_SIZES, 1, false, 48),
+};
+
+FIXTURE_VARIANT_ADD(fmt, lpae_s2_4k_32) {
+	LPAE_S2(12, 32, 0, 3, ARM_4K_SIZES, 1, false, 48),
+};
+
+/* Level 0 would hold 2 entries: two level-1 tables side by side instead. */
+FIXTURE_VARIANT_ADD(fmt, lpae_s2_4k_40_concat) {
+	LPAE_S2(12, 40, 0, 3, ARM_4K_SIZES, 2, true, 48),
+};
+
+FIXTURE_VARIANT_ADD(fmt, lpae_s2_4k_42_concat) {
+	LPAE_S2(12, 42, 0, 3, ARM_4K_SIZES, 8, true, 48),
+};
+
+/* 16K cannot start at level 0: two level-1 tables. */
+FIXTURE_VARIANT_ADD(fmt, lpae_s2_16k_48_concat) {
+	LPAE_S2(14, 48, 0, 3, ARM_16K_SIZES, 8, true, 48),
+};
+
+FIXTURE_VARIANT_ADD(fmt, lpae_s2_16k_40) {
+	LPAE_S2(14, 40, 0, 3, ARM_16K_SIZES, 1, false, 48),
+};
+
+FIXTURE_VARIANT_ADD(fmt, lpae_s2_64k_48) {
+	LPAE_S2(16, 48, 0, 3, ARM_64K_SIZES, 1, false, 52),
+};
+
+/*
+ * 64K with 40-bit output cannot start at level 1: sixteen level-2 tables
+ * (1M). At ias 47 that would take 32: no valid start level.
+ */
+FIXTURE_VARIANT_ADD(fmt, lpae_s2_64k_46_oas40_concat) {
+	LPAE_S2(16, 46, 40, 2, ARM_64K_SIZES, 256, true, 46),
+};
+
+/* Mali walks four levels from a whole table whatever the input size. */
+#define MALI(i)								\
+	.c = { .format = PTLAB_FMT_ARM_MALI_LPAE, .ias = (i) },		\
+	.def_gran = 12, .def_ias = 48, .def_oas = 40, .want_levels = 4,	\
+	.want_pgsizes = ARM_4K_SIZES, .want_prot_mask = PROT_NO_PRIV,	\
+	.want_root_pages = 1, .ias_max = 48
+
+FIXTURE_VARIANT_ADD(fmt, mali_default) {
+	MALI(0),
+};
+
+FIXTURE_VARIANT_ADD(fmt, mali_32) {
+	MALI(32),
+};
+
+/* Armv7: 2^(ias - 20) first-level entries of 4 bytes. */
+#define V7S(i, root)							\
+	.c = { .format = PTLAB_FMT_ARM_V7S, .ias = (i) },		\
+	.def_gran = 12, .def_ias = 32, .def_oas = 32, .want_levels = 2,	\
+	.want_pgsizes = V7S_SIZES, .want_prot_mask = PTLAB_PROT_ALL,	\
+	.want_root_pages = (root), .ias_max = 32
+
+FIXTURE_VARIANT_ADD(fmt, v7s_default) {
+	V7S(0, 4),
+};
+
+/* TTBCR.N = 4: 256 first-level entries, a 1K table. */
+FIXTURE_VARIANT_ADD(fmt, v7s_28) {
+	V7S(28, 1),
+};
+
+#define X86(i, lv)							\
+	.c = { .format = PTLAB_FMT_X86_64, .ias = (i) },		\
+	.def_gran = 12, .def_ias = 48, .def_oas = 52,			\
+	.want_levels = (lv), .want_pgsizes = X86_SIZES,			\
+	.want_prot_mask = PTLAB_PROT_ALL, .want_root_pages = 1,		\
+	.ias_max = 57
+
+FIXTURE_VARIANT_ADD(fmt, x86_64_4level) {
+	X86(0, 4),
+};
+
+FIXTURE_VARIANT_ADD(fmt, x86_64_5level) {
+	X86(57, 5),
+};
+
+/* VT-d second stage: AGAW 39, 48 or 57; no user/supervisor bit. */
+#define VTD(i, lv)							\
+	.c = { .format = PTLAB_FMT_VTD_SS, .ias = (i) },		\
+	.def_gran = 12, .def_ias = 48, .def_oas = 52,			\
+	.want_levels = (lv), .want_pgsizes = X86_SIZES,			\
+	.want_prot_mask = PROT_NO_PRIV, .want_root_pages = 1,		\
+	.ias_max = 57
+
+FIXTURE_VARIANT_ADD(fmt, vtd_ss_39) {
+	VTD(39, 3),
+};
+
+FIXTURE_VARIANT_ADD(fmt, vtd_ss_default) {
+	VTD(0, 4),
+};
+
+FIXTURE_VARIANT_ADD(fmt, vtd_ss_57) {
+	VTD(57, 5),
+};
+
+/*
+ * AMD v1: every power of two from 4K that a level's 512 entries can hold
+ * as replicated entries (up to 256 of them), but 512G (erratum), up to 2^51;
+ * read, write and force-coherent only.
+ */
+#define AMD(i, lv, sz)							\
+	.c = { .format = PTLAB_FMT_AMD_V1, .ias = (i) },		\
+	.def_gran = 12, .def_ias = 48, .def_oas = 52,			\
+	.want_levels = (lv), .want_pgsizes = (sz),			\
+	.want_prot_mask = PT_R | PT_W | PT_C, .want_root_pages = 1,	\
+	.ias_max = 64
+
+FIXTURE_VARIANT_ADD(fmt, amd_v1_21) {
+	AMD(21, 1, GENMASK_ULL(20, 12)),
+};
+
+FIXTURE_VARIANT_ADD(fmt, amd_v1_32) {
+	AMD(32, 3, GENMASK_ULL(32, 12)),
+};
+
+FIXTURE_VARIANT_ADD(fmt, amd_v1_39) {
+	AMD(39, 3, GENMASK_ULL(38, 12)),
+};
+
+FIXTURE_VARIANT_ADD(fmt, amd_v1_default) {
+	AMD(0, 4, GENMASK_ULL(47, 12) & ~BIT_ULL(39)),
+};
+
+FIXTURE_VARIANT_ADD(fmt, amd_v1_64) {
+	AMD(64, 6, GENMASK_ULL(51, 12) & ~BIT_ULL(39)),
+};
+
+/* RISC-V: any level holds a leaf; Sv39/48/57 by input size. */
+#define RISCV(i, ask, lv, sz)						\
+	.c = { .format = PTLAB_FMT_RISCV, .ias = (i),			\
+	       .pgsize_bitmap = (ask) },				\
+	.def_gran = 12, .def_ias = 39, .def_oas = 56,			\
+	.want_levels = (lv), .want_pgsizes = (sz),			\
+	.want_prot_mask = PTLAB_PROT_ALL, .want_root_pages = 1,		\
+	.ias_max = 57
+
+FIXTURE_VARIANT_ADD(fmt, riscv_sv39) {
+	RISCV(0, 0, 3, X86_SIZES),
+};
+
+FIXTURE_VARIANT_ADD(fmt, riscv_sv48) {
+	RISCV(48, 0, 4, X86_SIZES | SZ_512G),
+};
+
+FIXTURE_VARIANT_ADD(fmt, riscv_sv57) {
+	RISCV(57, 0, 5, X86_SIZES | SZ_512G | SZ_256T),
+};
+
+/* Svnapot 64K pages, asked for. */
+FIXTURE_VARIANT_ADD(fmt, riscv_sv39_napot) {
+	RISCV(39, X86_SIZES | SZ_64K, 3, X86_SIZES | SZ_64K),
+};
+
+/* Apple: every table one 16K page, 16K pages only. */
+FIXTURE_VARIANT_ADD(fmt, apple_dart_default) {
+	.c = { .format = PTLAB_FMT_APPLE_DART },
+	.def_gran = 14, .def_ias = 32, .def_oas = 36, .want_levels = 2,
+	.want_pgsizes = SZ_16K, .want_prot_mask = PT_R | PT_W,
+	.want_root_pages = 4, .ias_max = 36,
+};
+
+FIXTURE_VARIANT_ADD(fmt, apple_dart2_42) {
+	.c = { .format = PTLAB_FMT_APPLE_DART, .ias = 42, .oas = 42 },
+	.def_gran = 14, .want_levels = 3,
+	.want_pgsizes = SZ_16K, .want_prot_mask = PT_R | PT_W | PT_C,
+	.want_root_pages = 4, .ias_max = 42,
+};
+
+FIXTURE_VARIANT_ADD(fmt, apple_uat) {
+	.c = { .format = PTLAB_FMT_APPLE_UAT },
+	.def_gran = 14, .def_ias = 39, .def_oas = 40, .want_levels = 3,
+	.want_pgsizes = SZ_16K, .want_prot_mask = PTLAB_PROT_ALL & ~PT_X,
+	.want_root_pages = 4, .ias_max = 39,
+};
+
+/* An address space as @c asks, but with input size @ias. */
+static int space_new(int fd, const struct ptlab_create *c, __u32 ias,
+		     __u32 *id)
+{
+	struct ptlab_create req = *c;
+	int ret;
+
+	req.size = sizeof(req);
+	req.ias = ias;
+	ret = pt_ioctl(fd, PTLAB_IOCTL_CREATE, &req);
+	if (!ret)
+		*id = req.out_id;
+	return ret;
+}
+
+FIXTURE_SETUP(fmt)
+{
+	struct fx *fx = &self->f;
+	struct ptlab_info info;
+	int ret;
+
+	fx->fd = -1;
+	take_baseline(_metadata, &fx->base);
+	fx->fd = ptlab_open(_metadata);
+	ret = space_new(fx->fd, &variant->c, variant->c.ias, &fx->id);
+	ASSERT_EQ(0, ret) TH_LOG("create format %u granule %u ias %u oas %u: %s",
+				 variant->c.format, variant->c.granule_shift,
+				 variant->c.ias, variant->c.oas, strerror(-ret));
+	ASSERT_EQ(0, pt_info(fx->fd, fx->id, &info));
+	geom_init(&fx->g, &info);
+	ASSERT_LE(1U, fx->g.levels);
+	ASSERT_GE((__u32)PTLAB_MAX_LEVELS, fx->g.levels);
+	ASSERT_NE(0ULL, fx->g.pgsizes);
+	fx->root_pa = info.out_root_pa;
+	fx->m.ias = fx->g.ias;
+	fx->m.levels = fx->g.levels;
+	fx->m.pgsizes = fx->g.pgsizes;
+}
+
+/* Closing the file frees everything: the counters are back exactly. */
+FIXTURE_TEARDOWN(fmt)
+{
+	struct fx *fx = &self->f;
+
+	if (fx->fd >= 0)
+		close(fx->fd);
+	fx->fd = -1;
+	buf_free(&fx->small);
+	buf_free(&fx->thp);
+	free(fx->m.leaves);
+	memset(&fx->m, 0, sizeof(fx->m));
+	EXPECT_EQ(fx->base.secpt_kb, secpt_kb())
+		TH_LOG("SecPageTables not back to its baseline after close");
+	EXPECT_EQ(fx->base.pin_kb, vmpin_kb())
+		TH_LOG("VmPin not back to its baseline after close");
+}
+
+/* --- memory to map --- */
+
+static void get_small(struct __test_metadata *_metadata,
+		      struct fx *self)
+{
+	if (self->have_small)
+		return;
+	ASSERT_EQ(0, buf_alloc(&self->small, SMALL_PAGES * SZ_4K, false));
+	self->have_small = true;
+}
+
+/* THP chunks; how many leading ones pagemap proves huge and aligned. */
+static int get_thp(struct __test_metadata *_metadata, struct fx *self)
+{
+	int i;
+
+	if (self->thp.map)
+		return self->nr_thp;
+	ASSERT_EQ(0, buf_alloc(&self->thp, THP_CHUNKS * SZ_2M, true));
+	for (i = 0; i < THP_CHUNKS; i++)
+		if (!is_huge_backed(self->thp.p + i * SZ_2M))
+			break;
+	self->nr_thp = i;
+	if (i < THP_CHUNKS)
+		ksft_print_msg("only %d of %d 2M chunks are transparent huge pages\n",
+			       i, THP_CHUNKS);
+	return i;
+}
+
+/*
+ * A user buffer of @len bytes whose physically contiguous runs are aligned
+ * to the granule: 4K-granule formats take any memory; others need THP.
+ * NULL if there is none.
+ */
+static char *user_src(struct __test_metadata *_metadata,
+		      struct fx *self, __u64 len, unsigned int pick)
+{
+	__u64 gsz = gran_size(&self->g), room, off;
+	int nr;
+
+	if (gsz == SZ_4K && len <= SMALL_PAGES * SZ_4K) {
+		get_small(_metadata, self);
+		room = SMALL_PAGES * SZ_4K - len;
+		off = room ? (pick * 7 % (room / SZ_4K + 1)) * SZ_4K : 0;
+		return self->small.p + off;
+	}
+	nr = get_thp(_metadata, self);
+	if ((__u64)nr * SZ_2M < len)
+		return NULL;
+	room = nr * SZ_2M - len;
+	off = (pick * 13 % (room / gsz + 1)) * gsz;
+	return self->thp.p + off;
+}
+
+/* --- checks --- */
+
+/* The walk of @iova, inside @lf, must report all of @lf. */
+static void check_walk_leaf(struct __test_metadata *_metadata,
+			    const struct fx *self,
+			    const struct leaf *lf, __u64 iova)
+{
+	unsigned int lvl = size_level(&self->g, lf->size), i;
+	struct ptlab_walk w;
+	int ret;
+
+	ret = pt_walk(self->fd, self->id, iova, &w);
+	ASSERT_EQ(0, ret) TH_LOG("walk 0x%llx in leaf 0x%llx+0x%llx: %s", iova,
+				 lf->iova, lf->size, strerror(-ret));
+	ASSERT_EQ(lf->pa + (iova - lf->iova), w.out_pa)
+		TH_LOG("walk 0x%llx: leaf 0x%llx+0x%llx -> 0x%llx", iova,
+		       lf->iova, lf->size, lf->pa);
+	ASSERT_EQ(lf->size, w.out_pgsize) TH_LOG("walk 0x%llx", iova);
+	ASSERT_EQ(lf->prot, w.out_prot)
+		TH_LOG("walk 0x%llx: prot 0x%x of mask 0x%x", iova, lf->prot,
+		       self->g.prot_mask);
+	ASSERT_EQ(lvl, w.out_level) TH_LOG("walk 0x%llx size 0x%llx", iova,
+					   lf->size);
+	ASSERT_EQ(self->g.levels - lvl, w.out_nr_entries)
+		TH_LOG("walk 0x%llx", iova);
+	for (i = 0; i < w.out_nr_entries && i < PTLAB_MAX_LEVELS; i++)
+		ASSERT_NE(0ULL, w.out_entries[i])
+			TH_LOG("walk 0x%llx: entry %u of a present path is 0",
+			       iova, i);
+	for (; i < PTLAB_MAX_LEVELS; i++)
+		ASSERT_EQ(0ULL, w.out_entries[i])
+			TH_LOG("walk 0x%llx: entry %u past the walk", iova, i);
+}
+
+/* Nothing maps @iova: -ENOENT (or -EINVAL past the input range). */
+static void check_unmapped(struct __test_metadata *_metadata,
+			   const struct fx *self, __u64 iova)
+{
+	struct ptlab_walk w;
+	unsigned int i;
+	int ret;
+
+	ret = pt_walk(self->fd, self->id, iova, &w);
+	if (iova > self->g.last) {
+		ASSERT_EQ(-EINVAL, ret) TH_LOG("walk 0x%llx past 2^%u", iova,
+					       self->g.ias);
+		return;
+	}
+	ASSERT_EQ(-ENOENT, ret) TH_LOG("walk 0x%llx: pa 0x%llx size 0x%llx",
+				       iova, w.out_pa, w.out_pgsize);
+	ASSERT_LE(1U, w.out_nr_entries) TH_LOG("walk 0x%llx", iova);
+	ASSERT_GE(self->g.levels, w.out_nr_entries) TH_LOG("walk 0x%llx", iova);
+	for (i = w.out_nr_entries; i < PTLAB_MAX_LEVELS; i++)
+		ASSERT_EQ(0ULL, w.out_entries[i]);
+}
+
+static __u64 parse_size(const char *s)
+{
+	static const char units[] = "KMGTPE";
+	const char *u;
+	char *end;
+	__u64 v;
+
+	v = strtoull(s, &end, 10);
+	if (end == s || !*end || end[1])
+		return 0;
+	u = strchr(units, *end);
+	if (!u)
+		return 0;
+	return v << (10 * (u - units + 1));
+}
+
+static __u32 parse_prot(const char *s)
+{
+	static const char letters[] = "rwxpcm";
+	__u32 prot = 0;
+	int i;
+
+	if (strlen(s) != 6)
+		return ~0U;
+	for (i = 0; i < 6; i++) {
+		if (s[i] == letters[i])
+			prot |= 1U << i;
+		else if (s[i] != '-')
+			return ~0U;
+	}
+	return prot;
+}
+
+/*
+ * The debugfs dump must list exactly the model's runs (one page size, prot
+ * and kind each), in IOVA order, and every page of every line must walk to
+ * what the line says.
+ */
+static void check_dump_fmt(struct __test_metadata *_metadata,
+			   const struct fx *self)
+{
+	unsigned long long first, lastb, size, pa;
+	char path[128], *line = NULL, prot[16], pgs[32], kind[32], want[256];
+	size_t cap = 0, nr_runs, k = 0;
+	struct ptlab_walk w;
+	const struct run *r;
+	struct run *runs;
+	__u64 pgsize, off;
+	ssize_t n;
+	int fields;
+	FILE *f;
+
+	runs = calloc(self->m.nr + 1, sizeof(*runs));
+	ASSERT_NE(NULL, runs);
+	nr_runs = model_runs(&self->m, runs, true);
+	debugfs_path(path, sizeof(path), self->id, "mappings");
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f) TH_LOG("%s: %s", path, strerror(errno));
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (line[0] == '#')
+			continue;
+		ASSERT_LT(k, nr_runs) TH_LOG("unexpected dump line: %s", line);
+		r = &runs[k++];
+		kind[0] = '\0';
+		fields = sscanf(line, "0x%llx-0x%llx 0x%llx 0x%llx %15s %31s %31s",
+				&first, &lastb, &size, &pa, prot, pgs, kind);
+		ASSERT_LE(6, fields) TH_LOG("dump line: %s", line);
+		pgsize = parse_size(pgs);
+		snprintf(want, sizeof(want),
+			 "0x%016llx-0x%016llx 0x%llx 0x%016llx %s %s%s%s",
+			 first, lastb, size, pa, prot, pgs, kind[0] ? " " : "",
+			 kind);
+		ASSERT_STREQ(want, line);
+		ASSERT_EQ(r->iova, first) TH_LOG("dump line: %s", line);
+		ASSERT_EQ(r->size, size) TH_LOG("dump line: %s", line);
+		ASSERT_EQ(first + size - 1, lastb) TH_LOG("dump line: %s", line);
+		ASSERT_EQ(r->pa, pa) TH_LOG("dump line: %s", line);
+		ASSERT_EQ(r->prot, parse_prot(prot)) TH_LOG("dump line: %s", line);
+		ASSERT_EQ(r->pgsize, pgsize) TH_LOG("dump line: %s", line);
+		ASSERT_STREQ(r->kind == PTLAB_PHYS_MMIO ? "phys-mmio" :
+			     r->kind == PTLAB_PHYS_RAM ? "phys-ram" : "", kind)
+			TH_LOG("dump line: %s", line);
+		for (off = 0; off < size; off += pgsize) {
+			ASSERT_EQ(0, pt_walk(self->fd, self->id, first + off, &w))
+				TH_LOG("page 0x%llx of dump line %s", off, line);
+			ASSERT_EQ(pa + off, w.out_pa) TH_LOG("line %s", line);
+			ASSERT_EQ(pgsize, w.out_pgsize) TH_LOG("line %s", line);
+			ASSERT_EQ(r->prot, w.out_prot) TH_LOG("line %s", line);
+		}
+	}
+	fclose(f);
+	free(line);
+	ASSERT_EQ(nr_runs, k) TH_LOG("the dump lacks runs");
+	free(runs);
+}
+
+/*
+ * The address space against the model: info's counters, and with @full the
+ * system counters, the walk of every leaf (start, middle, end), the IOVAs
+ * just outside each leaf that nothing else maps, and the dump.
+ */
+static void check_state(struct __test_metadata *_metadata,
+			const struct fx *self, bool full)
+{
+	__u64 tables, min, max;
+	const struct leaf *lf;
+	struct ptlab_info info;
+	size_t i;
+
+	model_tables(&self->m, &self->g, &min, &max);
+	ASSERT_EQ(0, pt_info(self->fd, self->id, &info));
+	ASSERT_EQ(model_bytes(&self->m), info.out_mapped_bytes);
+	tables = info.out_table_pages;
+	ASSERT_LE(min, tables) TH_LOG("%zu leaves need %llu-%llu table pages",
+				      self->m.nr, min, max);
+	ASSERT_GE(max, tables) TH_LOG("%zu leaves need %llu-%llu table pages",
+				      self->m.nr, min, max);
+	ASSERT_EQ(self->root_pa, info.out_root_pa);
+	if (!full)
+		return;
+	ASSERT_EQ((long long)tables, debugfs_table_pages(self->id));
+	ASSERT_EQ(self->base.secpt_kb + (long)tables * 4, secpt_kb())
+		TH_LOG("SecPageTables: %llu table pages reported", tables);
+	ASSERT_EQ(self->base.pin_kb + (long)(model_pinned_bytes(&self->m) / 1024),
+		  vmpin_kb());
+	for (i = 0; i < self->m.nr; i++) {
+		lf = &self->m.leaves[i];
+		check_walk_leaf(_metadata, self, lf,
+				lf->iova + ((i * 0x9e8) & (lf->size - 1)));
+		check_walk_leaf(_metadata, self, lf, lf->iova + lf->size / 2 + 7);
+		check_walk_leaf(_metadata, self, lf, lf->iova + lf->size - 1);
+		if (lf->iova && model_find(&self->m, lf->iova - 1) < 0)
+			check_unmapped(_metadata, self, lf->iova - 1);
+		if (lf->iova + lf->size - 1 < self->g.last &&
+		    model_find(&self->m, lf->iova + lf->size) < 0)
+			check_unmapped(_metadata, self, lf->iova + lf->size);
+	}
+	check_dump_fmt(_metadata, self);
+}
+
+/* --- operations checked against the model --- */
+
+static int do_map_user(struct fx *self, __u64 iova, const void *uptr,
+		       __u64 len, __u32 prot, __u64 pgsize, __u64 *mapped)
+{
+	struct ptlab_map_user req = map_req(self->id, iova, uptr, len, prot);
+	int ret;
+
+	req.pgsize = pgsize;
+	ret = pt_ioctl(self->fd, PTLAB_IOCTL_MAP_USER, &req);
+	*mapped = req.out_mapped;
+	return ret;
+}
+
+static int do_map_phys(struct fx *self, __u64 iova, __u64 pa,
+		       __u64 len, __u32 prot, __u64 pgsize, __u64 *mapped,
+		       __u32 *kind)
+{
+	struct ptlab_map_phys req = phys_req(self->id, iova, pa, len, prot);
+	int ret;
+
+	req.pgsize = pgsize;
+	ret = pt_ioctl(self->fd, PTLAB_IOCTL_MAP_PHYS, &req);
+	*mapped = req.out_mapped;
+	*kind = req.out_kind;
+	return ret;
+}
+
+static void map_user_ok(struct __test_metadata *_metadata,
+			struct fx *self, __u64 iova, const void *uptr,
+			__u64 len, __u32 prot, __u64 pgsize)
+{
+	__u64 mapped;
+	int ret;
+
+	ret = do_map_user(self, iova, uptr, len, prot, pgsize, &mapped);
+	ASSERT_EQ(0, ret) TH_LOG("map user 0x%llx+0x%llx prot 0x%x pgsize 0x%llx: %s",
+				 iova, len, prot, pgsize, strerror(-ret));
+	ASSERT_EQ(len, mapped);
+	ASSERT_EQ(0, model_user(&self->m, &self->g, iova, uptr, len, prot,
+				pgsize))
+		TH_LOG("pagemap cannot back the map of 0x%llx+0x%llx pgsize 0x%llx",
+		       iova, len, pgsize);
+}
+
+static void map_phys_ok(struct __test_metadata *_metadata,
+			struct fx *self, __u64 iova, __u64 pa,
+			__u64 len, __u32 prot, __u64 pgsize)
+{
+	__u64 mapped;
+	__u32 kind;
+	int ret;
+
+	ret = do_map_phys(self, iova, pa, len, prot, pgsize, &mapped, &kind);
+	ASSERT_EQ(0, ret) TH_LOG("map phys 0x%llx+0x%llx -> 0x%llx prot 0x%x pgsize 0x%llx: %s",
+				 iova, len, pa, prot, pgsize, strerror(-ret));
+	ASSERT_EQ(len, mapped);
+	ASSERT_EQ((__u32)PTLAB_PHYS_MMIO, kind) TH_LOG("pa 0x%llx", pa);
+	ASSERT_EQ(0, model_phys(&self->m, &self->g, iova, pa, len, prot, pgsize))
+		TH_LOG("no page size fits 0x%llx -> 0x%llx", iova, pa);
+}
+
+/* A map that must be refused with @err, having changed nothing. */
+static void map_user_fails(struct __test_metadata *_metadata,
+			   struct fx *self, __u64 iova,
+			   const void *uptr, __u64 len, __u32 prot,
+			   __u64 pgsize, int err)
+{
+	__u64 mapped;
+	int ret;
+
+	ret = do_map_user(self, iova, uptr, len, prot, pgsize, &mapped);
+	ASSERT_EQ(err, ret) TH_LOG("map user 0x%llx+0x%llx prot 0x%x pgsize 0x%llx",
+				   iova, len, prot, pgsize);
+	ASSERT_EQ(0ULL, mapped);
+}
+
+static void map_phys_fails(struct __test_metadata *_metadata,
+			   struct fx *self, __u64 iova, __u64 pa,
+			   __u64 len, __u32 prot, __u64 pgsize, int err)
+{
+	__u64 mapped;
+	__u32 kind;
+	int ret;
+
+	ret = do_map_phys(self, iova, pa, len, prot, pgsize, &mapped, &kind);
+	ASSERT_EQ(err, ret) TH_LOG("map phys 0x%llx+0x%llx -> 0x%llx prot 0x%x pgsize 0x%llx",
+				   iova, len, pa, prot, pgsize);
+	ASSERT_EQ(0ULL, mapped);
+}
+
+/* An unmap whose result the model predicts; returns the bytes unmapped. */
+static __u64 unmap_model(struct __test_metadata *_metadata,
+			 struct fx *self, __u64 iova, __u64 len)
+{
+	__u64 want, got;
+	int err, ret;
+
+	err = model_unmap(&self->m, &self->g, iova, len, &want);
+	ret = pt_unmap(self->fd, self->id, iova, len, &got);
+	EXPECT_EQ(err, ret) TH_LOG("unmap 0x%llx+0x%llx", iova, len);
+	EXPECT_EQ(want, got) TH_LOG("unmap 0x%llx+0x%llx", iova, len);
+	if (ret != err || want != got)
+		ASSERT_TRUE(false);
+	model_remove(&self->m, iova, want);
+	return got;
+}
+
+/*
+ * Bytes from @iova to the end of the input range; with 64 bits from 0 that
+ * is all but the last granule.
+ */
+static __u64 to_end(const struct geom *g, __u64 iova)
+{
+	__u64 len = g->last - iova + 1;
+
+	return len ? len : len - gran_size(g);
+}
+
+static void unmap_all(struct __test_metadata *_metadata,
+		      struct fx *self)
+{
+	while (self->m.nr)
+		unmap_model(_metadata, self, self->m.leaves[0].iova,
+			    to_end(&self->g, self->m.leaves[0].iova));
+	check_state(_metadata, self, true);
+}
+
+/* A non-RAM physical range, or the test fails: the VM always has them. */
+static __u64 hole(struct __test_metadata *_metadata,
+		  const struct fx *self, __u64 align, __u64 len,
+		  __u64 lead)
+{
+	__u64 pa = 0;
+
+	ASSERT_EQ(0, find_hole(&self->g, align, len, lead, &pa))
+		TH_LOG("no non-RAM range of 0x%llx aligned to 0x%llx below 2^%u",
+		       len, align, self->g.oas);
+	return pa;
+}
+
+/* Up to three distinct slots of @n: the first, one past the middle, the last. */
+static int pick_slots(__u64 n, __u64 *slot)
+{
+	__u64 cand[3] = { 0, n / 2 + (n > 4), n - 1 };
+	int nr = 0, i, j;
+
+	for (i = 0; i < 3; i++) {
+		bool dup = cand[i] >= n;
+
+		for (j = 0; j < nr; j++)
+			dup |= slot[j] == cand[i];
+		if (!dup)
+			slot[nr++] = cand[i];
+	}
+	return nr;
+}
+
+/* Slots of @bytes in the input range. */
+static __u64 nr_slots(const struct geom *g, __u64 bytes)
+{
+	return g->last / bytes + 1;
+}
+
+/* --- tests --- */
+
+/*
+ * The geometry info reports is the architecture's; a new space has its
+ * top-level table and nothing else (SecPageTables agrees), and translates
+ * nothing anywhere in the input range.
+ */
+TEST_F(fmt, empty)
+{
+	struct fx *fx = &self->f;
+	const struct geom *g = &fx->g;
+	__u64 iovas[32], root_align, got;
+	struct ptlab_info info;
+	struct ptlab_walk w;
+	char path[128], *line = NULL;
+	size_t cap = 0;
+	unsigned int l, i, n = 0;
+	FILE *f;
+
+	ASSERT_EQ(0, pt_info(fx->fd, fx->id, &info));
+	ASSERT_EQ(variant->c.format, info.out_format);
+	ASSERT_EQ(variant->c.granule_shift ? variant->c.granule_shift :
+		  variant->def_gran,
+		  info.out_granule_shift);
+	ASSERT_EQ(variant->c.ias ? variant->c.ias : variant->def_ias, info.out_ias);
+	ASSERT_EQ(variant->c.oas ? variant->c.oas : variant->def_oas, info.out_oas);
+	ASSERT_EQ(variant->want_levels, info.out_levels);
+	ASSERT_EQ(variant->want_pgsizes, info.out_pgsize_bitmap);
+	ASSERT_EQ(variant->want_prot_mask, info.out_prot_mask);
+	ASSERT_EQ(0ULL, info.out_mapped_bytes);
+	/* The granule is the smallest page. */
+	ASSERT_EQ(gran_size(g), min_pgsize(g));
+
+	/* The top-level table, by the architecture, and by the kernel. */
+	ASSERT_EQ(variant->want_root_pages, bytes_pages(g->root_bytes))
+		TH_LOG("the test's geometry: top table of 0x%llx bytes",
+		       g->root_bytes);
+	ASSERT_EQ(variant->want_root_pages, info.out_table_pages);
+	ASSERT_EQ(fx->base.secpt_kb + (long)info.out_table_pages * 4,
+		  secpt_kb());
+	ASSERT_EQ((long long)info.out_table_pages, debugfs_table_pages(fx->id));
+	ASSERT_EQ(variant->concat,
+		  variant->c.format == PTLAB_FMT_ARM64_LPAE_S2 &&
+		  g->root_bytes > gran_size(g));
+	/* Hardware finds a table by its address: aligned to its size, RAM. */
+	root_align = g->root_bytes > SZ_4K ? g->root_bytes : SZ_4K;
+	ASSERT_EQ(0ULL, fx->root_pa % root_align)
+		TH_LOG("root 0x%llx", fx->root_pa);
+	ASSERT_TRUE(pa_is_ram(fx->root_pa));
+	ASSERT_TRUE(pa_is_ram(fx->root_pa + bytes_pages(g->root_bytes) * SZ_4K -
+			      SZ_4K));
+
+	/* Nothing translates: the root entry read is empty. */
+	iovas[n++] = 0;
+	iovas[n++] = 0x123;
+	iovas[n++] = gran_size(g);
+	for (l = 0; l < g->levels; l++) {
+		if (g->shift[l] < 64 && BIT_ULL(g->shift[l]) <= g->last)
+			iovas[n++] = BIT_ULL(g->shift[l]) + 0x10;
+	}
+	iovas[n++] = (g->last >> 1) + 1;
+	iovas[n++] = (g->last >> 1) - 0xfff;
+	iovas[n++] = 0x123456789abcdefULL & g->last;
+	iovas[n++] = g->last & ~(gran_size(g) - 1);
+	iovas[n++] = g->last;
+	for (i = 0; i < n; i++) {
+		check_unmapped(_metadata, fx, iovas[i]);
+		ASSERT_EQ(-ENOENT, pt_walk(fx->fd, fx->id, iovas[i], &w));
+		ASSERT_EQ(1U, w.out_nr_entries) TH_LOG("walk 0x%llx", iovas[i]);
+		ASSERT_EQ(0ULL, w.out_entries[0]) TH_LOG("walk 0x%llx", iovas[i]);
+	}
+	/* Past the input range. */
+	if (g->ias < 64) {
+		check_unmapped(_metadata, fx, g->last + 1);
+		check_unmapped(_metadata, fx, g->last + 1 + gran_size(g));
+		check_unmapped(_metadata, fx, ~0ULL);
+	}
+	ASSERT_EQ(-ENOENT, pt_unmap(fx->fd, fx->id, 0, gran_size(g), &got));
+	ASSERT_EQ(0ULL, got);
+	ASSERT_EQ(-ENOENT, pt_unmap(fx->fd, fx->id,
+				    g->last - gran_size(g) + 1, gran_size(g),
+				    &got));
+	ASSERT_EQ(0ULL, got);
+
+	/* The dump: a header, no mappings. */
+	debugfs_path(path, sizeof(path), fx->id, "mappings");
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	n = 0;
+	while (getline(&line, &cap, f) > 0) {
+		ASSERT_EQ('#', line[0]) TH_LOG("line in an empty dump: %s", line);
+		n++;
+	}
+	fclose(f);
+	free(line);
+	ASSERT_LE(1U, n);
+	check_state(_metadata, fx, true);
+}
+
+/*
+ * Each page size, with an explicit pgsize, at the first, a middle and the
+ * last slot of the input range, from non-RAM physical addresses (so the
+ * largest pages need no memory), each with its own permissions; the walk,
+ * counters and dump agree. Then each unmap returns the page and the walk
+ * fails.
+ */
+TEST_F(fmt, pgsize_phys)
+{
+	struct fx *fx = &self->f;
+	const struct geom *g = &fx->g;
+	__u64 sizes[64], slot[3], base, s, step, nslots;
+	int nr = geom_sizes(g, sizes), i, k, ns;
+
+	for (i = 0; i < nr; i++) {
+		s = sizes[i];
+		nslots = nr_slots(g, s);
+		ns = pick_slots(nslots, slot);
+		/* Distinct addresses if there is room, else one for all. */
+		if (find_hole(g, s, ns * s, 0, &base)) {
+			base = hole(_metadata, fx, s, s, 0);
+			step = 0;
+		} else {
+			step = s;
+		}
+		for (k = 0; k < ns; k++)
+			map_phys_ok(_metadata, fx, slot[k] * s,
+				    base + (ns - 1 - k) * step, s,
+				    prot_pick(g, i + k), s);
+		check_state(_metadata, fx, true);
+		ASSERT_EQ((size_t)ns, model_count_size(&fx->m, s));
+		for (k = 0; k < ns; k++) {
+			ASSERT_EQ(s, unmap_model(_metadata, fx, slot[k] * s, s));
+			check_unmapped(_metadata, fx, slot[k] * s);
+			check_unmapped(_metadata, fx, slot[k] * s + s - 1);
+		}
+		check_state(_metadata, fx, true);
+	}
+}
+
+/*
+ * Each page size up to 2M from user memory, with an explicit pgsize: the
+ * granule from any memory (4K granule), larger ones from THP chunks that
+ * pagemap proves contiguous and aligned. Physical addresses come from
+ * pagemap; VmPin counts the pins until the unmap.
+ */
+TEST_F(fmt, pgsize_user)
+{
+	struct fx *fx = &self->f;
+	const struct geom *g = &fx->g;
+	__u64 sizes[64], slot[3], s, len, nslots;
+	int nr = geom_sizes(g, sizes), i, k, ns, nthp, checked = 0;
+	char *src;
+
+	nthp = get_thp(_metadata, fx);
+	for (i = 0; i < nr && sizes[i] <= SZ_2M; i++) {
+		s = sizes[i];
+		len = s == SZ_2M ? s : 2 * s;
+		nslots = nr_slots(g, len);
+		ns = pick_slots(nslots, slot);
+		for (k = 0; k < ns; k++) {
+			if (s == SZ_4K) {
+				get_small(_metadata, fx);
+				src = fx->small.p + k * 16 * SZ_4K;
+			} else if (k < nthp) {
+				src = fx->thp.p + k * SZ_2M +
+				      (s == SZ_2M ? 0 : (k + 1) * len % SZ_2M);
+			} else {
+				ksft_print_msg("no THP: user pages of 0x%llx not checked\n",
+					       s);
+				continue;
+			}
+			map_user_ok(_metadata, fx, slot[k] * len, src, len,
+				    prot_pick(g, i + k), s);
+			checked++;
+		}
+		check_state(_metadata, fx, true);
+		for (k = 0; k < ns; k++) {
+			if (model_find(&fx->m, slot[k] * len) < 0)
+				continue;
+			ASSERT_EQ(len, unmap_model(_metadata, fx,
+						   slot[k] * len, len));
+			check_unmapped(_metadata, fx, slot[k] * len);
+		}
+		check_state(_metadata, fx, true);
+	}
+	if (!checked)
+		SKIP(return, "no user memory fits this granule (THP unavailable)");
+}
+
+/*
+ * Maps overlapping an existing one, user or physical, from either side,
+ * inside, covering, or as a larger page around it, are refused with
+ * -EADDRINUSE and change nothing (walks, counters, pins, dump); maps that
+ * only touch it succeed.
+ */
+TEST_F(fmt, overlap)
+{
+	struct fx *fx = &self->f;
+	const struct geom *g = &fx->g;
+	__u64 gs = gran_size(g), sizes[64], big, x, len, pa, p2;
+	struct {
+		__u64 iova, len, pgsize;
+	} tries[8];
+	int nr = geom_sizes(g, sizes), i, nt = 0;
+	char *src;
+
+	/* The second-smallest page if any, two of them, on a page boundary. */
+	big = nr > 1 && sizes[1] <= g->last / 16 ? sizes[1] : gs * 4;
+	x = 4 * big;
+	len = 2 * big;
+	pa = hole(_metadata, fx, big, len + 4 * gs, 0);
+	map_phys_ok(_metadata, fx, x, pa, len, prot_pick(g, 1), 0);
+	check_state(_metadata, fx, true);
+
+	tries[nt].iova = x;			/* the same range */
+	tries[nt].len = len;
+	tries[nt++].pgsize = 0;
+	tries[nt].iova = x - gs;		/* ends inside */
+	tries[nt].len = 2 * gs;
+	tries[nt++].pgsize = 0;
+	tries[nt].iova = x + len - gs;		/* starts inside */
+	tries[nt].len = 2 * gs;
+	tries[nt++].pgsize = 0;
+	tries[nt].iova = x - 2 * gs;		/* covers it */
+	tries[nt].len = len + 4 * gs;
+	tries[nt++].pgsize = 0;
+	tries[nt].iova = x + gs;		/* strictly inside a page */
+	tries[nt].len = gs;
+	tries[nt++].pgsize = gs;
+	for (i = 0; i < nr; i++) {		/* a larger page around it */
+		if (sizes[i] >= 2 * len) {
+			tries[nt].iova = x & ~(sizes[i] - 1);
+			tries[nt].len = sizes[i];
+			tries[nt++].pgsize = sizes[i];
+			break;
+		}
+	}
+	for (i = 0; i < nt; i++) {
+		p2 = hole(_metadata, fx, tries[i].pgsize ? tries[i].pgsize : big,
+			  tries[i].len, 0);
+		map_phys_fails(_metadata, fx, tries[i].iova, p2, tries[i].len,
+			       PT_R, tries[i].pgsize, -EADDRINUSE);
+		check_state(_metadata, fx, true);
+		if (tries[i].len > 4 * SZ_2M)
+			continue;
+		src = user_src(_metadata, fx, tries[i].len, i);
+		if (!src)
+			continue;
+		map_user_fails(_metadata, fx, tries[i].iova, src, tries[i].len,
+			       PT_RW, tries[i].pgsize, -EADDRINUSE);
+		check_state(_metadata, fx, true);
+	}
+
+	/* Touching is not overlapping. */
+	src = user_src(_metadata, fx, gs, 3);
+	if (src)
+		map_user_ok(_metadata, fx, x - gs, src, gs, PT_RW, 0);
+	else
+		map_phys_ok(_metadata, fx, x - gs, pa + len, gs, PT_RW, 0);
+	map_phys_ok(_metadata, fx, x + len, pa + len + gs, gs, PT_R, 0);
+	check_state(_metadata, fx, true);
+	/* And the one in between now overlaps both neighbours. */
+	map_phys_fails(_metadata, fx, x - gs, pa, len + 2 * gs, PT_R, 0,
+		       -EADDRINUSE);
+	check_state(_metadata, fx, true);
+	unmap_all(_metadata, fx);
+}
+
+/*
+ * A full unmap returns the whole size; every page then fails to walk and
+ * every table is gone; the same IOVAs map again, from user memory and from
+ * physical addresses. Unmap never splits a page: from inside one it is
+ * -EINVAL with nothing changed, a range ending inside one removes it whole,
+ * and a hole stops it.
+ */
+TEST_F(fmt, unmap_remap)
+{
+	struct fx *fx = &self->f;
+	const struct geom *g = &fx->g;
+	__u64 gs = gran_size(g), iova, len, off, big, pa, got;
+	unsigned int round;
+	char *src;
+
+	iova = (g->last >> 2) + 1 - 8 * gs;
+	len = 24 * gs;
+	pa = hole(_metadata, fx, SZ_2M, len + 4 * gs, 0);
+	for (round = 0; round < 4; round++) {
+		src = round & 1 ? NULL : user_src(_metadata, fx, len, round);
+		if (src)
+			map_user_ok(_metadata, fx, iova, src, len,
+				    prot_pick(g, round), 0);
+		else
+			map_phys_ok(_metadata, fx, iova, pa + round * gs, len,
+				    prot_pick(g, round), 0);
+		check_state(_metadata, fx, true);
+		ASSERT_EQ(len, unmap_model(_metadata, fx, iova, len));
+		ASSERT_EQ(0U, fx->m.nr);
+		for (off = 0; off < len; off += gs)
+			check_unmapped(_metadata, fx, iova + off + (off & 0xfff));
+		check_state(_metadata, fx, true);
+	}
+
+	/* A large page: never split. */
+	big = largest_upto(g, g->last / 4);
+	ASSERT_NE(0ULL, big);
+	iova = big;
+	pa = hole(_metadata, fx, big, big, 0);
+	map_phys_ok(_metadata, fx, iova, pa, big, PT_RW, big);
+	if (big > gs) {
+		ASSERT_EQ(-EINVAL, pt_unmap(fx->fd, fx->id, iova + gs, gs, &got));
+		ASSERT_EQ(0ULL, got);
+		check_state(_metadata, fx, true);
+	}
+	ASSERT_EQ(big, unmap_model(_metadata, fx, iova, gs));
+	check_unmapped(_metadata, fx, iova);
+	check_unmapped(_metadata, fx, iova + big - 1);
+	check_state(_metadata, fx, true);
+
+	/* Stops at a hole, having unmapped what came before it. */
+	pa = hole(_metadata, fx, gs, 4 * gs, 0);
+	map_phys_ok(_metadata, fx, 0, pa, gs, PT_R, 0);
+	map_phys_ok(_metadata, fx, 2 * gs, pa + 2 * gs, gs, PT_R, 0);
+	ASSERT_EQ(gs, unmap_model(_metadata, fx, 0, 3 * gs));
+	ASSERT_EQ(-ENOENT, pt_unmap(fx->fd, fx->id, gs, 2 * gs, &got));
+	ASSERT_EQ(0ULL, got);
+	check_state(_metadata, fx, true);
+	ASSERT_EQ(gs, unmap_model(_metadata, fx, 2 * gs, gs));
+	check_state(_metadata, fx, true);
+}
+
+/*
+ * The top of the input range: the largest page that fits there, the
+ * granule at the very top from user memory, the pages either side of the
+ * middle (where a stage-2 concatenated top table switches tables); a range
+ * past the top is refused.
+ */
+TEST_F(fmt, top_corner)
+{
+	struct fx *fx = &self->f;
+	const struct geom *g = &fx->g;
+	__u64 gs = gran_size(g), big, top, mid, pa, got;
+	char *src;
+
+	big = largest_upto(g, g->last);
+	top = g->last - big + 1;
+	pa = hole(_metadata, fx, big, big, 0);
+	map_phys_ok(_metadata, fx, top, pa, big, PT_RW, 0);
+	ASSERT_EQ(1U, fx->m.nr);
+	ASSERT_EQ(big, fx->m.leaves[0].size);
+	check_state(_metadata, fx, true);
+	check_walk_leaf(_metadata, fx, &fx->m.leaves[0], g->last);
+	ASSERT_EQ(big, unmap_model(_metadata, fx, top, big));
+	check_state(_metadata, fx, true);
+
+	/* The last granule, and the first: both ends of the top table. */
+	src = user_src(_metadata, fx, gs, 1);
+	top = g->last - gs + 1;
+	pa = hole(_metadata, fx, gs, 4 * gs, 0);
+	if (src)
+		map_user_ok(_metadata, fx, top, src, gs, PT_RW, gs);
+	else
+		map_phys_ok(_metadata, fx, top, pa, gs, PT_RW, gs);
+	map_phys_ok(_metadata, fx, 0, pa + gs, gs, PT_R, gs);
+	/* Either side of the middle of the input range. */
+	mid = (g->last >> 1) + 1;
+	map_phys_ok(_metadata, fx, mid - gs, pa + 2 * gs, gs,
+		    (PT_R | PT_C) & g->prot_mask, gs);
+	map_phys_ok(_metadata, fx, mid, pa + 3 * gs, gs, PT_RW, gs);
+	check_state(_metadata, fx, true);
+
+	/* Past the top: nothing. */
+	map_phys_fails(_metadata, fx, top, pa, 2 * gs, PT_R, 0, -EINVAL);
+	if (g->ias < 64)
+		map_phys_fails(_metadata, fx, g->last + 1, pa, gs, PT_R, 0,
+			       -EINVAL);
+	ASSERT_EQ(-EINVAL, pt_unmap(fx->fd, fx->id, top, 2 * gs, &got));
+	ASSERT_EQ(0ULL, got);
+	check_state(_metadata, fx, true);
+	unmap_all(_metadata, fx);
+}
+
+/*
+ * One map of a physical range that starts below a large page boundary and
+ * ends above it: a staircase of every smaller size up, the large page, and
+ * every size down; the model picks the largest size IOVA, address and
+ * length allow. Then a physical address misaligned with the IOVA: only the
+ * granule fits.
+ */
+TEST_F(fmt, mixed_phys)
+{
+	struct fx *fx = &self->f;
+	const struct geom *g = &fx->g;
+	__u64 sizes[64], big = 0, head = 0, iova, pa = 0, len = 0;
+	int nr = geom_sizes(g, sizes), i, j;
+
+	/* The largest page with room for it and its staircases. */
+	for (j = nr - 1; j >= 0 && !big; j--) {
+		if (sizes[j] - 1 > g->last / 4)
+			continue;
+		for (head = 0, i = 0; i < j; i++)
+			head += sizes[i];
+		len = 2 * head + sizes[j];
+		if (!find_hole(g, sizes[j], len, head, &pa))
+			big = sizes[j];
+	}
+	ASSERT_NE(0ULL, big) TH_LOG("no room for a mixed physical map");
+	iova = big - head;
+	map_phys_ok(_metadata, fx, iova, pa - head, len,
+		    (PT_RW | PT_X) & g->prot_mask, 0);
+	/* Every size once on each side, the large page once. */
+	for (i = 0; i < nr && sizes[i] <= big; i++)
+		ASSERT_EQ(sizes[i] == big ? 1U : 2U,
+			  model_count_size(&fx->m, sizes[i]))
+			TH_LOG("size 0x%llx", sizes[i]);
+	check_state(_metadata, fx, true);
+	ASSERT_EQ(len, unmap_model(_metadata, fx, iova, len));
+	check_state(_metadata, fx, true);
+
+	/* The physical address one granule off the IOVA's alignment. */
+	if (nr > 1 && sizes[1] / sizes[0] <= 8192) {
+		len = sizes[1] + sizes[0];
+		iova = 4 * sizes[1];
+		pa = hole(_metadata, fx, sizes[1], len + sizes[0], 0);
+		map_phys_ok(_metadata, fx, iova, pa + sizes[0], len, PT_R, 0);
+		ASSERT_EQ(len / sizes[0], model_count_size(&fx->m, sizes[0]));
+		check_state(_metadata, fx, true);
+		unmap_all(_metadata, fx);
+	}
+}
+
+/*
+ * One map of user memory across THP chunks, starting below a chunk
+ * boundary: small pages up to the boundary, the largest size a 2M chunk
+ * holds, small pages after; and (4K granule) 4K-page memory, whose pages
+ * pagemap shows scattered. The model, fed by pagemap, gives each leaf.
+ */
+TEST_F(fmt, mixed_user)
+{
+	struct fx *fx = &self->f;
+	const struct geom *g = &fx->g;
+	__u64 sizes[64], big = 0, head = 0, len, iova = 0;
+	int nr = geom_sizes(g, sizes), i, j, nthp;
+
+	nthp = get_thp(_metadata, fx);
+	/* The largest size up to 2M whose staircases fit the input range. */
+	for (j = nr - 1; j >= 0 && !big; j--) {
+		if (sizes[j] > SZ_2M)
+			continue;
+		for (head = 0, i = 0; i < j; i++)
+			head += sizes[i];
+		iova = align_up(head, sizes[j]) - head;
+		if (iova + 2 * head + sizes[j] - 1 <= g->last)
+			big = sizes[j];
+	}
+	ASSERT_NE(0ULL, big);
+	if (nthp >= 3) {
+		len = 2 * head + big;
+		/* The IOVA and the chunk boundary alike aligned. */
+		map_user_ok(_metadata, fx, iova, fx->thp.p + SZ_2M - head,
+			    len, PT_RW, 0);
+		for (i = 0; i < nr && sizes[i] <= big; i++)
+			ASSERT_EQ(sizes[i] == big ? 1U : 2U,
+				  model_count_size(&fx->m, sizes[i]))
+				TH_LOG("size 0x%llx", sizes[i]);
+		check_state(_metadata, fx, true);
+		unmap_all(_metadata, fx);
+	} else {
+		ksft_print_msg("no THP: mixed sizes from user memory not checked\n");
+	}
+	if (gran_size(g) == SZ_4K) {
+		get_small(_metadata, fx);
+		len = SMALL_PAGES * SZ_4K;
+		if (len - 1 > g->last / 2)
+			len = (g->last / 2 + 1) & ~(SZ_4K - 1);
+		map_user_ok(_metadata, fx, g->last - len + 1, fx->small.p,
+			    len, PT_R, 0);
+		check_state(_metadata, fx, true);
+		unmap_all(_metadata, fx);
+	} else if (nthp < 3) {
+		SKIP(return, "no user memory fits this granule (THP unavailable)");
+	}
+}
+
+/* --- a random sequence against the model --- */
+
+static __u64 rng_next(__u64 *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static __u64 rng_below(__u64 *s, __u64 n)
+{
+	return n ? rng_next(s) % n : 0;
+}
+
+/* Walks @iova and compares with what the model says is there. */
+static void walk_model(struct __test_metadata *_metadata,
+		       const struct fx *self, __u64 iova)
+{
+	long i = model_find(&self->m, iova);
+
+	if (i < 0)
+		check_unmapped(_metadata, self, iova);
+	else
+		check_walk_leaf(_metadata, self, &self->m.leaves[i], iova);
+}
+
+/*
+ * Maps (user and physical, automatic and explicit page sizes, at aligned
+ * and misaligned addresses), unmaps (at leaf starts, inside leaves, in
+ * holes, of any length) and walks at random in three windows of the input
+ * range (bottom, middle, top), each predicted by the model; info after
+ * every step, everything every 25 steps. The seed is printed; PTLAB_SEED
+ * replays a run.
+ */
+TEST_F_TIMEOUT(fmt, random, 300)
+{
+	struct fx *fx = &self->f;
+	const struct geom *g = &fx->g;
+	__u64 gs = gran_size(g), win, wbase[3], sizes[64], seed, st, phys;
+	__u64 iova, len, pgsize, pa, mapped, want, poff, src_room;
+	int nr = geom_sizes(g, sizes), op, nthp, err, ret;
+	const char *env = getenv("PTLAB_SEED");
+	unsigned int maps = 0, busy = 0, unmaps = 0, refused = 0, walks = 0;
+	__u32 prot;
+	bool explicit;
+	long li;
+	char *src;
+
+	seed = env ? strtoull(env, NULL, 0) : RANDOM_SEED;
+	ksft_print_msg("random: seed %llu (PTLAB_SEED=%llu replays it)\n",
+		       seed, seed);
+	st = seed * 0x9e3779b97f4a7c15ULL + variant->c.format * 1000003ULL +
+	     g->ias * 131 + g->gran;
+	if (!st)
+		st = 1;
+	win = g->last / 4 + 1;
+	if (win > SZ_64M)
+		win = SZ_64M;
+	wbase[0] = 0;
+	wbase[1] = ((g->last >> 1) + 1) - win / 2;
+	wbase[2] = g->last - win + 1;
+	phys = hole(_metadata, fx, largest_upto(g, win), 2 * win, 0);
+	nthp = get_thp(_metadata, fx);
+	if (gs == SZ_4K)
+		get_small(_metadata, fx);
+
+	for (op = 0; op < RANDOM_OPS; op++) {
+		int w = rng_below(&st, 3), what = rng_below(&st, 100);
+		__u64 align = sizes[rng_below(&st, nr)];
+
+		if (align > win / 2)
+			align = gs;
+		iova = wbase[w] + (rng_below(&st, win / align) * align);
+		len = rng_below(&st, 3) ? align * (1 + rng_below(&st, 2)) : 0;
+		len += gs * rng_below(&st, 8);
+		if (!len)
+			len = gs;
+		if (iova - wbase[w] + len > win)
+			len = wbase[w] + win - iova;
+		prot = prot_pick(g, rng_next(&st));
+		explicit = !rng_below(&st, 3);
+
+		if (what < 30) {
+			/* physical */
+			poff = rng_below(&st, 4) ? 0 : gs;
+			pa = phys + (iova - wbase[w]) + poff;
+			pgsize = explicit ? align : 0;
+			if (pgsize && ((iova | len | poff) & (pgsize - 1)))
+				pgsize = 0;
+			if (model_overlaps(&fx->m, iova, len)) {
+				map_phys_fails(_metadata, fx, iova, pa, len,
+					       prot, pgsize, -EADDRINUSE);
+				busy++;
+			} else {
+				map_phys_ok(_metadata, fx, iova, pa, len,
+					    prot, pgsize);
+				maps++;
+			}
+		} else if (what < 55) {
+			/* user memory: THP chunks, or 4K pages */
+			pgsize = explicit && align <= SZ_2M ? align : 0;
+			if (len > SZ_2M)
+				len = SZ_2M;
+			if ((pgsize > SZ_4K || gs > SZ_4K) && nthp) {
+				src_room = (__u64)nthp * SZ_2M - len;
+				src = fx->thp.p +
+				      rng_below(&st, src_room /
+						(pgsize ? pgsize : gs) + 1) *
+				      (pgsize ? pgsize : gs);
+			} else if (gs == SZ_4K && len <= SMALL_PAGES * SZ_4K) {
+				if (pgsize > SZ_4K)
+					pgsize = 0;
+				src = fx->small.p +
+				      rng_below(&st, SMALL_PAGES - len / SZ_4K + 1) *
+				      SZ_4K;
+			} else {
+				continue;
+			}
+			if (pgsize && ((iova | len) & (pgsize - 1)))
+				pgsize = 0;
+			if (model_overlaps(&fx->m, iova, len)) {
+				map_user_fails(_metadata, fx, iova, src, len,
+					       prot, pgsize, -EADDRINUSE);
+				busy++;
+			} else {
+				map_user_ok(_metadata, fx, iova, src, len,
+					    prot, pgsize);
+				maps++;
+			}
+		} else if (what < 80) {
+			/* unmap at a leaf, inside one, or anywhere */
+			if (fx->m.nr && what < 72) {
+				li = rng_below(&st, fx->m.nr);
+				iova = fx->m.leaves[li].iova;
+				if (what >= 68 && fx->m.leaves[li].size > gs)
+					iova += gs * (1 + rng_below(&st,
+						fx->m.leaves[li].size / gs - 1));
+				len = gs * (1 + rng_below(&st, 64));
+				if (len - 1 > g->last - iova)
+					len = to_end(g, iova);
+			}
+			if (unmap_model(_metadata, fx, iova, len))
+				unmaps++;
+			else
+				refused++;
+		} else {
+			walk_model(_metadata, fx, iova + rng_below(&st, len));
+			walks++;
+		}
+		check_state(_metadata, fx, op % 25 == 24);
+	}
+	check_state(_metadata, fx, true);
+	ksft_print_msg("random: maps %u (%u in use), unmaps %u (%u refused), walks %u\n",
+		       maps, busy, unmaps, refused, walks);
+	ASSERT_LT(0U, maps);
+	ASSERT_LT(0U, unmaps);
+	unmap_all(_metadata, fx);
+
+	/* Nothing is left. */
+	err = model_unmap(&fx->m, g, 0, gs, &want);
+	ret = pt_unmap(fx->fd, fx->id, 0, gs, &mapped);
+	ASSERT_EQ(-ENOENT, err);
+	ASSERT_EQ(-ENOENT, ret);
+}
+
+/* --- bad input --- */
+
+/*
+ * Permission bits outside the format's mask are -EOPNOTSUPP, for user and
+ * physical maps alike, and change nothing.
+ */
+TEST_F(fmt, bad_prot)
+{
+	struct fx *fx = &self->f;
+	const struct geom *g = &fx->g;
+	__u64 gs = gran_size(g), pa;
+	__u32 bits[8], bit;
+	int nb = 0, i;
+	char *src;
+
+	for (bit = 1; bit & PTLAB_PROT_ALL; bit <<= 1)
+		if (!(bit & g->prot_mask))
+			bits[nb++] = bit;
+	bits[nb++] = 0x40;
+	bits[nb++] = 0x80000000U;
+	ASSERT_NE(0U, g->prot_mask & PT_R);
+	ASSERT_EQ(0U, g->prot_mask & ~PTLAB_PROT_ALL);
+
+	pa = hole(_metadata, fx, gs, gs, 0);
+	src = user_src(_metadata, fx, gs, 0);
+	for (i = 0; i < nb; i++) {
+		map_phys_fails(_metadata, fx, gs, pa, gs, PT_R | bits[i], 0,
+			       -EOPNOTSUPP);
+		map_phys_fails(_metadata, fx, gs, pa, gs, PT_R | bits[i], gs,
+			       -EOPNOTSUPP);
+		if (src)
+			map_user_fails(_metadata, fx, gs, src, gs,
+				       PT_R | bits[i], 0, -EOPNOTSUPP);
+		check_state(_metadata, fx, true);
+	}
+	/* Everything in the mask that is a valid combination maps. */
+	for (i = 0; i < 8; i++) {
+		map_phys_ok(_metadata, fx, gs * (i + 1), pa, gs, prot_pick(g, i),
+			    0);
+		ASSERT_EQ(gs, unmap_model(_metadata, fx, gs * (i + 1), gs));
+	}
+	if (src)
+		map_user_ok(_metadata, fx, gs, src, gs, g->prot_mask & ~PT_M, 0);
+	check_state(_metadata, fx, true);
+	unmap_all(_metadata, fx);
+}
+
+/*
+ * Page sizes the address space does not use are -EINVAL with nothing
+ * changed: powers of two outside the bitmap (below the granule, between
+ * and above its sizes), sizes that are not a power of two, two sizes at once.
+ */
+TEST_F(fmt, bad_pgsize)
+{
+	struct fx *fx = &self->f;
+	const struct geom *g = &fx->g;
+	__u64 gs = gran_size(g), bad[80], p, pa, len, rest;
+	int nb = 0, i;
+	char *src;
+
+	for (p = SZ_4K; p && p - 1 <= g->last && nb < 70; p <<= 1)
+		if (!(g->pgsizes & p))
+			bad[nb++] = p;
+	bad[nb++] = 3 * gs;
+	rest = g->pgsizes & ~gs;
+	bad[nb++] = gs | (rest ? rest & -rest : 2 * gs);
+	if (rest)
+		bad[nb++] = g->pgsizes;
+	for (i = 0; i < nb; i++) {
+		p = bad[i];
+		if (!(p & (p - 1))) {
+			/* Everything else right for a page of @p. */
+			len = p > gs ? p : gs;
+			if (!find_hole(g, p, len, 0, &pa)) {
+				map_phys_fails(_metadata, fx, 0, pa, len, PT_R,
+					       p, -EINVAL);
+				if (len - 1 <= g->last / 2)
+					map_phys_fails(_metadata, fx, len, pa,
+						       len, PT_R, p, -EINVAL);
+			}
+		} else {
+			len = 4 * gs;
+			pa = hole(_metadata, fx, SZ_2M, len, 0);
+			map_phys_fails(_metadata, fx, 0, pa, len, PT_R, p,
+				       -EINVAL);
+		}
+		if (len > SZ_2M)
+			continue;
+		src = user_src(_metadata, fx, len, i);
+		if (src)
+			map_user_fails(_metadata, fx, 0, src, len, PT_RW, p,
+				       -EINVAL);
+	}
+	check_state(_metadata, fx, true);
+}
+
+/*
+ * An input size the format cannot have at this granule and output size is
+ * -EINVAL at creation and leaves no address space, table or debugfs
+ * directory behind; the largest valid one works.
+ */
+TEST_F(fmt, bad_ias)
+{
+	struct fx *fx = &self->f;
+	__u32 bad[] = { variant->ias_max + 1, 65, 200, 0 }, id, id2;
+	struct ptlab_info info;
+	int dirs = debugfs_nr_dirs(), i;
+	long secpt = secpt_kb();
+
+	if (variant->c.format == PTLAB_FMT_APPLE_UAT)
+		bad[3] = 38;
+	for (i = 0; i < 4; i++) {
+		if (!bad[i])
+			continue;
+		ASSERT_EQ(-EINVAL, space_new(fx->fd, &variant->c, bad[i], &id))
+			TH_LOG("ias %u", bad[i]);
+	}
+	ASSERT_EQ(dirs, debugfs_nr_dirs());
+	ASSERT_EQ(secpt, secpt_kb());
+
+	ASSERT_EQ(0, space_new(fx->fd, &variant->c, variant->ias_max, &id2));
+	ASSERT_EQ(0, pt_info(fx->fd, id2, &info));
+	ASSERT_EQ(variant->ias_max, info.out_ias);
+	ASSERT_EQ(0, pt_destroy(fx->fd, id2));
+	ASSERT_EQ(secpt, secpt_kb());
+	check_state(_metadata, fx, true);
+}
+
+TEST_HARNESS_MAIN

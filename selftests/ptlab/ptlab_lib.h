@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the ptlab kselftest programs: the ioctls, what the kernel
+ * reports independently of ptlab (/proc, pagemap, debugfs), the test's own
+ * model of an address space, and the checks that compare the two.
+ *
+ * The checks take the harness's struct __test_metadata and fail the calling
+ * test with ASSERT_*(), as if they were written inside it.
+ */
+#ifndef PTLAB_LIB_H
+#define PTLAB_LIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/ptlab.h>
+
+struct __test_metadata;
+
+#define PTLAB_DEV		"/dev/ptlab"
+#define PTLAB_DEBUGFS		"/sys/kernel/debug/ptlab"
+
+#define BIT_ULL(n)		(1ULL << (n))
+
+#define SZ_4K			0x1000ULL
+#define SZ_8K			0x2000ULL
+#define SZ_16K			0x4000ULL
+#define SZ_64K			0x10000ULL
+#define SZ_1M			0x100000ULL
+#define SZ_2M			0x200000ULL
+#define SZ_4M			0x400000ULL
+#define SZ_32M			0x2000000ULL
+#define SZ_1G			0x40000000ULL
+#define SZ_16G			0x400000000ULL
+#define SZ_512G			0x8000000000ULL
+#define ARM_PGSIZES		(SZ_4K | SZ_2M | SZ_1G)
+#define ARM_IAS			48U
+#define ARM_OAS			48U
+#define TOP(ias)		BIT_ULL(ias)
+
+#define PT_R			PTLAB_PROT_READ
+#define PT_RW			(PTLAB_PROT_READ | PTLAB_PROT_WRITE)
+
+/* Arm VMSAv8-64 long descriptors, read back from the walk's raw entries. */
+#define DESC_TYPE_MASK		3ULL
+#define DESC_TABLE		3ULL	/* also a page at the last level */
+#define DESC_PAGE		3ULL
+#define DESC_BLOCK		1ULL
+#define DESC_ATTRIDX(d)		(((d) >> 2) & 7)
+#define DESC_AP1		BIT_ULL(6)
+#define DESC_AP2		BIT_ULL(7)
+#define DESC_AF			BIT_ULL(10)
+#define DESC_PXN		BIT_ULL(53)
+#define DESC_UXN		BIT_ULL(54)
+#define DESC_ADDR		0x0000fffffffff000ULL
+
+/* MAIR slots the format must use for each memory type. */
+#define ATTR_NC			0
+#define ATTR_WB			1
+#define ATTR_DEV		2
+#define MAIR_NC			0x44ULL
+#define MAIR_WB			0xffULL
+#define MAIR_DEV		0x04ULL
+
+#define PM_PRESENT		BIT_ULL(63)
+#define PM_PFN			(BIT_ULL(55) - 1)
+
+/* An out_mapped value no correct module reports: catches missing copy-out. */
+#define POISON			0xdead000ULL
+
+/*
+ * One leaf entry an address space must hold. @kind is 0 for pinned user
+ * memory, else the PTLAB_PHYS_* kind of a physical mapping.
+ */
+struct leaf {
+	__u64 iova;
+	__u64 pa;
+	__u64 size;
+	__u32 prot;
+	__u32 kind;
+};
+
+/*
+ * A run of leaves contiguous in IOVA and PA, with one prot and kind: a dump
+ * line (also of one page size) or a snapshot PT_LOAD.
+ */
+struct run {
+	__u64 iova;
+	__u64 pa;
+	__u64 size;
+	__u64 pgsize;
+	__u32 prot;
+	__u32 kind;
+};
+
+/* What an address space must hold, kept by the test, not by the module. */
+struct model {
+	struct leaf *leaves;	/* sorted by IOVA, never overlapping */
+	size_t nr;
+	size_t cap;
+	unsigned int ias;
+	unsigned int levels;
+	__u64 pgsizes;
+};
+
+/* An address space, what it must hold and what it reported at creation. */
+struct space {
+	int fd;
+	__u32 id;
+	__u64 root_pa;
+	__u64 mair;
+	struct model m;
+};
+
+/* System counters taken before /dev/ptlab is opened. */
+struct baseline {
+	long pin_kb;
+	long secpt_kb;
+	int modref;
+};
+
+/* Anonymous memory; @p is 2M aligned when THP was asked for. */
+struct buf {
+	void *map;
+	size_t map_len;
+	char *p;
+	size_t len;
+};
+
+/* @a is a power of two. */
+static inline __u64 align_up(__u64 x, __u64 a)
+{
+	return (x + a - 1) & ~(a - 1);
+}
+
+/* ioctls, returning 0 or -errno */
+int pt_ioctl(int fd, unsigned long cmd, void *arg);
+int pt_create(int fd, __u32 ias, __u64 pgsizes, __u32 *id);
+int pt_destroy(int fd, __u32 id);
+int pt_info(int fd, __u32 id, struct ptlab_info *info);
+struct ptlab_map_user map_req(__u32 id, __u64 iova, const void *uptr,
+			      __u64 len, __u32 prot);
+struct ptlab_map_phys phys_req(__u32 id, __u64 iova, __u64 pa, __u64 len,
+			       __u32 prot);
+int pt_unmap(int fd, __u32 id, __u64 iova, __u64 len, __u64 *unmapped);
+int pt_walk(int fd, __u32 id, __u64 iova, struct ptlab_walk *w);
+size_t cmd_struct_size(unsigned long cmd);
+size_t cmd_first_size(unsigned long cmd);
+
+/* what the kernel says independently */
+long vmpin_kb(void);
+long secpt_kb(void);
+int module_refcount(void);
+bool pa_is_ram(__u64 pa);
+int pagemap_pas(const void *va, size_t n, __u64 *pas);
+
+/* debugfs */
+void debugfs_path(char *path, size_t len, __u32 id, const char *file);
+bool debugfs_has_dir(__u32 id);
+int debugfs_nr_dirs(void);
+long long debugfs_table_pages(__u32 id);
+int set_fail_nth(int n);
+int get_fail_nth(void);
+void prot_str(__u32 prot, char str[7]);
+const char *pgsize_str(__u64 size);
+
+/* memory */
+int buf_alloc(struct buf *b, size_t len, bool huge);
+void buf_free(struct buf *b);
+bool pas_contiguous(const __u64 *pas, size_t i, size_t n);
+bool is_huge_backed(const void *p);
+
+/* the model */
+unsigned int levels_for_ias(unsigned int ias);
+unsigned int pgsize_level(__u64 size);
+int model_add(struct model *m, __u64 iova, const void *uptr, __u64 len,
+	      __u32 prot, __u64 forced);
+int model_add_phys(struct model *m, __u64 iova, __u64 pa, __u64 len,
+		   __u32 prot, __u64 forced, __u32 kind);
+long model_find(const struct model *m, __u64 iova);
+void model_remove(struct model *m, __u64 iova, __u64 len);
+__u64 model_bytes(const struct model *m);
+__u64 model_pinned_bytes(const struct model *m);
+__u64 model_table_pages(const struct model *m);
+int model_unmap_expect(const struct model *m, __u64 iova, __u64 len,
+		       __u64 *bytes);
+size_t model_runs(const struct model *m, struct run *runs, bool by_pgsize);
+size_t model_count_size(const struct model *m, __u64 size);
+
+/* checks */
+void check_walk(struct __test_metadata *_metadata, const struct space *s,
+		const struct leaf *lf, __u64 iova);
+void check_dump(struct __test_metadata *_metadata, const struct space *s);
+void check_space(struct __test_metadata *_metadata, const struct space *s);
+void check_counters(struct __test_metadata *_metadata,
+		    const struct baseline *b, __u64 pinned, __u64 table_pages);
+void check_all(struct __test_metadata *_metadata, const struct baseline *b,
+	       const struct space *s);
+void check_gone(struct __test_metadata *_metadata, const struct baseline *b,
+		__u32 id);
+void check_pages_pagemap(struct __test_metadata *_metadata,
+			 const struct space *s, __u64 iova, const void *uptr,
+			 __u64 len);
+void check_size_rules(struct __test_metadata *_metadata, int fd,
+		      unsigned long cmd, void *arg);
+
+/* set-up */
+void take_baseline(struct __test_metadata *_metadata, struct baseline *b);
+int ptlab_open(struct __test_metadata *_metadata);
+void space_create(struct __test_metadata *_metadata, struct space *s, int fd,
+		  __u32 ias, __u64 pgsizes);
+void space_open(struct __test_metadata *_metadata, struct space *s,
+		__u32 ias, __u64 pgsizes);
+void space_close(struct space *s);
+void alloc_or_die(struct __test_metadata *_metadata, struct buf *b,
+		  size_t len, bool huge);
+void map_ok_req(struct __test_metadata *_metadata, struct space *s,
+		struct ptlab_map_user *req);
+void map_ok(struct __test_metadata *_metadata, struct space *s, __u64 iova,
+	    const void *uptr, __u64 len, __u32 prot);
+void map_fails(struct __test_metadata *_metadata, const struct baseline *b,
+	       struct space *s, struct ptlab_map_user *req, int err,
+	       const char *what);
+void unmap_check(struct __test_metadata *_metadata, const struct baseline *b,
+		 struct space *s, __u64 iova, __u64 len);
+
+#endif /* PTLAB_LIB_H */
