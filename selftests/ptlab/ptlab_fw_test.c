@@ -55,9 +55,6 @@
 /* What the firmware maps its data pages with. */
 #define FW_PROT		(PTLAB_PROT_READ | PTLAB_PROT_WRITE | PTLAB_PROT_CACHE)
 
-/* The model's kind for leaves the firmware made (not a PTLAB_PHYS_*). */
-#define KIND_FW		0x100
-
 /*
  * The test's firmware: range A inside one last-level table (2M), range B
  * across two, in another 1G. Tables: the root, one 512G table, two 1G
@@ -361,26 +358,6 @@ static long mem_available_kb(void)
 	return val;
 }
 
-/* Drops @cap from the bounding, permitted, effective and inheritable sets. */
-static int drop_cap(int cap)
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
-
-	if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
-		return -errno;
-	if (syscall(SYS_capget, &h, d))
-		return -errno;
-	d[CAP_TO_INDEX(cap)].effective &= ~CAP_TO_MASK(cap);
-	d[CAP_TO_INDEX(cap)].permitted &= ~CAP_TO_MASK(cap);
-	d[CAP_TO_INDEX(cap)].inheritable &= ~CAP_TO_MASK(cap);
-	if (syscall(SYS_capset, &h, d))
-		return -errno;
-	return 0;
-}
-
 /* --- adopted address spaces --- */
 
 static struct ptlab_create adopt_req(__u64 root, const struct ptlab_range *r,
@@ -434,54 +411,6 @@ static __u64 owned_tables(struct __test_metadata *_metadata,
 	return all - theirs;
 }
 
-/* Compares one dump line with the expected run; firmware runs say so. */
-static void check_dump_line(struct __test_metadata *_metadata,
-			    const char *line, const struct run *run)
-{
-	char want[160], prot[8];
-
-	prot_str(run->prot, prot);
-	snprintf(want, sizeof(want),
-		 "0x%016llx-0x%016llx 0x%llx 0x%016llx %s %s%s", run->iova,
-		 run->iova + run->size - 1, run->size, run->pa, prot,
-		 pgsize_str(run->pgsize),
-		 run->kind == PTLAB_PHYS_RAM ? " phys-ram" :
-		 run->kind == PTLAB_PHYS_MMIO ? " phys-mmio" :
-		 run->kind == KIND_FW ? " firmware" : "");
-	ASSERT_STREQ(want, line);
-}
-
-/* debugfs mappings: exactly the model's runs, firmware ones included. */
-static void check_dump_fw(struct __test_metadata *_metadata,
-			  const struct space *s)
-{
-	char path[128], *line = NULL;
-	size_t cap = 0, nr_runs, k = 0;
-	struct run *runs;
-	ssize_t n;
-	FILE *f;
-
-	runs = calloc(s->m.nr + 1, sizeof(*runs));
-	ASSERT_NE(NULL, runs);
-	nr_runs = model_runs(&s->m, runs, true);
-	debugfs_path(path, sizeof(path), s->id, "mappings");
-	f = fopen(path, "r");
-	ASSERT_NE(NULL, f) TH_LOG("%s: %s", path, strerror(errno));
-	while ((n = getline(&line, &cap, f)) > 0) {
-		if (line[n - 1] == '\n')
-			line[n - 1] = '\0';
-		if (line[0] == '#')
-			continue;
-		ASSERT_LT(k, nr_runs) TH_LOG("unexpected line: %s", line);
-		check_dump_line(_metadata, line, &runs[k]);
-		k++;
-	}
-	fclose(f);
-	free(line);
-	ASSERT_EQ(nr_runs, k) TH_LOG("dump of %u lacks runs", s->id);
-	free(runs);
-}
-
 /*
  * An adopted space against its model: info (root, bytes mapped by the
  * space, tables it owns), the debugfs table count, every leaf walked, the
@@ -505,7 +434,7 @@ static void check_adopted(struct __test_metadata *_metadata,
 		lf = &s->m.leaves[i];
 		check_walk(_metadata, s, lf, lf->iova + (i * 0x238 & 0xff8));
 	}
-	check_dump_fw(_metadata, s);
+	check_dump(_metadata, s);
 	check_counters(_metadata, b, model_pinned_bytes(&s->m), owned);
 }
 

@@ -11,8 +11,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include <linux/capability.h>
 
 /*
  * The harness header is written for the test program's own translation unit:
@@ -733,7 +737,8 @@ static void check_dump_line(struct __test_metadata *_metadata,
 		 run->iova + run->size - 1, run->size, run->pa, prot,
 		 pgsize_str(run->pgsize),
 		 run->kind == PTLAB_PHYS_RAM ? " phys-ram" :
-		 run->kind == PTLAB_PHYS_MMIO ? " phys-mmio" : "");
+		 run->kind == PTLAB_PHYS_MMIO ? " phys-mmio" :
+		 run->kind == KIND_FW ? " firmware" : "");
 	ASSERT_STREQ(want, line);
 }
 
@@ -1073,4 +1078,24 @@ int get_fail_nth(void)
 	n = read(fd, val, sizeof(val) - 1);
 	close(fd);
 	return n > 0 ? atoi(val) : -EIO;
+}
+
+/* Drops @cap from the bounding, permitted, effective and inheritable sets. */
+int drop_cap(int cap)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+
+	if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
+		return -errno;
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	d[CAP_TO_INDEX(cap)].effective &= ~CAP_TO_MASK(cap);
+	d[CAP_TO_INDEX(cap)].permitted &= ~CAP_TO_MASK(cap);
+	d[CAP_TO_INDEX(cap)].inheritable &= ~CAP_TO_MASK(cap);
+	if (syscall(SYS_capset, &h, d))
+		return -errno;
+	return 0;
 }

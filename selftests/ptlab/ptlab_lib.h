@@ -69,9 +69,12 @@ struct __test_metadata;
 /* An out_mapped value no correct module reports: catches missing copy-out. */
 #define POISON			0xdead000ULL
 
+/* The model's kind for leaves an adopted firmware made (not PTLAB_PHYS_*). */
+#define KIND_FW		0x100
+
 /*
  * One leaf entry an address space must hold. @kind is 0 for pinned user
- * memory, else the PTLAB_PHYS_* kind of a physical mapping.
+ * memory, else the PTLAB_PHYS_* kind of a physical mapping, or KIND_FW.
  */
 struct leaf {
 	__u64 iova;
@@ -224,5 +227,7 @@ void map_fails(struct __test_metadata *_metadata, const struct baseline *b,
 	       const char *what);
 void unmap_check(struct __test_metadata *_metadata, const struct baseline *b,
 		 struct space *s, __u64 iova, __u64 len);
+
+int drop_cap(int cap);
 
 #endif /* PTLAB_LIB_H */

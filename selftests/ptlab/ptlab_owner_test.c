@@ -214,26 +214,6 @@ static bool iomem_find_named(const struct iomem *io, const char *name,
 
 /* --- capabilities, without libcap --- */
 
-/* Drops @cap from the bounding, permitted, effective and inheritable sets. */
-static int drop_cap(int cap)
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
-
-	if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
-		return -errno;
-	if (syscall(SYS_capget, &h, d))
-		return -errno;
-	d[CAP_TO_INDEX(cap)].effective &= ~CAP_TO_MASK(cap);
-	d[CAP_TO_INDEX(cap)].permitted &= ~CAP_TO_MASK(cap);
-	d[CAP_TO_INDEX(cap)].inheritable &= ~CAP_TO_MASK(cap);
-	if (syscall(SYS_capset, &h, d))
-		return -errno;
-	return 0;
-}
-
 /* Whether @cap is effective, as /proc/self/status says; -1 if unreadable. */
 static int cap_effective(int cap)
 {
