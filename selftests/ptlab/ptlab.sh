@@ -11,7 +11,8 @@
 #
 # Environment:
 #   PTLAB_TEST_DIR    directory of the test programs (default: that of
-#                     PTLAB_TEST_BIN if it is set, else this script's)
+#                     PTLAB_TEST_BIN if it is set, else this script's, else
+#                     build/selftests where the top-level make puts them)
 #   PTLAB_TEST_BIN    one of the test programs, e.g. .../ptlab_test: the
 #                     others are taken from its directory
 #   PTLAB_TESTS       the programs to run (default: TEST_GEN_PROGS of the
@@ -33,6 +34,9 @@ if [ -n "${PTLAB_TEST_DIR:-}" ]; then
 	dir=$PTLAB_TEST_DIR
 elif [ -n "${PTLAB_TEST_BIN:-}" ]; then
 	dir=$(dirname "$PTLAB_TEST_BIN")
+elif [ ! -x "$here/ptlab_test" ] && [ -x "$here/../../build/selftests/ptlab_test" ]; then
+	# Where the top-level `make selftests` puts them.
+	dir=$(cd "$here/../../build/selftests" && pwd)
 else
 	dir=$here
 fi
