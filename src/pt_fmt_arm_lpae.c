@@ -666,6 +666,7 @@ static void mali_regs(const struct pt_cfg *cfg, u64 root_pa,
 
 const struct pt_format pt_fmt_arm64_lpae_s1 = {
 	.name = "arm64-lpae-s1",
+	.elf_machine = 183,	/* EM_AARCH64 */
 	.id = PTLAB_FMT_ARM64_LPAE_S1,
 	.init = lpae_s1_init,
 	.check_prot = lpae_s1_check_prot,
@@ -680,6 +681,7 @@ const struct pt_format pt_fmt_arm64_lpae_s1 = {
 
 const struct pt_format pt_fmt_arm64_lpae_s2 = {
 	.name = "arm64-lpae-s2",
+	.elf_machine = 183,	/* EM_AARCH64 */
 	.id = PTLAB_FMT_ARM64_LPAE_S2,
 	.init = lpae_s2_init,
 	.check_prot = lpae_rw_check_prot,

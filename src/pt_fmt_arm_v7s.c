@@ -341,6 +341,7 @@ static void v7s_regs(const struct pt_cfg *cfg, u64 root_pa,
 
 const struct pt_format pt_fmt_arm_v7s = {
 	.name = "arm-v7s",
+	.elf_machine = 40,	/* EM_ARM */
 	.id = PTLAB_FMT_ARM_V7S,
 	.init = v7s_init,
 	.check_prot = v7s_check_prot,

@@ -255,6 +255,7 @@ static void rv_regs(const struct pt_cfg *cfg, u64 root_pa,
 
 const struct pt_format pt_fmt_riscv = {
 	.name = "riscv",
+	.elf_machine = 243,	/* EM_RISCV */
 	.id = PTLAB_FMT_RISCV,
 	.init = rv_init,
 	.check_prot = rv_check_prot,

@@ -221,6 +221,7 @@ static void x86_regs(const struct pt_cfg *cfg, u64 root_pa,
 
 const struct pt_format pt_fmt_x86_64 = {
 	.name = "x86-64",
+	.elf_machine = 62,	/* EM_X86_64 */
 	.id = PTLAB_FMT_X86_64,
 	.init = x86_init,
 	.check_prot = x86_check_prot,

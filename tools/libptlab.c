@@ -403,6 +403,44 @@ int ptlab_map_user(int fd, struct ptlab_map_user *map)
 }
 
 /**
+ * ptlab_map_phys() - PTLAB_IOCTL_MAP_PHYS (needs CAP_SYS_RAWIO)
+ * @fd: from ptlab_open()
+ * @map: request; size is filled in, out_mapped and out_kind are reported
+ *
+ * Return: 0 or a negative errno; a failure may still have mapped a prefix.
+ */
+int ptlab_map_phys(int fd, struct ptlab_map_phys *map)
+{
+	map->size = sizeof(*map);
+	map->out_mapped = 0;
+	return ptlab_ioctl(fd, PTLAB_IOCTL_MAP_PHYS, map);
+}
+
+/**
+ * ptlab_snapshot() - PTLAB_IOCTL_SNAPSHOT: write an ELF core to a file
+ * @fd: from ptlab_open()
+ * @id: address space
+ * @out_fd: file open for writing, written from its position
+ * @bytes: bytes written, on failure too (may be NULL)
+ *
+ * Return: 0 or a negative errno.
+ */
+int ptlab_snapshot(int fd, __u32 id, int out_fd, __u64 *bytes)
+{
+	struct ptlab_snapshot snap = {
+		.size = sizeof(snap),
+		.id = id,
+		.fd = out_fd,
+	};
+	int err;
+
+	err = ptlab_ioctl(fd, PTLAB_IOCTL_SNAPSHOT, &snap);
+	if (bytes)
+		*bytes = snap.out_bytes;
+	return err;
+}
+
+/**
  * ptlab_unmap() - PTLAB_IOCTL_UNMAP
  * @fd: from ptlab_open()
  * @id: address space

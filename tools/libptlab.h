@@ -45,6 +45,8 @@ int ptlab_create(int fd, struct ptlab_create *create);
 int ptlab_destroy(int fd, __u32 id);
 int ptlab_info(int fd, __u32 id, struct ptlab_info *info);
 int ptlab_map_user(int fd, struct ptlab_map_user *map);
+int ptlab_map_phys(int fd, struct ptlab_map_phys *map);
+int ptlab_snapshot(int fd, __u32 id, int out_fd, __u64 *bytes);
 int ptlab_unmap(int fd, __u32 id, __u64 iova, __u64 length, __u64 *unmapped);
 int ptlab_walk(int fd, __u32 id, __u64 iova, struct ptlab_walk *walk);
 

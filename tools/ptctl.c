@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -109,10 +110,12 @@ static void print_usage(FILE *f)
 		"      Run commands from FILE (or stdin for '-' or none) on one open device:\n"
 		"        create [OPTIONS]                 prints \"id N\"\n"
 		"        map ID IOVA SIZE [PROT] [PGSIZE] map a new buffer\n"
+		"        mapphys ID IOVA PA SIZE [PROT]   map physical memory (root)\n"
 		"        unmap ID IOVA SIZE\n"
 		"        walk ID IOVA\n"
 		"        info ID\n"
 		"        dump ID [mappings|table_pages]   print the debugfs files\n"
+		"        snapshot ID FILE                 write an ELF core of the space\n"
 		"        destroy ID\n"
 		"        # comment\n"
 		"      ID is a number, '$' for the last address space created, or '$N' for\n"
@@ -691,6 +694,57 @@ static int script_line(struct session *s, int argc, char **argv)
 			return -1;
 		}
 		return do_map(s, id, iova, size, prot, pgsize);
+	}
+
+	if (!strcmp(cmd, "mapphys")) {
+		struct ptlab_map_phys m = { .prot = PTLAB_PROT_READ };
+		__u64 pa;
+		int err;
+
+		if (argc < 5 || argc > 6)
+			goto usage;
+		if (parse_id(s, argv[1], &id) || parse_num("iova", argv[2], &iova) ||
+		    parse_num("pa", argv[3], &pa) || parse_num("size", argv[4], &size))
+			return -1;
+		if (argc == 6 && ptlab_prot_parse(argv[5], &m.prot)) {
+			error_msg("bad prot '%s' (want letters of rwxpcm)", argv[5]);
+			return -1;
+		}
+		m.id = id;
+		m.iova = iova;
+		m.paddr = pa;
+		m.length = size;
+		err = ptlab_map_phys(s->fd, &m);
+		printf("mapped %llu\n", (unsigned long long)m.out_mapped);
+		if (err) {
+			error_msg("mapphys: %s", strerror(-err));
+			return -1;
+		}
+		printf("kind %s\n", m.out_kind == PTLAB_PHYS_RAM ? "ram" : "mmio");
+		return 0;
+	}
+
+	if (!strcmp(cmd, "snapshot")) {
+		__u64 bytes = 0;
+		int out, err;
+
+		if (argc != 3)
+			goto usage;
+		if (parse_id(s, argv[1], &id))
+			return -1;
+		out = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (out < 0) {
+			error_msg("snapshot: %s: %s", argv[2], strerror(errno));
+			return -1;
+		}
+		err = ptlab_snapshot(s->fd, id, out, &bytes);
+		close(out);
+		if (err) {
+			error_msg("snapshot: %s", strerror(-err));
+			return -1;
+		}
+		printf("snapshot %llu bytes\n", (unsigned long long)bytes);
+		return 0;
 	}
 
 	if (!strcmp(cmd, "unmap")) {
