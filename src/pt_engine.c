@@ -350,6 +350,10 @@ int pt_check_prot(const struct pt_cfg *cfg, u32 prot)
 struct pt_map_state {
 	struct pt_space *pt;
 	bool shared;
+	/* The next one-entry leaf, when the format's leaves step linearly. */
+	u64 next_leaf;
+	u64 next_pa;
+	u64 next_size;
 	u64 iova;
 	u64 pa;
 	u64 left;
@@ -364,22 +368,43 @@ static inline bool pt_entry_free(const struct pt_cfg *cfg, unsigned int level,
 	return !pte || pt_kind(cfg, level, pte) == PT_ENTRY_EMPTY;
 }
 
+/*
+ * Entry @i of a leaf of @pgsize at @level mapping @st->pa. Consecutive
+ * one-entry leaves of one size differ only in their address: where the
+ * format says so, step the last one instead of encoding again.
+ */
+static inline u64 pt_leaf_entry(struct pt_map_state *st, unsigned int level,
+				unsigned int i, u64 pgsize)
+{
+	const struct pt_cfg *cfg = &st->pt->cfg;
+	u64 pa = st->pa + ((u64)i << cfg->lvl[level].shift);
+	u64 pte;
+
+	if (pa == st->next_pa && pgsize == st->next_size && st->next_leaf)
+		pte = st->next_leaf;
+	else
+		pte = cfg->fmt->mk_leaf(cfg, level, pa, pgsize, st->prot);
+	if (cfg->leaf_linear && pgsize == 1ULL << cfg->lvl[level].shift) {
+		st->next_leaf = pte + (pgsize >> cfg->leaf_oa_shift);
+		st->next_pa = pa + pgsize;
+		st->next_size = pgsize;
+	}
+	return pte;
+}
+
 /* Write a leaf of @n entries if they are all free; the tree is ours. */
 static int pt_write_leaf(struct pt_map_state *st, void *table,
 			 unsigned int level, unsigned int idx, unsigned int n,
 			 u64 pgsize)
 {
 	const struct pt_cfg *cfg = &st->pt->cfg;
-	unsigned int shift = cfg->lvl[level].shift;
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
 		if (!pt_entry_free(cfg, level, pt_read(cfg, table, idx + i)))
 			return -EADDRINUSE;
 	for (i = 0; i < n; i++)
-		pt_write(cfg, table, idx + i,
-			 cfg->fmt->mk_leaf(cfg, level, st->pa + ((u64)i << shift),
-					   pgsize, st->prot));
+		pt_write(cfg, table, idx + i, pt_leaf_entry(st, level, i, pgsize));
 	return 0;
 }
 
@@ -392,14 +417,11 @@ static int pt_claim_leaf(struct pt_map_state *st, void *table,
 			 u64 pgsize)
 {
 	const struct pt_cfg *cfg = &st->pt->cfg;
-	unsigned int shift = cfg->lvl[level].shift;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
 		u64 old = pt_read(cfg, table, idx + i);
-		u64 leaf = cfg->fmt->mk_leaf(cfg, level,
-					     st->pa + ((u64)i << shift),
-					     pgsize, st->prot);
+		u64 leaf = pt_leaf_entry(st, level, i, pgsize);
 
 		if (!pt_entry_free(cfg, level, old) ||
 		    pt_install(cfg, table, idx + i, old, leaf) != old) {

@@ -76,6 +76,10 @@ struct pt_params {
  * @prot_mask: PT_PROT_* bits the format can express
  * @table_oas: address bits a table entry (or the root register) can hold
  *	for the next table, if fewer than @oas; 0 means @oas
+ * @leaf_linear: a one-entry leaf mapping @pa + size is the leaf mapping @pa
+ *	plus (size >> @leaf_oa_shift), for any @pa below 2^oas: the engine
+ *	then steps leaves instead of encoding each one
+ * @leaf_oa_shift: how far right the format stores the output address
  * @lvl: per-level geometry, index 0 is the last level
  */
 struct pt_cfg {
@@ -88,6 +92,8 @@ struct pt_cfg {
 	u64 pgsize_bitmap;
 	u32 prot_mask;
 	u32 table_oas;
+	bool leaf_linear;
+	u32 leaf_oa_shift;
 	struct pt_level lvl[PT_MAX_LEVELS];
 };
 

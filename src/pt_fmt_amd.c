@@ -145,6 +145,8 @@ static int amd_init(struct pt_cfg *cfg, const struct pt_params *p)
 		return -EINVAL;
 
 	cfg->entry_shift = 3;
+	/* One-entry leaves (Next Level 0) hold address bits 51:12 in place. */
+	cfg->leaf_linear = true;
 	cfg->prot_mask = PT_PROT_READ | PT_PROT_WRITE | PT_PROT_CACHE;
 	/* DTE Mode 1-6: enough 9-bit levels to cover ias. */
 	cfg->levels = (cfg->ias - AMD_GRANULE_SHIFT + AMD_BITS_PER_LEVEL - 1) /

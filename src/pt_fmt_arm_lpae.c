@@ -173,6 +173,8 @@ static int lpae_init_geometry(struct pt_cfg *cfg, const struct pt_params *p)
 		return -EINVAL;
 
 	cfg->entry_shift = 3;
+	/* Output address bits in place, but for 52-bit OA's split field. */
+	cfg->leaf_linear = cfg->oas <= 48;
 	bits_per_level = cfg->granule_shift - cfg->entry_shift;
 	cfg->levels = (cfg->ias - cfg->granule_shift + bits_per_level - 1) /
 		      bits_per_level;
@@ -337,6 +339,7 @@ static int mali_init(struct pt_cfg *cfg, const struct pt_params *p)
 		return -EINVAL;
 
 	cfg->entry_shift = 3;
+	cfg->leaf_linear = true;
 	cfg->levels = 4;
 	for (level = 0; level < cfg->levels; level++) {
 		cfg->lvl[level].shift = LPAE_GRANULE_4K + 9 * level;

@@ -95,6 +95,9 @@ static int rv_init(struct pt_cfg *cfg, const struct pt_params *p)
 		return -EINVAL;
 
 	cfg->entry_shift = 3;
+	/* The PPN sits at bit 10: the address shifted right by 2. */
+	cfg->leaf_linear = true;
+	cfg->leaf_oa_shift = 2;
 	cfg->prot_mask = PT_PROT_ALL;
 	cfg->levels = (cfg->ias - RVPT_GRANULE + RVPT_BITS_PER_LEVEL - 1) /
 		      RVPT_BITS_PER_LEVEL;

@@ -87,6 +87,7 @@ static int vtss_init(struct pt_cfg *cfg, const struct pt_params *p)
 	    cfg->oas < VTSS_MIN_OAS || cfg->oas > VTSS_MAX_OAS)
 		return -EINVAL;
 
+	cfg->leaf_linear = true;	/* address bits 51:12 in place */
 	cfg->entry_shift = 3;
 	/* No user/supervisor distinction in the second stage. */
 	cfg->prot_mask = PT_PROT_READ | PT_PROT_WRITE | PT_PROT_EXEC |

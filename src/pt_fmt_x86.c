@@ -84,6 +84,7 @@ static int x86_init(struct pt_cfg *cfg, const struct pt_params *p)
 		return -EINVAL;
 
 	cfg->entry_shift = 3;
+	cfg->leaf_linear = true;	/* address bits 51:12 in place */
 	cfg->prot_mask = PT_PROT_ALL;
 	cfg->levels = cfg->ias > X86PT_IAS_4LEVEL ? 5 : 4;
 	for (level = 0; level < cfg->levels; level++) {
