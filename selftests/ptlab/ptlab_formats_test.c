@@ -275,28 +275,6 @@ static int find_hole(const struct geom *g, __u64 align, __u64 len, __u64 lead,
 
 /* --- the model: the leaves an address space must hold --- */
 
-static int leaf_push(struct model *m, const struct leaf *lf)
-{
-	if (m->nr == m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 64;
-		struct leaf *l = realloc(m->leaves, cap * sizeof(*l));
-
-		if (!l)
-			return -ENOMEM;
-		m->leaves = l;
-		m->cap = cap;
-	}
-	m->leaves[m->nr++] = *lf;
-	return 0;
-}
-
-static int leaf_cmp(const void *a, const void *b)
-{
-	const struct leaf *x = a, *y = b;
-
-	return x->iova < y->iova ? -1 : x->iova > y->iova;
-}
-
 /*
  * The leaves a correct map of one physically contiguous run makes: at each
  * step the largest of @sizes that the IOVA, the physical address and the
@@ -320,7 +298,7 @@ static int model_run(struct model *m, __u64 iova, __u64 pa, __u64 len,
 			return -EINVAL;
 		lf.iova = iova;
 		lf.pa = pa;
-		ret = leaf_push(m, &lf);
+		ret = model_push(m, &lf);
 		if (ret)
 			return ret;
 		iova += lf.size;

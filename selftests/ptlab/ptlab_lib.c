@@ -398,14 +398,16 @@ unsigned int pgsize_level(__u64 size)
 	return (__builtin_ctzll(size) - 12) / 9;
 }
 
-static int leaf_cmp(const void *a, const void *b)
+/* qsort() order of leaves: by IOVA. */
+int leaf_cmp(const void *a, const void *b)
 {
 	const struct leaf *x = a, *y = b;
 
 	return x->iova < y->iova ? -1 : x->iova > y->iova;
 }
 
-static int model_push(struct model *m, const struct leaf *lf)
+/* Appends @lf to @m, growing it; -ENOMEM if it cannot. */
+int model_push(struct model *m, const struct leaf *lf)
 {
 	if (m->nr == m->cap) {
 		size_t cap = m->cap ? 2 * m->cap : 64;

@@ -228,6 +228,8 @@ void map_fails(struct __test_metadata *_metadata, const struct baseline *b,
 void unmap_check(struct __test_metadata *_metadata, const struct baseline *b,
 		 struct space *s, __u64 iova, __u64 len);
 
+int leaf_cmp(const void *a, const void *b);
+int model_push(struct model *m, const struct leaf *lf);
 int drop_cap(int cap);
 
 #endif /* PTLAB_LIB_H */
