@@ -46,6 +46,7 @@
 #define LPAE_SH_OUTER		(2ULL << 8)
 #define LPAE_SH_INNER		(3ULL << 8)
 #define LPAE_AF			BIT_ULL(10)
+#define LPAE_NG			BIT_ULL(11)	/* not global: tagged with the ASID */
 #define LPAE_CONT		BIT_ULL(52)	/* one of a contiguous run */
 #define LPAE_PXN		BIT_ULL(53)
 #define LPAE_UXN		BIT_ULL(54)
@@ -427,10 +428,14 @@ static u64 lpae_leaf_base(const struct pt_cfg *cfg, unsigned int level,
 	return pte | (level ? LPAE_TYPE_BLOCK : LPAE_TYPE_PAGE);
 }
 
+/*
+ * Every stage-1 leaf is not global (nG), as io-pgtable-arm makes them: an
+ * SMMU context has an ASID, and a global TLB entry would match every ASID.
+ */
 static u64 lpae_s1_mk_leaf(const struct pt_cfg *cfg, unsigned int level,
 			   u64 pa, u64 pgsize, u32 prot)
 {
-	u64 pte = lpae_leaf_base(cfg, level, pa, pgsize);
+	u64 pte = lpae_leaf_base(cfg, level, pa, pgsize) | LPAE_NG;
 
 	if (!(prot & PT_PROT_PRIV))
 		pte |= LPAE_AP_UNPRIV;

@@ -652,6 +652,8 @@ static void check_leaf_desc(struct __test_metadata *_metadata, __u64 mair,
 		  desc & DESC_TYPE_MASK) TH_LOG("desc 0x%llx", desc);
 	ASSERT_EQ(lf->pa, desc & DESC_ADDR) TH_LOG("desc 0x%llx", desc);
 	ASSERT_TRUE(!!(desc & DESC_AF)) TH_LOG("AF clear: 0x%llx", desc);
+	/* An SMMU context has an ASID: a global entry would match them all. */
+	ASSERT_TRUE(!!(desc & DESC_NG)) TH_LOG("nG clear: 0x%llx", desc);
 	ASSERT_EQ(!(lf->prot & PTLAB_PROT_WRITE), !!(desc & DESC_AP2))
 		TH_LOG("AP[2] wrong: 0x%llx", desc);
 	ASSERT_EQ(!(lf->prot & PTLAB_PROT_PRIV), !!(desc & DESC_AP1))

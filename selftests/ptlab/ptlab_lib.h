@@ -51,6 +51,7 @@ struct __test_metadata;
 #define DESC_AP1		BIT_ULL(6)
 #define DESC_AP2		BIT_ULL(7)
 #define DESC_AF			BIT_ULL(10)
+#define DESC_NG			BIT_ULL(11)	/* not global: matched by ASID */
 #define DESC_PXN		BIT_ULL(53)
 #define DESC_UXN		BIT_ULL(54)
 #define DESC_ADDR		0x0000fffffffff000ULL

@@ -18,6 +18,7 @@
  *   [7]     AP[2]: 1 = read-only                               0x80
  *   [9:8]   SH: 0b11 inner shareable 0x300, 0b10 outer 0x200
  *   [10]    AF, access flag                                     0x400
+ *   [11]    nG, not global: set on every stage-1 leaf          0x800
  *   [47:n]  output address, n = 12 (page), 21 (2M), 30 (1G)
  *   [53]    PXN 0x0020000000000000, [54] UXN 0x0040000000000000
  * A table descriptor is the next table's address | 0b11.
@@ -30,58 +31,58 @@ static const struct pt_format *fmt = &pt_fmt_arm64_lpae_s1;
 static const struct fc_golden golden_leaves[] = {
 	/*
 	 * 0x3 page | 0x4 AttrIndx 1 (CACHE) | 0x40 AP[1] (not PRIV) |
-	 * 0x300 SH inner (cacheable) | 0x400 AF = 0x747; AP[2] clear
+	 * 0x300 SH inner (cacheable) | 0x400 AF | 0x800 nG = 0xf47; AP[2] clear
 	 * (WRITE); PXN|UXN 0x0060000000000000 (no EXEC); OA 0x12345000.
 	 */
 	{ "4K page RW cached", { .ias = 48, .oas = 48 }, 0, 0x12345000, 0,
-	  R | W | CACHE, 0x0060000012345747ULL, 0 },
+	  R | W | CACHE, 0x0060000012345f47ULL, 0 },
 	/*
 	 * 0x1 block | AttrIndx 0 (neither CACHE nor MMIO: normal NC) |
-	 * 0x40 AP[1] | 0x200 SH outer | 0x400 AF = 0x641; XN; OA 0x40200000.
+	 * 0x40 AP[1] | 0x200 SH outer | 0x400 AF | 0x800 nG = 0xe41; XN; OA 0x40200000.
 	 */
 	{ "2M block RW non-cacheable", { .ias = 48, .oas = 48 }, 1, 0x40200000,
-	  0, R | W, 0x0060000040200641ULL, 0 },
+	  0, R | W, 0x0060000040200e41ULL, 0 },
 	/*
 	 * 0x1 block | 0x4 AttrIndx 1 | 0x40 AP[1] | 0x80 AP[2] (no WRITE) |
-	 * 0x300 SH inner | 0x400 AF = 0x7c5; XN; OA 0x8040000000 (1G
+	 * 0x300 SH inner | 0x400 AF | 0x800 nG = 0xfc5; XN; OA 0x8040000000 (1G
 	 * aligned, bits 47:30).
 	 */
 	{ "1G block RO cached", { .ias = 48, .oas = 48 }, 2, 0x8040000000ULL, 0,
-	  R | CACHE, 0x00600080400007c5ULL, 0 },
+	  R | CACHE, 0x0060008040000fc5ULL, 0 },
 	/*
 	 * 0x3 page | AttrIndx 0 | AP[1] clear (PRIV: EL1 only) | AP[2]
-	 * clear | 0x200 SH outer | 0x400 AF = 0x603; XN; OA 0x1000.
+	 * clear | 0x200 SH outer | 0x400 AF | 0x800 nG = 0xe03; XN; OA 0x1000.
 	 */
 	{ "4K page RW privileged", { .ias = 48, .oas = 48 }, 0, 0x1000, 0,
-	  R | W | PRIV, 0x0060000000001603ULL, 0 },
+	  R | W | PRIV, 0x0060000000001e03ULL, 0 },
 	/*
-	 * 0x3 page | 0x40 AP[1] | 0x80 AP[2] | 0x200 SH outer | 0x400 AF =
-	 * 0x6c3; EXEC: neither PXN nor UXN; OA 0x2000.
+	 * 0x3 page | 0x40 AP[1] | 0x80 AP[2] | 0x200 SH outer | 0x400 AF |
+	 * 0x800 nG = 0xec3; EXEC: neither PXN nor UXN; OA 0x2000.
 	 */
 	{ "4K page RO executable", { .ias = 48, .oas = 48 }, 0, 0x2000, 0,
-	  R | X, 0x00000000000026c3ULL, 0 },
+	  R | X, 0x0000000000002ec3ULL, 0 },
 	/*
 	 * 0x3 page | 0x8 AttrIndx 2 (device) | AP[1] clear (PRIV) | AP[2]
-	 * clear | 0x200 SH outer | 0x400 AF = 0x60b; XN; OA 0xfe000000.
+	 * clear | 0x200 SH outer | 0x400 AF | 0x800 nG = 0xe0b; XN; OA 0xfe000000.
 	 */
 	{ "4K page MMIO", { .ias = 48, .oas = 48 }, 0, 0xfe000000, 0,
-	  R | W | PRIV | MMIO, 0x00600000fe00060bULL, 0 },
+	  R | W | PRIV | MMIO, 0x00600000fe000e0bULL, 0 },
 	/*
-	 * 0x1 block | 0x4 AttrIndx 1 | 0x300 SH inner | 0x400 AF = 0x705,
+	 * 0x1 block | 0x4 AttrIndx 1 | 0x300 SH inner | 0x400 AF | 0x800 nG = 0xf05,
 	 * every permission: no AP bit, no XN; OA 0x100000000.
 	 */
 	{ "2M block RWX privileged cached", { .ias = 48, .oas = 48 }, 1,
-	  0x100000000ULL, 0, R | W | X | PRIV | CACHE, 0x0000000100000705ULL,
+	  0x100000000ULL, 0, R | W | X | PRIV | CACHE, 0x0000000100000f05ULL,
 	  0 },
 	/*
 	 * The highest 4K page of a 48-bit output space: OA bits 47:12 all
-	 * set, 0xfffffffff000; 0x3 | 0x40 | 0x80 | 0x200 | 0x400 = 0x6c3; XN.
+	 * set, 0xfffffffff000; 0x3 | 0x40 | 0x80 | 0x200 | 0x400 | 0x800 nG = 0xec3; XN.
 	 */
 	{ "4K page at the top of 48-bit PA", { .ias = 48, .oas = 48 }, 0,
-	  0xfffffffff000ULL, 0, R, 0x0060fffffffff6c3ULL, 0 },
+	  0xfffffffff000ULL, 0, R, 0x0060fffffffffec3ULL, 0 },
 	/* The same with a 40-bit output space: OA 0xfffffff000. */
 	{ "4K page at the top of 40-bit PA", { .ias = 48, .oas = 40 }, 0,
-	  0xfffffff000ULL, 0, R, 0x006000fffffff6c3ULL, 0 },
+	  0xfffffff000ULL, 0, R, 0x006000fffffffec3ULL, 0 },
 };
 
 /* Each encodes as worked out, and decoding gives back what was encoded. */
@@ -191,7 +192,7 @@ static void lpae_entry_pa_masks(void)
 	CHECK_EQ(fmt->entry_pa(&cfg48, 2, 0x006000807ffff7c5ULL),
 		 0x8040000000ULL, "1G block with bits 29:12 set");
 	/* A 40-bit output space ends at bit 39. */
-	CHECK_EQ(fmt->entry_pa(&cfg40, 0, 0x0060fffffffff6c3ULL),
+	CHECK_EQ(fmt->entry_pa(&cfg40, 0, 0x0060fffffffffec3ULL),
 		 0xfffffff000ULL, "page in a 40-bit output space");
 }
 
@@ -350,89 +351,89 @@ static void lpae_prot_values(void)
 static const struct fc_golden golden_granule_leaves[] = {
 	/*
 	 * 0x3 page | 0x4 AttrIndx 1 | 0x40 AP[1] | 0x300 SH inner | 0x400 AF
-	 * = 0x747; UXN|PXN 0x0060000000000000; OA bits 47:14 0x12344000.
+	 * | 0x800 nG = 0xf47; UXN|PXN 0x0060000000000000; OA bits 47:14 0x12344000.
 	 */
 	{ "16K page RW cached", { .granule_shift = 14, .ias = 48, .oas = 48 },
-	  0, 0x12344000, SZ_16K, R | W | CACHE, 0x0060000012344747ULL,
+	  0, 0x12344000, SZ_16K, R | W | CACHE, 0x0060000012344f47ULL,
 	  0x12344000 },
 	/*
-	 * 0x1 block | AttrIndx 0 | 0x40 AP[1] | 0x200 SH outer | 0x400 AF =
-	 * 0x641; XN; OA bits 47:25 0x42000000 (32M aligned).
+	 * 0x1 block | AttrIndx 0 | 0x40 AP[1] | 0x200 SH outer | 0x400 AF |
+	 * 0x800 nG = 0xe41; XN; OA bits 47:25 0x42000000 (32M aligned).
 	 */
 	{ "32M block RW", { .granule_shift = 14, .ias = 48, .oas = 48 }, 1,
-	  0x42000000, SZ_32M, R | W, 0x0060000042000641ULL, 0x42000000 },
+	  0x42000000, SZ_32M, R | W, 0x0060000042000e41ULL, 0x42000000 },
 	/*
 	 * The second 16K entry of a 2M run of 128 pages: 0x3 | 0x40 | 0x80
-	 * AP[2] | 0x200 | 0x400 = 0x6c3; EXEC: no XN; Contiguous bit 52
+	 * AP[2] | 0x200 | 0x400 | 0x800 nG = 0xec3; EXEC: no XN; Contiguous bit 52
 	 * 0x0010000000000000; the entry's own OA 0x40204000, the run's
 	 * 0x40200000.
 	 */
 	{ "16K page in a 2M contiguous run",
 	  { .granule_shift = 14, .ias = 48, .oas = 48 }, 0, 0x40204000, SZ_2M,
-	  R | X, 0x00100000402046c3ULL, 0x40200000 },
+	  R | X, 0x0010000040204ec3ULL, 0x40200000 },
 	/*
 	 * The second 32M block of a 1G run of 32: 0x1 | 0x8 AttrIndx 2
-	 * (device) | no AP bits (PRIV, WRITE) | 0x200 | 0x400 = 0x609; XN;
+	 * (device) | no AP bits (PRIV, WRITE) | 0x200 | 0x400 | 0x800 nG = 0xe09; XN;
 	 * Contiguous: 0x0070000000000000; OA 0x82000000, run at 0x80000000.
 	 */
 	{ "32M block in a 1G contiguous run",
 	  { .granule_shift = 14, .ias = 48, .oas = 48 }, 1, 0x82000000, SZ_1G,
-	  R | W | PRIV | MMIO, 0x0070000082000609ULL, 0x80000000 },
-	/* 0x3 | 0x40 | 0x80 | 0x200 | 0x400 = 0x6c3; XN; OA 0x12340000. */
+	  R | W | PRIV | MMIO, 0x0070000082000e09ULL, 0x80000000 },
+	/* 0x3 | 0x40 | 0x80 | 0x200 | 0x400 | 0x800 nG = 0xec3; XN; OA 0x12340000. */
 	{ "64K page RO", { .granule_shift = 16, .ias = 48, .oas = 48 }, 0,
-	  0x12340000, SZ_64K, R, 0x00600000123406c3ULL, 0x12340000 },
+	  0x12340000, SZ_64K, R, 0x0060000012340ec3ULL, 0x12340000 },
 	/*
-	 * 0x1 | 0x4 | 0x40 | 0x300 | 0x400 = 0x745, every permission but
+	 * 0x1 | 0x4 | 0x40 | 0x300 | 0x400 | 0x800 nG = 0xf45, every permission but
 	 * PRIV: no AP[2], no XN; OA bits 47:29 0x60000000.
 	 */
 	{ "512M block RWX cached",
 	  { .granule_shift = 16, .ias = 48, .oas = 48 }, 1, 0x60000000, SZ_512M,
-	  R | W | X | CACHE, 0x0000000060000745ULL, 0x60000000 },
+	  R | W | X | CACHE, 0x0000000060000f45ULL, 0x60000000 },
 	/*
-	 * The last 64K page of a 2M run of 32: 0x3 | 0x40 | 0x200 | 0x400 =
-	 * 0x643; XN | Contiguous 0x0070000000000000; OA 0x401f0000.
+	 * The last 64K page of a 2M run of 32: 0x3 | 0x40 | 0x200 | 0x400 |
+	 * 0x800 = 0xe43; XN | Contiguous 0x0070000000000000; OA 0x401f0000.
 	 */
 	{ "64K page in a 2M contiguous run",
 	  { .granule_shift = 16, .ias = 48, .oas = 48 }, 0, 0x401f0000, SZ_2M,
-	  R | W, 0x00700000401f0643ULL, 0x40000000 },
+	  R | W, 0x00700000401f0e43ULL, 0x40000000 },
 	/*
 	 * The last 512M block of a 16G run of 32: 16G + 31 * 512M =
-	 * 0x7e0000000; 0x1 | 0x40 | 0x80 | 0x200 | 0x400 = 0x6c1; XN |
+	 * 0x7e0000000; 0x1 | 0x40 | 0x80 | 0x200 | 0x400 | 0x800 nG = 0xec1; XN |
 	 * Contiguous; the run starts at 0x400000000.
 	 */
 	{ "512M block in a 16G contiguous run",
 	  { .granule_shift = 16, .ias = 48, .oas = 48 }, 1, 0x7e0000000ULL,
-	  SZ_16G, R, 0x00700007e00006c1ULL, 0x400000000ULL },
+	  SZ_16G, R, 0x00700007e0000ec1ULL, 0x400000000ULL },
 	/*
 	 * 52-bit output (FEAT_LPA): PA 0x000a123456780000 puts bits 47:16
 	 * 0x123456780000 in place and bits 51:48 (0xa) in descriptor bits
-	 * 15:12 (0xa000); 0x3 | 0x40 | 0x200 | 0x400 = 0x643; XN.
+	 * 15:12 (0xa000); 0x3 | 0x40 | 0x200 | 0x400 | 0x800 nG = 0xe43; XN.
 	 */
 	{ "64K page above 48-bit PA",
 	  { .granule_shift = 16, .ias = 52, .oas = 52 }, 0,
-	  0x000a123456780000ULL, SZ_64K, R | W, 0x006012345678a643ULL,
+	  0x000a123456780000ULL, SZ_64K, R | W, 0x006012345678ae43ULL,
 	  0x000a123456780000ULL },
 	/*
 	 * A 4T block at Arm level 1 (engine level 2), only with 52-bit
 	 * output: PA 0x000c040000000000 is bit 42 (OA bits 47:42) and 0xc in
-	 * bits 51:48 -> 0xc000; 0x1 | 0x40 | 0x80 | 0x200 | 0x400 = 0x6c1;
+	 * bits 51:48 -> 0xc000; 0x1 | 0x40 | 0x80 | 0x200 | 0x400 | 0x800 nG = 0xec1;
 	 * XN.
 	 */
 	{ "4T block", { .granule_shift = 16, .ias = 52, .oas = 52 }, 2,
-	  0x000c040000000000ULL, SZ_4T, R, 0x006004000000c6c1ULL,
+	  0x000c040000000000ULL, SZ_4T, R, 0x006004000000cec1ULL,
 	  0x000c040000000000ULL },
 	/*
 	 * The 4K granule's contiguous hint: the third 4K page of a 64K run
-	 * of 16: 0x3 | 0x4 | 0x40 | 0x300 | 0x400 = 0x747; XN | Contiguous;
+	 * of 16: 0x3 | 0x4 | 0x40 | 0x300 | 0x400 | 0x800 nG = 0xf47; XN | Contiguous;
 	 * OA 0x10002000, run at 0x10000000.
 	 */
 	{ "4K page in a 64K contiguous run",
 	  { .granule_shift = 12, .ias = 48, .oas = 48 }, 0, 0x10002000, SZ_64K,
-	  R | W | CACHE, 0x0070000010002747ULL, 0x10000000 },
+	  R | W | CACHE, 0x0070000010002f47ULL, 0x10000000 },
 	/* A 2M block in a 32M run of 16: 0x1 | 0x40 | 0x200 | 0x400. */
 	{ "2M block in a 32M contiguous run",
 	  { .granule_shift = 12, .ias = 48, .oas = 48 }, 1, 0x40200000, SZ_32M,
-	  R | W, 0x0070000040200641ULL, 0x40000000 },
+	  R | W, 0x0070000040200e41ULL, 0x40000000 },
 };
 
 static void lpae_golden_granule_leaves(void)
@@ -544,9 +545,9 @@ static void lpae_granule_entry_pa_masks(void)
 	CHECK_EQ(fmt->entry_pa(&c52, 2, 0x006007ffffffc6c1ULL),
 		 0x000c040000000000ULL, "4T block ignores bits 41:16");
 	/* 16 entries of 16K with the hint are not a run: 128 are. */
-	CHECK_EQ(fmt->leaf_size(&c16, 0, 0x00100000402046c3ULL), SZ_2M,
+	CHECK_EQ(fmt->leaf_size(&c16, 0, 0x0010000040204ec3ULL), SZ_2M,
 		 "16K contiguous run");
-	CHECK_EQ(fmt->leaf_size(&c16, 1, 0x0070000082000609ULL), SZ_1G,
+	CHECK_EQ(fmt->leaf_size(&c16, 1, 0x0070000082000e09ULL), SZ_1G,
 		 "32M contiguous run");
 	/* No contiguous run of 4T blocks: the hint is ignored. */
 	CHECK_EQ(fmt->leaf_size(&c52, 2, 0x007004000000c6c1ULL), SZ_4T,
