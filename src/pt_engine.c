@@ -426,6 +426,11 @@ static int pt_claim_leaf(struct pt_map_state *st, void *table,
 		if (!pt_entry_free(cfg, level, old) ||
 		    pt_install(cfg, table, idx + i, old, leaf) != old) {
 			pt_clear_entries(cfg, table, idx, idx + i);
+			/* Hardware may have cached what was claimed. */
+			if (i && st->pt->ops->cleared)
+				st->pt->ops->cleared(st->gather, st->iova,
+						     (u64)i << cfg->lvl[level].shift,
+						     1ULL << cfg->lvl[level].shift);
 			return -EADDRINUSE;
 		}
 	}
@@ -497,42 +502,60 @@ static int pt_map_table(struct pt_map_state *st, void *table,
 		if (st->left && !pt_in_child(cfg, level, child_level, st->iova))
 			return -EADDRINUSE;
 	}
-	if (!level)
+	if (!level) {
 		pt_cond_resched();
+		if (st->left && pt_fatal_signal_pending())
+			return -EINTR;
+	}
 	return 0;
 }
 
-/* Unlink the tables on the path to @iova that a failed map left empty. */
-static void pt_prune_path(struct pt_space *pt, void *table, unsigned int level,
-			  u64 iova, void *gather)
+/* Unlink and retire the empty tables below @table within [@first, @last]. */
+static void pt_prune_table(struct pt_space *pt, void *table,
+			   unsigned int level, u64 base, u64 first, u64 last,
+			   void *gather)
 {
 	const struct pt_cfg *cfg = &pt->cfg;
-	unsigned int idx = pt_index(cfg, level, iova);
-	u64 pte = pt_read(cfg, table, idx);
+	unsigned int shift = cfg->lvl[level].shift;
+	unsigned int idx = base < first ? pt_index(cfg, level, first) : 0;
+	unsigned int nr = pt_nr_entries(cfg, level);
 	unsigned int child_level;
 	void *child;
 
-	if (!level || pt_kind(cfg, level, pte) != PT_ENTRY_TABLE)
-		return;
-	child = pt_child(cfg, level, pte, &child_level);
-	pt_prune_path(pt, child, child_level, iova, gather);
-	if (pt_table_empty(cfg, child, child_level) &&
-	    !pt_foreign(pt, iova & ~(pt_level_size(cfg, level) - 1),
-			pt_level_size(cfg, level))) {
-		pt_write(cfg, table, idx, 0);
-		pt->ops->retire(gather, child, pt_table_bytes(cfg, child_level));
+	for (; idx < nr; idx++) {
+		u64 iova = base + ((u64)idx << shift);
+		u64 pte;
+
+		if (iova > last)
+			break;
+		pte = pt_read(cfg, table, idx);
+		if (pt_kind(cfg, level, pte) != PT_ENTRY_TABLE)
+			continue;
+		child = pt_child(cfg, level, pte, &child_level);
+		pt_prune_table(pt, child, child_level, iova, first, last, gather);
+		if (pt_table_empty(cfg, child, child_level) &&
+		    !pt_foreign(pt, iova, 1ULL << shift)) {
+			pt_write(cfg, table, idx, 0);
+			pt->ops->retire(gather, child,
+					pt_table_bytes(cfg, child_level));
+		}
 	}
 }
 
 /**
- * pt_prune() - free the tables on the path to @iova that hold nothing
+ * pt_prune() - free the tables of a range that hold nothing
  * @pt: the tree, with no concurrent operation in progress
- * @iova: where a failed pt_map_shared() stopped
+ * @iova: first IOVA of the range, e.g. where a failed pt_map_shared() began
+ * @size: bytes
  * @gather: receives the tables
  */
-void pt_prune(struct pt_space *pt, u64 iova, void *gather)
+void pt_prune(struct pt_space *pt, u64 iova, u64 size, void *gather)
 {
-	pt_prune_path(pt, pt->root, pt->cfg.levels - 1, iova, gather);
+	u64 last = iova + size - 1 < iova ? ~0ULL : iova + size - 1;
+
+	if (size)
+		pt_prune_table(pt, pt->root, pt->cfg.levels - 1, 0, iova, last,
+			       gather);
 }
 
 static int pt_do_map(struct pt_space *pt, bool shared, u64 iova, u64 pa,
@@ -577,12 +600,13 @@ static int pt_do_map(struct pt_space *pt, bool shared, u64 iova, u64 pa,
  * @size: bytes
  * @prot: PT_PROT_* bits
  * @pgsizes: page sizes to use
- * @gather: unused until pt_prune()
+ * @gather: for @ops->cleared
  * @mapped: bytes mapped, set on success and failure
  *
  * Tables are installed, and leaves claimed, with cmpxchg. A failure may
- * leave empty tables on the path to @iova + *@mapped: the caller frees them
- * with pt_prune() once it has the tree to itself.
+ * leave empty tables in the range: the caller frees them with pt_prune()
+ * once it has the tree to itself. Entries of a multi-entry leaf claimed
+ * before a race was lost are cleared again and reported to @ops->cleared.
  *
  * Return: as pt_map().
  */
@@ -610,7 +634,7 @@ int pt_map_shared(struct pt_space *pt, u64 iova, u64 pa, u64 size, u32 prot,
  * Stops at the first entry already in use, leaving it untouched.
  *
  * Return: 0, -EINVAL for a bad range or protection, -EADDRINUSE when part of
- * the range is already mapped, -ENOMEM.
+ * the range is already mapped, -ENOMEM, -EINTR.
  */
 int pt_map(struct pt_space *pt, u64 iova, u64 pa, u64 size, u32 prot,
 	   u64 pgsizes, void *gather, u64 *mapped)
@@ -621,7 +645,7 @@ int pt_map(struct pt_space *pt, u64 iova, u64 pa, u64 size, u32 prot,
 	ret = pt_do_map(pt, false, iova, pa, size, prot, pgsizes, gather,
 			mapped, &stopped);
 	if (ret)
-		pt_prune(pt, stopped, gather);
+		pt_prune(pt, stopped, 1, gather);
 	return ret;
 }
 
@@ -631,6 +655,9 @@ struct pt_unmap_state {
 	u64 size;
 	u64 done;
 	bool hole;
+	/* Shared with maps: tables may be in use by them, never free one. */
+	bool keep_tables;
+	bool interruptible;
 	void *gather;
 };
 
@@ -677,7 +704,8 @@ static int pt_unmap_table(struct pt_unmap_state *st, void *table,
 			if (!ret && st->done < st->size &&
 			    !pt_in_child(cfg, level, child_level, st->iova))
 				st->hole = true;
-			if (pt_table_empty(cfg, child, child_level) &&
+			if (!st->keep_tables &&
+			    pt_table_empty(cfg, child, child_level) &&
 			    !pt_foreign(st->pt, entry_iova, span)) {
 				pt_write(cfg, table, idx, 0);
 				st->pt->ops->retire(st->gather, child,
@@ -688,9 +716,34 @@ static int pt_unmap_table(struct pt_unmap_state *st, void *table,
 			break;
 		}
 	}
-	if (!level)
+	if (!level) {
 		pt_cond_resched();
+		if (st->interruptible && st->done < st->size &&
+		    pt_fatal_signal_pending())
+			return -EINTR;
+	}
 	return 0;
+}
+
+static int pt_do_unmap(struct pt_space *pt, u64 iova, u64 size, bool shared,
+		       void *gather, u64 *unmapped)
+{
+	const struct pt_cfg *cfg = &pt->cfg;
+	struct pt_unmap_state st = {
+		.pt = pt, .iova = iova, .size = size, .gather = gather,
+		.keep_tables = shared, .interruptible = !shared,
+	};
+	int ret;
+
+	*unmapped = 0;
+	ret = pt_check_range(cfg, iova, size, cfg->pgsize_bitmap);
+	if (ret)
+		return ret;
+	ret = pt_unmap_table(&st, pt->root, cfg->levels - 1);
+	*unmapped = st.done;
+	if (!ret && !st.done)
+		ret = -ENOENT;
+	return ret;
 }
 
 /**
@@ -704,26 +757,32 @@ static int pt_unmap_table(struct pt_unmap_state *st, void *table,
  *
  * Return: 0 (also when a hole stopped it after some progress), -EINVAL for a
  * bad range or one starting inside a page, -ENOENT if nothing is mapped at
- * @iova.
+ * @iova, -EINTR (after @unmapped bytes) on a fatal signal.
  */
 int pt_unmap(struct pt_space *pt, u64 iova, u64 size, void *gather,
 	     u64 *unmapped)
 {
-	const struct pt_cfg *cfg = &pt->cfg;
-	struct pt_unmap_state st = {
-		.pt = pt, .iova = iova, .size = size, .gather = gather,
-	};
-	int ret;
+	return pt_do_unmap(pt, iova, size, false, gather, unmapped);
+}
 
-	*unmapped = 0;
-	ret = pt_check_range(cfg, iova, size, cfg->pgsize_bitmap);
-	if (ret)
-		return ret;
-	ret = pt_unmap_table(&st, pt->root, cfg->levels - 1);
-	*unmapped = st.done;
-	if (!ret && !st.done)
-		ret = -ENOENT;
-	return ret;
+/**
+ * pt_unmap_shared() - pt_unmap() that frees no table, and so may run
+ *	alongside pt_map_shared() calls of other ranges
+ * @pt: the tree
+ * @iova: first IOVA; must be the first IOVA of a page
+ * @size: bytes
+ * @gather: receives the removed leaves
+ * @unmapped: as for pt_unmap()
+ *
+ * For taking back what a failed pt_map_shared() mapped: tables it leaves
+ * empty are for pt_prune(). It runs to the end whatever signals arrive.
+ *
+ * Return: as pt_unmap(), never -EINTR.
+ */
+int pt_unmap_shared(struct pt_space *pt, u64 iova, u64 size, void *gather,
+		    u64 *unmapped)
+{
+	return pt_do_unmap(pt, iova, size, true, gather, unmapped);
 }
 
 /**
@@ -749,6 +808,7 @@ int pt_walk(const struct pt_space *pt, u64 iova, struct pt_walk_result *res)
 	while (level--) {
 		u64 pte = pt_read(cfg, table, pt_index(cfg, level, iova));
 
+		res->entry_levels[res->nr_entries] = level;
 		res->entries[res->nr_entries++] = pte;
 		switch (pt_kind(cfg, level, pte)) {
 		case PT_ENTRY_EMPTY:
@@ -860,4 +920,40 @@ bool pt_range_mapped(const struct pt_space *pt, u64 iova, u64 size)
 	struct pt_leaf_visitor found = { .leaf = pt_found_leaf };
 
 	return pt_iterate(pt, iova, size, &found) != 0;
+}
+
+/**
+ * pt_entry_hide_oa() - an entry with its address bits cleared
+ * @cfg: geometry
+ * @level: level of the entry
+ * @pte: raw entry value
+ *
+ * For callers that may not learn physical addresses (the rule of
+ * /proc/PID/pagemap): the entry keeps its type, permission and size bits,
+ * and decodes to address 0. The address field is found by encoding the
+ * same kind of entry for an address of all ones (formats keep only the
+ * bits their field holds) and for 0.
+ *
+ * Return: @pte without the bits that hold an address.
+ */
+u64 pt_entry_hide_oa(const struct pt_cfg *cfg, unsigned int level, u64 pte)
+{
+	const struct pt_format *fmt = cfg->fmt;
+	u64 span = pt_level_size(cfg, level);
+	u64 size;
+	u32 prot;
+
+	switch (pt_kind(cfg, level, pte)) {
+	case PT_ENTRY_TABLE:
+		return pte & ~(fmt->mk_table(cfg, level, ~0ULL) ^
+			       fmt->mk_table(cfg, level, 0));
+	case PT_ENTRY_LEAF:
+		size = fmt->leaf_size ? fmt->leaf_size(cfg, level, pte) : span;
+		prot = fmt->leaf_prot(cfg, level, pte);
+		/* Aligned to the entry's own span: each entry holds its part. */
+		return pte & ~(fmt->mk_leaf(cfg, level, ~(span - 1), size, prot) ^
+			       fmt->mk_leaf(cfg, level, 0, size, prot));
+	default:
+		return pte;
+	}
 }

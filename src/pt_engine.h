@@ -6,11 +6,16 @@
  * Levels are numbered from the last-level table: level 0 holds the smallest
  * pages, level cfg->levels - 1 is the top-level table.
  *
- * The engine takes no locks. pt_map_shared(), pt_walk() and pt_iterate()
- * may run concurrently with each other on one tree: tables are installed and
- * leaves claimed with cmpxchg, and nothing they do frees a table. pt_map(),
- * pt_unmap(), pt_prune() and pt_space_destroy() free tables and need the
- * tree to themselves.
+ * The engine takes no locks. pt_map_shared(), pt_unmap_shared(), pt_walk()
+ * and pt_iterate() may run concurrently with each other on one tree: tables
+ * are installed and leaves claimed with cmpxchg, and nothing they do frees
+ * a table; the two that change leaves must be given disjoint ranges, except
+ * that racing maps of one range are safe (one wins, the others fail).
+ * pt_map(), pt_unmap(), pt_prune() and pt_space_destroy() free tables and
+ * need the tree to themselves.
+ *
+ * Long operations (map, unmap) stop with -EINTR, after reporting their
+ * progress, when the task has a fatal signal pending.
  */
 #ifndef PTLAB_PT_ENGINE_H
 #define PTLAB_PT_ENGINE_H
@@ -188,6 +193,9 @@ struct pt_leaf_visitor {
  *	only after the flush that covers it. @gather is the operation's own.
  * @leaf_removed: a leaf was cleared; its memory stays in use by the
  *	hardware until the flush, so the owner releases it after that
+ * @cleared: optional; entries that hardware may have seen were cleared
+ *	without forming a leaf (a map that lost the claim of a later entry of
+ *	a multi-entry leaf): the range needs the flush all the same
  * @foreign: optional; true if any of [@iova, @iova + @size) belongs to
  *	someone else (firmware): its leaves are never removed and tables
  *	spanning it are never freed, since that owner allocated them
@@ -197,6 +205,7 @@ struct pt_table_ops {
 	void (*free)(void *cookie, void *table, size_t bytes);
 	void (*retire)(void *gather, void *table, size_t bytes);
 	void (*leaf_removed)(void *gather, const struct pt_leaf *leaf);
+	void (*cleared)(void *gather, u64 iova, u64 size, u64 granule);
 	bool (*foreign)(void *cookie, u64 iova, u64 size);
 };
 
@@ -221,11 +230,13 @@ struct pt_space {
  * @leaf: the translation (@leaf.pa includes the offset of the IOVA)
  * @nr_entries: entries read, root first
  * @entries: raw value of each entry read
+ * @entry_levels: the level of each entry read
  */
 struct pt_walk_result {
 	struct pt_leaf leaf;
 	u32 nr_entries;
 	u64 entries[PT_MAX_LEVELS];
+	u8 entry_levels[PT_MAX_LEVELS];
 };
 
 int pt_cfg_init(struct pt_cfg *cfg, const struct pt_format *fmt,
@@ -244,13 +255,16 @@ int pt_map(struct pt_space *pt, u64 iova, u64 pa, u64 size, u32 prot,
 	   u64 pgsizes, void *gather, u64 *mapped);
 int pt_map_shared(struct pt_space *pt, u64 iova, u64 pa, u64 size, u32 prot,
 		  u64 pgsizes, void *gather, u64 *mapped);
-void pt_prune(struct pt_space *pt, u64 iova, void *gather);
+void pt_prune(struct pt_space *pt, u64 iova, u64 size, void *gather);
 int pt_unmap(struct pt_space *pt, u64 iova, u64 size, void *gather,
 	     u64 *unmapped);
+int pt_unmap_shared(struct pt_space *pt, u64 iova, u64 size, void *gather,
+		    u64 *unmapped);
 int pt_walk(const struct pt_space *pt, u64 iova,
 	    struct pt_walk_result *res);
 int pt_iterate(const struct pt_space *pt, u64 iova, u64 size,
 	       struct pt_leaf_visitor *visitor);
 bool pt_range_mapped(const struct pt_space *pt, u64 iova, u64 size);
+u64 pt_entry_hide_oa(const struct pt_cfg *cfg, unsigned int level, u64 pte);
 
 #endif /* PTLAB_PT_ENGINE_H */

@@ -16,6 +16,7 @@
 #include <linux/errno.h>
 #include <linux/io.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/types.h>
 
 static inline u64 pt_virt_to_phys(const void *table)
@@ -39,6 +40,7 @@ static inline u64 pt_cmpxchg_u64(u64 *ptr, u64 old, u64 new)
 }
 
 #define pt_cond_resched() cond_resched()
+#define pt_fatal_signal_pending() fatal_signal_pending(current)
 
 #else /* host build */
 
@@ -95,6 +97,7 @@ static inline void *pt_phys_to_virt(u64 pa)
 }
 
 #define pt_cond_resched() do { } while (0)
+#define pt_fatal_signal_pending() false
 
 #endif /* __KERNEL__ */
 

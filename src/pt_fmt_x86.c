@@ -69,7 +69,7 @@
 #define X86PT_MODE_4LEVEL	0
 #define X86PT_MODE_5LEVEL	1
 
-static int x86_init(struct pt_cfg *cfg, const struct pt_params *p)
+static int x86_fmt_init(struct pt_cfg *cfg, const struct pt_params *p)
 {
 	u64 all = 0;
 	unsigned int level;
@@ -224,7 +224,7 @@ const struct pt_format pt_fmt_x86_64 = {
 	.name = "x86-64",
 	.elf_machine = 62,	/* EM_X86_64 */
 	.id = PTLAB_FMT_X86_64,
-	.init = x86_init,
+	.init = x86_fmt_init,
 	.check_prot = x86_check_prot,
 	.mk_table = x86_mk_table,
 	.mk_leaf = x86_mk_leaf,

@@ -13,6 +13,7 @@
 #include <linux/rwsem.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
+#include <linux/wait.h>
 #include <linux/xarray.h>
 
 #include "pt_engine.h"
@@ -69,6 +70,8 @@ struct ptlab_gather {
 
 /**
  * struct ptlab_flush_stats - the IOTLB maintenance an address space issued
+ * @lock: the last range's three fields change together; flushes of maps
+ *	that share the tree can run at the same time
  * @all: flushes of everything (destroy)
  * @range: flushes of an IOVA range with its granule (unmap, failed map)
  * @last_start: first IOVA of the last range flush
@@ -78,6 +81,7 @@ struct ptlab_gather {
  *	tables counts when its last table goes)
  */
 struct ptlab_flush_stats {
+	spinlock_t lock;	/* @last_start, @last_end, @last_granule */
 	atomic64_t all;
 	atomic64_t range;
 	u64 last_start;
@@ -101,29 +105,48 @@ long ptlab_pin_user(unsigned long uaddr, unsigned long npages, bool write,
 		    phys_addr_t *pas);
 void ptlab_unpin_user(phys_addr_t pa, u64 size, bool dirty);
 int ptlab_phys_classify(phys_addr_t pa, u64 size);
-void *ptlab_borrow_checked(phys_addr_t pa);
-void ptlab_borrow_end(void *addr);
+bool ptlab_phys_read(phys_addr_t pa, void *buf, bool borrowed);
+void ptlab_phys_hold(void);
+void ptlab_phys_release(void);
+int ptlab_pages_init(void);
+void ptlab_pages_exit(void);
 
 /* ptlab_as.c: address spaces. */
 
 /**
  * struct ptlab_ctx - one open file of /dev/ptlab
- * @spaces: address spaces by id
- * @nr_spaces: entries in @spaces, bounded by the max_spaces parameter
- * @mm: the opener's mm, charged for pinned pages
+ * @spaces: address spaces by id; an id is reserved here before its address
+ *	space is complete and stored only once it is (ptlab_as_publish())
+ * @nr_spaces: address spaces of the file, bounded by the max_spaces parameter
+ * @mm: the opener's mm: only it may map its memory
+ * @user: the opener's user, charged for table pages within its
+ *	RLIMIT_MEMLOCK, or NULL if the opener had CAP_IPC_LOCK
+ * @memcg: the opener's memory cgroup, charged for every allocation
+ * @show_pa: the opener had CAP_SYS_ADMIN: physical addresses are shown to
+ *	this file (the rule of /proc/PID/pagemap), else they read as zero
  */
 struct ptlab_ctx {
 	struct xarray spaces;
 	atomic_t nr_spaces;
 	struct mm_struct *mm;
+	struct user_struct *user;
+	struct mem_cgroup *memcg;
+	bool show_pa;
 };
 
 /**
  * struct ptlab_as - one address space
  * @ref: held by the owning context's @spaces and by each ioctl using it
  * @id: globally unique id, also the debugfs directory name
- * @ctx: owning open file
- * @lock: writers change the tree; readers walk or dump it
+ * @mm: charged for pinned pages (VmPin); held until the last unpin
+ * @user: charged for table pages (see struct ptlab_ctx), or NULL
+ * @memcg: charged for table pages
+ * @lock: maps share it, walks and dumps read under it, unmaps and pruning
+ *	of empty tables have it alone
+ * @frozen: snapshots in progress; while non-zero nothing changes a mapping
+ *	(see ptlab_as_freeze())
+ * @thaw: where changes wait for @frozen to drop to zero
+ * @freezes: the struct ptlab_freeze of each snapshot in progress
  * @pt: the page-table tree
  * @pool: pages shared by sub-page tables
  * @table_pages: pages of table memory owned
@@ -142,8 +165,13 @@ struct ptlab_ctx {
 struct ptlab_as {
 	struct kref ref;
 	u32 id;
-	struct ptlab_ctx *ctx;
+	struct mm_struct *mm;
+	struct user_struct *user;
+	struct mem_cgroup *memcg;
 	struct rw_semaphore lock;
+	atomic_t frozen;
+	wait_queue_head_t thaw;
+	struct list_head freezes;
 	struct pt_space pt;
 	struct ptlab_table_pool pool;
 	atomic_long_t table_pages;
@@ -182,6 +210,9 @@ struct ptlab_span {
  * @visitor: for the engine; set by ptlab_as_spans()
  * @as: set by ptlab_as_spans()
  * @by_pgsize: leaves of different sizes start a new run
+ * @by_iova: leaves contiguous in IOVA join a run whatever their physical
+ *	addresses, which a caller that may not learn them must not learn
+ *	their contiguity from either; the run's @pa is its first leaf's
  * @cur: the run being built
  * @span: called for each run; a non-zero return stops the walk
  */
@@ -189,12 +220,14 @@ struct ptlab_span_walker {
 	struct pt_leaf_visitor visitor;
 	struct ptlab_as *as;
 	bool by_pgsize;
+	bool by_iova;
 	struct ptlab_span cur;
 	int (*span)(struct ptlab_span_walker *walker,
 		    const struct ptlab_span *span);
 };
 
-int ptlab_as_spans(struct ptlab_as *as, struct ptlab_span_walker *walker);
+int ptlab_as_spans(struct ptlab_as *as, u64 iova,
+		   struct ptlab_span_walker *walker);
 
 /**
  * struct ptlab_adopt - a firmware top-level table to build on
@@ -208,31 +241,52 @@ struct ptlab_adopt {
 	unsigned int nr_ranges;
 };
 
+/**
+ * struct ptlab_freeze - one hold of ptlab_as_freeze()
+ * @as: the frozen address space; NULL once it is gone (a freeze does not
+ *	keep it: destroying it ends every freeze)
+ * @node: in @as->freezes
+ */
+struct ptlab_freeze {
+	struct ptlab_as *as;
+	struct list_head node;
+};
+
 /* Kind of a mapping beyond PTLAB_PHYS_*: owned by adopted firmware. */
 #define PTLAB_KIND_FIRMWARE 3
 
-int ptlab_as_create(struct ptlab_ctx *ctx, const struct pt_format *fmt,
-		    const struct pt_params *params,
-		    const struct ptlab_adopt *adopt, u32 *id);
+struct ptlab_as *ptlab_as_create(struct ptlab_ctx *ctx,
+				 const struct pt_format *fmt,
+				 const struct pt_params *params,
+				 const struct ptlab_adopt *adopt);
+void ptlab_as_publish(struct ptlab_ctx *ctx, struct ptlab_as *as);
+void ptlab_as_abandon(struct ptlab_ctx *ctx, struct ptlab_as *as);
 int ptlab_as_destroy(struct ptlab_ctx *ctx, u32 id);
 struct ptlab_as *ptlab_as_get(struct ptlab_ctx *ctx, u32 id);
 void ptlab_as_put(struct ptlab_as *as);
 void ptlab_as_destroy_all(struct ptlab_ctx *ctx);
+int ptlab_as_freeze(struct ptlab_as *as, struct ptlab_freeze *freeze);
+void ptlab_as_thaw(struct ptlab_freeze *freeze);
 int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
 		      u64 length, u32 prot, u64 pgsize, u64 *mapped);
 int ptlab_as_map_phys(struct ptlab_as *as, u64 iova, phys_addr_t pa,
 		      u64 length, u32 prot, u64 pgsize, u64 *mapped, u32 *kind);
 int ptlab_as_unmap(struct ptlab_as *as, u64 iova, u64 length, u64 *unmapped);
+int ptlab_as_walk(struct ptlab_as *as, u64 iova, bool show_pa,
+		  struct pt_walk_result *res);
+void ptlab_as_regs(struct ptlab_as *as, bool show_pa, u64 *root_pa,
+		   struct pt_hw_regs *regs);
 u32 ptlab_as_phys_kind(struct ptlab_as *as, u64 iova);
-void ptlab_gather_leaf(void *gather, const struct pt_leaf *leaf);
-void ptlab_gather_finish(struct ptlab_gather *gather);
 void ptlab_as_show_fdinfo(struct ptlab_ctx *ctx, struct seq_file *m);
 
 /* ptlab_snapshot.c */
+struct ptlab_snap;
 int ptlab_snapshot_to_file(struct ptlab_as *as, struct file *file,
-			   u64 *written);
-ssize_t ptlab_snapshot_read(struct ptlab_as *as, char __user *buf,
+			   bool show_pa, u64 *written);
+struct ptlab_snap *ptlab_snapshot_open(struct ptlab_as *as, bool show_pa);
+ssize_t ptlab_snapshot_read(struct ptlab_snap *snap, char __user *buf,
 			    size_t len, loff_t *ppos);
+void ptlab_snapshot_close(struct ptlab_snap *snap);
 
 /* ptlab_firmware.c */
 extern const struct file_operations ptlab_fw_fops;

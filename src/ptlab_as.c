@@ -5,13 +5,29 @@
  * come between unlinking memory from the tree and releasing it, and the
  * lifetime rules that let an address space vanish under a debugfs reader or
  * a racing ioctl.
+ *
+ * Lifetime: an address space is built completely, its id reserved in the
+ * file's xarray, and only then stored there (published); from then on any
+ * thread of any process sharing the file may destroy it, so nothing touches
+ * it after publication without a reference of its own. The last reference
+ * tears it down: debugfs first (which waits for its readers), then the
+ * snapshots open in debugfs are cut loose, then the tree.
+ *
+ * Locking: maps share @as->lock (tables are installed and leaves claimed
+ * with cmpxchg), unmaps and the pruning of empty tables have it alone,
+ * walks and dumps read under it. A snapshot freezes the address space
+ * (ptlab_as_freeze()) instead of holding the lock while it writes to a file
+ * the user controls: changes then wait, killably, until it thaws.
  */
 #include <linux/capability.h>
 #include <linux/idr.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
+#include <linux/mutex.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/user.h>
 #include <linux/slab.h>
 
 #include "ptlab.h"
@@ -30,20 +46,58 @@ MODULE_PARM_DESC(max_table_pages,
 
 static DEFINE_IDA(ptlab_ids);
 
+/* Guards every @freezes list and struct ptlab_freeze, which outlive spaces. */
+static DEFINE_MUTEX(ptlab_freezes_lock);
+
+/*
+ * Count @pages of table memory before allocating them: within
+ * max_table_pages per address space and, for openers without CAP_IPC_LOCK,
+ * within RLIMIT_MEMLOCK for all the user's locked memory together (as
+ * io_uring charges its rings), so no number of files or processes takes a
+ * user past it. The pages are also charged to the opener's memory cgroup.
+ */
+static bool ptlab_as_charge_tables(struct ptlab_as *as, long pages)
+{
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+
+	if (atomic_long_add_return(pages, &as->table_pages) > max_table_pages)
+		goto undo;
+	if (as->user &&
+	    atomic_long_add_return(pages, &as->user->locked_vm) > limit) {
+		atomic_long_sub(pages, &as->user->locked_vm);
+		goto undo;
+	}
+	return true;
+undo:
+	atomic_long_sub(pages, &as->table_pages);
+	return false;
+}
+
+static void ptlab_as_uncharge_tables(struct ptlab_as *as, long pages)
+{
+	atomic_long_sub(pages, &as->table_pages);
+	if (as->user)
+		atomic_long_sub(pages, &as->user->locked_vm);
+}
+
 static void *ptlab_as_table_alloc(void *cookie, size_t bytes)
 {
 	struct ptlab_as *as = cookie;
+	long charged = 1L << get_order(bytes);
+	struct mem_cgroup *old_memcg;
 	long new_pages;
 	void *table;
 
-	/* A map that would pass the bound fails like any allocation. */
-	if (atomic_long_read(&as->table_pages) + (1L << get_order(bytes)) >
-	    max_table_pages)
+	/* A map that would pass a bound fails like any allocation. */
+	if (!ptlab_as_charge_tables(as, charged))
 		return NULL;
+	old_memcg = set_active_memcg(as->memcg);
 	table = ptlab_table_alloc(&as->pool, NUMA_NO_NODE, bytes,
 				  as->pt.cfg.table_oas ?: as->pt.cfg.oas,
 				  &new_pages);
-	atomic_long_add(new_pages, &as->table_pages);
+	set_active_memcg(old_memcg);
+	/* A sub-page table often shares a page the tree holds already. */
+	ptlab_as_uncharge_tables(as, charged - new_pages);
 	return table;
 }
 
@@ -51,18 +105,7 @@ static void ptlab_as_table_free(void *cookie, void *table, size_t bytes)
 {
 	struct ptlab_as *as = cookie;
 
-	atomic_long_sub(ptlab_table_free(&as->pool, table, bytes),
-			&as->table_pages);
-}
-
-static void ptlab_as_table_retire(void *gather, void *table, size_t bytes)
-{
-	struct ptlab_gather *g = gather;
-
-	if (!ptlab_gather_table(g, table, bytes)) {
-		ptlab_gather_finish(g);
-		ptlab_gather_table(g, table, bytes);
-	}
+	ptlab_as_uncharge_tables(as, ptlab_table_free(&as->pool, table, bytes));
 }
 
 static bool ptlab_ranges_overlap(const struct ptlab_range *ranges,
@@ -95,14 +138,6 @@ static bool ptlab_as_declared_fw(struct ptlab_as *as, u64 iova, u64 size)
 	return ptlab_ranges_overlap(as->fw_ranges, as->nr_fw_ranges, iova, size);
 }
 
-static const struct pt_table_ops ptlab_as_table_ops = {
-	.alloc = ptlab_as_table_alloc,
-	.free = ptlab_as_table_free,
-	.retire = ptlab_as_table_retire,
-	.leaf_removed = ptlab_gather_leaf,
-	.foreign = ptlab_as_foreign,
-};
-
 /* Charge pinned pages to VmPin, within RLIMIT_MEMLOCK unless privileged. */
 static int ptlab_charge_pinned(struct mm_struct *mm, unsigned long npages)
 {
@@ -125,7 +160,7 @@ static void ptlab_unpin(struct ptlab_as *as, phys_addr_t pa, u64 size,
 			bool dirty)
 {
 	ptlab_unpin_user(pa, size, dirty);
-	ptlab_uncharge_pinned(as->ctx->mm, size >> PAGE_SHIFT);
+	ptlab_uncharge_pinned(as->mm, size >> PAGE_SHIFT);
 }
 
 /*
@@ -141,10 +176,11 @@ static void ptlab_as_flush(struct ptlab_gather *gather)
 		atomic64_inc(&stats->all);
 	} else if (gather->end > gather->start || gather->nr_subtables ||
 		   !list_empty(&gather->tables)) {
-		/* Writers hold the address space's lock: no tearing. */
+		spin_lock(&stats->lock);
 		stats->last_start = gather->start;
 		stats->last_end = gather->end;
 		stats->last_granule = gather->granule;
+		spin_unlock(&stats->lock);
 		atomic64_inc(&stats->range);
 	}
 	gather->start = 0;
@@ -169,35 +205,46 @@ static void ptlab_gather_release_runs(struct ptlab_gather *gather)
 	gather->nr_runs = 0;
 }
 
-/**
- * ptlab_gather_leaf() - pt_table_ops.leaf_removed for ptlab address spaces
- * @gather: the operation's struct ptlab_gather
- * @leaf: the leaf cleared from the tree
- *
- * Physically contiguous leaves coalesce into one run; when the runs are
- * full, flush early and unpin them, as an IOMMU driver flushes a full gather.
- */
-void ptlab_gather_leaf(void *gather, const struct pt_leaf *leaf)
+static void ptlab_gather_finish(struct ptlab_gather *gather);
+
+static void ptlab_as_table_retire(void *gather, void *table, size_t bytes)
 {
 	struct ptlab_gather *g = gather;
-	bool dirty = leaf->prot & PT_PROT_WRITE;
 
-	atomic64_sub(leaf->size, &g->as->mapped_bytes);
-	if (g->end == g->start) {
-		g->start = leaf->iova;
-		g->granule = leaf->size;
+	if (!ptlab_gather_table(g, table, bytes)) {
+		ptlab_gather_finish(g);
+		ptlab_gather_table(g, table, bytes);
 	}
-	g->start = min(g->start, leaf->iova);
-	g->end = max(g->end, leaf->iova + leaf->size);
-	g->granule = min(g->granule, leaf->size);
-	/* Physical mappings pinned nothing. */
-	if (ptlab_as_phys_kind(g->as, leaf->iova))
+}
+
+/* Widen the range the next flush covers. */
+static void ptlab_gather_range(struct ptlab_gather *g, u64 iova, u64 size,
+			       u64 granule)
+{
+	if (g->end == g->start) {
+		g->start = iova;
+		g->end = iova + size;
+		g->granule = granule;
 		return;
+	}
+	g->start = min(g->start, iova);
+	g->end = max(g->end, iova + size);
+	g->granule = min(g->granule, granule);
+}
+
+/*
+ * Pinned pages to release after the next flush. Physically contiguous
+ * ones coalesce into one run; when the runs are full, flush early and
+ * unpin them, as an IOMMU driver flushes a full gather.
+ */
+static void ptlab_gather_pinned(struct ptlab_gather *g, phys_addr_t pa,
+				u64 size, bool dirty)
+{
 	if (g->nr_runs) {
 		typeof(g->runs[0]) *last = &g->runs[g->nr_runs - 1];
 
-		if (last->pa + last->size == leaf->pa && last->dirty == dirty) {
-			last->size += leaf->size;
+		if (last->pa + last->size == pa && last->dirty == dirty) {
+			last->size += size;
 			return;
 		}
 	}
@@ -205,11 +252,40 @@ void ptlab_gather_leaf(void *gather, const struct pt_leaf *leaf)
 		ptlab_as_flush(g);
 		ptlab_gather_release_runs(g);
 	}
-	g->runs[g->nr_runs].pa = leaf->pa;
-	g->runs[g->nr_runs].size = leaf->size;
+	g->runs[g->nr_runs].pa = pa;
+	g->runs[g->nr_runs].size = size;
 	g->runs[g->nr_runs].dirty = dirty;
 	g->nr_runs++;
 }
+
+/* pt_table_ops.leaf_removed: its memory is released after the flush. */
+static void ptlab_gather_leaf(void *gather, const struct pt_leaf *leaf)
+{
+	struct ptlab_gather *g = gather;
+
+	atomic64_sub(leaf->size, &g->as->mapped_bytes);
+	ptlab_gather_range(g, leaf->iova, leaf->size, leaf->size);
+	/* Physical mappings pinned nothing. */
+	if (!ptlab_as_phys_kind(g->as, leaf->iova))
+		ptlab_gather_pinned(g, leaf->pa, leaf->size,
+				    leaf->prot & PT_PROT_WRITE);
+}
+
+/* pt_table_ops.cleared: entries a lost race took back need the flush too. */
+static void ptlab_gather_cleared(void *gather, u64 iova, u64 size,
+				 u64 granule)
+{
+	ptlab_gather_range(gather, iova, size, granule);
+}
+
+static const struct pt_table_ops ptlab_as_table_ops = {
+	.alloc = ptlab_as_table_alloc,
+	.free = ptlab_as_table_free,
+	.retire = ptlab_as_table_retire,
+	.leaf_removed = ptlab_gather_leaf,
+	.cleared = ptlab_gather_cleared,
+	.foreign = ptlab_as_foreign,
+};
 
 /*
  * A failed map removed no leaf but may have pruned tables that hardware
@@ -221,16 +297,11 @@ static void ptlab_gather_cover(struct ptlab_gather *gather, u64 iova,
 	if (gather->end != gather->start ||
 	    (list_empty(&gather->tables) && !gather->nr_subtables))
 		return;
-	gather->start = iova;
-	gather->end = iova + length;
-	gather->granule = granule;
+	ptlab_gather_range(gather, iova, length, granule);
 }
 
-/**
- * ptlab_gather_finish() - flush, then release what the operation removed
- * @gather: the operation's gather
- */
-void ptlab_gather_finish(struct ptlab_gather *gather)
+/* Flush, then release what the operation removed. */
+static void ptlab_gather_finish(struct ptlab_gather *gather)
 {
 	long freed;
 
@@ -241,17 +312,25 @@ void ptlab_gather_finish(struct ptlab_gather *gather)
 	ptlab_as_flush(gather);
 	ptlab_gather_release_runs(gather);
 	freed = ptlab_gather_free_tables(&gather->as->pool, gather);
-	atomic_long_sub(freed, &gather->as->table_pages);
+	ptlab_as_uncharge_tables(gather->as, freed);
 	atomic64_add(freed, &gather->as->flushes.table_pages);
 }
 
 static void ptlab_as_release(struct kref *ref)
 {
 	struct ptlab_as *as = container_of(ref, struct ptlab_as, ref);
+	struct ptlab_freeze *freeze, *next;
 	struct ptlab_gather gather;
 
 	/* Waits for debugfs readers; none can start afterwards. */
 	debugfs_remove(as->dir);
+	/* Snapshots still open in debugfs now fail their reads: let them go. */
+	mutex_lock(&ptlab_freezes_lock);
+	list_for_each_entry_safe(freeze, next, &as->freezes, node) {
+		list_del_init(&freeze->node);
+		freeze->as = NULL;
+	}
+	mutex_unlock(&ptlab_freezes_lock);
 	ptlab_gather_init(&gather, as);
 	gather.all = true;
 	pt_space_destroy(&as->pt, &gather);
@@ -260,13 +339,21 @@ static void ptlab_as_release(struct kref *ref)
 	WARN_ON(atomic_long_read(&as->table_pages));
 	if (as->fw)
 		ptlab_fw_release(as->fw);
-	ida_free(&ptlab_ids, as->id);
+	/* Ids start at 1: 0 is one the create never got. */
+	if (as->id)
+		ida_free(&ptlab_ids, as->id);
+	mmdrop(as->mm);
+	if (as->user)
+		free_uid(as->user);
+	mem_cgroup_put(as->memcg);
 	kfree(as);
 }
 
 /**
- * ptlab_as_put() - drop a reference from ptlab_as_get()
+ * ptlab_as_put() - drop a reference to an address space
  * @as: the address space
+ *
+ * Context: may sleep; the last reference tears the address space down.
  */
 void ptlab_as_put(struct ptlab_as *as)
 {
@@ -316,75 +403,118 @@ static int ptlab_as_adopt(struct ptlab_as *as, const struct pt_cfg *cfg,
 	return 0;
 }
 
+/* Everything but the tree and the id; ptlab_as_release() undoes it all. */
+static struct ptlab_as *ptlab_as_alloc(struct ptlab_ctx *ctx)
+{
+	struct ptlab_as *as;
+
+	as = ptlab_should_fail() ? NULL : kzalloc(sizeof(*as), GFP_KERNEL_ACCOUNT);
+	if (!as)
+		return NULL;
+	kref_init(&as->ref);
+	init_rwsem(&as->lock);
+	init_waitqueue_head(&as->thaw);
+	INIT_LIST_HEAD(&as->freezes);
+	spin_lock_init(&as->flushes.lock);
+	mt_init(&as->phys);
+	ptlab_table_pool_init(&as->pool);
+	/* Its own references: it may outlive the file (debugfs snapshots). */
+	as->mm = ctx->mm;
+	mmgrab(as->mm);
+	as->user = ctx->user ? get_uid(ctx->user) : NULL;
+	as->memcg = get_mem_cgroup_from_mm(ctx->mm);
+	return as;
+}
+
 /**
- * ptlab_as_create() - create an address space with an empty top-level table
- * @ctx: the open file that owns it
+ * ptlab_as_create() - build an address space, not yet visible to anyone
+ * @ctx: the open file that will own it
  * @fmt: format descriptor
  * @params: geometry requested
  * @adopt: a firmware top-level table to build on, or NULL for a new one
- * @id: receives the id
  *
- * Return: 0, -EINVAL or -EOPNOTSUPP for the parameters, -ENOSPC when the
- * file has max_spaces address spaces already, -ENOMEM; for @adopt, -EINVAL
- * for a table that is not ordinary RAM or not aligned, -ENOENT if no
- * firmware published it, -EINVAL if its geometry or ranges differ.
+ * Its id is reserved in @ctx; the caller reports the id to the user, then
+ * publishes the address space with ptlab_as_publish(), or gives it up with
+ * ptlab_as_abandon() if the report failed.
+ *
+ * Return: the address space; ERR_PTR(-EINVAL) or ERR_PTR(-EOPNOTSUPP) for
+ * the parameters, -ENOSPC when the file has max_spaces address spaces
+ * already, -ENOMEM (also beyond RLIMIT_MEMLOCK); for @adopt, -EINVAL for a
+ * table that is not ordinary RAM or not aligned, -ENOENT if no firmware
+ * published it, -EINVAL if its geometry or ranges differ, -EBUSY if
+ * another address space adopted it.
  */
-int ptlab_as_create(struct ptlab_ctx *ctx, const struct pt_format *fmt,
-		    const struct pt_params *params,
-		    const struct ptlab_adopt *adopt, u32 *id)
+struct ptlab_as *ptlab_as_create(struct ptlab_ctx *ctx,
+				 const struct pt_format *fmt,
+				 const struct pt_params *params,
+				 const struct ptlab_adopt *adopt)
 {
+	struct mem_cgroup *old_memcg;
 	struct ptlab_as *as;
 	struct pt_cfg cfg;
 	int ret;
 
 	ret = pt_cfg_init(&cfg, fmt, params);
 	if (ret)
-		return ret;
+		return ERR_PTR(ret);
 	if (atomic_inc_return(&ctx->nr_spaces) > max_spaces) {
 		ret = -ENOSPC;
 		goto err_count;
 	}
-	as = ptlab_should_fail() ? NULL : kzalloc(sizeof(*as), GFP_KERNEL_ACCOUNT);
+	old_memcg = set_active_memcg(ctx->memcg);
+	as = ptlab_as_alloc(ctx);
+	set_active_memcg(old_memcg);
 	if (!as) {
 		ret = -ENOMEM;
 		goto err_count;
 	}
-	kref_init(&as->ref);
-	init_rwsem(&as->lock);
-	mt_init(&as->phys);
-	ptlab_table_pool_init(&as->pool);
-	as->ctx = ctx;
 	ret = ptlab_should_fail() ? -ENOMEM :
 	      ida_alloc_min(&ptlab_ids, 1, GFP_KERNEL);
 	if (ret < 0)
-		goto err_free;
+		goto err_put;
 	as->id = ret;
 	if (adopt)
 		ret = ptlab_as_adopt(as, &cfg, adopt);
 	else
 		ret = pt_space_init(&as->pt, &cfg, &ptlab_as_table_ops, as);
+	if (!ret)
+		ret = ptlab_should_fail() ? -ENOMEM :
+		      xa_reserve(&ctx->spaces, as->id, GFP_KERNEL_ACCOUNT);
 	if (ret)
 		goto err_put;
-	ret = xa_insert(&ctx->spaces, as->id, as, GFP_KERNEL_ACCOUNT);
-	if (!ret && ptlab_should_fail()) {
-		xa_erase(&ctx->spaces, as->id);
-		ret = -ENOMEM;
-	}
-	if (ret)
-		goto err_put;
+	/* Complete but for its id's owner: root may read it in debugfs. */
 	ptlab_debugfs_add_as(as);
-	*id = as->id;
-	return 0;
+	return as;
 
 err_put:
-	/* The tree is empty but for the root, if it got one. */
 	ptlab_as_put(as);
-	goto err_count;
-err_free:
-	kfree(as);
 err_count:
 	atomic_dec(&ctx->nr_spaces);
-	return ret;
+	return ERR_PTR(ret);
+}
+
+/**
+ * ptlab_as_publish() - make a new address space reachable by its id
+ * @ctx: the file ptlab_as_create() was given
+ * @as: the address space; the caller must not touch it afterwards, since
+ *	any thread sharing the file may destroy it at once
+ */
+void ptlab_as_publish(struct ptlab_ctx *ctx, struct ptlab_as *as)
+{
+	/* The id is reserved: storing allocates nothing and cannot fail. */
+	WARN_ON(xa_err(xa_store(&ctx->spaces, as->id, as, GFP_KERNEL)));
+}
+
+/**
+ * ptlab_as_abandon() - undo a ptlab_as_create() that was never published
+ * @ctx: the file ptlab_as_create() was given
+ * @as: the address space
+ */
+void ptlab_as_abandon(struct ptlab_ctx *ctx, struct ptlab_as *as)
+{
+	xa_release(&ctx->spaces, as->id);
+	atomic_dec(&ctx->nr_spaces);
+	ptlab_as_put(as);
 }
 
 /**
@@ -392,14 +522,20 @@ err_count:
  * @ctx: the open file
  * @id: address space id
  *
- * The last ioctl still using it finishes the teardown.
+ * The last ioctl or debugfs snapshot still using it finishes the teardown.
+ * An id reserved by a create in progress is not an address space yet.
  *
  * Return: 0 or -ENOENT.
  */
 int ptlab_as_destroy(struct ptlab_ctx *ctx, u32 id)
 {
-	struct ptlab_as *as = xa_erase(&ctx->spaces, id);
+	struct ptlab_as *as;
 
+	xa_lock(&ctx->spaces);
+	as = xa_load(&ctx->spaces, id);
+	if (as)
+		__xa_erase(&ctx->spaces, id);
+	xa_unlock(&ctx->spaces);
 	if (!as)
 		return -ENOENT;
 	atomic_dec(&ctx->nr_spaces);
@@ -418,6 +554,70 @@ void ptlab_as_destroy_all(struct ptlab_ctx *ctx)
 
 	xa_for_each(&ctx->spaces, id, as)
 		ptlab_as_destroy(ctx, id);
+}
+
+/**
+ * ptlab_as_freeze() - keep every mapping of an address space as it is
+ * @as: the address space, referenced by the caller for the call
+ * @freeze: the hold, for ptlab_as_thaw()
+ *
+ * Maps and unmaps in progress finish first; later ones wait (killably)
+ * until ptlab_as_thaw(). Walks and dumps go on. While frozen, the leaves,
+ * what they point at and the pins behind them stay as they are, with no
+ * lock held: a snapshot can write to any file at its own pace. A freeze
+ * keeps no reference: destroying the address space ends it (@freeze->as
+ * becomes NULL), so an open debugfs file cannot keep its memory.
+ *
+ * Return: 0, or -EINTR on a fatal signal.
+ */
+int ptlab_as_freeze(struct ptlab_as *as, struct ptlab_freeze *freeze)
+{
+	if (down_write_killable(&as->lock))
+		return -EINTR;
+	atomic_inc(&as->frozen);
+	up_write(&as->lock);
+	mutex_lock(&ptlab_freezes_lock);
+	freeze->as = as;
+	list_add(&freeze->node, &as->freezes);
+	mutex_unlock(&ptlab_freezes_lock);
+	return 0;
+}
+
+/**
+ * ptlab_as_thaw() - end a ptlab_as_freeze()
+ * @freeze: the hold; its address space may be gone already
+ */
+void ptlab_as_thaw(struct ptlab_freeze *freeze)
+{
+	struct ptlab_as *as;
+
+	mutex_lock(&ptlab_freezes_lock);
+	as = freeze->as;
+	if (as) {
+		list_del(&freeze->node);
+		freeze->as = NULL;
+		if (atomic_dec_and_test(&as->frozen))
+			wake_up_all(&as->thaw);
+	}
+	mutex_unlock(&ptlab_freezes_lock);
+}
+
+/* Take @as->lock to change mappings, once no snapshot is in progress. */
+static int ptlab_as_lock_change(struct ptlab_as *as, bool alone)
+{
+	for (;;) {
+		if (alone ? down_write_killable(&as->lock) :
+			    down_read_killable(&as->lock))
+			return -EINTR;
+		if (!atomic_read(&as->frozen))
+			return 0;
+		if (alone)
+			up_write(&as->lock);
+		else
+			up_read(&as->lock);
+		if (wait_event_killable(as->thaw, !atomic_read(&as->frozen)))
+			return -EINTR;
+	}
 }
 
 /**
@@ -451,7 +651,8 @@ static int ptlab_span_leaf(struct pt_leaf_visitor *visitor,
 	int ret;
 
 	if (cur->size && cur->iova + cur->size == leaf->iova &&
-	    cur->pa + cur->size == leaf->pa && cur->prot == leaf->prot &&
+	    (walker->by_iova || cur->pa + cur->size == leaf->pa) &&
+	    cur->prot == leaf->prot &&
 	    cur->kind == kind &&
 	    (!walker->by_pgsize || cur->pgsize == leaf->size)) {
 		cur->size += leaf->size;
@@ -474,21 +675,72 @@ static int ptlab_span_leaf(struct pt_leaf_visitor *visitor,
 /**
  * ptlab_as_spans() - call @walker->span for every run of mappings, in order
  * @as: the address space; the caller holds @as->lock
+ * @iova: where to start: 0, or where an earlier run ended
  * @walker: its @span and @by_pgsize set by the caller
+ *
+ * A walk stopped by @walker->span can go on from the end of the last run
+ * it reported: runs are maximal, so they come out the same.
  *
  * Return: 0 or the first non-zero value @walker->span returned.
  */
-int ptlab_as_spans(struct ptlab_as *as, struct ptlab_span_walker *walker)
+int ptlab_as_spans(struct ptlab_as *as, u64 iova,
+		   struct ptlab_span_walker *walker)
 {
 	int ret;
 
 	walker->visitor.leaf = ptlab_span_leaf;
 	walker->as = as;
 	walker->cur.size = 0;
-	ret = pt_iterate(&as->pt, 0, ~0ULL, &walker->visitor);
+	ret = pt_iterate(&as->pt, iova, iova ? -iova : ~0ULL, &walker->visitor);
 	if (!ret && walker->cur.size)
 		ret = walker->span(walker, &walker->cur);
 	return ret;
+}
+
+/**
+ * ptlab_as_walk() - translate one IOVA, as PTLAB_IOCTL_WALK reports it
+ * @as: the address space
+ * @iova: the address
+ * @show_pa: the caller may learn physical addresses; else the translation
+ *	and the address bits of every entry read back as zero
+ * @res: the result
+ *
+ * Return: as pt_walk().
+ */
+int ptlab_as_walk(struct ptlab_as *as, u64 iova, bool show_pa,
+		  struct pt_walk_result *res)
+{
+	unsigned int i;
+	int ret;
+
+	down_read(&as->lock);
+	ret = pt_walk(&as->pt, iova, res);
+	up_read(&as->lock);
+	if (show_pa)
+		return ret;
+	res->leaf.pa = 0;
+	for (i = 0; i < res->nr_entries; i++)
+		res->entries[i] = pt_entry_hide_oa(&as->pt.cfg,
+						   res->entry_levels[i],
+						   res->entries[i]);
+	return ret;
+}
+
+/**
+ * ptlab_as_regs() - what a driver would program for an address space
+ * @as: the address space
+ * @show_pa: the caller may learn physical addresses; else the root's
+ *	address reads as zero, in @root_pa and in the register values
+ * @root_pa: receives the top-level table's address
+ * @regs: receives the register values
+ */
+void ptlab_as_regs(struct ptlab_as *as, bool show_pa, u64 *root_pa,
+		   struct pt_hw_regs *regs)
+{
+	const struct pt_cfg *cfg = &as->pt.cfg;
+
+	*root_pa = show_pa ? pt_root_pa(&as->pt) : 0;
+	cfg->fmt->regs(cfg, *root_pa, regs);
 }
 
 struct ptlab_run {
@@ -497,7 +749,11 @@ struct ptlab_run {
 	u64 size;
 };
 
-/* Map one physically contiguous run of pinned pages; unpin what failed. */
+/*
+ * Map one physically contiguous run of pinned pages. What is left unmapped
+ * is unpinned after the flush: a lost race may have cleared entries that
+ * hardware could have seen.
+ */
 static int ptlab_map_run(struct ptlab_as *as, const struct ptlab_run *run,
 			 u32 prot, u64 pgsizes, struct ptlab_gather *gather,
 			 u64 *mapped)
@@ -510,7 +766,8 @@ static int ptlab_map_run(struct ptlab_as *as, const struct ptlab_run *run,
 	*mapped += done;
 	atomic64_add(done, &as->mapped_bytes);
 	if (ret)
-		ptlab_unpin(as, run->pa + done, run->size - done, false);
+		ptlab_gather_pinned(gather, run->pa + done, run->size - done,
+				    false);
 	return ret;
 }
 
@@ -529,7 +786,6 @@ static int ptlab_map_user_locked(struct ptlab_as *as, u64 iova,
 				 u64 pgsizes, phys_addr_t *pas,
 				 struct ptlab_gather *gather, u64 *mapped)
 {
-	struct mm_struct *mm = as->ctx->mm;
 	unsigned long left = length >> PAGE_SHIFT;
 	bool write = prot & PT_PROT_WRITE;
 	struct ptlab_run run = {};
@@ -539,16 +795,16 @@ static int ptlab_map_user_locked(struct ptlab_as *as, u64 iova,
 	while (left) {
 		unsigned long want = min_t(unsigned long, left, PTLAB_PIN_BATCH);
 
-		ret = ptlab_charge_pinned(mm, want);
+		ret = ptlab_charge_pinned(as->mm, want);
 		if (ret)
 			break;
 		pinned = ptlab_pin_user(uaddr, want, write, pas);
 		if (pinned <= 0) {
-			ptlab_uncharge_pinned(mm, want);
+			ptlab_uncharge_pinned(as->mm, want);
 			ret = pinned ? pinned : -EFAULT;
 			break;
 		}
-		ptlab_uncharge_pinned(mm, want - pinned);
+		ptlab_uncharge_pinned(as->mm, want - pinned);
 		for (i = 0; i < pinned; i++) {
 			if (run.size && pas[i] == run.pa + run.size) {
 				run.size += PAGE_SIZE;
@@ -653,9 +909,12 @@ static int ptlab_map_check(struct ptlab_as *as, u64 iova, u64 length,
  * @mapped: bytes mapped, also on failure
  * @kind: receives PTLAB_PHYS_RAM or PTLAB_PHYS_MMIO
  *
+ * The range is classified with the tree locked and memory hot-remove held
+ * off, so what the mapping records is true while it is made.
+ *
  * Return: 0; -EINVAL for bad arguments or a range that is neither ordinary
  * RAM nor free of RAM; -EADDRINUSE if anything is mapped in the range;
- * -ENOMEM after mapping @mapped bytes.
+ * -ENOMEM or -EINTR after mapping @mapped bytes.
  */
 int ptlab_as_map_phys(struct ptlab_as *as, u64 iova, phys_addr_t pa,
 		      u64 length, u32 prot, u64 pgsize, u64 *mapped, u32 *kind)
@@ -671,14 +930,17 @@ int ptlab_as_map_phys(struct ptlab_as *as, u64 iova, phys_addr_t pa,
 		return ret;
 	if (!PAGE_ALIGNED(pa) || pa + length - 1 < pa)
 		return -EINVAL;
-	ret = ptlab_phys_classify(pa, length);
-	if (ret < 0)
-		return ret;
-	*kind = ret;
 
 	/* Exclusive: user maps drop stale records of physical ranges. */
 	ptlab_gather_init(&gather, as);
-	down_write(&as->lock);
+	ptlab_phys_hold();
+	ret = ptlab_as_lock_change(as, true);
+	if (ret)
+		goto out_release;
+	ret = ptlab_phys_classify(pa, length);
+	if (ret < 0)
+		goto out_unlock;
+	*kind = ret;
 	if (pt_range_mapped(&as->pt, iova, length))
 		ret = -EADDRINUSE;
 	else
@@ -690,7 +952,10 @@ int ptlab_as_map_phys(struct ptlab_as *as, u64 iova, phys_addr_t pa,
 		ptlab_gather_cover(&gather, iova, length, pgsizes & -pgsizes);
 	}
 	ptlab_gather_finish(&gather);
+out_unlock:
 	up_write(&as->lock);
+out_release:
+	ptlab_phys_release();
 	return ret;
 }
 
@@ -713,7 +978,7 @@ int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
 {
 	struct ptlab_gather gather;
 	phys_addr_t *pas;
-	u64 pgsizes;
+	u64 pgsizes, undone;
 	int ret;
 
 	*mapped = 0;
@@ -722,7 +987,7 @@ int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
 		return ret;
 	if (!PAGE_ALIGNED(uaddr) || length > TASK_SIZE || uaddr > TASK_SIZE - length)
 		return -EINVAL;
-	if (current->mm != as->ctx->mm)
+	if (current->mm != as->mm)
 		return -EPERM;
 
 	if (ptlab_should_fail())
@@ -730,13 +995,10 @@ int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
 	pas = kmalloc_array(PTLAB_PIN_BATCH, sizeof(*pas), GFP_KERNEL);
 	if (!pas)
 		return -ENOMEM;
-	/*
-	 * User maps share the tree with each other and with walks: tables
-	 * and leaves go in with cmpxchg. Only a failure needs the tree alone,
-	 * to take back a map that lost a race and free tables left empty.
-	 */
 	ptlab_gather_init(&gather, as);
-	down_read(&as->lock);
+	ret = ptlab_as_lock_change(as, false);
+	if (ret)
+		goto out_free;
 	if (pt_range_mapped(&as->pt, iova, length))
 		ret = -EADDRINUSE;
 	else
@@ -744,20 +1006,24 @@ int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
 	if (!ret)
 		ret = ptlab_map_user_locked(as, iova, uaddr, length, prot,
 					    pgsizes, pas, &gather, mapped);
+	/*
+	 * Another map of the same range won a race: take back what this one
+	 * mapped before the lock goes, so that nothing can have replaced it.
+	 */
+	if (ret == -EADDRINUSE && *mapped) {
+		pt_unmap_shared(&as->pt, iova, *mapped, &gather, &undone);
+		*mapped = 0;
+	}
 	up_read(&as->lock);
-	if (ret && *mapped != length) {
-		u64 undone;
-
+	if (ret) {
+		/* Free the tables the failure left empty; they hold no leaf. */
 		down_write(&as->lock);
-		if (ret == -EADDRINUSE && *mapped) {
-			pt_unmap(&as->pt, iova, *mapped, &gather, &undone);
-			*mapped = 0;
-		}
-		pt_prune(&as->pt, iova + *mapped, &gather);
+		pt_prune(&as->pt, iova, length, &gather);
 		ptlab_gather_cover(&gather, iova, length, pgsizes & -pgsizes);
 		up_write(&as->lock);
 	}
 	ptlab_gather_finish(&gather);
+out_free:
 	kfree(pas);
 	return ret;
 }
@@ -769,7 +1035,8 @@ int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
  * @length: bytes
  * @unmapped: bytes unmapped (see pt_unmap())
  *
- * Return: as pt_unmap(); -EACCES inside the adopted firmware's ranges.
+ * Return: as pt_unmap(), -EINTR also while waiting for a snapshot to end;
+ * -EACCES inside the adopted firmware's ranges.
  */
 int ptlab_as_unmap(struct ptlab_as *as, u64 iova, u64 length, u64 *unmapped)
 {
@@ -780,7 +1047,9 @@ int ptlab_as_unmap(struct ptlab_as *as, u64 iova, u64 length, u64 *unmapped)
 	if (length && ptlab_as_declared_fw(as, iova, length))
 		return -EACCES;
 	ptlab_gather_init(&gather, as);
-	down_write(&as->lock);
+	ret = ptlab_as_lock_change(as, true);
+	if (ret)
+		return ret;
 	ret = pt_unmap(&as->pt, iova, length, &gather, unmapped);
 	ptlab_gather_finish(&gather);
 	up_write(&as->lock);

@@ -5,8 +5,13 @@
  *
  * Files are created with debugfs_create_file(), whose removal waits for
  * readers inside a callback and fails later ones, so an address space is
- * freed only after its directory is gone (see ptlab_as_release()).
+ * freed only after its directory is gone (see ptlab_as_release()). An open
+ * snapshot file keeps its address space frozen, not alive.
+ *
+ * As in /proc/PID/pagemap, physical addresses read as zero for a reader
+ * that opened the file without CAP_SYS_ADMIN.
  */
+#include <linux/capability.h>
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
@@ -40,7 +45,13 @@ static void ptlab_size_str(u64 size, char *str, size_t len)
 struct ptlab_dump_state {
 	struct ptlab_span_walker walker;
 	struct seq_file *m;
+	bool show_pa;
 };
+
+static bool ptlab_file_shows_pa(const struct file *file)
+{
+	return file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
+}
 
 static int ptlab_dump_span(struct ptlab_span_walker *walker,
 			   const struct ptlab_span *span)
@@ -53,7 +64,7 @@ static int ptlab_dump_span(struct ptlab_span_walker *walker,
 	ptlab_size_str(span->pgsize, pgsize, sizeof(pgsize));
 	seq_printf(st->m, "0x%016llx-0x%016llx 0x%llx 0x%016llx %s %s%s\n",
 		   span->iova, span->iova + span->size - 1, span->size,
-		   span->pa, prot, pgsize,
+		   st->show_pa ? span->pa : 0, prot, pgsize,
 		   span->kind == PTLAB_PHYS_RAM ? " phys-ram" :
 		   span->kind == PTLAB_PHYS_MMIO ? " phys-mmio" :
 		   span->kind == PTLAB_KIND_FIRMWARE ? " firmware" : "");
@@ -64,20 +75,26 @@ static int ptlab_mappings_show(struct seq_file *m, void *unused)
 {
 	struct ptlab_as *as = m->private;
 	const struct pt_cfg *cfg = &as->pt.cfg;
+	bool show_pa = ptlab_file_shows_pa(m->file);
 	struct ptlab_dump_state st = {
 		.walker.span = ptlab_dump_span,
 		.walker.by_pgsize = true,
+		.walker.by_iova = !show_pa,
 		.m = m,
+		.show_pa = show_pa,
 	};
+	struct pt_hw_regs regs;
 	char granule[24];
+	u64 root_pa;
 
 	ptlab_size_str(1ULL << cfg->granule_shift, granule, sizeof(granule));
+	ptlab_as_regs(as, st.show_pa, &root_pa, &regs);
 	down_read(&as->lock);
 	seq_printf(m, "# ptlab address space %u: %s granule %s ias %u oas %u levels %u root 0x%llx\n",
 		   as->id, cfg->fmt->name, granule, cfg->ias, cfg->oas,
-		   cfg->levels, pt_root_pa(&as->pt));
+		   cfg->levels, root_pa);
 	seq_puts(m, "# iova_first-iova_last size pa prot pgsize [phys-ram|phys-mmio|firmware]\n");
-	ptlab_as_spans(as, &st.walker);
+	ptlab_as_spans(as, 0, &st.walker);
 	up_read(&as->lock);
 	return 0;
 }
@@ -95,18 +112,35 @@ DEFINE_SHOW_ATTRIBUTE(ptlab_table_pages);
 static int ptlab_flushes_show(struct seq_file *m, void *unused)
 {
 	struct ptlab_as *as = m->private;
+	struct ptlab_flush_stats *stats = &as->flushes;
+	u64 start, end, granule;
 
-	const struct ptlab_flush_stats *stats = &as->flushes;
-
-	down_read(&as->lock);
+	spin_lock(&stats->lock);
+	start = stats->last_start;
+	end = stats->last_end;
+	granule = stats->last_granule;
+	spin_unlock(&stats->lock);
 	seq_printf(m, "all %lld\nrange %lld\nlast_range 0x%llx-0x%llx granule 0x%llx\ntable_pages %lld\n",
 		   atomic64_read(&stats->all), atomic64_read(&stats->range),
-		   stats->last_start, stats->last_end, stats->last_granule,
-		   atomic64_read(&stats->table_pages));
-	up_read(&as->lock);
+		   start, end, granule, atomic64_read(&stats->table_pages));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ptlab_flushes);
+
+/*
+ * The core of one moment: the address space stays frozen while the file is
+ * open, or until it is destroyed, after which reads fail (-EIO).
+ */
+static int ptlab_snapshot_file_open(struct inode *inode, struct file *file)
+{
+	struct ptlab_snap *snap;
+
+	snap = ptlab_snapshot_open(inode->i_private, ptlab_file_shows_pa(file));
+	if (IS_ERR(snap))
+		return PTR_ERR(snap);
+	file->private_data = snap;
+	return 0;
+}
 
 static ssize_t ptlab_snapshot_file_read(struct file *file, char __user *buf,
 					size_t len, loff_t *ppos)
@@ -114,11 +148,17 @@ static ssize_t ptlab_snapshot_file_read(struct file *file, char __user *buf,
 	return ptlab_snapshot_read(file->private_data, buf, len, ppos);
 }
 
-/* Streams the ELF core: no buffer, each read() generates its window. */
+static int ptlab_snapshot_file_release(struct inode *inode, struct file *file)
+{
+	ptlab_snapshot_close(file->private_data);
+	return 0;
+}
+
 static const struct file_operations ptlab_snapshot_fops = {
 	.owner = THIS_MODULE,
-	.open = simple_open,
+	.open = ptlab_snapshot_file_open,
 	.read = ptlab_snapshot_file_read,
+	.release = ptlab_snapshot_file_release,
 	.llseek = default_llseek,
 };
 

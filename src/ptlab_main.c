@@ -7,14 +7,22 @@
  * table-driven: every command names its struct and the size of its first
  * version; the common code copies the struct in (extensible, size first),
  * calls the handler, and copies it back, also on failure, so that progress
- * reports reach userspace.
+ * reports reach userspace. A handler that must know its reply arrived
+ * before it acts (create) replies itself with ptlab_ucmd_respond().
+ *
+ * What an opener may learn is fixed when it opens the file, from the
+ * credentials it opens it with, as for /proc/PID/pagemap.
  */
 #include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/memcontrol.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/user.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -84,6 +92,10 @@ static int ptlab_open(struct inode *inode, struct file *file)
 	/* Pinned pages are charged to the opener until they are unpinned. */
 	ctx->mm = current->mm;
 	mmgrab(ctx->mm);
+	ctx->memcg = get_mem_cgroup_from_mm(current->mm);
+	if (!capable(CAP_IPC_LOCK))
+		ctx->user = get_uid(current_user());
+	ctx->show_pa = file_ns_capable(file, &init_user_ns, CAP_SYS_ADMIN);
 	file->private_data = ctx;
 	return 0;
 }
@@ -95,6 +107,9 @@ static int ptlab_release(struct inode *inode, struct file *file)
 	ptlab_as_destroy_all(ctx);
 	xa_destroy(&ctx->spaces);
 	mmdrop(ctx->mm);
+	mem_cgroup_put(ctx->memcg);
+	if (ctx->user)
+		free_uid(ctx->user);
 	kfree(ctx);
 	return 0;
 }
@@ -104,9 +119,34 @@ static void ptlab_show_fdinfo(struct seq_file *m, struct file *file)
 	ptlab_as_show_fdinfo(file->private_data, m);
 }
 
-static int ptlab_ioctl_create(struct ptlab_ctx *ctx, void *arg)
+/**
+ * struct ptlab_ucmd - one ioctl call
+ * @ctx: the open file
+ * @ubuf: the user's struct
+ * @user_size: its size, as the user gave it
+ * @cmd: the kernel's copy, as large as the largest struct
+ * @size: the size of this command's struct in the kernel
+ */
+struct ptlab_ucmd {
+	struct ptlab_ctx *ctx;
+	void __user *ubuf;
+	u32 user_size;
+	void *cmd;
+	size_t size;
+};
+
+/* Copy the reply to the user now, as the common code would afterwards. */
+static int ptlab_ucmd_respond(struct ptlab_ucmd *ucmd)
 {
-	struct ptlab_create *cmd = arg;
+	if (copy_to_user(ucmd->ubuf, ucmd->cmd,
+			 min_t(size_t, ucmd->size, ucmd->user_size)))
+		return -EFAULT;
+	return 0;
+}
+
+static int ptlab_ioctl_create(struct ptlab_ucmd *ucmd)
+{
+	struct ptlab_create *cmd = ucmd->cmd;
 	struct ptlab_adopt adopt = {};
 	const struct pt_format *fmt;
 	struct pt_params params = {
@@ -116,6 +156,8 @@ static int ptlab_ioctl_create(struct ptlab_ctx *ctx, void *arg)
 		.pgsize_bitmap = cmd->pgsize_bitmap,
 	};
 	bool adopting = cmd->flags & PTLAB_CREATE_ADOPT;
+	struct ptlab_as *as;
+	int ret;
 
 	if (cmd->flags & ~PTLAB_CREATE_ADOPT)
 		return -EOPNOTSUPP;
@@ -139,33 +181,45 @@ static int ptlab_ioctl_create(struct ptlab_ctx *ctx, void *arg)
 		adopt.root_pa = cmd->adopt_root_pa;
 		adopt.nr_ranges = cmd->nr_fw_ranges;
 	}
-	return ptlab_as_create(ctx, fmt, &params, adopting ? &adopt : NULL,
-			       &cmd->out_id);
+	as = ptlab_as_create(ucmd->ctx, fmt, &params,
+			     adopting ? &adopt : NULL);
+	if (IS_ERR(as))
+		return PTR_ERR(as);
+	/* A space the caller was never told of would be out of its reach. */
+	cmd->out_id = as->id;
+	ret = ptlab_ucmd_respond(ucmd);
+	if (ret) {
+		ptlab_as_abandon(ucmd->ctx, as);
+		return ret;
+	}
+	ptlab_as_publish(ucmd->ctx, as);
+	return 0;
 }
 
-static int ptlab_ioctl_destroy(struct ptlab_ctx *ctx, void *arg)
+static int ptlab_ioctl_destroy(struct ptlab_ucmd *ucmd)
 {
-	struct ptlab_destroy *cmd = arg;
+	struct ptlab_destroy *cmd = ucmd->cmd;
 
-	return ptlab_as_destroy(ctx, cmd->id);
+	return ptlab_as_destroy(ucmd->ctx, cmd->id);
 }
 
-static int ptlab_ioctl_info(struct ptlab_as *as, void *arg)
+static int ptlab_ioctl_info(struct ptlab_ucmd *ucmd, struct ptlab_as *as)
 {
 	const struct pt_cfg *cfg = &as->pt.cfg;
-	struct ptlab_info *cmd = arg;
+	struct ptlab_info *cmd = ucmd->cmd;
 	struct pt_hw_regs regs;
+	u64 root_pa;
 
 	if (cmd->__reserved || cmd->__reserved2)
 		return -EINVAL;
-	cfg->fmt->regs(cfg, pt_root_pa(&as->pt), &regs);
+	ptlab_as_regs(as, ucmd->ctx->show_pa, &root_pa, &regs);
 	cmd->out_format = cfg->fmt->id;
 	cmd->out_granule_shift = cfg->granule_shift;
 	cmd->out_ias = cfg->ias;
 	cmd->out_oas = cfg->oas;
 	cmd->out_levels = cfg->levels;
 	cmd->out_pgsize_bitmap = cfg->pgsize_bitmap;
-	cmd->out_root_pa = pt_root_pa(&as->pt);
+	cmd->out_root_pa = root_pa;
 	cmd->out_ttbr = regs.ttbr;
 	cmd->out_tcr = regs.tcr;
 	cmd->out_mair = regs.mair;
@@ -175,9 +229,9 @@ static int ptlab_ioctl_info(struct ptlab_as *as, void *arg)
 	return 0;
 }
 
-static int ptlab_ioctl_map_user(struct ptlab_as *as, void *arg)
+static int ptlab_ioctl_map_user(struct ptlab_ucmd *ucmd, struct ptlab_as *as)
 {
-	struct ptlab_map_user *cmd = arg;
+	struct ptlab_map_user *cmd = ucmd->cmd;
 
 	cmd->out_mapped = 0;
 	if (cmd->flags || cmd->prot & ~PTLAB_PROT_ALL)
@@ -188,9 +242,10 @@ static int ptlab_ioctl_map_user(struct ptlab_as *as, void *arg)
 				 cmd->prot, cmd->pgsize, &cmd->out_mapped);
 }
 
-static int ptlab_ioctl_map_phys(struct ptlab_as *as, void *arg)
+static int ptlab_ioctl_map_phys(struct ptlab_ucmd *ucmd, struct ptlab_as *as)
 {
-	struct ptlab_map_phys *cmd = arg;
+	struct ptlab_map_phys *cmd = ucmd->cmd;
+	int ret;
 
 	cmd->out_mapped = 0;
 	cmd->out_kind = 0;
@@ -198,16 +253,20 @@ static int ptlab_ioctl_map_phys(struct ptlab_as *as, void *arg)
 		return -EOPNOTSUPP;
 	if (cmd->__reserved || cmd->paddr != (phys_addr_t)cmd->paddr)
 		return -EINVAL;
+	/* Who may open /dev/mem (drivers/char/mem.c open_port()). */
 	if (!capable(CAP_SYS_RAWIO))
 		return -EPERM;
+	ret = security_locked_down(LOCKDOWN_DEV_MEM);
+	if (ret)
+		return ret;
 	return ptlab_as_map_phys(as, cmd->iova, cmd->paddr, cmd->length,
 				 cmd->prot, cmd->pgsize, &cmd->out_mapped,
 				 &cmd->out_kind);
 }
 
-static int ptlab_ioctl_snapshot(struct ptlab_as *as, void *arg)
+static int ptlab_ioctl_snapshot(struct ptlab_ucmd *ucmd, struct ptlab_as *as)
 {
-	struct ptlab_snapshot *cmd = arg;
+	struct ptlab_snapshot *cmd = ucmd->cmd;
 	struct file *file;
 	int ret;
 
@@ -217,14 +276,15 @@ static int ptlab_ioctl_snapshot(struct ptlab_as *as, void *arg)
 	file = fget(cmd->fd);
 	if (!file)
 		return -EBADF;
-	ret = ptlab_snapshot_to_file(as, file, &cmd->out_bytes);
+	ret = ptlab_snapshot_to_file(as, file, ucmd->ctx->show_pa,
+				     &cmd->out_bytes);
 	fput(file);
 	return ret;
 }
 
-static int ptlab_ioctl_unmap(struct ptlab_as *as, void *arg)
+static int ptlab_ioctl_unmap(struct ptlab_ucmd *ucmd, struct ptlab_as *as)
 {
-	struct ptlab_unmap *cmd = arg;
+	struct ptlab_unmap *cmd = ucmd->cmd;
 
 	cmd->out_unmapped = 0;
 	if (cmd->flags)
@@ -234,18 +294,16 @@ static int ptlab_ioctl_unmap(struct ptlab_as *as, void *arg)
 	return ptlab_as_unmap(as, cmd->iova, cmd->length, &cmd->out_unmapped);
 }
 
-static int ptlab_ioctl_walk(struct ptlab_as *as, void *arg)
+static int ptlab_ioctl_walk(struct ptlab_ucmd *ucmd, struct ptlab_as *as)
 {
-	struct ptlab_walk *cmd = arg;
+	struct ptlab_walk *cmd = ucmd->cmd;
 	struct pt_walk_result res;
 	unsigned int i;
 	int ret;
 
 	if (cmd->__reserved)
 		return -EINVAL;
-	down_read(&as->lock);
-	ret = pt_walk(&as->pt, cmd->iova, &res);
-	up_read(&as->lock);
+	ret = ptlab_as_walk(as, cmd->iova, ucmd->ctx->show_pa, &res);
 	cmd->out_pa = res.leaf.pa;
 	cmd->out_pgsize = res.leaf.size;
 	cmd->out_prot = res.leaf.prot;
@@ -265,8 +323,8 @@ struct ptlab_ioctl_op {
 	size_t size;
 	size_t min_size;
 	size_t id_offset;
-	int (*ctx_fn)(struct ptlab_ctx *ctx, void *arg);
-	int (*as_fn)(struct ptlab_as *as, void *arg);
+	int (*ctx_fn)(struct ptlab_ucmd *ucmd);
+	int (*as_fn)(struct ptlab_ucmd *ucmd, struct ptlab_as *as);
 };
 
 static const struct ptlab_ioctl_op ptlab_ioctl_ops[] = {
@@ -329,30 +387,31 @@ union ptlab_ioctl_buf {
 	struct ptlab_walk walk;
 };
 
-static int ptlab_call(struct ptlab_ctx *ctx, const struct ptlab_ioctl_op *op,
-		      void *buf)
+static int ptlab_call(const struct ptlab_ioctl_op *op, struct ptlab_ucmd *ucmd)
 {
 	struct ptlab_as *as;
 	int ret;
 
 	if (op->ctx_fn)
-		return op->ctx_fn(ctx, buf);
-	as = ptlab_as_get(ctx, *(u32 *)(buf + op->id_offset));
+		return op->ctx_fn(ucmd);
+	as = ptlab_as_get(ucmd->ctx, *(u32 *)(ucmd->cmd + op->id_offset));
 	if (!as)
 		return -ENOENT;
-	ret = op->as_fn(as, buf);
+	ret = op->as_fn(ucmd, as);
 	ptlab_as_put(as);
 	return ret;
 }
 
 static long ptlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	struct ptlab_ctx *ctx = file->private_data;
-	void __user *uarg = (void __user *)arg;
-	const struct ptlab_ioctl_op *op;
 	union ptlab_ioctl_buf buf;
+	struct ptlab_ucmd ucmd = {
+		.ctx = file->private_data,
+		.ubuf = (void __user *)arg,
+		.cmd = &buf,
+	};
+	const struct ptlab_ioctl_op *op;
 	unsigned int nr = _IOC_NR(cmd);
-	u32 user_size;
 	int ret;
 
 	/* The size bits of @cmd are ignored: the struct's size field rules. */
@@ -360,18 +419,22 @@ static long ptlab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	    nr - PTLAB_CMD_BASE >= ARRAY_SIZE(ptlab_ioctl_ops))
 		return -ENOTTY;
 	op = &ptlab_ioctl_ops[nr - PTLAB_CMD_BASE];
-	if (get_user(user_size, (u32 __user *)uarg))
+	if (get_user(ucmd.user_size, (u32 __user *)ucmd.ubuf))
 		return -EFAULT;
-	if (user_size < op->min_size)
+	if (ucmd.user_size < op->min_size)
 		return -EINVAL;
-	ret = copy_struct_from_user(&buf, op->size, uarg, user_size);
+	/* As openat2 and clone3: no scanning of huge tails for zeros. */
+	if (ucmd.user_size > PAGE_SIZE)
+		return -E2BIG;
+	ucmd.size = op->size;
+	ret = copy_struct_from_user(&buf, op->size, ucmd.ubuf, ucmd.user_size);
 	if (ret)
 		return ret;
 
-	ret = ptlab_call(ctx, op, &buf);
+	ret = ptlab_call(op, &ucmd);
 
 	/* Report outputs and progress even when the command failed. */
-	if (copy_to_user(uarg, &buf, min_t(size_t, op->size, user_size)))
+	if (ptlab_ucmd_respond(&ucmd))
 		return -EFAULT;
 	return ret;
 }
@@ -395,13 +458,18 @@ static int __init ptlab_init(void)
 {
 	int ret;
 
+	ret = ptlab_pages_init();
+	if (ret)
+		return ret;
 	ptlab_debugfs_init();
 	debugfs_create_file("firmware", 0600, ptlab_debugfs_root, NULL,
 			    &ptlab_fw_fops);
 	ptlab_misc.mode = dev_mode;
 	ret = misc_register(&ptlab_misc);
-	if (ret)
+	if (ret) {
 		debugfs_remove(ptlab_debugfs_root);
+		ptlab_pages_exit();
+	}
 	return ret;
 }
 
@@ -410,6 +478,7 @@ static void __exit ptlab_exit(void)
 	misc_deregister(&ptlab_misc);
 	debugfs_remove(ptlab_debugfs_root);
 	ptlab_fw_exit();
+	ptlab_pages_exit();
 }
 
 module_init(ptlab_init);

@@ -10,15 +10,19 @@
  */
 #include <linux/gfp.h>
 #include <linux/highmem.h>
-#include <linux/log2.h>
 #include <linux/ioport.h>
+#include <linux/log2.h>
+#include <linux/memory.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
+#include <linux/page-flags.h>
+#include <linux/uaccess.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vmstat.h>
 
 #include "ptlab.h"
+#include "compat.h"
 
 /* Counts allocations down to a forced failure; 0 disarms. */
 atomic_t ptlab_fail_nth = ATOMIC_INIT(0);
@@ -263,7 +267,8 @@ long ptlab_gather_free_tables(struct ptlab_table_pool *pool,
  * @write: the device may write them
  * @pas: receives the physical address of each pinned page
  *
- * Return: pages pinned (maybe fewer than @npages) or a negative errno.
+ * Return: pages pinned (maybe fewer than @npages) or a negative errno:
+ * -EFAULT also for writable shared file mappings, whatever the kernel.
  */
 long ptlab_pin_user(unsigned long uaddr, unsigned long npages, bool write,
 		    phys_addr_t *pas)
@@ -274,6 +279,9 @@ long ptlab_pin_user(unsigned long uaddr, unsigned long npages, bool write,
 
 	if (ptlab_should_fail())
 		return -ENOMEM;
+	pinned = ptlab_longterm_write_refused(uaddr, npages, write);
+	if (pinned)
+		return pinned;
 	pages = kmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return -ENOMEM;
@@ -296,32 +304,72 @@ void ptlab_unpin_user(phys_addr_t pa, u64 size, bool dirty)
 					 size >> PAGE_SHIFT, dirty);
 }
 
+/* Is the page of @pfn in the kernel's direct map (memfd_secret's are not)? */
+static bool ptlab_pfn_mapped(unsigned long pfn)
+{
+#ifdef CONFIG_X86
+	unsigned int level;
+	pte_t *pte = lookup_address((unsigned long)pfn_to_kaddr(pfn), &level);
+
+	return pte && pte_present(*pte);
+#else
+	/* Readers copy with copy_from_kernel_nofault() all the same. */
+	return true;
+#endif
+}
+
+/*
+ * Ordinary RAM: an online page, not reserved (kernel image, firmware
+ * tables, memblock), not poisoned, in the direct map.
+ */
+static bool ptlab_pfn_ordinary(unsigned long pfn)
+{
+	struct page *page = pfn_to_online_page(pfn);
+
+	return page && !PageReserved(page) && !PageHWPoison(page) &&
+	       ptlab_pfn_mapped(pfn);
+}
+
+struct ptlab_ram_cover {
+	u64 bytes;
+};
+
+static int ptlab_ram_piece(struct resource *res, void *arg)
+{
+	struct ptlab_ram_cover *cover = arg;
+
+	/* The walk hands out disjoint pieces, clipped to the range asked. */
+	cover->bytes += resource_size(res);
+	return 0;
+}
+
 /**
  * ptlab_phys_classify() - the checked borrow's test of a physical range
  * @pa: first physical address, page aligned
  * @size: bytes, a multiple of PAGE_SIZE
  *
- * Return: PTLAB_PHYS_RAM if every page is ordinary RAM with an online,
- * unreserved struct page; PTLAB_PHYS_MMIO if no byte is System RAM;
- * -EINVAL for anything in between (a mix, reserved or offline memory).
+ * Counts the bytes that "System RAM" resources (/proc/iomem, at any depth)
+ * cover, which reads the same on every kernel, rather than trusting
+ * region_intersects(), whose answer for nested resources has changed.
+ *
+ * Return: PTLAB_PHYS_RAM if every page is ordinary RAM (System RAM, online,
+ * not reserved, not poisoned, in the direct map); PTLAB_PHYS_MMIO if no
+ * byte is System RAM; -EINVAL for anything in between.
  */
 int ptlab_phys_classify(phys_addr_t pa, u64 size)
 {
+	struct ptlab_ram_cover cover = {};
 	unsigned long pfn;
 
-	switch (region_intersects(pa, size, IORESOURCE_SYSTEM_RAM,
-				  IORES_DESC_NONE)) {
-	case REGION_DISJOINT:
+	walk_iomem_res_desc(IORES_DESC_NONE,
+			    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, pa,
+			    pa + size - 1, &cover, ptlab_ram_piece);
+	if (!cover.bytes)
 		return PTLAB_PHYS_MMIO;
-	case REGION_INTERSECTS:
-		break;
-	default:
+	if (cover.bytes != size)
 		return -EINVAL;
-	}
 	for (pfn = PHYS_PFN(pa); pfn < PHYS_PFN(pa + size); pfn++) {
-		struct page *page = pfn_to_online_page(pfn);
-
-		if (!page || PageReserved(page))
+		if (!ptlab_pfn_ordinary(pfn))
 			return -EINVAL;
 		cond_resched();
 	}
@@ -329,24 +377,98 @@ int ptlab_phys_classify(phys_addr_t pa, u64 size)
 }
 
 /**
- * ptlab_borrow_checked() - read access to a physical page, if it is RAM
- * @pa: physical address of the page
+ * ptlab_phys_read() - copy one page of memory an address space maps
+ * @pa: page-aligned physical address
+ * @buf: receives PAGE_SIZE bytes
+ * @borrowed: the page is not ptlab's to keep (a physical mapping's RAM,
+ *	which may have become anything since it was mapped): it is checked
+ *	again and read in a way that survives its leaving the direct map.
+ *	Otherwise it is pinned or owned (user and firmware memory).
  *
- * Return: a temporary kernel address to release with ptlab_borrow_end(),
- * or NULL when @pa is not ordinary RAM (MMIO, holes, reserved, offline).
+ * Context: for a borrowed page, between ptlab_phys_hold() and
+ * ptlab_phys_release().
+ *
+ * Return: true if @buf holds the page's contents.
  */
-void *ptlab_borrow_checked(phys_addr_t pa)
+bool ptlab_phys_read(phys_addr_t pa, void *buf, bool borrowed)
 {
-	if (ptlab_phys_classify(pa & PAGE_MASK, PAGE_SIZE) != PTLAB_PHYS_RAM)
-		return NULL;
-	return kmap_local_page(pfn_to_page(PHYS_PFN(pa)));
+	void *page;
+
+	if (borrowed)
+		return ptlab_pfn_ordinary(PHYS_PFN(pa)) &&
+		       !copy_from_kernel_nofault(buf, phys_to_virt(pa),
+						 PAGE_SIZE);
+	page = kmap_local_page(pfn_to_page(PHYS_PFN(pa)));
+	memcpy(buf, page, PAGE_SIZE);
+	kunmap_local(page);
+	return true;
+}
+
+/*
+ * Memory hot-remove waits for what ptlab does with borrowed RAM: between
+ * MEM_GOING_OFFLINE and the end of the offlining the notifier holds the
+ * lock that ptlab_phys_hold() takes for reading. Offlining is serialized,
+ * so one flag tells whether the notifier holds it.
+ */
+static DECLARE_RWSEM(ptlab_hotplug_lock);
+static bool ptlab_offlining;
+
+static int ptlab_memory_notify(struct notifier_block *nb,
+			       unsigned long action, void *arg)
+{
+	switch (action) {
+	case MEM_GOING_OFFLINE:
+		if (down_write_killable(&ptlab_hotplug_lock))
+			return notifier_from_errno(-EINTR);
+		ptlab_offlining = true;
+		break;
+	case MEM_OFFLINE:
+	case MEM_CANCEL_OFFLINE:
+		if (ptlab_offlining) {
+			ptlab_offlining = false;
+			up_write(&ptlab_hotplug_lock);
+		}
+		break;
+	}
+	return NOTIFY_OK;
+}
+
+static struct notifier_block ptlab_memory_nb = {
+	.notifier_call = ptlab_memory_notify,
+};
+
+/**
+ * ptlab_phys_hold() - keep memory from going offline
+ *
+ * Around the classification of a physical range and what relies on it.
+ */
+void ptlab_phys_hold(void)
+{
+	down_read(&ptlab_hotplug_lock);
 }
 
 /**
- * ptlab_borrow_end() - end a ptlab_borrow_checked()
- * @addr: what it returned
+ * ptlab_phys_release() - end a ptlab_phys_hold()
  */
-void ptlab_borrow_end(void *addr)
+void ptlab_phys_release(void)
 {
-	kunmap_local(addr);
+	up_read(&ptlab_hotplug_lock);
+}
+
+/**
+ * ptlab_pages_init() - start watching memory hotplug
+ *
+ * Return: 0 or a negative errno.
+ */
+int ptlab_pages_init(void)
+{
+	return register_memory_notifier(&ptlab_memory_nb);
+}
+
+/**
+ * ptlab_pages_exit() - stop watching memory hotplug
+ */
+void ptlab_pages_exit(void)
+{
+	unregister_memory_notifier(&ptlab_memory_nb);
 }

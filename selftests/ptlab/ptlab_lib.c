@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <linux/capability.h>
+#include <linux/elf.h>
 
 /*
  * The harness header is written for the test program's own translation unit:
@@ -239,6 +240,28 @@ bool pa_is_ram(__u64 pa)
 		if (pa >= ram.start[i] && pa + SZ_4K - 1 <= ram.end[i])
 			return true;
 	return false;
+}
+
+/*
+ * The page at @pa as /dev/mem gives it to this process: 0 with @buf filled,
+ * or -errno (EPERM where STRICT_DEVMEM or lockdown refuse RAM). The module
+ * must copy physical RAM into snapshots exactly where this works.
+ */
+int devmem_read(__u64 pa, void *buf)
+{
+	ssize_t got;
+	int fd;
+
+	fd = open("/dev/mem", O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	got = pread(fd, buf, SZ_4K, pa);
+	if (got < 0)
+		got = -errno;
+	close(fd);
+	if (got < 0)
+		return got;
+	return got == SZ_4K ? 0 : -EIO;
 }
 
 /*
@@ -1102,4 +1125,649 @@ int drop_cap(int cap)
 	if (syscall(SYS_capset, &h, d))
 		return -errno;
 	return 0;
+}
+
+/* --- snapshots: ELF cores --- */
+
+static size_t align4(size_t x)
+{
+	return (x + 3) & ~(size_t)3;
+}
+
+static void parse_notes(struct __test_metadata *_metadata, struct core *c,
+			const struct elf64_phdr *ph)
+{
+	size_t off = ph->p_offset, end = ph->p_offset + ph->p_filesz, next;
+	const unsigned char *name;
+	struct elf64_note nh;
+
+	ASSERT_LE(ph->p_offset, c->len);
+	ASSERT_LE(ph->p_filesz, c->len - ph->p_offset);
+	while (off < end) {
+		ASSERT_LE(off + sizeof(nh), end);
+		memcpy(&nh, c->data + off, sizeof(nh));
+		name = c->data + off + sizeof(nh);
+		next = off + sizeof(nh) + align4(nh.n_namesz) +
+		       align4(nh.n_descsz);
+		ASSERT_LE(next, end) TH_LOG("note overruns its segment");
+		if (nh.n_namesz == sizeof("PTLAB") &&
+		    !memcmp(name, "PTLAB", sizeof("PTLAB")) &&
+		    nh.n_type == PTLAB_NOTE_SPACE) {
+			ASSERT_EQ(NULL, c->note_raw) TH_LOG("two PTLAB notes");
+			ASSERT_EQ(sizeof(c->note), nh.n_descsz);
+			c->note_raw = name + align4(nh.n_namesz);
+			memcpy(&c->note, c->note_raw, sizeof(c->note));
+		}
+		off = next;
+	}
+	if (end > c->hdr_end)
+		c->hdr_end = end;
+}
+
+/* The ELF header, the program headers and the note, checked as ELF. */
+void parse_core(struct __test_metadata *_metadata,
+		const unsigned char *data, size_t len, struct core *c)
+{
+	const struct elf64_shdr *sh;
+	size_t i, nr_notes = 0;
+
+	memset(c, 0, sizeof(*c));
+	c->data = data;
+	c->len = len;
+	ASSERT_LE(sizeof(struct elf64_hdr), len);
+	c->eh = (const struct elf64_hdr *)data;
+	ASSERT_EQ(0, memcmp(c->eh->e_ident, ELFMAG, SELFMAG));
+	ASSERT_EQ(ELFCLASS64, c->eh->e_ident[EI_CLASS]);
+	ASSERT_EQ(ELFDATA2LSB, c->eh->e_ident[EI_DATA]);
+	ASSERT_EQ(EV_CURRENT, c->eh->e_ident[EI_VERSION]);
+	ASSERT_EQ(ET_CORE, c->eh->e_type);
+	ASSERT_EQ((__u32)EV_CURRENT, c->eh->e_version);
+	ASSERT_EQ(sizeof(struct elf64_hdr), c->eh->e_ehsize);
+	ASSERT_EQ(sizeof(struct elf64_phdr), c->eh->e_phentsize);
+	ASSERT_EQ(0ULL, c->eh->e_phoff % 8);
+	c->phnum = c->eh->e_phnum;
+	c->hdr_end = sizeof(struct elf64_hdr);
+	if (c->phnum == PN_XNUM) {
+		/* Extended numbering: the count is in section header 0. */
+		ASSERT_EQ(sizeof(struct elf64_shdr), c->eh->e_shentsize);
+		ASSERT_LE(1, c->eh->e_shnum);
+		ASSERT_LE(c->eh->e_shoff + sizeof(*sh), len);
+		sh = (const struct elf64_shdr *)(data + c->eh->e_shoff);
+		c->phnum = sh->sh_info;
+		ASSERT_LE((size_t)PN_XNUM, c->phnum);
+		c->hdr_end = c->eh->e_shoff + sizeof(*sh);
+	} else {
+		ASSERT_EQ(0, c->eh->e_shnum);
+	}
+	ASSERT_LE(c->eh->e_phoff + c->phnum * sizeof(struct elf64_phdr), len);
+	c->ph = (const struct elf64_phdr *)(data + c->eh->e_phoff);
+	if (c->eh->e_phoff + c->phnum * sizeof(struct elf64_phdr) > c->hdr_end)
+		c->hdr_end = c->eh->e_phoff + c->phnum * sizeof(struct elf64_phdr);
+	for (i = 0; i < c->phnum; i++) {
+		if (c->ph[i].p_type != PT_NOTE)
+			continue;
+		nr_notes++;
+		parse_notes(_metadata, c, &c->ph[i]);
+	}
+	ASSERT_EQ(1UL, nr_notes) TH_LOG("PT_NOTE segments");
+	ASSERT_NE(NULL, c->note_raw) TH_LOG("no PTLAB note");
+}
+
+/* The note must say what info says about the address space. */
+void check_core_note(struct __test_metadata *_metadata,
+		     const struct core *c, const struct space *s)
+{
+	const struct ptlab_snapshot_note *n = &c->note;
+	struct ptlab_info info;
+
+	ASSERT_EQ(0, pt_info(s->fd, s->id, &info));
+	ASSERT_EQ(info.out_format, n->format);
+	ASSERT_EQ(info.out_granule_shift, n->granule_shift);
+	ASSERT_EQ(info.out_ias, n->ias);
+	ASSERT_EQ(info.out_oas, n->oas);
+	ASSERT_EQ(info.out_levels, n->levels);
+	ASSERT_EQ(0U, n->__reserved);
+	ASSERT_EQ(info.out_root_pa, n->root_pa);
+	ASSERT_EQ(info.out_ttbr, n->ttbr);
+	ASSERT_EQ(info.out_tcr, n->tcr);
+	ASSERT_EQ(info.out_mair, n->mair);
+	ASSERT_EQ(info.out_pgsize_bitmap, n->pgsize_bitmap);
+}
+
+void pa_map_add(struct __test_metadata *_metadata, struct pa_map *pm,
+		const struct buf *b)
+{
+	size_t n = b->len / SZ_4K, i;
+	const char **va;
+	__u64 *pa;
+
+	pa = realloc(pm->pa, (pm->nr + n) * sizeof(*pa));
+	ASSERT_NE(NULL, pa);
+	pm->pa = pa;
+	va = realloc(pm->va, (pm->nr + n) * sizeof(*va));
+	ASSERT_NE(NULL, va);
+	pm->va = va;
+	ASSERT_EQ(0, pagemap_pas(b->p, n, pm->pa + pm->nr));
+	for (i = 0; i < n; i++)
+		pm->va[pm->nr + i] = b->p + i * SZ_4K;
+	pm->nr += n;
+}
+
+const char *pa_lookup(const struct pa_map *pm, __u64 pa)
+{
+	size_t i;
+
+	for (i = 0; i < pm->nr; i++)
+		if (pm->pa[i] == pa)
+			return pm->va[i];
+	return NULL;
+}
+
+void pa_map_free(struct pa_map *pm)
+{
+	free(pm->pa);
+	free(pm->va);
+	memset(pm, 0, sizeof(*pm));
+}
+
+/* The permissions exactly: a write-only mapping is PF_W alone. */
+__u32 pflags(__u32 prot)
+{
+	return (prot & PTLAB_PROT_READ ? PF_R : 0) |
+	       (prot & PTLAB_PROT_WRITE ? PF_W : 0) |
+	       (prot & PTLAB_PROT_EXEC ? PF_X : 0);
+}
+
+/*
+ * Contents of a physical RAM run are in the core exactly where /dev/mem
+ * lets this process read them, and equal to what it reads there.
+ */
+static void check_core_phys_ram(struct __test_metadata *_metadata,
+				const struct core *c, const struct run *r,
+				const struct elf64_phdr *ph)
+{
+	char page[SZ_4K];
+	__u64 pg;
+	int ret;
+
+	for (pg = 0; pg < r->size; pg += SZ_4K) {
+		ret = devmem_read(r->pa + pg, page);
+		if (ret) {
+			ASSERT_EQ(0ULL, ph->p_filesz)
+				TH_LOG("pa 0x%llx: /dev/mem refuses it (%s), the core has it",
+				       r->pa + pg, strerror(-ret));
+			continue;
+		}
+		ASSERT_EQ(r->size, ph->p_filesz)
+			TH_LOG("pa 0x%llx: /dev/mem reads it", r->pa + pg);
+		ASSERT_EQ(0, memcmp(c->data + ph->p_offset + pg, page, SZ_4K))
+			TH_LOG("pa 0x%llx: contents differ from /dev/mem",
+			       r->pa + pg);
+	}
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	const __u64 *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+/*
+ * The loads must be the model's runs (split by prot and kind, not by page
+ * size), in order, with the contents of pinned memory equal to the test's
+ * own memory at those physical addresses, physical RAM as /dev/mem has it,
+ * and MMIO left out; file ranges in the file, after the headers, never
+ * overlapping.
+ */
+void check_core_loads(struct __test_metadata *_metadata,
+		      const struct core *c, const struct space *s,
+			     const struct pa_map *pm)
+{
+	size_t nr, i, k = 0, nr_data = 0;
+	const struct elf64_phdr *ph;
+	__u64 *spans, pg;
+	struct run *runs;
+	const char *src;
+
+	runs = calloc(s->m.nr + 1, sizeof(*runs));
+	spans = calloc(2 * (s->m.nr + 1), sizeof(*spans));
+	ASSERT_TRUE(runs && spans);
+	nr = model_runs(&s->m, runs, false);
+	for (i = 0; i < c->phnum; i++) {
+		ph = &c->ph[i];
+		if (ph->p_type == PT_NOTE)
+			continue;
+		ASSERT_EQ((__u32)PT_LOAD, ph->p_type);
+		ASSERT_LT(k, nr) TH_LOG("PT_LOAD at 0x%llx past the %zu runs",
+					(unsigned long long)ph->p_vaddr, nr);
+		ASSERT_EQ(runs[k].iova, ph->p_vaddr) TH_LOG("run %zu", k);
+		ASSERT_EQ(runs[k].pa, ph->p_paddr) TH_LOG("run %zu", k);
+		ASSERT_EQ(runs[k].size, ph->p_memsz) TH_LOG("run %zu", k);
+		ASSERT_EQ(pflags(runs[k].prot), ph->p_flags)
+			TH_LOG("run %zu, prot 0x%x", k, runs[k].prot);
+		if (runs[k].kind == PTLAB_PHYS_MMIO) {
+			ASSERT_EQ(0ULL, ph->p_filesz) TH_LOG("MMIO run %zu", k);
+			k++;
+			continue;
+		}
+		if (runs[k].kind == PTLAB_PHYS_RAM) {
+			check_core_phys_ram(_metadata, c, &runs[k], ph);
+			if (!ph->p_filesz) {
+				k++;
+				continue;
+			}
+		}
+		ASSERT_EQ(runs[k].size, ph->p_filesz) TH_LOG("run %zu", k);
+		ASSERT_LE(c->hdr_end, ph->p_offset) TH_LOG("run %zu", k);
+		ASSERT_LE(ph->p_offset, c->len);
+		ASSERT_LE(ph->p_filesz, c->len - ph->p_offset);
+		spans[2 * nr_data] = ph->p_offset;
+		spans[2 * nr_data + 1] = ph->p_offset + ph->p_filesz;
+		nr_data++;
+		for (pg = 0; pg < ph->p_filesz; pg += SZ_4K) {
+			src = pa_lookup(pm, ph->p_paddr + pg);
+			ASSERT_NE(NULL, src) TH_LOG("pa 0x%llx is not the test's",
+						    ph->p_paddr + pg);
+			ASSERT_EQ(0, memcmp(c->data + ph->p_offset + pg, src,
+					    SZ_4K))
+				TH_LOG("IOVA 0x%llx: contents differ",
+				       ph->p_vaddr + pg);
+		}
+		k++;
+	}
+	ASSERT_EQ(nr, k) TH_LOG("the core lacks runs");
+	/* Sorted by start, each range must end before the next starts. */
+	qsort(spans, nr_data, 2 * sizeof(*spans), cmp_u64);
+	for (i = 1; i < nr_data; i++)
+		ASSERT_LE(spans[2 * i - 1], spans[2 * i]);
+	free(spans);
+	free(runs);
+}
+
+/* The whole core against the space, its model and the test's memory. */
+void check_core(struct __test_metadata *_metadata,
+		const unsigned char *data, size_t len,
+		       const struct space *s, const struct pa_map *pm)
+{
+	struct core c;
+
+	parse_core(_metadata, data, len, &c);
+	check_core_note(_metadata, &c, s);
+	check_core_loads(_metadata, &c, s, pm);
+}
+
+int pt_snapshot(int fd, __u32 id, int out, __u32 flags, __u64 *bytes)
+{
+	struct ptlab_snapshot sn = {
+		.size = sizeof(sn),
+		.flags = flags,
+		.id = id,
+		.fd = out,
+		.out_bytes = POISON,
+	};
+	int ret = pt_ioctl(fd, PTLAB_IOCTL_SNAPSHOT, &sn);
+
+	*bytes = sn.out_bytes;
+	return ret;
+}
+
+/* --- fdinfo --- */
+
+/*
+ * The ptlab lines of /proc/self/fdinfo/@fd, each in its exact format.
+ * Returns the ptlab-spaces count, or -1.
+ */
+int read_fdinfo(int fd, struct fdinfo_space *sp, int max, int *nr)
+{
+	char path[64], line[256];
+	int count = -1, end;
+	FILE *f;
+
+	*nr = 0;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		end = 0;
+		if (sscanf(line, "ptlab-spaces:\t%d\n%n", &count, &end) == 1 &&
+		    end)
+			continue;
+		if (strncmp(line, "ptlab-space", 11))
+			continue;
+		end = 0;
+		if (*nr >= max ||
+		    sscanf(line, "ptlab-space:\t%u %31s table_pages %lld mapped_bytes %lld\n%n",
+			   &sp[*nr].id, sp[*nr].fmt, &sp[*nr].table_pages,
+			   &sp[*nr].mapped_bytes, &end) != 4 || !end) {
+			count = -1;
+			break;
+		}
+		(*nr)++;
+	}
+	fclose(f);
+	return count;
+}
+
+/* --- /proc/iomem --- */
+
+/*
+ * /proc/iomem, read once per process (each test is one), or NULL. Static
+ * rather than on the stack: a large frame keeps GCC from inlining a test
+ * into the harness's wrapper, whose setjmp() state it then may clobber.
+ */
+const struct iomem *iomem_get(void)
+{
+	static struct iomem iomem, *io;
+	char line[256];
+	struct res *r;
+	bool real = false;
+	int n, sp;
+	FILE *f;
+
+	if (io)
+		return io;
+	iomem.nr = 0;
+	f = fopen("/proc/iomem", "r");
+	if (!f)
+		return NULL;
+	while (iomem.nr < (int)ARRAY_SIZE(iomem.r) &&
+	       fgets(line, sizeof(line), f)) {
+		r = &iomem.r[iomem.nr];
+		sp = strspn(line, " ");
+		n = 0;
+		if (sscanf(line + sp, "%llx-%llx : %n", &r->start, &r->end,
+			   &n) != 2 || !n)
+			continue;
+		r->depth = sp / 2;
+		snprintf(r->name, sizeof(r->name), "%s", line + sp + n);
+		r->name[strcspn(r->name, "\n")] = '\0';
+		real |= r->end != 0;
+		iomem.nr++;
+	}
+	fclose(f);
+	/* Without CAP_SYS_ADMIN every range reads as 0-0. */
+	if (real)
+		io = &iomem;
+	return io;
+}
+
+bool res_is_ram(const struct res *r)
+{
+	return !strcmp(r->name, "System RAM");
+}
+
+/* Whether any System RAM, at any depth, intersects [@start, @end]. */
+bool iomem_ram_in(const struct iomem *io, __u64 start, __u64 end)
+{
+	int i;
+
+	for (i = 0; i < io->nr; i++)
+		if (res_is_ram(&io->r[i]) && io->r[i].start <= end &&
+		    io->r[i].end >= start)
+			return true;
+	return false;
+}
+
+/*
+ * A @size-aligned range of @size bytes that holds no System RAM and starts
+ * in a top-level resource that is not RAM (inside it, unless @size is one
+ * page), device windows first: what the module must call MMIO.
+ */
+bool iomem_find_mmio(const struct iomem *io, __u64 size, __u64 *pa)
+{
+	static const char *const prefer[] = {
+		"PCI Bus", "APIC", "HPET", "",
+	};
+	const struct res *r;
+	size_t p;
+	__u64 a;
+	int i;
+
+	for (p = 0; p < ARRAY_SIZE(prefer); p++) {
+		for (i = 0; i < io->nr; i++) {
+			r = &io->r[i];
+			if (r->depth || res_is_ram(r) ||
+			    !strstr(r->name, prefer[p]))
+				continue;
+			for (a = align_up(r->start, size);
+			     a >= r->start && a <= r->end &&
+			     a + size <= TOP(ARM_OAS); a += size) {
+				if (size > SZ_4K && a + size - 1 > r->end)
+					break;
+				if (!iomem_ram_in(io, a, a + size - 1)) {
+					*pa = a;
+					return true;
+				}
+			}
+		}
+	}
+	return false;
+}
+
+/*
+ * Two pages, one System RAM and one without any: a page-aligned edge of a
+ * System RAM range next to a page that holds none.
+ */
+bool iomem_find_mixed(const struct iomem *io, __u64 *pa)
+{
+	const struct res *r;
+	int i;
+
+	for (i = 0; i < io->nr; i++) {
+		r = &io->r[i];
+		if (!res_is_ram(r))
+			continue;
+		if (!(r->start % SZ_4K) && r->start >= SZ_4K &&
+		    !iomem_ram_in(io, r->start - SZ_4K, r->start - 1)) {
+			*pa = r->start - SZ_4K;
+			return true;
+		}
+		if (!((r->end + 1) % SZ_4K) && r->end + 1 - r->start >= SZ_4K &&
+		    !iomem_ram_in(io, r->end + 1, r->end + SZ_4K)) {
+			*pa = r->end + 1 - SZ_4K;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A page only partly System RAM: a RAM range that ends inside a page. */
+bool iomem_find_partial(const struct iomem *io, __u64 *pa)
+{
+	int i;
+
+	for (i = 0; i < io->nr; i++) {
+		if (res_is_ram(&io->r[i]) && (io->r[i].end + 1) % SZ_4K) {
+			*pa = io->r[i].end & ~(SZ_4K - 1);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The first whole page of the first resource called @name. */
+bool iomem_find_named(const struct iomem *io, const char *name,
+		      __u64 *pa)
+{
+	__u64 a;
+	int i;
+
+	for (i = 0; i < io->nr; i++) {
+		if (strcmp(io->r[i].name, name))
+			continue;
+		a = align_up(io->r[i].start, SZ_4K);
+		if (a + SZ_4K - 1 <= io->r[i].end) {
+			*pa = a;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* --- capabilities, without libcap --- */
+
+/* Whether @cap is effective, as /proc/self/status says; -1 if unreadable. */
+int cap_effective(int cap)
+{
+	unsigned long long eff;
+	char line[128];
+	int ret = -1;
+	FILE *f;
+
+	f = fopen("/proc/self/status", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			ret = (eff >> cap) & 1;
+	fclose(f);
+	return ret;
+}
+
+/* --- small files --- */
+
+long read_param(const char *path)
+{
+	char val[32] = "";
+	long ret = -1;
+	FILE *f;
+
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fgets(val, sizeof(val), f))
+		ret = strtol(val, NULL, 10);
+	fclose(f);
+	return ret;
+}
+
+int write_param(const char *path, long val)
+{
+	char s[32];
+	int fd, len;
+	ssize_t n;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	len = snprintf(s, sizeof(s), "%ld", val);
+	n = write(fd, s, len);
+	close(fd);
+	return n == len ? 0 : -EIO;
+}
+
+/*
+ * Reads @fd to its end with read() calls of @chunk bytes, none of which may
+ * return more. Returns the bytes (free() them) or NULL with errno set.
+ */
+unsigned char *read_fd(int fd, size_t chunk, size_t *len)
+{
+	size_t cap = 1 << 16, have = 0;
+	unsigned char *p = malloc(cap), *q;
+	ssize_t n;
+
+	while (p) {
+		if (cap - have < chunk) {
+			cap = 2 * cap + chunk;
+			q = realloc(p, cap);
+			if (!q)
+				break;
+			p = q;
+		}
+		n = read(fd, p + have, chunk);
+		if (n < 0 || (size_t)n > chunk) {
+			if (n > 0)
+				errno = EOVERFLOW;
+			break;
+		}
+		if (!n) {
+			*len = have;
+			return p;
+		}
+		have += n;
+	}
+	free(p);
+	return NULL;
+}
+
+unsigned char *read_path(const char *path, size_t chunk, size_t *len)
+{
+	unsigned char *p;
+	int fd, err;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return NULL;
+	p = read_fd(fd, chunk, len);
+	err = errno;
+	close(fd);
+	errno = err;
+	return p;
+}
+
+/* Fills @b with bytes no other buffer and no other page of @b holds. */
+void fill_unique(struct buf *b)
+{
+	static __u64 salt = 0x5054000000000000ULL;
+	__u64 *w = (__u64 *)b->p;
+	size_t i;
+
+	salt += 0x100000000ULL;
+	for (i = 0; i < b->len / sizeof(*w); i++)
+		w[i] = salt ^ (i * 0x9e3779b97f4a7c15ULL);
+}
+
+/*
+ * Two of the @n blocks of @size at @pas (physical addresses of 4K pages,
+ * @size apart) that are physically adjacent, in either order: *@lo is the
+ * lower, *@hi the one right above it. The page allocator hands out
+ * neighbours in descending order as often as ascending.
+ */
+bool find_adjacent(const __u64 *pas, size_t n, __u64 size, size_t *lo,
+		   size_t *hi)
+{
+	size_t step = size / SZ_4K, i, j;
+
+	for (i = 0; i < n; i += step)
+		for (j = 0; j < n; j += step)
+			if (pas[j] == pas[i] + size) {
+				*lo = i;
+				*hi = j;
+				return true;
+			}
+	return false;
+}
+
+/* --- physical mappings --- */
+
+/* A physical map that must succeed in full as @kind; the model learns it. */
+void phys_ok(struct __test_metadata *_metadata, struct space *s,
+	     __u64 iova, __u64 pa, __u64 len, __u32 prot, __u64 pgsize,
+		    __u32 kind)
+{
+	struct ptlab_map_phys req = phys_req(s->id, iova, pa, len, prot);
+
+	req.pgsize = pgsize;
+	ASSERT_EQ(0, pt_ioctl(s->fd, PTLAB_IOCTL_MAP_PHYS, &req))
+		TH_LOG("map_phys 0x%llx+0x%llx pa 0x%llx: %s", iova, len, pa,
+		       strerror(errno));
+	ASSERT_EQ(len, req.out_mapped);
+	ASSERT_EQ(kind, req.out_kind)
+		TH_LOG("pa 0x%llx+0x%llx: kind %u", pa, len, req.out_kind);
+	ASSERT_EQ(0, model_add_phys(&s->m, iova, pa, len, prot, pgsize, kind));
+}
+
+/* A physical map that must fail with @err having mapped nothing. */
+void phys_fails(struct __test_metadata *_metadata,
+		const struct baseline *b, struct space *s,
+		       struct ptlab_map_phys *req, int err, const char *what)
+{
+	req->id = s->id;
+	ASSERT_EQ(err, pt_ioctl(s->fd, PTLAB_IOCTL_MAP_PHYS, req))
+		TH_LOG("%s: map_phys 0x%llx+0x%llx pa 0x%llx prot 0x%x", what,
+		       req->iova, req->length, req->paddr, req->prot);
+	ASSERT_EQ(0ULL, req->out_mapped) TH_LOG("%s", what);
+	check_all(_metadata, b, s);
 }

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/elf.h>
 #include <linux/ptlab.h>
 
 struct __test_metadata;
@@ -157,6 +158,7 @@ long vmpin_kb(void);
 long secpt_kb(void);
 int module_refcount(void);
 bool pa_is_ram(__u64 pa);
+int devmem_read(__u64 pa, void *buf);
 int pagemap_pas(const void *va, size_t n, __u64 *pas);
 
 /* debugfs */
@@ -232,5 +234,88 @@ void unmap_check(struct __test_metadata *_metadata, const struct baseline *b,
 int leaf_cmp(const void *a, const void *b);
 int model_push(struct model *m, const struct leaf *lf);
 int drop_cap(int cap);
+
+/* snapshots: the test's own ELF parser and the checks of a core */
+/* A snapshot's headers and the PTLAB note, parsed by the test. */
+struct core {
+	const unsigned char *data;
+	size_t len;
+	const struct elf64_hdr *eh;
+	const struct elf64_phdr *ph;
+	size_t phnum;
+	size_t hdr_end;		/* end of headers and notes */
+	struct ptlab_snapshot_note note;
+	const unsigned char *note_raw;
+};
+
+/* Where each page of the test's buffers is, to find RAM contents by PA. */
+struct pa_map {
+	__u64 *pa;
+	const char **va;
+	size_t nr;
+};
+
+void parse_core(struct __test_metadata *_metadata,
+		const unsigned char *data, size_t len, struct core *c);
+void check_core_note(struct __test_metadata *_metadata,
+		     const struct core *c, const struct space *s);
+void pa_map_add(struct __test_metadata *_metadata, struct pa_map *pm,
+		const struct buf *b);
+const char *pa_lookup(const struct pa_map *pm, __u64 pa);
+void pa_map_free(struct pa_map *pm);
+__u32 pflags(__u32 prot);
+void check_core_loads(struct __test_metadata *_metadata,
+		      const struct core *c, const struct space *s,
+		      const struct pa_map *pm);
+void check_core(struct __test_metadata *_metadata,
+		const unsigned char *data, size_t len,
+		const struct space *s, const struct pa_map *pm);
+int pt_snapshot(int fd, __u32 id, int out, __u32 flags, __u64 *bytes);
+
+/* fdinfo */
+struct fdinfo_space {
+	__u32 id;
+	char fmt[32];
+	long long table_pages;
+	long long mapped_bytes;
+};
+
+int read_fdinfo(int fd, struct fdinfo_space *sp, int max, int *nr);
+
+/* /proc/iomem, capabilities, small files, physical mappings */
+struct res {
+	unsigned long long start, end;
+	int depth;
+	char name[48];
+};
+
+/* /proc/iomem as root sees it, in file order. */
+struct iomem {
+	struct res r[256];
+	int nr;
+};
+
+const struct iomem *iomem_get(void);
+bool res_is_ram(const struct res *r);
+bool iomem_ram_in(const struct iomem *io, __u64 start, __u64 end);
+bool iomem_find_mmio(const struct iomem *io, __u64 size, __u64 *pa);
+bool iomem_find_mixed(const struct iomem *io, __u64 *pa);
+bool iomem_find_partial(const struct iomem *io, __u64 *pa);
+bool iomem_find_named(const struct iomem *io, const char *name,
+		      __u64 *pa);
+int cap_effective(int cap);
+long read_param(const char *path);
+int write_param(const char *path, long val);
+unsigned char *read_fd(int fd, size_t chunk, size_t *len);
+unsigned char *read_path(const char *path, size_t chunk, size_t *len);
+void fill_unique(struct buf *b);
+bool find_adjacent(const __u64 *pas, size_t n, __u64 size, size_t *lo,
+		   size_t *hi);
+void phys_ok(struct __test_metadata *_metadata, struct space *s,
+	     __u64 iova, __u64 pa, __u64 len, __u32 prot, __u64 pgsize,
+		    __u32 kind);
+void phys_fails(struct __test_metadata *_metadata,
+		const struct baseline *b, struct space *s,
+		       struct ptlab_map_phys *req, int err, const char *what);
 
 #endif /* PTLAB_LIB_H */

@@ -732,6 +732,47 @@ static bool fc_in(const u64 *iovas, unsigned int nr, u64 size, u64 iova)
  * first, middle and last byte, leaves the neighbours unmapped, and unmaps
  * back to the root table alone.
  */
+/*
+ * Every entry on the path to @iova, without its address bits: the same
+ * kind, permissions, size and next level, and address 0 where there was
+ * another.
+ */
+static void fc_hidden_path(const struct fc_tree *t, u64 iova)
+{
+	const struct pt_cfg *cfg = &t->pt.cfg;
+	const struct pt_format *fmt = cfg->fmt;
+	unsigned int i, level = cfg->levels - 1;
+	struct pt_walk_result res;
+
+	if (!CHECK_INT(pt_walk(&t->pt, iova, &res), 0, "walk to hide"))
+		return;
+	for (i = 0; i < res.nr_entries; i++) {
+		u64 pte = res.entries[i];
+		u64 hid = pt_entry_hide_oa(cfg, level, pte);
+		enum pt_entry_kind kind = fmt->kind(cfg, level, pte);
+
+		CHECK_KIND(cfg, level, hid, kind, "entry without address");
+		CHECK_EQ(fmt->entry_pa(cfg, level, hid), 0, "hidden address");
+		CHECK(hid != pte || !fmt->entry_pa(cfg, level, pte),
+		      "address of %#llx kept\n", (unsigned long long)pte);
+		if (kind != PT_ENTRY_TABLE) {
+			CHECK_EQ(fmt->leaf_prot(cfg, level, hid),
+				 fmt->leaf_prot(cfg, level, pte), "hidden prot");
+			CHECK_EQ(fc_leaf_size(cfg, level, hid),
+				 fc_leaf_size(cfg, level, pte), "hidden size");
+			return;
+		}
+		if (fmt->table_level) {
+			CHECK_INT(fmt->table_level(cfg, level, hid),
+				  fmt->table_level(cfg, level, pte),
+				  "hidden next level");
+			level = fmt->table_level(cfg, level, pte);
+		} else {
+			level--;
+		}
+	}
+}
+
 void fc_sem_page_sizes(const struct fc_fmt *f, const struct pt_params *params)
 {
 	u64 sizes, size;
@@ -770,6 +811,7 @@ void fc_sem_page_sizes(const struct fc_fmt *f, const struct pt_params *params)
 				       f->prot);
 			fc_walk_expect(&t, iovas[i] + size - 1,
 				       pas[i] + size - 1, size, f->prot);
+			fc_hidden_path(&t, iovas[i]);
 			/* The neighbours, unless another of the leaves. */
 			if (!fc_in(iovas, 3, size, iovas[i] - 1))
 				fc_walk_none(&t, iovas[i] - 1, -ENOENT);

@@ -198,11 +198,20 @@ static void host_leaf_removed(void *gather, const struct pt_leaf *leaf)
 	g->leaves[g->nr_leaves++] = *leaf;
 }
 
+static void host_cleared(void *gather, u64 iova, u64 size, u64 granule)
+{
+	struct host_gather *g = gather;
+
+	g->cleared = (struct host_cleared){ iova, size, granule };
+	g->nr_cleared++;
+}
+
 const struct pt_table_ops host_table_ops = {
 	.alloc = host_alloc,
 	.free = host_free,
 	.retire = host_retire,
 	.leaf_removed = host_leaf_removed,
+	.cleared = host_cleared,
 };
 
 void host_ctx_init(struct host_ctx *ctx)

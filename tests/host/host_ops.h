@@ -53,6 +53,8 @@ struct host_ctx {
  * @leaves: leaves removed by the operation, in the order reported
  * @nr_leaves: entries used in @leaves
  * @max_leaves: entries allocated in @leaves
+ * @cleared: ranges reported through ->cleared(), the last of them kept
+ * @nr_cleared: how many were reported
  */
 struct host_gather {
 	struct host_ctx *ctx;
@@ -65,6 +67,12 @@ struct host_gather {
 	struct pt_leaf *leaves;
 	size_t nr_leaves;
 	size_t max_leaves;
+	struct host_cleared {
+		u64 iova;
+		u64 size;
+		u64 granule;
+	} cleared;
+	size_t nr_cleared;
 };
 
 extern const struct pt_table_ops host_table_ops;

@@ -423,6 +423,78 @@ static void engine_table_reclaim(void)
 	fc_free(&t);
 }
 
+/*
+ * pt_map_shared() claims the entries of a leaf one by one: when one is taken
+ * (another map won it), those claimed are cleared again and reported, with
+ * their granule, for the flush their owner must issue before it releases
+ * the memory; the taken entry stays, nothing is mapped.
+ */
+static void engine_shared_claim_lost(void)
+{
+	struct pt_walk_result res;
+	struct fc_tree t;
+	u64 mapped, i;
+	int ret;
+
+	if (!eng_new_bitmap(&t, 48, ALL_SIZES | SZ_64K))
+		return;
+	fc_map_sizes_ok(&t, SZ_1G + 5 * SZ_4K, 0x7000, SZ_4K, RW, SZ_4K);
+	ret = pt_map_shared(&t.pt, SZ_1G, 0x400000, SZ_64K, RW, SZ_64K, &t.g,
+			    &mapped);
+	CHECK_INT(ret, -EADDRINUSE, "a 64K leaf over a taken entry");
+	CHECK_EQ(mapped, 0, "mapped");
+	if (CHECK_INT(t.g.nr_cleared, 1, "ranges cleared")) {
+		CHECK_EQ(t.g.cleared.iova, SZ_1G, "cleared from");
+		CHECK_EQ(t.g.cleared.size, 5 * SZ_4K, "cleared bytes");
+		CHECK_EQ(t.g.cleared.granule, SZ_4K, "cleared granule");
+	}
+	CHECK_INT(t.g.nr_leaves, 0, "no leaf was removed");
+	for (i = 0; i < 5; i++)
+		fc_walk_none(&t, SZ_1G + i * SZ_4K, -ENOENT);
+	fc_walk_expect(&t, SZ_1G + 5 * SZ_4K, 0x7000, SZ_4K, RW);
+	CHECK_INT(pt_walk(&t.pt, SZ_1G + 6 * SZ_4K, &res), -ENOENT,
+		  "past the taken entry");
+	/* Lost at the first entry: nothing was claimed, nothing reported. */
+	t.g.nr_cleared = 0;
+	ret = pt_map_shared(&t.pt, SZ_1G, 0x400000, SZ_4K, RW, SZ_4K, &t.g,
+			    &mapped);
+	CHECK_INT(ret, 0, "the first page is free");
+	ret = pt_map_shared(&t.pt, SZ_1G, 0x400000, SZ_64K, RW, SZ_64K, &t.g,
+			    &mapped);
+	CHECK_INT(ret, -EADDRINUSE, "over the first entry");
+	CHECK_INT(t.g.nr_cleared, 0, "nothing claimed");
+	fc_free(&t);
+}
+
+/*
+ * pt_unmap_shared() takes back leaves and retires no table, even one it
+ * empties; pt_prune() of the range retires those afterwards.
+ */
+static void engine_unmap_shared_and_prune(void)
+{
+	struct fc_tree t;
+	u64 unmapped;
+
+	if (!eng_new(&t, 48))
+		return;
+	fc_map_ok(&t, SZ_512G + SZ_1G, 0x9000, 2 * SZ_4K, RW);
+	CHECK_INT(t.ctx.live_tables, 4, "the root and three tables below");
+	CHECK_INT(pt_unmap_shared(&t.pt, SZ_512G + SZ_1G, 2 * SZ_4K, &t.g,
+				  &unmapped), 0, "unmap shared");
+	CHECK_EQ(unmapped, 2 * SZ_4K, "unmapped");
+	CHECK_INT(t.g.nr_leaves, 2, "leaves reported");
+	CHECK_INT(t.g.nr_retired, 0, "no table retired");
+	fc_walk_none(&t, SZ_512G + SZ_1G, -ENOENT);
+	fc_walk_none(&t, SZ_512G + SZ_1G + SZ_4K, -ENOENT);
+	/* The whole input range: only the three empty tables are found. */
+	pt_prune(&t.pt, 0, TOP48, &t.g);
+	CHECK_INT(t.g.nr_retired, 3, "tables pruned");
+	host_flush(&t.g, &t.pt);
+	CHECK_INT(t.ctx.live_tables, 1, "the root alone");
+	host_check_tree(&t.pt, &t.ctx);
+	fc_free(&t);
+}
+
 #define FAIL_IOVA	(SZ_512G - SZ_2M - 2 * SZ_4K)
 #define FAIL_PA		0x3fffe000ULL
 #define FAIL_SIZE	(2 * SZ_2M + 4 * SZ_4K)
@@ -739,6 +811,8 @@ static const struct th_test engine_tests[] = {
 	TH_TEST(engine_unmap_hole),
 	TH_TEST(engine_unmap_large),
 	TH_TEST(engine_table_reclaim),
+	TH_TEST(engine_shared_claim_lost),
+	TH_TEST(engine_unmap_shared_and_prune),
 	TH_TEST(engine_alloc_failure),
 	TH_TEST(engine_top),
 	TH_TEST(engine_ias32),

@@ -5,8 +5,19 @@
  * /dev/ptlab gives each open file its own set of address spaces. Every ioctl
  * takes a struct that starts with its own size, so that the structs can grow:
  * a size below the first version is -EINVAL, a larger size whose extra bytes
- * are not all zero is -E2BIG. Unknown flags or protection bits are
- * -EOPNOTSUPP; reserved fields must be zero (-EINVAL).
+ * are not all zero is -E2BIG, and so is any size above 4096. Unknown flags
+ * or protection bits are -EOPNOTSUPP; reserved fields must be zero (-EINVAL).
+ *
+ * Who may learn what, as for /proc/PID/pagemap: a file opened without
+ * CAP_SYS_ADMIN (in the credentials it was opened with, whoever uses it
+ * later) reads every physical address as zero: INFO's root and register
+ * values, WALK's translation and the address bits of its raw entries,
+ * snapshots' p_paddr and note; its snapshots' runs follow IOVA alone.
+ * Table memory is charged to the opener's memory cgroup and, unless the
+ * opener had CAP_IPC_LOCK, counts against its user's RLIMIT_MEMLOCK with
+ * the rest of the user's locked memory: past it, creates and maps fail with
+ * -ENOMEM. Maps and unmaps wait (killably: -EINTR) while a snapshot of the
+ * address space is in progress.
  */
 #ifndef _UAPI_LINUX_PTLAB_H
 #define _UAPI_LINUX_PTLAB_H
@@ -14,7 +25,8 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define PTLAB_TYPE 0xB7
+/* Free in Documentation/userspace-api/ioctl/ioctl-number.rst (6.1, 6.12). */
+#define PTLAB_TYPE 0xBB
 #define PTLAB_MAX_LEVELS 8
 
 /**
@@ -176,7 +188,8 @@ struct ptlab_info {
  * @id: address space id
  * @prot: PTLAB_PROT_* bits, within the format's (see struct ptlab_info);
  *	READ or WRITE at least, and READ where the format cannot express
- *	write-only (Arm stage 1, v7s, x86-64, RISC-V): -EINVAL otherwise
+ *	write-only (Arm stage 1, v7s, x86-64, RISC-V, Apple UAT): -EINVAL
+ *	otherwise
  * @iova: first IOVA, aligned to the smallest page size
  * @uptr: user address of the buffer, page aligned
  * @length: bytes to map, a multiple of the smallest page size
@@ -184,11 +197,17 @@ struct ptlab_info {
  *	size of the address space to use for every entry
  * @out_mapped: bytes mapped, also when the call fails
  *
- * The pages are pinned (FOLL_LONGTERM, counted in VmPin) until they are
- * unmapped or the address space is destroyed. A range that overlaps an
- * existing mapping is refused with -EADDRINUSE and nothing changes. Any other
- * failure (-ENOMEM, -EFAULT, -EINTR) may leave a prefix mapped, reported
- * in @out_mapped.
+ * The pages are pinned (FOLL_LONGTERM, counted in VmPin, within
+ * RLIMIT_MEMLOCK unless CAP_IPC_LOCK) until they are unmapped or the address
+ * space is destroyed. Only the process that opened the file may map its
+ * memory: another one (a forked child with the inherited file) gets -EPERM,
+ * though it may unmap, walk, take snapshots and, with CAP_SYS_RAWIO, map
+ * physical ranges. A writable shared mapping of a file the filesystem
+ * writes back (ext4, xfs, ...) cannot be pinned for writing: -EFAULT, on
+ * every kernel. A range that overlaps an existing mapping is refused with
+ * -EADDRINUSE and nothing changes, also when another thread's map of the
+ * same range wins a race. Any other failure (-ENOMEM, -EFAULT, -EINTR) may
+ * leave a prefix mapped, reported in @out_mapped.
  */
 struct ptlab_map_user {
 	__u32 size;
@@ -216,11 +235,14 @@ struct ptlab_map_user {
  * @out_kind: PTLAB_PHYS_RAM or PTLAB_PHYS_MMIO
  * @__reserved: must be 0
  *
- * For prototyping MMIO and carve-out mappings; needs CAP_SYS_RAWIO (-EPERM).
- * Nothing is pinned: the range must be either ordinary RAM with struct pages
- * (online, not reserved) or not System RAM at all (MMIO, holes); anything
- * else (a mix, reserved or offline memory) is -EINVAL. Overlap with an
- * existing mapping is -EADDRINUSE with nothing changed.
+ * For prototyping MMIO and carve-out mappings; needs what opening /dev/mem
+ * needs: CAP_SYS_RAWIO, and no kernel lockdown (-EPERM). Nothing is pinned:
+ * the range must be either ordinary RAM (every page "System RAM" in
+ * /proc/iomem, online, not reserved, not poisoned, in the kernel's direct
+ * map, which memfd_secret(2) memory is not) or not System RAM at all (MMIO,
+ * holes); anything else (a mix, reserved or offline memory) is -EINVAL.
+ * Overlap with an existing mapping is -EADDRINUSE with nothing changed. A
+ * fatal signal stops a long map with -EINTR after @out_mapped bytes.
  */
 struct ptlab_map_phys {
 	__u32 size;
@@ -246,12 +268,14 @@ struct ptlab_map_phys {
  * @flags: must be 0
  * @id: address space id
  * @__reserved: must be 0
- * @iova: first IOVA; must be the start of a mapped page (-EINVAL if it is
- *	inside a larger page, -ENOENT if nothing is mapped there)
- * @length: bytes to unmap
+ * @iova: first IOVA, aligned to the smallest page size of the address
+ *	space and the start of a mapped page (-EINVAL if it is inside a
+ *	larger page, -ENOENT if nothing is mapped there)
+ * @length: bytes to unmap, a multiple of the smallest page size (-EINVAL)
  * @out_unmapped: bytes unmapped. It stops at the first hole (less than
  *	@length) and never splits a page: a range ending inside a large page
- *	removes all of it (more than @length).
+ *	removes all of it (more than @length). A fatal signal stops it with
+ *	-EINTR after these bytes.
  */
 struct ptlab_unmap {
 	__u32 size;
@@ -298,15 +322,27 @@ struct ptlab_walk {
  * @size: sizeof(struct ptlab_snapshot)
  * @flags: must be 0
  * @id: address space id
- * @fd: file to write to, from its current position
- * @out_bytes: bytes written
+ * @fd: file to write to: a regular file at its current position, which
+ *	advances as with write(2) (two snapshots into one file description go
+ *	one after the other), or a pipe or socket
+ * @out_bytes: bytes written, also when the call fails
  *
- * The core (ET_CORE) has one PT_LOAD per run of mappings contiguous in IOVA
+ * The core (ET_CORE) is an image of one moment: maps and unmaps wait until
+ * it is written. It has one PT_LOAD per run of mappings contiguous in IOVA
  * and physical address with the same permissions and kind: p_vaddr is the
- * IOVA, p_paddr the physical address, p_flags from the permissions, the
- * contents copied for RAM and p_filesz 0 for anything else (MMIO). A PT_NOTE
- * named "PTLAB" of type PTLAB_NOTE_SPACE holds a struct ptlab_snapshot_note.
- * The same core can be read from debugfs ptlab/<id>/snapshot.
+ * IOVA, p_paddr the physical address, p_flags the permissions exactly (a
+ * write-only mapping is PF_W alone). Contents are copied for pinned user
+ * memory and an adopted firmware's pages; for the RAM of physical mappings
+ * only where /dev/mem would let the caller read it (CAP_SYS_RAWIO, a kernel
+ * without CONFIG_STRICT_DEVMEM, no lockdown), else p_filesz is 0, as for
+ * MMIO. A PT_NOTE named "PTLAB" of type PTLAB_NOTE_SPACE holds a struct
+ * ptlab_snapshot_note. The same core can be read from debugfs
+ * ptlab/<id>/snapshot.
+ *
+ * -EBADF for a file not open for writing; -EINVAL for files the kernel
+ * cannot write to from inside (character devices with their own write
+ * method, such as /dev/null); -EINTR when a signal arrives, with the bytes
+ * written so far, never restarted (that would append a second core).
  */
 struct ptlab_snapshot {
 	__u32 size;
