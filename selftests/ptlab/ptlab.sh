@@ -43,7 +43,8 @@ fi
 if [ -n "${PTLAB_TESTS:-}" ]; then
 	read -ra progs <<<"$PTLAB_TESTS"
 elif [ -f "$here/Makefile" ]; then
-	read -ra progs <<<"$(sed -n 's/^TEST_GEN_PROGS[ :]*= *//p' "$here/Makefile")"
+	# Every "TEST_GEN_PROGS := ..." and "TEST_GEN_PROGS += ..." line.
+	read -ra progs <<<"$(sed -n 's/^TEST_GEN_PROGS *[:+]= *//p' "$here/Makefile" | tr '\n' ' ')"
 else
 	progs=()
 	for p in "$dir"/ptlab_test "$dir"/ptlab_*_test; do
