@@ -32,7 +32,7 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
-#include "pt_formats.h"
+#include "fmt/pt_formats.h"
 
 /* The Makefile sets HAVE_CALLGRIND when <valgrind/callgrind.h> exists. */
 #if HAVE_CALLGRIND

@@ -31,8 +31,8 @@
 #include <linux/sort.h>
 
 #include "iommu-pages.h"
-#include "src/pt_engine.h"
-#include "src/pt_formats.h"
+#include "engine/pt_engine.h"
+#include "fmt/pt_formats.h"
 
 static unsigned int runs = 7;
 module_param(runs, uint, 0644);

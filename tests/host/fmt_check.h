@@ -17,7 +17,7 @@
 
 #include "harness.h"
 #include "host_ops.h"
-#include "pt_formats.h"
+#include "fmt/pt_formats.h"
 
 /* Permissions, short enough for tables of expectations. */
 #define R	PT_PROT_READ

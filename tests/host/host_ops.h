@@ -10,7 +10,7 @@
 #ifndef PTLAB_HOST_OPS_H
 #define PTLAB_HOST_OPS_H
 
-#include "pt_formats.h"
+#include "fmt/pt_formats.h"
 
 struct host_table;
 

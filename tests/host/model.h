@@ -8,7 +8,7 @@
 #ifndef PTLAB_HOST_MODEL_H
 #define PTLAB_HOST_MODEL_H
 
-#include "pt_engine.h"
+#include "engine/pt_engine.h"
 
 #define SZ_4K	0x1000ULL
 #define SZ_2M	0x200000ULL

@@ -62,9 +62,8 @@
  *   tcr   the DTE Mode field (DTE bits 11:9): the number of levels, 1-6
  *   mair  0: the format has no memory-attribute register
  */
-#include "pt_engine.h"
-#include "pt_formats.h"
-#include "../uapi/linux/ptlab.h"
+#include "engine/pt_engine.h"
+#include "fmt/pt_formats.h"
 
 #define AMD_PR			BIT_ULL(0)
 #define AMD_NL_SHIFT		9
@@ -312,7 +311,7 @@ static void amd_regs(const struct pt_cfg *cfg, u64 root_pa,
 
 const struct pt_format pt_fmt_amd_v1 = {
 	.name = "amd-v1",
-	.id = PTLAB_FMT_AMD_V1,
+	.id = PT_FMT_AMD_V1,
 	.init = amd_init,
 	.check_prot = amd_check_prot,
 	.mk_table = amd_mk_table,

@@ -35,9 +35,8 @@
  *         (entries 0..3 = WB, WT, UC-, UC, repeated for 4..7), which Linux
  *         keeps for the indexes used here.
  */
-#include "pt_engine.h"
-#include "pt_formats.h"
-#include "../uapi/linux/ptlab.h"
+#include "engine/pt_engine.h"
+#include "fmt/pt_formats.h"
 
 #define X86PT_P			BIT_ULL(0)	/* present */
 #define X86PT_RW		BIT_ULL(1)	/* writable */
@@ -223,7 +222,7 @@ static void x86_regs(const struct pt_cfg *cfg, u64 root_pa,
 const struct pt_format pt_fmt_x86_64 = {
 	.name = "x86-64",
 	.elf_machine = 62,	/* EM_X86_64 */
-	.id = PTLAB_FMT_X86_64,
+	.id = PT_FMT_X86_64,
 	.init = x86_fmt_init,
 	.check_prot = x86_check_prot,
 	.mk_table = x86_mk_table,

@@ -20,11 +20,11 @@
 #ifndef PTLAB_PT_ENGINE_H
 #define PTLAB_PT_ENGINE_H
 
-#include "pt_env.h"
+#include "common/pt_env.h"
 
 #define PT_MAX_LEVELS 6
 
-/* Permission bits, the same values as PTLAB_PROT_* in the uapi. */
+/* Permission bits; the uapi's PTLAB_PROT_* have the same values. */
 #define PT_PROT_READ	BIT(0)
 #define PT_PROT_WRITE	BIT(1)
 #define PT_PROT_EXEC	BIT(2)
@@ -117,7 +117,7 @@ struct pt_hw_regs {
 /**
  * struct pt_format - one hardware page-table format
  * @name: short name used in dumps
- * @id: PTLAB_FMT_* value
+ * @id: enum pt_format_id value (fmt/pt_formats.h)
  * @elf_machine: e_machine of the CPU that walks this format (snapshots),
  *	0 (EM_NONE) for devices that are not a CPU architecture's MMU
  * @init: validate @params and fill @cfg; returns 0, -EINVAL or -EOPNOTSUPP

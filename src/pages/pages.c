@@ -10,6 +10,7 @@
  */
 #include <linux/gfp.h>
 #include <linux/highmem.h>
+#include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/log2.h>
 #include <linux/memory.h>
@@ -21,31 +22,9 @@
 #include <linux/spinlock.h>
 #include <linux/vmstat.h>
 
-#include "ptlab.h"
-#include "compat.h"
-
-/* Counts allocations down to a forced failure; 0 disarms. */
-atomic_t ptlab_fail_nth = ATOMIC_INIT(0);
-
-/**
- * ptlab_should_fail() - fault injection for every allocation ptlab makes
- *
- * Writing N to debugfs ptlab/fail_nth makes the Nth allocation from then on
- * fail, once. The Debian kernels have no CONFIG_FAULT_INJECTION, and tests
- * need to reach every allocation failure path.
- *
- * Return: true if the caller must behave as if its allocation failed.
- */
-bool ptlab_should_fail(void)
-{
-	int old = atomic_read(&ptlab_fail_nth);
-
-	while (old > 0) {
-		if (atomic_try_cmpxchg(&ptlab_fail_nth, &old, old - 1))
-			return old == 1;
-	}
-	return false;
-}
+#include "common/compat.h"
+#include "common/fail.h"
+#include "pages/pages.h"
 
 /* Sub-page tables are carved from pages in slots of at least this size. */
 #define PTLAB_MIN_SLOT_SHIFT	(PAGE_SHIFT - ilog2(BITS_PER_LONG))
@@ -206,57 +185,78 @@ long ptlab_table_free(struct ptlab_table_pool *pool, void *table,
 }
 
 /**
- * ptlab_gather_table() - queue an unlinked table to free after the flush
- * @gather: the operation's gather
+ * ptlab_retired_init() - an empty list of retired tables
+ * @retired: the list
+ */
+void ptlab_retired_init(struct ptlab_retired *retired)
+{
+	INIT_LIST_HEAD(&retired->tables);
+	retired->nr_subtables = 0;
+}
+
+/**
+ * ptlab_retired_empty() - does the list hold no table?
+ * @retired: the list
+ *
+ * Return: true if it is empty.
+ */
+bool ptlab_retired_empty(const struct ptlab_retired *retired)
+{
+	return list_empty(&retired->tables) && !retired->nr_subtables;
+}
+
+/**
+ * ptlab_retire_table() - queue an unlinked table to free after the flush
+ * @retired: the operation's list
  * @table: kernel address of a table from ptlab_table_alloc()
  * @bytes: its size
  *
  * Whole-page tables are linked through their page's list head, sub-page
- * tables listed in @gather: the table memory itself must stay intact because
- * hardware may walk it until the IOTLB flush.
+ * tables listed in @retired: the table memory itself must stay intact
+ * because hardware may walk it until the IOTLB flush.
  *
- * Return: false if @gather has no room for another sub-page table; the
- * caller flushes and calls ptlab_gather_free_tables() first.
+ * Return: false if @retired has no room for another sub-page table; the
+ * caller flushes and calls ptlab_free_retired() first.
  */
-bool ptlab_gather_table(struct ptlab_gather *gather, void *table,
+bool ptlab_retire_table(struct ptlab_retired *retired, void *table,
 			size_t bytes)
 {
 	if (bytes < PAGE_SIZE) {
-		if (gather->nr_subtables == PTLAB_GATHER_SUBTABLES)
+		if (retired->nr_subtables == PTLAB_RETIRED_SUBTABLES)
 			return false;
-		gather->subtables[gather->nr_subtables].table = table;
-		gather->subtables[gather->nr_subtables].bytes = bytes;
-		gather->nr_subtables++;
+		retired->subtables[retired->nr_subtables].table = table;
+		retired->subtables[retired->nr_subtables].bytes = bytes;
+		retired->nr_subtables++;
 		return true;
 	}
-	list_add_tail(&virt_to_page(table)->lru, &gather->tables);
+	list_add_tail(&virt_to_page(table)->lru, &retired->tables);
 	set_page_private(virt_to_page(table), get_order(bytes));
 	return true;
 }
 
 /**
- * ptlab_gather_free_tables() - free the tables of a flushed gather
+ * ptlab_free_retired() - free the tables of a flushed list
  * @pool: the pool they came from
- * @gather: the gather; its tables are gone afterwards
+ * @retired: the list; empty afterwards
  *
  * Return: number of pages given back.
  */
-long ptlab_gather_free_tables(struct ptlab_table_pool *pool,
-			      struct ptlab_gather *gather)
+long ptlab_free_retired(struct ptlab_table_pool *pool,
+			struct ptlab_retired *retired)
 {
 	struct page *page, *next;
 	long freed = 0;
 	unsigned int i;
 
-	list_for_each_entry_safe(page, next, &gather->tables, lru) {
+	list_for_each_entry_safe(page, next, &retired->tables, lru) {
 		list_del(&page->lru);
 		freed += ptlab_table_free(pool, page_address(page),
 					  PAGE_SIZE << page_private(page));
 	}
-	for (i = 0; i < gather->nr_subtables; i++)
-		freed += ptlab_table_free(pool, gather->subtables[i].table,
-					  gather->subtables[i].bytes);
-	gather->nr_subtables = 0;
+	for (i = 0; i < retired->nr_subtables; i++)
+		freed += ptlab_table_free(pool, retired->subtables[i].table,
+					  retired->subtables[i].bytes);
+	retired->nr_subtables = 0;
 	return freed;
 }
 
@@ -352,8 +352,8 @@ static int ptlab_ram_piece(struct resource *res, void *arg)
  * cover, which reads the same on every kernel, rather than trusting
  * region_intersects(), whose answer for nested resources has changed.
  *
- * Return: PTLAB_PHYS_RAM if every page is ordinary RAM (System RAM, online,
- * not reserved, not poisoned, in the direct map); PTLAB_PHYS_MMIO if no
+ * Return: PTLAB_MEM_RAM if every page is ordinary RAM (System RAM, online,
+ * not reserved, not poisoned, in the direct map); PTLAB_MEM_MMIO if no
  * byte is System RAM; -EINVAL for anything in between.
  */
 int ptlab_phys_classify(phys_addr_t pa, u64 size)
@@ -365,7 +365,7 @@ int ptlab_phys_classify(phys_addr_t pa, u64 size)
 			    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY, pa,
 			    pa + size - 1, &cover, ptlab_ram_piece);
 	if (!cover.bytes)
-		return PTLAB_PHYS_MMIO;
+		return PTLAB_MEM_MMIO;
 	if (cover.bytes != size)
 		return -EINVAL;
 	for (pfn = PHYS_PFN(pa); pfn < PHYS_PFN(pa + size); pfn++) {
@@ -373,7 +373,7 @@ int ptlab_phys_classify(phys_addr_t pa, u64 size)
 			return -EINVAL;
 		cond_resched();
 	}
-	return PTLAB_PHYS_RAM;
+	return PTLAB_MEM_RAM;
 }
 
 /**

@@ -15,7 +15,9 @@
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
 
-#include "ptlab.h"
+#include "common/fail.h"
+#include "iface/debugfs.h"
+#include "iface/snapshot.h"
 
 struct dentry *ptlab_debugfs_root;
 

@@ -28,9 +28,8 @@
  * TTBR1 (upper) address spaces, FEAT_LPA2 (52 bits with 4K and 16K
  * granules, level -1), FEAT_S2FWB, hardware access and dirty flags.
  */
-#include "pt_engine.h"
-#include "pt_formats.h"
-#include "../uapi/linux/ptlab.h"
+#include "engine/pt_engine.h"
+#include "fmt/pt_formats.h"
 
 /* Descriptor type, bits [1:0]. */
 #define LPAE_TYPE_MASK		0x3ULL
@@ -675,7 +674,7 @@ static void mali_regs(const struct pt_cfg *cfg, u64 root_pa,
 const struct pt_format pt_fmt_arm64_lpae_s1 = {
 	.name = "arm64-lpae-s1",
 	.elf_machine = 183,	/* EM_AARCH64 */
-	.id = PTLAB_FMT_ARM64_LPAE_S1,
+	.id = PT_FMT_ARM64_LPAE_S1,
 	.init = lpae_s1_init,
 	.check_prot = lpae_s1_check_prot,
 	.mk_table = lpae_mk_table,
@@ -690,7 +689,7 @@ const struct pt_format pt_fmt_arm64_lpae_s1 = {
 const struct pt_format pt_fmt_arm64_lpae_s2 = {
 	.name = "arm64-lpae-s2",
 	.elf_machine = 183,	/* EM_AARCH64 */
-	.id = PTLAB_FMT_ARM64_LPAE_S2,
+	.id = PT_FMT_ARM64_LPAE_S2,
 	.init = lpae_s2_init,
 	.check_prot = lpae_rw_check_prot,
 	.mk_table = lpae_mk_table,
@@ -704,7 +703,7 @@ const struct pt_format pt_fmt_arm64_lpae_s2 = {
 
 const struct pt_format pt_fmt_arm_mali_lpae = {
 	.name = "arm-mali-lpae",
-	.id = PTLAB_FMT_ARM_MALI_LPAE,
+	.id = PT_FMT_ARM_MALI_LPAE,
 	.init = mali_init,
 	.check_prot = lpae_rw_check_prot,
 	.mk_table = lpae_mk_table,

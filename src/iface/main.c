@@ -26,58 +26,36 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "ptlab.h"
-#include "compat.h"
-#include "pt_formats.h"
+#include "as/as.h"
+#include "common/fail.h"
+#include "fmt/pt_formats.h"
+#include "fw/fw.h"
+#include "iface/debugfs.h"
+#include "iface/snapshot.h"
 
 static umode_t dev_mode = 0600;
 module_param(dev_mode, ushort, 0444);
 MODULE_PARM_DESC(dev_mode, "permissions of /dev/ptlab (default 0600)");
 
-static const struct pt_format *const ptlab_formats[] = {
-	&pt_fmt_arm64_lpae_s1,
-	&pt_fmt_arm64_lpae_s2,
-	&pt_fmt_arm_mali_lpae,
-	&pt_fmt_arm_v7s,
-	&pt_fmt_x86_64,
-	&pt_fmt_vtd_ss,
-	&pt_fmt_amd_v1,
-	&pt_fmt_riscv,
-	&pt_fmt_apple_dart,
-	&pt_fmt_apple_uat,
-};
-
-/**
- * ptlab_find_format() - the descriptor of a PTLAB_FMT_* value
- * @id: PTLAB_FMT_* value
- *
- * Return: the descriptor, or NULL if the module does not implement it.
- */
-const struct pt_format *ptlab_find_format(u32 id)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(ptlab_formats); i++)
-		if (ptlab_formats[i]->id == id)
-			return ptlab_formats[i];
-	return NULL;
-}
-
-/**
- * ptlab_find_format_name() - the descriptor of a format by its short name
- * @name: e.g. "arm64-lpae-s1"
- *
- * Return: the descriptor, or NULL.
- */
-const struct pt_format *ptlab_find_format_name(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(ptlab_formats); i++)
-		if (!strcmp(ptlab_formats[i]->name, name))
-			return ptlab_formats[i];
-	return NULL;
-}
+/* The uapi's numbers are the module's own. */
+#define PTLAB_SAME(uapi, own) static_assert((int)(uapi) == (int)(own))
+PTLAB_SAME(PTLAB_FMT_ARM64_LPAE_S1, PT_FMT_ARM64_LPAE_S1);
+PTLAB_SAME(PTLAB_FMT_ARM64_LPAE_S2, PT_FMT_ARM64_LPAE_S2);
+PTLAB_SAME(PTLAB_FMT_ARM_MALI_LPAE, PT_FMT_ARM_MALI_LPAE);
+PTLAB_SAME(PTLAB_FMT_ARM_V7S, PT_FMT_ARM_V7S);
+PTLAB_SAME(PTLAB_FMT_X86_64, PT_FMT_X86_64);
+PTLAB_SAME(PTLAB_FMT_VTD_SS, PT_FMT_VTD_SS);
+PTLAB_SAME(PTLAB_FMT_AMD_V1, PT_FMT_AMD_V1);
+PTLAB_SAME(PTLAB_FMT_RISCV, PT_FMT_RISCV);
+PTLAB_SAME(PTLAB_FMT_APPLE_DART, PT_FMT_APPLE_DART);
+PTLAB_SAME(PTLAB_FMT_APPLE_UAT, PT_FMT_APPLE_UAT);
+PTLAB_SAME(PTLAB_PROT_READ, PT_PROT_READ);
+PTLAB_SAME(PTLAB_PROT_WRITE, PT_PROT_WRITE);
+PTLAB_SAME(PTLAB_PROT_EXEC, PT_PROT_EXEC);
+PTLAB_SAME(PTLAB_PROT_PRIV, PT_PROT_PRIV);
+PTLAB_SAME(PTLAB_PROT_CACHE, PT_PROT_CACHE);
+PTLAB_SAME(PTLAB_PROT_MMIO, PT_PROT_MMIO);
+PTLAB_SAME(PTLAB_PROT_ALL, PT_PROT_ALL);
 
 static int ptlab_open(struct inode *inode, struct file *file)
 {
@@ -166,7 +144,7 @@ static int ptlab_ioctl_create(struct ptlab_ucmd *ucmd)
 	if (!adopting &&
 	    (cmd->adopt_root_pa || cmd->fw_ranges || cmd->nr_fw_ranges))
 		return -EINVAL;
-	fmt = ptlab_find_format(cmd->format);
+	fmt = pt_format_by_id(cmd->format);
 	if (!fmt)
 		return -EOPNOTSUPP;
 	if (adopting) {
@@ -185,6 +163,8 @@ static int ptlab_ioctl_create(struct ptlab_ucmd *ucmd)
 			     adopting ? &adopt : NULL);
 	if (IS_ERR(as))
 		return PTR_ERR(as);
+	/* Complete but for its id's owner: root may read it in debugfs. */
+	ptlab_debugfs_add_as(as);
 	/* A space the caller was never told of would be out of its reach. */
 	cmd->out_id = as->id;
 	ret = ptlab_ucmd_respond(ucmd);

@@ -34,8 +34,9 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "ptlab.h"
-#include "compat.h"
+#include "common/compat.h"
+#include "common/fail.h"
+#include "iface/snapshot.h"
 
 #define PTLAB_NOTE_NAME "PTLAB"
 /* Spans read from the tree per hold of its lock. */

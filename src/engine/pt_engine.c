@@ -4,7 +4,7 @@
  * descent over the levels the format describes; nothing here knows an entry
  * encoding.
  */
-#include "pt_engine.h"
+#include "engine/pt_engine.h"
 
 static inline u64 pt_level_size(const struct pt_cfg *cfg, unsigned int level)
 {

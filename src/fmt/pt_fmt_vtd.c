@@ -42,9 +42,8 @@
  *         alike.
  *   mair: 0, there is no memory attribute register.
  */
-#include "pt_engine.h"
-#include "pt_formats.h"
-#include "../uapi/linux/ptlab.h"
+#include "engine/pt_engine.h"
+#include "fmt/pt_formats.h"
 
 #define VTSS_R			BIT_ULL(0)
 #define VTSS_W			BIT_ULL(1)
@@ -218,7 +217,7 @@ static void vtss_regs(const struct pt_cfg *cfg, u64 root_pa,
 
 const struct pt_format pt_fmt_vtd_ss = {
 	.name = "vtd-ss",
-	.id = PTLAB_FMT_VTD_SS,
+	.id = PT_FMT_VTD_SS,
 	.init = vtss_init,
 	.check_prot = vtss_check_prot,
 	.mk_table = vtss_mk_table,

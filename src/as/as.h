@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Internal interfaces of the ptlab module.
+ * Address spaces: the page-table trees of the open files of /dev/ptlab,
+ * with their owner's side of the contract (table memory, pins, flushes,
+ * lifetimes, locking). See as.c.
  */
-#ifndef PTLAB_H
-#define PTLAB_H
+#ifndef PTLAB_AS_H
+#define PTLAB_AS_H
 
 #include <linux/debugfs.h>
 #include <linux/kref.h>
@@ -16,30 +18,16 @@
 #include <linux/wait.h>
 #include <linux/xarray.h>
 
-#include "pt_engine.h"
-#include "../uapi/linux/ptlab.h"
+#include "engine/pt_engine.h"
+#include "pages/pages.h"
+#include "uapi/linux/ptlab.h"
 
-/* ptlab_pages.c: the only code that touches struct page. */
-
-/* Unpins and sub-page tables gathered at most before an early flush. */
+/* Pinned runs gathered at most before an early flush. */
 #define PTLAB_GATHER_RUNS 32
-#define PTLAB_GATHER_SUBTABLES 16
-
-/**
- * struct ptlab_table_pool - pages shared by one tree's sub-page tables
- * @lock: protects @partial and the slot bitmaps of its pages
- * @partial: per slot size (64 bytes to half a page), pages with free slots
- */
-struct ptlab_table_pool {
-	spinlock_t lock;	/* @partial and the slot bitmaps */
-	struct list_head partial[PAGE_SHIFT - 6];
-};
 
 /**
  * struct ptlab_gather - what an operation removed, released after its flush
- * @tables: whole-page tables unlinked from the tree
- * @subtables: sub-page tables unlinked from the tree
- * @nr_subtables: entries used in @subtables
+ * @retired: tables unlinked from the tree
  * @runs: physically contiguous pinned user ranges no longer mapped
  * @nr_runs: entries used in @runs
  * @start: first IOVA of the leaves removed since the last flush
@@ -49,12 +37,7 @@ struct ptlab_table_pool {
  * @as: address space being changed
  */
 struct ptlab_gather {
-	struct list_head tables;
-	struct {
-		void *table;
-		size_t bytes;
-	} subtables[PTLAB_GATHER_SUBTABLES];
-	unsigned int nr_subtables;
+	struct ptlab_retired retired;
 	struct {
 		phys_addr_t pa;
 		u64 size;
@@ -89,29 +72,6 @@ struct ptlab_flush_stats {
 	u64 last_granule;
 	atomic64_t table_pages;
 };
-
-extern atomic_t ptlab_fail_nth;
-bool ptlab_should_fail(void);
-void ptlab_table_pool_init(struct ptlab_table_pool *pool);
-void *ptlab_table_alloc(struct ptlab_table_pool *pool, int nid, size_t bytes,
-			unsigned int addr_bits, long *new_pages);
-long ptlab_table_free(struct ptlab_table_pool *pool, void *table,
-		      size_t bytes);
-bool ptlab_gather_table(struct ptlab_gather *gather, void *table,
-			size_t bytes);
-long ptlab_gather_free_tables(struct ptlab_table_pool *pool,
-			      struct ptlab_gather *gather);
-long ptlab_pin_user(unsigned long uaddr, unsigned long npages, bool write,
-		    phys_addr_t *pas);
-void ptlab_unpin_user(phys_addr_t pa, u64 size, bool dirty);
-int ptlab_phys_classify(phys_addr_t pa, u64 size);
-bool ptlab_phys_read(phys_addr_t pa, void *buf, bool borrowed);
-void ptlab_phys_hold(void);
-void ptlab_phys_release(void);
-int ptlab_pages_init(void);
-void ptlab_pages_exit(void);
-
-/* ptlab_as.c: address spaces. */
 
 /**
  * struct ptlab_ctx - one open file of /dev/ptlab
@@ -160,7 +120,8 @@ struct ptlab_ctx {
  * @phys: IOVA page frames mapped by PTLAB_IOCTL_MAP_PHYS, valued
  *	xa_mk_value(PTLAB_PHYS_*); everything else is pinned user memory.
  *	Ranges may outlive their mappings: a later user map clears them.
- * @dir: debugfs directory
+ * @dir: debugfs directory, set by the ioctl layer before publication and
+ *	removed by the teardown
  */
 struct ptlab_as {
 	struct kref ref;
@@ -279,30 +240,4 @@ void ptlab_as_regs(struct ptlab_as *as, bool show_pa, u64 *root_pa,
 u32 ptlab_as_phys_kind(struct ptlab_as *as, u64 iova);
 void ptlab_as_show_fdinfo(struct ptlab_ctx *ctx, struct seq_file *m);
 
-/* ptlab_snapshot.c */
-struct ptlab_snap;
-int ptlab_snapshot_to_file(struct ptlab_as *as, struct file *file,
-			   bool show_pa, u64 *written);
-struct ptlab_snap *ptlab_snapshot_open(struct ptlab_as *as, bool show_pa);
-ssize_t ptlab_snapshot_read(struct ptlab_snap *snap, char __user *buf,
-			    size_t len, loff_t *ppos);
-void ptlab_snapshot_close(struct ptlab_snap *snap);
-
-/* ptlab_firmware.c */
-extern const struct file_operations ptlab_fw_fops;
-void *ptlab_fw_adopt(phys_addr_t root_pa, const struct pt_cfg *cfg,
-		     const struct ptlab_range *ranges, unsigned int nr_ranges,
-		     struct ptlab_range *owned, unsigned int *nr_owned);
-void ptlab_fw_release(void *handle);
-void ptlab_fw_exit(void);
-
-/* ptlab_main.c */
-const struct pt_format *ptlab_find_format(u32 id);
-const struct pt_format *ptlab_find_format_name(const char *name);
-
-/* ptlab_debugfs.c */
-extern struct dentry *ptlab_debugfs_root;
-void ptlab_debugfs_init(void);
-void ptlab_debugfs_add_as(struct ptlab_as *as);
-
-#endif /* PTLAB_H */
+#endif /* PTLAB_AS_H */

@@ -10,8 +10,7 @@
  * a register that holds a 16KB-aligned address), and the only leaves are
  * 16KB pages at the last level.
  */
-#include "pt_formats.h"
-#include "../uapi/linux/ptlab.h"
+#include "fmt/pt_formats.h"
 
 #define APPLE_GRANULE_SHIFT	14
 #define APPLE_SZ_16K		BIT_ULL(APPLE_GRANULE_SHIFT)
@@ -223,7 +222,7 @@ static void dart_regs(const struct pt_cfg *cfg, u64 root_pa,
 
 const struct pt_format pt_fmt_apple_dart = {
 	.name = "apple-dart",
-	.id = PTLAB_FMT_APPLE_DART,
+	.id = PT_FMT_APPLE_DART,
 	.init = dart_init,
 	.check_prot = dart_check_prot,
 	.mk_table = dart_mk_table,
@@ -423,7 +422,7 @@ static void uat_regs(const struct pt_cfg *cfg, u64 root_pa,
 
 const struct pt_format pt_fmt_apple_uat = {
 	.name = "apple-uat",
-	.id = PTLAB_FMT_APPLE_UAT,
+	.id = PT_FMT_APPLE_UAT,
 	.init = uat_init,
 	.check_prot = uat_check_prot,
 	.mk_table = uat_mk_table,

@@ -17,6 +17,7 @@
 #include <linux/io.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/string.h>
 #include <linux/types.h>
 
 static inline u64 pt_virt_to_phys(const void *table)
@@ -48,6 +49,7 @@ static inline u64 pt_cmpxchg_u64(u64 *ptr, u64 old, u64 new)
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <linux/types.h>
 
 typedef __u8 u8;
@@ -63,6 +65,7 @@ typedef __u64 u64;
 #define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define dma_wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
 

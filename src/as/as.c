@@ -30,7 +30,13 @@
 #include <linux/sched/user.h>
 #include <linux/slab.h>
 
-#include "ptlab.h"
+#include "as/as.h"
+#include "common/fail.h"
+#include "fw/fw.h"
+
+/* The kinds pages/ classifies are the uapi's. */
+static_assert(PTLAB_MEM_RAM == PTLAB_PHYS_RAM);
+static_assert(PTLAB_MEM_MMIO == PTLAB_PHYS_MMIO);
 
 /* Pages pinned per round; bounds the scratch arrays to one page each. */
 #define PTLAB_PIN_BATCH (PAGE_SIZE / sizeof(phys_addr_t))
@@ -174,8 +180,8 @@ static void ptlab_as_flush(struct ptlab_gather *gather)
 
 	if (gather->all) {
 		atomic64_inc(&stats->all);
-	} else if (gather->end > gather->start || gather->nr_subtables ||
-		   !list_empty(&gather->tables)) {
+	} else if (gather->end > gather->start ||
+		   !ptlab_retired_empty(&gather->retired)) {
 		spin_lock(&stats->lock);
 		stats->last_start = gather->start;
 		stats->last_end = gather->end;
@@ -192,7 +198,7 @@ static void ptlab_gather_init(struct ptlab_gather *gather,
 			      struct ptlab_as *as)
 {
 	*gather = (struct ptlab_gather){ .as = as };
-	INIT_LIST_HEAD(&gather->tables);
+	ptlab_retired_init(&gather->retired);
 }
 
 static void ptlab_gather_release_runs(struct ptlab_gather *gather)
@@ -211,9 +217,9 @@ static void ptlab_as_table_retire(void *gather, void *table, size_t bytes)
 {
 	struct ptlab_gather *g = gather;
 
-	if (!ptlab_gather_table(g, table, bytes)) {
+	if (!ptlab_retire_table(&g->retired, table, bytes)) {
 		ptlab_gather_finish(g);
-		ptlab_gather_table(g, table, bytes);
+		ptlab_retire_table(&g->retired, table, bytes);
 	}
 }
 
@@ -295,7 +301,7 @@ static void ptlab_gather_cover(struct ptlab_gather *gather, u64 iova,
 			       u64 length, u64 granule)
 {
 	if (gather->end != gather->start ||
-	    (list_empty(&gather->tables) && !gather->nr_subtables))
+	    ptlab_retired_empty(&gather->retired))
 		return;
 	ptlab_gather_range(gather, iova, length, granule);
 }
@@ -306,12 +312,11 @@ static void ptlab_gather_finish(struct ptlab_gather *gather)
 	long freed;
 
 	if (!gather->all && gather->end == gather->start &&
-	    !gather->nr_runs && !gather->nr_subtables &&
-	    list_empty(&gather->tables))
+	    !gather->nr_runs && ptlab_retired_empty(&gather->retired))
 		return;
 	ptlab_as_flush(gather);
 	ptlab_gather_release_runs(gather);
-	freed = ptlab_gather_free_tables(&gather->as->pool, gather);
+	freed = ptlab_free_retired(&gather->as->pool, &gather->retired);
 	ptlab_as_uncharge_tables(gather->as, freed);
 	atomic64_add(freed, &gather->as->flushes.table_pages);
 }
@@ -433,9 +438,10 @@ static struct ptlab_as *ptlab_as_alloc(struct ptlab_ctx *ctx)
  * @params: geometry requested
  * @adopt: a firmware top-level table to build on, or NULL for a new one
  *
- * Its id is reserved in @ctx; the caller reports the id to the user, then
- * publishes the address space with ptlab_as_publish(), or gives it up with
- * ptlab_as_abandon() if the report failed.
+ * Its id is reserved in @ctx; the caller gives it its debugfs directory,
+ * reports the id to the user, then publishes the address space with
+ * ptlab_as_publish(), or gives it up with ptlab_as_abandon() if the report
+ * failed.
  *
  * Return: the address space; ERR_PTR(-EINVAL) or ERR_PTR(-EOPNOTSUPP) for
  * the parameters, -ENOSPC when the file has max_spaces address spaces
@@ -482,8 +488,6 @@ struct ptlab_as *ptlab_as_create(struct ptlab_ctx *ctx,
 		      xa_reserve(&ctx->spaces, as->id, GFP_KERNEL_ACCOUNT);
 	if (ret)
 		goto err_put;
-	/* Complete but for its id's owner: root may read it in debugfs. */
-	ptlab_debugfs_add_as(as);
 	return as;
 
 err_put:

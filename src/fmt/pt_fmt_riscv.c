@@ -36,9 +36,8 @@
  *   tcr:  MODE: 8 = Sv39, 9 = Sv48, 10 = Sv57.
  *   mair: 0: memory types come from the PBMT field of each leaf.
  */
-#include "pt_engine.h"
-#include "pt_formats.h"
-#include "../uapi/linux/ptlab.h"
+#include "engine/pt_engine.h"
+#include "fmt/pt_formats.h"
 
 #define RVPT_V			BIT_ULL(0)
 #define RVPT_R			BIT_ULL(1)
@@ -259,7 +258,7 @@ static void rv_regs(const struct pt_cfg *cfg, u64 root_pa,
 const struct pt_format pt_fmt_riscv = {
 	.name = "riscv",
 	.elf_machine = 243,	/* EM_RISCV */
-	.id = PTLAB_FMT_RISCV,
+	.id = PT_FMT_RISCV,
 	.init = rv_init,
 	.check_prot = rv_check_prot,
 	.mk_table = rv_mk_table,

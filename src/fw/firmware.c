@@ -19,10 +19,13 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "ptlab.h"
+#include "common/fail.h"
+#include "fmt/pt_formats.h"
+#include "fw/fw.h"
 
 /* Bounds the memory a debugfs write can make the firmware allocate. */
 #define PTLAB_FW_MAX_BYTES	(16UL << 20)
@@ -193,7 +196,7 @@ static int ptlab_fw_create(const char *format, char *ranges)
 	u64 total = 0;
 	int ret, i;
 
-	fmt = ptlab_find_format_name(format);
+	fmt = pt_format_by_name(format);
 	if (!fmt)
 		return -EOPNOTSUPP;
 	for (slot = 0; slot < PTLAB_FW_MAX && ptlab_fws[slot]; slot++)

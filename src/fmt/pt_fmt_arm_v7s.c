@@ -40,8 +40,7 @@
  *	index 7 inner shareable (NOS7). NMRR: index 7 inner and outer
  *	write-back write-allocate, the rest non-cacheable.
  */
-#include "pt_formats.h"
-#include "../uapi/linux/ptlab.h"
+#include "fmt/pt_formats.h"
 
 #define V7S_SZ_4K		0x1000ULL
 #define V7S_SZ_64K		0x10000ULL
@@ -342,7 +341,7 @@ static void v7s_regs(const struct pt_cfg *cfg, u64 root_pa,
 const struct pt_format pt_fmt_arm_v7s = {
 	.name = "arm-v7s",
 	.elf_machine = 40,	/* EM_ARM */
-	.id = PTLAB_FMT_ARM_V7S,
+	.id = PT_FMT_ARM_V7S,
 	.init = v7s_init,
 	.check_prot = v7s_check_prot,
 	.mk_table = v7s_mk_table,
