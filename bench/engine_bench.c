@@ -86,6 +86,7 @@ struct bench_pool {
 
 /* What one operation retired and removed, released by its flush. */
 struct bench_gather {
+	struct pt_gather pt;
 	struct bench_pool *pool;
 	struct bench_retired {
 		void *table;
@@ -151,9 +152,9 @@ static void pool_fini(struct bench_pool *pool)
 	}
 }
 
-static void gather_retire(void *gather, void *table, size_t bytes)
+static void gather_retire(struct pt_gather *gather, void *table, size_t bytes)
 {
-	struct bench_gather *g = gather;
+	struct bench_gather *g = container_of(gather, struct bench_gather, pt);
 
 	if (g->nr_retired == g->max_retired) {
 		g->max_retired = g->max_retired ? 2 * g->max_retired : 1024;
@@ -169,18 +170,25 @@ static void gather_retire(void *gather, void *table, size_t bytes)
 	g->nr_retired++;
 }
 
-static void gather_leaf(void *gather, const struct pt_leaf *leaf)
+static void gather_run(struct pt_gather *gather, const struct pt_run *run)
 {
-	struct bench_gather *g = gather;
+	struct bench_gather *g = container_of(gather, struct bench_gather, pt);
 
-	g->leaf_bytes += leaf->size;
+	g->leaf_bytes += run->size;
 }
 
-/* The IOTLB is flushed: the retired tables can go. */
-static void gather_flush(struct bench_gather *g)
+/*
+ * The owner's part after an operation: prune what it left empty, as a
+ * single-threaded owner may at once; then the IOTLB is flushed and the
+ * retired tables can go.
+ */
+static void gather_flush(struct bench_gather *g, struct pt_space *pt)
 {
 	size_t i;
 
+	while (g->pt.prune)
+		pt_prune(pt, g->pt.prune_start,
+			 g->pt.prune_last - g->pt.prune_start + 1, &g->pt);
 	for (i = 0; i < g->nr_retired; i++)
 		pool_free(g->pool, g->retired[i].table, g->retired[i].bytes);
 	g->nr_retired = 0;
@@ -191,7 +199,7 @@ static const struct pt_table_ops bench_table_ops = {
 	.alloc = pool_alloc,
 	.free = pool_free,
 	.retire = gather_retire,
-	.leaf_removed = gather_leaf,
+	.removed = gather_run,
 };
 
 struct bench_format {
@@ -229,7 +237,7 @@ static void do_map(struct bench_space *b, u64 iova, u64 size, u64 pgsize)
 	u64 mapped;
 	int ret;
 
-	ret = pt_map(&b->pt, iova, iova, size, PROT, pgsize, &b->g, &mapped);
+	ret = pt_map(&b->pt, iova, iova, size, PROT, pgsize, &b->g.pt, &mapped);
 	if (ret || mapped != size)
 		bench_fail(b, "map", iova, ret ? ret : -EIO);
 }
@@ -239,10 +247,10 @@ static void do_unmap(struct bench_space *b, u64 iova, u64 size)
 	u64 unmapped;
 	int ret;
 
-	ret = pt_unmap(&b->pt, iova, size, &b->g, &unmapped);
+	ret = pt_unmap(&b->pt, iova, size, &b->g.pt, &unmapped);
 	if (ret || unmapped != size)
 		bench_fail(b, "unmap", iova, ret ? ret : -EIO);
-	gather_flush(&b->g);
+	gather_flush(&b->g, &b->pt);
 }
 
 static u64 region(u64 base, unsigned int i)
@@ -388,8 +396,8 @@ static void space_new(struct bench_space *b, const struct bench_format *f)
 
 static void space_free(struct bench_space *b)
 {
-	pt_space_destroy(&b->pt, &b->g);
-	gather_flush(&b->g);
+	pt_space_destroy(&b->pt, &b->g.pt);
+	gather_flush(&b->g, &b->pt);
 	free(b->g.retired);
 	pool_fini(&b->pool);
 }

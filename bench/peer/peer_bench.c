@@ -62,6 +62,7 @@ struct peer {
 	struct io_pgtable_ops *ops;
 	/* ptlab's engine */
 	struct pt_space pt;
+	struct pt_gather gather;
 	struct list_head retired;
 	u64 removed;
 	u64 sum;
@@ -107,32 +108,39 @@ static void peer_free(void *cookie, void *table, size_t bytes)
 	iommu_free_pages(table, get_order(bytes));
 }
 
-static void peer_retire(void *gather, void *table, size_t bytes)
+static void peer_retire(struct pt_gather *gather, void *table, size_t bytes)
 {
-	struct peer *p = gather;
+	struct peer *p = container_of(gather, struct peer, gather);
 
 	list_add_tail(&virt_to_page(table)->lru, &p->retired);
 }
 
-static void peer_leaf_removed(void *gather, const struct pt_leaf *leaf)
+static void peer_removed(struct pt_gather *gather, const struct pt_run *run)
 {
-	struct peer *p = gather;
+	struct peer *p = container_of(gather, struct peer, gather);
 
-	p->removed += leaf->size;
+	p->removed += run->size;
 }
 
 static const struct pt_table_ops peer_table_ops = {
 	.alloc = peer_alloc,
 	.free = peer_free,
 	.retire = peer_retire,
-	.leaf_removed = peer_leaf_removed,
+	.removed = peer_removed,
 };
 
-/* The flush is done: free what the engine retired. */
+/*
+ * Prune what an operation left empty (alone on the tree, at once), then,
+ * the flush being done, free what the engine retired.
+ */
 static void peer_flush(struct peer *p)
 {
 	struct page *page, *next;
 
+	while (p->gather.prune)
+		pt_prune(&p->pt, p->gather.prune_start,
+			 p->gather.prune_last - p->gather.prune_start + 1,
+			 &p->gather);
 	list_for_each_entry_safe(page, next, &p->retired, lru) {
 		int order = page_private(page);
 
@@ -178,7 +186,7 @@ static int peer_new(struct peer *p)
 
 static void peer_destroy(struct peer *p)
 {
-	pt_space_destroy(&p->pt, p);
+	pt_space_destroy(&p->pt, &p->gather);
 	peer_flush(p);
 	io_pgtable_arm_64_lpae_s1_init_fns.free(p->iop);
 }
@@ -210,7 +218,7 @@ static int pt_map_n(struct peer *p, u64 iova, size_t pgsize, size_t count)
 	int ret;
 
 	ret = pt_map(&p->pt, iova, PEER_PA + iova, pgsize * count,
-		     PT_PROT_READ | PT_PROT_WRITE, pgsize, p, &mapped);
+		     PT_PROT_READ | PT_PROT_WRITE, pgsize, &p->gather, &mapped);
 	return ret ? ret : (mapped == pgsize * count ? 0 : -EIO);
 }
 
@@ -219,7 +227,7 @@ static int pt_unmap_n(struct peer *p, u64 iova, size_t pgsize, size_t count)
 	u64 unmapped;
 	int ret;
 
-	ret = pt_unmap(&p->pt, iova, pgsize * count, p, &unmapped);
+	ret = pt_unmap(&p->pt, iova, pgsize * count, &p->gather, &unmapped);
 	peer_flush(p);
 	return ret ? ret : (unmapped == pgsize * count ? 0 : -EIO);
 }

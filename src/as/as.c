@@ -13,10 +13,14 @@
  * tears it down: debugfs first (which waits for its readers), then the
  * snapshots open in debugfs are cut loose, then the tree.
  *
- * Locking: maps share @as->lock (tables are installed and leaves claimed
- * with cmpxchg), unmaps and the pruning of empty tables have it alone,
- * walks and dumps read under it. A snapshot freezes the address space
- * (ptlab_as_freeze()) instead of holding the lock while it writes to a file
+ * Locking: by IOVA ranges (as/range_lock.c). A map or unmap holds its own
+ * range alone; walks, dumps and snapshots hold what they read, shared; so
+ * operations on disjoint ranges run together. The engine frees a table only
+ * when its whole span is inside the range an operation holds, and reports
+ * the tables an operation empties elsewhere as a prune hint: the operation
+ * then holds their span alone, after its own, to free them
+ * (ptlab_as_prune()). A snapshot freezes the address space
+ * (ptlab_as_freeze()) instead of holding a range while it writes to a file
  * the user controls: changes then wait, killably, until it thaws.
  */
 #include <linux/capability.h>
@@ -39,7 +43,7 @@ static_assert(PTLAB_MEM_RAM == PTLAB_PHYS_RAM);
 static_assert(PTLAB_MEM_MMIO == PTLAB_PHYS_MMIO);
 
 /* Pages pinned per round; bounds the scratch arrays to one page each. */
-#define PTLAB_PIN_BATCH (PAGE_SIZE / sizeof(phys_addr_t))
+#define PTLAB_PIN_BATCH (PAGE_SIZE / sizeof(u64))
 
 static unsigned int max_spaces = 64;
 module_param(max_spaces, uint, 0644);
@@ -114,7 +118,7 @@ static void ptlab_as_table_free(void *cookie, void *table, size_t bytes)
 	ptlab_as_uncharge_tables(as, ptlab_table_free(&as->pool, table, bytes));
 }
 
-static bool ptlab_ranges_overlap(const struct ptlab_range *ranges,
+static bool ptlab_ranges_overlap(const struct pt_extent *ranges,
 				 unsigned int nr, u64 iova, u64 size)
 {
 	unsigned int i;
@@ -131,10 +135,8 @@ static bool ptlab_ranges_overlap(const struct ptlab_range *ranges,
  * the tables on the paths to those ranges are the firmware's, whatever the
  * user declared: a wider declaration only keeps ptlab out of more IOVA.
  */
-static bool ptlab_as_foreign(void *cookie, u64 iova, u64 size)
+static bool ptlab_as_foreign(struct ptlab_as *as, u64 iova, u64 size)
 {
-	struct ptlab_as *as = cookie;
-
 	return ptlab_ranges_overlap(as->fw_owned, as->nr_fw_owned, iova, size);
 }
 
@@ -213,9 +215,15 @@ static void ptlab_gather_release_runs(struct ptlab_gather *gather)
 
 static void ptlab_gather_finish(struct ptlab_gather *gather);
 
-static void ptlab_as_table_retire(void *gather, void *table, size_t bytes)
+static struct ptlab_gather *ptlab_gather_of(struct pt_gather *gather)
 {
-	struct ptlab_gather *g = gather;
+	return container_of(gather, struct ptlab_gather, pt);
+}
+
+static void ptlab_as_table_retire(struct pt_gather *gather, void *table,
+				  size_t bytes)
+{
+	struct ptlab_gather *g = ptlab_gather_of(gather);
 
 	if (!ptlab_retire_table(&g->retired, table, bytes)) {
 		ptlab_gather_finish(g);
@@ -264,33 +272,108 @@ static void ptlab_gather_pinned(struct ptlab_gather *g, phys_addr_t pa,
 	g->nr_runs++;
 }
 
-/* pt_table_ops.leaf_removed: its memory is released after the flush. */
-static void ptlab_gather_leaf(void *gather, const struct pt_leaf *leaf)
-{
-	struct ptlab_gather *g = gather;
+/* Records of physical mappings read per lookup. */
+#define PTLAB_KIND_SEGS 16
 
-	atomic64_sub(leaf->size, &g->as->mapped_bytes);
-	ptlab_gather_range(g, leaf->iova, leaf->size, leaf->size);
-	/* Physical mappings pinned nothing. */
-	if (!ptlab_as_phys_kind(g->as, leaf->iova))
-		ptlab_gather_pinned(g, leaf->pa, leaf->size,
-				    leaf->prot & PT_PROT_WRITE);
+/*
+ * Call @fn for the pieces of [@iova, @iova + @size) with the kind each maps
+ * (PTLAB_PHYS_RAM, PTLAB_PHYS_MMIO, or 0 for pinned user memory), as the
+ * records of physical mappings leave them, in order; stop at the first
+ * non-zero return. The records are read under the maple tree's lock, @fn
+ * is called outside it. A piece is as long as a record, not a page.
+ */
+static int ptlab_as_kind_pieces(struct ptlab_as *as, u64 iova, u64 size,
+				int (*fn)(void *arg, u64 off, u64 len, u32 kind),
+				void *arg)
+{
+	unsigned long first = iova >> PAGE_SHIFT;
+	unsigned long last = (iova + size - 1) >> PAGE_SHIFT;
+	struct { unsigned long first, last; u32 kind; } segs[PTLAB_KIND_SEGS];
+	unsigned long at = first;
+	unsigned int nr, i;
+	void *entry;
+	int ret;
+
+	if (mtree_empty(&as->phys))
+		return fn(arg, 0, size, 0);
+	while (at <= last) {
+		MA_STATE(mas, &as->phys, at, at);
+
+		/* The physical records in the rest of the run. */
+		nr = 0;
+		mtree_lock(&as->phys);
+		mas_for_each(&mas, entry, last) {
+			segs[nr].first = max(mas.index, at);
+			segs[nr].last = min(mas.last, last);
+			segs[nr].kind = xa_to_value(entry);
+			if (++nr == PTLAB_KIND_SEGS)
+				break;
+		}
+		mtree_unlock(&as->phys);
+		/* User memory is what lies between them. */
+		for (i = 0; i < nr; i++) {
+			ret = segs[i].first > at ?
+			      fn(arg, (u64)(at - first) << PAGE_SHIFT,
+				 (u64)(segs[i].first - at) << PAGE_SHIFT, 0) :
+			      0;
+			ret = ret ?: fn(arg, (u64)(segs[i].first - first) <<
+					PAGE_SHIFT,
+					(u64)(segs[i].last + 1 - segs[i].first) <<
+					PAGE_SHIFT, segs[i].kind);
+			if (ret)
+				return ret;
+			at = segs[i].last + 1;
+		}
+		if (nr < PTLAB_KIND_SEGS)
+			return at <= last ?
+			       fn(arg, (u64)(at - first) << PAGE_SHIFT,
+				  (u64)(last + 1 - at) << PAGE_SHIFT, 0) : 0;
+	}
+	return 0;
+}
+
+struct ptlab_removed {
+	struct ptlab_gather *g;
+	const struct pt_run *run;
+};
+
+/* Physical mappings pinned nothing. */
+static int ptlab_removed_pinned(void *arg, u64 off, u64 len, u32 kind)
+{
+	struct ptlab_removed *r = arg;
+
+	if (!kind)
+		ptlab_gather_pinned(r->g, r->run->pa + off, len,
+				    r->run->prot & PT_PROT_WRITE);
+	return 0;
+}
+
+/* pt_table_ops.removed: the memory is released after the flush. */
+static void ptlab_gather_run(struct pt_gather *gather,
+			     const struct pt_run *run)
+{
+	struct ptlab_gather *g = ptlab_gather_of(gather);
+	struct ptlab_removed r = { .g = g, .run = run };
+
+	atomic64_sub(run->size, &g->as->mapped_bytes);
+	ptlab_gather_range(g, run->iova, run->size, run->pgsize);
+	ptlab_as_kind_pieces(g->as, run->iova, run->size,
+			     ptlab_removed_pinned, &r);
 }
 
 /* pt_table_ops.cleared: entries a lost race took back need the flush too. */
-static void ptlab_gather_cleared(void *gather, u64 iova, u64 size,
-				 u64 granule)
+static void ptlab_gather_cleared(struct pt_gather *gather, u64 iova,
+				 u64 size, u64 granule)
 {
-	ptlab_gather_range(gather, iova, size, granule);
+	ptlab_gather_range(ptlab_gather_of(gather), iova, size, granule);
 }
 
 static const struct pt_table_ops ptlab_as_table_ops = {
 	.alloc = ptlab_as_table_alloc,
 	.free = ptlab_as_table_free,
 	.retire = ptlab_as_table_retire,
-	.leaf_removed = ptlab_gather_leaf,
+	.removed = ptlab_gather_run,
 	.cleared = ptlab_gather_cleared,
-	.foreign = ptlab_as_foreign,
 };
 
 /*
@@ -338,7 +421,7 @@ static void ptlab_as_release(struct kref *ref)
 	mutex_unlock(&ptlab_freezes_lock);
 	ptlab_gather_init(&gather, as);
 	gather.all = true;
-	pt_space_destroy(&as->pt, &gather);
+	pt_space_destroy(&as->pt, &gather.pt);
 	ptlab_gather_finish(&gather);
 	mtree_destroy(&as->phys);
 	WARN_ON(atomic_long_read(&as->table_pages));
@@ -404,7 +487,8 @@ static int ptlab_as_adopt(struct ptlab_as *as, const struct pt_cfg *cfg,
 	as->nr_fw_ranges = adopt->nr_ranges;
 	/* Checked above: from here on the unchecked borrow is safe. */
 	pt_space_adopt(&as->pt, cfg, &ptlab_as_table_ops, as,
-		       pt_phys_to_virt(adopt->root_pa));
+		       pt_phys_to_virt(adopt->root_pa), as->fw_owned,
+		       as->nr_fw_owned);
 	return 0;
 }
 
@@ -417,7 +501,7 @@ static struct ptlab_as *ptlab_as_alloc(struct ptlab_ctx *ctx)
 	if (!as)
 		return NULL;
 	kref_init(&as->ref);
-	init_rwsem(&as->lock);
+	ptlab_range_lock_init(&as->ranges);
 	init_waitqueue_head(&as->thaw);
 	INIT_LIST_HEAD(&as->freezes);
 	spin_lock_init(&as->flushes.lock);
@@ -576,10 +660,13 @@ void ptlab_as_destroy_all(struct ptlab_ctx *ctx)
  */
 int ptlab_as_freeze(struct ptlab_as *as, struct ptlab_freeze *freeze)
 {
-	if (down_write_killable(&as->lock))
+	struct ptlab_range_hold all;
+
+	/* Every change in progress ends first. */
+	if (ptlab_range_lock(&as->ranges, &all, 0, ~0ULL, false))
 		return -EINTR;
 	atomic_inc(&as->frozen);
-	up_write(&as->lock);
+	ptlab_range_unlock(&as->ranges, &all);
 	mutex_lock(&ptlab_freezes_lock);
 	freeze->as = as;
 	list_add(&freeze->node, &as->freezes);
@@ -606,22 +693,42 @@ void ptlab_as_thaw(struct ptlab_freeze *freeze)
 	mutex_unlock(&ptlab_freezes_lock);
 }
 
-/* Take @as->lock to change mappings, once no snapshot is in progress. */
-static int ptlab_as_lock_change(struct ptlab_as *as, bool alone)
+/* Hold [@first, @last] alone to change it, once no snapshot is running. */
+static int ptlab_as_hold_change(struct ptlab_as *as,
+				struct ptlab_range_hold *h, u64 first,
+				u64 last)
 {
 	for (;;) {
-		if (alone ? down_write_killable(&as->lock) :
-			    down_read_killable(&as->lock))
+		if (ptlab_range_lock(&as->ranges, h, first, last, false))
 			return -EINTR;
+		/* A freeze sets it while holding everything: seen here. */
 		if (!atomic_read(&as->frozen))
 			return 0;
-		if (alone)
-			up_write(&as->lock);
-		else
-			up_read(&as->lock);
+		ptlab_range_unlock(&as->ranges, h);
 		if (wait_event_killable(as->thaw, !atomic_read(&as->frozen)))
 			return -EINTR;
 	}
+}
+
+/*
+ * Free the tables an operation left empty outside what it could free: hold
+ * their span alone (each prune may hint at the table above) and prune. A
+ * fatal signal leaves them for a later operation or the teardown.
+ */
+static void ptlab_as_prune(struct ptlab_as *as, struct ptlab_gather *gather)
+{
+	struct pt_gather *pg = &gather->pt;
+	struct ptlab_range_hold h;
+
+	while (pg->prune) {
+		u64 first = pg->prune_start, last = pg->prune_last;
+
+		if (ptlab_range_lock(&as->ranges, &h, first, last, false))
+			break;
+		pt_prune(&as->pt, first, last - first + 1, pg);
+		ptlab_range_unlock(&as->ranges, &h);
+	}
+	pg->prune = false;
 }
 
 /**
@@ -645,21 +752,20 @@ void ptlab_as_show_fdinfo(struct ptlab_ctx *ctx, struct seq_file *m)
 	xa_unlock(&ctx->spaces);
 }
 
-static int ptlab_span_leaf(struct pt_leaf_visitor *visitor,
-			   const struct pt_leaf *leaf)
+/* Add [@iova, @iova + @size) of @run, all of one @kind, to the walk. */
+static int ptlab_span_piece(struct ptlab_span_walker *walker,
+			    const struct pt_run *run, u64 off, u64 size,
+			    u32 kind)
 {
-	struct ptlab_span_walker *walker =
-		container_of(visitor, struct ptlab_span_walker, visitor);
 	struct ptlab_span *cur = &walker->cur;
-	u32 kind = ptlab_as_phys_kind(walker->as, leaf->iova);
+	u64 iova = run->iova + off, pa = run->pa + off;
 	int ret;
 
-	if (cur->size && cur->iova + cur->size == leaf->iova &&
-	    (walker->by_iova || cur->pa + cur->size == leaf->pa) &&
-	    cur->prot == leaf->prot &&
-	    cur->kind == kind &&
-	    (!walker->by_pgsize || cur->pgsize == leaf->size)) {
-		cur->size += leaf->size;
+	if (cur->size && cur->iova + cur->size == iova &&
+	    (walker->by_iova || cur->pa + cur->size == pa) &&
+	    cur->prot == run->prot && cur->kind == kind &&
+	    (!walker->by_pgsize || cur->pgsize == run->pgsize)) {
+		cur->size += size;
 		return 0;
 	}
 	if (cur->size) {
@@ -667,37 +773,68 @@ static int ptlab_span_leaf(struct pt_leaf_visitor *visitor,
 		if (ret)
 			return ret;
 	}
-	cur->iova = leaf->iova;
-	cur->pa = leaf->pa;
-	cur->size = leaf->size;
-	cur->pgsize = leaf->size;
-	cur->prot = leaf->prot;
-	cur->kind = kind;
+	*cur = (struct ptlab_span){
+		.iova = iova, .pa = pa, .size = size, .pgsize = run->pgsize,
+		.prot = run->prot, .kind = kind,
+	};
 	return 0;
+}
+
+struct ptlab_span_kinds {
+	struct ptlab_span_walker *walker;
+	const struct pt_run *run;
+};
+
+static int ptlab_span_kind(void *arg, u64 off, u64 len, u32 kind)
+{
+	struct ptlab_span_kinds *p = arg;
+
+	return ptlab_span_piece(p->walker, p->run, off, len, kind);
+}
+
+static int ptlab_span_run(struct pt_run_visitor *visitor,
+			  const struct pt_run *run)
+{
+	struct ptlab_span_walker *walker =
+		container_of(visitor, struct ptlab_span_walker, visitor);
+	struct ptlab_span_kinds p = { .walker = walker, .run = run };
+
+	if (ptlab_as_foreign(walker->as, run->iova, run->size))
+		return ptlab_span_piece(walker, run, 0, run->size,
+					PTLAB_KIND_FIRMWARE);
+	/* A run may hold physical mappings and user memory side by side. */
+	return ptlab_as_kind_pieces(walker->as, run->iova, run->size,
+				    ptlab_span_kind, &p);
 }
 
 /**
  * ptlab_as_spans() - call @walker->span for every run of mappings, in order
- * @as: the address space; the caller holds @as->lock
+ * @as: the address space
  * @iova: where to start: 0, or where an earlier run ended
- * @walker: its @span and @by_pgsize set by the caller
+ * @walker: its @span, @by_pgsize and @by_iova set by the caller
  *
- * A walk stopped by @walker->span can go on from the end of the last run
- * it reported: runs are maximal, so they come out the same.
+ * The walk holds what is left of the address space, shared: no change
+ * happens in it meanwhile. A walk stopped by @walker->span can go on from
+ * the end of the last run it reported: runs are maximal, so they come out
+ * the same.
  *
- * Return: 0 or the first non-zero value @walker->span returned.
+ * Return: 0, -EINTR, or the first non-zero value @walker->span returned.
  */
 int ptlab_as_spans(struct ptlab_as *as, u64 iova,
 		   struct ptlab_span_walker *walker)
 {
+	struct ptlab_range_hold h;
 	int ret;
 
-	walker->visitor.leaf = ptlab_span_leaf;
+	walker->visitor.run = ptlab_span_run;
 	walker->as = as;
 	walker->cur.size = 0;
+	if (ptlab_range_lock(&as->ranges, &h, iova, ~0ULL, true))
+		return -EINTR;
 	ret = pt_iterate(&as->pt, iova, iova ? -iova : ~0ULL, &walker->visitor);
 	if (!ret && walker->cur.size)
 		ret = walker->span(walker, &walker->cur);
+	ptlab_range_unlock(&as->ranges, &h);
 	return ret;
 }
 
@@ -709,17 +846,20 @@ int ptlab_as_spans(struct ptlab_as *as, u64 iova,
  *	and the address bits of every entry read back as zero
  * @res: the result
  *
- * Return: as pt_walk().
+ * Return: as pt_walk(), or -EINTR.
  */
 int ptlab_as_walk(struct ptlab_as *as, u64 iova, bool show_pa,
 		  struct pt_walk_result *res)
 {
+	struct ptlab_range_hold h;
 	unsigned int i;
 	int ret;
 
-	down_read(&as->lock);
+	*res = (struct pt_walk_result){};
+	if (ptlab_range_lock(&as->ranges, &h, iova, iova, true))
+		return -EINTR;
 	ret = pt_walk(&as->pt, iova, res);
-	up_read(&as->lock);
+	ptlab_range_unlock(&as->ranges, &h);
 	if (show_pa)
 		return ret;
 	res->leaf.pa = 0;
@@ -727,6 +867,23 @@ int ptlab_as_walk(struct ptlab_as *as, u64 iova, bool show_pa,
 		res->entries[i] = pt_entry_hide_oa(&as->pt.cfg,
 						   res->entry_levels[i],
 						   res->entries[i]);
+	return ret;
+}
+
+/**
+ * ptlab_as_translate() - the physical address an IOVA maps to
+ * @as: the address space
+ * @iova: the address
+ * @pa: receives the translation
+ *
+ * Return: 0, -ENOENT if unmapped, -EINVAL outside the space, -EINTR.
+ */
+int ptlab_as_translate(struct ptlab_as *as, u64 iova, u64 *pa)
+{
+	struct pt_walk_result res;
+	int ret = ptlab_as_walk(as, iova, true, &res);
+
+	*pa = res.leaf.pa;
 	return ret;
 }
 
@@ -747,124 +904,6 @@ void ptlab_as_regs(struct ptlab_as *as, bool show_pa, u64 *root_pa,
 	cfg->fmt->regs(cfg, *root_pa, regs);
 }
 
-struct ptlab_run {
-	u64 iova;
-	phys_addr_t pa;
-	u64 size;
-};
-
-/*
- * Map one physically contiguous run of pinned pages. What is left unmapped
- * is unpinned after the flush: a lost race may have cleared entries that
- * hardware could have seen.
- */
-static int ptlab_map_run(struct ptlab_as *as, const struct ptlab_run *run,
-			 u32 prot, u64 pgsizes, struct ptlab_gather *gather,
-			 u64 *mapped)
-{
-	u64 done;
-	int ret;
-
-	ret = pt_map_shared(&as->pt, run->iova, run->pa, run->size, prot,
-			    pgsizes, gather, &done);
-	*mapped += done;
-	atomic64_add(done, &as->mapped_bytes);
-	if (ret)
-		ptlab_gather_pinned(gather, run->pa + done, run->size - done,
-				    false);
-	return ret;
-}
-
-static void ptlab_unpin_pages(struct ptlab_as *as, const phys_addr_t *pas,
-			      unsigned long npages)
-{
-	unsigned long i;
-
-	for (i = 0; i < npages; i++)
-		ptlab_unpin(as, pas[i], PAGE_SIZE, false);
-}
-
-/* Pin, then map physically contiguous runs, with the tree locked. */
-static int ptlab_map_user_locked(struct ptlab_as *as, u64 iova,
-				 unsigned long uaddr, u64 length, u32 prot,
-				 u64 pgsizes, phys_addr_t *pas,
-				 struct ptlab_gather *gather, u64 *mapped)
-{
-	unsigned long left = length >> PAGE_SHIFT;
-	bool write = prot & PT_PROT_WRITE;
-	struct ptlab_run run = {};
-	long pinned, i;
-	int ret = 0;
-
-	while (left) {
-		unsigned long want = min_t(unsigned long, left, PTLAB_PIN_BATCH);
-
-		ret = ptlab_charge_pinned(as->mm, want);
-		if (ret)
-			break;
-		pinned = ptlab_pin_user(uaddr, want, write, pas);
-		if (pinned <= 0) {
-			ptlab_uncharge_pinned(as->mm, want);
-			ret = pinned ? pinned : -EFAULT;
-			break;
-		}
-		ptlab_uncharge_pinned(as->mm, want - pinned);
-		for (i = 0; i < pinned; i++) {
-			if (run.size && pas[i] == run.pa + run.size) {
-				run.size += PAGE_SIZE;
-				continue;
-			}
-			if (run.size) {
-				ret = ptlab_map_run(as, &run, prot, pgsizes,
-						    gather, mapped);
-				if (ret) {
-					ptlab_unpin_pages(as, pas + i,
-							  pinned - i);
-					return ret;
-				}
-			}
-			run.iova = iova + ((u64)(length >> PAGE_SHIFT) - left +
-					   i) * PAGE_SIZE;
-			run.pa = pas[i];
-			run.size = PAGE_SIZE;
-		}
-		left -= pinned;
-		uaddr += pinned * PAGE_SIZE;
-		if (fatal_signal_pending(current)) {
-			ret = -EINTR;
-			break;
-		}
-	}
-	if (!run.size)
-		return ret;
-	if (ret) {
-		/* Stopped early: the pending run is pinned but not mapped. */
-		ptlab_unpin(as, run.pa, run.size, false);
-		return ret;
-	}
-	return ptlab_map_run(as, &run, prot, pgsizes, gather, mapped);
-}
-
-/**
- * ptlab_as_phys_kind() - what a mapped IOVA points at
- * @as: the address space
- * @iova: a mapped IOVA
- *
- * Return: PTLAB_PHYS_RAM or PTLAB_PHYS_MMIO for a physical mapping,
- * PTLAB_KIND_FIRMWARE for the adopted firmware's, 0 for pinned user memory.
- */
-u32 ptlab_as_phys_kind(struct ptlab_as *as, u64 iova)
-{
-	void *entry;
-
-	if (ptlab_as_foreign(as, iova, 1))
-		return PTLAB_KIND_FIRMWARE;
-	if (mtree_empty(&as->phys))
-		return 0;
-	entry = mtree_load(&as->phys, iova >> PAGE_SHIFT);
-	return entry ? xa_to_value(entry) : 0;
-}
-
 static int ptlab_phys_record(struct ptlab_as *as, u64 iova, u64 length,
 			     void *entry)
 {
@@ -875,11 +914,18 @@ static int ptlab_phys_record(struct ptlab_as *as, u64 iova, u64 length,
 				 GFP_KERNEL_ACCOUNT);
 }
 
-/* Drop stale physical-mapping records from a range about to be mapped. */
+/*
+ * Drop stale physical-mapping records from a range about to be mapped by
+ * the user. Records say which pages to unpin, so a map refused for overlap
+ * must leave those of the mapping in its way: with records about, check
+ * the range first. (Without any, the map itself finds the overlap.)
+ */
 static int ptlab_phys_forget(struct ptlab_as *as, u64 iova, u64 length)
 {
 	if (mtree_empty(&as->phys))
 		return 0;
+	if (pt_range_mapped(&as->pt, iova, length))
+		return -EADDRINUSE;
 	return ptlab_phys_record(as, iova, length, NULL);
 }
 
@@ -902,6 +948,30 @@ static int ptlab_map_check(struct ptlab_as *as, u64 iova, u64 length,
 	return ptlab_as_declared_fw(as, iova, length) ? -EACCES : 0;
 }
 
+/*
+ * A map met something mapped in its range: take back what it made, so that
+ * nothing changes. Its range is still held alone.
+ */
+static void ptlab_map_take_back(struct ptlab_as *as, u64 iova, u64 mapped,
+				struct ptlab_gather *gather)
+{
+	u64 undone;
+
+	if (mapped)
+		pt_unmap(&as->pt, iova, mapped, &gather->pt, &undone);
+}
+
+/* After a change: prune, flush, release; a failure flushes what it may. */
+static void ptlab_change_done(struct ptlab_as *as,
+			      struct ptlab_gather *gather, int ret, u64 iova,
+			      u64 length, u64 pgsizes)
+{
+	ptlab_as_prune(as, gather);
+	if (ret)
+		ptlab_gather_cover(gather, iova, length, pgsizes & -pgsizes);
+	ptlab_gather_finish(gather);
+}
+
 /**
  * ptlab_as_map_phys() - map a physical range, pinning nothing
  * @as: the address space
@@ -913,17 +983,18 @@ static int ptlab_map_check(struct ptlab_as *as, u64 iova, u64 length,
  * @mapped: bytes mapped, also on failure
  * @kind: receives PTLAB_PHYS_RAM or PTLAB_PHYS_MMIO
  *
- * The range is classified with the tree locked and memory hot-remove held
+ * The range is classified with its IOVA held and memory hot-remove held
  * off, so what the mapping records is true while it is made.
  *
  * Return: 0; -EINVAL for bad arguments or a range that is neither ordinary
- * RAM nor free of RAM; -EADDRINUSE if anything is mapped in the range;
- * -ENOMEM or -EINTR after mapping @mapped bytes.
+ * RAM nor free of RAM; -EADDRINUSE if anything is mapped in the range
+ * (nothing changes); -ENOMEM or -EINTR after mapping @mapped bytes.
  */
 int ptlab_as_map_phys(struct ptlab_as *as, u64 iova, phys_addr_t pa,
 		      u64 length, u32 prot, u64 pgsize, u64 *mapped, u32 *kind)
 {
 	struct ptlab_gather gather;
+	struct ptlab_range_hold h;
 	u64 pgsizes;
 	int ret;
 
@@ -935,31 +1006,112 @@ int ptlab_as_map_phys(struct ptlab_as *as, u64 iova, phys_addr_t pa,
 	if (!PAGE_ALIGNED(pa) || pa + length - 1 < pa)
 		return -EINVAL;
 
-	/* Exclusive: user maps drop stale records of physical ranges. */
 	ptlab_gather_init(&gather, as);
 	ptlab_phys_hold();
-	ret = ptlab_as_lock_change(as, true);
+	ret = ptlab_as_hold_change(as, &h, iova, iova + length - 1);
 	if (ret)
 		goto out_release;
 	ret = ptlab_phys_classify(pa, length);
 	if (ret < 0)
 		goto out_unlock;
 	*kind = ret;
+	/* The record goes first, so look before it replaces another's. */
 	if (pt_range_mapped(&as->pt, iova, length))
 		ret = -EADDRINUSE;
 	else
 		ret = ptlab_phys_record(as, iova, length, xa_mk_value(*kind));
-	if (!ret) {
-		ret = pt_map(&as->pt, iova, pa, length, prot, pgsizes, &gather,
-			     mapped);
-		atomic64_add(*mapped, &as->mapped_bytes);
-		ptlab_gather_cover(&gather, iova, length, pgsizes & -pgsizes);
-	}
-	ptlab_gather_finish(&gather);
+	if (!ret)
+		ret = pt_map(&as->pt, iova, pa, length, prot, pgsizes,
+			     &gather.pt, mapped);
+	atomic64_add(*mapped, &as->mapped_bytes);
 out_unlock:
-	up_write(&as->lock);
+	ptlab_range_unlock(&as->ranges, &h);
+	ptlab_change_done(as, &gather, ret, iova, length, pgsizes);
 out_release:
 	ptlab_phys_release();
+	return ret;
+}
+
+/*
+ * Pin the buffer a batch at a time and map each batch straight from the
+ * addresses the pin reported. The pages that end a batch physically
+ * contiguous wait for the next one, which may continue them into a larger
+ * page (THP). Pages not mapped go back after the flush: a map stopped inside
+ * a leaf of several entries cleared some it wrote.
+ */
+static int ptlab_map_user_held(struct ptlab_as *as, u64 iova,
+			       unsigned long uaddr, u64 length, u32 prot,
+			       u64 pgsizes, u64 *pas,
+			       struct ptlab_gather *gather, u64 *mapped,
+			       unsigned long *pinned_all)
+{
+	unsigned long left = length >> PAGE_SHIFT;
+	bool write = prot & PT_PROT_WRITE;
+	struct pt_map_src src = {};
+	long pinned, i, tail;
+	u64 done, bytes;
+	bool more;
+	int ret = 0;
+
+	while (left) {
+		unsigned long want = min_t(unsigned long, left, PTLAB_PIN_BATCH);
+
+		pinned = ptlab_pin_user(uaddr, want, write, pas);
+		if (pinned <= 0) {
+			ret = pinned ? pinned : -EFAULT;
+			break;
+		}
+		*pinned_all += pinned;
+		left -= pinned;
+		uaddr += pinned * PAGE_SIZE;
+		/* The waiting chunk continues into this batch? */
+		for (i = 0; i < pinned && src.chunk &&
+		     pas[i] == src.pa + src.chunk; i++)
+			src.chunk += PAGE_SIZE;
+		more = left && pinned == want;
+		/* All of it: the chunk waits on. */
+		if (more && i == pinned)
+			goto next;
+		/* Unless the buffer ends here, its last run waits again. */
+		tail = pinned;
+		if (more)
+			while (tail > i && (tail == pinned ||
+					    pas[tail - 1] + PAGE_SIZE == pas[tail]))
+				tail--;
+		src.pages = pas + i;
+		src.nr_pages = tail - i;
+		src.next = 0;
+		src.page_size = PAGE_SIZE;
+		bytes = src.chunk + ((u64)(tail - i) << PAGE_SHIFT);
+		ret = bytes ? pt_map_src(&as->pt, iova + *mapped, &src, bytes,
+					 prot, pgsizes, &gather->pt, &done) : 0;
+		*mapped += bytes ? done : 0;
+		if (ret) {
+			/* What this call did not map: the rest of @src. */
+			if (src.chunk)
+				ptlab_gather_pinned(gather, src.pa, src.chunk,
+						    false);
+			for (i += src.next; i < pinned; i++)
+				ptlab_gather_pinned(gather, pas[i], PAGE_SIZE,
+						    false);
+			return ret;
+		}
+		/* The waiting run, from this batch's last pages. */
+		src.pa = tail < pinned ? pas[tail] : 0;
+		src.chunk = (u64)(pinned - tail) << PAGE_SHIFT;
+next:
+		if (pinned < want) {
+			ret = -EFAULT;
+			break;
+		}
+		if (left && fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+	}
+	/* Stopped early: a waiting run is pinned but not mapped. */
+	if (src.chunk)
+		ptlab_gather_pinned(gather, src.pa, src.chunk, false);
 	return ret;
 }
 
@@ -973,6 +1125,9 @@ out_release:
  * @pgsize: one page size to use, or 0 for the largest that fit
  * @mapped: bytes mapped, also on failure
  *
+ * The pages are charged to VmPin once, for the whole buffer; what could not
+ * be pinned is given back at the end, the rest as it is unpinned.
+ *
  * Return: 0; -EINVAL for bad arguments; -EPERM from a process other than the
  * opener; -EADDRINUSE if anything is mapped in the range (nothing changes);
  * -ENOMEM, -EFAULT or -EINTR after mapping @mapped bytes.
@@ -980,9 +1135,10 @@ out_release:
 int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
 		      u64 length, u32 prot, u64 pgsize, u64 *mapped)
 {
+	unsigned long npages = length >> PAGE_SHIFT, pinned = 0;
 	struct ptlab_gather gather;
-	phys_addr_t *pas;
-	u64 pgsizes, undone;
+	struct ptlab_range_hold h;
+	u64 pgsizes, *pas;
 	int ret;
 
 	*mapped = 0;
@@ -999,34 +1155,29 @@ int ptlab_as_map_user(struct ptlab_as *as, u64 iova, unsigned long uaddr,
 	pas = kmalloc_array(PTLAB_PIN_BATCH, sizeof(*pas), GFP_KERNEL);
 	if (!pas)
 		return -ENOMEM;
-	ptlab_gather_init(&gather, as);
-	ret = ptlab_as_lock_change(as, false);
+	ret = ptlab_charge_pinned(as->mm, npages);
 	if (ret)
 		goto out_free;
-	if (pt_range_mapped(&as->pt, iova, length))
-		ret = -EADDRINUSE;
-	else
-		ret = ptlab_phys_forget(as, iova, length);
+	ptlab_gather_init(&gather, as);
+	ret = ptlab_as_hold_change(as, &h, iova, iova + length - 1);
+	if (ret)
+		goto out_uncharge;
+	ret = ptlab_phys_forget(as, iova, length);
 	if (!ret)
-		ret = ptlab_map_user_locked(as, iova, uaddr, length, prot,
-					    pgsizes, pas, &gather, mapped);
-	/*
-	 * Another map of the same range won a race: take back what this one
-	 * mapped before the lock goes, so that nothing can have replaced it.
-	 */
-	if (ret == -EADDRINUSE && *mapped) {
-		pt_unmap_shared(&as->pt, iova, *mapped, &gather, &undone);
+		ret = ptlab_map_user_held(as, iova, uaddr, length, prot,
+					  pgsizes, pas, &gather, mapped,
+					  &pinned);
+	atomic64_add(*mapped, &as->mapped_bytes);
+	if (ret == -EADDRINUSE) {
+		/* Its pages go back with what the unmap reports. */
+		ptlab_map_take_back(as, iova, *mapped, &gather);
 		*mapped = 0;
 	}
-	up_read(&as->lock);
-	if (ret) {
-		/* Free the tables the failure left empty; they hold no leaf. */
-		down_write(&as->lock);
-		pt_prune(&as->pt, iova, length, &gather);
-		ptlab_gather_cover(&gather, iova, length, pgsizes & -pgsizes);
-		up_write(&as->lock);
-	}
-	ptlab_gather_finish(&gather);
+	ptlab_range_unlock(&as->ranges, &h);
+	ptlab_change_done(as, &gather, ret, iova, length, pgsizes);
+out_uncharge:
+	/* Pages pinned are uncharged when unpinned; the rest now. */
+	ptlab_uncharge_pinned(as->mm, npages - pinned);
 out_free:
 	kfree(pas);
 	return ret;
@@ -1045,17 +1196,21 @@ out_free:
 int ptlab_as_unmap(struct ptlab_as *as, u64 iova, u64 length, u64 *unmapped)
 {
 	struct ptlab_gather gather;
+	struct ptlab_range_hold h;
 	int ret;
 
 	*unmapped = 0;
 	if (length && ptlab_as_declared_fw(as, iova, length))
 		return -EACCES;
+	if (!length || iova + length - 1 < iova)
+		return -EINVAL;
 	ptlab_gather_init(&gather, as);
-	ret = ptlab_as_lock_change(as, true);
+	ret = ptlab_as_hold_change(as, &h, iova, iova + length - 1);
 	if (ret)
 		return ret;
-	ret = pt_unmap(&as->pt, iova, length, &gather, unmapped);
+	ret = pt_unmap(&as->pt, iova, length, &gather.pt, unmapped);
+	ptlab_range_unlock(&as->ranges, &h);
+	ptlab_as_prune(as, &gather);
 	ptlab_gather_finish(&gather);
-	up_write(&as->lock);
 	return ret;
 }

@@ -12,12 +12,12 @@
 #include <linux/list.h>
 #include <linux/maple_tree.h>
 #include <linux/mm_types.h>
-#include <linux/rwsem.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
 
+#include "as/range_lock.h"
 #include "engine/pt_engine.h"
 #include "pages/pages.h"
 #include "uapi/linux/ptlab.h"
@@ -27,6 +27,7 @@
 
 /**
  * struct ptlab_gather - what an operation removed, released after its flush
+ * @pt: what the engine tells: the prune hint
  * @retired: tables unlinked from the tree
  * @runs: physically contiguous pinned user ranges no longer mapped
  * @nr_runs: entries used in @runs
@@ -37,6 +38,7 @@
  * @as: address space being changed
  */
 struct ptlab_gather {
+	struct pt_gather pt;
 	struct ptlab_retired retired;
 	struct {
 		phys_addr_t pa;
@@ -101,8 +103,8 @@ struct ptlab_ctx {
  * @mm: charged for pinned pages (VmPin); held until the last unpin
  * @user: charged for table pages (see struct ptlab_ctx), or NULL
  * @memcg: charged for table pages
- * @lock: maps share it, walks and dumps read under it, unmaps and pruning
- *	of empty tables have it alone
+ * @ranges: the IOVA ranges operations hold: changes alone, walks and dumps
+ *	shared; the pruning of empty tables holds their spans alone
  * @frozen: snapshots in progress; while non-zero nothing changes a mapping
  *	(see ptlab_as_freeze())
  * @thaw: where changes wait for @frozen to drop to zero
@@ -129,7 +131,7 @@ struct ptlab_as {
 	struct mm_struct *mm;
 	struct user_struct *user;
 	struct mem_cgroup *memcg;
-	struct rw_semaphore lock;
+	struct ptlab_range_lock ranges;
 	atomic_t frozen;
 	wait_queue_head_t thaw;
 	struct list_head freezes;
@@ -139,9 +141,9 @@ struct ptlab_as {
 	atomic64_t mapped_bytes;
 	struct ptlab_flush_stats flushes;
 	void *fw;
-	struct ptlab_range fw_ranges[PTLAB_MAX_FW_RANGES];
+	struct pt_extent fw_ranges[PTLAB_MAX_FW_RANGES];
 	unsigned int nr_fw_ranges;
-	struct ptlab_range fw_owned[PTLAB_MAX_FW_RANGES];
+	struct pt_extent fw_owned[PTLAB_MAX_FW_RANGES];
 	unsigned int nr_fw_owned;
 	struct maple_tree phys;
 	struct dentry *dir;
@@ -178,7 +180,7 @@ struct ptlab_span {
  * @span: called for each run; a non-zero return stops the walk
  */
 struct ptlab_span_walker {
-	struct pt_leaf_visitor visitor;
+	struct pt_run_visitor visitor;
 	struct ptlab_as *as;
 	bool by_pgsize;
 	bool by_iova;
@@ -198,7 +200,7 @@ int ptlab_as_spans(struct ptlab_as *as, u64 iova,
  */
 struct ptlab_adopt {
 	phys_addr_t root_pa;
-	struct ptlab_range ranges[PTLAB_MAX_FW_RANGES];
+	struct pt_extent ranges[PTLAB_MAX_FW_RANGES];
 	unsigned int nr_ranges;
 };
 
@@ -235,9 +237,9 @@ int ptlab_as_map_phys(struct ptlab_as *as, u64 iova, phys_addr_t pa,
 int ptlab_as_unmap(struct ptlab_as *as, u64 iova, u64 length, u64 *unmapped);
 int ptlab_as_walk(struct ptlab_as *as, u64 iova, bool show_pa,
 		  struct pt_walk_result *res);
+int ptlab_as_translate(struct ptlab_as *as, u64 iova, u64 *pa);
 void ptlab_as_regs(struct ptlab_as *as, bool show_pa, u64 *root_pa,
 		   struct pt_hw_regs *regs);
-u32 ptlab_as_phys_kind(struct ptlab_as *as, u64 iova);
 void ptlab_as_show_fdinfo(struct ptlab_ctx *ctx, struct seq_file *m);
 
 #endif /* PTLAB_AS_H */

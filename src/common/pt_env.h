@@ -50,6 +50,7 @@ static inline u64 pt_cmpxchg_u64(u64 *ptr, u64 old, u64 new)
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/cdefs.h>	/* __always_inline */
 #include <linux/types.h>
 
 typedef __u8 u8;
@@ -65,6 +66,9 @@ typedef __u64 u64;
 #define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define dma_wmb()	__atomic_thread_fence(__ATOMIC_RELEASE)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
+#define likely(x)	__builtin_expect(!!(x), 1)
+#define min(a, b) ({ __typeof__(a) a_ = (a); __typeof__(b) b_ = (b); \
+		     a_ < b_ ? a_ : b_; })
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))

@@ -1,18 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A format-generic page-table engine: one implementation of map, unmap, walk,
- * iterate and free over every format, driven by a per-format descriptor.
+ * A format-generic page-table engine: one algorithm for map, unmap, walk,
+ * iterate, prune and destroy (pt_alg.h), compiled once per format with the
+ * format's entry operations inlined (src/fmt/). A format is reached through
+ * its descriptor, struct pt_format: one indirect call per operation, none
+ * per entry.
  *
  * Levels are numbered from the last-level table: level 0 holds the smallest
  * pages, level cfg->levels - 1 is the top-level table.
  *
- * The engine takes no locks. pt_map_shared(), pt_unmap_shared(), pt_walk()
- * and pt_iterate() may run concurrently with each other on one tree: tables
- * are installed and leaves claimed with cmpxchg, and nothing they do frees
- * a table; the two that change leaves must be given disjoint ranges, except
- * that racing maps of one range are safe (one wins, the others fail).
- * pt_map(), pt_unmap(), pt_prune() and pt_space_destroy() free tables and
- * need the tree to themselves.
+ * The engine takes no locks; its callers own ranges of IOVA instead (the
+ * range locks of the address-space layer). An operation that changes
+ * mappings must own its range alone; operations on disjoint ranges may run
+ * at the same time, and share tables: a table is installed with cmpxchg,
+ * and an operation frees a table only if the table's whole span lies within
+ * the range it owns alone. Tables an operation leaves empty elsewhere are
+ * reported as a prune hint (struct pt_gather) for the owner to free with
+ * pt_prune() once it owns their span. Walks and iterations need only that
+ * no one changes their range (a shared hold).
  *
  * Long operations (map, unmap) stop with -EINTR, after reporting their
  * progress, when the task has a fatal signal pending.
@@ -81,9 +86,9 @@ struct pt_params {
  * @prot_mask: PT_PROT_* bits the format can express
  * @table_oas: address bits a table entry (or the root register) can hold
  *	for the next table, if fewer than @oas; 0 means @oas
- * @leaf_linear: a one-entry leaf mapping @pa + size is the leaf mapping @pa
- *	plus (size >> @leaf_oa_shift), for any @pa below 2^oas: the engine
- *	then steps leaves instead of encoding each one
+ * @leaf_linear: a one-entry leaf mapping @pa is the leaf mapping 0 plus
+ *	(@pa >> @leaf_oa_shift), for any @pa below 2^oas aligned to the
+ *	leaf: the engine then writes leaves as attributes plus address
  * @leaf_oa_shift: how far right the format stores the output address
  * @lvl: per-level geometry, index 0 is the last level
  */
@@ -115,52 +120,7 @@ struct pt_hw_regs {
 };
 
 /**
- * struct pt_format - one hardware page-table format
- * @name: short name used in dumps
- * @id: enum pt_format_id value (fmt/pt_formats.h)
- * @elf_machine: e_machine of the CPU that walks this format (snapshots),
- *	0 (EM_NONE) for devices that are not a CPU architecture's MMU
- * @init: validate @params and fill @cfg; returns 0, -EINVAL or -EOPNOTSUPP
- * @check_prot: 0 if @prot (already within @cfg->prot_mask) is a valid
- *	combination for the format, else -EINVAL
- * @mk_table: encode a table entry at @level pointing at @table_pa
- * @mk_leaf: encode one entry at @level of a leaf of @pgsize (one of
- *	@level's pgsizes) with @prot; @pa is the address this entry's own
- *	IOVA span maps to, so entries of one leaf differ only there
- * @kind: classify an entry at @level
- * @entry_pa: for a table entry, the table's address; for a leaf entry, the
- *	physical address of the first byte of the whole leaf
- * @leaf_prot: PT_PROT_* bits of a leaf entry
- * @leaf_size: bytes mapped by the leaf an entry belongs to; optional, the
- *	span of one entry when absent
- * @table_level: level of the table a table entry points at, for formats
- *	that can skip levels; optional, @level - 1 when absent
- * @regs: register values for a tree rooted at @root_pa
- */
-struct pt_format {
-	const char *name;
-	u32 id;
-	u16 elf_machine;
-	int (*init)(struct pt_cfg *cfg, const struct pt_params *params);
-	int (*check_prot)(const struct pt_cfg *cfg, u32 prot);
-	u64 (*mk_table)(const struct pt_cfg *cfg, unsigned int level,
-			u64 table_pa);
-	u64 (*mk_leaf)(const struct pt_cfg *cfg, unsigned int level, u64 pa,
-		       u64 pgsize, u32 prot);
-	enum pt_entry_kind (*kind)(const struct pt_cfg *cfg,
-				   unsigned int level, u64 pte);
-	u64 (*entry_pa)(const struct pt_cfg *cfg, unsigned int level, u64 pte);
-	u32 (*leaf_prot)(const struct pt_cfg *cfg, unsigned int level,
-			 u64 pte);
-	u64 (*leaf_size)(const struct pt_cfg *cfg, unsigned int level, u64 pte);
-	unsigned int (*table_level)(const struct pt_cfg *cfg,
-				    unsigned int level, u64 pte);
-	void (*regs)(const struct pt_cfg *cfg, u64 root_pa,
-		     struct pt_hw_regs *regs);
-};
-
-/**
- * struct pt_leaf - one leaf entry, as reported to callbacks
+ * struct pt_leaf - one leaf, as a walk finds it
  * @iova: first IOVA it maps
  * @pa: physical address it maps to
  * @size: bytes it maps
@@ -176,13 +136,50 @@ struct pt_leaf {
 };
 
 /**
- * struct pt_leaf_visitor - callback of pt_iterate()
- * @leaf: called for each leaf in IOVA order; a non-zero return stops the
- *	iteration. Embed the visitor in the caller's state (container_of).
+ * struct pt_run - leaves of one size side by side: contiguous in IOVA and
+ *	physical address, with the same permissions, in one table
+ * @iova: first IOVA
+ * @pa: first physical address
+ * @size: bytes, a multiple of @pgsize
+ * @pgsize: bytes of each leaf
+ * @prot: PT_PROT_* bits
+ * @level: level of the leaves' entries
  */
-struct pt_leaf_visitor {
-	int (*leaf)(struct pt_leaf_visitor *visitor, const struct pt_leaf *leaf);
+struct pt_run {
+	u64 iova;
+	u64 pa;
+	u64 size;
+	u64 pgsize;
+	u32 prot;
+	u32 level;
 };
+
+/**
+ * struct pt_run_visitor - callback of pt_iterate()
+ * @run: called for each run of leaves in IOVA order (a run never spans two
+ *	tables); a non-zero return stops the iteration. Embed the visitor in
+ *	the caller's state (container_of).
+ */
+struct pt_run_visitor {
+	int (*run)(struct pt_run_visitor *visitor, const struct pt_run *run);
+};
+
+/**
+ * struct pt_gather - what the engine tells the owner of one operation,
+ *	embedded in the owner's own gather
+ * @prune: tables in [@prune_start, @prune_last] may have been left empty
+ *	where the operation could not free them: the owner frees them with
+ *	pt_prune() once it owns that range alone
+ * @prune_start: first IOVA of the spans of those tables
+ * @prune_last: last IOVA of them
+ */
+struct pt_gather {
+	bool prune;
+	u64 prune_start;
+	u64 prune_last;
+};
+
+struct pt_space;
 
 /**
  * struct pt_table_ops - memory and invalidation services of the tree's owner
@@ -190,23 +187,32 @@ struct pt_leaf_visitor {
  *	below 2^table_oas (see struct pt_cfg), or NULL
  * @free: free a table that was never reachable by hardware
  * @retire: take a table that was unlinked from the tree; the owner frees it
- *	only after the flush that covers it. @gather is the operation's own.
- * @leaf_removed: a leaf was cleared; its memory stays in use by the
+ *	only after the flush that covers it
+ * @removed: a run of leaves was cleared; its memory stays in use by the
  *	hardware until the flush, so the owner releases it after that
  * @cleared: optional; entries that hardware may have seen were cleared
- *	without forming a leaf (a map that lost the claim of a later entry of
- *	a multi-entry leaf): the range needs the flush all the same
- * @foreign: optional; true if any of [@iova, @iova + @size) belongs to
- *	someone else (firmware): its leaves are never removed and tables
- *	spanning it are never freed, since that owner allocated them
+ *	without forming a leaf (a map that stopped inside a leaf of several
+ *	entries): the range needs the flush all the same
+ *
+ * The engine calls them per table and per run, never per entry.
  */
 struct pt_table_ops {
 	void *(*alloc)(void *cookie, size_t bytes);
 	void (*free)(void *cookie, void *table, size_t bytes);
-	void (*retire)(void *gather, void *table, size_t bytes);
-	void (*leaf_removed)(void *gather, const struct pt_leaf *leaf);
-	void (*cleared)(void *gather, u64 iova, u64 size, u64 granule);
-	bool (*foreign)(void *cookie, u64 iova, u64 size);
+	void (*retire)(struct pt_gather *gather, void *table, size_t bytes);
+	void (*removed)(struct pt_gather *gather, const struct pt_run *run);
+	void (*cleared)(struct pt_gather *gather, u64 iova, u64 size,
+			u64 granule);
+};
+
+/**
+ * struct pt_extent - a range of IOVA
+ * @iova: first IOVA
+ * @length: bytes
+ */
+struct pt_extent {
+	u64 iova;
+	u64 length;
 };
 
 /**
@@ -215,7 +221,10 @@ struct pt_table_ops {
  * @root: top-level table
  * @root_borrowed: @root belongs to someone else and is never freed
  * @ops: the owner's services
- * @cookie: passed to @ops->alloc, @ops->free and @ops->foreign
+ * @cookie: passed to @ops->alloc and @ops->free
+ * @foreign: IOVA ranges whose leaves and tables belong to someone else
+ *	(the firmware whose table was adopted): never removed, never freed
+ * @nr_foreign: entries in @foreign
  */
 struct pt_space {
 	struct pt_cfg cfg;
@@ -223,6 +232,27 @@ struct pt_space {
 	bool root_borrowed;
 	const struct pt_table_ops *ops;
 	void *cookie;
+	const struct pt_extent *foreign;
+	unsigned int nr_foreign;
+};
+
+/**
+ * struct pt_map_src - where a map's physical addresses come from
+ * @pa: the next physical address
+ * @chunk: bytes physically contiguous from @pa
+ * @pages: physical addresses of the pages that follow, each @page_size
+ *	bytes, or NULL when @pa and @chunk are all
+ * @nr_pages: entries in @pages
+ * @next: the next entry of @pages to take
+ * @page_size: bytes each entry of @pages stands for
+ */
+struct pt_map_src {
+	u64 pa;
+	u64 chunk;
+	const u64 *pages;
+	size_t nr_pages;
+	size_t next;
+	u64 page_size;
 };
 
 /**
@@ -239,31 +269,104 @@ struct pt_walk_result {
 	u8 entry_levels[PT_MAX_LEVELS];
 };
 
+/**
+ * struct pt_ops - the algorithm, compiled for one format (engine/pt_alg.h)
+ * @map: see pt_map_src() and pt_map()
+ * @unmap: see pt_unmap()
+ * @walk: see pt_walk()
+ * @iterate: see pt_iterate()
+ * @prune: see pt_prune()
+ * @destroy: see pt_space_destroy()
+ */
+struct pt_ops {
+	int (*map)(struct pt_space *pt, u64 iova, struct pt_map_src *src,
+		   u64 size, u32 prot, u64 pgsizes, struct pt_gather *gather,
+		   u64 *mapped);
+	int (*unmap)(struct pt_space *pt, u64 iova, u64 size,
+		     struct pt_gather *gather, u64 *unmapped);
+	int (*walk)(const struct pt_space *pt, u64 iova,
+		    struct pt_walk_result *res);
+	int (*iterate)(const struct pt_space *pt, u64 first, u64 last,
+		       struct pt_run_visitor *visitor);
+	void (*prune)(struct pt_space *pt, u64 first, u64 last,
+		      struct pt_gather *gather);
+	void (*destroy)(struct pt_space *pt, struct pt_gather *gather);
+};
+
+/**
+ * struct pt_format - one hardware page-table format
+ * @name: short name used in dumps
+ * @id: enum pt_format_id value (fmt/pt_formats.h)
+ * @elf_machine: e_machine of the CPU that walks this format (snapshots),
+ *	0 (EM_NONE) for devices that are not a CPU architecture's MMU
+ * @ops: the algorithm for this format
+ * @init: validate @params and fill @cfg; returns 0, -EINVAL or -EOPNOTSUPP
+ * @check_prot: 0 if @prot (already within @cfg->prot_mask) is a valid
+ *	combination for the format, else -EINVAL
+ * @regs: register values for a tree rooted at @root_pa
+ * @mk_table: encode a table entry at @level pointing at @table_pa
+ * @mk_leaf: encode one entry at @level of a leaf of @pgsize (one of
+ *	@level's pgsizes) with @prot; @pa is the address this entry's own
+ *	IOVA span maps to, so entries of one leaf differ only there
+ * @kind: classify an entry at @level
+ * @entry_pa: for a table entry, the table's address; for a leaf entry, the
+ *	physical address of the first byte of the whole leaf
+ * @leaf_prot: PT_PROT_* bits of a leaf entry
+ * @leaf_size: bytes mapped by the leaf an entry belongs to
+ * @table_level: level of the table a table entry points at
+ *
+ * The entry callbacks are the format's inline operations, as functions for
+ * tests and for cold paths; the algorithm itself never calls through them.
+ */
+struct pt_format {
+	const char *name;
+	u32 id;
+	u16 elf_machine;
+	const struct pt_ops *ops;
+	int (*init)(struct pt_cfg *cfg, const struct pt_params *params);
+	int (*check_prot)(const struct pt_cfg *cfg, u32 prot);
+	void (*regs)(const struct pt_cfg *cfg, u64 root_pa,
+		     struct pt_hw_regs *regs);
+	u64 (*mk_table)(const struct pt_cfg *cfg, unsigned int level,
+			u64 table_pa);
+	u64 (*mk_leaf)(const struct pt_cfg *cfg, unsigned int level, u64 pa,
+		       u64 pgsize, u32 prot);
+	enum pt_entry_kind (*kind)(const struct pt_cfg *cfg,
+				   unsigned int level, u64 pte);
+	u64 (*entry_pa)(const struct pt_cfg *cfg, unsigned int level, u64 pte);
+	u32 (*leaf_prot)(const struct pt_cfg *cfg, unsigned int level,
+			 u64 pte);
+	u64 (*leaf_size)(const struct pt_cfg *cfg, unsigned int level, u64 pte);
+	unsigned int (*table_level)(const struct pt_cfg *cfg,
+				    unsigned int level, u64 pte);
+};
+
 int pt_cfg_init(struct pt_cfg *cfg, const struct pt_format *fmt,
 		const struct pt_params *params);
 int pt_space_init(struct pt_space *pt, const struct pt_cfg *cfg,
 		  const struct pt_table_ops *ops, void *cookie);
 void pt_space_adopt(struct pt_space *pt, const struct pt_cfg *cfg,
-		    const struct pt_table_ops *ops, void *cookie, void *root);
-void pt_space_destroy(struct pt_space *pt, void *gather);
+		    const struct pt_table_ops *ops, void *cookie, void *root,
+		    const struct pt_extent *foreign, unsigned int nr_foreign);
+void pt_space_destroy(struct pt_space *pt, struct pt_gather *gather);
 u64 pt_root_pa(const struct pt_space *pt);
 size_t pt_table_bytes(const struct pt_cfg *cfg, unsigned int level);
 int pt_check_prot(const struct pt_cfg *cfg, u32 prot);
 int pt_check_range(const struct pt_cfg *cfg, u64 iova, u64 size,
 		   u64 pgsizes);
+int pt_map_src(struct pt_space *pt, u64 iova, struct pt_map_src *src,
+	       u64 size, u32 prot, u64 pgsizes, struct pt_gather *gather,
+	       u64 *mapped);
 int pt_map(struct pt_space *pt, u64 iova, u64 pa, u64 size, u32 prot,
-	   u64 pgsizes, void *gather, u64 *mapped);
-int pt_map_shared(struct pt_space *pt, u64 iova, u64 pa, u64 size, u32 prot,
-		  u64 pgsizes, void *gather, u64 *mapped);
-void pt_prune(struct pt_space *pt, u64 iova, u64 size, void *gather);
-int pt_unmap(struct pt_space *pt, u64 iova, u64 size, void *gather,
-	     u64 *unmapped);
-int pt_unmap_shared(struct pt_space *pt, u64 iova, u64 size, void *gather,
-		    u64 *unmapped);
+	   u64 pgsizes, struct pt_gather *gather, u64 *mapped);
+int pt_unmap(struct pt_space *pt, u64 iova, u64 size,
+	     struct pt_gather *gather, u64 *unmapped);
 int pt_walk(const struct pt_space *pt, u64 iova,
 	    struct pt_walk_result *res);
 int pt_iterate(const struct pt_space *pt, u64 iova, u64 size,
-	       struct pt_leaf_visitor *visitor);
+	       struct pt_run_visitor *visitor);
+void pt_prune(struct pt_space *pt, u64 iova, u64 size,
+	      struct pt_gather *gather);
 bool pt_range_mapped(const struct pt_space *pt, u64 iova, u64 size);
 u64 pt_entry_hide_oa(const struct pt_cfg *cfg, unsigned int level, u64 pte);
 

@@ -54,7 +54,7 @@ struct ptlab_fw {
 	struct ptlab_fw_page *pages;
 	unsigned int nr_pages;
 	unsigned int max_pages;
-	struct ptlab_range ranges[PTLAB_MAX_FW_RANGES];
+	struct pt_extent ranges[PTLAB_MAX_FW_RANGES];
 	unsigned int nr_ranges;
 	unsigned int users;
 };
@@ -88,11 +88,13 @@ static void ptlab_fw_table_keep(void *cookie, void *table, size_t bytes)
 {
 }
 
-static void ptlab_fw_retire_keep(void *gather, void *table, size_t bytes)
+static void ptlab_fw_retire_keep(struct pt_gather *gather, void *table,
+				 size_t bytes)
 {
 }
 
-static void ptlab_fw_leaf_keep(void *gather, const struct pt_leaf *leaf)
+static void ptlab_fw_run_keep(struct pt_gather *gather,
+			      const struct pt_run *run)
 {
 }
 
@@ -100,7 +102,7 @@ static const struct pt_table_ops ptlab_fw_ops = {
 	.alloc = ptlab_fw_table_alloc,
 	.free = ptlab_fw_table_keep,
 	.retire = ptlab_fw_retire_keep,
-	.leaf_removed = ptlab_fw_leaf_keep,
+	.removed = ptlab_fw_run_keep,
 };
 
 static void ptlab_fw_free(struct ptlab_fw *fw)
@@ -141,7 +143,7 @@ static int ptlab_fw_populate(struct ptlab_fw *fw)
 	int ret;
 
 	for (r = 0; r < fw->nr_ranges; r++) {
-		const struct ptlab_range *range = &fw->ranges[r];
+		const struct pt_extent *range = &fw->ranges[r];
 
 		for (off = 0; off < range->length; off += PAGE_SIZE) {
 			void *data = ptlab_fw_page(fw, PAGE_SIZE, false);
@@ -166,7 +168,7 @@ static int ptlab_fw_parse_ranges(struct ptlab_fw *fw, char *list)
 	char *item;
 
 	while ((item = strsep(&list, ","))) {
-		struct ptlab_range *range = &fw->ranges[fw->nr_ranges];
+		struct pt_extent *range = &fw->ranges[fw->nr_ranges];
 		char *len = strchr(item, ':');
 
 		if (!len || fw->nr_ranges == PTLAB_MAX_FW_RANGES)
@@ -262,8 +264,8 @@ static int ptlab_fw_destroy(u32 id)
  * address space builds on the table already.
  */
 void *ptlab_fw_adopt(phys_addr_t root_pa, const struct pt_cfg *cfg,
-		     const struct ptlab_range *ranges, unsigned int nr_ranges,
-		     struct ptlab_range *owned, unsigned int *nr_owned)
+		     const struct pt_extent *ranges, unsigned int nr_ranges,
+		     struct pt_extent *owned, unsigned int *nr_owned)
 {
 	struct ptlab_fw *fw = NULL;
 	unsigned int i, j;
@@ -288,7 +290,7 @@ void *ptlab_fw_adopt(phys_addr_t root_pa, const struct pt_cfg *cfg,
 		goto out;
 	}
 	for (i = 0; i < fw->nr_ranges; i++) {
-		const struct ptlab_range *own = &fw->ranges[i];
+		const struct pt_extent *own = &fw->ranges[i];
 
 		for (j = 0; j < nr_ranges; j++)
 			if (ranges[j].iova <= own->iova &&

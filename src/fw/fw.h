@@ -13,8 +13,8 @@
 
 extern const struct file_operations ptlab_fw_fops;
 void *ptlab_fw_adopt(phys_addr_t root_pa, const struct pt_cfg *cfg,
-		     const struct ptlab_range *ranges, unsigned int nr_ranges,
-		     struct ptlab_range *owned, unsigned int *nr_owned);
+		     const struct pt_extent *ranges, unsigned int nr_ranges,
+		     struct pt_extent *owned, unsigned int *nr_owned);
 void ptlab_fw_release(void *handle);
 void ptlab_fw_exit(void);
 

@@ -91,14 +91,11 @@ static int ptlab_mappings_show(struct seq_file *m, void *unused)
 
 	ptlab_size_str(1ULL << cfg->granule_shift, granule, sizeof(granule));
 	ptlab_as_regs(as, st.show_pa, &root_pa, &regs);
-	down_read(&as->lock);
 	seq_printf(m, "# ptlab address space %u: %s granule %s ias %u oas %u levels %u root 0x%llx\n",
 		   as->id, cfg->fmt->name, granule, cfg->ias, cfg->oas,
 		   cfg->levels, root_pa);
 	seq_puts(m, "# iova_first-iova_last size pa prot pgsize [phys-ram|phys-mmio|firmware]\n");
-	ptlab_as_spans(as, 0, &st.walker);
-	up_read(&as->lock);
-	return 0;
+	return ptlab_as_spans(as, 0, &st.walker);
 }
 DEFINE_SHOW_ATTRIBUTE(ptlab_mappings);
 

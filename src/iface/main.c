@@ -56,6 +56,12 @@ PTLAB_SAME(PTLAB_PROT_PRIV, PT_PROT_PRIV);
 PTLAB_SAME(PTLAB_PROT_CACHE, PT_PROT_CACHE);
 PTLAB_SAME(PTLAB_PROT_MMIO, PT_PROT_MMIO);
 PTLAB_SAME(PTLAB_PROT_ALL, PT_PROT_ALL);
+/* Firmware ranges are copied from the user straight into the engine's. */
+static_assert(sizeof(struct ptlab_range) == sizeof(struct pt_extent));
+static_assert(offsetof(struct ptlab_range, iova) ==
+	      offsetof(struct pt_extent, iova));
+static_assert(offsetof(struct ptlab_range, length) ==
+	      offsetof(struct pt_extent, length));
 
 static int ptlab_open(struct inode *inode, struct file *file)
 {

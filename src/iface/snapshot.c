@@ -9,7 +9,7 @@
  * the first byte to the last (ptlab_as_freeze()), so maps and unmaps wait
  * and the pinned pages stay pinned, while no lock is held across the writes
  * into the file or the user buffer, which the user controls and may stall.
- * The tree itself is read in short batches under its lock.
+ * The tree itself is read in short batches, each holding its range.
  *
  * What is copied follows /dev/mem's policy: pinned user memory and the
  * simulated firmware's pages always (they are the caller's, or ptlab's);
@@ -131,9 +131,8 @@ static unsigned int ptlab_snap_next(struct ptlab_snap *snap,
 	b->nr = 0;
 	if (cur->end)
 		return 0;
-	down_read(&snap->as->lock);
+	/* Frozen: a failure to hold (a fatal signal) ends the walk early. */
 	ptlab_as_spans(snap->as, cur->iova, &b->walker);
-	up_read(&snap->as->lock);
 	return b->nr;
 }
 
@@ -225,15 +224,13 @@ static int ptlab_snap_phdrs(struct ptlab_snap *snap,
 static phys_addr_t ptlab_snap_pa(struct ptlab_snap *snap,
 				 const struct ptlab_span *span, u64 done)
 {
-	struct pt_walk_result res;
+	u64 pa;
 
 	if (snap->show_pa)
 		return span->pa + done;
 	/* Runs by IOVA alone: each page has its own address. */
-	down_read(&snap->as->lock);
-	pt_walk(&snap->as->pt, span->iova + done, &res);
-	up_read(&snap->as->lock);
-	return res.leaf.pa;
+	ptlab_as_translate(snap->as, span->iova + done, &pa);
+	return pa;
 }
 
 /* One page of a span's contents; zeros where it cannot be read. */

@@ -267,28 +267,28 @@ long ptlab_free_retired(struct ptlab_table_pool *pool,
  * @write: the device may write them
  * @pas: receives the physical address of each pinned page
  *
+ * The pin fills @pas with page pointers, turned into addresses where they
+ * are: no second array, no copy.
+ *
  * Return: pages pinned (maybe fewer than @npages) or a negative errno:
  * -EFAULT also for writable shared file mappings, whatever the kernel.
  */
 long ptlab_pin_user(unsigned long uaddr, unsigned long npages, bool write,
-		    phys_addr_t *pas)
+		    u64 *pas)
 {
 	unsigned int gup_flags = FOLL_LONGTERM | (write ? FOLL_WRITE : 0);
-	struct page **pages;
+	struct page **pages = (struct page **)pas;
 	long i, pinned;
 
+	BUILD_BUG_ON(sizeof(*pages) != sizeof(*pas));
 	if (ptlab_should_fail())
 		return -ENOMEM;
 	pinned = ptlab_longterm_write_refused(uaddr, npages, write);
 	if (pinned)
 		return pinned;
-	pages = kmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
-	if (!pages)
-		return -ENOMEM;
 	pinned = pin_user_pages_fast(uaddr, npages, gup_flags, pages);
 	for (i = 0; i < pinned; i++)
 		pas[i] = page_to_phys(pages[i]);
-	kfree(pages);
 	return pinned;
 }
 

@@ -58,7 +58,7 @@ bool ptlab_retire_table(struct ptlab_retired *retired, void *table,
 long ptlab_free_retired(struct ptlab_table_pool *pool,
 			struct ptlab_retired *retired);
 long ptlab_pin_user(unsigned long uaddr, unsigned long npages, bool write,
-		    phys_addr_t *pas);
+		    u64 *pas);
 void ptlab_unpin_user(phys_addr_t pa, u64 size, bool dirty);
 int ptlab_phys_classify(phys_addr_t pa, u64 size);
 bool ptlab_phys_read(phys_addr_t pa, void *buf, bool borrowed);

@@ -123,7 +123,7 @@ void diff_map(struct diff *d, u64 iova, u64 pa, u64 size, u32 prot,
 	u64 mapped, model_mapped;
 	int ret, model_ret;
 
-	ret = pt_map(&d->pt, iova, pa, size, prot, pgsizes, &d->g, &mapped);
+	ret = pt_map(&d->pt, iova, pa, size, prot, pgsizes, &d->g.pt, &mapped);
 	model_ret = model_map(&d->m, iova, pa, size, prot, pgsizes,
 			      &model_mapped);
 	CHECK(ret == model_ret && mapped == model_mapped,
@@ -143,7 +143,7 @@ void diff_unmap(struct diff *d, u64 iova, u64 size)
 	u64 unmapped, model_unmapped;
 	int ret, model_ret;
 
-	ret = pt_unmap(&d->pt, iova, size, &d->g, &unmapped);
+	ret = pt_unmap(&d->pt, iova, size, &d->g.pt, &unmapped);
 	model_ret = model_unmap(&d->m, iova, size, &model_unmapped);
 	CHECK(ret == model_ret && unmapped == model_unmapped,
 	      "unmap(iova %#llx, size %#llx) is %s with %#llx unmapped, model %s with %#llx",
@@ -229,13 +229,25 @@ void diff_walk(struct diff *d, u64 iova)
 			 "leaf entry read by the walk");
 }
 
-static int diff_collect(struct pt_leaf_visitor *visitor,
-			const struct pt_leaf *leaf)
+/* A run is collected as its leaves; the visitor may stop inside one. */
+static int diff_collect(struct pt_run_visitor *visitor,
+			const struct pt_run *run)
 {
 	struct diff *d = container_of(visitor, struct diff, visitor);
+	struct pt_leaf leaf;
+	u64 off;
 
-	diff_list_add(d, leaf);
-	return d->stop_after && d->nr_list == d->stop_after;
+	for (off = 0; off < run->size; off += run->pgsize) {
+		leaf = (struct pt_leaf){
+			.iova = run->iova + off, .pa = run->pa + off,
+			.size = run->pgsize, .prot = run->prot,
+			.level = run->level,
+		};
+		diff_list_add(d, &leaf);
+		if (d->stop_after && d->nr_list == d->stop_after)
+			return 1;
+	}
+	return 0;
 }
 
 /*
@@ -250,7 +262,7 @@ void diff_range(struct diff *d, u64 iova, u64 size, size_t stop_after)
 
 	d->nr_list = 0;
 	d->stop_after = stop_after;
-	d->visitor.leaf = diff_collect;
+	d->visitor.run = diff_collect;
 	ret = pt_iterate(&d->pt, iova, size, &d->visitor);
 	d->mlist.nr = 0;
 	model_collect(&d->m, iova, size, &d->mlist);
@@ -283,7 +295,7 @@ void diff_audit(struct diff *d)
 /* Destroy the tree: it reports every leaf the model has and frees all. */
 void diff_fini(struct diff *d)
 {
-	pt_space_destroy(&d->pt, &d->g);
+	pt_space_destroy(&d->pt, &d->g.pt);
 	d->mlist.nr = 0;
 	model_collect(&d->m, 0, 1ULL << d->m.ias, &d->mlist);
 	diff_leaves("leaves removed by destroy", d->g.leaves, d->g.nr_leaves,

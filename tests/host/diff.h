@@ -86,7 +86,7 @@ struct diff {
 	size_t nr_list;
 	size_t max_list;
 	struct model_list mlist;
-	struct pt_leaf_visitor visitor;
+	struct pt_run_visitor visitor;
 	size_t stop_after;
 	struct diff_stats st;
 };

@@ -349,7 +349,8 @@ unsigned int fc_level(const struct fc_tree *t, u64 size)
 int fc_map_sizes(struct fc_tree *t, u64 iova, u64 pa, u64 size, u32 prot,
 		 u64 pgsizes, u64 *mapped)
 {
-	int ret = pt_map(&t->pt, iova, pa, size, prot, pgsizes, &t->g, mapped);
+	int ret = pt_map(&t->pt, iova, pa, size, prot, pgsizes, &t->g.pt,
+			 mapped);
 
 	CHECK(!t->g.nr_leaves, "map removed %zu leaves", t->g.nr_leaves);
 	host_flush(&t->g, &t->pt);
@@ -401,7 +402,7 @@ void fc_map_ok(struct fc_tree *t, u64 iova, u64 pa, u64 size, u32 prot)
 /* Unmap, keep a copy of the leaves removed, then flush. */
 int fc_unmap(struct fc_tree *t, u64 iova, u64 size, u64 *unmapped)
 {
-	int ret = pt_unmap(&t->pt, iova, size, &t->g, unmapped);
+	int ret = pt_unmap(&t->pt, iova, size, &t->g.pt, unmapped);
 
 	t->nr_removed = t->g.nr_leaves;
 	t->removed = realloc(t->removed,
@@ -580,14 +581,24 @@ void fc_walk_none(const struct fc_tree *t, u64 iova, int want)
 	CHECK_INT(t->f->ref_walk(t, iova, &ref), want, "reference walk");
 }
 
-static int fc_list_add(struct pt_leaf_visitor *visitor,
-		       const struct pt_leaf *leaf)
+/* A run is listed as its leaves; the list may stop inside one. */
+static int fc_list_add(struct pt_run_visitor *visitor,
+		       const struct pt_run *run)
 {
 	struct fc_list *l = container_of(visitor, struct fc_list, visitor);
+	u64 off;
 
-	l->leaf = th_grow(l->leaf, l->nr, &l->max, sizeof(*l->leaf));
-	l->leaf[l->nr++] = *leaf;
-	return l->nr == l->stop_after ? 7 : 0;
+	for (off = 0; off < run->size; off += run->pgsize) {
+		l->leaf = th_grow(l->leaf, l->nr, &l->max, sizeof(*l->leaf));
+		l->leaf[l->nr++] = (struct pt_leaf){
+			.iova = run->iova + off, .pa = run->pa + off,
+			.size = run->pgsize, .prot = run->prot,
+			.level = run->level,
+		};
+		if (l->nr == l->stop_after)
+			return 7;
+	}
+	return 0;
 }
 
 /*
@@ -598,7 +609,7 @@ int fc_list_stop(const struct fc_tree *t, u64 iova, u64 size,
 		 size_t stop_after, struct fc_list *l)
 {
 	*l = (struct fc_list){
-		.visitor.leaf = fc_list_add, .stop_after = stop_after,
+		.visitor.run = fc_list_add, .stop_after = stop_after,
 	};
 	return pt_iterate(&t->pt, iova, size, &l->visitor);
 }

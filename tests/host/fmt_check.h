@@ -261,7 +261,7 @@ void fc_walk_none(const struct fc_tree *t, u64 iova, int want);
  *	for never
  */
 struct fc_list {
-	struct pt_leaf_visitor visitor;
+	struct pt_run_visitor visitor;
 	struct pt_leaf *leaf;
 	size_t nr;
 	size_t max;

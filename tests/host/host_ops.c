@@ -175,9 +175,14 @@ static void host_free(void *cookie, void *table, size_t bytes)
 	}
 }
 
-static void host_retire(void *gather, void *table, size_t bytes)
+static struct host_gather *host_gather_of(struct pt_gather *gather)
 {
-	struct host_gather *g = gather;
+	return container_of(gather, struct host_gather, pt);
+}
+
+static void host_retire(struct pt_gather *gather, void *table, size_t bytes)
+{
+	struct host_gather *g = host_gather_of(gather);
 	const struct host_table *t = host_find(g->ctx, table);
 
 	CHECK(t && t->bytes == bytes, "retire of %p (%zu bytes) not live",
@@ -189,18 +194,31 @@ static void host_retire(void *gather, void *table, size_t bytes)
 	g->nr_retired++;
 }
 
-static void host_leaf_removed(void *gather, const struct pt_leaf *leaf)
+/* A run is recorded as its leaves, which is what the tests compare. */
+static void host_removed(struct pt_gather *gather, const struct pt_run *run)
 {
-	struct host_gather *g = gather;
+	struct host_gather *g = host_gather_of(gather);
+	u64 off;
 
-	g->leaves = th_grow(g->leaves, g->nr_leaves, &g->max_leaves,
-			    sizeof(*g->leaves));
-	g->leaves[g->nr_leaves++] = *leaf;
+	CHECK(run->size && run->pgsize && !(run->size % run->pgsize),
+	      "run of 0x%llx bytes in leaves of 0x%llx\n",
+	      (unsigned long long)run->size, (unsigned long long)run->pgsize);
+	for (off = 0; off < run->size; off += run->pgsize) {
+		g->leaves = th_grow(g->leaves, g->nr_leaves, &g->max_leaves,
+				    sizeof(*g->leaves));
+		g->leaves[g->nr_leaves++] = (struct pt_leaf){
+			.iova = run->iova + off, .pa = run->pa + off,
+			.size = run->pgsize, .prot = run->prot,
+			.level = run->level,
+		};
+	}
+	g->nr_runs++;
 }
 
-static void host_cleared(void *gather, u64 iova, u64 size, u64 granule)
+static void host_cleared(struct pt_gather *gather, u64 iova, u64 size,
+			 u64 granule)
 {
-	struct host_gather *g = gather;
+	struct host_gather *g = host_gather_of(gather);
 
 	g->cleared = (struct host_cleared){ iova, size, granule };
 	g->nr_cleared++;
@@ -210,7 +228,7 @@ const struct pt_table_ops host_table_ops = {
 	.alloc = host_alloc,
 	.free = host_free,
 	.retire = host_retire,
-	.leaf_removed = host_leaf_removed,
+	.removed = host_removed,
 	.cleared = host_cleared,
 };
 
@@ -374,9 +392,15 @@ static bool host_all_zero(const void *table, size_t bytes)
  * The operation is over and the IOTLB flushed: free the tables it retired,
  * which must be unlinked and cleared, and forget the leaves it removed.
  */
-void host_flush(struct host_gather *g, const struct pt_space *pt)
+void host_flush(struct host_gather *g, struct pt_space *pt)
 {
 	size_t i;
+
+	/* The owner's part of pruning: repeat while the engine asks. */
+	while (pt && pt->root && g->pt.prune)
+		pt_prune(pt, g->pt.prune_start,
+			 g->pt.prune_last - g->pt.prune_start + 1, &g->pt);
+	g->pt.prune = false;
 
 	for (i = 0; i < g->nr_retired; i++)
 		CHECK(host_all_zero(g->retired[i].table, g->retired[i].bytes),
@@ -417,7 +441,7 @@ void host_space_free(struct pt_space *pt, struct host_gather *g)
 {
 	struct host_ctx *ctx = g->ctx;
 
-	pt_space_destroy(pt, g);
+	pt_space_destroy(pt, &g->pt);
 	host_flush(g, pt);
 	CHECK(!ctx->live_tables, "%ld tables still live after destroy",
 	      ctx->live_tables);

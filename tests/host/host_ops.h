@@ -46,6 +46,7 @@ struct host_ctx {
 
 /**
  * struct host_gather - what one operation hands back to the owner
+ * @pt: the engine's part: its prune hint
  * @ctx: the owner
  * @retired: tables unlinked by the operation, freed by host_flush()
  * @nr_retired: entries used in @retired
@@ -53,10 +54,12 @@ struct host_ctx {
  * @leaves: leaves removed by the operation, in the order reported
  * @nr_leaves: entries used in @leaves
  * @max_leaves: entries allocated in @leaves
+ * @nr_runs: runs reported through ->removed(), each recorded as its leaves
  * @cleared: ranges reported through ->cleared(), the last of them kept
  * @nr_cleared: how many were reported
  */
 struct host_gather {
+	struct pt_gather pt;
 	struct host_ctx *ctx;
 	struct host_retired {
 		void *table;
@@ -73,6 +76,7 @@ struct host_gather {
 		u64 granule;
 	} cleared;
 	size_t nr_cleared;
+	size_t nr_runs;
 };
 
 extern const struct pt_table_ops host_table_ops;
@@ -81,7 +85,7 @@ void host_ctx_init(struct host_ctx *ctx);
 void host_ctx_fini(struct host_ctx *ctx);
 void host_gather_init(struct host_gather *g, struct host_ctx *ctx);
 void host_gather_fini(struct host_gather *g);
-void host_flush(struct host_gather *g, const struct pt_space *pt);
+void host_flush(struct host_gather *g, struct pt_space *pt);
 
 int host_space_new(struct pt_space *pt, struct host_ctx *ctx,
 		   const struct pt_params *params);

@@ -409,7 +409,7 @@ static void engine_table_reclaim(void)
 	/* Map again and destroy: every leaf reported, every table gone. */
 	for (i = 0; i < TH_ARRAY_SIZE(pages); i++)
 		fc_map_ok(&t, pages[i].iova, 0x1000 * (i + 1), SZ_4K, RW);
-	pt_space_destroy(&t.pt, &t.g);
+	pt_space_destroy(&t.pt, &t.g.pt);
 	CHECK(!t.pt.root, "root still set after destroy");
 	CHECK_INT(t.g.nr_retired, 10, "tables retired by destroy");
 	if (CHECK_INT(t.g.nr_leaves, TH_ARRAY_SIZE(pages), "leaves reported"))
@@ -418,18 +418,18 @@ static void engine_table_reclaim(void)
 				     0x1000 * (i + 1), SZ_4K, RW);
 	host_flush(&t.g, &t.pt);
 	CHECK_INT(t.ctx.live_tables, 0, "after destroy");
-	pt_space_destroy(&t.pt, &t.g);
+	pt_space_destroy(&t.pt, &t.g.pt);
 	CHECK_INT(t.g.nr_retired, 0, "a second destroy retires nothing");
 	fc_free(&t);
 }
 
 /*
- * pt_map_shared() claims the entries of a leaf one by one: when one is taken
- * (another map won it), those claimed are cleared again and reported, with
- * their granule, for the flush their owner must issue before it releases
- * the memory; the taken entry stays, nothing is mapped.
+ * pt_map() writes the entries of a leaf one by one: when one is taken, those
+ * written are cleared again and reported, with their granule, for the
+ * flush their owner must issue before it releases the memory; the taken
+ * entry stays, nothing is mapped.
  */
-static void engine_shared_claim_lost(void)
+static void engine_claim_lost(void)
 {
 	struct pt_walk_result res;
 	struct fc_tree t;
@@ -439,8 +439,8 @@ static void engine_shared_claim_lost(void)
 	if (!eng_new_bitmap(&t, 48, ALL_SIZES | SZ_64K))
 		return;
 	fc_map_sizes_ok(&t, SZ_1G + 5 * SZ_4K, 0x7000, SZ_4K, RW, SZ_4K);
-	ret = pt_map_shared(&t.pt, SZ_1G, 0x400000, SZ_64K, RW, SZ_64K, &t.g,
-			    &mapped);
+	ret = pt_map(&t.pt, SZ_1G, 0x400000, SZ_64K, RW, SZ_64K, &t.g.pt,
+		     &mapped);
 	CHECK_INT(ret, -EADDRINUSE, "a 64K leaf over a taken entry");
 	CHECK_EQ(mapped, 0, "mapped");
 	if (CHECK_INT(t.g.nr_cleared, 1, "ranges cleared")) {
@@ -454,23 +454,23 @@ static void engine_shared_claim_lost(void)
 	fc_walk_expect(&t, SZ_1G + 5 * SZ_4K, 0x7000, SZ_4K, RW);
 	CHECK_INT(pt_walk(&t.pt, SZ_1G + 6 * SZ_4K, &res), -ENOENT,
 		  "past the taken entry");
-	/* Lost at the first entry: nothing was claimed, nothing reported. */
+	/* Taken at the first entry: nothing was written, nothing reported. */
 	t.g.nr_cleared = 0;
-	ret = pt_map_shared(&t.pt, SZ_1G, 0x400000, SZ_4K, RW, SZ_4K, &t.g,
-			    &mapped);
-	CHECK_INT(ret, 0, "the first page is free");
-	ret = pt_map_shared(&t.pt, SZ_1G, 0x400000, SZ_64K, RW, SZ_64K, &t.g,
-			    &mapped);
+	fc_map_sizes_ok(&t, SZ_1G, 0x400000, SZ_4K, RW, SZ_4K);
+	ret = pt_map(&t.pt, SZ_1G, 0x400000, SZ_64K, RW, SZ_64K, &t.g.pt,
+		     &mapped);
 	CHECK_INT(ret, -EADDRINUSE, "over the first entry");
-	CHECK_INT(t.g.nr_cleared, 0, "nothing claimed");
+	CHECK_INT(t.g.nr_cleared, 0, "nothing written");
+	host_flush(&t.g, &t.pt);
 	fc_free(&t);
 }
 
 /*
- * pt_unmap_shared() takes back leaves and retires no table, even one it
- * empties; pt_prune() of the range retires those afterwards.
+ * An unmap frees only the tables whose span lies in its range; tables it
+ * empties elsewhere come back as a prune hint, and pruning climbs a level
+ * at a time while the table above is left empty too.
  */
-static void engine_unmap_shared_and_prune(void)
+static void engine_unmap_prune_hint(void)
 {
 	struct fc_tree t;
 	u64 unmapped;
@@ -479,19 +479,41 @@ static void engine_unmap_shared_and_prune(void)
 		return;
 	fc_map_ok(&t, SZ_512G + SZ_1G, 0x9000, 2 * SZ_4K, RW);
 	CHECK_INT(t.ctx.live_tables, 4, "the root and three tables below");
-	CHECK_INT(pt_unmap_shared(&t.pt, SZ_512G + SZ_1G, 2 * SZ_4K, &t.g,
-				  &unmapped), 0, "unmap shared");
+	CHECK_INT(pt_unmap(&t.pt, SZ_512G + SZ_1G, 2 * SZ_4K, &t.g.pt,
+			   &unmapped), 0, "unmap");
 	CHECK_EQ(unmapped, 2 * SZ_4K, "unmapped");
 	CHECK_INT(t.g.nr_leaves, 2, "leaves reported");
+	CHECK_INT(t.g.nr_runs, 1, "as one run");
 	CHECK_INT(t.g.nr_retired, 0, "no table retired");
+	CHECK(t.g.pt.prune, "a prune hint");
+	CHECK_EQ(t.g.pt.prune_start, SZ_512G + SZ_1G, "hint from");
+	CHECK_EQ(t.g.pt.prune_last, SZ_512G + SZ_1G + SZ_2M - 1, "hint to");
 	fc_walk_none(&t, SZ_512G + SZ_1G, -ENOENT);
-	fc_walk_none(&t, SZ_512G + SZ_1G + SZ_4K, -ENOENT);
-	/* The whole input range: only the three empty tables are found. */
-	pt_prune(&t.pt, 0, TOP48, &t.g);
-	CHECK_INT(t.g.nr_retired, 3, "tables pruned");
+	/* The 2M table, then the hint for the 1G one above, and so on. */
+	pt_prune(&t.pt, t.g.pt.prune_start,
+		 t.g.pt.prune_last - t.g.pt.prune_start + 1, &t.g.pt);
+	CHECK_INT(t.g.nr_retired, 1, "the 2M table");
+	CHECK(t.g.pt.prune, "a hint a level up");
+	CHECK_EQ(t.g.pt.prune_start, SZ_512G + SZ_1G, "next hint from");
+	CHECK_EQ(t.g.pt.prune_last, SZ_512G + 2 * SZ_1G - 1, "next hint to");
 	host_flush(&t.g, &t.pt);
 	CHECK_INT(t.ctx.live_tables, 1, "the root alone");
 	host_check_tree(&t.pt, &t.ctx);
+	/*
+	 * A range that covers whole tables frees them itself: a 2M block
+	 * and a page at 1G, unmapped with the 1G they are in.
+	 */
+	fc_map_ok(&t, SZ_1G, 0x200000, SZ_2M + SZ_4K, RW);
+	CHECK_INT(t.ctx.live_tables, 4, "root, 512G, 1G and 2M tables");
+	CHECK_INT(pt_unmap(&t.pt, SZ_1G, SZ_1G, &t.g.pt, &unmapped), 0,
+		  "unmap of the 1G");
+	CHECK_EQ(unmapped, SZ_2M + SZ_4K, "up to the hole");
+	CHECK_INT(t.g.nr_retired, 2, "the 1G and 2M tables");
+	CHECK(t.g.pt.prune, "a hint for the 512G table");
+	CHECK_EQ(t.g.pt.prune_start, 0, "its span from");
+	CHECK_EQ(t.g.pt.prune_last, SZ_512G - 1, "its span to");
+	host_flush(&t.g, &t.pt);
+	CHECK_INT(t.ctx.live_tables, 1, "the root alone again");
 	fc_free(&t);
 }
 
@@ -811,8 +833,8 @@ static const struct th_test engine_tests[] = {
 	TH_TEST(engine_unmap_hole),
 	TH_TEST(engine_unmap_large),
 	TH_TEST(engine_table_reclaim),
-	TH_TEST(engine_shared_claim_lost),
-	TH_TEST(engine_unmap_shared_and_prune),
+	TH_TEST(engine_claim_lost),
+	TH_TEST(engine_unmap_prune_hint),
 	TH_TEST(engine_alloc_failure),
 	TH_TEST(engine_top),
 	TH_TEST(engine_ias32),

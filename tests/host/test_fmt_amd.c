@@ -674,6 +674,25 @@ static void amd_engine_top_page(void)
 		CHECK_INT(t.ctx.live_tables, 1, "tables after unmap");
 		fc_free(&t);
 	}
+	/* 64 bits: the last and the first 4K, listed and unmapped. */
+	if (amd_new(&t, 64, 0)) {
+		struct fc_list l;
+
+		fc_map_ok(&t, ~0ULL - SZ_4K + 1, SZ_1M, SZ_4K, RW);
+		fc_map_ok(&t, 0, SZ_2M, SZ_4K, R);
+		CHECK_INT(fc_list(&t, 0, ~0ULL, &l), 0, "iterate all");
+		CHECK_INT(l.nr, 2, "leaves listed");
+		fc_list_fini(&l);
+		CHECK_INT(fc_list(&t, ~0ULL - SZ_4K + 1, SZ_4K, &l), 0,
+			  "iterate the top");
+		CHECK_INT(l.nr, 1, "leaves listed at the top");
+		fc_list_fini(&l);
+		amd_unmap_expect(&t, ~0ULL - SZ_4K + 1, SZ_4K, 0, SZ_4K,
+				 ~0ULL - SZ_4K + 1, SZ_4K);
+		amd_unmap_expect(&t, 0, SZ_4K, 0, SZ_4K, 0, SZ_4K);
+		CHECK_INT(t.ctx.live_tables, 1, "tables after unmap");
+		fc_free(&t);
+	}
 	/* 21 bits (Mode 1, one table): 1M at 1M. */
 	if (amd_new(&t, 21, 0)) {
 		fc_map_ok(&t, SZ_1M, 0x7ff00000, SZ_1M, W);

@@ -149,9 +149,13 @@ static void apple_golden_leaves(void)
 {
 	fc_golden(&apple_dart, dart_golden, TH_ARRAY_SIZE(dart_golden));
 	fc_golden(&apple_uat, uat_golden, TH_ARRAY_SIZE(uat_golden));
-	/* No leaf_size(): one entry is one leaf. */
-	CHECK(!dart->leaf_size, "DART leaf_size");
-	CHECK(!uat->leaf_size, "UAT leaf_size");
+	/* One entry is one leaf: its size is the span of its level. */
+	CHECK_EQ(dart->leaf_size(&(struct pt_cfg){ .lvl[0].shift = 14 }, 0,
+				 0x000fff0812344003ULL), SZ_16K,
+		 "DART leaf_size");
+	CHECK_EQ(uat->leaf_size(&(struct pt_cfg){ .lvl[1].shift = 25 }, 1,
+				0x00c0000fffffcc8bULL), SZ_32M,
+		 "UAT leaf_size");
 }
 
 /* Full-size DART1 and DART2 spaces, and a UAT one of output size @oas. */
@@ -775,7 +779,7 @@ static void apple_engine_destroy(void)
 			return;
 		fc_map_ok(&t, SZ_32M - SZ_16K, 0x4000, 3 * SZ_16K, prot);
 		tables = t.ctx.live_tables;
-		pt_space_destroy(&t.pt, &t.g);
+		pt_space_destroy(&t.pt, &t.g.pt);
 		CHECK_INT(t.g.nr_retired, tables, "tables retired");
 		apl_match(&t, "destroy", t.g.leaves, t.g.nr_leaves,
 			  SZ_32M - SZ_16K, 0x4000, 3, prot);

@@ -255,7 +255,8 @@ static void s2_mali_decode(void)
 	CHECK_EQ(mali->entry_pa(&cm, 1, 0x00600000403ff241ULL), 0x40200000,
 		 "Mali 2M block ignores bits 20:12");
 	/* Mali has no contiguous runs: bit 52 changes nothing. */
-	CHECK(!mali->leaf_size, "Mali leaves are one entry");
+	CHECK_EQ(mali->leaf_size(&cm, 0, 0x00700000123452c5ULL), SZ_4K,
+		 "Mali leaves are one entry");
 	CHECK_EQ(mali->entry_pa(&cm, 0, 0x00700000123452c5ULL), 0x12345000,
 		 "Mali bit 52");
 }

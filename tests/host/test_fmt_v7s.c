@@ -753,7 +753,7 @@ static void v7s_engine_destroy(void)
 	fc_map_ok(&t, 0x00010000, 0x00010000, SZ_64K, RW);
 	fc_map_ok(&t, 0x00400000, 0x00400000, 2 * SZ_4K, RW);
 	fc_map_ok(&t, 0x01000000, 0x45000000, SZ_16M, RW);
-	pt_space_destroy(&t.pt, &t.g);
+	pt_space_destroy(&t.pt, &t.g.pt);
 	CHECK_INT(t.g.nr_retired, 3, "tables retired");
 	fc_match(&t, "destroy", t.g.leaves, t.g.nr_leaves, RW,
 		 (const struct fc_seg[]){

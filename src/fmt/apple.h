@@ -1,4 +1,6 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PTLAB_FMT_APPLE_H
+#define PTLAB_FMT_APPLE_H
 /*
  * Apple's IOMMU (DART) and GPU MMU (UAT) page tables. Apple publishes no
  * specification of either: the facts below are those the Linux drivers
@@ -17,7 +19,7 @@
 #define APPLE_INDEX_BITS	11	/* 16KB of 8-byte entries */
 
 /* Every table a full 16KB page; shifts 14, 25, 36. */
-static void apple_geometry(struct pt_cfg *cfg, unsigned int levels)
+static inline void apple_geometry(struct pt_cfg *cfg, unsigned int levels)
 {
 	unsigned int level;
 
@@ -31,7 +33,7 @@ static void apple_geometry(struct pt_cfg *cfg, unsigned int levels)
 	cfg->lvl[0].pgsizes = APPLE_SZ_16K;
 }
 
-static int apple_pgsizes(struct pt_cfg *cfg, const struct pt_params *p)
+static inline int apple_pgsizes(struct pt_cfg *cfg, const struct pt_params *p)
 {
 	if (p->pgsize_bitmap && p->pgsize_bitmap != APPLE_SZ_16K)
 		return -EINVAL;
@@ -97,12 +99,12 @@ static int apple_pgsizes(struct pt_cfg *cfg, const struct pt_params *p)
 #define DART_T8110_TCR_ENABLE	BIT_ULL(0)
 #define DART_T8110_TCR_4LEVEL	BIT_ULL(3)
 
-static bool dart_is_v1(const struct pt_cfg *cfg)
+static inline bool dart_is_v1(const struct pt_cfg *cfg)
 {
 	return cfg->oas == DART1_OAS;
 }
 
-static int dart_init(struct pt_cfg *cfg, const struct pt_params *p)
+static inline int dart_init(struct pt_cfg *cfg, const struct pt_params *p)
 {
 	cfg->granule_shift = p->granule_shift ? p->granule_shift :
 			     APPLE_GRANULE_SHIFT;
@@ -123,7 +125,7 @@ static int dart_init(struct pt_cfg *cfg, const struct pt_params *p)
 	return apple_pgsizes(cfg, p);
 }
 
-static int dart_check_prot(const struct pt_cfg *cfg, u32 prot)
+static inline int dart_check_prot(const struct pt_cfg *cfg, u32 prot)
 {
 	/* Write-only works; a mapping without any access does not. */
 	if (!(prot & (PT_PROT_READ | PT_PROT_WRITE)))
@@ -131,21 +133,21 @@ static int dart_check_prot(const struct pt_cfg *cfg, u32 prot)
 	return 0;
 }
 
-static u64 dart_pa_field(const struct pt_cfg *cfg, u64 pa)
+static inline u64 dart_pa_field(const struct pt_cfg *cfg, u64 pa)
 {
 	if (dart_is_v1(cfg))
 		return pa & DART1_PA_MASK;
 	return (pa & DART2_PA_MASK) >> DART2_PA_SHIFT;
 }
 
-static u64 dart_mk_table(const struct pt_cfg *cfg, unsigned int level,
-			 u64 table_pa)
+static inline u64 dart_mk_table(const struct pt_cfg *cfg, unsigned int level,
+				u64 table_pa)
 {
 	return dart_pa_field(cfg, table_pa) | DART_VALID;
 }
 
-static u64 dart_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
-			u64 pgsize, u32 prot)
+static inline u64 dart_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
+			       u64 pgsize, u32 prot)
 {
 	u64 pte = dart_pa_field(cfg, pa) | DART_SP_END_ALL | DART_VALID;
 
@@ -166,24 +168,24 @@ static u64 dart_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
 	return pte;
 }
 
-static enum pt_entry_kind dart_kind(const struct pt_cfg *cfg,
-				    unsigned int level, u64 pte)
+static inline enum pt_entry_kind dart_kind(const struct pt_cfg *cfg,
+					   unsigned int level, u64 pte)
 {
 	if (!(pte & DART_VALID))
 		return PT_ENTRY_EMPTY;
 	return level ? PT_ENTRY_TABLE : PT_ENTRY_LEAF;
 }
 
-static u64 dart_entry_pa(const struct pt_cfg *cfg, unsigned int level,
-			 u64 pte)
+static inline u64 dart_entry_pa(const struct pt_cfg *cfg, unsigned int level,
+				u64 pte)
 {
 	if (dart_is_v1(cfg))
 		return pte & DART1_PA_MASK;
 	return (pte << DART2_PA_SHIFT) & DART2_PA_MASK;
 }
 
-static u32 dart_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
-			  u64 pte)
+static inline u32 dart_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
+				 u64 pte)
 {
 	u32 prot = 0;
 
@@ -203,8 +205,8 @@ static u32 dart_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
 	return prot;
 }
 
-static void dart_regs(const struct pt_cfg *cfg, u64 root_pa,
-		      struct pt_hw_regs *regs)
+static inline void dart_regs(const struct pt_cfg *cfg, u64 root_pa,
+			     struct pt_hw_regs *regs)
 {
 	if (dart_is_v1(cfg)) {
 		regs->ttbr = DART_T8020_TTBR_VALID |
@@ -219,19 +221,6 @@ static void dart_regs(const struct pt_cfg *cfg, u64 root_pa,
 	}
 	regs->mair = 0;
 }
-
-const struct pt_format pt_fmt_apple_dart = {
-	.name = "apple-dart",
-	.id = PT_FMT_APPLE_DART,
-	.init = dart_init,
-	.check_prot = dart_check_prot,
-	.mk_table = dart_mk_table,
-	.mk_leaf = dart_mk_leaf,
-	.kind = dart_kind,
-	.entry_pa = dart_entry_pa,
-	.leaf_prot = dart_leaf_prot,
-	.regs = dart_regs,
-};
 
 /*
  * UAT
@@ -292,7 +281,7 @@ const struct pt_format pt_fmt_apple_dart = {
 #define UAT_GPU_ACCESS		BIT_ULL(55)
 #define UAT_TTBR_VALID		BIT_ULL(0)
 
-static int uat_init(struct pt_cfg *cfg, const struct pt_params *p)
+static inline int uat_init(struct pt_cfg *cfg, const struct pt_params *p)
 {
 	cfg->granule_shift = p->granule_shift ? p->granule_shift :
 			     APPLE_GRANULE_SHIFT;
@@ -311,7 +300,7 @@ static int uat_init(struct pt_cfg *cfg, const struct pt_params *p)
 	return apple_pgsizes(cfg, p);
 }
 
-static int uat_check_prot(const struct pt_cfg *cfg, u32 prot)
+static inline int uat_check_prot(const struct pt_cfg *cfg, u32 prot)
 {
 	if (!(prot & (PT_PROT_READ | PT_PROT_WRITE)))
 		return -EINVAL;
@@ -323,19 +312,19 @@ static int uat_check_prot(const struct pt_cfg *cfg, u32 prot)
 	return 0;
 }
 
-static u64 uat_pa_mask(const struct pt_cfg *cfg)
+static inline u64 uat_pa_mask(const struct pt_cfg *cfg)
 {
 	return GENMASK_ULL(cfg->oas - 1, APPLE_GRANULE_SHIFT);
 }
 
-static u64 uat_mk_table(const struct pt_cfg *cfg, unsigned int level,
-			u64 table_pa)
+static inline u64 uat_mk_table(const struct pt_cfg *cfg, unsigned int level,
+			       u64 table_pa)
 {
 	return (table_pa & uat_pa_mask(cfg)) | UAT_TYPE_TABLE_PAGE;
 }
 
-static u64 uat_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
-		       u64 pgsize, u32 prot)
+static inline u64 uat_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
+			      u64 pgsize, u32 prot)
 {
 	u64 pte = (pa & uat_pa_mask(cfg)) | UAT_TYPE_TABLE_PAGE | UAT_AF |
 		  UAT_NG | UAT_GPU_ACCESS;
@@ -364,22 +353,22 @@ static u64 uat_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
 	return pte;
 }
 
-static enum pt_entry_kind uat_kind(const struct pt_cfg *cfg,
-				   unsigned int level, u64 pte)
+static inline enum pt_entry_kind uat_kind(const struct pt_cfg *cfg,
+					  unsigned int level, u64 pte)
 {
 	if ((pte & UAT_TYPE_MASK) != UAT_TYPE_TABLE_PAGE)
 		return PT_ENTRY_EMPTY;
 	return level ? PT_ENTRY_TABLE : PT_ENTRY_LEAF;
 }
 
-static u64 uat_entry_pa(const struct pt_cfg *cfg, unsigned int level,
-			u64 pte)
+static inline u64 uat_entry_pa(const struct pt_cfg *cfg, unsigned int level,
+			       u64 pte)
 {
 	return pte & uat_pa_mask(cfg);
 }
 
-static u32 uat_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
-			 u64 pte)
+static inline u32 uat_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
+				u64 pte)
 {
 	u32 attr = (pte & UAT_ATTR_MASK) >> UAT_ATTR_SHIFT;
 	bool uxn = pte & UAT_UXN, pxn = pte & UAT_PXN;
@@ -412,23 +401,12 @@ static u32 uat_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
 	return prot;
 }
 
-static void uat_regs(const struct pt_cfg *cfg, u64 root_pa,
-		     struct pt_hw_regs *regs)
+static inline void uat_regs(const struct pt_cfg *cfg, u64 root_pa,
+			    struct pt_hw_regs *regs)
 {
 	regs->ttbr = root_pa | UAT_TTBR_VALID;
 	regs->tcr = 0;
 	regs->mair = 0;
 }
 
-const struct pt_format pt_fmt_apple_uat = {
-	.name = "apple-uat",
-	.id = PT_FMT_APPLE_UAT,
-	.init = uat_init,
-	.check_prot = uat_check_prot,
-	.mk_table = uat_mk_table,
-	.mk_leaf = uat_mk_leaf,
-	.kind = uat_kind,
-	.entry_pa = uat_entry_pa,
-	.leaf_prot = uat_leaf_prot,
-	.regs = uat_regs,
-};
+#endif /* PTLAB_FMT_APPLE_H */

@@ -1,4 +1,6 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PTLAB_FMT_RISCV_H
+#define PTLAB_FMT_RISCV_H
 /*
  * RISC-V Sv39, Sv48 and Sv57 page tables, as a hart and the RISC-V IOMMU
  * (first stage, iosatp) walk them. Encodings follow the RISC-V Privileged
@@ -79,7 +81,7 @@
 #define RVPT_MODE_SV39		8
 #define RVPT_SV39_LEVELS	3
 
-static int rv_init(struct pt_cfg *cfg, const struct pt_params *p)
+static inline int rv_init(struct pt_cfg *cfg, const struct pt_params *p)
 {
 	u64 all = 0, basic = 0;
 	unsigned int level;
@@ -122,7 +124,7 @@ static int rv_init(struct pt_cfg *cfg, const struct pt_params *p)
 	return 0;
 }
 
-static int rv_check_prot(const struct pt_cfg *cfg, u32 prot)
+static inline int rv_check_prot(const struct pt_cfg *cfg, u32 prot)
 {
 	/*
 	 * W without R is a reserved encoding. X without R (execute-only)
@@ -146,14 +148,14 @@ static inline u64 rv_mk_ppn(u64 pa)
 }
 
 /* A, D and U are reserved in non-leaf entries: only V and the PPN. */
-static u64 rv_mk_table(const struct pt_cfg *cfg, unsigned int level,
-		       u64 table_pa)
+static inline u64 rv_mk_table(const struct pt_cfg *cfg, unsigned int level,
+			      u64 table_pa)
 {
 	return rv_mk_ppn(table_pa) | RVPT_V;
 }
 
-static u64 rv_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
-		      u64 pgsize, u32 prot)
+static inline u64 rv_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
+			     u64 pgsize, u32 prot)
 {
 	u64 pte = RVPT_V | RVPT_R | RVPT_A | RVPT_D;
 
@@ -179,8 +181,8 @@ static u64 rv_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
 }
 
 /* The translation process, step by step: which entries fault. */
-static enum pt_entry_kind rv_kind(const struct pt_cfg *cfg,
-				  unsigned int level, u64 pte)
+static inline enum pt_entry_kind rv_kind(const struct pt_cfg *cfg,
+					 unsigned int level, u64 pte)
 {
 	u64 pbmt = (pte & RVPT_PBMT) >> RVPT_PBMT_SHIFT;
 	u64 ppn = rv_pte_ppn(pte);
@@ -209,12 +211,12 @@ static enum pt_entry_kind rv_kind(const struct pt_cfg *cfg,
 	return PT_ENTRY_LEAF;
 }
 
-static u64 rv_leaf_size(const struct pt_cfg *cfg, unsigned int level, u64 pte)
+static inline u64 rv_leaf_size(const struct pt_cfg *cfg, unsigned int level, u64 pte)
 {
 	return pte & RVPT_N ? RVPT_SZ_64K : 1ULL << cfg->lvl[level].shift;
 }
 
-static u64 rv_entry_pa(const struct pt_cfg *cfg, unsigned int level, u64 pte)
+static inline u64 rv_entry_pa(const struct pt_cfg *cfg, unsigned int level, u64 pte)
 {
 	u64 pa = rv_pte_ppn(pte) << RVPT_GRANULE;
 
@@ -223,8 +225,8 @@ static u64 rv_entry_pa(const struct pt_cfg *cfg, unsigned int level, u64 pte)
 	return pa & ~(rv_leaf_size(cfg, level, pte) - 1);
 }
 
-static u32 rv_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
-			u64 pte)
+static inline u32 rv_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
+			       u64 pte)
 {
 	u64 pbmt = (pte & RVPT_PBMT) >> RVPT_PBMT_SHIFT;
 	u32 prot = 0;
@@ -244,8 +246,8 @@ static u32 rv_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
 	return prot;
 }
 
-static void rv_regs(const struct pt_cfg *cfg, u64 root_pa,
-		    struct pt_hw_regs *regs)
+static inline void rv_regs(const struct pt_cfg *cfg, u64 root_pa,
+			   struct pt_hw_regs *regs)
 {
 	u64 mode = RVPT_MODE_SV39 + cfg->levels - RVPT_SV39_LEVELS;
 
@@ -255,17 +257,4 @@ static void rv_regs(const struct pt_cfg *cfg, u64 root_pa,
 	regs->mair = 0;
 }
 
-const struct pt_format pt_fmt_riscv = {
-	.name = "riscv",
-	.elf_machine = 243,	/* EM_RISCV */
-	.id = PT_FMT_RISCV,
-	.init = rv_init,
-	.check_prot = rv_check_prot,
-	.mk_table = rv_mk_table,
-	.mk_leaf = rv_mk_leaf,
-	.kind = rv_kind,
-	.entry_pa = rv_entry_pa,
-	.leaf_prot = rv_leaf_prot,
-	.leaf_size = rv_leaf_size,
-	.regs = rv_regs,
-};
+#endif /* PTLAB_FMT_RISCV_H */

@@ -1,4 +1,6 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PTLAB_FMT_X86_H
+#define PTLAB_FMT_X86_H
 /*
  * x86-64 4-level and 5-level paging, as the AMD IOMMU walks guest (v2) page
  * tables and Intel VT-d walks first-stage tables. Encodings follow the Intel
@@ -68,7 +70,7 @@
 #define X86PT_MODE_4LEVEL	0
 #define X86PT_MODE_5LEVEL	1
 
-static int x86_fmt_init(struct pt_cfg *cfg, const struct pt_params *p)
+static inline int x86_fmt_init(struct pt_cfg *cfg, const struct pt_params *p)
 {
 	u64 all = 0;
 	unsigned int level;
@@ -105,7 +107,7 @@ static int x86_fmt_init(struct pt_cfg *cfg, const struct pt_params *p)
 	return 0;
 }
 
-static int x86_check_prot(const struct pt_cfg *cfg, u32 prot)
+static inline int x86_check_prot(const struct pt_cfg *cfg, u32 prot)
 {
 	/* A present entry always allows reads: no write-only pages. */
 	if (!(prot & PT_PROT_READ))
@@ -127,14 +129,14 @@ static inline u64 x86_leaf_addr_mask(const struct pt_cfg *cfg,
  * the permissions of every level, so the leaf alone decides them. A and D
  * stay 0 for the hardware to set.
  */
-static u64 x86_mk_table(const struct pt_cfg *cfg, unsigned int level,
-			u64 table_pa)
+static inline u64 x86_mk_table(const struct pt_cfg *cfg, unsigned int level,
+			       u64 table_pa)
 {
 	return (table_pa & X86PT_ADDR) | X86PT_P | X86PT_RW | X86PT_US;
 }
 
-static u64 x86_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
-		       u64 pgsize, u32 prot)
+static inline u64 x86_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
+			      u64 pgsize, u32 prot)
 {
 	u64 pte = (pa & x86_leaf_addr_mask(cfg, level)) | X86PT_P;
 
@@ -158,8 +160,8 @@ static u64 x86_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
 	return pte;
 }
 
-static enum pt_entry_kind x86_kind(const struct pt_cfg *cfg,
-				   unsigned int level, u64 pte)
+static inline enum pt_entry_kind x86_kind(const struct pt_cfg *cfg,
+					  unsigned int level, u64 pte)
 {
 	if (!(pte & X86PT_P))
 		return PT_ENTRY_EMPTY;
@@ -177,7 +179,7 @@ static enum pt_entry_kind x86_kind(const struct pt_cfg *cfg,
 	return PT_ENTRY_LEAF;
 }
 
-static u64 x86_entry_pa(const struct pt_cfg *cfg, unsigned int level, u64 pte)
+static inline u64 x86_entry_pa(const struct pt_cfg *cfg, unsigned int level, u64 pte)
 {
 	if (x86_kind(cfg, level, pte) == PT_ENTRY_TABLE)
 		return pte & X86PT_ADDR;
@@ -185,8 +187,8 @@ static u64 x86_entry_pa(const struct pt_cfg *cfg, unsigned int level, u64 pte)
 	return pte & x86_leaf_addr_mask(cfg, level);
 }
 
-static u32 x86_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
-			 u64 pte)
+static inline u32 x86_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
+				u64 pte)
 {
 	u32 prot = PT_PROT_READ;
 
@@ -211,24 +213,12 @@ static u32 x86_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
 	return prot;
 }
 
-static void x86_regs(const struct pt_cfg *cfg, u64 root_pa,
-		     struct pt_hw_regs *regs)
+static inline void x86_regs(const struct pt_cfg *cfg, u64 root_pa,
+			    struct pt_hw_regs *regs)
 {
 	regs->ttbr = root_pa & X86PT_ADDR;
 	regs->tcr = cfg->levels == 5 ? X86PT_MODE_5LEVEL : X86PT_MODE_4LEVEL;
 	regs->mair = 0;
 }
 
-const struct pt_format pt_fmt_x86_64 = {
-	.name = "x86-64",
-	.elf_machine = 62,	/* EM_X86_64 */
-	.id = PT_FMT_X86_64,
-	.init = x86_fmt_init,
-	.check_prot = x86_check_prot,
-	.mk_table = x86_mk_table,
-	.mk_leaf = x86_mk_leaf,
-	.kind = x86_kind,
-	.entry_pa = x86_entry_pa,
-	.leaf_prot = x86_leaf_prot,
-	.regs = x86_regs,
-};
+#endif /* PTLAB_FMT_X86_H */

@@ -1,4 +1,6 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PTLAB_FMT_VTD_H
+#define PTLAB_FMT_VTD_H
 /*
  * Intel VT-d second-stage translation tables, 3, 4 or 5 levels. Encodings
  * follow the "Intel Virtualization Technology for Directed I/O Architecture
@@ -72,7 +74,7 @@
 #define VTSS_MIN_OAS		32
 #define VTSS_MAX_OAS		52
 
-static int vtss_init(struct pt_cfg *cfg, const struct pt_params *p)
+static inline int vtss_init(struct pt_cfg *cfg, const struct pt_params *p)
 {
 	u64 all = 0;
 	unsigned int level;
@@ -113,7 +115,7 @@ static int vtss_init(struct pt_cfg *cfg, const struct pt_params *p)
 	return 0;
 }
 
-static int vtss_check_prot(const struct pt_cfg *cfg, u32 prot)
+static inline int vtss_check_prot(const struct pt_cfg *cfg, u32 prot)
 {
 	/* R=W=0 is "not present"; X alone does not make an entry present. */
 	if (!(prot & (PT_PROT_READ | PT_PROT_WRITE)))
@@ -130,14 +132,14 @@ static inline u64 vtss_leaf_addr_mask(const struct pt_cfg *cfg,
 }
 
 /* Permissions are ANDed over the levels: tables grant read and write. */
-static u64 vtss_mk_table(const struct pt_cfg *cfg, unsigned int level,
-			 u64 table_pa)
+static inline u64 vtss_mk_table(const struct pt_cfg *cfg, unsigned int level,
+				u64 table_pa)
 {
 	return (table_pa & VTSS_ADDR) | VTSS_R | VTSS_W;
 }
 
-static u64 vtss_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
-			u64 pgsize, u32 prot)
+static inline u64 vtss_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
+			       u64 pgsize, u32 prot)
 {
 	u64 pte = pa & vtss_leaf_addr_mask(cfg, level);
 	u64 emt;
@@ -159,8 +161,8 @@ static u64 vtss_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
 	return pte | emt << VTSS_EMT_SHIFT;
 }
 
-static enum pt_entry_kind vtss_kind(const struct pt_cfg *cfg,
-				    unsigned int level, u64 pte)
+static inline enum pt_entry_kind vtss_kind(const struct pt_cfg *cfg,
+					   unsigned int level, u64 pte)
 {
 	if (!(pte & (VTSS_R | VTSS_W)))
 		return PT_ENTRY_EMPTY;
@@ -179,16 +181,16 @@ static enum pt_entry_kind vtss_kind(const struct pt_cfg *cfg,
 	return PT_ENTRY_LEAF;
 }
 
-static u64 vtss_entry_pa(const struct pt_cfg *cfg, unsigned int level,
-			 u64 pte)
+static inline u64 vtss_entry_pa(const struct pt_cfg *cfg, unsigned int level,
+				u64 pte)
 {
 	if (vtss_kind(cfg, level, pte) == PT_ENTRY_TABLE)
 		return pte & VTSS_ADDR;
 	return pte & vtss_leaf_addr_mask(cfg, level);
 }
 
-static u32 vtss_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
-			  u64 pte)
+static inline u32 vtss_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
+				 u64 pte)
 {
 	u64 emt = (pte & VTSS_EMT_MASK) >> VTSS_EMT_SHIFT;
 	u32 prot = 0;
@@ -206,8 +208,8 @@ static u32 vtss_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
 	return prot;
 }
 
-static void vtss_regs(const struct pt_cfg *cfg, u64 root_pa,
-		      struct pt_hw_regs *regs)
+static inline void vtss_regs(const struct pt_cfg *cfg, u64 root_pa,
+			     struct pt_hw_regs *regs)
 {
 	regs->ttbr = root_pa & VTSS_ADDR;
 	/* AW: 1 = 3 levels, 2 = 4 levels, 3 = 5 levels. */
@@ -215,15 +217,4 @@ static void vtss_regs(const struct pt_cfg *cfg, u64 root_pa,
 	regs->mair = 0;
 }
 
-const struct pt_format pt_fmt_vtd_ss = {
-	.name = "vtd-ss",
-	.id = PT_FMT_VTD_SS,
-	.init = vtss_init,
-	.check_prot = vtss_check_prot,
-	.mk_table = vtss_mk_table,
-	.mk_leaf = vtss_mk_leaf,
-	.kind = vtss_kind,
-	.entry_pa = vtss_entry_pa,
-	.leaf_prot = vtss_leaf_prot,
-	.regs = vtss_regs,
-};
+#endif /* PTLAB_FMT_VTD_H */

@@ -1,4 +1,6 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PTLAB_FMT_ARM_LPAE_H
+#define PTLAB_FMT_ARM_LPAE_H
 /*
  * Arm VMSAv8-64 long-descriptor (LPAE) translation tables: stage 1 and
  * stage 2 as an Arm SMMU walks them, with the 4K, 16K and 64K granules,
@@ -129,7 +131,7 @@
 				 PT_PROT_CACHE | PT_PROT_MMIO)
 
 /* The IPS/PS encoding of the output size, or -EINVAL. */
-static int lpae_ps(const struct pt_cfg *cfg)
+static inline int lpae_ps(const struct pt_cfg *cfg)
 {
 	switch (cfg->oas) {
 	case 32: return 0;
@@ -156,7 +158,7 @@ static inline unsigned int lpae_arm_level(unsigned int level)
  * walk that starts where the input size needs it to: bits_per_level =
  * granule_shift - 3 index bits per table, the top table gets what is left.
  */
-static int lpae_init_geometry(struct pt_cfg *cfg, const struct pt_params *p)
+static inline int lpae_init_geometry(struct pt_cfg *cfg, const struct pt_params *p)
 {
 	u32 bits_per_level, level, max_ias;
 
@@ -194,7 +196,7 @@ static int lpae_init_geometry(struct pt_cfg *cfg, const struct pt_params *p)
  * addresses have 52 bits. (Blocks at 4K level 0 and 16K level 1 need
  * FEAT_LPA2.)
  */
-static bool lpae_has_leaves(const struct pt_cfg *cfg, unsigned int level)
+static inline bool lpae_has_leaves(const struct pt_cfg *cfg, unsigned int level)
 {
 	switch (cfg->granule_shift) {
 	case LPAE_GRANULE_4K:
@@ -210,8 +212,8 @@ static bool lpae_has_leaves(const struct pt_cfg *cfg, unsigned int level)
  * at every 4K level (64K, 32M, 16G); 128 16K pages (2M) and 32 32M blocks
  * (1G); 32 64K pages (2M) and 32 512M blocks (16G). None for 4T blocks.
  */
-static unsigned int lpae_cont_shift(const struct pt_cfg *cfg,
-				    unsigned int level)
+static inline unsigned int lpae_cont_shift(const struct pt_cfg *cfg,
+					   unsigned int level)
 {
 	switch (cfg->granule_shift) {
 	case LPAE_GRANULE_4K:
@@ -229,8 +231,8 @@ static unsigned int lpae_cont_shift(const struct pt_cfg *cfg,
  * entry as a leaf of its own. The default is what a driver uses: the
  * granule and the blocks.
  */
-static int lpae_init_pgsizes(struct pt_cfg *cfg, const struct pt_params *p,
-			     bool cont)
+static inline int lpae_init_pgsizes(struct pt_cfg *cfg, const struct pt_params *p,
+				    bool cont)
 {
 	unsigned int level, cont_shift;
 	u64 all = 0, basic = 0;
@@ -256,7 +258,7 @@ static int lpae_init_pgsizes(struct pt_cfg *cfg, const struct pt_params *p,
 	return 0;
 }
 
-static int lpae_s1_init(struct pt_cfg *cfg, const struct pt_params *p)
+static inline int lpae_s1_init(struct pt_cfg *cfg, const struct pt_params *p)
 {
 	int ret = lpae_init_geometry(cfg, p);
 
@@ -273,7 +275,7 @@ static int lpae_s1_init(struct pt_cfg *cfg, const struct pt_params *p)
  * 44 bits; 16K level 0 needs FEAT_LPA2. The output size stands for the
  * implemented physical address size here, as in Linux.
  */
-static bool lpae_s2_start_ok(const struct pt_cfg *cfg, unsigned int start)
+static inline bool lpae_s2_start_ok(const struct pt_cfg *cfg, unsigned int start)
 {
 	switch (cfg->granule_shift) {
 	case LPAE_GRANULE_4K:
@@ -294,7 +296,7 @@ static bool lpae_s2_start_ok(const struct pt_cfg *cfg, unsigned int start)
  * arm_lpae_concat_mandatory()). A start level that no concatenation makes
  * valid is -EINVAL.
  */
-static int lpae_s2_init(struct pt_cfg *cfg, const struct pt_params *p)
+static inline int lpae_s2_init(struct pt_cfg *cfg, const struct pt_params *p)
 {
 	unsigned int top, start, extra;
 	int ret = lpae_init_geometry(cfg, p);
@@ -326,7 +328,7 @@ static int lpae_s2_init(struct pt_cfg *cfg, const struct pt_params *p)
  * 4K-aligned address. No contiguous hint: neither Linux nor kbase uses it
  * on Mali.
  */
-static int mali_init(struct pt_cfg *cfg, const struct pt_params *p)
+static inline int mali_init(struct pt_cfg *cfg, const struct pt_params *p)
 {
 	unsigned int level;
 
@@ -349,7 +351,7 @@ static int mali_init(struct pt_cfg *cfg, const struct pt_params *p)
 	return lpae_init_pgsizes(cfg, p, false);
 }
 
-static int lpae_s1_check_prot(const struct pt_cfg *cfg, u32 prot)
+static inline int lpae_s1_check_prot(const struct pt_cfg *cfg, u32 prot)
 {
 	/* Stage 1 cannot express write-only or no-access mappings. */
 	if (!(prot & PT_PROT_READ))
@@ -360,7 +362,7 @@ static int lpae_s1_check_prot(const struct pt_cfg *cfg, u32 prot)
 }
 
 /* Stage 2 and Mali: separate read and write bits; one memory type. */
-static int lpae_rw_check_prot(const struct pt_cfg *cfg, u32 prot)
+static inline int lpae_rw_check_prot(const struct pt_cfg *cfg, u32 prot)
 {
 	if (!(prot & (PT_PROT_READ | PT_PROT_WRITE)))
 		return -EINVAL;
@@ -370,14 +372,14 @@ static int lpae_rw_check_prot(const struct pt_cfg *cfg, u32 prot)
 }
 
 /* Output address bits a leaf at @level holds in place: up to bit 47. */
-static u64 lpae_oa_mask(const struct pt_cfg *cfg, unsigned int level)
+static inline u64 lpae_oa_mask(const struct pt_cfg *cfg, unsigned int level)
 {
 	u32 top = cfg->oas > 48 ? 48 : cfg->oas;
 
 	return GENMASK_ULL(top - 1, cfg->lvl[level].shift);
 }
 
-static u64 lpae_pa_to_oa(const struct pt_cfg *cfg, unsigned int level, u64 pa)
+static inline u64 lpae_pa_to_oa(const struct pt_cfg *cfg, unsigned int level, u64 pa)
 {
 	u64 pte = pa & lpae_oa_mask(cfg, level);
 
@@ -386,8 +388,8 @@ static u64 lpae_pa_to_oa(const struct pt_cfg *cfg, unsigned int level, u64 pa)
 	return pte;
 }
 
-static u64 lpae_oa_to_pa(const struct pt_cfg *cfg, unsigned int level,
-			 u64 pte)
+static inline u64 lpae_oa_to_pa(const struct pt_cfg *cfg, unsigned int level,
+				u64 pte)
 {
 	u64 pa = pte & lpae_oa_mask(cfg, level);
 
@@ -397,7 +399,7 @@ static u64 lpae_oa_to_pa(const struct pt_cfg *cfg, unsigned int level,
 }
 
 /* A next-level table address: bits 47:granule (51:48 as for leaves). */
-static u64 lpae_table_pa(const struct pt_cfg *cfg, u64 pte)
+static inline u64 lpae_table_pa(const struct pt_cfg *cfg, u64 pte)
 {
 	u64 pa = pte & GENMASK_ULL(47, cfg->granule_shift);
 
@@ -406,8 +408,8 @@ static u64 lpae_table_pa(const struct pt_cfg *cfg, u64 pte)
 	return pa;
 }
 
-static u64 lpae_mk_table(const struct pt_cfg *cfg, unsigned int level,
-			 u64 table_pa)
+static inline u64 lpae_mk_table(const struct pt_cfg *cfg, unsigned int level,
+				u64 table_pa)
 {
 	u64 pte = table_pa & GENMASK_ULL(47, cfg->granule_shift);
 
@@ -417,8 +419,8 @@ static u64 lpae_mk_table(const struct pt_cfg *cfg, unsigned int level,
 }
 
 /* Address, type, AF and contiguous bit: what stages 1 and 2 share. */
-static u64 lpae_leaf_base(const struct pt_cfg *cfg, unsigned int level,
-			  u64 pa, u64 pgsize)
+static inline u64 lpae_leaf_base(const struct pt_cfg *cfg, unsigned int level,
+				 u64 pa, u64 pgsize)
 {
 	u64 pte = lpae_pa_to_oa(cfg, level, pa) | LPAE_AF;
 
@@ -431,8 +433,8 @@ static u64 lpae_leaf_base(const struct pt_cfg *cfg, unsigned int level,
  * Every stage-1 leaf is not global (nG), as io-pgtable-arm makes them: an
  * SMMU context has an ASID, and a global TLB entry would match every ASID.
  */
-static u64 lpae_s1_mk_leaf(const struct pt_cfg *cfg, unsigned int level,
-			   u64 pa, u64 pgsize, u32 prot)
+static inline u64 lpae_s1_mk_leaf(const struct pt_cfg *cfg, unsigned int level,
+				  u64 pa, u64 pgsize, u32 prot)
 {
 	u64 pte = lpae_leaf_base(cfg, level, pa, pgsize) | LPAE_NG;
 
@@ -451,8 +453,8 @@ static u64 lpae_s1_mk_leaf(const struct pt_cfg *cfg, unsigned int level,
 	return pte;
 }
 
-static u64 lpae_s2_mk_leaf(const struct pt_cfg *cfg, unsigned int level,
-			   u64 pa, u64 pgsize, u32 prot)
+static inline u64 lpae_s2_mk_leaf(const struct pt_cfg *cfg, unsigned int level,
+				  u64 pa, u64 pgsize, u32 prot)
 {
 	u64 pte = lpae_leaf_base(cfg, level, pa, pgsize);
 
@@ -472,8 +474,8 @@ static u64 lpae_s2_mk_leaf(const struct pt_cfg *cfg, unsigned int level,
 }
 
 /* Mali shareability is always outer: "outside the GPU" (Linux). */
-static u64 mali_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
-			u64 pgsize, u32 prot)
+static inline u64 mali_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
+			       u64 pgsize, u32 prot)
 {
 	u64 pte = lpae_pa_to_oa(cfg, level, pa) | MALI_TYPE_ATE | LPAE_SH_OUTER;
 
@@ -492,8 +494,8 @@ static u64 mali_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
 	return pte;
 }
 
-static enum pt_entry_kind lpae_kind(const struct pt_cfg *cfg,
-				    unsigned int level, u64 pte)
+static inline enum pt_entry_kind lpae_kind(const struct pt_cfg *cfg,
+					   unsigned int level, u64 pte)
 {
 	u64 type = pte & LPAE_TYPE_MASK;
 
@@ -507,8 +509,8 @@ static enum pt_entry_kind lpae_kind(const struct pt_cfg *cfg,
 	return PT_ENTRY_EMPTY;
 }
 
-static enum pt_entry_kind mali_kind(const struct pt_cfg *cfg,
-				    unsigned int level, u64 pte)
+static inline enum pt_entry_kind mali_kind(const struct pt_cfg *cfg,
+					   unsigned int level, u64 pte)
 {
 	u64 type = pte & LPAE_TYPE_MASK;
 
@@ -519,16 +521,16 @@ static enum pt_entry_kind mali_kind(const struct pt_cfg *cfg,
 	return PT_ENTRY_EMPTY;
 }
 
-static u64 lpae_leaf_size(const struct pt_cfg *cfg, unsigned int level,
-			  u64 pte)
+static inline u64 lpae_leaf_size(const struct pt_cfg *cfg, unsigned int level,
+				 u64 pte)
 {
 	u64 span = 1ULL << cfg->lvl[level].shift;
 
 	return pte & LPAE_CONT ? span << lpae_cont_shift(cfg, level) : span;
 }
 
-static u64 lpae_entry_pa(const struct pt_cfg *cfg, unsigned int level,
-			 u64 pte)
+static inline u64 lpae_entry_pa(const struct pt_cfg *cfg, unsigned int level,
+				u64 pte)
 {
 	if (lpae_kind(cfg, level, pte) == PT_ENTRY_TABLE)
 		return lpae_table_pa(cfg, pte);
@@ -537,16 +539,16 @@ static u64 lpae_entry_pa(const struct pt_cfg *cfg, unsigned int level,
 	       ~(lpae_leaf_size(cfg, level, pte) - 1);
 }
 
-static u64 mali_entry_pa(const struct pt_cfg *cfg, unsigned int level,
-			 u64 pte)
+static inline u64 mali_entry_pa(const struct pt_cfg *cfg, unsigned int level,
+				u64 pte)
 {
 	if (mali_kind(cfg, level, pte) == PT_ENTRY_TABLE)
 		return lpae_table_pa(cfg, pte);
 	return lpae_oa_to_pa(cfg, level, pte);
 }
 
-static u32 lpae_s1_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
-			     u64 pte)
+static inline u32 lpae_s1_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
+				    u64 pte)
 {
 	u32 attr = (pte & LPAE_ATTRINDX_MASK) >> LPAE_ATTRINDX_SHIFT;
 	u32 prot = PT_PROT_READ;
@@ -569,8 +571,8 @@ static u32 lpae_s1_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
  * the outer policy in [3:2] and the inner in [1:0]: CACHE is write-back
  * on both.
  */
-static u32 lpae_s2_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
-			     u64 pte)
+static inline u32 lpae_s2_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
+				    u64 pte)
 {
 	u64 attr = (pte & S2_MEMATTR_MASK) >> S2_MEMATTR_SHIFT;
 	u32 prot = 0;
@@ -588,8 +590,8 @@ static u32 lpae_s2_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
 	return prot;
 }
 
-static u32 mali_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
-			  u64 pte)
+static inline u32 mali_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
+				 u64 pte)
 {
 	u32 attr = (pte & LPAE_ATTRINDX_MASK) >> LPAE_ATTRINDX_SHIFT;
 	u32 prot = 0;
@@ -608,7 +610,7 @@ static u32 mali_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
 }
 
 /* TTBR0/VTTBR BADDR: with 52-bit output, address bits 51:48 in 5:2. */
-static u64 lpae_baddr(const struct pt_cfg *cfg, u64 root_pa)
+static inline u64 lpae_baddr(const struct pt_cfg *cfg, u64 root_pa)
 {
 	if (cfg->oas <= 48)
 		return root_pa;
@@ -617,7 +619,7 @@ static u64 lpae_baddr(const struct pt_cfg *cfg, u64 root_pa)
 }
 
 /* TG0 (TCR and VTCR bits 15:14): 4K 0b00, 64K 0b01, 16K 0b10. */
-static u64 lpae_tg0(const struct pt_cfg *cfg)
+static inline u64 lpae_tg0(const struct pt_cfg *cfg)
 {
 	switch (cfg->granule_shift) {
 	case LPAE_GRANULE_16K:
@@ -628,8 +630,8 @@ static u64 lpae_tg0(const struct pt_cfg *cfg)
 	return LPAE_TCR_TG0_4K << LPAE_TCR_TG0_SHIFT;
 }
 
-static void lpae_s1_regs(const struct pt_cfg *cfg, u64 root_pa,
-			 struct pt_hw_regs *regs)
+static inline void lpae_s1_regs(const struct pt_cfg *cfg, u64 root_pa,
+				struct pt_hw_regs *regs)
 {
 	regs->ttbr = lpae_baddr(cfg, root_pa);
 	regs->tcr = (64 - cfg->ias) | LPAE_TCR_IRGN0_WBWA |
@@ -646,8 +648,8 @@ static void lpae_s1_regs(const struct pt_cfg *cfg, u64 root_pa,
  * 1. The top table may be concatenated: the start level is that of the
  * top table's entries whatever their number.
  */
-static void lpae_s2_regs(const struct pt_cfg *cfg, u64 root_pa,
-			 struct pt_hw_regs *regs)
+static inline void lpae_s2_regs(const struct pt_cfg *cfg, u64 root_pa,
+				struct pt_hw_regs *regs)
 {
 	unsigned int start = lpae_arm_level(cfg->levels - 1);
 	u64 sl0 = (cfg->granule_shift == LPAE_GRANULE_4K ? 2 : 3) - start;
@@ -660,8 +662,8 @@ static void lpae_s2_regs(const struct pt_cfg *cfg, u64 root_pa,
 	regs->mair = 0;
 }
 
-static void mali_regs(const struct pt_cfg *cfg, u64 root_pa,
-		      struct pt_hw_regs *regs)
+static inline void mali_regs(const struct pt_cfg *cfg, u64 root_pa,
+			     struct pt_hw_regs *regs)
 {
 	regs->ttbr = root_pa | MALI_TRANSTAB_ADRMODE_TABLE |
 		     MALI_TRANSTAB_READ_INNER | MALI_TRANSTAB_SHARE_OUTER;
@@ -671,45 +673,4 @@ static void mali_regs(const struct pt_cfg *cfg, u64 root_pa,
 		     MALI_MEMATTR_IMP_DEF << (8 * LPAE_ATTR_DEV);
 }
 
-const struct pt_format pt_fmt_arm64_lpae_s1 = {
-	.name = "arm64-lpae-s1",
-	.elf_machine = 183,	/* EM_AARCH64 */
-	.id = PT_FMT_ARM64_LPAE_S1,
-	.init = lpae_s1_init,
-	.check_prot = lpae_s1_check_prot,
-	.mk_table = lpae_mk_table,
-	.mk_leaf = lpae_s1_mk_leaf,
-	.kind = lpae_kind,
-	.entry_pa = lpae_entry_pa,
-	.leaf_prot = lpae_s1_leaf_prot,
-	.leaf_size = lpae_leaf_size,
-	.regs = lpae_s1_regs,
-};
-
-const struct pt_format pt_fmt_arm64_lpae_s2 = {
-	.name = "arm64-lpae-s2",
-	.elf_machine = 183,	/* EM_AARCH64 */
-	.id = PT_FMT_ARM64_LPAE_S2,
-	.init = lpae_s2_init,
-	.check_prot = lpae_rw_check_prot,
-	.mk_table = lpae_mk_table,
-	.mk_leaf = lpae_s2_mk_leaf,
-	.kind = lpae_kind,
-	.entry_pa = lpae_entry_pa,
-	.leaf_prot = lpae_s2_leaf_prot,
-	.leaf_size = lpae_leaf_size,
-	.regs = lpae_s2_regs,
-};
-
-const struct pt_format pt_fmt_arm_mali_lpae = {
-	.name = "arm-mali-lpae",
-	.id = PT_FMT_ARM_MALI_LPAE,
-	.init = mali_init,
-	.check_prot = lpae_rw_check_prot,
-	.mk_table = lpae_mk_table,
-	.mk_leaf = mali_mk_leaf,
-	.kind = mali_kind,
-	.entry_pa = mali_entry_pa,
-	.leaf_prot = mali_leaf_prot,
-	.regs = mali_regs,
-};
+#endif /* PTLAB_FMT_ARM_LPAE_H */

@@ -1,4 +1,6 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PTLAB_FMT_AMD_H
+#define PTLAB_FMT_AMD_H
 /*
  * AMD IOMMU v1 host page tables: the tables a device table entry (DTE) points
  * at for host (GPA/IOVA to SPA) translation. Encodings follow the AMD I/O
@@ -117,7 +119,7 @@ static inline bool amd_is_pde(u64 pte)
  * table, below the next level's default size), limited to what the
  * address field encodes and to the entries the table has here.
  */
-static u64 amd_level_pgsizes(unsigned int shift, unsigned int index_bits)
+static inline u64 amd_level_pgsizes(unsigned int shift, unsigned int index_bits)
 {
 	unsigned int top = shift + AMD_BITS_PER_LEVEL - 1;
 
@@ -128,7 +130,7 @@ static u64 amd_level_pgsizes(unsigned int shift, unsigned int index_bits)
 	return GENMASK_ULL(top, shift);
 }
 
-static int amd_init(struct pt_cfg *cfg, const struct pt_params *p)
+static inline int amd_init(struct pt_cfg *cfg, const struct pt_params *p)
 {
 	unsigned int level;
 	u64 all = 0;
@@ -172,7 +174,7 @@ static int amd_init(struct pt_cfg *cfg, const struct pt_params *p)
 	return 0;
 }
 
-static int amd_check_prot(const struct pt_cfg *cfg, u32 prot)
+static inline int amd_check_prot(const struct pt_cfg *cfg, u32 prot)
 {
 	/* IW without IR is a write-only page; neither is no access at all. */
 	if (!(prot & (PT_PROT_READ | PT_PROT_WRITE)))
@@ -180,8 +182,8 @@ static int amd_check_prot(const struct pt_cfg *cfg, u32 prot)
 	return 0;
 }
 
-static u64 amd_mk_table(const struct pt_cfg *cfg, unsigned int level,
-			u64 table_pa)
+static inline u64 amd_mk_table(const struct pt_cfg *cfg, unsigned int level,
+			       u64 table_pa)
 {
 	/*
 	 * Next Level is the AMD number of the table below, ours plus one.
@@ -191,8 +193,8 @@ static u64 amd_mk_table(const struct pt_cfg *cfg, unsigned int level,
 	       (table_pa & AMD_ADDR_MASK) | AMD_IR | AMD_IW;
 }
 
-static u64 amd_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
-		       u64 pgsize, u32 prot)
+static inline u64 amd_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
+			      u64 pgsize, u32 prot)
 {
 	unsigned int shift = cfg->lvl[level].shift;
 	u64 pte = AMD_PR;
@@ -221,7 +223,7 @@ static u64 amd_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
  * extension above the field (a PTE reaching it has its reserved bits
  * clear), so an all-ones field reads as 2^53, which no level can hold.
  */
-static u64 amd_pte_size(const struct pt_cfg *cfg, unsigned int level, u64 pte)
+static inline u64 amd_pte_size(const struct pt_cfg *cfg, unsigned int level, u64 pte)
 {
 	u64 clear;
 
@@ -231,8 +233,8 @@ static u64 amd_pte_size(const struct pt_cfg *cfg, unsigned int level, u64 pte)
 	return (clear & -clear) << 1;
 }
 
-static enum pt_entry_kind amd_kind(const struct pt_cfg *cfg,
-				   unsigned int level, u64 pte)
+static inline enum pt_entry_kind amd_kind(const struct pt_cfg *cfg,
+					  unsigned int level, u64 pte)
 {
 	u64 size;
 
@@ -265,14 +267,14 @@ static enum pt_entry_kind amd_kind(const struct pt_cfg *cfg,
 	return PT_ENTRY_LEAF;
 }
 
-static u64 amd_leaf_size(const struct pt_cfg *cfg, unsigned int level,
-			 u64 pte)
+static inline u64 amd_leaf_size(const struct pt_cfg *cfg, unsigned int level,
+				u64 pte)
 {
 	return amd_pte_size(cfg, level, pte);
 }
 
-static u64 amd_entry_pa(const struct pt_cfg *cfg, unsigned int level,
-			u64 pte)
+static inline u64 amd_entry_pa(const struct pt_cfg *cfg, unsigned int level,
+			       u64 pte)
 {
 	if (amd_is_pde(pte))
 		return pte & AMD_ADDR_MASK;
@@ -280,8 +282,8 @@ static u64 amd_entry_pa(const struct pt_cfg *cfg, unsigned int level,
 	return pte & AMD_ADDR_MASK & ~(amd_pte_size(cfg, level, pte) - 1);
 }
 
-static u32 amd_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
-			 u64 pte)
+static inline u32 amd_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
+				u64 pte)
 {
 	u32 prot = 0;
 
@@ -295,31 +297,18 @@ static u32 amd_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
 }
 
 /* Next Level is the AMD level of the table pointed at, ours plus one. */
-static unsigned int amd_table_level(const struct pt_cfg *cfg,
-				    unsigned int level, u64 pte)
+static inline unsigned int amd_table_level(const struct pt_cfg *cfg,
+					   unsigned int level, u64 pte)
 {
 	return amd_next_level(pte) - 1;
 }
 
-static void amd_regs(const struct pt_cfg *cfg, u64 root_pa,
-		     struct pt_hw_regs *regs)
+static inline void amd_regs(const struct pt_cfg *cfg, u64 root_pa,
+			    struct pt_hw_regs *regs)
 {
 	regs->ttbr = root_pa;
 	regs->tcr = cfg->levels;
 	regs->mair = 0;
 }
 
-const struct pt_format pt_fmt_amd_v1 = {
-	.name = "amd-v1",
-	.id = PT_FMT_AMD_V1,
-	.init = amd_init,
-	.check_prot = amd_check_prot,
-	.mk_table = amd_mk_table,
-	.mk_leaf = amd_mk_leaf,
-	.kind = amd_kind,
-	.entry_pa = amd_entry_pa,
-	.leaf_prot = amd_leaf_prot,
-	.leaf_size = amd_leaf_size,
-	.table_level = amd_table_level,
-	.regs = amd_regs,
-};
+#endif /* PTLAB_FMT_AMD_H */

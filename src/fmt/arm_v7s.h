@@ -1,4 +1,6 @@
-// SPDX-License-Identifier: GPL-2.0
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PTLAB_FMT_ARM_V7S_H
+#define PTLAB_FMT_ARM_V7S_H
 /*
  * Armv7 short-descriptor translation tables, as an Arm SMMU context bank in
  * the AArch32 short-descriptor format or a MediaTek M4U walks them.
@@ -113,7 +115,7 @@
 #define V7S_ADDR_BITS		32
 #define V7S_MIN_IAS		25	/* TTBCR.N at most 7 */
 
-static int v7s_init(struct pt_cfg *cfg, const struct pt_params *p)
+static inline int v7s_init(struct pt_cfg *cfg, const struct pt_params *p)
 {
 	u64 all = V7S_SZ_4K | V7S_SZ_64K | V7S_SZ_1M | V7S_SZ_16M;
 
@@ -146,7 +148,7 @@ static int v7s_init(struct pt_cfg *cfg, const struct pt_params *p)
 	return 0;
 }
 
-static int v7s_check_prot(const struct pt_cfg *cfg, u32 prot)
+static inline int v7s_check_prot(const struct pt_cfg *cfg, u32 prot)
 {
 	/* AP[2:1] cannot express write-only or no-access mappings. */
 	if (!(prot & PT_PROT_READ))
@@ -156,14 +158,14 @@ static int v7s_check_prot(const struct pt_cfg *cfg, u32 prot)
 	return 0;
 }
 
-static u64 v7s_mk_table(const struct pt_cfg *cfg, unsigned int level,
-			u64 table_pa)
+static inline u64 v7s_mk_table(const struct pt_cfg *cfg, unsigned int level,
+			       u64 table_pa)
 {
 	/* Domain 0, no PXN or NS for the table. */
 	return ((u32)table_pa & V7S_L1_TABLE_ADDR) | V7S_L1_TABLE;
 }
 
-static u32 v7s_mem_index(u32 prot)
+static inline u32 v7s_mem_index(u32 prot)
 {
 	if (prot & PT_PROT_CACHE)
 		return V7S_IDX_WB;
@@ -173,13 +175,13 @@ static u32 v7s_mem_index(u32 prot)
 }
 
 /* C and B of a memory type index, and TEX[0] at @tex_shift. */
-static u32 v7s_mem_bits(u32 idx, unsigned int tex_shift)
+static inline u32 v7s_mem_bits(u32 idx, unsigned int tex_shift)
 {
 	return (idx & 1 ? V7S_B : 0) | (idx & 2 ? V7S_C : 0) |
 	       (idx >> 2) << tex_shift;
 }
 
-static u32 v7s_mk_section(u64 pa, bool super, u32 prot)
+static inline u32 v7s_mk_section(u64 pa, bool super, u32 prot)
 {
 	u32 pte = V7S_L1_SECT | V7S_SECT_AP0 | V7S_SECT_S | V7S_SECT_NG |
 		  v7s_mem_bits(v7s_mem_index(prot), V7S_SECT_TEX_SHIFT);
@@ -198,7 +200,7 @@ static u32 v7s_mk_section(u64 pa, bool super, u32 prot)
 	       (u32)((pa >> 36) & 0xf) << V7S_SUPER_PA39_SHIFT;
 }
 
-static u32 v7s_mk_page(u64 pa, bool large, u32 prot)
+static inline u32 v7s_mk_page(u64 pa, bool large, u32 prot)
 {
 	u32 idx = v7s_mem_index(prot);
 	u32 pte = V7S_PAGE_AP0 | V7S_PAGE_S | V7S_PAGE_NG;
@@ -222,8 +224,8 @@ static u32 v7s_mk_page(u64 pa, bool large, u32 prot)
 	return pte;
 }
 
-static u64 v7s_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
-		       u64 pgsize, u32 prot)
+static inline u64 v7s_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
+			      u64 pgsize, u32 prot)
 {
 	bool multi = pgsize != 1ULL << cfg->lvl[level].shift;
 
@@ -232,8 +234,8 @@ static u64 v7s_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
 	return v7s_mk_page(pa, multi, prot);
 }
 
-static enum pt_entry_kind v7s_kind(const struct pt_cfg *cfg,
-				   unsigned int level, u64 pte)
+static inline enum pt_entry_kind v7s_kind(const struct pt_cfg *cfg,
+					  unsigned int level, u64 pte)
 {
 	u32 type = (u32)pte & V7S_TYPE_MASK;
 
@@ -244,16 +246,16 @@ static enum pt_entry_kind v7s_kind(const struct pt_cfg *cfg,
 	return PT_ENTRY_LEAF;
 }
 
-static u64 v7s_leaf_size(const struct pt_cfg *cfg, unsigned int level,
-			 u64 pte)
+static inline u64 v7s_leaf_size(const struct pt_cfg *cfg, unsigned int level,
+				u64 pte)
 {
 	if (level)
 		return pte & V7S_SECT_SUPER ? V7S_SZ_16M : V7S_SZ_1M;
 	return (pte & V7S_TYPE_MASK) == V7S_L2_LARGE ? V7S_SZ_64K : V7S_SZ_4K;
 }
 
-static u64 v7s_entry_pa(const struct pt_cfg *cfg, unsigned int level,
-			u64 pte)
+static inline u64 v7s_entry_pa(const struct pt_cfg *cfg, unsigned int level,
+			       u64 pte)
 {
 	u32 type = (u32)pte & V7S_TYPE_MASK;
 
@@ -274,7 +276,7 @@ static u64 v7s_entry_pa(const struct pt_cfg *cfg, unsigned int level,
  * index 7 is write-back, 4 non-cacheable, anything else device or
  * strongly-ordered.
  */
-static u32 v7s_mem_prot(u32 pte, unsigned int tex_shift)
+static inline u32 v7s_mem_prot(u32 pte, unsigned int tex_shift)
 {
 	u32 idx = ((pte >> tex_shift) & 1) << 2 | (pte & V7S_C ? 2 : 0) |
 		  (pte & V7S_B ? 1 : 0);
@@ -286,8 +288,8 @@ static u32 v7s_mem_prot(u32 pte, unsigned int tex_shift)
 	return PT_PROT_MMIO;
 }
 
-static u32 v7s_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
-			 u64 pte)
+static inline u32 v7s_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
+				u64 pte)
 {
 	u32 type = (u32)pte & V7S_TYPE_MASK;
 	u32 prot = PT_PROT_READ;
@@ -319,8 +321,8 @@ static u32 v7s_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
 	return prot;
 }
 
-static void v7s_regs(const struct pt_cfg *cfg, u64 root_pa,
-		     struct pt_hw_regs *regs)
+static inline void v7s_regs(const struct pt_cfg *cfg, u64 root_pa,
+			    struct pt_hw_regs *regs)
 {
 	u32 n = V7S_ADDR_BITS - cfg->ias;
 	u32 prrr, nmrr;
@@ -338,17 +340,4 @@ static void v7s_regs(const struct pt_cfg *cfg, u64 root_pa,
 	regs->mair = (u64)nmrr << 32 | prrr;
 }
 
-const struct pt_format pt_fmt_arm_v7s = {
-	.name = "arm-v7s",
-	.elf_machine = 40,	/* EM_ARM */
-	.id = PT_FMT_ARM_V7S,
-	.init = v7s_init,
-	.check_prot = v7s_check_prot,
-	.mk_table = v7s_mk_table,
-	.mk_leaf = v7s_mk_leaf,
-	.kind = v7s_kind,
-	.entry_pa = v7s_entry_pa,
-	.leaf_prot = v7s_leaf_prot,
-	.leaf_size = v7s_leaf_size,
-	.regs = v7s_regs,
-};
+#endif /* PTLAB_FMT_ARM_V7S_H */

@@ -1,0 +1,990 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The page-table algorithm, written once and compiled once per format: a
+ * format's translation unit defines its entry operations under the
+ * canonical pt_fmt_ names (engine/pt_fmt_defaults.h lists them), includes
+ * this file, and fills its struct pt_format with PT_ALG_FORMAT_OPS. Every
+ * entry operation is then inlined into the loops below; the only indirect
+ * calls left are one per operation (struct pt_ops), and the owner's
+ * services per table and per run (struct pt_table_ops).
+ *
+ * The hot loops write runs of leaves of one size: the attributes are
+ * encoded once per run and each entry is the address plus them where the
+ * format stores addresses in place (cfg->leaf_linear), and runs of removed
+ * leaves are reported once, recognised by the same arithmetic.
+ *
+ * Concurrency is the caller's, by ranges (see engine/pt_engine.h): a
+ * change owns its range alone; tables are shared and installed with
+ * cmpxchg; a table is freed only if its whole span lies in the range the
+ * operation owns, and reported for pruning otherwise.
+ */
+#ifndef PTLAB_PT_ALG_H
+#define PTLAB_PT_ALG_H
+
+#include "engine/pt_engine.h"
+#include "engine/pt_fmt_defaults.h"
+
+#if PT_FMT_ENTRY_BYTES == 4
+typedef u32 alg_entry_t;
+#define alg_cmpxchg pt_cmpxchg_u32
+#define ALG_ENTRY_SHIFT 2
+#else
+typedef u64 alg_entry_t;
+#define alg_cmpxchg pt_cmpxchg_u64
+#define ALG_ENTRY_SHIFT 3
+#endif
+
+/* --- geometry and entries --- */
+
+static __always_inline unsigned int alg_shift(const struct pt_cfg *cfg,
+					      unsigned int level)
+{
+	return cfg->lvl[level].shift;
+}
+
+static __always_inline u64 alg_span(const struct pt_cfg *cfg,
+				    unsigned int level)
+{
+	return 1ULL << cfg->lvl[level].shift;
+}
+
+static __always_inline unsigned int alg_nr(const struct pt_cfg *cfg,
+					   unsigned int level)
+{
+	return 1U << cfg->lvl[level].index_bits;
+}
+
+static __always_inline unsigned int alg_index(const struct pt_cfg *cfg,
+					      unsigned int level, u64 iova)
+{
+	return (iova >> alg_shift(cfg, level)) & (alg_nr(cfg, level) - 1);
+}
+
+static __always_inline size_t alg_table_bytes(const struct pt_cfg *cfg,
+					      unsigned int level)
+{
+	return (size_t)alg_nr(cfg, level) << ALG_ENTRY_SHIFT;
+}
+
+static __always_inline u64 alg_read(const void *table, unsigned int idx)
+{
+	return READ_ONCE(((const alg_entry_t *)table)[idx]);
+}
+
+static __always_inline void alg_write(void *table, unsigned int idx, u64 pte)
+{
+	WRITE_ONCE(((alg_entry_t *)table)[idx], (alg_entry_t)pte);
+}
+
+static __always_inline void alg_clear(void *table, unsigned int first,
+				      unsigned int end)
+{
+	for (; first < end; first++)
+		alg_write(table, first, 0);
+}
+
+/* Publish a table entry unless another operation got there first. */
+static __always_inline u64 alg_install(void *table, unsigned int idx, u64 old,
+				       u64 pte)
+{
+	/* The new table's zeroed contents must be visible before its entry. */
+	dma_wmb();
+	return alg_cmpxchg(&((alg_entry_t *)table)[idx], (alg_entry_t)old,
+			   (alg_entry_t)pte);
+}
+
+/* Entries are cleared to 0: a plain word scan finds a table empty. */
+static bool alg_table_empty(const struct pt_cfg *cfg, const void *table,
+			    unsigned int level)
+{
+	const u64 *word = table;
+	size_t i, nr = alg_table_bytes(cfg, level) / sizeof(*word);
+
+	for (i = 0; i < nr; i++)
+		if (word[i])
+			return false;
+	return true;
+}
+
+static __always_inline enum pt_entry_kind
+alg_kind(const struct pt_cfg *cfg, unsigned int level, u64 pte)
+{
+	return pte ? pt_fmt_kind(cfg, level, pte) : PT_ENTRY_EMPTY;
+}
+
+/* The table a table entry points at, and that table's level. */
+static __always_inline void *alg_child(const struct pt_cfg *cfg,
+				       unsigned int level, u64 pte,
+				       unsigned int *child_level)
+{
+	*child_level = pt_fmt_table_level(cfg, level, pte);
+	return pt_phys_to_virt(pt_fmt_table_pa(cfg, level, pte));
+}
+
+/*
+ * A table entry at @level that skips to a table at @child_level covers only
+ * the IOVAs whose skipped index bits are zero; the rest of its span faults.
+ */
+static __always_inline bool alg_in_child(const struct pt_cfg *cfg,
+					 unsigned int level,
+					 unsigned int child_level, u64 iova)
+{
+	u64 covered = alg_span(cfg, child_level + 1);
+
+	return !(iova & (alg_span(cfg, level) - 1) & ~(covered - 1));
+}
+
+/* Does any of [@iova, @iova + @size) belong to someone else? */
+static __always_inline bool alg_foreign(const struct pt_space *pt, u64 iova,
+					u64 size)
+{
+	unsigned int i;
+
+	for (i = 0; i < pt->nr_foreign; i++)
+		if (iova < pt->foreign[i].iova + pt->foreign[i].length &&
+		    pt->foreign[i].iova < iova + size)
+			return true;
+	return false;
+}
+
+/* The leaf an entry at @level for @iova belongs to. */
+static __always_inline void alg_leaf_at(const struct pt_cfg *cfg,
+					unsigned int level, u64 iova, u64 pte,
+					struct pt_leaf *leaf)
+{
+	leaf->size = pt_fmt_leaf_size(cfg, level, pte);
+	leaf->iova = iova & ~(leaf->size - 1);
+	leaf->pa = pt_fmt_leaf_pa(cfg, level, pte);
+	leaf->prot = pt_fmt_leaf_prot(cfg, level, pte);
+	leaf->level = level;
+}
+
+/* Widen the prune hint to [@first, @last]. */
+static void alg_prune_hint(struct pt_gather *gather, u64 first, u64 last)
+{
+	if (!gather)
+		return;
+	if (!gather->prune) {
+		gather->prune = true;
+		gather->prune_start = first;
+		gather->prune_last = last;
+		return;
+	}
+	if (first < gather->prune_start)
+		gather->prune_start = first;
+	if (last > gather->prune_last)
+		gather->prune_last = last;
+}
+
+/* Widen the prune hint by the span of the entry at @level for @iova. */
+static void alg_prune_hint_entry(struct pt_gather *gather,
+				 const struct pt_cfg *cfg, unsigned int level,
+				 u64 iova)
+{
+	u64 first = iova & ~(alg_span(cfg, level) - 1);
+
+	alg_prune_hint(gather, first, first + alg_span(cfg, level) - 1);
+}
+
+/* --- runs of leaves reported to a callback --- */
+
+/*
+ * Leaves gathered into runs. With one-entry leaves of a format that stores
+ * addresses in place, the next leaf of the run is the last entry plus
+ * @step: one comparison recognises it.
+ */
+struct alg_runs {
+	struct pt_run run;
+	u64 next_pte;
+	u64 step;
+};
+
+/* Does the leaf at @iova, entry @pte, continue the run? */
+static __always_inline bool alg_run_continues(const struct alg_runs *r,
+					      unsigned int level, u64 iova,
+					      u64 pte)
+{
+	return r->run.size && r->step && pte == r->next_pte &&
+	       r->run.level == level && r->run.iova + r->run.size == iova;
+}
+
+/* Start or extend the run with @leaf; the run that ended, or NULL. */
+static __always_inline bool alg_run_add(struct alg_runs *r,
+					const struct pt_cfg *cfg,
+					const struct pt_leaf *leaf, u64 pte,
+					struct pt_run *ended)
+{
+	struct pt_run *run = &r->run;
+	bool flushed = false;
+
+	if (run->size && run->iova + run->size == leaf->iova &&
+	    run->pa + run->size == leaf->pa && run->prot == leaf->prot &&
+	    run->pgsize == leaf->size && run->level == leaf->level) {
+		run->size += leaf->size;
+	} else {
+		if (run->size) {
+			*ended = *run;
+			flushed = true;
+		}
+		*run = (struct pt_run){
+			.iova = leaf->iova, .pa = leaf->pa, .size = leaf->size,
+			.pgsize = leaf->size, .prot = leaf->prot,
+			.level = leaf->level,
+		};
+	}
+	/* One-entry leaves stored in place: expect the next by arithmetic. */
+	r->step = 0;
+	if (cfg->leaf_linear && leaf->size == alg_span(cfg, leaf->level)) {
+		r->step = leaf->size >> cfg->leaf_oa_shift;
+		r->next_pte = pte + r->step;
+	}
+	return flushed;
+}
+
+/* --- map --- */
+
+struct alg_map {
+	struct pt_space *pt;
+	struct pt_map_src *src;
+	u64 iova;
+	u64 left;
+	u64 pgsizes;
+	u32 prot;
+	struct pt_gather *gather;
+};
+
+/*
+ * Take the next pages of a page list once the current chunk is used up.
+ * Pages smaller than the smallest size allowed must come in chunks that
+ * size fits, or the map stops there.
+ */
+static __always_inline int alg_src_fill(struct pt_map_src *src, u64 min_size)
+{
+	if (likely(src->chunk) || !src->pages || src->next >= src->nr_pages)
+		return 0;
+	src->pa = src->pages[src->next++];
+	src->chunk = src->page_size;
+	/* Pages that follow each other physically make one chunk. */
+	while (src->next < src->nr_pages &&
+	       src->pages[src->next] == src->pa + src->chunk) {
+		src->chunk += src->page_size;
+		src->next++;
+	}
+	return (src->pa | src->chunk) & (min_size - 1) ? -EINVAL : 0;
+}
+
+/* The largest of @sizes that @iova, @pa and @avail allow, or 0. */
+static __always_inline u64 alg_pick(u64 sizes, u64 iova, u64 pa, u64 avail)
+{
+	/* Most levels offer one size: skip the search. */
+	if (!(sizes & (sizes - 1)))
+		return sizes <= avail && !((iova | pa) & (sizes - 1)) ? sizes : 0;
+	while (sizes) {
+		u64 pgsize = 1ULL << (fls64(sizes) - 1);
+
+		if (pgsize <= avail && !((iova | pa) & (pgsize - 1)))
+			return pgsize;
+		sizes &= ~pgsize;
+	}
+	return 0;
+}
+
+/*
+ * Write up to @n one-entry leaves from entry @idx, mapping @pa onwards, and
+ * stop at the first entry in use. Returns how many were written.
+ */
+static __always_inline unsigned int
+alg_write_singles(const struct pt_cfg *cfg, void *table, unsigned int level,
+		  unsigned int idx, unsigned int n, u64 pa, u32 prot)
+{
+	u64 span = alg_span(cfg, level);
+	unsigned int i;
+
+	if (cfg->leaf_linear) {
+		u64 pte = pt_fmt_mk_leaf(cfg, level, 0, span, prot) +
+			  (pa >> cfg->leaf_oa_shift);
+		u64 step = span >> cfg->leaf_oa_shift;
+
+		for (i = 0; i < n; i++, pte += step) {
+			u64 old = alg_read(table, idx + i);
+
+			if (unlikely(old) &&
+			    pt_fmt_kind(cfg, level, old) != PT_ENTRY_EMPTY)
+				break;
+			alg_write(table, idx + i, pte);
+		}
+		return i;
+	}
+	for (i = 0; i < n; i++, pa += span) {
+		u64 old = alg_read(table, idx + i);
+
+		if (unlikely(old) &&
+		    pt_fmt_kind(cfg, level, old) != PT_ENTRY_EMPTY)
+			break;
+		alg_write(table, idx + i, pt_fmt_mk_leaf(cfg, level, pa, span,
+							 prot));
+	}
+	return i;
+}
+
+/*
+ * Write @n leaves of @per entries each (contiguous hint, large pages,
+ * Svnapot, AMD's NextLevel=7) from entry @idx. A leaf met with an entry in
+ * use is cleared again, and reported as cleared. Returns the leaves written.
+ */
+static unsigned int alg_write_multis(struct alg_map *m, void *table,
+				     unsigned int level, unsigned int idx,
+				     unsigned int n, unsigned int per,
+				     u64 pgsize)
+{
+	const struct pt_cfg *cfg = &m->pt->cfg;
+	u64 span = alg_span(cfg, level), pa = m->src->pa;
+	unsigned int i, k;
+
+	for (i = 0; i < n; i++, idx += per, pa += pgsize) {
+		for (k = 0; k < per; k++) {
+			u64 old = alg_read(table, idx + k);
+
+			if (unlikely(old) &&
+			    pt_fmt_kind(cfg, level, old) != PT_ENTRY_EMPTY)
+				break;
+			alg_write(table, idx + k,
+				  pt_fmt_mk_leaf(cfg, level, pa + k * span,
+						 pgsize, m->prot));
+		}
+		if (k == per)
+			continue;
+		alg_clear(table, idx, idx + k);
+		/* Hardware may have cached what was written. */
+		if (k && m->pt->ops->cleared)
+			m->pt->ops->cleared(m->gather, m->iova + i * pgsize,
+					    k * span, span);
+		break;
+	}
+	return i;
+}
+
+/*
+ * Map leaves of @pgsize from entry *@idx: as many as the table, the range
+ * and the source's chunk hold, stopping where a larger size of @sizes
+ * becomes possible.
+ */
+static int alg_map_leaves(struct alg_map *m, void *table, unsigned int level,
+			  unsigned int *idx, u64 pgsize, u64 sizes)
+{
+	const struct pt_cfg *cfg = &m->pt->cfg;
+	unsigned int shift = alg_shift(cfg, level);
+	unsigned int per = pgsize >> shift;
+	struct pt_map_src *src = m->src;
+	u64 bytes = (u64)(alg_nr(cfg, level) - *idx) << shift;
+	u64 larger = sizes & ~(2 * pgsize - 1);
+	unsigned int n, done;
+
+	bytes = min(bytes, min(m->left, src->chunk));
+	if (larger) {
+		u64 next = larger & -larger;
+
+		/* Where IOVA and address line up for it: its next boundary. */
+		if (!((m->iova ^ src->pa) & (next - 1)) &&
+		    (m->iova & (next - 1)))
+			bytes = min(bytes, next - (m->iova & (next - 1)));
+	}
+	n = bytes / pgsize;
+	if (per == 1)
+		done = alg_write_singles(cfg, table, level, *idx, n, src->pa,
+					 m->prot);
+	else
+		done = alg_write_multis(m, table, level, *idx, n, per, pgsize);
+	*idx += done * per;
+	m->iova += (u64)done * pgsize;
+	m->left -= (u64)done * pgsize;
+	src->pa += (u64)done * pgsize;
+	src->chunk -= (u64)done * pgsize;
+	return done == n ? 0 : -EADDRINUSE;
+}
+
+static int alg_map_table(struct alg_map *m, void *table, unsigned int level);
+
+/* Map through the table entry @idx points at, installing it if need be. */
+static int alg_map_descend(struct alg_map *m, void *table, unsigned int level,
+			   unsigned int idx)
+{
+	const struct pt_cfg *cfg = &m->pt->cfg;
+	u64 pte = alg_read(table, idx);
+	u64 entry_iova = m->iova & ~(alg_span(cfg, level) - 1);
+	unsigned int child_level;
+	bool installed = false;
+	void *child;
+	int ret;
+
+	switch (alg_kind(cfg, level, pte)) {
+	case PT_ENTRY_LEAF:
+		return -EADDRINUSE;
+	case PT_ENTRY_EMPTY: {
+		size_t bytes = alg_table_bytes(cfg, level - 1);
+		u64 seen, new;
+
+		child = m->pt->ops->alloc(m->pt->cookie, bytes);
+		if (!child)
+			return -ENOMEM;
+		new = pt_fmt_mk_table(cfg, level, pt_virt_to_phys(child));
+		seen = alg_install(table, idx, pte, new);
+		if (seen == pte) {
+			pte = new;
+			installed = true;
+			break;
+		}
+		/* Another map installed one first: use it. */
+		m->pt->ops->free(m->pt->cookie, child, bytes);
+		pte = seen;
+		if (alg_kind(cfg, level, pte) != PT_ENTRY_TABLE)
+			return -EADDRINUSE;
+		break;
+	}
+	default:
+		break;
+	}
+	child = alg_child(cfg, level, pte, &child_level);
+	/* Someone else's skipping table: its gap cannot be mapped. */
+	if (!alg_in_child(cfg, level, child_level, m->iova))
+		return -EADDRINUSE;
+	ret = alg_map_table(m, child, child_level);
+	if (!ret && m->left && !alg_in_child(cfg, level, child_level, m->iova))
+		ret = -EADDRINUSE;
+	/* A failure may leave the table this map made empty. */
+	if (ret && installed)
+		alg_prune_hint_entry(m->gather, cfg, level, entry_iova);
+	return ret;
+}
+
+static int alg_map_table(struct alg_map *m, void *table, unsigned int level)
+{
+	const struct pt_cfg *cfg = &m->pt->cfg;
+	unsigned int idx = alg_index(cfg, level, m->iova);
+	unsigned int nr = alg_nr(cfg, level);
+	u64 sizes = cfg->lvl[level].pgsizes & m->pgsizes;
+	int ret;
+
+	while (idx < nr && m->left) {
+		struct pt_map_src *src = m->src;
+		u64 pgsize;
+
+		ret = alg_src_fill(src, m->pgsizes & -m->pgsizes);
+		if (unlikely(ret))
+			return ret;
+		pgsize = sizes ? alg_pick(sizes, m->iova, src->pa,
+					  min(m->left, src->chunk)) : 0;
+		if (pgsize) {
+			ret = alg_map_leaves(m, table, level, &idx, pgsize,
+					     sizes);
+			if (ret)
+				return ret;
+			continue;
+		}
+		/* The checks before make the smallest page always fit. */
+		if (unlikely(!level))
+			return -EINVAL;
+		ret = alg_map_descend(m, table, level, idx);
+		if (ret)
+			return ret;
+		idx++;
+	}
+	if (!level) {
+		pt_cond_resched();
+		if (m->left && pt_fatal_signal_pending())
+			return -EINTR;
+	}
+	return 0;
+}
+
+static int alg_map(struct pt_space *pt, u64 iova, struct pt_map_src *src,
+		   u64 size, u32 prot, u64 pgsizes, struct pt_gather *gather,
+		   u64 *mapped)
+{
+	struct alg_map m = {
+		.pt = pt, .src = src, .iova = iova, .left = size,
+		.pgsizes = pgsizes, .prot = prot, .gather = gather,
+	};
+	int ret;
+
+	ret = alg_map_table(&m, pt->root, pt->cfg.levels - 1);
+	*mapped = size - m.left;
+	return ret;
+}
+
+/* --- unmap --- */
+
+struct alg_unmap {
+	struct pt_space *pt;
+	u64 iova;
+	u64 first;	/* the range owned, [first, last] */
+	u64 last;
+	u64 size;
+	u64 done;
+	bool hole;
+	struct pt_gather *gather;
+	struct alg_runs runs;
+};
+
+static __always_inline void alg_unmap_report(struct alg_unmap *u,
+					     const struct pt_run *run)
+{
+	u->pt->ops->removed(u->gather, run);
+}
+
+static void alg_unmap_flush(struct alg_unmap *u)
+{
+	if (u->runs.run.size)
+		alg_unmap_report(u, &u->runs.run);
+	u->runs.run.size = 0;
+	u->runs.step = 0;
+}
+
+static int alg_unmap_table(struct alg_unmap *u, void *table,
+			   unsigned int level)
+{
+	const struct pt_cfg *cfg = &u->pt->cfg;
+	unsigned int shift = alg_shift(cfg, level);
+	unsigned int idx = alg_index(cfg, level, u->iova);
+	unsigned int nr = alg_nr(cfg, level);
+	unsigned int child_level, end;
+	struct pt_leaf leaf;
+	struct pt_run ended;
+	u64 span = 1ULL << shift, entry_iova;
+	void *child;
+	int ret;
+
+	while (idx < nr && u->done < u->size) {
+		u64 pte = alg_read(table, idx);
+
+		/* The next one-entry leaf of the run, without decoding it. */
+		if (alg_run_continues(&u->runs, level, u->iova, pte)) {
+			alg_write(table, idx++, 0);
+			u->runs.run.size += span;
+			u->runs.next_pte += u->runs.step;
+			u->iova += span;
+			u->done += span;
+			continue;
+		}
+		switch (alg_kind(cfg, level, pte)) {
+		case PT_ENTRY_EMPTY:
+			u->hole = true;
+			return 0;
+		case PT_ENTRY_LEAF:
+			alg_leaf_at(cfg, level, u->iova, pte, &leaf);
+			/* Never split a page: refuse to start inside one. */
+			if (leaf.iova != u->iova)
+				return -EINVAL;
+			end = idx + (leaf.size >> shift);
+			alg_clear(table, idx, end < nr ? end : nr);
+			idx = end;
+			if (alg_run_add(&u->runs, cfg, &leaf, pte, &ended))
+				alg_unmap_report(u, &ended);
+			u->iova += leaf.size;
+			u->done += leaf.size;
+			break;
+		case PT_ENTRY_TABLE:
+			/* A run never spans two tables. */
+			alg_unmap_flush(u);
+			entry_iova = u->iova & ~(span - 1);
+			child = alg_child(cfg, level, pte, &child_level);
+			if (!alg_in_child(cfg, level, child_level, u->iova)) {
+				u->hole = true;
+				return 0;
+			}
+			ret = alg_unmap_table(u, child, child_level);
+			alg_unmap_flush(u);
+			if (!ret && u->done < u->size &&
+			    !alg_in_child(cfg, level, child_level, u->iova))
+				u->hole = true;
+			if (!alg_foreign(u->pt, entry_iova, span) &&
+			    alg_table_empty(cfg, child, child_level)) {
+				/* Free it only if no one else can be in it. */
+				if (entry_iova >= u->first &&
+				    entry_iova + span - 1 <= u->last) {
+					alg_write(table, idx, 0);
+					u->pt->ops->retire(u->gather, child,
+						alg_table_bytes(cfg, child_level));
+				} else {
+					alg_prune_hint_entry(u->gather, cfg,
+							     level, entry_iova);
+				}
+			}
+			if (ret || u->hole)
+				return ret;
+			idx++;
+			break;
+		}
+	}
+	if (!level) {
+		pt_cond_resched();
+		if (u->done < u->size && pt_fatal_signal_pending())
+			return -EINTR;
+	}
+	return 0;
+}
+
+static int alg_unmap(struct pt_space *pt, u64 iova, u64 size,
+		     struct pt_gather *gather, u64 *unmapped)
+{
+	struct alg_unmap u = {
+		.pt = pt, .iova = iova, .first = iova, .last = iova + size - 1,
+		.size = size, .gather = gather,
+	};
+	int ret;
+
+	ret = alg_unmap_table(&u, pt->root, pt->cfg.levels - 1);
+	alg_unmap_flush(&u);
+	*unmapped = u.done;
+	if (!ret && !u.done)
+		ret = -ENOENT;
+	return ret;
+}
+
+/* --- walk --- */
+
+static int alg_walk(const struct pt_space *pt, u64 iova,
+		    struct pt_walk_result *res)
+{
+	const struct pt_cfg *cfg = &pt->cfg;
+	unsigned int level = cfg->levels, child_level;
+	void *table = pt->root;
+
+	*res = (struct pt_walk_result){};
+	while (level--) {
+		u64 pte = alg_read(table, alg_index(cfg, level, iova));
+
+		res->entry_levels[res->nr_entries] = level;
+		res->entries[res->nr_entries++] = pte;
+		switch (alg_kind(cfg, level, pte)) {
+		case PT_ENTRY_EMPTY:
+			return -ENOENT;
+		case PT_ENTRY_LEAF:
+			alg_leaf_at(cfg, level, iova, pte, &res->leaf);
+			res->leaf.pa += iova - res->leaf.iova;
+			return 0;
+		case PT_ENTRY_TABLE:
+			if (!level)
+				return -ENOENT;
+			table = alg_child(cfg, level, pte, &child_level);
+			if (!alg_in_child(cfg, level, child_level, iova))
+				return -ENOENT;
+			level = child_level + 1;
+			break;
+		}
+	}
+	return -ENOENT;
+}
+
+/* --- iterate --- */
+
+struct alg_iter {
+	const struct pt_space *pt;
+	u64 first;
+	u64 last;
+	struct pt_run_visitor *visitor;
+	struct alg_runs runs;
+};
+
+static int alg_iter_flush(struct alg_iter *it)
+{
+	int ret = 0;
+
+	if (it->runs.run.size)
+		ret = it->visitor->run(it->visitor, &it->runs.run);
+	it->runs.run.size = 0;
+	it->runs.step = 0;
+	return ret;
+}
+
+static int alg_iter_table(struct alg_iter *it, const void *table,
+			  unsigned int level, u64 base)
+{
+	const struct pt_cfg *cfg = &it->pt->cfg;
+	unsigned int shift = alg_shift(cfg, level);
+	unsigned int idx = base < it->first ? alg_index(cfg, level, it->first) : 0;
+	unsigned int nr = alg_nr(cfg, level), child_level;
+	struct pt_leaf leaf;
+	struct pt_run ended;
+	void *child;
+	int ret = 0;
+
+	for (; idx < nr; idx++) {
+		u64 iova = base + ((u64)idx << shift);
+		u64 pte;
+
+		if (iova > it->last)
+			break;
+		pte = alg_read(table, idx);
+		if (alg_run_continues(&it->runs, level, iova, pte)) {
+			it->runs.run.size += 1ULL << shift;
+			it->runs.next_pte += it->runs.step;
+			continue;
+		}
+		switch (alg_kind(cfg, level, pte)) {
+		case PT_ENTRY_EMPTY:
+			continue;
+		case PT_ENTRY_LEAF:
+			alg_leaf_at(cfg, level, iova, pte, &leaf);
+			if (alg_run_add(&it->runs, cfg, &leaf, pte, &ended))
+				ret = it->visitor->run(it->visitor, &ended);
+			/* Report a leaf of several entries once. */
+			idx = ((leaf.iova + leaf.size - base) >> shift) - 1;
+			break;
+		case PT_ENTRY_TABLE:
+			ret = alg_iter_flush(it);
+			if (ret)
+				return ret;
+			child = alg_child(cfg, level, pte, &child_level);
+			ret = alg_iter_table(it, child, child_level, iova);
+			if (!ret)
+				ret = alg_iter_flush(it);
+			break;
+		}
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int alg_iterate(const struct pt_space *pt, u64 first, u64 last,
+		       struct pt_run_visitor *visitor)
+{
+	struct alg_iter it = {
+		.pt = pt, .first = first, .last = last, .visitor = visitor,
+	};
+	int ret;
+
+	ret = alg_iter_table(&it, pt->root, pt->cfg.levels - 1, 0);
+	if (!ret)
+		ret = alg_iter_flush(&it);
+	return ret;
+}
+
+/* --- prune --- */
+
+/* Unlink and retire the empty tables below @table within [@first, @last]. */
+static void alg_prune_table(struct pt_space *pt, void *table,
+			    unsigned int level, u64 base, u64 first, u64 last,
+			    struct pt_gather *gather)
+{
+	const struct pt_cfg *cfg = &pt->cfg;
+	unsigned int shift = alg_shift(cfg, level);
+	unsigned int idx = base < first ? alg_index(cfg, level, first) : 0;
+	unsigned int nr = alg_nr(cfg, level), child_level;
+	u64 span = 1ULL << shift;
+	void *child;
+
+	for (; idx < nr; idx++) {
+		u64 iova = base + ((u64)idx << shift);
+		u64 pte;
+
+		if (iova > last)
+			break;
+		pte = alg_read(table, idx);
+		if (alg_kind(cfg, level, pte) != PT_ENTRY_TABLE)
+			continue;
+		child = alg_child(cfg, level, pte, &child_level);
+		alg_prune_table(pt, child, child_level, iova, first, last,
+				gather);
+		/* Only a table whose whole span is the caller's. */
+		if (iova >= first && iova + span - 1 <= last &&
+		    !alg_foreign(pt, iova, span) &&
+		    alg_table_empty(cfg, child, child_level)) {
+			alg_write(table, idx, 0);
+			pt->ops->retire(gather, child,
+					alg_table_bytes(cfg, child_level));
+		}
+	}
+}
+
+/*
+ * After a prune: on the path to @at, the lowest table whose own span is not
+ * within [@first, @last], if it is empty now, is for the next prune, over
+ * the span of the entry that points at it (a level up).
+ */
+static void alg_prune_up(struct pt_space *pt, u64 at, u64 first, u64 last,
+			 struct pt_gather *gather)
+{
+	const struct pt_cfg *cfg = &pt->cfg;
+	unsigned int level = cfg->levels - 1, child_level;
+	u64 up_first = 0, up_last = 0;
+	void *table = pt->root;
+
+	for (;;) {
+		u64 span = alg_span(cfg, level), base = at & ~(span - 1);
+		u64 pte;
+
+		/* This entry's span was pruned whole. */
+		if (base >= first && base + span - 1 <= last)
+			break;
+		pte = alg_read(table, alg_index(cfg, level, at));
+		if (alg_kind(cfg, level, pte) != PT_ENTRY_TABLE)
+			break;
+		up_first = base;
+		up_last = base + span - 1;
+		table = alg_child(cfg, level, pte, &child_level);
+		if (!alg_in_child(cfg, level, child_level, at))
+			return;
+		level = child_level;
+	}
+	if (table == pt->root ||
+	    alg_foreign(pt, up_first, up_last - up_first + 1) ||
+	    !alg_table_empty(cfg, table, level))
+		return;
+	alg_prune_hint(gather, up_first, up_last);
+}
+
+static void alg_prune(struct pt_space *pt, u64 first, u64 last,
+		      struct pt_gather *gather)
+{
+	alg_prune_table(pt, pt->root, pt->cfg.levels - 1, 0, first, last,
+			gather);
+	alg_prune_up(pt, first, first, last, gather);
+	alg_prune_up(pt, last, first, last, gather);
+}
+
+/* --- destroy --- */
+
+struct alg_destroy {
+	struct pt_space *pt;
+	struct pt_gather *gather;
+	struct alg_runs runs;
+};
+
+static void alg_destroy_flush(struct alg_destroy *d)
+{
+	if (d->runs.run.size)
+		d->pt->ops->removed(d->gather, &d->runs.run);
+	d->runs.run.size = 0;
+	d->runs.step = 0;
+}
+
+/*
+ * Report every leaf and retire every table below @table, except what
+ * belongs to someone else; @table stays.
+ */
+static void alg_destroy_table(struct alg_destroy *d, void *table,
+			      unsigned int level, u64 base)
+{
+	const struct pt_cfg *cfg = &d->pt->cfg;
+	unsigned int shift = alg_shift(cfg, level);
+	unsigned int idx, end, nr = alg_nr(cfg, level), child_level;
+	struct pt_leaf leaf;
+	struct pt_run ended;
+	void *child;
+
+	for (idx = 0; idx < nr; idx++) {
+		u64 pte = alg_read(table, idx);
+		u64 iova = base + ((u64)idx << shift);
+
+		switch (alg_kind(cfg, level, pte)) {
+		case PT_ENTRY_EMPTY:
+			continue;
+		case PT_ENTRY_LEAF:
+			alg_leaf_at(cfg, level, iova, pte, &leaf);
+			end = (leaf.iova + leaf.size - base) >> shift;
+			if (alg_foreign(d->pt, leaf.iova, leaf.size)) {
+				alg_destroy_flush(d);
+			} else {
+				if (alg_run_add(&d->runs, cfg, &leaf, pte,
+						&ended))
+					d->pt->ops->removed(d->gather, &ended);
+				alg_clear(table, idx, end < nr ? end : nr);
+			}
+			idx = end - 1;
+			continue;
+		case PT_ENTRY_TABLE:
+			alg_destroy_flush(d);
+			child = alg_child(cfg, level, pte, &child_level);
+			alg_destroy_table(d, child, child_level, iova);
+			if (alg_foreign(d->pt, iova, 1ULL << shift))
+				continue;
+			d->pt->ops->retire(d->gather, child,
+					   alg_table_bytes(cfg, child_level));
+			alg_write(table, idx, 0);
+			break;
+		}
+	}
+	alg_destroy_flush(d);
+	pt_cond_resched();
+}
+
+static void alg_destroy(struct pt_space *pt, struct pt_gather *gather)
+{
+	const struct pt_cfg *cfg = &pt->cfg;
+	struct alg_destroy d = { .pt = pt, .gather = gather };
+
+	alg_destroy_table(&d, pt->root, cfg->levels - 1, 0);
+	if (!pt->root_borrowed)
+		pt->ops->retire(gather, pt->root,
+				alg_table_bytes(cfg, cfg->levels - 1));
+}
+
+static const struct pt_ops pt_alg_ops = {
+	.map = alg_map,
+	.unmap = alg_unmap,
+	.walk = alg_walk,
+	.iterate = alg_iterate,
+	.prune = alg_prune,
+	.destroy = alg_destroy,
+};
+
+/* --- the entry operations as functions, for tests and cold paths --- */
+
+static u64 pt_alg_mk_table(const struct pt_cfg *cfg, unsigned int level,
+			   u64 table_pa)
+{
+	return pt_fmt_mk_table(cfg, level, table_pa);
+}
+
+static u64 pt_alg_mk_leaf(const struct pt_cfg *cfg, unsigned int level,
+			  u64 pa, u64 pgsize, u32 prot)
+{
+	return pt_fmt_mk_leaf(cfg, level, pa, pgsize, prot);
+}
+
+static enum pt_entry_kind pt_alg_kind(const struct pt_cfg *cfg,
+				      unsigned int level, u64 pte)
+{
+	return pt_fmt_kind(cfg, level, pte);
+}
+
+static u64 pt_alg_entry_pa(const struct pt_cfg *cfg, unsigned int level,
+			   u64 pte)
+{
+	if (pt_fmt_kind(cfg, level, pte) == PT_ENTRY_TABLE)
+		return pt_fmt_table_pa(cfg, level, pte);
+	return pt_fmt_leaf_pa(cfg, level, pte);
+}
+
+static u32 pt_alg_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
+			    u64 pte)
+{
+	return pt_fmt_leaf_prot(cfg, level, pte);
+}
+
+static u64 pt_alg_leaf_size(const struct pt_cfg *cfg, unsigned int level,
+			    u64 pte)
+{
+	return pt_fmt_leaf_size(cfg, level, pte);
+}
+
+static unsigned int pt_alg_table_level(const struct pt_cfg *cfg,
+				       unsigned int level, u64 pte)
+{
+	return pt_fmt_table_level(cfg, level, pte);
+}
+
+/* The fields of a struct pt_format that this compilation fills. */
+#define PT_ALG_FORMAT_OPS			\
+	.ops = &pt_alg_ops,			\
+	.mk_table = pt_alg_mk_table,		\
+	.mk_leaf = pt_alg_mk_leaf,		\
+	.kind = pt_alg_kind,			\
+	.entry_pa = pt_alg_entry_pa,		\
+	.leaf_prot = pt_alg_leaf_prot,		\
+	.leaf_size = pt_alg_leaf_size,		\
+	.table_level = pt_alg_table_level
+
+#endif /* PTLAB_PT_ALG_H */
