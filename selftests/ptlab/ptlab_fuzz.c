@@ -85,6 +85,11 @@
 /* A file of one thread or child, never churned: FD_BASE + PRIV_SLOT + k. */
 #define PRIV_SLOT		16
 #define NR_FDS			(PRIV_SLOT + 8)
+/* Open throughout, so that rmmod must fail; ioctls may use it too. */
+#define ANCHOR_SLOT		NR_FDS
+#define ANCHOR_FD		(FD_BASE + ANCHOR_SLOT)
+/* A file of the root child's alone, opened by the parent. */
+#define CHILD_FD		(FD_BASE + PRIV_SLOT + 7)
 
 #define MAX_WORKERS		16
 #define NR_RECS			64
@@ -409,7 +414,7 @@ static struct {
 } mem;
 
 /* Which process opened the file at each fd: ours, or inherited. */
-static pid_t opener[NR_FDS];
+static pid_t opener[ANCHOR_SLOT + 1];
 
 /* One thread, child process or short-lived child. */
 struct th {
@@ -1060,7 +1065,7 @@ static __u32 pick_prot(struct th *t, const struct rec *r)
 	return prot & r->prot_mask;
 }
 
-/* One page size of the space mostly; else one it has not, or no size. */
+/* One page size of the space mostly; else one it cannot have. */
 static __u64 pick_pgsize(struct th *t, const struct rec *r)
 {
 	static const __u64 odd[] = { 1, SZ_8K, 3 * SZ_4K, ~0ULL, BIT_ULL(63),
@@ -1939,11 +1944,40 @@ static void ids_refresh(void)
  * file the last create used, while a create is under way; now and then the
  * last id returned, a recent one, or any.
  */
+/*
+ * Spaces that no record names pile up, in the files that outlive their
+ * slots (slot 0's, the anchor's, the unprivileged thread's), to the
+ * max_spaces limit: their record went when the churn replaced a slot that
+ * held one of those files under another number, or a create never had
+ * its id copied out. Destroy them through those files.
+ */
+static void sweep(struct th *t)
+{
+	__u64 ids[MAX_IDS / 64];
+	unsigned int i;
+	__u32 id;
+
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
+		ids[i] = __atomic_load_n(&fz->ids[i], __ATOMIC_RELAXED);
+	for (i = 0; i < NR_RECS; i++)
+		if (__atomic_load_n(&fz->recs[i].state, __ATOMIC_ACQUIRE) == 1)
+			ids[fz->recs[i].id / 64 % ARRAY_SIZE(ids)] &=
+				~BIT_ULL(fz->recs[i].id % 64);
+	for (id = 1; id < MAX_IDS && !stopped(); id++) {
+		if (!(ids[id / 64] & BIT_ULL(id % 64)))
+			continue;
+		op_destroy_id(t, 0, id);
+		op_destroy_id(t, ANCHOR_SLOT, id);
+		if (opener[PRIV_SLOT])
+			op_destroy_id(t, PRIV_SLOT, id);
+	}
+}
+
 static void *destroyer_fn(void *arg)
 {
 	unsigned int seen = 0, creates, tries = 0;
+	__u64 refresh = 0, swept = now_ns();
 	struct th *t = arg;
-	__u64 refresh = 0;
 	__u32 id;
 	int slot;
 
@@ -1951,6 +1985,10 @@ static void *destroyer_fn(void *arg)
 		if (now_ns() > refresh) {
 			ids_refresh();
 			refresh = now_ns() + 50000000ULL;
+		}
+		if (now_ns() > swept + 2000000000ULL) {
+			sweep(t);
+			swept = now_ns();
 		}
 		creates = __atomic_load_n(&fz->creates, __ATOMIC_RELAXED);
 		if (creates != seen) {
@@ -1979,9 +2017,6 @@ static void *destroyer_fn(void *arg)
 }
 
 /* --- the churn thread: files, rmmod, fail_nth, firmware, forks --- */
-
-#define ANCHOR_FD		(FD_BASE + NR_FDS)
-#define CHILD_FD		(FD_BASE + PRIV_SLOT + 7)
 
 /*
  * Slots 0 and 1 (one file under two numbers) stay, so that address spaces
@@ -2667,8 +2702,8 @@ static void child_main(struct th *t, bool unpriv)
 		} else {
 			run_op(t);
 		}
-		/* One process of its own: it would outrun the threads. */
-		sleep_ms(3);
+		/* A process of its own would outrun the threads' real work. */
+		sleep_ms(8);
 	}
 	/* Every file of ours closed: nothing of this process stays pinned. */
 	close_ours();
@@ -2817,6 +2852,7 @@ static void open_slots(struct __test_metadata *_metadata)
 	int s, fd;
 
 	ASSERT_EQ(ANCHOR_FD, open_at(PTLAB_DEV, O_RDWR, ANCHOR_FD));
+	opener[ANCHOR_SLOT] = getpid();
 	for (s = 0; s < NR_SLOTS; s++) {
 		fd = s == 1 ? dup2(slot_fd(0), slot_fd(1)) :
 		     open_at(PTLAB_DEV, O_RDWR, slot_fd(s));
