@@ -27,7 +27,8 @@
  * Environment: PTLAB_FUZZ_SECONDS (budget, default FUZZ_SECONDS),
  * PTLAB_SEED (printed at the start; the same seed makes the same choices,
  * though threads interleave differently), PTLAB_FUZZ_THREADS (root ioctl
- * threads, default 4). Run as root through ptlab.sh.
+ * threads, default 4). Run as root through ptlab.sh, on a test machine:
+ * /dev/ptlab is mode 0666 while it runs.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
