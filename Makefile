@@ -6,6 +6,7 @@
 #   make                 module + ptctl + selftests + host tests
 #   make run             set up, build, install, load and show a demo
 #   make check           lint, host tests, kselftests on every kernel
+#   make stress          the ioctl fuzzer alone, STRESS_SECONDS long, on KVER
 #   make dkms-install    install through DKMS for KVERS (default: all)
 #
 # KVER/KDIR choose the kernel: the running one when its headers exist,
@@ -23,7 +24,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 KVERS ?= $(notdir $(patsubst %/build,%,$(wildcard /lib/modules/*/build)))
 
 .PHONY: all module clean-module tools selftests host-test deps lint \
-	dkms-install dkms-remove run check bench clean
+	dkms-install dkms-remove run check stress bench clean
 
 all: module tools selftests host-test
 
@@ -72,6 +73,11 @@ run:
 
 check:
 	$(TOP)/scripts/check
+
+# The ioctl fuzzer for as long as asked; prints ioctls per second.
+STRESS_SECONDS ?= 600
+stress:
+	$(TOP)/scripts/stress --kver "$(KVER)" --seconds "$(STRESS_SECONDS)"
 
 # Figures, not pass/fail: host engine, ioctls in a VM, Linux's io-pgtable-arm.
 bench:
