@@ -2173,8 +2173,8 @@ static void churn_fw(struct th *t)
 			fail(t, "firmware %s: %s", cmd, errname(-r, b, sizeof(b)));
 		return;
 	}
-	/* It maps 4K data pages: the Apple formats (16K) cannot be had. */
-	fmt = 1 + rnd(t, PTLAB_FMT_RISCV);
+	/* FW_LEN is a multiple of every format's data page (16K for Apple). */
+	fmt = 1 + rnd(t, PTLAB_FMT_APPLE_UAT);
 	snprintf(cmd, sizeof(cmd), "create %s 0x%llx:0x%llx", fmt_names[fmt],
 		 FW_IOVA, FW_LEN);
 	r = fw_write(cmd);

@@ -643,6 +643,56 @@ TEST_F(fw, create_listed)
 	check_counters(_metadata, &self->e.base, 0, 0);
 }
 
+/*
+ * Formats whose smallest page is 16K get data pages of 16K: ranges must be
+ * multiples of it, and an address space that adopts the tables finds one
+ * 16K page of RAM per 16K of each range, each at its own address.
+ */
+TEST_F(fw, create_16k_formats)
+{
+	static const struct {
+		const char *name;
+		__u32 format;
+	} fmts[] = {
+		{ "apple-dart", PTLAB_FMT_APPLE_DART },
+		{ "apple-uat", PTLAB_FMT_APPLE_UAT },
+	};
+	const __u64 iova = 0x10000000;
+	struct ptlab_create c;
+	struct ptlab_walk w;
+	struct fw_inst x;
+	__u64 pa[2];
+	size_t i, k;
+	int fd;
+
+	for (i = 0; i < ARRAY_SIZE(fmts); i++) {
+		ASSERT_EQ(-EINVAL, fw_cmd("create %s 0x10001000:0x4000",
+					  fmts[i].name));
+		ASSERT_EQ(-EINVAL, fw_cmd("create %s 0x10000000:0x1000",
+					  fmts[i].name));
+		fw_create(_metadata, &self->e.own, fmts[i].name,
+			  "0x10000000:0x8000", &x);
+		fd = ptlab_open(_metadata);
+		c = adopt_req(x.root, x.r, x.nr);
+		c.format = fmts[i].format;
+		ASSERT_EQ(0, pt_ioctl(fd, PTLAB_IOCTL_CREATE, &c));
+		for (k = 0; k < 2; k++) {
+			ASSERT_EQ(0, pt_walk(fd, c.out_id, iova + k * SZ_16K + 8,
+					     &w));
+			ASSERT_EQ((__u64)SZ_16K, w.out_pgsize);
+			pa[k] = w.out_pa - 8;
+			ASSERT_EQ(0ULL, pa[k] % SZ_16K);
+			ASSERT_TRUE(pa_is_ram(pa[k])) TH_LOG("pa 0x%llx", pa[k]);
+		}
+		ASSERT_NE(pa[0], pa[1]);
+		ASSERT_EQ(-ENOENT, pt_walk(fd, c.out_id, iova + 2 * SZ_16K, &w));
+		ASSERT_EQ(0, pt_destroy(fd, c.out_id));
+		close(fd);
+		ASSERT_EQ(0, fw_cmd("destroy %u", x.id));
+		fw_owned_forget(&self->e.own, x.id);
+	}
+}
+
 #define NINE_RANGES	"0x1000:0x1000,0x3000:0x1000,0x5000:0x1000,0x7000:0x1000," \
 			"0x9000:0x1000,0xb000:0x1000,0xd000:0x1000,0xf000:0x1000," \
 			"0x11000:0x1000"

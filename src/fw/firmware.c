@@ -128,33 +128,41 @@ static u32 ptlab_fw_crc(struct ptlab_fw *fw)
 }
 
 /* Fill a data page with its own IOVA, so snapshots can be checked. */
-static void ptlab_fw_fill(u64 *data, u64 iova)
+static void ptlab_fw_fill(u64 *data, u64 bytes, u64 iova)
 {
-	unsigned int i;
+	u64 i;
 
-	for (i = 0; i < PAGE_SIZE / sizeof(*data); i++)
+	for (i = 0; i < bytes / sizeof(*data); i++)
 		data[i] = iova + i * sizeof(*data);
+}
+
+/* The data page: the format's smallest page, a CPU page at least. */
+static u64 ptlab_fw_data_size(const struct ptlab_fw *fw)
+{
+	u64 sizes = fw->pt.cfg.pgsize_bitmap;
+
+	return max_t(u64, sizes & -sizes, PAGE_SIZE);
 }
 
 static int ptlab_fw_populate(struct ptlab_fw *fw)
 {
+	u64 size = ptlab_fw_data_size(fw), off, mapped;
 	unsigned int r;
-	u64 off, mapped;
 	int ret;
 
 	for (r = 0; r < fw->nr_ranges; r++) {
 		const struct pt_extent *range = &fw->ranges[r];
 
-		for (off = 0; off < range->length; off += PAGE_SIZE) {
-			void *data = ptlab_fw_page(fw, PAGE_SIZE, false);
+		for (off = 0; off < range->length; off += size) {
+			void *data = ptlab_fw_page(fw, size, false);
 
 			if (!data)
 				return -ENOMEM;
-			ptlab_fw_fill(data, range->iova + off);
+			ptlab_fw_fill(data, size, range->iova + off);
 			ret = pt_map(&fw->pt, range->iova + off,
-				     virt_to_phys(data), PAGE_SIZE,
-				     PT_PROT_READ | PT_PROT_WRITE | PT_PROT_CACHE,
-				     PAGE_SIZE, NULL, &mapped);
+				     virt_to_phys(data), size,
+				     (PT_PROT_READ | PT_PROT_WRITE | PT_PROT_CACHE) &
+				     fw->pt.cfg.prot_mask, size, NULL, &mapped);
 			if (ret)
 				return ret;
 		}
@@ -177,9 +185,10 @@ static int ptlab_fw_parse_ranges(struct ptlab_fw *fw, char *list)
 		if (kstrtou64(item, 0, &range->iova) ||
 		    kstrtou64(len, 0, &range->length))
 			return -EINVAL;
-		if (!range->length || !PAGE_ALIGNED(range->iova | range->length) ||
+		if (!range->length ||
+		    (range->iova | range->length) & (ptlab_fw_data_size(fw) - 1) ||
 		    pt_check_range(&fw->pt.cfg, range->iova, range->length,
-				   PAGE_SIZE))
+				   ptlab_fw_data_size(fw)))
 			return -EINVAL;
 		total += range->length;
 		if (total > PTLAB_FW_MAX_BYTES)
@@ -215,7 +224,7 @@ static int ptlab_fw_create(const char *format, char *ranges)
 	if (ret)
 		goto err;
 	for (i = 0; i < fw->nr_ranges; i++)
-		total += fw->ranges[i].length >> PAGE_SHIFT;
+		total += div64_u64(fw->ranges[i].length, ptlab_fw_data_size(fw));
 	/* Data pages, plus at most one table per level per data page. */
 	fw->max_pages = total * (fw->pt.cfg.levels + 1) + 1;
 	fw->pages = ptlab_should_fail() ? NULL :
