@@ -157,11 +157,18 @@ static inline int amd_init(struct pt_cfg *cfg, const struct pt_params *p)
 		unsigned int shift = AMD_GRANULE_SHIFT +
 				     level * AMD_BITS_PER_LEVEL;
 
+		unsigned int bits = cfg->ias - shift < AMD_BITS_PER_LEVEL ?
+				    cfg->ias - shift : AMD_BITS_PER_LEVEL;
+
 		lvl->shift = shift;
-		lvl->index_bits = cfg->ias - shift < AMD_BITS_PER_LEVEL ?
-				  cfg->ias - shift : AMD_BITS_PER_LEVEL;
+		/*
+		 * Every table is a whole 4K page, the top one too: the DTE's
+		 * root pointer holds address bits 51:12 only. A top level
+		 * that translates fewer than 9 bits leaves the rest unused.
+		 */
+		lvl->index_bits = AMD_BITS_PER_LEVEL;
 		if (level < AMD_LEAF_LEVELS)
-			lvl->pgsizes = amd_level_pgsizes(shift, lvl->index_bits);
+			lvl->pgsizes = amd_level_pgsizes(shift, bits);
 		all |= lvl->pgsizes;
 	}
 	if (p->pgsize_bitmap & ~all)
@@ -306,7 +313,7 @@ static inline unsigned int amd_table_level(const struct pt_cfg *cfg,
 static inline void amd_regs(const struct pt_cfg *cfg, u64 root_pa,
 			    struct pt_hw_regs *regs)
 {
-	regs->ttbr = root_pa;
+	regs->ttbr = root_pa & AMD_ADDR_MASK;
 	regs->tcr = cfg->levels;
 	regs->mair = 0;
 }

@@ -465,7 +465,15 @@ static void amd_geometry(void)
 		CHECK_INT(cfg.levels, geo->levels, "levels");
 		CHECK_INT(cfg.granule_shift, 12, "granule");
 		CHECK_INT(cfg.oas, 52, "default oas");
-		fc_levels(&cfg, 12, geo->top_index_bits);
+		/*
+		 * The top level translates top_index_bits, but its table is
+		 * a whole page: the DTE's root pointer holds bits 51:12.
+		 */
+		fc_levels(&cfg, 12, 9);
+		CHECK(geo->top_index_bits <= 9 &&
+		      cfg.lvl[cfg.levels - 1].shift + geo->top_index_bits ==
+		      geo->ias, "top level translates %u bits",
+		      geo->top_index_bits);
 		for (l = 0; l < cfg.levels; l++) {
 			bool top = l + 1 == cfg.levels;
 
