@@ -1,0 +1,707 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hardware's table walkers (see walk.h), one decoder of raw entries per
+ * format, written from the specifications the format headers cite, not
+ * from the engine: what the registers select, which descriptor types exist
+ * at which level, where the output address lies, and which requests a leaf
+ * lets through.
+ *
+ * Common rules: a privileged request reaches every page an unprivileged one
+ * reaches, and pages marked privileged-only (Arm AP[1] = 0, x86 U/S = 0,
+ * RISC-V U = 0, Apple UAT firmware pages); formats without an execute
+ * permission let instruction fetches through wherever reads go.
+ */
+#include "hw/walk.h"
+
+#define HW_R	PTLAB_ACCESS_READ
+#define HW_W	PTLAB_ACCESS_WRITE
+#define HW_X	PTLAB_ACCESS_EXEC
+#define HW_RX	(HW_R | HW_X)
+
+/* What one entry tells the walker. */
+enum hw_step { HW_TABLE = -1, HW_LEAF = -2 };
+
+/**
+ * struct hw_entry - the decoding of one entry
+ * @next_pa: HW_TABLE: the next table
+ * @next_level: HW_TABLE: its engine level
+ * @pa: HW_LEAF: the output address of the leaf's first byte
+ * @size: HW_LEAF: bytes the leaf maps
+ * @perm: HW_LEAF: as struct ptlab_hw_xlate
+ * @limits: HW_TABLE: the entry limits what lies below it to @and_perm
+ * @and_perm: permissions a table entry allows below it (x86, VT-d, AMD)
+ */
+struct hw_entry {
+	u64 next_pa;
+	u32 next_level;
+	u64 pa;
+	u64 size;
+	u32 perm[2];
+	bool limits;
+	u32 and_perm[2];
+};
+
+static u32 hw_perm(bool r, bool w, bool x)
+{
+	return (r ? HW_R : 0) | (w ? HW_W : 0) | (x ? HW_X : 0);
+}
+
+/* Unprivileged access only to user pages; privileged to all of them. */
+static void hw_set_perm(struct hw_entry *e, u32 perm, bool user)
+{
+	e->perm[0] = user ? perm : 0;
+	e->perm[1] = perm;
+}
+
+/* --- Arm VMSAv8-64 long descriptors (stage 1, stage 2, Mali) ------------- */
+
+/* Arm levels with block descriptors (Arm ARM D8.3, without FEAT_LPA2). */
+static bool arm_block_ok(const struct ptlab_hw_geom *g, u32 arm)
+{
+	switch (g->granule_shift) {
+	case 12:
+		return arm == 1 || arm == 2;
+	case 14:
+		return arm == 2;
+	}
+	return arm == 2 || (arm == 1 && g->oas == 52);
+}
+
+/* Output address bits 47:@low, and with FEAT_LPA (64K) 51:48 from 15:12. */
+static u64 arm_oa(const struct ptlab_hw_geom *g, u64 pte, u32 low)
+{
+	u64 pa = pte & GENMASK_ULL(47, low);
+
+	if (g->oas == 52)
+		pa |= ((pte >> 12) & 0xf) << 48;
+	return pa;
+}
+
+static int arm_entry(const struct ptlab_hw_geom *g, u32 level, u64 iova,
+		     u64 pte, struct hw_entry *e)
+{
+	u32 arm = 3 - level, type = pte & 3;
+	bool mali = g->format == PTLAB_FMT_ARM_MALI_LPAE;
+	bool ro, user, xn;
+
+	if (!(type & 1))
+		return PTLAB_FAULT_TRANSLATION;
+	if (arm < 3 && type == 3) {
+		e->next_pa = arm_oa(g, pte, g->granule_shift);
+		e->next_level = level - 1;
+		return HW_TABLE;
+	}
+	/* A page is 0b11 (Mali: 0b01); 0b01 above is a block where allowed. */
+	if (arm == 3 && type != (mali ? 1U : 3U))
+		return PTLAB_FAULT_TRANSLATION;
+	if (arm < 3 && !arm_block_ok(g, arm))
+		return PTLAB_FAULT_TRANSLATION;
+	e->size = 1ULL << ptlab_hw_level_shift(g, level);
+	e->pa = arm_oa(g, pte, ptlab_hw_level_shift(g, level));
+	switch (g->format) {
+	case PTLAB_FMT_ARM64_LPAE_S1:
+		/* AP[2] read-only, AP[1] EL0 access, UXN 54, PXN 53. */
+		ro = pte & BIT_ULL(7);
+		user = pte & BIT_ULL(6);
+		e->perm[0] = user ? hw_perm(true, !ro, !(pte & BIT_ULL(54))) : 0;
+		e->perm[1] = hw_perm(true, !ro, !(pte & BIT_ULL(53)));
+		break;
+	case PTLAB_FMT_ARM64_LPAE_S2:
+		/* S2AP[0] read, S2AP[1] write, XN 54. */
+		xn = pte & BIT_ULL(54);
+		hw_set_perm(e, hw_perm(pte & BIT_ULL(6), pte & BIT_ULL(7), !xn),
+			    true);
+		break;
+	default:
+		/* Mali: RD 6, WR 7, NX 54; no access flag. */
+		xn = pte & BIT_ULL(54);
+		hw_set_perm(e, hw_perm(pte & BIT_ULL(6), pte & BIT_ULL(7), !xn),
+			    true);
+		return HW_LEAF;
+	}
+	if (!(pte & BIT_ULL(10)))
+		return PTLAB_FAULT_ACCESS;
+	return HW_LEAF;
+}
+
+/* TG0, TCR and VTCR bits 15:14: 4K 0b00, 64K 0b01, 16K 0b10. */
+static int arm_granule(u64 tcr)
+{
+	static const int shifts[4] = { 12, 16, 14, 0 };
+
+	return shifts[(tcr >> 14) & 3];
+}
+
+/* IPS (TCR 34:32) and PS (VTCR 18:16). */
+static int arm_pa_bits(u64 field)
+{
+	static const int bits[8] = { 32, 36, 40, 42, 44, 48, 52, 0 };
+
+	return bits[field & 7];
+}
+
+static int arm_decode(u32 format, u64 ttbr, u64 tcr, u64 mair,
+		      struct ptlab_hw_geom *g)
+{
+	u32 stride;
+	int start;
+
+	if (format == PTLAB_FMT_ARM_MALI_LPAE) {
+		/* AS_TRANSTAB: ADRMODE 0b11 is the LPAE table mode. */
+		if ((ttbr & 3) != 3)
+			return -EINVAL;
+		g->granule_shift = 12;
+		g->ias = 48;
+		g->oas = 48;
+		g->levels = 4;
+		g->root_pa = ttbr & GENMASK_ULL(47, 12);
+		return 0;
+	}
+	g->granule_shift = arm_granule(tcr);
+	g->ias = 64 - (tcr & 0x3f);
+	g->oas = arm_pa_bits(format == PTLAB_FMT_ARM64_LPAE_S1 ?
+			     tcr >> 32 : tcr >> 16);
+	if (!g->granule_shift || !g->oas || g->ias < 25 || g->ias > 52)
+		return -EINVAL;
+	stride = g->granule_shift - 3;
+	if (format == PTLAB_FMT_ARM64_LPAE_S1) {
+		g->levels = (g->ias - g->granule_shift + stride - 1) / stride;
+	} else {
+		/* VTCR.SL0: the start level, 4K 2 - SL0, others 3 - SL0. */
+		start = (g->granule_shift == 12 ? 2 : 3) - (int)((tcr >> 6) & 3);
+		if (start < 0 || start > 3)
+			return -EINVAL;
+		g->levels = 4 - start;
+	}
+	g->root_pa = ttbr & GENMASK_ULL(47, 6);
+	if (g->oas == 52)
+		g->root_pa |= ((ttbr >> 2) & 0xf) << 48;
+	return 0;
+}
+
+/* --- Armv7 short descriptors --------------------------------------------- */
+
+static int v7s_leaf(struct hw_entry *e, bool ap0, bool ap1, bool ap2, bool xn,
+		    bool pxn)
+{
+	e->perm[0] = ap1 ? hw_perm(true, !ap2, !xn) : 0;
+	e->perm[1] = hw_perm(true, !ap2, !xn && !pxn);
+	/* AP[0] is the access flag (SCTLR.AFE = 1, as the SMMU's). */
+	return ap0 ? HW_LEAF : PTLAB_FAULT_ACCESS;
+}
+
+static int v7s_entry(const struct ptlab_hw_geom *g, u32 level, u64 iova,
+		     u64 pte, struct hw_entry *e)
+{
+	u32 d = pte;
+
+	if (!(d & 3))
+		return PTLAB_FAULT_TRANSLATION;
+	if (level == 1) {
+		if ((d & 3) == 1) {
+			e->next_pa = d & 0xfffffc00;
+			e->next_level = 0;
+			return HW_TABLE;
+		}
+		if (d & BIT(18)) {
+			/* Supersection: PA 31:24, 35:32 in 23:20, 39:36 in 8:5. */
+			e->size = 1ULL << 24;
+			e->pa = (d & 0xff000000) | (u64)((d >> 20) & 0xf) << 32 |
+				(u64)((d >> 5) & 0xf) << 36;
+		} else {
+			e->size = 1ULL << 20;
+			e->pa = d & 0xfff00000;
+		}
+		/* 0b11: a section with PXN. */
+		return v7s_leaf(e, d & BIT(10), d & BIT(11), d & BIT(15),
+				d & BIT(4), (d & 3) == 3);
+	}
+	if ((d & 3) == 1) {
+		e->size = 1ULL << 16;
+		e->pa = d & 0xffff0000;
+		return v7s_leaf(e, d & BIT(4), d & BIT(5), d & BIT(9),
+				d & BIT(15), false);
+	}
+	e->size = 1ULL << 12;
+	e->pa = d & 0xfffff000;
+	return v7s_leaf(e, d & BIT(4), d & BIT(5), d & BIT(9), d & BIT(0),
+			false);
+}
+
+/* --- x86-64 (Intel SDM 4.5) and VT-d second stage (VT-d 9.8) ------------- */
+
+static int x86_entry(const struct ptlab_hw_geom *g, u32 level, u64 iova,
+		     u64 pte, struct hw_entry *e)
+{
+	bool w = pte & BIT_ULL(1), user = pte & BIT_ULL(2);
+	bool x = !(pte & BIT_ULL(63));
+
+	if (!(pte & 1))
+		return PTLAB_FAULT_TRANSLATION;
+	/* R/W, U/S and XD of every entry on the walk count. */
+	hw_set_perm(e, hw_perm(true, w, x), user);
+	if (level && !(pte & BIT_ULL(7))) {
+		e->limits = true;
+		e->and_perm[0] = e->perm[0];
+		e->and_perm[1] = e->perm[1];
+		e->next_pa = pte & GENMASK_ULL(51, 12);
+		e->next_level = level - 1;
+		return HW_TABLE;
+	}
+	/* PS is reserved in PML4 and PML5 entries. */
+	if (level > 2)
+		return PTLAB_FAULT_ADDR_SIZE;
+	e->size = 1ULL << ptlab_hw_level_shift(g, level);
+	/* Bit 12 of a large leaf is PAT, not an address bit. */
+	e->pa = pte & GENMASK_ULL(51, level ? 13 : 12) & ~(e->size - 1);
+	if ((pte & GENMASK_ULL(51, 12)) >> g->oas)
+		return PTLAB_FAULT_ADDR_SIZE;
+	return HW_LEAF;
+}
+
+static int vtss_entry(const struct ptlab_hw_geom *g, u32 level, u64 iova,
+		      u64 pte, struct hw_entry *e)
+{
+	bool r = pte & BIT_ULL(0), w = pte & BIT_ULL(1);
+
+	/* Not present: neither read nor write. */
+	if (!r && !w)
+		return PTLAB_FAULT_TRANSLATION;
+	hw_set_perm(e, hw_perm(r, w, pte & BIT_ULL(2)), true);
+	if (level && !(pte & BIT_ULL(7))) {
+		/* Table entries' R and W limit what lies below; X does not. */
+		e->limits = true;
+		e->and_perm[0] = e->perm[0] | HW_X;
+		e->and_perm[1] = e->perm[1] | HW_X;
+		e->next_pa = pte & GENMASK_ULL(51, 12);
+		e->next_level = level - 1;
+		return HW_TABLE;
+	}
+	if (level > 2)
+		return PTLAB_FAULT_ADDR_SIZE;
+	e->size = 1ULL << ptlab_hw_level_shift(g, level);
+	e->pa = pte & GENMASK_ULL(51, 12) & ~(e->size - 1);
+	return HW_LEAF;
+}
+
+/* --- AMD IOMMU v1 (AMD IOMMU specification 2.2.3, tables 14 and 15) ------- */
+
+static int amd_entry(const struct ptlab_hw_geom *g, u32 level, u64 iova,
+		     u64 pte, struct hw_entry *e)
+{
+	u32 amd = level + 1, nl = (pte >> 9) & 7, l, bit;
+	bool ir = pte & BIT_ULL(61), iw = pte & BIT_ULL(62);
+
+	if (!(pte & 1))
+		return PTLAB_FAULT_TRANSLATION;
+	/* No execute permission: fetches go where reads go. */
+	hw_set_perm(e, hw_perm(ir, iw, ir), true);
+	if (nl == 0 || nl == 7) {
+		e->size = 1ULL << ptlab_hw_level_shift(g, level);
+		if (nl == 7) {
+			/* The ones from bit 12 up tell the size. */
+			for (bit = 12; bit < 52 && ((pte >> bit) & 1); bit++)
+				;
+			e->size = 1ULL << (bit + 1);
+			if (e->size <= 1ULL << ptlab_hw_level_shift(g, level) ||
+			    e->size > 1ULL << (ptlab_hw_level_shift(g, level) + 9))
+				return PTLAB_FAULT_TRANSLATION;
+		}
+		e->pa = pte & GENMASK_ULL(51, 12) & ~(e->size - 1);
+		return HW_LEAF;
+	}
+	if (nl >= amd)
+		return PTLAB_FAULT_TRANSLATION;
+	/* A skipped level translates no bits: its index must be zero. */
+	for (l = nl; l < amd - 1; l++)
+		if ((iova >> ptlab_hw_level_shift(g, l)) & 0x1ff)
+			return PTLAB_FAULT_TRANSLATION;
+	e->limits = true;
+	e->and_perm[0] = e->perm[0];
+	e->and_perm[1] = e->perm[1];
+	e->next_pa = pte & GENMASK_ULL(51, 12);
+	e->next_level = nl - 1;
+	return HW_TABLE;
+}
+
+/* --- RISC-V Sv39/48/57 (Privileged specification 12.3-12.5, Svnapot) ------ */
+
+static int rv_entry(const struct ptlab_hw_geom *g, u32 level, u64 iova,
+		    u64 pte, struct hw_entry *e)
+{
+	bool r = pte & BIT_ULL(1), w = pte & BIT_ULL(2), x = pte & BIT_ULL(3);
+	u64 ppn = (pte >> 10) & GENMASK_ULL(43, 0);
+
+	if (!(pte & 1) || (w && !r) || (pte & GENMASK_ULL(60, 54)))
+		return PTLAB_FAULT_TRANSLATION;
+	if (!r && !x) {
+		/* A, D, U and N are reserved in a pointer to the next level. */
+		if (!level || (pte & (BIT_ULL(4) | BIT_ULL(6) | BIT_ULL(7) |
+				      BIT_ULL(63))))
+			return PTLAB_FAULT_TRANSLATION;
+		e->next_pa = ppn << 12;
+		e->next_level = level - 1;
+		return HW_TABLE;
+	}
+	e->size = 1ULL << ptlab_hw_level_shift(g, level);
+	if (pte & BIT_ULL(63)) {
+		/* Svnapot: only 64K, PPN[3:0] = 0b1000, in a last-level PTE. */
+		if (level || (ppn & 0xf) != 0x8)
+			return PTLAB_FAULT_TRANSLATION;
+		e->size = 1ULL << 16;
+		ppn &= ~0xfULL;
+	} else if (ppn & ((e->size >> 12) - 1)) {
+		/* A misaligned superpage. */
+		return PTLAB_FAULT_TRANSLATION;
+	}
+	e->pa = ppn << 12;
+	hw_set_perm(e, hw_perm(r, w, x), pte & BIT_ULL(4));
+	/* Without hardware A/D updating, A = 0 faults (Svade). */
+	if (!(pte & BIT_ULL(6)) || (w && !(pte & BIT_ULL(7))))
+		return PTLAB_FAULT_ACCESS;
+	return HW_LEAF;
+}
+
+/* --- Apple DART and UAT (what the Linux and Asahi drivers rely on) ------- */
+
+static int dart_entry(const struct ptlab_hw_geom *g, u32 level, u64 iova,
+		      u64 pte, struct hw_entry *e)
+{
+	u64 pa, off;
+	bool nr, nw;
+
+	if (!(pte & 1))
+		return PTLAB_FAULT_TRANSLATION;
+	if (g->dart2) {
+		pa = (pte & GENMASK_ULL(37, 10)) << 4;
+		nr = pte & BIT_ULL(3);
+		nw = pte & BIT_ULL(2);
+	} else {
+		pa = pte & GENMASK_ULL(35, 14);
+		nr = pte & BIT_ULL(8);
+		nw = pte & BIT_ULL(7);
+	}
+	if (level) {
+		e->next_pa = pa;
+		e->next_level = level - 1;
+		return HW_TABLE;
+	}
+	e->size = 1ULL << 14;
+	e->pa = pa;
+	hw_set_perm(e, hw_perm(!nr, !nw, !nr), true);
+	/* The subpage window, in 4-byte units: start 63:52, end 51:40. */
+	off = (iova & (e->size - 1)) >> 2;
+	if ((g->dart2 || !(pte & BIT_ULL(1))) &&
+	    (off < pte >> 52 || off > ((pte >> 40) & 0xfff))) {
+		e->perm[0] = 0;
+		e->perm[1] = 0;
+	}
+	return HW_LEAF;
+}
+
+static int uat_entry(const struct ptlab_hw_geom *g, u32 level, u64 iova,
+		     u64 pte, struct hw_entry *e)
+{
+	bool pxn = pte & BIT_ULL(53), uxn = pte & BIT_ULL(54);
+	u32 fw = 0, gpu = 0;
+
+	/* Only 0b11 descriptors: tables above, pages at the last level. */
+	if ((pte & 3) != 3)
+		return PTLAB_FAULT_TRANSLATION;
+	if (level) {
+		e->next_pa = pte & GENMASK_ULL(47, 14);
+		e->next_level = level - 1;
+		return HW_TABLE;
+	}
+	e->size = 1ULL << 14;
+	e->pa = pte & GENMASK_ULL(47, 14);
+	/* AP (7:6) with UXN and PXN (see src/fmt/apple.h's table). */
+	switch ((pte >> 6) & 3) {
+	case 0:
+		fw = hw_perm(pxn, uxn, pxn);
+		gpu = fw;
+		break;
+	case 1:
+		if (!uxn && pxn)
+			break;
+		fw = hw_perm(true, uxn, true);
+		gpu = uxn && pxn ? HW_RX : 0;
+		break;
+	case 2:
+		if (!uxn && !pxn)
+			gpu = HW_RX;
+		else if (!uxn)
+			gpu = HW_W;
+		else if (!pxn)
+			gpu = HW_RX | HW_W;
+		break;
+	}
+	/* Firmware requests are the privileged ones. */
+	e->perm[0] = gpu;
+	e->perm[1] = fw;
+	if (!(pte & BIT_ULL(10)))
+		return PTLAB_FAULT_ACCESS;
+	return HW_LEAF;
+}
+
+/* --- the walk ------------------------------------------------------------ */
+
+typedef int (*hw_entry_fn)(const struct ptlab_hw_geom *g, u32 level,
+			   u64 iova, u64 pte, struct hw_entry *e);
+
+static hw_entry_fn hw_entry_of(u32 format)
+{
+	switch (format) {
+	case PTLAB_FMT_ARM64_LPAE_S1:
+	case PTLAB_FMT_ARM64_LPAE_S2:
+	case PTLAB_FMT_ARM_MALI_LPAE:
+		return arm_entry;
+	case PTLAB_FMT_ARM_V7S:
+		return v7s_entry;
+	case PTLAB_FMT_X86_64:
+		return x86_entry;
+	case PTLAB_FMT_VTD_SS:
+		return vtss_entry;
+	case PTLAB_FMT_AMD_V1:
+		return amd_entry;
+	case PTLAB_FMT_RISCV:
+		return rv_entry;
+	case PTLAB_FMT_APPLE_DART:
+		return dart_entry;
+	case PTLAB_FMT_APPLE_UAT:
+		return uat_entry;
+	}
+	return NULL;
+}
+
+/**
+ * ptlab_hw_level_shift() - log2 of the span of one entry at a level
+ * @geom: the geometry
+ * @level: engine level (0 = the smallest pages)
+ *
+ * Return: the shift.
+ */
+u64 ptlab_hw_level_shift(const struct ptlab_hw_geom *geom, u32 level)
+{
+	if (geom->format == PTLAB_FMT_ARM_V7S)
+		return level ? 20 : 12;
+	return geom->granule_shift + level * (geom->granule_shift - 3);
+}
+
+static u32 hw_index_bits(const struct ptlab_hw_geom *geom, u32 level)
+{
+	if (level == geom->levels - 1)
+		return geom->top_bits;
+	return geom->format == PTLAB_FMT_ARM_V7S ? 8 : geom->granule_shift - 3;
+}
+
+/**
+ * ptlab_hw_table_span() - bytes of IOVA space one table translates
+ * @geom: the geometry
+ * @level: engine level of the table
+ *
+ * Return: the span; a walk cache keys a table by its span's first IOVA.
+ */
+u64 ptlab_hw_table_span(const struct ptlab_hw_geom *geom, u32 level)
+{
+	u64 bits = ptlab_hw_level_shift(geom, level) +
+		   hw_index_bits(geom, level);
+
+	return bits >= 64 ? ~0ULL : 1ULL << bits;
+}
+
+/**
+ * ptlab_hw_decode() - learn the geometry from register values
+ * @format: enum ptlab_format
+ * @ttbr: the table base register (see struct ptlab_info)
+ * @tcr: the translation control register or mode field
+ * @mair: the memory attribute register (unused by the walk)
+ * @geom: receives the geometry
+ *
+ * Return: 0, or -EINVAL for register values the hardware would not take.
+ */
+int ptlab_hw_decode(u32 format, u64 ttbr, u64 tcr, u64 mair,
+		    struct ptlab_hw_geom *geom)
+{
+	struct ptlab_hw_geom *g = geom;
+	int ret = 0;
+
+	*g = (struct ptlab_hw_geom){ .format = format, .granule_shift = 12 };
+	switch (format) {
+	case PTLAB_FMT_ARM64_LPAE_S1:
+	case PTLAB_FMT_ARM64_LPAE_S2:
+	case PTLAB_FMT_ARM_MALI_LPAE:
+		ret = arm_decode(format, ttbr, tcr, mair, g);
+		break;
+	case PTLAB_FMT_ARM_V7S:
+		/* TTBCR.N shortens TTBR0's range and its table. */
+		g->levels = 2;
+		g->ias = 32 - (tcr & 7);
+		g->oas = 40;
+		g->root_pa = ttbr & GENMASK_ULL(31, 14 - (tcr & 7));
+		break;
+	case PTLAB_FMT_X86_64:
+		/* The paging mode: 0 four levels, 1 five. */
+		if (tcr > 1)
+			return -EINVAL;
+		g->levels = 4 + tcr;
+		g->oas = 52;
+		g->root_pa = ttbr & GENMASK_ULL(51, 12);
+		break;
+	case PTLAB_FMT_VTD_SS:
+		/* AW: 1 = 39 bits, 2 = 48, 3 = 57. */
+		if (tcr < 1 || tcr > 3)
+			return -EINVAL;
+		g->levels = tcr + 2;
+		g->oas = 52;
+		g->root_pa = ttbr & GENMASK_ULL(51, 12);
+		break;
+	case PTLAB_FMT_AMD_V1:
+		/* DTE Mode: the number of levels. */
+		if (tcr < 1 || tcr > 6)
+			return -EINVAL;
+		g->levels = tcr;
+		g->oas = 52;
+		g->root_pa = ttbr & GENMASK_ULL(51, 12);
+		break;
+	case PTLAB_FMT_RISCV:
+		/* satp MODE 8, 9, 10: Sv39, Sv48, Sv57; PPN in 43:0. */
+		if (ttbr >> 60 < 8 || ttbr >> 60 > 10)
+			return -EINVAL;
+		g->levels = (ttbr >> 60) - 5;
+		g->oas = 56;
+		g->root_pa = (ttbr & GENMASK_ULL(43, 0)) << 12;
+		break;
+	case PTLAB_FMT_APPLE_DART:
+		g->granule_shift = 14;
+		if (tcr & BIT_ULL(7)) {
+			/* t8020: TTBR valid bit 31, the root >> 12. */
+			if (!(ttbr & BIT_ULL(31)))
+				return -EINVAL;
+			g->levels = 2;
+			g->oas = 36;
+			g->root_pa = (ttbr & GENMASK_ULL(30, 0)) << 12;
+		} else if (tcr & BIT_ULL(0)) {
+			/* t8110: valid bit 0, root >> 14 from bit 2. */
+			if (!(ttbr & 1))
+				return -EINVAL;
+			g->dart2 = true;
+			g->levels = tcr & BIT_ULL(3) ? 3 : 2;
+			g->oas = 42;
+			g->root_pa = (ttbr >> 2) << 14;
+		} else {
+			return -EINVAL;
+		}
+		break;
+	case PTLAB_FMT_APPLE_UAT:
+		if (!(ttbr & 1))
+			return -EINVAL;
+		g->granule_shift = 14;
+		g->levels = 3;
+		g->ias = 39;
+		g->oas = 42;
+		g->root_pa = ttbr & GENMASK_ULL(47, 14);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (ret)
+		return ret;
+	if (!g->ias) {
+		g->ias = ptlab_hw_level_shift(g, g->levels - 1) +
+			 (format == PTLAB_FMT_AMD_V1 && g->levels == 6 ? 7 :
+			  g->granule_shift - 3);
+	}
+	if (g->ias > 64 || g->ias <= ptlab_hw_level_shift(g, g->levels - 1))
+		return -EINVAL;
+	g->top_bits = g->ias - ptlab_hw_level_shift(g, g->levels - 1);
+	return 0;
+}
+
+/**
+ * ptlab_hw_walk() - translate one IOVA as the hardware's walker would
+ * @geom: the geometry the registers gave
+ * @read: reads table memory
+ * @ctx: for @read
+ * @iova: the address the device issued
+ * @table_pa: the table to start from: the root, or one a walk cache holds
+ * @level: engine level of that table
+ * @x: receives the translation or the fault, and the entries read
+ */
+void ptlab_hw_walk(const struct ptlab_hw_geom *geom, ptlab_hw_read_fn read,
+		   void *ctx, u64 iova, u64 table_pa, u32 level,
+		   struct ptlab_hw_xlate *x)
+{
+	hw_entry_fn entry = hw_entry_of(geom->format);
+	unsigned int bytes = geom->format == PTLAB_FMT_ARM_V7S ? 4 : 8;
+	u32 and_perm[2] = { ~0U, ~0U };
+	struct hw_entry e;
+	u64 pte;
+	int ret;
+
+	*x = (struct ptlab_hw_xlate){ .level = level };
+	if (!entry || (geom->ias < 64 && iova >> geom->ias)) {
+		x->fault = PTLAB_FAULT_ADDR_SIZE;
+		return;
+	}
+	for (;;) {
+		u64 shift = ptlab_hw_level_shift(geom, level);
+		u64 index = (iova >> shift) &
+			    ((1ULL << hw_index_bits(geom, level)) - 1);
+
+		x->level = level;
+		if (x->nr == PTLAB_HW_MAX_LEVELS ||
+		    !read(ctx, table_pa + index * bytes, bytes, &pte)) {
+			x->fault = PTLAB_FAULT_EXTERNAL;
+			return;
+		}
+		x->entry_pa[x->nr] = table_pa + index * bytes;
+		x->table_pa[x->nr] = table_pa;
+		x->entry_level[x->nr] = level;
+		x->entries[x->nr++] = pte;
+		e = (struct hw_entry){};
+		ret = entry(geom, level, iova, pte, &e);
+		if (ret == HW_TABLE) {
+			if (geom->oas < 64 && e.next_pa >> geom->oas) {
+				x->fault = PTLAB_FAULT_ADDR_SIZE;
+				return;
+			}
+			if (e.limits) {
+				and_perm[0] &= e.and_perm[0];
+				and_perm[1] &= e.and_perm[1];
+			}
+			table_pa = e.next_pa;
+			level = e.next_level;
+			continue;
+		}
+		if (ret != HW_LEAF) {
+			x->fault = ret;
+			return;
+		}
+		if (geom->oas < 64 && (e.pa + e.size - 1) >> geom->oas) {
+			x->fault = PTLAB_FAULT_ADDR_SIZE;
+			return;
+		}
+		x->iova = iova & ~(e.size - 1);
+		x->pa = e.pa & ~(e.size - 1);
+		x->size = e.size;
+		x->perm[0] = e.perm[0] & and_perm[0];
+		x->perm[1] = e.perm[1] & and_perm[1];
+		return;
+	}
+}
+
+/**
+ * ptlab_hw_access_fault() - whether a translated leaf lets a request through
+ * @x: a walk that found a leaf
+ * @access: PTLAB_ACCESS_* of the request
+ *
+ * Return: 0, or PTLAB_FAULT_PERMISSION.
+ */
+u32 ptlab_hw_access_fault(const struct ptlab_hw_xlate *x, u32 access)
+{
+	u32 perm = x->perm[!!(access & PTLAB_ACCESS_PRIV)];
+	u32 need = access & (HW_R | HW_W | HW_X);
+
+	return (perm & need) == need ? 0 : PTLAB_FAULT_PERMISSION;
+}

@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hardware's walkers (src/hw/walk.c, what the simulated device walks
+ * with) against the engine, for every format: the walker learns the
+ * geometry from the register values alone, then translates thousands of
+ * IOVAs of random address spaces, mapped and unmapped, reading the raw
+ * tables; every translation, fault, permission and raw entry on the path
+ * must be what the engine's own walk reports. The two share no code: the
+ * walker includes nothing of the engine or the formats.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "harness.h"
+#include "host_ops.h"
+#include "hw/walk.h"
+
+#define HW_SEED		0x68776b77ULL
+#define HW_MAPS		160
+#define HW_UNMAPS	40
+#define HW_PROBES	3000
+
+struct hw_case {
+	const char *what;
+	const struct pt_format *fmt;
+	struct pt_params p;
+	bool low;	/* tables below 4GB: narrow physical addresses */
+};
+
+static const struct hw_case hw_cases[] = {
+	{ "arm64-s1 4K 48", &pt_fmt_arm64_lpae_s1, { .ias = 48 }, false },
+	{ "arm64-s1 4K 39", &pt_fmt_arm64_lpae_s1, { .ias = 39 }, false },
+	{ "arm64-s1 16K 47", &pt_fmt_arm64_lpae_s1, { .granule_shift = 14, .ias = 47 }, false },
+	{ "arm64-s1 64K 52", &pt_fmt_arm64_lpae_s1,
+	  { .granule_shift = 16, .ias = 52, .oas = 52 }, false },
+	{ "arm64-s1 4K contiguous", &pt_fmt_arm64_lpae_s1,
+	  { .ias = 48, .pgsize_bitmap = 0x1000 | 0x10000 | 0x200000 | 0x2000000 }, false },
+	{ "arm64-s2 4K 40 concatenated", &pt_fmt_arm64_lpae_s2, { .ias = 40 }, false },
+	{ "arm64-s2 16K 48", &pt_fmt_arm64_lpae_s2, { .granule_shift = 14, .ias = 48 }, false },
+	{ "arm64-s2 64K 46", &pt_fmt_arm64_lpae_s2,
+	  { .granule_shift = 16, .ias = 46, .oas = 40 }, true },
+	{ "mali", &pt_fmt_arm_mali_lpae, { }, false },
+	{ "v7s 32", &pt_fmt_arm_v7s, { }, true },
+	{ "v7s 28", &pt_fmt_arm_v7s, { .ias = 28 }, true },
+	{ "x86-64 4-level", &pt_fmt_x86_64, { }, false },
+	{ "x86-64 5-level", &pt_fmt_x86_64, { .ias = 57 }, false },
+	{ "vtd-ss 39", &pt_fmt_vtd_ss, { .ias = 39 }, false },
+	{ "vtd-ss 57", &pt_fmt_vtd_ss, { .ias = 57 }, false },
+	{ "amd-v1 48", &pt_fmt_amd_v1, { }, false },
+	{ "amd-v1 64", &pt_fmt_amd_v1, { .ias = 64 }, false },
+	{ "amd-v1 30", &pt_fmt_amd_v1, { .ias = 30 }, false },
+	{ "riscv sv39", &pt_fmt_riscv, { }, false },
+	{ "riscv sv48 napot", &pt_fmt_riscv,
+	  { .ias = 48, .pgsize_bitmap = 0x1000 | 0x10000 | 0x200000 | 0x40000000 }, false },
+	{ "riscv sv57", &pt_fmt_riscv, { .ias = 57 }, false },
+	{ "dart t8020", &pt_fmt_apple_dart, { }, true },
+	{ "dart t8110 42", &pt_fmt_apple_dart, { .ias = 42, .oas = 42 }, true },
+	{ "uat", &pt_fmt_apple_uat, { }, true },
+};
+
+static u64 hw_rand(u64 *s)
+{
+	/* xorshift64* */
+	*s ^= *s >> 12;
+	*s ^= *s << 25;
+	*s ^= *s >> 27;
+	return *s * 0x2545f4914f6cdd1dULL;
+}
+
+/* Host "physical" addresses are the tables' own addresses (pt_env.h). */
+static bool hw_read(void *ctx, u64 pa, unsigned int bytes, u64 *val)
+{
+	if (bytes == 4)
+		*val = *(const u32 *)(uintptr_t)pa;
+	else
+		*val = *(const u64 *)(uintptr_t)pa;
+	return true;
+}
+
+/* A permission set the format takes, picked at random. */
+static u32 hw_prot(const struct pt_cfg *cfg, u64 *s)
+{
+	int tries;
+
+	for (tries = 0; tries < 64; tries++) {
+		u32 prot = hw_rand(s) & cfg->prot_mask &
+			   (PT_PROT_READ | PT_PROT_WRITE | PT_PROT_EXEC |
+			    PT_PROT_PRIV | PT_PROT_CACHE);
+
+		if (!pt_check_prot(cfg, prot))
+			return prot;
+	}
+	return PT_PROT_READ | PT_PROT_WRITE;
+}
+
+/* What the engine says a leaf allows, against what the walker decoded. */
+static void hw_check_perm(const struct hw_case *c, const struct pt_cfg *cfg,
+			  u64 iova, const struct pt_leaf *leaf,
+			  const struct ptlab_hw_xlate *x)
+{
+	bool priv = leaf->prot & PT_PROT_PRIV;
+	u32 perm = x->perm[priv];
+
+	CHECK(!!(leaf->prot & PT_PROT_WRITE) == !!(perm & PTLAB_ACCESS_WRITE),
+	      "%s: 0x%llx: prot %#x, the walker's %s permissions %#x",
+	      c->what, (unsigned long long)iova, leaf->prot,
+	      priv ? "privileged" : "unprivileged", perm);
+	if (leaf->prot & PT_PROT_READ)
+		CHECK(perm & PTLAB_ACCESS_READ, "%s: 0x%llx: readable %#x, not to the walker",
+		      c->what, (unsigned long long)iova, leaf->prot);
+	/* Without an execute permission, fetches go where reads go. */
+	if (cfg->prot_mask & PT_PROT_EXEC)
+		CHECK(!!(leaf->prot & PT_PROT_EXEC) == !!(perm & PTLAB_ACCESS_EXEC),
+		      "%s: 0x%llx: prot %#x, the walker's %#x", c->what,
+		      (unsigned long long)iova, leaf->prot, perm);
+	else
+		CHECK(!!(perm & PTLAB_ACCESS_READ) == !!(perm & PTLAB_ACCESS_EXEC),
+		      "%s: 0x%llx: no execute bit, yet the walker's %#x", c->what,
+		      (unsigned long long)iova, perm);
+	if (priv)
+		CHECK(!x->perm[0], "%s: 0x%llx: privileged, yet %#x unprivileged",
+		      c->what, (unsigned long long)iova, x->perm[0]);
+}
+
+static void hw_probe(const struct hw_case *c, const struct pt_space *pt,
+		     const struct ptlab_hw_geom *g, u64 iova)
+{
+	struct ptlab_hw_xlate x;
+	struct pt_walk_result res;
+	unsigned int i;
+	int ret;
+
+	ret = pt_walk(pt, iova, &res);
+	ptlab_hw_walk(g, hw_read, NULL, iova, g->root_pa, g->levels - 1, &x);
+	if (ret) {
+		CHECK(x.fault == PTLAB_FAULT_TRANSLATION,
+		      "%s: 0x%llx: engine %d, walker fault %u", c->what,
+		      (unsigned long long)iova, ret, x.fault);
+		return;
+	}
+	if (!CHECK(!x.fault, "%s: 0x%llx: mapped, walker fault %u at level %u",
+		   c->what, (unsigned long long)iova, x.fault, x.level))
+		return;
+	CHECK(x.pa + (iova - x.iova) == res.leaf.pa,
+	      "%s: 0x%llx: engine pa 0x%llx, walker 0x%llx", c->what,
+	      (unsigned long long)iova, (unsigned long long)res.leaf.pa,
+	      (unsigned long long)(x.pa + (iova - x.iova)));
+	CHECK(x.level == res.leaf.level, "%s: 0x%llx: level %u, walker %u",
+	      c->what, (unsigned long long)iova, res.leaf.level, x.level);
+	/* The walker's leaf is one entry's span; the engine's may be a run. */
+	CHECK(x.size <= res.leaf.size && !(res.leaf.size % x.size),
+	      "%s: 0x%llx: size 0x%llx, walker 0x%llx", c->what,
+	      (unsigned long long)iova, (unsigned long long)res.leaf.size,
+	      (unsigned long long)x.size);
+	CHECK(x.nr == res.nr_entries, "%s: 0x%llx: %u entries, walker %u",
+	      c->what, (unsigned long long)iova, res.nr_entries, x.nr);
+	for (i = 0; i < x.nr && i < res.nr_entries; i++)
+		CHECK(x.entries[i] == res.entries[i],
+		      "%s: 0x%llx: entry %u 0x%llx, walker 0x%llx", c->what,
+		      (unsigned long long)iova, i,
+		      (unsigned long long)res.entries[i],
+		      (unsigned long long)x.entries[i]);
+	hw_check_perm(c, &pt->cfg, iova, &res.leaf, &x);
+}
+
+static void hw_case_run(const struct hw_case *c, u64 seed)
+{
+	struct ptlab_hw_geom g;
+	struct host_gather gather;
+	struct pt_hw_regs regs;
+	struct host_ctx ctx;
+	struct pt_space pt;
+	struct pt_cfg cfg;
+	u64 s = seed, mapped[HW_MAPS], top, pa_top, root;
+	unsigned long failures = th_failures();
+	unsigned int nr = 0, i;
+	int ret;
+
+	host_ctx_init(&ctx);
+	ctx.low = c->low;
+	ret = pt_cfg_init(&cfg, c->fmt, &c->p);
+	if (!ret)
+		ret = pt_space_init(&pt, &cfg, &host_table_ops, &ctx);
+	if (!CHECK(!ret, "%s: new tree: %s", c->what, th_errname(ret))) {
+		host_ctx_fini(&ctx);
+		return;
+	}
+	host_gather_init(&gather, &ctx);
+	root = pt_root_pa(&pt);
+	c->fmt->regs(&pt.cfg, root, &regs);
+	ret = ptlab_hw_decode(c->fmt->id, regs.ttbr, regs.tcr, regs.mair, &g);
+	if (!CHECK(!ret, "%s: the walker refuses the registers", c->what))
+		goto out;
+	CHECK(g.root_pa == root && g.levels == pt.cfg.levels &&
+	      g.ias >= pt.cfg.ias,
+	      "%s: registers decode to root 0x%llx levels %u ias %u, not 0x%llx %u %u",
+	      c->what, (unsigned long long)g.root_pa, g.levels, g.ias,
+	      (unsigned long long)root, pt.cfg.levels, pt.cfg.ias);
+
+	top = pt.cfg.ias < 64 ? 1ULL << pt.cfg.ias : 0;
+	pa_top = 1ULL << (pt.cfg.oas < 40 ? pt.cfg.oas : 40);
+	for (i = 0; i < HW_MAPS; i++) {
+		u64 bitmap = pt.cfg.pgsize_bitmap & ((1ULL << 31) - 1), size, iova;
+		unsigned int bit;
+		u64 done;
+
+		do
+			bit = hw_rand(&s) % 31;
+		while (!(bitmap & (1ULL << bit)));
+		size = 1ULL << bit;
+		/* Half of them near the others, so that tables fill up. */
+		iova = (i & 1 && nr ? mapped[hw_rand(&s) % nr] + size * (hw_rand(&s) % 64) :
+			hw_rand(&s)) & ~(size - 1);
+		if (top)
+			iova &= top - 1;
+		ret = pt_map(&pt, iova, hw_rand(&s) & (pa_top - 1) & ~(size - 1),
+			     size * (1 + hw_rand(&s) % 3), hw_prot(&pt.cfg, &s),
+			     size, &gather.pt, &done);
+		host_flush(&gather, &pt);
+		if (!ret || done)
+			mapped[nr++] = iova;
+	}
+	for (i = 0; i < HW_UNMAPS && nr; i++) {
+		u64 unmapped;
+
+		pt_unmap(&pt, mapped[hw_rand(&s) % nr],
+			 1ULL << (12 + hw_rand(&s) % 10), &gather.pt, &unmapped);
+		host_flush(&gather, &pt);
+	}
+	for (i = 0; i < HW_PROBES && th_failures() == failures; i++) {
+		u64 iova = nr && i % 4 ? mapped[hw_rand(&s) % nr] +
+				(hw_rand(&s) & ((1ULL << 22) - 1)) : hw_rand(&s);
+
+		if (top)
+			iova &= top - 1;
+		hw_probe(c, &pt, &g, iova);
+	}
+out:
+	host_space_free(&pt, &gather);
+	host_gather_fini(&gather);
+}
+
+static void hw_walkers_agree(void)
+{
+	const char *env = getenv("PTLAB_SEED");
+	u64 seed = env ? strtoull(env, NULL, 0) : HW_SEED;
+	size_t i;
+
+	for (i = 0; i < TH_ARRAY_SIZE(hw_cases); i++) {
+		unsigned long failures = th_failures();
+
+		hw_case_run(&hw_cases[i], seed + i);
+		if (th_failures() != failures) {
+			printf("# %s failed: PTLAB_SEED=0x%llx replays it\n",
+			       hw_cases[i].what, (unsigned long long)seed);
+			return;
+		}
+	}
+}
+
+/* Registers a driver would never program are refused, not walked. */
+static void hw_bad_registers(void)
+{
+	struct ptlab_hw_geom g;
+
+	CHECK(ptlab_hw_decode(PTLAB_FMT_X86_64, 0x1000, 2, 0, &g) == -EINVAL,
+	      "x86-64 paging mode 2");
+	CHECK(ptlab_hw_decode(PTLAB_FMT_VTD_SS, 0x1000, 0, 0, &g) == -EINVAL,
+	      "VT-d AW 0");
+	CHECK(ptlab_hw_decode(PTLAB_FMT_AMD_V1, 0x1000, 7, 0, &g) == -EINVAL,
+	      "AMD mode 7");
+	CHECK(ptlab_hw_decode(PTLAB_FMT_RISCV, 0x1, 0, 0, &g) == -EINVAL,
+	      "satp mode Bare");
+	CHECK(ptlab_hw_decode(PTLAB_FMT_APPLE_DART, 0x80001000, 0, 0, &g) == -EINVAL,
+	      "DART translation disabled");
+	CHECK(ptlab_hw_decode(PTLAB_FMT_APPLE_UAT, 0x4000, 0, 0, &g) == -EINVAL,
+	      "UAT TTB not valid");
+	CHECK(ptlab_hw_decode(PTLAB_FMT_ARM64_LPAE_S1, 0x1000, 3ULL << 14 | 16, 0, &g) ==
+	      -EINVAL, "TG0 0b11");
+	CHECK(ptlab_hw_decode(0, 0, 0, 0, &g) == -EINVAL, "format 0");
+}
+
+static const struct th_test hw_tests[] = {
+	TH_TEST(hw_walkers_agree),
+	TH_TEST(hw_bad_registers),
+};
+
+int main(int argc, char **argv)
+{
+	return th_main("test_hw_walk", hw_tests, TH_ARRAY_SIZE(hw_tests), argc,
+		       argv);
+}
