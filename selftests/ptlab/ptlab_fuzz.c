@@ -96,6 +96,7 @@
 #define NR_RECS			64
 #define LIVE_CAP		32	/* spaces kept alive at most */
 #define NHOT			8	/* IOVA slots per space everyone aims at */
+#define NDEVS			4	/* simulated devices a thread keeps */
 #define MAX_IDS			4096
 #define NR_RECENT		16
 #define NR_FW			3
@@ -112,7 +113,7 @@
 
 enum {
 	C_CREATE, C_DESTROY, C_INFO, C_MAP_USER, C_UNMAP, C_WALK, C_MAP_PHYS,
-	C_SNAPSHOT,
+	C_SNAPSHOT, C_DEV_CREATE, C_DEV_DESTROY, C_DEV_DMA, C_DEV_FAULTS,
 	C_BADCMD,	/* commands the module does not have */
 	NR_CMDS
 };
@@ -187,6 +188,31 @@ static const struct field snapshot_fields[] = {
 	F4(ptlab_snapshot, fd), F8(ptlab_snapshot, out_bytes), { NULL },
 };
 
+static const struct field dev_create_fields[] = {
+	F4(ptlab_dev_create, flags), F4(ptlab_dev_create, id),
+	F4(ptlab_dev_create, iotlb_entries), F4(ptlab_dev_create, out_dev_id),
+	F4(ptlab_dev_create, __reserved), { NULL },
+};
+
+static const struct field dev_destroy_fields[] = {
+	F4(ptlab_dev_destroy, dev_id), { NULL },
+};
+
+static const struct field dev_dma_fields[] = {
+	F4(ptlab_dev_dma, dev_id), F4(ptlab_dev_dma, access),
+	F4(ptlab_dev_dma, __reserved), F8(ptlab_dev_dma, iova),
+	F8(ptlab_dev_dma, uptr), F8(ptlab_dev_dma, length),
+	F8(ptlab_dev_dma, out_done), F4(ptlab_dev_dma, out_fault),
+	F4(ptlab_dev_dma, __reserved2), { NULL },
+};
+
+static const struct field dev_faults_fields[] = {
+	F4(ptlab_dev_faults, dev_id), F4(ptlab_dev_faults, max),
+	F4(ptlab_dev_faults, __reserved), F8(ptlab_dev_faults, records),
+	F4(ptlab_dev_faults, out_count), F4(ptlab_dev_faults, out_overflow),
+	{ NULL },
+};
+
 /*
  * The errnos each command may return, from uapi/linux/ptlab.h and the
  * module's code, plus what the module is about to add (E2BIG for structs
@@ -230,6 +256,18 @@ static const struct cmd_info {
 		sizeof(struct ptlab_snapshot), snapshot_fields,
 		{ EINVAL, E2BIG, EFAULT, ENOENT, EOPNOTSUPP, EBADF, EBUSY,
 		  EINTR, EIO, EAGAIN, EPIPE, ENOSPC, EFBIG, ENOMEM } },
+	[C_DEV_CREATE] = { "DEV_CREATE", PTLAB_IOCTL_DEV_CREATE,
+		sizeof(struct ptlab_dev_create), dev_create_fields,
+		{ EINVAL, E2BIG, EFAULT, ENOENT, EOPNOTSUPP, ENOSPC, ENOMEM } },
+	[C_DEV_DESTROY] = { "DEV_DESTROY", PTLAB_IOCTL_DEV_DESTROY,
+		sizeof(struct ptlab_dev_destroy), dev_destroy_fields,
+		{ EINVAL, E2BIG, EFAULT, ENOENT } },
+	[C_DEV_DMA] = { "DEV_DMA", PTLAB_IOCTL_DEV_DMA,
+		sizeof(struct ptlab_dev_dma), dev_dma_fields,
+		{ EINVAL, E2BIG, EFAULT, ENOENT, EIO, ENOMEM, EINTR } },
+	[C_DEV_FAULTS] = { "DEV_FAULTS", PTLAB_IOCTL_DEV_FAULTS,
+		sizeof(struct ptlab_dev_faults), dev_faults_fields,
+		{ EINVAL, E2BIG, EFAULT, ENOENT, ENOMEM } },
 	[C_BADCMD] = { "unknown command", 0, sizeof(struct ptlab_walk), NULL,
 		{ ENOTTY } },
 };
@@ -438,6 +476,10 @@ struct th {
 	int priv_slot;		/* its own never-churned file, or -1 */
 	void *(*fn)(void *arg);
 	struct ptlab_range fw_range;	/* what adoptions declare */
+	/* Its simulated devices: id and the fd's slot. */
+	__u32 devs[NDEVS];
+	int dev_slot[NDEVS];
+	int nr_devs;
 };
 
 /* --- small things --- */
@@ -738,6 +780,10 @@ union args {
 	struct ptlab_walk walk;
 	struct ptlab_map_phys map_phys;
 	struct ptlab_snapshot snapshot;
+	struct ptlab_dev_create dev_create;
+	struct ptlab_dev_destroy dev_destroy;
+	struct ptlab_dev_dma dev_dma;
+	struct ptlab_dev_faults dev_faults;
 	__u8 raw[sizeof(struct ptlab_walk)];
 };
 
@@ -1720,8 +1766,8 @@ static void op_badcmd(struct th *t)
 		c.a.raw[i] = rnd64(t);
 	if (k < 40) {
 		nr = rnd(t, 256);
-		if (nr >= PTLAB_CMD_BASE && nr <= PTLAB_CMD_SNAPSHOT)
-			nr = PTLAB_CMD_SNAPSHOT + 1 + rnd(t, 100);
+		if (nr >= PTLAB_CMD_BASE && nr <= PTLAB_CMD_DEV_FAULTS)
+			nr = PTLAB_CMD_DEV_FAULTS + 1 + rnd(t, 100);
 		c.cmd = _IOC(rnd(t, 4), PTLAB_TYPE, nr, rnd(t, 1 << 14));
 	} else if (k < 70) {
 		do {
@@ -1786,6 +1832,140 @@ static void op_random(struct th *t)
 		op_destroy_id(t, c.slot, c.a.create.out_id);
 }
 
+/* --- simulated devices --- */
+
+/* One of the thread's devices, or a made-up id now and then. */
+static __u32 pick_dev(struct th *t, int *slot)
+{
+	int i;
+
+	if (!t->nr_devs || chance(t, 5)) {
+		*slot = pick_slot(t);
+		return rnd(t, 200);
+	}
+	i = rnd(t, t->nr_devs);
+	*slot = t->dev_slot[i];
+	return t->devs[i];
+}
+
+static void dev_forget(struct th *t, int i)
+{
+	t->devs[i] = t->devs[--t->nr_devs];
+	t->dev_slot[i] = t->dev_slot[t->nr_devs];
+}
+
+static void op_dev_create(struct th *t)
+{
+	struct call c = { .c = C_DEV_CREATE };
+	struct ptlab_dev_create *a = &c.a.dev_create;
+	struct call d = { .c = C_DEV_DESTROY };
+	struct rec r;
+
+	a->id = pick_id(t, &r, &c.slot);
+	a->flags = chance(t, 80) ? rnd(t, PTLAB_DEV_FLAGS + 1) : rnd64(t);
+	a->iotlb_entries = chance(t, 50) ? 0 : chance(t, 90) ? 1 + rnd(t, 64) :
+			   rnd64(t);
+	if (chance(t, 10))
+		one_fault(t, &c, NULL, &a->__reserved, true);
+	else
+		pick_size(t, &c);
+	if (do_call(t, &c) || c.at != AT_NORMAL)
+		return;
+	if (t->nr_devs < NDEVS) {
+		t->devs[t->nr_devs] = a->out_dev_id;
+		t->dev_slot[t->nr_devs++] = c.slot;
+		return;
+	}
+	d.slot = c.slot;
+	d.a.dev_destroy.dev_id = a->out_dev_id;
+	if (do_call(t, &d))
+		call_fail(t, &d, "cannot destroy the device just created");
+}
+
+static void op_dev_destroy(struct th *t)
+{
+	struct call c = { .c = C_DEV_DESTROY };
+	int i;
+
+	c.a.dev_destroy.dev_id = pick_dev(t, &c.slot);
+	pick_size(t, &c);
+	do_call(t, &c);
+	for (i = 0; i < t->nr_devs; i++)
+		if (t->devs[i] == c.a.dev_destroy.dev_id &&
+		    t->dev_slot[i] == c.slot &&
+		    (!c.ret || c.ret == ENOENT || c.ret == EBADF))
+			dev_forget(t, i);
+}
+
+static void op_dev_dma(struct th *t)
+{
+	static __thread char dma_buf[2 * PG];
+	static const __u32 access[] = {
+		PTLAB_ACCESS_READ, PTLAB_ACCESS_WRITE,
+		PTLAB_ACCESS_READ | PTLAB_ACCESS_PRIV,
+		PTLAB_ACCESS_READ | PTLAB_ACCESS_EXEC,
+		PTLAB_ACCESS_WRITE | PTLAB_ACCESS_PRIV,
+	};
+	struct call c = { .c = C_DEV_DMA };
+	struct ptlab_dev_dma *a = &c.a.dev_dma;
+	struct rec r;
+	int slot;
+
+	a->dev_id = pick_dev(t, &c.slot);
+	/* The IOVAs of some space: the device's own, or another's. */
+	pick_id(t, &r, &slot);
+	a->iova = pick_iova(t, &r) + (chance(t, 20) ? rnd(t, PG) : 0);
+	a->access = chance(t, 90) ? access[rnd(t, ARRAY_SIZE(access))] :
+		    rnd64(t);
+	a->length = chance(t, 90) ? 1 + rnd(t, 2 * PG) : rnd64(t);
+	/* Not cbuf: the struct itself lives there. */
+	a->uptr = (__u64)(uintptr_t)dma_buf;
+	if (chance(t, 5))
+		a->uptr = (__u64)(uintptr_t)(t->cbuf + 3 * PG);	/* PROT_NONE */
+	if (chance(t, 10))
+		one_fault(t, &c, NULL, chance(t, 50) ? &a->__reserved :
+			  &a->__reserved2, true);
+	else
+		pick_size(t, &c);
+	if (do_call(t, &c) < 0 || c.at != AT_NORMAL || c.refused)
+		return;
+	if (a->out_done > a->length)
+		call_fail(t, &c, "more bytes done than asked");
+	else if (!c.ret && a->out_done != a->length)
+		call_fail(t, &c, "success, yet not every byte done");
+	else if (c.ret == EIO &&
+		 (!a->out_fault || a->out_fault > PTLAB_FAULT_STALE))
+		call_fail(t, &c, "EIO without a fault kind");
+	else if (c.ret != EIO && a->out_fault)
+		call_fail(t, &c, "a fault kind without EIO");
+}
+
+static void op_dev_faults(struct th *t)
+{
+	struct ptlab_fault recs[8];
+	struct call c = { .c = C_DEV_FAULTS };
+	struct ptlab_dev_faults *a = &c.a.dev_faults;
+	__u32 i;
+
+	memset(recs, 0, sizeof(recs));
+	a->dev_id = pick_dev(t, &c.slot);
+	a->max = chance(t, 90) ? rnd(t, ARRAY_SIZE(recs) + 1) : 0;
+	a->records = (__u64)(uintptr_t)recs;
+	if (chance(t, 5))
+		a->records = (__u64)(uintptr_t)(t->cbuf + 3 * PG);
+	pick_size(t, &c);
+	if (do_call(t, &c) < 0 || c.at != AT_NORMAL || c.refused || c.ret)
+		return;
+	if (a->out_count > a->max) {
+		call_fail(t, &c, "more records than room");
+		return;
+	}
+	for (i = 0; i < a->out_count; i++)
+		if (!recs[i].kind || recs[i].kind > PTLAB_FAULT_STALE ||
+		    recs[i].__reserved)
+			call_fail(t, &c, "a record of no known kind");
+}
+
 /* The mix: most calls do real work on live ids, racing on the same IOVAs. */
 static void run_op(struct th *t)
 {
@@ -1805,8 +1985,16 @@ static void run_op(struct th *t)
 		op_walk(t);
 	else if (k < 840)
 		op_map_phys(t);
-	else if (k < 920)
+	else if (k < 890)
 		op_snapshot(t);
+	else if (k < 900)
+		op_dev_create(t);
+	else if (k < 906)
+		op_dev_destroy(t);
+	else if (k < 928)
+		op_dev_dma(t);
+	else if (k < 936)
+		op_dev_faults(t);
 	else if (k < 960)
 		op_badcmd(t);
 	else

@@ -171,10 +171,24 @@ static void ptlab_unpin(struct ptlab_as *as, phys_addr_t pa, u64 size,
 	ptlab_uncharge_pinned(as->mm, size >> PAGE_SHIFT);
 }
 
+/* Tell the attached devices: they invalidate what they cache. */
+static void ptlab_as_notify(struct ptlab_gather *gather)
+{
+	struct ptlab_as *as = gather->as;
+	struct ptlab_as_watcher *w;
+
+	if (list_empty_careful(&as->watchers))
+		return;
+	spin_lock(&as->watch_lock);
+	list_for_each_entry(w, &as->watchers, node)
+		w->flush(w, gather->start, gather->end, gather->all);
+	spin_unlock(&as->watch_lock);
+}
+
 /*
  * The IOTLB invalidation a driver would issue for what @gather removed:
- * everything, or the IOVA range with its smallest page. There is no
- * hardware behind it yet; it is counted so that tests can see it happen.
+ * everything, or the IOVA range with its smallest page. It is counted,
+ * and the simulated devices attached invalidate their IOTLBs.
  */
 static void ptlab_as_flush(struct ptlab_gather *gather)
 {
@@ -182,6 +196,7 @@ static void ptlab_as_flush(struct ptlab_gather *gather)
 
 	if (gather->all) {
 		atomic64_inc(&stats->all);
+		ptlab_as_notify(gather);
 	} else if (gather->end > gather->start ||
 		   !ptlab_retired_empty(&gather->retired)) {
 		spin_lock(&stats->lock);
@@ -190,6 +205,7 @@ static void ptlab_as_flush(struct ptlab_gather *gather)
 		stats->last_granule = gather->granule;
 		spin_unlock(&stats->lock);
 		atomic64_inc(&stats->range);
+		ptlab_as_notify(gather);
 	}
 	gather->start = 0;
 	gather->end = 0;
@@ -505,6 +521,8 @@ static struct ptlab_as *ptlab_as_alloc(struct ptlab_ctx *ctx)
 	init_waitqueue_head(&as->thaw);
 	INIT_LIST_HEAD(&as->freezes);
 	spin_lock_init(&as->flushes.lock);
+	spin_lock_init(&as->watch_lock);
+	INIT_LIST_HEAD(&as->watchers);
 	mt_init(&as->phys);
 	ptlab_table_pool_init(&as->pool);
 	/* Its own references: it may outlive the file (debugfs snapshots). */
@@ -605,22 +623,16 @@ void ptlab_as_abandon(struct ptlab_ctx *ctx, struct ptlab_as *as)
 	ptlab_as_put(as);
 }
 
-/**
- * ptlab_as_destroy() - remove an address space from its file and drop it
- * @ctx: the open file
- * @id: address space id
- *
- * The last ioctl or debugfs snapshot still using it finishes the teardown.
- * An id reserved by a create in progress is not an address space yet.
- *
- * Return: 0 or -ENOENT.
- */
-int ptlab_as_destroy(struct ptlab_ctx *ctx, u32 id)
+static int __ptlab_as_destroy(struct ptlab_ctx *ctx, u32 id, bool busy_ok)
 {
 	struct ptlab_as *as;
 
 	xa_lock(&ctx->spaces);
 	as = xa_load(&ctx->spaces, id);
+	if (as && !busy_ok && atomic_read(&as->nr_devices)) {
+		xa_unlock(&ctx->spaces);
+		return -EBUSY;
+	}
 	if (as)
 		__xa_erase(&ctx->spaces, id);
 	xa_unlock(&ctx->spaces);
@@ -632,6 +644,21 @@ int ptlab_as_destroy(struct ptlab_ctx *ctx, u32 id)
 }
 
 /**
+ * ptlab_as_destroy() - remove an address space from its file and drop it
+ * @ctx: the open file
+ * @id: address space id
+ *
+ * The last ioctl or debugfs snapshot still using it finishes the teardown.
+ * An id reserved by a create in progress is not an address space yet.
+ *
+ * Return: 0, -ENOENT, or -EBUSY while a device is attached.
+ */
+int ptlab_as_destroy(struct ptlab_ctx *ctx, u32 id)
+{
+	return __ptlab_as_destroy(ctx, id, false);
+}
+
+/**
  * ptlab_as_destroy_all() - destroy every address space of a closing file
  * @ctx: the open file
  */
@@ -640,8 +667,115 @@ void ptlab_as_destroy_all(struct ptlab_ctx *ctx)
 	struct ptlab_as *as;
 	unsigned long id;
 
+	/* A device still in an ioctl keeps its space until it is done. */
 	xa_for_each(&ctx->spaces, id, as)
-		ptlab_as_destroy(ctx, id);
+		__ptlab_as_destroy(ctx, id, true);
+}
+
+/**
+ * ptlab_as_attach() - attach a device to an address space of a file
+ * @ctx: the open file
+ * @id: address space id
+ * @w: the device's watcher, told of every flush from now on
+ *
+ * The device keeps a reference, and the address space cannot be destroyed
+ * until ptlab_as_detach(): the check and the count change under the lock
+ * ptlab_as_destroy() takes.
+ *
+ * Return: the address space, or NULL if @ctx has none of that id.
+ */
+struct ptlab_as *ptlab_as_attach(struct ptlab_ctx *ctx, u32 id,
+				 struct ptlab_as_watcher *w)
+{
+	struct ptlab_as *as;
+
+	xa_lock(&ctx->spaces);
+	as = xa_load(&ctx->spaces, id);
+	if (as) {
+		kref_get(&as->ref);
+		atomic_inc(&as->nr_devices);
+	}
+	xa_unlock(&ctx->spaces);
+	if (!as)
+		return NULL;
+	spin_lock(&as->watch_lock);
+	list_add_tail(&w->node, &as->watchers);
+	spin_unlock(&as->watch_lock);
+	return as;
+}
+
+/**
+ * ptlab_as_detach() - end a ptlab_as_attach()
+ * @as: the address space
+ * @w: the watcher given to ptlab_as_attach()
+ *
+ * Once it returns, no flush calls @w any more.
+ */
+void ptlab_as_detach(struct ptlab_as *as, struct ptlab_as_watcher *w)
+{
+	spin_lock(&as->watch_lock);
+	list_del(&w->node);
+	spin_unlock(&as->watch_lock);
+	atomic_dec(&as->nr_devices);
+	ptlab_as_put(as);
+}
+
+/**
+ * ptlab_as_hold() - keep the translation of a range as it is, as a walk does
+ * @as: the address space
+ * @first: first IOVA
+ * @last: last IOVA
+ * @h: the hold, for ptlab_as_unhold()
+ *
+ * Shared with walks and other holders; while held, no leaf of the range
+ * changes, no table that translates it is freed, and the memory it maps
+ * stays pinned or owned.
+ *
+ * Return: 0 or -EINTR on a fatal signal.
+ */
+int ptlab_as_hold(struct ptlab_as *as, u64 first, u64 last,
+		  struct ptlab_range_hold *h)
+{
+	return ptlab_range_lock(&as->ranges, h, first, last, true) ? -EINTR : 0;
+}
+
+/**
+ * ptlab_as_unhold() - end a ptlab_as_hold()
+ * @as: the address space
+ * @h: the hold
+ */
+void ptlab_as_unhold(struct ptlab_as *as, struct ptlab_range_hold *h)
+{
+	ptlab_range_unlock(&as->ranges, h);
+}
+
+/**
+ * ptlab_as_kind() - what the page at an IOVA was mapped from
+ * @as: the address space
+ * @iova: a mapped IOVA, held (ptlab_as_hold())
+ *
+ * Return: 0 for pinned user memory, PTLAB_PHYS_RAM or PTLAB_PHYS_MMIO for a
+ * physical mapping, PTLAB_KIND_FIRMWARE for an adopted firmware's pages.
+ */
+u32 ptlab_as_kind(struct ptlab_as *as, u64 iova)
+{
+	void *entry;
+
+	if (ptlab_as_foreign(as, iova, 1))
+		return PTLAB_KIND_FIRMWARE;
+	entry = mtree_load(&as->phys, iova >> PAGE_SHIFT);
+	return entry ? xa_to_value(entry) : 0;
+}
+
+/**
+ * ptlab_as_format() - an address space's format
+ * @as: the address space
+ *
+ * Return: its enum ptlab_format.
+ */
+u32 ptlab_as_format(const struct ptlab_as *as)
+{
+	return as->pt.cfg.fmt->id;
 }
 
 /**
@@ -727,6 +861,16 @@ static void ptlab_as_prune(struct ptlab_as *as, struct ptlab_gather *gather)
 			break;
 		pt_prune(&as->pt, first, last - first + 1, pg);
 		ptlab_range_unlock(&as->ranges, &h);
+		/*
+		 * Walk caches may hold the tables: the flush covers their
+		 * span too, with the granule of the leaves it removed.
+		 */
+		if (!ptlab_retired_empty(&gather->retired))
+			ptlab_gather_range(gather, first, last - first + 1,
+					   gather->end > gather->start ?
+					   gather->granule :
+					   as->pt.cfg.pgsize_bitmap &
+					   -as->pt.cfg.pgsize_bitmap);
 	}
 	pg->prune = false;
 }

@@ -86,6 +86,8 @@ struct ptlab_flush_stats {
  * @memcg: the opener's memory cgroup, charged for every allocation
  * @show_pa: the opener had CAP_SYS_ADMIN: physical addresses are shown to
  *	this file (the rule of /proc/PID/pagemap), else they read as zero
+ * @devices: simulated devices by id (src/hw), stored once complete
+ * @nr_devices: devices of the file, bounded by the max_devices parameter
  */
 struct ptlab_ctx {
 	struct xarray spaces;
@@ -94,6 +96,23 @@ struct ptlab_ctx {
 	struct user_struct *user;
 	struct mem_cgroup *memcg;
 	bool show_pa;
+	struct xarray devices;
+	atomic_t nr_devices;
+};
+
+/**
+ * struct ptlab_as_watcher - hardware that caches an address space's tables
+ * @node: in @watchers of the address space
+ * @flush: the IOTLB invalidation the address space issues: after its tables
+ *	changed and before what they pointed at, or the tables themselves,
+ *	are released; [@start, @end), or everything if @all. Called under a
+ *	spinlock: it must not sleep. The range is held by the caller, so the
+ *	tables that translate it stay as they are during the call.
+ */
+struct ptlab_as_watcher {
+	struct list_head node;
+	void (*flush)(struct ptlab_as_watcher *w, u64 start, u64 end,
+		      bool all);
 };
 
 /**
@@ -124,6 +143,10 @@ struct ptlab_ctx {
  *	Ranges may outlive their mappings: a later user map clears them.
  * @dir: debugfs directory, set by the ioctl layer before publication and
  *	removed by the teardown
+ * @watch_lock: protects @watchers
+ * @watchers: struct ptlab_as_watcher of the devices attached
+ * @nr_devices: devices attached; while non-zero the space cannot be
+ *	destroyed (-EBUSY), as iommufd refuses to destroy an IOAS in use
  */
 struct ptlab_as {
 	struct kref ref;
@@ -147,6 +170,9 @@ struct ptlab_as {
 	unsigned int nr_fw_owned;
 	struct maple_tree phys;
 	struct dentry *dir;
+	spinlock_t watch_lock;	/* @watchers */
+	struct list_head watchers;
+	atomic_t nr_devices;
 };
 
 /**
@@ -241,5 +267,13 @@ int ptlab_as_translate(struct ptlab_as *as, u64 iova, u64 *pa);
 void ptlab_as_regs(struct ptlab_as *as, bool show_pa, u64 *root_pa,
 		   struct pt_hw_regs *regs);
 void ptlab_as_show_fdinfo(struct ptlab_ctx *ctx, struct seq_file *m);
+struct ptlab_as *ptlab_as_attach(struct ptlab_ctx *ctx, u32 id,
+				 struct ptlab_as_watcher *w);
+void ptlab_as_detach(struct ptlab_as *as, struct ptlab_as_watcher *w);
+int ptlab_as_hold(struct ptlab_as *as, u64 first, u64 last,
+		  struct ptlab_range_hold *h);
+void ptlab_as_unhold(struct ptlab_as *as, struct ptlab_range_hold *h);
+u32 ptlab_as_kind(struct ptlab_as *as, u64 iova);
+u32 ptlab_as_format(const struct ptlab_as *as);
 
 #endif /* PTLAB_AS_H */

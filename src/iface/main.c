@@ -30,6 +30,7 @@
 #include "common/fail.h"
 #include "fmt/pt_formats.h"
 #include "fw/fw.h"
+#include "hw/device.h"
 #include "iface/debugfs.h"
 #include "iface/snapshot.h"
 
@@ -73,6 +74,7 @@ static int ptlab_open(struct inode *inode, struct file *file)
 	if (!ctx)
 		return -ENOMEM;
 	xa_init(&ctx->spaces);
+	xa_init(&ctx->devices);
 	/* Pinned pages are charged to the opener until they are unpinned. */
 	ctx->mm = current->mm;
 	mmgrab(ctx->mm);
@@ -88,6 +90,9 @@ static int ptlab_release(struct inode *inode, struct file *file)
 {
 	struct ptlab_ctx *ctx = file->private_data;
 
+	/* Devices first: each keeps its address space from being destroyed. */
+	ptlab_dev_destroy_all(ctx);
+	xa_destroy(&ctx->devices);
 	ptlab_as_destroy_all(ctx);
 	xa_destroy(&ctx->spaces);
 	mmdrop(ctx->mm);
@@ -300,6 +305,56 @@ static int ptlab_ioctl_walk(struct ptlab_ucmd *ucmd, struct ptlab_as *as)
 	return ret;
 }
 
+static int ptlab_ioctl_dev_create(struct ptlab_ucmd *ucmd)
+{
+	struct ptlab_dev_create *cmd = ucmd->cmd;
+	struct ptlab_dev *dev;
+
+	if (cmd->__reserved)
+		return -EINVAL;
+	dev = ptlab_dev_create(ucmd->ctx, cmd->id, cmd->flags,
+			       cmd->iotlb_entries, ptlab_debugfs_root);
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	/* Nobody can name it before the caller knows its id. */
+	cmd->out_dev_id = ptlab_dev_id(dev);
+	if (ptlab_ucmd_respond(ucmd)) {
+		ptlab_dev_abandon(ucmd->ctx, dev);
+		return -EFAULT;
+	}
+	ptlab_dev_publish(ucmd->ctx, dev);
+	return 0;
+}
+
+static int ptlab_ioctl_dev_destroy(struct ptlab_ucmd *ucmd)
+{
+	struct ptlab_dev_destroy *cmd = ucmd->cmd;
+
+	return ptlab_dev_destroy(ucmd->ctx, cmd->dev_id);
+}
+
+static int ptlab_ioctl_dev_dma(struct ptlab_ucmd *ucmd)
+{
+	struct ptlab_dev_dma *cmd = ucmd->cmd;
+
+	if (cmd->__reserved || cmd->__reserved2)
+		return -EINVAL;
+	return ptlab_dev_dma(ucmd->ctx, cmd->dev_id, cmd->access, cmd->iova,
+			     u64_to_user_ptr(cmd->uptr), cmd->length,
+			     &cmd->out_done, &cmd->out_fault);
+}
+
+static int ptlab_ioctl_dev_faults(struct ptlab_ucmd *ucmd)
+{
+	struct ptlab_dev_faults *cmd = ucmd->cmd;
+
+	if (cmd->__reserved)
+		return -EINVAL;
+	return ptlab_dev_faults(ucmd->ctx, cmd->dev_id,
+				u64_to_user_ptr(cmd->records), cmd->max,
+				&cmd->out_count, &cmd->out_overflow);
+}
+
 /*
  * A command either works on the file (create, destroy) or on one of its
  * address spaces, named by the struct's id field. @min_size is the size of
@@ -360,6 +415,26 @@ static const struct ptlab_ioctl_op ptlab_ioctl_ops[] = {
 		.id_offset = offsetof(struct ptlab_walk, id),
 		.as_fn = ptlab_ioctl_walk,
 	},
+	[PTLAB_CMD_DEV_CREATE - PTLAB_CMD_BASE] = {
+		.size = sizeof(struct ptlab_dev_create),
+		.min_size = sizeof(struct ptlab_dev_create),
+		.ctx_fn = ptlab_ioctl_dev_create,
+	},
+	[PTLAB_CMD_DEV_DESTROY - PTLAB_CMD_BASE] = {
+		.size = sizeof(struct ptlab_dev_destroy),
+		.min_size = sizeof(struct ptlab_dev_destroy),
+		.ctx_fn = ptlab_ioctl_dev_destroy,
+	},
+	[PTLAB_CMD_DEV_DMA - PTLAB_CMD_BASE] = {
+		.size = sizeof(struct ptlab_dev_dma),
+		.min_size = sizeof(struct ptlab_dev_dma),
+		.ctx_fn = ptlab_ioctl_dev_dma,
+	},
+	[PTLAB_CMD_DEV_FAULTS - PTLAB_CMD_BASE] = {
+		.size = sizeof(struct ptlab_dev_faults),
+		.min_size = sizeof(struct ptlab_dev_faults),
+		.ctx_fn = ptlab_ioctl_dev_faults,
+	},
 };
 
 union ptlab_ioctl_buf {
@@ -371,6 +446,10 @@ union ptlab_ioctl_buf {
 	struct ptlab_snapshot snapshot;
 	struct ptlab_unmap unmap;
 	struct ptlab_walk walk;
+	struct ptlab_dev_create dev_create;
+	struct ptlab_dev_destroy dev_destroy;
+	struct ptlab_dev_dma dev_dma;
+	struct ptlab_dev_faults dev_faults;
 };
 
 static int ptlab_call(const struct ptlab_ioctl_op *op, struct ptlab_ucmd *ucmd)

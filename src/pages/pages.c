@@ -404,6 +404,58 @@ bool ptlab_phys_read(phys_addr_t pa, void *buf, bool borrowed)
 	return true;
 }
 
+/**
+ * ptlab_phys_read_entry() - read a table entry as a device's walker does
+ * @pa: its physical address, aligned to @bytes
+ * @bytes: 4 or 8
+ * @val: receives the entry
+ *
+ * The address comes from table memory, which a bug (or a stale cache) may
+ * fill with anything: only ordinary RAM is read, and a page that left the
+ * direct map meanwhile fails the read instead of the kernel.
+ *
+ * Context: any, also atomic.
+ *
+ * Return: true if *@val holds the entry.
+ */
+bool ptlab_phys_read_entry(phys_addr_t pa, unsigned int bytes, u64 *val)
+{
+	u32 v32;
+
+	if ((bytes != 4 && bytes != 8) || !IS_ALIGNED(pa, bytes) ||
+	    !pfn_valid(PHYS_PFN(pa)) || !ptlab_pfn_ordinary(PHYS_PFN(pa)))
+		return false;
+	if (bytes == 4) {
+		if (copy_from_kernel_nofault(&v32, phys_to_virt(pa), 4))
+			return false;
+		*val = v32;
+		return true;
+	}
+	return !copy_from_kernel_nofault(val, phys_to_virt(pa), 8);
+}
+
+/**
+ * ptlab_phys_copy() - a device's access to memory an address space maps
+ * @pa: physical address
+ * @buf: the device's side
+ * @len: bytes, within one page
+ * @to_mem: copy @buf into memory, else memory into @buf
+ *
+ * Context: the page is pinned or owned (user or firmware memory) for the
+ * call: its range is held in the address space.
+ */
+void ptlab_phys_copy(phys_addr_t pa, void *buf, size_t len, bool to_mem)
+{
+	void *page = kmap_local_page(pfn_to_page(PHYS_PFN(pa)));
+	void *at = page + offset_in_page(pa);
+
+	if (to_mem)
+		memcpy(at, buf, len);
+	else
+		memcpy(buf, at, len);
+	kunmap_local(page);
+}
+
 /*
  * Memory hot-remove waits for what ptlab does with borrowed RAM: between
  * MEM_GOING_OFFLINE and the end of the offlining the notifier holds the

@@ -383,6 +383,160 @@ struct ptlab_snapshot_note {
 	__u64 pgsize_bitmap;
 };
 
+/* What a device request does (struct ptlab_dev_dma, struct ptlab_fault). */
+#define PTLAB_ACCESS_READ	0x1U	/* the device reads memory */
+#define PTLAB_ACCESS_WRITE	0x2U	/* the device writes memory */
+#define PTLAB_ACCESS_EXEC	0x4U	/* an instruction fetch (with READ) */
+#define PTLAB_ACCESS_PRIV	0x8U	/* a privileged request */
+
+/**
+ * enum ptlab_fault_kind - why a device request stopped
+ * @PTLAB_FAULT_TRANSLATION: no valid entry translates the IOVA
+ * @PTLAB_FAULT_PERMISSION: the leaf does not allow the access
+ * @PTLAB_FAULT_ADDR_SIZE: the IOVA is beyond the input size the registers
+ *	select, or an entry's output address beyond the output size
+ * @PTLAB_FAULT_ACCESS: the leaf's access flag is clear (Arm AF, v7s AP[0],
+ *	RISC-V A, or D for a writable page, without hardware updating)
+ * @PTLAB_FAULT_EXTERNAL: a table is not readable RAM, or the leaf points
+ *	at memory the device may not touch (physical mappings: RAM that is
+ *	not ptlab's, MMIO)
+ * @PTLAB_FAULT_STALE: the IOTLB used (or, in checking mode, still holds
+ *	after a flush) a translation the tables no longer give; the lab
+ *	reports it instead of touching the memory, which may be freed
+ */
+enum ptlab_fault_kind {
+	PTLAB_FAULT_TRANSLATION = 1,
+	PTLAB_FAULT_PERMISSION = 2,
+	PTLAB_FAULT_ADDR_SIZE = 3,
+	PTLAB_FAULT_ACCESS = 4,
+	PTLAB_FAULT_EXTERNAL = 5,
+	PTLAB_FAULT_STALE = 6,
+};
+
+/* struct ptlab_dev_create flags */
+#define PTLAB_DEV_CHECK		0x1U	/* compare the IOTLB with the tables after every flush */
+#define PTLAB_DEV_NO_INVALIDATE	0x2U	/* ignore the flushes: a missing flush made visible */
+#define PTLAB_DEV_FLAGS		0x3U
+
+#define PTLAB_DEV_IOTLB_DEFAULT	256
+#define PTLAB_DEV_IOTLB_MAX	4096
+#define PTLAB_DEV_MAX_DMA	(16U << 20)
+#define PTLAB_DEV_MAX_FAULTS	64
+
+/**
+ * struct ptlab_dev_create - PTLAB_IOCTL_DEV_CREATE: attach a simulated device
+ * @size: sizeof(struct ptlab_dev_create)
+ * @flags: PTLAB_DEV_* (also switchable in debugfs ptlab/dev<id>/); others
+ *	are refused with -EOPNOTSUPP
+ * @id: the address space it translates through
+ * @iotlb_entries: leaf cache entries, 0 for PTLAB_DEV_IOTLB_DEFAULT, at most
+ *	PTLAB_DEV_IOTLB_MAX; the walk cache has a quarter as many
+ * @out_dev_id: the device's id, also its debugfs directory dev<id>
+ * @__reserved: must be 0
+ *
+ * The device learns what hardware learns: the register values of
+ * PTLAB_IOCTL_INFO, from which its own walker decodes the geometry; it
+ * caches translations in an IOTLB that only the address space's flushes
+ * empty. While a device is attached its address space cannot be destroyed
+ * (-EBUSY); closing the file destroys the devices first.
+ */
+struct ptlab_dev_create {
+	__u32 size;
+	__u32 flags;
+	__u32 id;
+	__u32 iotlb_entries;
+	__u32 out_dev_id;
+	__u32 __reserved;
+};
+
+/**
+ * struct ptlab_dev_destroy - PTLAB_IOCTL_DEV_DESTROY
+ * @size: sizeof(struct ptlab_dev_destroy)
+ * @dev_id: the device
+ */
+struct ptlab_dev_destroy {
+	__u32 size;
+	__u32 dev_id;
+};
+
+/**
+ * struct ptlab_dev_dma - PTLAB_IOCTL_DEV_DMA: the device reads or writes
+ * @size: sizeof(struct ptlab_dev_dma)
+ * @dev_id: the device
+ * @access: PTLAB_ACCESS_READ (memory to @uptr) or PTLAB_ACCESS_WRITE
+ *	(@uptr to memory), with PTLAB_ACCESS_PRIV and, for reads,
+ *	PTLAB_ACCESS_EXEC
+ * @__reserved: must be 0
+ * @iova: first IOVA
+ * @uptr: the caller's buffer, the device's side of the transfer
+ * @length: bytes, at most PTLAB_DEV_MAX_DMA
+ * @out_done: bytes transferred, also when the call fails
+ * @out_fault: 0, or the enum ptlab_fault_kind the transfer stopped at
+ *	(also queued, see PTLAB_IOCTL_DEV_FAULTS)
+ * @__reserved2: must be 0
+ *
+ * Each page-sized piece is translated through the IOTLB, walking the tables
+ * on a miss. -EIO when the device faulted; -EFAULT for @uptr; -EINTR.
+ */
+struct ptlab_dev_dma {
+	__u32 size;
+	__u32 dev_id;
+	__u32 access;
+	__u32 __reserved;
+	__u64 iova;
+	__u64 uptr;
+	__u64 length;
+	__u64 out_done;
+	__u32 out_fault;
+	__u32 __reserved2;
+};
+
+/**
+ * struct ptlab_fault - one fault record
+ * @iova: the IOVA of the request
+ * @entry: the raw entry the walk stopped at (0 if none was read)
+ * @cached_pa: PTLAB_FAULT_STALE: the physical address the IOTLB holds
+ * @table_pa: PTLAB_FAULT_STALE: the one the tables give, 0 if unmapped
+ * @kind: enum ptlab_fault_kind
+ * @access: PTLAB_ACCESS_* of the request (0 for a check after a flush)
+ * @level: engine level of @entry (0 = the smallest pages)
+ * @__reserved: 0
+ *
+ * For openers without CAP_SYS_ADMIN @entry, @cached_pa and @table_pa read
+ * as zero: they are made of physical addresses.
+ */
+struct ptlab_fault {
+	__u64 iova;
+	__u64 entry;
+	__u64 cached_pa;
+	__u64 table_pa;
+	__u32 kind;
+	__u32 access;
+	__u32 level;
+	__u32 __reserved;
+};
+
+/**
+ * struct ptlab_dev_faults - PTLAB_IOCTL_DEV_FAULTS: read and drain the queue
+ * @size: sizeof(struct ptlab_dev_faults)
+ * @dev_id: the device
+ * @max: room in @records
+ * @__reserved: must be 0
+ * @records: user pointer to @max struct ptlab_fault
+ * @out_count: records copied, oldest first, and removed from the queue
+ * @out_overflow: faults lost since the last read because the queue
+ *	(PTLAB_DEV_MAX_FAULTS) was full; reset by the read
+ */
+struct ptlab_dev_faults {
+	__u32 size;
+	__u32 dev_id;
+	__u32 max;
+	__u32 __reserved;
+	__u64 records;
+	__u32 out_count;
+	__u32 out_overflow;
+};
+
 enum {
 	PTLAB_CMD_BASE = 0x80,
 	PTLAB_CMD_CREATE = PTLAB_CMD_BASE,
@@ -393,6 +547,10 @@ enum {
 	PTLAB_CMD_WALK,
 	PTLAB_CMD_MAP_PHYS,
 	PTLAB_CMD_SNAPSHOT,
+	PTLAB_CMD_DEV_CREATE,
+	PTLAB_CMD_DEV_DESTROY,
+	PTLAB_CMD_DEV_DMA,
+	PTLAB_CMD_DEV_FAULTS,
 };
 
 #define PTLAB_IOCTL_CREATE	_IOWR(PTLAB_TYPE, PTLAB_CMD_CREATE, struct ptlab_create)
@@ -403,5 +561,9 @@ enum {
 #define PTLAB_IOCTL_WALK	_IOWR(PTLAB_TYPE, PTLAB_CMD_WALK, struct ptlab_walk)
 #define PTLAB_IOCTL_MAP_PHYS	_IOWR(PTLAB_TYPE, PTLAB_CMD_MAP_PHYS, struct ptlab_map_phys)
 #define PTLAB_IOCTL_SNAPSHOT	_IOWR(PTLAB_TYPE, PTLAB_CMD_SNAPSHOT, struct ptlab_snapshot)
+#define PTLAB_IOCTL_DEV_CREATE	_IOWR(PTLAB_TYPE, PTLAB_CMD_DEV_CREATE, struct ptlab_dev_create)
+#define PTLAB_IOCTL_DEV_DESTROY	_IOWR(PTLAB_TYPE, PTLAB_CMD_DEV_DESTROY, struct ptlab_dev_destroy)
+#define PTLAB_IOCTL_DEV_DMA	_IOWR(PTLAB_TYPE, PTLAB_CMD_DEV_DMA, struct ptlab_dev_dma)
+#define PTLAB_IOCTL_DEV_FAULTS	_IOWR(PTLAB_TYPE, PTLAB_CMD_DEV_FAULTS, struct ptlab_dev_faults)
 
 #endif /* _UAPI_LINUX_PTLAB_H */

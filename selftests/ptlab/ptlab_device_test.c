@@ -1,0 +1,702 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The simulated device: DMA through the tables of every format, checked
+ * against the user buffer (what the device wrote must be there, what the
+ * buffer holds must be what the device reads), faults against what was
+ * unmapped or protected, the IOTLB against the flushes, and the module's
+ * accounting against /proc and debugfs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/capability.h>
+#include <linux/ptlab.h>
+
+/* The 6.12 harness's SIGALRM handler leaves its ucontext argument unused. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+#pragma GCC diagnostic pop
+
+#include "ptlab_lib.h"
+
+#define NR_PAGES	16	/* pages of the variant's smallest size */
+
+static int dev_create(int fd, __u32 id, __u32 flags, __u32 entries,
+		      __u32 *dev_id)
+{
+	struct ptlab_dev_create c = {
+		.size = sizeof(c), .flags = flags, .id = id,
+		.iotlb_entries = entries,
+	};
+	int ret = pt_ioctl(fd, PTLAB_IOCTL_DEV_CREATE, &c);
+
+	*dev_id = c.out_dev_id;
+	return ret;
+}
+
+static int dev_destroy(int fd, __u32 dev_id)
+{
+	struct ptlab_dev_destroy d = { .size = sizeof(d), .dev_id = dev_id };
+
+	return pt_ioctl(fd, PTLAB_IOCTL_DEV_DESTROY, &d);
+}
+
+static int dev_dma(int fd, __u32 dev_id, __u32 access, __u64 iova, void *buf,
+		   __u64 len, __u64 *done, int *fault)
+{
+	struct ptlab_dev_dma d = {
+		.size = sizeof(d), .dev_id = dev_id, .access = access,
+		.iova = iova, .uptr = (__u64)(uintptr_t)buf, .length = len,
+	};
+	int ret = pt_ioctl(fd, PTLAB_IOCTL_DEV_DMA, &d);
+
+	if (done)
+		*done = d.out_done;
+	if (fault)
+		*fault = (int)d.out_fault;
+	return ret;
+}
+
+static int dev_faults(int fd, __u32 dev_id, struct ptlab_fault *f, __u32 max,
+		      int *count, int *overflow)
+{
+	struct ptlab_dev_faults q = {
+		.size = sizeof(q), .dev_id = dev_id, .max = max,
+		.records = (__u64)(uintptr_t)f,
+	};
+	int ret = pt_ioctl(fd, PTLAB_IOCTL_DEV_FAULTS, &q);
+
+	*count = (int)q.out_count;
+	if (overflow)
+		*overflow = (int)q.out_overflow;
+	return ret;
+}
+
+/* A counter of debugfs ptlab/dev<id>/iotlb, or -1. */
+static long long iotlb_stat(__u32 dev_id, const char *name)
+{
+	char path[128], key[32];
+	long long val, found = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), PTLAB_DEBUGFS "/dev%u/iotlb", dev_id);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%31s %lld%*[^\n]", key, &val) == 2)
+		if (!strcmp(key, name))
+			found = val;
+	fclose(f);
+	return found;
+}
+
+static bool dev_dir_exists(__u32 dev_id)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), PTLAB_DEBUGFS "/dev%u", dev_id);
+	return !access(path, F_OK);
+}
+
+FIXTURE(dev) {
+	int fd;
+	__u32 id;
+	__u32 dev;
+	__u64 page;		/* the smallest page size */
+	__u64 iova;		/* where the buffer is mapped */
+	struct buf mem;
+	unsigned char *buf;	/* NR_PAGES pages, mapped RW at @iova */
+	size_t len;
+	long secpt;
+	long vmpin;
+	int dirs;
+};
+
+FIXTURE_VARIANT(dev) {
+	struct ptlab_create c;
+	__u64 iova;
+};
+
+#define FMT(f, ...) .c = { .format = (f), __VA_ARGS__ }
+
+FIXTURE_VARIANT_ADD(dev, arm64_s1_4k) { FMT(PTLAB_FMT_ARM64_LPAE_S1), .iova = 0x40000000 };
+FIXTURE_VARIANT_ADD(dev, arm64_s1_16k) {
+	FMT(PTLAB_FMT_ARM64_LPAE_S1, .granule_shift = 14, .ias = 39), .iova = 0x4000000 };
+FIXTURE_VARIANT_ADD(dev, arm64_s1_64k_52) {
+	FMT(PTLAB_FMT_ARM64_LPAE_S1, .granule_shift = 16, .ias = 48, .oas = 52),
+	.iova = 0x20000000 };
+FIXTURE_VARIANT_ADD(dev, arm64_s2_concat) {
+	FMT(PTLAB_FMT_ARM64_LPAE_S2, .ias = 40), .iova = 0x8000000000ULL - 0x1000000 };
+FIXTURE_VARIANT_ADD(dev, arm_mali) { FMT(PTLAB_FMT_ARM_MALI_LPAE), .iova = 0x100000 };
+FIXTURE_VARIANT_ADD(dev, arm_v7s) { FMT(PTLAB_FMT_ARM_V7S), .iova = 0x10000000 };
+FIXTURE_VARIANT_ADD(dev, arm_v7s_28) { FMT(PTLAB_FMT_ARM_V7S, .ias = 28), .iova = 0x1000 };
+FIXTURE_VARIANT_ADD(dev, x86_64) { FMT(PTLAB_FMT_X86_64), .iova = 0x7fff00000000ULL };
+FIXTURE_VARIANT_ADD(dev, x86_64_5level) {
+	FMT(PTLAB_FMT_X86_64, .ias = 57), .iova = 0x100000000000000ULL };
+FIXTURE_VARIANT_ADD(dev, vtd_ss_39) { FMT(PTLAB_FMT_VTD_SS, .ias = 39), .iova = 0x200000 };
+FIXTURE_VARIANT_ADD(dev, vtd_ss) { FMT(PTLAB_FMT_VTD_SS), .iova = 0x40000000 };
+FIXTURE_VARIANT_ADD(dev, amd_v1) { FMT(PTLAB_FMT_AMD_V1), .iova = 0x123400000ULL };
+FIXTURE_VARIANT_ADD(dev, amd_v1_64) {
+	FMT(PTLAB_FMT_AMD_V1, .ias = 64), .iova = 0xfff0000000000000ULL };
+FIXTURE_VARIANT_ADD(dev, amd_v1_21) { FMT(PTLAB_FMT_AMD_V1, .ias = 21), .iova = 0x10000 };
+FIXTURE_VARIANT_ADD(dev, riscv_sv39) { FMT(PTLAB_FMT_RISCV), .iova = 0x40000000 };
+FIXTURE_VARIANT_ADD(dev, riscv_sv57) {
+	FMT(PTLAB_FMT_RISCV, .ias = 57), .iova = 0x100000000000000ULL };
+FIXTURE_VARIANT_ADD(dev, apple_dart) { FMT(PTLAB_FMT_APPLE_DART), .iova = 0x80000 };
+FIXTURE_VARIANT_ADD(dev, apple_dart2_42) {
+	FMT(PTLAB_FMT_APPLE_DART, .ias = 42, .oas = 42), .iova = 0x20000000000ULL };
+FIXTURE_VARIANT_ADD(dev, apple_uat) { FMT(PTLAB_FMT_APPLE_UAT), .iova = 0x4000000000ULL };
+
+static int map_buf(int fd, __u32 id, __u64 iova, void *p, __u64 len,
+		   __u32 prot, __u64 pgsize)
+{
+	struct ptlab_map_user m = {
+		.size = sizeof(m), .id = id, .prot = prot, .iova = iova,
+		.uptr = (__u64)(uintptr_t)p, .length = len, .pgsize = pgsize,
+	};
+
+	return pt_ioctl(fd, PTLAB_IOCTL_MAP_USER, &m);
+}
+
+FIXTURE_SETUP(dev)
+{
+	struct ptlab_create c = variant->c;
+	struct ptlab_info info = { .size = sizeof(info) };
+
+	self->secpt = secpt_kb();
+	self->vmpin = vmpin_kb();
+	self->dirs = debugfs_nr_dirs();
+	self->fd = ptlab_open(_metadata);
+	c.size = sizeof(c);
+	ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_CREATE, &c));
+	self->id = c.out_id;
+	info.id = self->id;
+	ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_INFO, &info));
+	self->page = info.out_pgsize_bitmap & -info.out_pgsize_bitmap;
+	self->iova = variant->iova;
+	self->len = NR_PAGES * self->page;
+	/*
+	 * Pages larger than the CPU's need physically contiguous memory: a
+	 * transparent huge page holds all of them.
+	 */
+	ASSERT_EQ(0, buf_alloc(&self->mem, self->page > SZ_4K ? SZ_2M : self->len,
+			       self->page > SZ_4K));
+	if (self->page > SZ_4K && !is_huge_backed(self->mem.p))
+		SKIP(return, "no transparent huge page for %llu-byte pages",
+		     (unsigned long long)self->page);
+	self->buf = (unsigned char *)self->mem.p;
+	memset(self->buf, 0x5a, self->len);
+	ASSERT_EQ(0, map_buf(self->fd, self->id, self->iova, self->buf,
+			     self->len, PT_RW, self->page));
+	ASSERT_EQ(0, dev_create(self->fd, self->id, 0, 0, &self->dev));
+	ASSERT_TRUE(dev_dir_exists(self->dev));
+}
+
+FIXTURE_TEARDOWN(dev)
+{
+	close(self->fd);
+	buf_free(&self->mem);
+	/* Everything the file owned went with it. */
+	EXPECT_EQ(self->secpt, secpt_kb());
+	EXPECT_EQ(self->vmpin, vmpin_kb());
+	EXPECT_EQ(self->dirs, debugfs_nr_dirs());
+}
+
+static void fill(unsigned char *p, size_t len, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		p[i] = (unsigned char)(i * 131 + seed * 7 + (i >> 12));
+}
+
+/* The device writes through the tables: the bytes land in the buffer. */
+TEST_F(dev, dma_write_lands_in_buffer)
+{
+	unsigned char *src = malloc(self->len);
+	__u64 done;
+	int fault;
+
+	ASSERT_NE(NULL, src);
+	fill(src, self->len, 1);
+	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE,
+			     self->iova, src, self->len, &done, &fault));
+	EXPECT_EQ(self->len, done);
+	EXPECT_EQ(0, fault);
+	EXPECT_EQ(0, memcmp(src, self->buf, self->len));
+	/* An unaligned piece in the middle, across a page boundary. */
+	fill(src, 100, 9);
+	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE,
+			     self->iova + self->page - 50, src, 100, &done,
+			     &fault));
+	EXPECT_EQ(0, memcmp(src, self->buf + self->page - 50, 100));
+	free(src);
+}
+
+/* The device reads what the buffer holds, page by page. */
+TEST_F(dev, dma_read_sees_buffer)
+{
+	unsigned char *dst = malloc(self->len);
+	size_t i;
+	__u64 done;
+
+	ASSERT_NE(NULL, dst);
+	fill(self->buf, self->len, 2);
+	/* Each page distinct, so that a wrong translation shows. */
+	for (i = 0; i < NR_PAGES; i++)
+		self->buf[i * self->page] = i;
+	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
+			     self->iova, dst, self->len, &done, NULL));
+	EXPECT_EQ(self->len, done);
+	EXPECT_EQ(0, memcmp(dst, self->buf, self->len));
+	/* Read again: the IOTLB now answers. */
+	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
+			     self->iova, dst, self->len, &done, NULL));
+	EXPECT_LE(NR_PAGES, iotlb_stat(self->dev, "hits"));
+	EXPECT_LE(1, iotlb_stat(self->dev, "misses"));
+	EXPECT_LE(1, iotlb_stat(self->dev, "walks"));
+	free(dst);
+}
+
+/* After an unmap: a translation fault at the IOVA, queued and counted. */
+TEST_F(dev, unmapped_faults)
+{
+	struct ptlab_fault f[PTLAB_DEV_MAX_FAULTS];
+	unsigned char b[64];
+	struct ptlab_unmap u = {
+		.size = sizeof(u), .id = self->id,
+		.iova = self->iova + 2 * self->page, .length = self->page,
+	};
+	int fault, n;
+	__u64 done;
+
+	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
+			     self->iova, b, sizeof(b), &done, NULL));
+	ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_UNMAP, &u));
+	EXPECT_LE(1, iotlb_stat(self->dev, "invalidations"));
+	/* From two pages before: stops at the hole with the bytes before it. */
+	EXPECT_EQ(-EIO, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
+				self->iova + self->page, self->buf, 2 * self->page,
+				&done, &fault));
+	EXPECT_EQ(self->page, done);
+	EXPECT_EQ(PTLAB_FAULT_TRANSLATION, fault);
+	ASSERT_EQ(0, dev_faults(self->fd, self->dev, f, PTLAB_DEV_MAX_FAULTS,
+				&n, NULL));
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(PTLAB_FAULT_TRANSLATION, (int)f[0].kind);
+	EXPECT_EQ(self->iova + 2 * self->page, f[0].iova);
+	EXPECT_EQ(PTLAB_ACCESS_READ, f[0].access);
+	EXPECT_EQ(0ULL, f[0].entry);	/* the entry the walk stopped at is empty */
+	/* Drained. */
+	ASSERT_EQ(0, dev_faults(self->fd, self->dev, f, PTLAB_DEV_MAX_FAULTS,
+				&n, NULL));
+	EXPECT_EQ(0, n);
+	EXPECT_EQ(1, iotlb_stat(self->dev, "faults"));
+}
+
+/* A read-only mapping: writes fault and change nothing, reads work. */
+TEST_F(dev, readonly_refuses_writes)
+{
+	unsigned char src[256], dst[256];
+	__u64 ro = self->iova + 2 * self->len;
+	int fault, n;
+	struct ptlab_fault f[4];
+	__u64 done;
+
+	ASSERT_EQ(0, map_buf(self->fd, self->id, ro, self->buf, self->page,
+			     PT_R, self->page));
+	memset(self->buf, 0x11, self->page);
+	memset(src, 0xee, sizeof(src));
+	EXPECT_EQ(-EIO, dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE, ro,
+				src, sizeof(src), &done, &fault));
+	EXPECT_EQ(0ULL, done);
+	EXPECT_EQ(PTLAB_FAULT_PERMISSION, fault);
+	EXPECT_EQ(0x11, self->buf[0]);
+	EXPECT_EQ(0x11, self->buf[sizeof(src) - 1]);
+	ASSERT_EQ(0, dev_faults(self->fd, self->dev, f, 4, &n, NULL));
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(PTLAB_FAULT_PERMISSION, (int)f[0].kind);
+	EXPECT_EQ(ro, f[0].iova);
+	EXPECT_NE(0ULL, f[0].entry);	/* the leaf, as root reads it */
+	EXPECT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, ro, dst,
+			     sizeof(dst), &done, NULL));
+	EXPECT_EQ(0x11, dst[0]);
+}
+
+/*
+ * Flushes ignored: the IOTLB keeps the unmapped translation; the device
+ * would use it, and the lab reports it (stale) instead of touching memory
+ * that was unpinned. The checking mode reports it at the flush already.
+ */
+TEST_F(dev, missing_flush_is_observed)
+{
+	struct ptlab_unmap u = {
+		.size = sizeof(u), .id = self->id, .iova = self->iova,
+		.length = self->page,
+	};
+	struct ptlab_fault f[8];
+	unsigned char b[16];
+	__u32 dev2;
+	int fault, n;
+	__u64 done;
+
+	ASSERT_EQ(0, dev_create(self->fd, self->id,
+				PTLAB_DEV_NO_INVALIDATE | PTLAB_DEV_CHECK, 0,
+				&dev2));
+	ASSERT_EQ(0, dev_dma(self->fd, dev2, PTLAB_ACCESS_READ, self->iova, b,
+			     sizeof(b), &done, NULL));
+	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
+			     self->iova, b, sizeof(b), &done, NULL));
+	ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_UNMAP, &u));
+	/* The check after the flush found the entry the flush left. */
+	ASSERT_EQ(0, dev_faults(self->fd, dev2, f, 8, &n, NULL));
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(PTLAB_FAULT_STALE, (int)f[0].kind);
+	EXPECT_EQ(self->iova, f[0].iova);
+	EXPECT_EQ(0U, f[0].access);
+	EXPECT_NE(0ULL, f[0].cached_pa);
+	EXPECT_EQ(0ULL, f[0].table_pa);
+	/* The device that obeyed the flush: a translation fault. */
+	EXPECT_EQ(-EIO, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
+				self->iova, b, sizeof(b), &done, &fault));
+	EXPECT_EQ(PTLAB_FAULT_TRANSLATION, fault);
+	/* The one that did not: a hit on a stale entry. */
+	EXPECT_EQ(-EIO, dev_dma(self->fd, dev2, PTLAB_ACCESS_READ, self->iova,
+				b, sizeof(b), &done, &fault));
+	EXPECT_EQ(PTLAB_FAULT_STALE, fault);
+	EXPECT_EQ(0ULL, done);
+	EXPECT_LE(2, iotlb_stat(dev2, "stale"));
+	EXPECT_EQ(0, iotlb_stat(self->dev, "stale"));
+	/* Mapped again elsewhere in memory: still stale, never the old page. */
+	ASSERT_EQ(0, map_buf(self->fd, self->id, self->iova,
+			     self->buf + self->page, self->page, PT_RW,
+			     self->page));
+	EXPECT_EQ(-EIO, dev_dma(self->fd, dev2, PTLAB_ACCESS_WRITE, self->iova,
+				b, sizeof(b), &done, &fault));
+	EXPECT_EQ(PTLAB_FAULT_STALE, fault);
+	EXPECT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
+			     self->iova, b, sizeof(b), &done, NULL));
+	EXPECT_EQ(self->buf[self->page], b[0]);
+	EXPECT_EQ(0, dev_destroy(self->fd, dev2));
+}
+
+/* A seeded random sequence: with flushes obeyed, nothing is ever stale. */
+TEST_F(dev, random_never_stale)
+{
+	unsigned int seed = 12345 + variant->c.format, i;
+	bool mapped[NR_PAGES];
+	unsigned char b[32];
+	__u64 done;
+	int fault;
+
+	for (i = 0; i < NR_PAGES; i++)
+		mapped[i] = true;
+	for (i = 0; i < 400; i++) {
+		unsigned int pg = rand_r(&seed) % NR_PAGES;
+		unsigned int op = rand_r(&seed) % 4;
+		__u64 iova = self->iova + pg * self->page;
+		int ret;
+
+		if (op == 0 && mapped[pg]) {
+			struct ptlab_unmap u = {
+				.size = sizeof(u), .id = self->id,
+				.iova = iova, .length = self->page,
+			};
+
+			ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_UNMAP, &u));
+			mapped[pg] = false;
+		} else if (op == 1 && !mapped[pg]) {
+			ASSERT_EQ(0, map_buf(self->fd, self->id, iova,
+					     self->buf + pg * self->page,
+					     self->page, PT_RW, self->page));
+			mapped[pg] = true;
+		} else {
+			self->buf[pg * self->page + 7] = i;
+			ret = dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
+				      iova, b, sizeof(b), &done, &fault);
+			if (mapped[pg]) {
+				ASSERT_EQ(0, ret) TH_LOG("step %u page %u", i, pg);
+				ASSERT_EQ((unsigned char)i, b[7]);
+			} else {
+				ASSERT_EQ(-EIO, ret);
+				ASSERT_EQ(PTLAB_FAULT_TRANSLATION, fault);
+			}
+		}
+	}
+	EXPECT_EQ(0, iotlb_stat(self->dev, "stale"));
+}
+
+/* A space with a device cannot be destroyed; without one it can. */
+TEST_F(dev, space_busy_while_attached)
+{
+	struct ptlab_destroy d = { .size = sizeof(d), .id = self->id };
+
+	EXPECT_EQ(-EBUSY, pt_ioctl(self->fd, PTLAB_IOCTL_DESTROY, &d));
+	ASSERT_EQ(0, dev_destroy(self->fd, self->dev));
+	EXPECT_FALSE(dev_dir_exists(self->dev));
+	EXPECT_EQ(-ENOENT, dev_destroy(self->fd, self->dev));
+	EXPECT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_DESTROY, &d));
+}
+
+/* Bad requests: a clear errno each, and nothing transferred. */
+TEST_F(dev, bad_requests)
+{
+	struct ptlab_dev_dma d = {
+		.size = sizeof(d), .dev_id = self->dev,
+		.access = PTLAB_ACCESS_READ, .iova = self->iova,
+		.uptr = (__u64)(uintptr_t)self->buf, .length = 8,
+	};
+	struct ptlab_dev_create c = { .size = sizeof(c), .id = self->id };
+	unsigned char b[8];
+	__u32 id;
+
+	EXPECT_EQ(-EINVAL, dev_dma(self->fd, self->dev, 0, self->iova, b, 8,
+				   NULL, NULL));
+	EXPECT_EQ(-EINVAL, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ |
+				   PTLAB_ACCESS_WRITE, self->iova, b, 8, NULL,
+				   NULL));
+	EXPECT_EQ(-EINVAL, dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE |
+				   PTLAB_ACCESS_EXEC, self->iova, b, 8, NULL,
+				   NULL));
+	EXPECT_EQ(-EINVAL, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
+				   self->iova, b, 0, NULL, NULL));
+	EXPECT_EQ(-EINVAL, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
+				   self->iova, b, PTLAB_DEV_MAX_DMA + 1ULL,
+				   NULL, NULL));
+	EXPECT_EQ(-EINVAL, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
+				   ~0ULL - 3, b, 8, NULL, NULL));
+	EXPECT_EQ(-ENOENT, dev_dma(self->fd, self->dev + 1000,
+				   PTLAB_ACCESS_READ, self->iova, b, 8, NULL,
+				   NULL));
+	EXPECT_EQ(-EFAULT, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
+				   self->iova, (void *)8, 8, NULL, NULL));
+	d.__reserved = 1;
+	EXPECT_EQ(-EINVAL, pt_ioctl(self->fd, PTLAB_IOCTL_DEV_DMA, &d));
+	c.flags = 0x80;
+	EXPECT_EQ(-EOPNOTSUPP, pt_ioctl(self->fd, PTLAB_IOCTL_DEV_CREATE, &c));
+	c.flags = 0;
+	c.iotlb_entries = PTLAB_DEV_IOTLB_MAX + 1;
+	EXPECT_EQ(-EINVAL, pt_ioctl(self->fd, PTLAB_IOCTL_DEV_CREATE, &c));
+	EXPECT_EQ(-ENOENT, dev_create(self->fd, self->id + 1000, 0, 0, &id));
+	/* An IOVA past the input size: an address-size fault. */
+	if (variant->c.format != PTLAB_FMT_AMD_V1 || variant->c.ias != 64) {
+		int fault;
+
+		EXPECT_EQ(-EIO, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
+					1ULL << 62, b, 8, NULL, &fault));
+		EXPECT_TRUE(fault == PTLAB_FAULT_ADDR_SIZE ||
+			    fault == PTLAB_FAULT_TRANSLATION);
+	}
+}
+
+/* A one-entry IOTLB: every other access replaces it; results still right. */
+TEST_F(dev, tiny_iotlb)
+{
+	unsigned char b[8];
+	__u32 dev2;
+	__u64 done;
+	unsigned int i;
+
+	ASSERT_EQ(0, dev_create(self->fd, self->id, 0, 1, &dev2));
+	for (i = 0; i < 2 * NR_PAGES; i++) {
+		unsigned int pg = (i * 7) % NR_PAGES;
+
+		self->buf[pg * self->page] = i;
+		ASSERT_EQ(0, dev_dma(self->fd, dev2, PTLAB_ACCESS_READ,
+				     self->iova + pg * self->page, b, 1, &done,
+				     NULL));
+		ASSERT_EQ((unsigned char)i, b[0]);
+	}
+	EXPECT_LE(NR_PAGES, iotlb_stat(dev2, "misses"));
+}
+
+/* Every allocation of create, DMA and the fault read can fail cleanly. */
+TEST_F(dev, fail_nth)
+{
+	struct ptlab_fault f[4];
+	unsigned char b[8];
+	__u32 dev2;
+	int n;
+	int nth, ret;
+
+	for (nth = 1; nth < 20; nth++) {
+		ASSERT_EQ(0, set_fail_nth(nth));
+		ret = dev_create(self->fd, self->id, 0, 0, &dev2);
+		set_fail_nth(0);
+		if (!ret)
+			break;
+		ASSERT_EQ(-ENOMEM, ret);
+	}
+	ASSERT_LT(1, nth);
+	ASSERT_EQ(0, dev_destroy(self->fd, dev2));
+	ASSERT_EQ(0, set_fail_nth(1));
+	ret = dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, self->iova, b, 8,
+		      NULL, NULL);
+	set_fail_nth(0);
+	EXPECT_EQ(-ENOMEM, ret);
+	ASSERT_EQ(0, set_fail_nth(1));
+	ret = dev_faults(self->fd, self->dev, f, 4, &n, NULL);
+	set_fail_nth(0);
+	EXPECT_EQ(-ENOMEM, ret);
+}
+
+/* The fault queue is bounded: the rest is counted as overflow. */
+TEST_F(dev, fault_queue_overflow)
+{
+	struct ptlab_fault f[PTLAB_DEV_MAX_FAULTS];
+	unsigned char b[8];
+	int n, overflow;
+	int i;
+
+	for (i = 0; i < PTLAB_DEV_MAX_FAULTS + 5; i++)
+		ASSERT_EQ(-EIO, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
+					self->iova + 2 * self->len, b, 8, NULL,
+					NULL));
+	ASSERT_EQ(0, dev_faults(self->fd, self->dev, f, PTLAB_DEV_MAX_FAULTS,
+				&n, &overflow));
+	EXPECT_EQ(PTLAB_DEV_MAX_FAULTS, n);
+	EXPECT_EQ(5, overflow);
+	ASSERT_EQ(0, dev_faults(self->fd, self->dev, f, PTLAB_DEV_MAX_FAULTS,
+				&n, &overflow));
+	EXPECT_EQ(0, n);
+	EXPECT_EQ(0, overflow);
+}
+
+struct dma_loop {
+	int fd;
+	__u32 dev;
+	__u64 iova;
+	__u64 len;
+	void *buf;
+	bool stop;
+	int errors;
+};
+
+static void *dma_thread(void *arg)
+{
+	struct dma_loop *l = arg;
+	int ret;
+
+	while (!__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE)) {
+		ret = dev_dma(l->fd, l->dev, PTLAB_ACCESS_READ, l->iova, l->buf,
+			      l->len, NULL, NULL);
+		/* The device or the file goes away under it. */
+		if (ret && ret != -ENOENT && ret != -EBADF && ret != -EIO)
+			l->errors++;
+		if (ret == -EBADF)
+			break;
+	}
+	return NULL;
+}
+
+/* Destroying the device and closing the file while DMA runs is safe. */
+TEST_F(dev, teardown_during_dma)
+{
+	struct dma_loop l = {
+		.fd = self->fd, .dev = self->dev, .iova = self->iova,
+		.len = self->len, .buf = malloc(self->len),
+	};
+	struct ptlab_unmap u = {
+		.size = sizeof(u), .id = self->id, .iova = self->iova,
+		.length = self->len,
+	};
+	long long stale;
+	pthread_t t;
+
+	ASSERT_NE(NULL, l.buf);
+	ASSERT_EQ(0, pthread_create(&t, NULL, dma_thread, &l));
+	usleep(20000);
+	/*
+	 * Unmap under it: faults, never a crash or a copy through a stale
+	 * entry (one used between the unmap and its flush is reported, as
+	 * hardware may use it then). Once the unmap returned, none is left.
+	 */
+	ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_UNMAP, &u));
+	stale = iotlb_stat(self->dev, "stale");
+	usleep(20000);
+	EXPECT_EQ(stale, iotlb_stat(self->dev, "stale"));
+	EXPECT_EQ(0, dev_destroy(self->fd, self->dev));
+	usleep(20000);
+	__atomic_store_n(&l.stop, true, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	EXPECT_EQ(0, l.errors);
+	free(l.buf);
+}
+
+/* Closing the file with a DMA in flight in another thread. */
+TEST_F(dev, close_during_dma)
+{
+	struct dma_loop l = {
+		.fd = self->fd, .dev = self->dev, .iova = self->iova,
+		.len = self->len, .buf = malloc(self->len),
+	};
+	pthread_t t;
+
+	ASSERT_NE(NULL, l.buf);
+	ASSERT_EQ(0, pthread_create(&t, NULL, dma_thread, &l));
+	usleep(20000);
+	close(self->fd);
+	usleep(20000);
+	__atomic_store_n(&l.stop, true, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	/* The teardown checks what the close released; reopen for it. */
+	self->fd = open("/dev/null", O_RDONLY);
+	free(l.buf);
+}
+
+/* Physical mappings: the device touches neither borrowed RAM nor MMIO. */
+TEST_F(dev, phys_mappings_are_external)
+{
+	const struct iomem *io = iomem_get();
+	struct ptlab_map_phys p = {
+		.size = sizeof(p), .id = self->id, .prot = PT_R,
+		.iova = self->iova + 2 * self->len, .length = self->page,
+	};
+	unsigned char b[8];
+	int fault;
+
+	if (!io || !iomem_find_mmio(io, self->page, &p.paddr))
+		SKIP(return, "no MMIO range of a page in /proc/iomem");
+	ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_MAP_PHYS, &p));
+	EXPECT_EQ(-EIO, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
+				p.iova, b, 8, NULL, &fault));
+	EXPECT_EQ(PTLAB_FAULT_EXTERNAL, fault);
+}
+
+/* Without CAP_SYS_ADMIN, fault records carry no physical address. */
+TEST_F(dev, unprivileged_records_hide_addresses)
+{
+	struct ptlab_fault f[4];
+	unsigned char src[8] = { 1 };
+	__u64 ro = self->iova + 2 * self->len;
+	int fd2;
+	struct ptlab_create c = variant->c;
+	__u32 id2, d2;
+	int n;
+
+	ASSERT_EQ(0, drop_cap(CAP_SYS_ADMIN));
+	fd2 = open(PTLAB_DEV, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd2);
+	c.size = sizeof(c);
+	ASSERT_EQ(0, pt_ioctl(fd2, PTLAB_IOCTL_CREATE, &c));
+	id2 = c.out_id;
+	ASSERT_EQ(0, map_buf(fd2, id2, ro, self->buf, self->page, PT_R,
+			     self->page));
+	ASSERT_EQ(0, dev_create(fd2, id2, 0, 0, &d2));
+	EXPECT_EQ(-EIO, dev_dma(fd2, d2, PTLAB_ACCESS_WRITE, ro, src, 8, NULL,
+				NULL));
+	ASSERT_EQ(0, dev_faults(fd2, d2, f, 4, &n, NULL));
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(PTLAB_FAULT_PERMISSION, (int)f[0].kind);
+	EXPECT_EQ(0ULL, f[0].entry);
+	close(fd2);
+}
+
+TEST_HARNESS_MAIN
