@@ -484,6 +484,101 @@ int ptlab_walk(int fd, __u32 id, __u64 iova, struct ptlab_walk *walk)
 	return ptlab_ioctl(fd, PTLAB_IOCTL_WALK, walk);
 }
 
+/**
+ * ptlab_dev_create() - attach a simulated device to an address space
+ * @fd: open /dev/ptlab
+ * @id: address space
+ * @flags: PTLAB_DEV_*
+ * @iotlb_entries: leaf cache entries, 0 for the default
+ * @dev_id: receives the device's id
+ *
+ * Return: 0 or a negative errno.
+ */
+int ptlab_dev_create(int fd, __u32 id, __u32 flags, __u32 iotlb_entries, __u32 *dev_id)
+{
+	struct ptlab_dev_create c = {
+		.size = sizeof(c), .flags = flags, .id = id,
+		.iotlb_entries = iotlb_entries,
+	};
+	int err = ptlab_ioctl(fd, PTLAB_IOCTL_DEV_CREATE, &c);
+
+	*dev_id = c.out_dev_id;
+	return err;
+}
+
+/**
+ * ptlab_dev_destroy() - destroy a simulated device
+ * @fd: open /dev/ptlab
+ * @dev_id: the device
+ *
+ * Return: 0 or a negative errno.
+ */
+int ptlab_dev_destroy(int fd, __u32 dev_id)
+{
+	struct ptlab_dev_destroy d = { .size = sizeof(d), .dev_id = dev_id };
+
+	return ptlab_ioctl(fd, PTLAB_IOCTL_DEV_DESTROY, &d);
+}
+
+/**
+ * ptlab_dev_dma() - make a device read or write memory through its IOVAs
+ * @fd: open /dev/ptlab
+ * @dma: the request; the size field is filled in here
+ *
+ * Return: 0, -EIO on a device fault (@dma->out_fault), or a negative errno.
+ */
+int ptlab_dev_dma(int fd, struct ptlab_dev_dma *dma)
+{
+	dma->size = sizeof(*dma);
+	return ptlab_ioctl(fd, PTLAB_IOCTL_DEV_DMA, dma);
+}
+
+/**
+ * ptlab_dev_faults() - read and drain a device's fault queue
+ * @fd: open /dev/ptlab
+ * @dev_id: the device
+ * @records: room for @max records
+ * @max: how many
+ * @count: receives the records read
+ * @overflow: receives the faults lost since the last read (may be NULL)
+ *
+ * Return: 0 or a negative errno.
+ */
+int ptlab_dev_faults(int fd, __u32 dev_id, struct ptlab_fault *records, __u32 max,
+		     __u32 *count, __u32 *overflow)
+{
+	struct ptlab_dev_faults q = {
+		.size = sizeof(q), .dev_id = dev_id, .max = max,
+		.records = (__u64)(uintptr_t)records,
+	};
+	int err = ptlab_ioctl(fd, PTLAB_IOCTL_DEV_FAULTS, &q);
+
+	*count = q.out_count;
+	if (overflow)
+		*overflow = q.out_overflow;
+	return err;
+}
+
+/**
+ * ptlab_fault_name() - a fault kind's name
+ * @kind: enum ptlab_fault_kind
+ *
+ * Return: "translation", "permission", ... or "unknown".
+ */
+const char *ptlab_fault_name(__u32 kind)
+{
+	static const char *const names[] = {
+		[PTLAB_FAULT_TRANSLATION] = "translation",
+		[PTLAB_FAULT_PERMISSION] = "permission",
+		[PTLAB_FAULT_ADDR_SIZE] = "address-size",
+		[PTLAB_FAULT_ACCESS] = "access-flag",
+		[PTLAB_FAULT_EXTERNAL] = "external",
+		[PTLAB_FAULT_STALE] = "stale",
+	};
+
+	return kind < ARRAY_SIZE(names) && names[kind] ? names[kind] : "unknown";
+}
+
 /* ---- buffers ---- */
 
 static size_t page_round_up(size_t size)
@@ -550,18 +645,9 @@ void ptlab_free_buffer(void *buf, size_t size)
 
 /* ---- debugfs ---- */
 
-/**
- * ptlab_debugfs_copy() - copy one of an address space's debugfs files
- * @id: address space
- * @name: file in /sys/kernel/debug/ptlab/<id>/, such as "mappings"
- * @out: where to write the contents, unchanged
- * @why: filled with a one-line explanation on failure (may be NULL)
- * @why_len: size of @why
- *
- * Return: 0; -ENODEV when debugfs is not mounted; -ENOENT when the file does
- * not exist; another negative errno for anything else.
- */
-int ptlab_debugfs_copy(__u32 id, const char *name, FILE *out, char *why, size_t why_len)
+/* Copy /sys/kernel/debug/ptlab/<@dir>/<@name>; @what names @dir for users. */
+static int debugfs_copy(const char *dir, const char *what, const char *name, FILE *out,
+			char *why, size_t why_len)
 {
 	char path[256], buf[8192];
 	struct statfs sfs;
@@ -570,7 +656,7 @@ int ptlab_debugfs_copy(__u32 id, const char *name, FILE *out, char *why, size_t 
 
 	if (!why)
 		why_len = 0;
-	snprintf(path, sizeof(path), "%s/%u/%s", PTLAB_DEBUGFS_DIR, id, name);
+	snprintf(path, sizeof(path), "%s/%s/%s", PTLAB_DEBUGFS_DIR, dir, name);
 
 	if (statfs(PTLAB_DEBUGFS_ROOT, &sfs) || sfs.f_type != DEBUGFS_MAGIC) {
 		snprintf(why, why_len,
@@ -586,8 +672,7 @@ int ptlab_debugfs_copy(__u32 id, const char *name, FILE *out, char *why, size_t 
 			snprintf(why, why_len, "%s does not exist (is the ptlab module loaded?)",
 				 PTLAB_DEBUGFS_DIR);
 		else if (err == -ENOENT)
-			snprintf(why, why_len, "%s does not exist (no address space %u?)",
-				 path, id);
+			snprintf(why, why_len, "%s does not exist (no %s?)", path, what);
 		else if (err == -EACCES || err == -EPERM)
 			snprintf(why, why_len, "cannot read %s: %s (debugfs needs root)",
 				 path, strerror(-err));
@@ -614,6 +699,46 @@ int ptlab_debugfs_copy(__u32 id, const char *name, FILE *out, char *why, size_t 
 	}
 	close(fd);
 	return err;
+}
+
+/**
+ * ptlab_debugfs_copy() - copy one of an address space's debugfs files
+ * @id: address space
+ * @name: file in /sys/kernel/debug/ptlab/<id>/, such as "mappings"
+ * @out: where to write the contents, unchanged
+ * @why: filled with a one-line explanation on failure (may be NULL)
+ * @why_len: size of @why
+ *
+ * Return: 0; -ENODEV when debugfs is not mounted; -ENOENT when the file does
+ * not exist; another negative errno for anything else.
+ */
+int ptlab_debugfs_copy(__u32 id, const char *name, FILE *out, char *why, size_t why_len)
+{
+	char dir[16], what[32];
+
+	snprintf(dir, sizeof(dir), "%u", id);
+	snprintf(what, sizeof(what), "address space %u", id);
+	return debugfs_copy(dir, what, name, out, why, why_len);
+}
+
+/**
+ * ptlab_dev_debugfs_copy() - copy one of a device's debugfs files
+ * @dev_id: device
+ * @name: file in /sys/kernel/debug/ptlab/dev<id>/: "iotlb" or "faults"
+ * @out: where to write the contents, unchanged
+ * @why: filled with a one-line explanation on failure (may be NULL)
+ * @why_len: size of @why
+ *
+ * Return: as ptlab_debugfs_copy().
+ */
+int ptlab_dev_debugfs_copy(__u32 dev_id, const char *name, FILE *out, char *why,
+			   size_t why_len)
+{
+	char dir[16], what[32];
+
+	snprintf(dir, sizeof(dir), "dev%u", dev_id);
+	snprintf(what, sizeof(what), "device %u", dev_id);
+	return debugfs_copy(dir, what, name, out, why, why_len);
 }
 
 /* ---- text forms ---- */

@@ -49,6 +49,12 @@ int ptlab_map_phys(int fd, struct ptlab_map_phys *map);
 int ptlab_snapshot(int fd, __u32 id, int out_fd, __u64 *bytes);
 int ptlab_unmap(int fd, __u32 id, __u64 iova, __u64 length, __u64 *unmapped);
 int ptlab_walk(int fd, __u32 id, __u64 iova, struct ptlab_walk *walk);
+int ptlab_dev_create(int fd, __u32 id, __u32 flags, __u32 iotlb_entries, __u32 *dev_id);
+int ptlab_dev_destroy(int fd, __u32 dev_id);
+int ptlab_dev_dma(int fd, struct ptlab_dev_dma *dma);
+int ptlab_dev_faults(int fd, __u32 dev_id, struct ptlab_fault *records, __u32 max,
+		     __u32 *count, __u32 *overflow);
+const char *ptlab_fault_name(__u32 kind);
 
 /* Memory to map: anonymous, aligned, hinted for THP and faulted in. */
 int ptlab_alloc_buffer(size_t size, size_t align, void **bufp);
@@ -56,6 +62,9 @@ void ptlab_free_buffer(void *buf, size_t size);
 
 /* debugfs: copy /sys/kernel/debug/ptlab/<id>/<name> verbatim to @out. */
 int ptlab_debugfs_copy(__u32 id, const char *name, FILE *out, char *why, size_t why_len);
+/* The same for a device's /sys/kernel/debug/ptlab/dev<id>/<name>. */
+int ptlab_dev_debugfs_copy(__u32 dev_id, const char *name, FILE *out, char *why,
+			   size_t why_len);
 
 /* Text forms: protections "rw--c-", sizes "4K", page-size sets "4K,2M,1G". */
 int ptlab_prot_parse(const char *str, __u32 *prot);

@@ -85,6 +85,8 @@ struct session {
 	struct buffer *buffers;
 	__u32 *ids;		/* address spaces created, in order, for $N */
 	size_t nr_ids;
+	__u32 *devs;		/* devices attached, in order, for @N */
+	size_t nr_devs;
 };
 
 static void print_usage(FILE *f)
@@ -117,6 +119,15 @@ static void print_usage(FILE *f)
 		"        dump ID [mappings|table_pages]   print the debugfs files\n"
 		"        snapshot ID FILE                 write an ELF core of the space\n"
 		"        destroy ID\n"
+		"        attach ID [check] [noinval] [iotlb N]\n"
+		"                                         attach a simulated device: \"dev N\";\n"
+		"                                         DEV is N, @ (the last) or @N (the Nth)\n"
+		"        dma DEV read|write|fetch IOVA SIZE [priv] [byte=B|file=PATH]\n"
+		"                                         the device reads (into FILE, or a\n"
+		"                                         checksum) or writes (byte B or FILE)\n"
+		"        faults DEV                       print and drain its fault queue\n"
+		"        iotlb DEV                        its IOTLB counters (debugfs)\n"
+		"        detach DEV\n"
 		"        # comment\n"
 		"      ID is a number, '$' for the last address space created, or '$N' for\n"
 		"      the Nth. A script stops at its first error unless stdin is a terminal.\n"
@@ -154,6 +165,37 @@ static int parse_pow2(const char *what, const char *str, __u64 *val)
 		error_msg("bad %s '%s': not a power of two", what, str);
 		return -EINVAL;
 	}
+	return 0;
+}
+
+/* A device: a number, "@" for the last one attached, "@N" for the Nth. */
+static int parse_dev(struct session *s, const char *str, __u32 *dev)
+{
+	__u64 val;
+
+	if (str[0] == '@') {
+		if (!s->nr_devs) {
+			error_msg("'%s': no device attached yet", str);
+			return -EINVAL;
+		}
+		if (!str[1]) {
+			*dev = s->devs[s->nr_devs - 1];
+			return 0;
+		}
+		if (ptlab_parse_u64(str + 1, &val) || !val || val > s->nr_devs) {
+			error_msg("'%s': only %zu device(s) attached", str, s->nr_devs);
+			return -EINVAL;
+		}
+		*dev = s->devs[val - 1];
+		return 0;
+	}
+	if (parse_num("device", str, &val))
+		return -EINVAL;
+	if (val > UINT32_MAX) {
+		error_msg("bad device '%s': too large", str);
+		return -EINVAL;
+	}
+	*dev = (__u32)val;
 	return 0;
 }
 
@@ -520,6 +562,7 @@ static void close_session(struct session *s)
 		free(b);
 	}
 	free(s->ids);
+	free(s->devs);
 }
 
 /* ---- ptctl create ---- */
@@ -656,6 +699,155 @@ out:
 }
 
 /* ---- ptctl script ---- */
+
+static int script_attach(struct session *s, int argc, char **argv)
+{
+	__u32 id, dev, flags = 0, *devs;
+	__u64 entries = 0;
+	int i, err;
+
+	if (argc < 2 || parse_id(s, argv[1], &id))
+		return -1;
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "check")) {
+			flags |= PTLAB_DEV_CHECK;
+		} else if (!strcmp(argv[i], "noinval")) {
+			flags |= PTLAB_DEV_NO_INVALIDATE;
+		} else if (!strcmp(argv[i], "iotlb") && i + 1 < argc) {
+			if (parse_num("iotlb entries", argv[++i], &entries))
+				return -1;
+		} else {
+			error_msg("attach: unknown option '%s' (check, noinval, iotlb N)", argv[i]);
+			return -1;
+		}
+	}
+	devs = realloc(s->devs, (s->nr_devs + 1) * sizeof(*devs));
+	if (!devs) {
+		error_msg("attach: %s", strerror(ENOMEM));
+		return -1;
+	}
+	s->devs = devs;
+	err = ptlab_dev_create(s->fd, id, flags, (__u32)entries, &dev);
+	if (err) {
+		error_msg("attach %u: %s", id, strerror(-err));
+		return -1;
+	}
+	s->devs[s->nr_devs++] = dev;
+	printf("dev %u\n", dev);
+	return 0;
+}
+
+static int print_faults(int fd, __u32 dev)
+{
+	struct ptlab_fault f[PTLAB_DEV_MAX_FAULTS];
+	__u32 n, overflow, i;
+	int err;
+
+	err = ptlab_dev_faults(fd, dev, f, PTLAB_DEV_MAX_FAULTS, &n, &overflow);
+	if (err) {
+		error_msg("faults %u: %s", dev, strerror(-err));
+		return -1;
+	}
+	printf("faults %u overflow %u\n", n, overflow);
+	for (i = 0; i < n; i++) {
+		printf("fault %s iova 0x%llx access 0x%x level %u entry 0x%016llx",
+		       ptlab_fault_name(f[i].kind), (unsigned long long)f[i].iova, f[i].access,
+		       f[i].level, (unsigned long long)f[i].entry);
+		printf(" cached_pa 0x%llx table_pa 0x%llx\n", (unsigned long long)f[i].cached_pa,
+		       (unsigned long long)f[i].table_pa);
+	}
+	return 0;
+}
+
+/* dma DEV read|write|fetch IOVA SIZE [priv] [byte=B|file=PATH] */
+static int script_dma(struct session *s, int argc, char **argv)
+{
+	struct { const char *file; __u64 byte; bool have_byte; } a = { };
+	struct ptlab_dev_dma d = { };
+	unsigned long long sum = 0;
+	unsigned char *buf;
+	__u64 i;
+	int err, out, ai;
+
+	if (argc < 5)
+		goto usage;
+	if (parse_dev(s, argv[1], &d.dev_id))
+		return -1;
+	if (!strcmp(argv[2], "read"))
+		d.access = PTLAB_ACCESS_READ;
+	else if (!strcmp(argv[2], "write"))
+		d.access = PTLAB_ACCESS_WRITE;
+	else if (!strcmp(argv[2], "fetch"))
+		d.access = PTLAB_ACCESS_READ | PTLAB_ACCESS_EXEC;
+	else
+		goto usage;
+	if (parse_num("iova", argv[3], &d.iova) || parse_num("size", argv[4], &d.length))
+		return -1;
+	for (ai = 5; ai < argc; ai++) {
+		if (!strcmp(argv[ai], "priv"))
+			d.access |= PTLAB_ACCESS_PRIV;
+		else if (!strncmp(argv[ai], "byte=", 5) &&
+			 !parse_num("byte", argv[ai] + 5, &a.byte))
+			a.have_byte = true;
+		else if (!strncmp(argv[ai], "file=", 5))
+			a.file = argv[ai] + 5;
+		else
+			goto usage;
+	}
+	if (!d.length || d.length > PTLAB_DEV_MAX_DMA) {
+		error_msg("dma: size must be 1 to %u bytes", PTLAB_DEV_MAX_DMA);
+		return -1;
+	}
+	buf = calloc(1, d.length);
+	if (!buf) {
+		error_msg("dma: %s", strerror(ENOMEM));
+		return -1;
+	}
+	if (d.access & PTLAB_ACCESS_WRITE) {
+		if (a.file) {
+			int in = open(a.file, O_RDONLY | O_CLOEXEC);
+
+			if (in < 0 || read(in, buf, d.length) < 0) {
+				error_msg("dma: %s: %s", a.file, strerror(errno));
+				if (in >= 0)
+					close(in);
+				free(buf);
+				return -1;
+			}
+			close(in);
+		} else {
+			memset(buf, a.have_byte ? (int)a.byte : 0, d.length);
+		}
+	}
+	d.uptr = (__u64)(uintptr_t)buf;
+	err = ptlab_dev_dma(s->fd, &d);
+	printf("done %llu\n", (unsigned long long)d.out_done);
+	if (d.out_fault)
+		printf("fault %s\n", ptlab_fault_name(d.out_fault));
+	if (!(d.access & PTLAB_ACCESS_WRITE) && d.out_done) {
+		if (a.file) {
+			out = open(a.file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+			if (out < 0 || write(out, buf, d.out_done) != (ssize_t)d.out_done)
+				error_msg("dma: %s: %s", a.file, strerror(errno));
+			if (out >= 0)
+				close(out);
+		}
+		for (i = 0; i < d.out_done; i++)
+			sum = sum * 31 + buf[i];
+		printf("first 0x%02x checksum 0x%016llx\n", buf[0], sum);
+	}
+	free(buf);
+	/* A device fault is a result, printed above, not a failed command. */
+	if (err && err != -EIO) {
+		error_msg("dma: %s", strerror(-err));
+		return -1;
+	}
+	return 0;
+
+usage:
+	error_msg("dma: usage: dma DEV read|write|fetch IOVA SIZE [priv] [byte=B|file=PATH]");
+	return -1;
+}
 
 static int script_line(struct session *s, int argc, char **argv)
 {
@@ -796,6 +988,35 @@ static int script_line(struct session *s, int argc, char **argv)
 		if (parse_id(s, argv[1], &id))
 			return -1;
 		return do_destroy(s, id);
+	}
+
+	if (!strcmp(cmd, "attach"))
+		return script_attach(s, argc, argv);
+	if (!strcmp(cmd, "dma"))
+		return script_dma(s, argc, argv);
+	if (!strcmp(cmd, "faults") || !strcmp(cmd, "iotlb") || !strcmp(cmd, "detach")) {
+		__u32 dev;
+
+		if (argc != 2)
+			goto usage;
+		if (parse_dev(s, argv[1], &dev))
+			return -1;
+		if (!strcmp(cmd, "faults"))
+			return print_faults(s->fd, dev);
+		if (!strcmp(cmd, "iotlb")) {
+			char why[PTLAB_WHY_LEN];
+
+			if (ptlab_dev_debugfs_copy(dev, "iotlb", stdout, why, sizeof(why))) {
+				error_msg("%s", why);
+				return -1;
+			}
+			return 0;
+		}
+		if (ptlab_dev_destroy(s->fd, dev)) {
+			error_msg("detach %u: %s", dev, strerror(errno));
+			return -1;
+		}
+		return 0;
 	}
 
 	if (!strcmp(cmd, "help")) {
