@@ -267,7 +267,7 @@ static const struct {
 };
 
 /* Geometries drivers use, per format (see ptlab_formats_test.c). */
-static const struct geom {
+static const struct create_geom {
 	__u32 fmt, gran, ias, oas;
 	__u64 pgsizes;
 } geoms[] = {
@@ -1311,7 +1311,7 @@ static void op_create(struct th *t)
 			  .slot = chance(t, 50) ? (int)rnd(t, FIRST_CHURNED) :
 						  pick_slot(t) };
 	struct ptlab_create *a = &c.a.create;
-	const struct geom *g = &geoms[rnd(t, ARRAY_SIZE(geoms))];
+	const struct create_geom *g = &geoms[rnd(t, ARRAY_SIZE(geoms))];
 	unsigned int k = rnd(t, 100);
 	__u32 id;
 

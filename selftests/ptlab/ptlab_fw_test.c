@@ -50,7 +50,6 @@
 #define FW_FORMAT	"arm64-lpae-s1"
 #define FW_MAX		16		/* instances the firmware keeps */
 #define FW_MAX_BYTES	(16ULL << 20)	/* its bound on populated bytes */
-#define CORE_TEMPLATE	"/tmp/ptlab-fw-core.XXXXXX"
 
 /* What the firmware maps its data pages with. */
 #define FW_PROT		(PTLAB_PROT_READ | PTLAB_PROT_WRITE | PTLAB_PROT_CACHE)
@@ -463,7 +462,7 @@ static void walk_fw_pages(struct __test_metadata *_metadata, struct space *s,
 			ASSERT_EQ(SZ_4K, w.out_pgsize);
 			ASSERT_EQ((__u32)FW_PROT, w.out_prot);
 			ASSERT_EQ(0U, w.out_level);
-			ASSERT_EQ(s->m.levels, w.out_nr_entries);
+			ASSERT_EQ(s->m.g.levels, w.out_nr_entries);
 			if (model_find(&s->m, iova) < 0) {
 				ASSERT_EQ(0, model_add_phys(&s->m, iova, pa, SZ_4K,
 							    FW_PROT, SZ_4K,
@@ -507,11 +506,7 @@ static void space_adopt(struct __test_metadata *_metadata, struct space *s,
 	ASSERT_EQ(0LL, debugfs_table_pages(s->id));
 	ASSERT_TRUE(debugfs_has_dir(s->id));
 	fw_expect(_metadata, fw->id, now.crc, now.users + 1);
-	s->root_pa = info.out_root_pa;
-	s->mair = info.out_mair;
-	s->m.ias = ARM_IAS;
-	s->m.levels = info.out_levels;
-	s->m.pgsizes = ARM_PGSIZES;
+	space_set_info(s, &info);
 	walk_fw_pages(_metadata, s, fw);
 }
 
@@ -1853,11 +1848,7 @@ TEST_F(fw_declared, adopt_larger_ranges)
 	ASSERT_EQ(0, pt_info(fd, c.out_id, &info));
 	ASSERT_EQ(f->fw.root, info.out_root_pa);
 	ASSERT_EQ(0ULL, info.out_table_pages);
-	f->sp.root_pa = info.out_root_pa;
-	f->sp.mair = info.out_mair;
-	f->sp.m.ias = ARM_IAS;
-	f->sp.m.levels = info.out_levels;
-	f->sp.m.pgsizes = ARM_PGSIZES;
+	space_set_info(&f->sp, &info);
 	walk_fw_pages(_metadata, &f->sp, &f->fw);
 	check_adopted(_metadata, &f->base, &f->sp);
 

@@ -21,6 +21,9 @@ struct __test_metadata;
 
 #define PTLAB_DEV		"/dev/ptlab"
 #define PTLAB_DEBUGFS		"/sys/kernel/debug/ptlab"
+#define MAX_TABLE_PAGES		"/sys/module/ptlab/parameters/max_table_pages"
+/* mkstemp() template of the files snapshots are written to */
+#define CORE_TEMPLATE		"/tmp/ptlab-core.XXXXXX"
 
 #define BIT_ULL(n)		(1ULL << (n))
 
@@ -99,14 +102,31 @@ struct run {
 	__u32 kind;
 };
 
+/*
+ * An address space's geometry, as PTLAB_IOCTL_INFO reports it (geom_init()),
+ * and what it implies: the span of an entry at each level and the size of
+ * the tables. Nothing here assumes a format.
+ */
+struct geom {
+	__u32 format;
+	__u32 gran;		/* log2 of the granule */
+	__u32 ias;
+	__u32 oas;
+	__u32 levels;
+	__u32 prot_mask;
+	__u64 pgsizes;
+	__u64 last;		/* last IOVA of the input range */
+	__u64 root_bytes;	/* the top-level table (all concatenated ones) */
+	__u64 table_bytes;	/* a table below the top level */
+	unsigned int shift[PTLAB_MAX_LEVELS];	/* log2 of an entry's span */
+};
+
 /* What an address space must hold, kept by the test, not by the module. */
 struct model {
 	struct leaf *leaves;	/* sorted by IOVA, never overlapping */
 	size_t nr;
 	size_t cap;
-	unsigned int ias;
-	unsigned int levels;
-	__u64 pgsizes;
+	struct geom g;
 };
 
 /* An address space, what it must hold and what it reported at creation. */
@@ -148,12 +168,18 @@ struct ptlab_map_user map_req(__u32 id, __u64 iova, const void *uptr,
 			      __u64 len, __u32 prot);
 struct ptlab_map_phys phys_req(__u32 id, __u64 iova, __u64 pa, __u64 len,
 			       __u32 prot);
+int pt_map_user(int fd, __u32 id, __u64 iova, const void *uptr, __u64 len,
+		__u32 prot, __u64 pgsize, __u64 *mapped);
+int pt_map_phys(int fd, __u32 id, __u64 iova, __u64 pa, __u64 len,
+		__u32 prot, __u64 pgsize, __u64 *mapped, __u32 *kind);
 int pt_unmap(int fd, __u32 id, __u64 iova, __u64 len, __u64 *unmapped);
 int pt_walk(int fd, __u32 id, __u64 iova, struct ptlab_walk *w);
 size_t cmd_struct_size(unsigned long cmd);
 size_t cmd_first_size(unsigned long cmd);
 
 /* what the kernel says independently */
+long status_kb(const char *key);
+long meminfo_kb(const char *key);
 long vmpin_kb(void);
 long secpt_kb(void);
 int module_refcount(void);
@@ -174,16 +200,28 @@ const char *pgsize_str(__u64 size);
 /* memory */
 int buf_alloc(struct buf *b, size_t len, bool huge);
 void buf_free(struct buf *b);
+__u64 bytes_pages(__u64 bytes);
 bool pas_contiguous(const __u64 *pas, size_t i, size_t n);
 bool is_huge_backed(const void *p);
 
-/* the model */
+/* geometry */
+void geom_init(struct geom *g, const struct ptlab_info *info);
 unsigned int levels_for_ias(unsigned int ias);
-unsigned int pgsize_level(__u64 size);
+unsigned int geom_level(const struct geom *g, __u64 size);
+__u64 geom_gran(const struct geom *g);
+int geom_sizes(const struct geom *g, __u64 *sizes);
+__u64 geom_min_pgsize(const struct geom *g);
+__u64 geom_largest_upto(const struct geom *g, __u64 max_last);
+
+/* the model */
+int model_add_run(struct model *m, __u64 iova, __u64 pa, __u64 len,
+		  __u32 prot, __u32 kind, __u64 sizes);
 int model_add(struct model *m, __u64 iova, const void *uptr, __u64 len,
 	      __u32 prot, __u64 forced);
 int model_add_phys(struct model *m, __u64 iova, __u64 pa, __u64 len,
 		   __u32 prot, __u64 forced, __u32 kind);
+bool model_overlaps(const struct model *m, __u64 iova, __u64 len);
+void model_table_range(const struct model *m, __u64 *min, __u64 *max);
 long model_find(const struct model *m, __u64 iova);
 void model_remove(struct model *m, __u64 iova, __u64 len);
 __u64 model_bytes(const struct model *m);
@@ -216,6 +254,7 @@ void take_baseline(struct __test_metadata *_metadata, struct baseline *b);
 int ptlab_open(struct __test_metadata *_metadata);
 void space_create(struct __test_metadata *_metadata, struct space *s, int fd,
 		  __u32 ias, __u64 pgsizes);
+void space_set_info(struct space *s, const struct ptlab_info *info);
 void space_open(struct __test_metadata *_metadata, struct space *s,
 		__u32 ias, __u64 pgsizes);
 void space_close(struct space *s);
@@ -271,6 +310,10 @@ void check_core(struct __test_metadata *_metadata,
 		const unsigned char *data, size_t len,
 		const struct space *s, const struct pa_map *pm);
 int pt_snapshot(int fd, __u32 id, int out, __u32 flags, __u64 *bytes);
+unsigned char *snapshot_ioctl(struct __test_metadata *_metadata,
+			      const struct space *s, int out, size_t *len);
+unsigned char *snapshot_debugfs(struct __test_metadata *_metadata, __u32 id,
+				size_t chunk, size_t *len);
 
 /* fdinfo */
 struct fdinfo_space {
@@ -303,6 +346,9 @@ bool iomem_find_mixed(const struct iomem *io, __u64 *pa);
 bool iomem_find_partial(const struct iomem *io, __u64 *pa);
 bool iomem_find_named(const struct iomem *io, const char *name,
 		      __u64 *pa);
+int iomem_find_hole(const struct iomem *io, unsigned int oas, __u64 align,
+		    __u64 len, __u64 lead, __u64 *pa);
+__u64 iomem_ram_top(const struct iomem *io);
 int cap_effective(int cap);
 long read_param(const char *path);
 int write_param(const char *path, long val);
