@@ -51,20 +51,10 @@
 
 #include "ptlab_lib.h"
 
-#define NOBODY		65534
 #define DESC_TABLE_ADDR	0x0000fffffffff000ULL
 #define X86_ADDR	0x000ffffffffff000ULL
 
 /* --- small helpers --- */
-
-/* This process, from now on: the user nobody, with no capability at all. */
-static int become_nobody(void)
-{
-	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-	    setresuid(NOBODY, NOBODY, NOBODY))
-		return -errno;
-	return 0;
-}
 
 static int create_fmt(int fd, __u32 format, __u32 granule, __u32 ias,
 		      __u32 oas, __u32 *id)

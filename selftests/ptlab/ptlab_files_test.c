@@ -38,26 +38,6 @@
 
 /* --- fdinfo checks --- */
 
-/* The format name in the first line of debugfs <id>/mappings. */
-static int debugfs_format(__u32 id, char *fmt, size_t len)
-{
-	char path[128], line[256];
-	unsigned int got;
-	int ret = -1;
-	FILE *f;
-
-	debugfs_path(path, sizeof(path), id, "mappings");
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	if (fgets(line, sizeof(line), f) &&
-	    sscanf(line, "# ptlab address space %u: %31s", &got, fmt) == 2 &&
-	    got == id && len >= 32)
-		ret = 0;
-	fclose(f);
-	return ret;
-}
-
 /*
  * fdinfo of @fd must list exactly the @nr spaces @s, with what info,
  * debugfs and the model say. Returns the sum of their table pages.

@@ -108,7 +108,6 @@
 #define SMALL_LEN		(4 * SZ_1M)	/* 4K pages */
 #define ODD_LEN			(16 * SZ_4K)	/* read-only, PROT_NONE, shmem */
 
-#define NOBODY			65534
 
 enum {
 	C_CREATE, C_DESTROY, C_INFO, C_MAP_USER, C_UNMAP, C_WALK, C_MAP_PHYS,
@@ -1813,33 +1812,6 @@ static void run_op(struct th *t)
 		op_random(t);
 }
 
-/* --- privileges --- */
-
-/*
- * Become uid and gid 65534 with no capability and no supplementary group.
- * Raw system calls: in a thread they change only that thread, which is
- * what puts unprivileged threads beside root ones in one process.
- */
-static int drop_privs(void)
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = {};
-
-	if (syscall(SYS_setgroups, 0, NULL) ||
-	    syscall(SYS_setresgid, NOBODY, NOBODY, NOBODY) ||
-	    syscall(SYS_setresuid, NOBODY, NOBODY, NOBODY) ||
-	    syscall(SYS_capset, &h, d))
-		return -errno;
-	if (syscall(SYS_capget, &h, d))
-		return -errno;
-	if (d[0].effective || d[1].effective || d[0].permitted ||
-	    d[1].permitted || syscall(SYS_getuid) != NOBODY)
-		return -EPERM;
-	return 0;
-}
-
 static void try_rmmod(struct th *t)
 {
 	long r = syscall(SYS_delete_module, "ptlab", O_NONBLOCK);
@@ -1909,7 +1881,7 @@ static void *unpriv_fn(void *arg)
 	struct th *t = arg;
 	int fd, r;
 
-	r = drop_privs();
+	r = become_nobody();
 	if (r) {
 		fail(t, "cannot drop privileges: %s", strerror(-r));
 		return NULL;
@@ -2429,11 +2401,9 @@ static void read_space_file(struct th *t, char *buf, size_t len)
 
 static void fuzz_read_fdinfo(struct th *t, char *buf, size_t len)
 {
-	int s = rnd(t, NR_SLOTS), fd, nspaces = -1;
-	char path[64], *line, *save = NULL, fmt[32];
-	long long tp, mb;
+	int s = rnd(t, NR_SLOTS), fd, nr;
+	char path[64];
 	ssize_t n;
-	__u32 id;
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", slot_fd(s));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -2445,20 +2415,9 @@ static void fuzz_read_fdinfo(struct th *t, char *buf, size_t len)
 	if (n <= 0)
 		return;
 	buf[n] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "ptlab-spaces: %d", &nspaces) == 1) {
-			if (nspaces < 0)
-				fail(t, "%s: '%s'", path, line);
-		} else if (!strncmp(line, "ptlab-space:", 12) &&
-			   (sscanf(line, "ptlab-space: %u %31s table_pages %lld mapped_bytes %lld",
-				   &id, fmt, &tp, &mb) != 4 || tp < 0 ||
-			    mb < 0)) {
-			fail(t, "%s: '%s'", path, line);
-		}
-	}
-	if (nspaces < 0)
-		fail(t, "%s: no ptlab-spaces line", path);
+	if (fdinfo_parse(buf, NULL, 0, &nr) < 0)
+		fail(t, "%s: no ptlab-spaces line, or a bad ptlab line: '%.300s'",
+		     path, buf);
 }
 
 static void *reader_fn(void *arg)
@@ -2740,7 +2699,7 @@ static void child_main(struct th *t, bool unpriv)
 	if (unpriv) {
 		close(CHILD_FD);
 		setrlimit(RLIMIT_MEMLOCK, &rl);
-		r = drop_privs();
+		r = become_nobody();
 		if (r) {
 			fail(t, "cannot drop privileges: %s", strerror(-r));
 			_exit(1);

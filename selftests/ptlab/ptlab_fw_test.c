@@ -321,40 +321,12 @@ static void check_no_flush(struct __test_metadata *_metadata, __u32 id,
 /* A page-aligned physical range of @size with no System RAM at any depth. */
 static __u64 nonram_pa(struct __test_metadata *_metadata, __u64 size)
 {
-	unsigned long long start, end, top = 0;
-	char line[256];
-	int n;
-	FILE *f;
+	__u64 top = iomem_ram_top(iomem_get());
 
-	f = fopen("/proc/iomem", "r");
-	ASSERT_NE(NULL, f);
-	while (fgets(line, sizeof(line), f)) {
-		n = 0;
-		if (sscanf(line, " %llx-%llx : %n", &start, &end, &n) == 2 && n &&
-		    !strncmp(line + n, "System RAM", 10) && end > top)
-			top = end;
-	}
-	fclose(f);
 	ASSERT_NE(0ULL, top) TH_LOG("/proc/iomem lists no System RAM (root?)");
 	top = align_up(top + 1, SZ_1G) + SZ_1G;
 	ASSERT_LE(top + size, TOP(ARM_OAS));
 	return top;
-}
-
-static long mem_available_kb(void)
-{
-	char line[256];
-	long val = -1;
-	FILE *f;
-
-	f = fopen("/proc/meminfo", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %ld", &val) == 1)
-			break;
-	fclose(f);
-	return val;
 }
 
 /* --- adopted address spaces --- */
@@ -827,14 +799,14 @@ TEST_F_TIMEOUT(fw, destroy_frees_memory, 300)
 	fw_create(_metadata, &self->e.own, FW_FORMAT, "0x0:0x1000000", &f);
 	ASSERT_EQ(0, fw_cmd("destroy %u", f.id));
 	fw_owned_forget(&self->e.own, f.id);
-	before = mem_available_kb();
+	before = meminfo_kb("MemAvailable");
 	ASSERT_LT(0, before);
 	for (i = 0; i < CYCLES; i++) {
 		ASSERT_EQ(0, fw_cmd("create %s 0x0:0x1000000", FW_FORMAT));
 		ASSERT_EQ(0, fw_get(f.id, &f)) TH_LOG("id %u not reused", f.id);
 		ASSERT_EQ(0, fw_cmd("destroy %u", f.id));
 	}
-	after = mem_available_kb();
+	after = meminfo_kb("MemAvailable");
 	TH_LOG("MemAvailable %ld kB -> %ld kB over %d x 16M", before, after,
 	       CYCLES);
 	/* Leaking would cost CYCLES x 16M; allow a quarter of it as noise. */
@@ -1304,33 +1276,6 @@ static bool fw_pattern_ok(const unsigned char *p, __u64 iova)
 	return true;
 }
 
-static unsigned char *read_all(int fd, size_t *len)
-{
-	size_t cap = SZ_64K, n = 0;
-	unsigned char *p = malloc(cap), *q;
-	ssize_t r;
-
-	while (p) {
-		if (n == cap) {
-			q = realloc(p, cap *= 2);
-			if (!q)
-				break;
-			p = q;
-		}
-		r = read(fd, p + n, cap - n);
-		if (r <= 0) {
-			if (!r) {
-				*len = n;
-				return p;
-			}
-			break;
-		}
-		n += r;
-	}
-	free(p);
-	return NULL;
-}
-
 /*
  * The core of an adopted space: a PTLAB note naming the firmware's root,
  * and one PT_LOAD per run of the model (firmware runs included), in IOVA
@@ -1341,36 +1286,23 @@ static void check_fw_core(struct __test_metadata *_metadata,
 			  const unsigned char *d, size_t len,
 			  const struct space *s, const struct buf *b)
 {
-	const struct elf64_hdr *eh = (const struct elf64_hdr *)d;
-	const struct ptlab_snapshot_note *note = NULL;
 	size_t nr, i, k = 0, nr_fw = 0, nr_user = 0;
+	struct pa_map pm = {};
 	const struct elf64_phdr *ph;
-	struct elf64_note nh;
+	const char *own;
 	struct run *runs;
-	__u64 pg, *pas;
-	long u;
+	struct core c;
+	__u64 pg;
 
-	ASSERT_LE(sizeof(*eh), len);
-	ASSERT_EQ(0, memcmp(eh->e_ident, ELFMAG, SELFMAG));
-	ASSERT_EQ(ET_CORE, eh->e_type);
-	ASSERT_LE(eh->e_phoff + eh->e_phnum * sizeof(*ph), len);
-	pas = calloc(b->len / SZ_4K, sizeof(*pas));
+	parse_core(_metadata, d, len, &c);
 	runs = calloc(s->m.nr + 1, sizeof(*runs));
-	ASSERT_TRUE(pas && runs);
-	ASSERT_EQ(0, pagemap_pas(b->p, b->len / SZ_4K, pas));
+	ASSERT_NE(NULL, runs);
+	pa_map_add(_metadata, &pm, b);
 	nr = model_runs(&s->m, runs, false);
-	for (i = 0; i < eh->e_phnum; i++) {
-		ph = (const struct elf64_phdr *)(d + eh->e_phoff) + i;
-		if (ph->p_type == PT_NOTE) {
-			ASSERT_LE(ph->p_offset + sizeof(nh) + 8 + sizeof(*note),
-				  len);
-			memcpy(&nh, d + ph->p_offset, sizeof(nh));
-			ASSERT_EQ(sizeof("PTLAB"), nh.n_namesz);
-			ASSERT_EQ((__u32)PTLAB_NOTE_SPACE, nh.n_type);
-			ASSERT_EQ(sizeof(*note), nh.n_descsz);
-			note = (const void *)(d + ph->p_offset + sizeof(nh) + 8);
+	for (i = 0; i < c.phnum; i++) {
+		ph = &c.ph[i];
+		if (ph->p_type == PT_NOTE)
 			continue;
-		}
 		ASSERT_EQ((__u32)PT_LOAD, ph->p_type);
 		ASSERT_LT(k, nr) TH_LOG("PT_LOAD at 0x%llx beyond the runs",
 					(unsigned long long)ph->p_vaddr);
@@ -1389,14 +1321,11 @@ static void check_fw_core(struct __test_metadata *_metadata,
 				nr_fw++;
 				continue;
 			}
-			for (u = 0; u < (long)(b->len / SZ_4K); u++)
-				if (pas[u] == ph->p_paddr + pg)
-					break;
-			ASSERT_LT(u, (long)(b->len / SZ_4K))
+			own = pa_lookup(&pm, ph->p_paddr + pg);
+			ASSERT_NE(NULL, own)
 				TH_LOG("pa 0x%llx is not the test's",
 				       (unsigned long long)ph->p_paddr + pg);
-			ASSERT_EQ(0, memcmp(d + ph->p_offset + pg,
-					    b->p + u * SZ_4K, SZ_4K))
+			ASSERT_EQ(0, memcmp(d + ph->p_offset + pg, own, SZ_4K))
 				TH_LOG("IOVA 0x%llx: contents differ",
 				       (unsigned long long)ph->p_vaddr + pg);
 			nr_user++;
@@ -1406,11 +1335,10 @@ static void check_fw_core(struct __test_metadata *_metadata,
 	ASSERT_EQ(nr, k) TH_LOG("the core lacks runs");
 	ASSERT_EQ((size_t)FW_PAGES, nr_fw);
 	ASSERT_EQ((size_t)(ARRAY_SIZE(u_iovas) * U_PAGES), nr_user);
-	ASSERT_NE(NULL, note) TH_LOG("no PTLAB note");
-	ASSERT_EQ(s->root_pa, note->root_pa);
-	ASSERT_EQ(s->root_pa, note->ttbr);
+	ASSERT_EQ(s->root_pa, c.note.root_pa);
+	ASSERT_EQ(s->root_pa, c.note.ttbr);
+	pa_map_free(&pm);
 	free(runs);
-	free(pas);
 }
 
 /*
@@ -1440,7 +1368,7 @@ TEST_F(fw, snapshot)
 	sn.fd = out;
 	ASSERT_EQ(0, pt_ioctl(self->e.sp.fd, PTLAB_IOCTL_SNAPSHOT, &sn));
 	ASSERT_EQ(0, lseek(out, 0, SEEK_SET));
-	core = read_all(out, &len);
+	core = read_fd(out, SZ_64K, &len);
 	ASSERT_NE(NULL, core);
 	ASSERT_EQ(sn.out_bytes, len);
 	check_fw_core(_metadata, core, len, &self->e.sp, &self->e.b);
@@ -1448,7 +1376,7 @@ TEST_F(fw, snapshot)
 	debugfs_path(dpath, sizeof(dpath), self->e.sp.id, "snapshot");
 	dfd = open(dpath, O_RDONLY);
 	ASSERT_LE(0, dfd) TH_LOG("%s: %s", dpath, strerror(errno));
-	dcore = read_all(dfd, &dlen);
+	dcore = read_fd(dfd, SZ_64K, &dlen);
 	close(dfd);
 	ASSERT_NE(NULL, dcore);
 	ASSERT_EQ(len, dlen);

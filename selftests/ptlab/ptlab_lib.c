@@ -334,6 +334,26 @@ int debugfs_nr_dirs(void)
 	return nr;
 }
 
+/* The format name in the first line of debugfs <id>/mappings. */
+int debugfs_format(__u32 id, char *fmt, size_t len)
+{
+	char path[128], line[256];
+	unsigned int got;
+	int ret = -1;
+	FILE *f;
+
+	debugfs_path(path, sizeof(path), id, "mappings");
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fgets(line, sizeof(line), f) &&
+	    sscanf(line, "# ptlab address space %u: %31s", &got, fmt) == 2 &&
+	    got == id && len >= 32)
+		ret = 0;
+	fclose(f);
+	return ret;
+}
+
 long long debugfs_table_pages(__u32 id)
 {
 	char path[128], line[64];
@@ -1324,6 +1344,33 @@ int drop_cap(int cap)
 	return 0;
 }
 
+/*
+ * Become the user nobody (uid and gid NOBODY) with no capability and no
+ * supplementary group, and check that it took. Raw system calls: in a
+ * thread they change only that thread, which is what puts unprivileged
+ * threads beside root ones in one process; in a process of one thread
+ * (the usual test, or a child) the whole process.
+ */
+int become_nobody(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = {};
+
+	if (syscall(SYS_setgroups, 0, NULL) ||
+	    syscall(SYS_setresgid, NOBODY, NOBODY, NOBODY) ||
+	    syscall(SYS_setresuid, NOBODY, NOBODY, NOBODY) ||
+	    syscall(SYS_capset, &h, d))
+		return -errno;
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	if (d[0].effective || d[1].effective || d[0].permitted ||
+	    d[1].permitted || syscall(SYS_getuid) != NOBODY)
+		return -EPERM;
+	return 0;
+}
+
 /* --- snapshots: ELF cores --- */
 
 static size_t align4(size_t x)
@@ -1650,39 +1697,64 @@ unsigned char *snapshot_debugfs(struct __test_metadata *_metadata, __u32 id,
 /* --- fdinfo --- */
 
 /*
- * The ptlab lines of /proc/self/fdinfo/@fd, each in its exact format.
- * Returns the ptlab-spaces count, or -1.
+ * The ptlab lines of fdinfo text, each in its exact format: up to @max
+ * spaces into @sp (only counted into @nr if @sp is NULL). Returns the
+ * ptlab-spaces count, or -1 if it is missing, a line is malformed or there
+ * are more than @max.
  */
-int read_fdinfo(int fd, struct fdinfo_space *sp, int max, int *nr)
+int fdinfo_parse(const char *text, struct fdinfo_space *sp, int max, int *nr)
 {
-	char path[64], line[256];
+	const char *p = text, *eol;
+	struct fdinfo_space one;
 	int count = -1, end;
-	FILE *f;
+	char line[256];
+	size_t n;
 
 	*nr = 0;
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
+	for (; *p; p = *eol ? eol + 1 : eol) {
+		eol = strchrnul(p, '\n');
+		n = eol - p;
+		if (n >= sizeof(line))
+			n = sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
 		end = 0;
-		if (sscanf(line, "ptlab-spaces:\t%d\n%n", &count, &end) == 1 &&
+		if (sscanf(line, "ptlab-spaces:\t%d%n", &count, &end) == 1 &&
 		    end)
 			continue;
 		if (strncmp(line, "ptlab-space", 11))
 			continue;
 		end = 0;
-		if (*nr >= max ||
-		    sscanf(line, "ptlab-space:\t%u %31s table_pages %lld mapped_bytes %lld\n%n",
-			   &sp[*nr].id, sp[*nr].fmt, &sp[*nr].table_pages,
-			   &sp[*nr].mapped_bytes, &end) != 4 || !end) {
-			count = -1;
-			break;
-		}
+		if ((sp && *nr >= max) ||
+		    sscanf(line, "ptlab-space:\t%u %31s table_pages %lld mapped_bytes %lld%n",
+			   &one.id, one.fmt, &one.table_pages,
+			   &one.mapped_bytes, &end) != 4 || !end ||
+		    one.table_pages < 0 || one.mapped_bytes < 0)
+			return -1;
+		if (sp)
+			sp[*nr] = one;
 		(*nr)++;
 	}
-	fclose(f);
 	return count;
+}
+
+/* fdinfo_parse() of /proc/self/fdinfo/@fd. */
+int read_fdinfo(int fd, struct fdinfo_space *sp, int max, int *nr)
+{
+	unsigned char *text;
+	char path[64];
+	size_t len;
+	int ret;
+
+	*nr = 0;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	text = read_path(path, SZ_4K, &len);
+	if (!text)
+		return -1;
+	text[len] = '\0';
+	ret = fdinfo_parse((char *)text, sp, max, nr);
+	free(text);
+	return ret;
 }
 
 /* --- /proc/iomem --- */

@@ -25,6 +25,9 @@ struct __test_metadata;
 /* mkstemp() template of the files snapshots are written to */
 #define CORE_TEMPLATE		"/tmp/ptlab-core.XXXXXX"
 
+/* The user unprivileged tests run as. */
+#define NOBODY			65534
+
 #define BIT_ULL(n)		(1ULL << (n))
 
 #define SZ_4K			0x1000ULL
@@ -192,6 +195,7 @@ void debugfs_path(char *path, size_t len, __u32 id, const char *file);
 bool debugfs_has_dir(__u32 id);
 int debugfs_nr_dirs(void);
 long long debugfs_table_pages(__u32 id);
+int debugfs_format(__u32 id, char *fmt, size_t len);
 int set_fail_nth(int n);
 int get_fail_nth(void);
 void prot_str(__u32 prot, char str[7]);
@@ -273,6 +277,7 @@ void unmap_check(struct __test_metadata *_metadata, const struct baseline *b,
 int leaf_cmp(const void *a, const void *b);
 int model_push(struct model *m, const struct leaf *lf);
 int drop_cap(int cap);
+int become_nobody(void);
 
 /* snapshots: the test's own ELF parser and the checks of a core */
 /* A snapshot's headers and the PTLAB note, parsed by the test. */
@@ -323,6 +328,7 @@ struct fdinfo_space {
 	long long mapped_bytes;
 };
 
+int fdinfo_parse(const char *text, struct fdinfo_space *sp, int max, int *nr);
 int read_fdinfo(int fd, struct fdinfo_space *sp, int max, int *nr);
 
 /* /proc/iomem, capabilities, small files, physical mappings */
