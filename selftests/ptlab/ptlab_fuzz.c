@@ -2063,55 +2063,14 @@ static void churn_slot(struct th *t)
 	rec_drop_slot(s);
 }
 
-/* One line of debugfs ptlab/firmware. */
-struct fwline {
-	__u32 id;
-	char fmt[32];
-	__u64 root;
-	__u32 crc;
-	__u32 users;
-};
-
-static int fw_list(struct fwline *l, int max)
-{
-	char line[512];
-	int n = 0;
-	FILE *f;
-
-	f = fopen(PTLAB_DEBUGFS "/firmware", "re");
-	if (!f)
-		return -errno;
-	while (n < max && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%u %31s root 0x%llx crc 0x%x users %u",
-			   &l[n].id, l[n].fmt, &l[n].root, &l[n].crc,
-			   &l[n].users) == 5)
-			n++;
-	}
-	fclose(f);
-	return n;
-}
-
-static int fw_write(const char *cmd)
-{
-	int fd = open(PTLAB_DEBUGFS "/firmware", O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, cmd, strlen(cmd));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return n;
-}
-
 /*
  * Every instance of ours that no space has adopted must be as it was made:
  * an adopter changes nothing of the firmware's for good.
  */
 static void fw_check(struct th *t)
 {
-	struct fwline l[32];
-	int n = fw_list(l, 32), i, k;
+	struct fw_inst l[32];
+	int n = fw_list(l, ARRAY_SIZE(l)), i, k;
 
 	for (k = 0; k < NR_FW; k++) {
 		if (!fz->fws[k].live)
@@ -2128,7 +2087,7 @@ static void fw_check(struct th *t)
 
 static void churn_fw(struct th *t)
 {
-	struct fwline l[32];
+	struct fw_inst l[32];
 	struct fwrec *fw = &fz->fws[rnd(t, NR_FW)];
 	char cmd[128], b[16];
 	int r, n, i, k;
@@ -2138,7 +2097,7 @@ static void churn_fw(struct th *t)
 	fw_check(t);
 	if (fw->live) {
 		snprintf(cmd, sizeof(cmd), "destroy %u", fw->id);
-		r = fw_write(cmd);
+		r = fw_cmd("%s", cmd);
 		if (!r)
 			fw->live = 0;
 		else if (r != -EBUSY)	/* adopted */
@@ -2149,7 +2108,7 @@ static void churn_fw(struct th *t)
 	fmt = 1 + rnd(t, PTLAB_FMT_APPLE_UAT);
 	snprintf(cmd, sizeof(cmd), "create %s 0x%llx:0x%llx", fmt_names[fmt],
 		 FW_IOVA, FW_LEN);
-	r = fw_write(cmd);
+	r = fw_cmd("%s", cmd);
 	if (r == -ENOMEM || r == -ENOSPC)
 		return;
 	if (r) {
@@ -2157,12 +2116,12 @@ static void churn_fw(struct th *t)
 		return;
 	}
 	/* Ours is the one no record of ours names yet (churn alone makes them). */
-	n = fw_list(l, 32);
+	n = fw_list(l, ARRAY_SIZE(l));
 	for (i = n - 1; i >= 0; i--) {
 		for (k = 0; k < NR_FW; k++)
 			if (fz->fws[k].live && fz->fws[k].id == l[i].id)
 				break;
-		if (k == NR_FW && !strcmp(l[i].fmt, fmt_names[fmt]) &&
+		if (k == NR_FW && !strcmp(l[i].format, fmt_names[fmt]) &&
 		    !l[i].users)
 			break;
 	}
@@ -3023,7 +2982,7 @@ static void fw_cleanup(struct __test_metadata *_metadata)
 		if (!fz->fws[k].live)
 			continue;
 		snprintf(cmd, sizeof(cmd), "destroy %u", fz->fws[k].id);
-		EXPECT_EQ(0, fw_write(cmd)) TH_LOG("firmware %s", cmd);
+		EXPECT_EQ(0, fw_cmd("%s", cmd)) TH_LOG("firmware %s", cmd);
 		fz->fws[k].live = 0;
 	}
 }

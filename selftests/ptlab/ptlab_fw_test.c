@@ -46,9 +46,7 @@
 
 #include "ptlab_lib.h"
 
-#define FW_FILE		PTLAB_DEBUGFS "/firmware"
 #define FW_FORMAT	"arm64-lpae-s1"
-#define FW_MAX		16		/* instances the firmware keeps */
 #define FW_MAX_BYTES	(16ULL << 20)	/* its bound on populated bytes */
 
 /* What the firmware maps its data pages with. */
@@ -76,110 +74,6 @@
 
 /* --- the firmware's debugfs file --- */
 
-/* One line of `cat firmware`. */
-struct fw_inst {
-	__u32 id;
-	char format[32];
-	__u64 root;
-	__u32 crc;
-	__u32 users;
-	__u32 nr;
-	struct ptlab_range r[PTLAB_MAX_FW_RANGES];
-};
-
-/* Writes one command to the firmware file: 0 or -errno. */
-static int fw_cmd(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	ssize_t n;
-	int fd, len;
-
-	va_start(ap, fmt);
-	len = vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	fd = open(FW_FILE, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, cmd, len);
-	if (n < 0)
-		n = -errno;
-	close(fd);
-	return n < 0 ? (int)n : n == len ? 0 : -EIO;
-}
-
-/* Parses "0xIOVA:0xLEN[,...]" into @f: 0, or -EINVAL. */
-static int parse_ranges(const char *s, struct fw_inst *f)
-{
-	char *end;
-
-	f->nr = 0;
-	while (*s && *s != '\n') {
-		if (f->nr == PTLAB_MAX_FW_RANGES)
-			return -EINVAL;
-		f->r[f->nr].iova = strtoull(s, &end, 16);
-		if (*end != ':')
-			return -EINVAL;
-		f->r[f->nr].length = strtoull(end + 1, &end, 16);
-		f->nr++;
-		if (*end == ',')
-			end++;
-		else if (*end && *end != '\n')
-			return -EINVAL;
-		s = end;
-	}
-	return 0;
-}
-
-/*
- * Every instance `cat firmware` lists, into @f (room for FW_MAX + 1): the
- * number, or -errno; -EPROTO for a line not in the documented format.
- */
-static int fw_list(struct fw_inst *f)
-{
-	char line[512];
-	int nr = 0, n;
-	FILE *file;
-
-	file = fopen(FW_FILE, "r");
-	if (!file)
-		return -errno;
-	while (fgets(line, sizeof(line), file)) {
-		if (nr > FW_MAX)
-			break;
-		memset(&f[nr], 0, sizeof(f[nr]));
-		n = 0;
-		if (sscanf(line, "%u %31s root 0x%llx crc 0x%x users %u ranges %n",
-			   &f[nr].id, f[nr].format, &f[nr].root, &f[nr].crc,
-			   &f[nr].users, &n) != 5 || !n ||
-		    parse_ranges(line + n, &f[nr])) {
-			nr = -EPROTO;
-			break;
-		}
-		nr++;
-	}
-	fclose(file);
-	return nr;
-}
-
-/* The instance @id as `cat firmware` shows it: 0, -ENOENT, or -errno. */
-static int fw_get(__u32 id, struct fw_inst *out)
-{
-	struct fw_inst f[FW_MAX + 1];
-	int nr, i;
-
-	nr = fw_list(f);
-	if (nr < 0)
-		return nr;
-	for (i = 0; i < nr; i++) {
-		if (f[i].id == id) {
-			*out = f[i];
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
 /* The ids `cat firmware` lists, as a bit mask. */
 static __u32 fw_ids(struct __test_metadata *_metadata)
 {
@@ -187,7 +81,7 @@ static __u32 fw_ids(struct __test_metadata *_metadata)
 	__u32 mask = 0;
 	int nr, i;
 
-	nr = fw_list(f);
+	nr = fw_list(f, FW_MAX + 1);
 	ASSERT_LE(0, nr) TH_LOG("cat %s: %s", FW_FILE, strerror(-nr));
 	for (i = 0; i < nr; i++) {
 		ASSERT_TRUE(f[i].id >= 1 && f[i].id <= 31);

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1972,6 +1973,101 @@ __u64 iomem_ram_top(const struct iomem *io)
 		if (res_is_ram(&io->r[i]) && io->r[i].end > top)
 			top = io->r[i].end;
 	return top;
+}
+
+/* --- the simulated firmware: debugfs ptlab/firmware --- */
+
+/* Writes one command to the firmware file: 0 or -errno. */
+int fw_cmd(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+	ssize_t n;
+	int fd, len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	fd = open(FW_FILE, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, cmd, len);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	return n < 0 ? (int)n : n == len ? 0 : -EIO;
+}
+
+/* Parses "0xIOVA:0xLEN[,...]" into @f: 0, or -EINVAL. */
+int parse_ranges(const char *s, struct fw_inst *f)
+{
+	char *end;
+
+	f->nr = 0;
+	while (*s && *s != '\n') {
+		if (f->nr == PTLAB_MAX_FW_RANGES)
+			return -EINVAL;
+		f->r[f->nr].iova = strtoull(s, &end, 16);
+		if (*end != ':')
+			return -EINVAL;
+		f->r[f->nr].length = strtoull(end + 1, &end, 16);
+		f->nr++;
+		if (*end == ',')
+			end++;
+		else if (*end && *end != '\n')
+			return -EINVAL;
+		s = end;
+	}
+	return 0;
+}
+
+/*
+ * Every instance `cat firmware` lists, up to @max into @f: the number, or
+ * -errno; -EPROTO for a line not in the documented format.
+ */
+int fw_list(struct fw_inst *f, int max)
+{
+	char line[512];
+	int nr = 0, n;
+	FILE *file;
+
+	file = fopen(FW_FILE, "r");
+	if (!file)
+		return -errno;
+	while (fgets(line, sizeof(line), file)) {
+		if (nr >= max)
+			break;
+		memset(&f[nr], 0, sizeof(f[nr]));
+		n = 0;
+		if (sscanf(line, "%u %31s root 0x%llx crc 0x%x users %u ranges %n",
+			   &f[nr].id, f[nr].format, &f[nr].root, &f[nr].crc,
+			   &f[nr].users, &n) != 5 || !n ||
+		    parse_ranges(line + n, &f[nr])) {
+			nr = -EPROTO;
+			break;
+		}
+		nr++;
+	}
+	fclose(file);
+	return nr;
+}
+
+/* The instance @id as `cat firmware` shows it: 0, -ENOENT, or -errno. */
+int fw_get(__u32 id, struct fw_inst *out)
+{
+	struct fw_inst f[FW_MAX + 1];
+	int nr, i;
+
+	nr = fw_list(f, FW_MAX + 1);
+	if (nr < 0)
+		return nr;
+	for (i = 0; i < nr; i++) {
+		if (f[i].id == id) {
+			*out = f[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 /* --- capabilities, without libcap --- */

@@ -370,4 +370,24 @@ void phys_fails(struct __test_metadata *_metadata,
 		const struct baseline *b, struct space *s,
 		       struct ptlab_map_phys *req, int err, const char *what);
 
+/* the simulated firmware: debugfs ptlab/firmware */
+#define FW_FILE			PTLAB_DEBUGFS "/firmware"
+#define FW_MAX			16	/* instances the firmware keeps */
+
+/* One line of `cat firmware`. */
+struct fw_inst {
+	__u32 id;
+	char format[32];
+	__u64 root;
+	__u32 crc;
+	__u32 users;
+	__u32 nr;
+	struct ptlab_range r[PTLAB_MAX_FW_RANGES];
+};
+
+int fw_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int parse_ranges(const char *s, struct fw_inst *f);
+int fw_list(struct fw_inst *f, int max);
+int fw_get(__u32 id, struct fw_inst *out);
+
 #endif /* PTLAB_LIB_H */
