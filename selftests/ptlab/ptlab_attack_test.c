@@ -342,7 +342,7 @@ static void *same_range_fn(void *arg)
 	}
 	for (round = 0; round < t->rounds; round++) {
 		ret = pt_map_user(t->fd, t->id, t->iova, t->b->p, t->len, PT_RW,
-			       t->pgsize, &mapped);
+				  t->pgsize, &mapped);
 		if (ret == -EADDRINUSE) {
 			if (mapped) {
 				t->bad++;
@@ -923,7 +923,7 @@ static void *mapper_fn(void *arg)
 		slot = m->first + rand_r(&m->seed) % m->nr;
 		iova = SLOT_IOVA + (__u64)slot * SLOT;
 		ret = pt_map_user(m->fd, m->id, iova, m->b->p + slot * SLOT, SLOT,
-			       PT_RW, 0, NULL);
+				  PT_RW, 0, NULL);
 		if (ret == -EADDRINUSE)
 			ret = pt_unmap(m->fd, m->id, iova, SLOT, &done);
 		if (ret && ret != -EINTR)
@@ -1042,7 +1042,7 @@ static void *bg_map_fn(void *arg)
 	struct bg_map *t = arg;
 
 	t->ret = pt_map_user(t->fd, t->id, 2 * SZ_1G, t->p, SZ_4K, PT_R, 0,
-			  NULL);
+			     NULL);
 	__atomic_store_n(&t->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -1064,7 +1064,7 @@ TEST_F_TIMEOUT(snapx, debugfs_open_is_one_moment, 120)
 	int dfd;
 
 	ASSERT_EQ(0, pt_map_user(self->fd, self->id, SLOT_IOVA, self->b.p,
-			      4 * SLOT, PT_RW, 0, NULL));
+				 4 * SLOT, PT_RW, 0, NULL));
 	ASSERT_EQ(0, pt_snapshot(self->fd, self->id, self->out, 0, &bytes));
 	want = malloc(bytes);
 	got = malloc(bytes + 1);
@@ -1197,7 +1197,7 @@ TEST_F_TIMEOUT(snapx, stalled_pipe, 180)
 	pid_t pid;
 
 	ASSERT_EQ(0, pt_map_user(self->fd, self->id, SLOT_IOVA, self->b.p,
-			      SLOTS * SLOT, PT_RW, 0, NULL));
+				 SLOTS * SLOT, PT_RW, 0, NULL));
 	ASSERT_EQ(0, pipe(p));
 	t = (struct bg_snap){ .fd = self->fd, .id = self->id, .out = p[1] };
 	ASSERT_EQ(0, pthread_create(&th, NULL, bg_snap_fn, &t));
@@ -1253,7 +1253,7 @@ TEST_F_TIMEOUT(snapx, signal_no_second_core, 180)
 
 	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
 	ASSERT_EQ(0, pt_map_user(self->fd, self->id, SLOT_IOVA, self->b.p,
-			      SLOTS * SLOT, PT_RW, 0, NULL));
+				 SLOTS * SLOT, PT_RW, 0, NULL));
 	ASSERT_EQ(0, pipe(p));
 	t = (struct bg_snap){ .fd = self->fd, .id = self->id, .out = p[1] };
 	ASSERT_EQ(0, pthread_create(&th, NULL, bg_snap_fn, &t));
@@ -1311,7 +1311,7 @@ TEST_F(snapx, shared_position)
 	int i;
 
 	ASSERT_EQ(0, pt_map_user(self->fd, self->id, SLOT_IOVA, self->b.p,
-			      SLOTS * SLOT, PT_RW, 0, NULL));
+				 SLOTS * SLOT, PT_RW, 0, NULL));
 	for (i = 0; i < 2; i++) {
 		t[i] = (struct shared_snap){
 			.fd = self->fd, .id = self->id, .out = self->out,
@@ -1393,7 +1393,7 @@ TEST_F(physx, secretmem_refused)
 					 &kind));
 	/* Nor can it be pinned. */
 	ASSERT_NE(0, pt_map_user(self->fd, self->id, SZ_1G, p, SZ_4K, PT_R, 0,
-			      &mapped));
+				 &mapped));
 	ASSERT_EQ(0ULL, mapped);
 	munmap(p, SZ_4K);
 	close(sfd);
@@ -1493,7 +1493,7 @@ TEST_F(physx, kernel_page_not_copied)
 	ASSERT_EQ((__u32)PTLAB_PHYS_RAM, kind);
 	alloc_or_die(_metadata, &b, SZ_4K, false);
 	ASSERT_EQ(0, pt_map_user(self->fd, self->id, 2 * SZ_1G, b.p, SZ_4K,
-			      PT_R, 0, NULL));
+				 PT_R, 0, NULL));
 	ASSERT_EQ(0, pt_snapshot(self->fd, self->id, self->out, 0, &bytes));
 	data = malloc(bytes);
 	ASSERT_NE(NULL, data);
@@ -1772,16 +1772,16 @@ TEST_F(filepin, shared_write_refused)
 	ASSERT_NE(MAP_FAILED, p);
 	memset(p, 1, 4 * SZ_4K);
 	ASSERT_EQ(-EFAULT, pt_map_user(self->fd, self->id, SZ_1G, p, 4 * SZ_4K,
-				    PT_RW, 0, &mapped));
+				       PT_RW, 0, &mapped));
 	ASSERT_EQ(0ULL, mapped);
 	check_counters(_metadata, &self->base, 0, 1);
 	ASSERT_EQ(0, pt_map_user(self->fd, self->id, SZ_1G, p, 4 * SZ_4K, PT_R,
-			      0, &mapped));
+				 0, &mapped));
 	ASSERT_EQ(0, pt_unmap(self->fd, self->id, SZ_1G, 4 * SZ_4K, &mapped));
 	q = mmap(NULL, 4 * SZ_4K, PROT_READ | PROT_WRITE, MAP_PRIVATE, ffd, 0);
 	ASSERT_NE(MAP_FAILED, q);
 	ASSERT_EQ(0, pt_map_user(self->fd, self->id, SZ_1G, q, 4 * SZ_4K, PT_RW,
-			      0, &mapped));
+				 0, &mapped));
 	ASSERT_EQ(0, pt_unmap(self->fd, self->id, SZ_1G, 4 * SZ_4K, &mapped));
 	munmap(q, 4 * SZ_4K);
 	munmap(p, 4 * SZ_4K);

@@ -632,7 +632,7 @@ static void check_state(struct __test_metadata *_metadata,
 	for (i = 0; i < self->s.m.nr; i++) {
 		lf = &self->s.m.leaves[i];
 		check_walk(_metadata, &self->s, lf,
-				lf->iova + ((i * 0x9e8) & (lf->size - 1)));
+			   lf->iova + ((i * 0x9e8) & (lf->size - 1)));
 		check_walk(_metadata, &self->s, lf, lf->iova + lf->size / 2 + 7);
 		check_walk(_metadata, &self->s, lf, lf->iova + lf->size - 1);
 		if (lf->iova && model_find(&self->s.m, lf->iova - 1) < 0)

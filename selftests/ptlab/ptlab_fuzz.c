@@ -108,7 +108,6 @@
 #define SMALL_LEN		(4 * SZ_1M)	/* 4K pages */
 #define ODD_LEN			(16 * SZ_4K)	/* read-only, PROT_NONE, shmem */
 
-
 enum {
 	C_CREATE, C_DESTROY, C_INFO, C_MAP_USER, C_UNMAP, C_WALK, C_MAP_PHYS,
 	C_SNAPSHOT,

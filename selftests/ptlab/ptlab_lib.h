@@ -385,7 +385,7 @@ struct fw_inst {
 	struct ptlab_range r[PTLAB_MAX_FW_RANGES];
 };
 
-int fw_cmd(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int fw_cmd(const char *fmt, ...);
 int parse_ranges(const char *s, struct fw_inst *f);
 int fw_list(struct fw_inst *f, int max);
 int fw_get(__u32 id, struct fw_inst *out);
