@@ -502,101 +502,38 @@ static void check_unmapped(struct __test_metadata *_metadata,
 		ASSERT_EQ(0ULL, w.out_entries[i]);
 }
 
-static __u64 parse_size(const char *s)
-{
-	static const char units[] = "KMGTPE";
-	const char *u;
-	char *end;
-	__u64 v;
-
-	v = strtoull(s, &end, 10);
-	if (end == s || !*end || end[1])
-		return 0;
-	u = strchr(units, *end);
-	if (!u)
-		return 0;
-	return v << (10 * (u - units + 1));
-}
-
-static __u32 parse_prot(const char *s)
-{
-	static const char letters[] = "rwxpcm";
-	__u32 prot = 0;
-	int i;
-
-	if (strlen(s) != 6)
-		return ~0U;
-	for (i = 0; i < 6; i++) {
-		if (s[i] == letters[i])
-			prot |= 1U << i;
-		else if (s[i] != '-')
-			return ~0U;
-	}
-	return prot;
-}
-
 /*
  * The debugfs dump must list exactly the model's runs (one page size, prot
- * and kind each), in IOVA order, and every page of every line must walk to
- * what the line says.
+ * and kind each), in IOVA order, and every page of every run must walk to
+ * what the run says.
  */
 static void check_dump_fmt(struct __test_metadata *_metadata,
 			   const struct fx *self)
 {
-	unsigned long long first, lastb, size, pa;
-	char path[128], *line = NULL, prot[16], pgs[32], kind[32], want[256];
-	size_t cap = 0, nr_runs, k = 0;
 	struct ptlab_walk w;
 	const struct run *r;
+	size_t nr_runs, k;
 	struct run *runs;
-	__u64 pgsize, off;
-	ssize_t n;
-	int fields;
-	FILE *f;
+	__u64 off;
 
+	check_dump(_metadata, &self->s);
 	runs = calloc(self->s.m.nr + 1, sizeof(*runs));
 	ASSERT_NE(NULL, runs);
 	nr_runs = model_runs(&self->s.m, runs, true);
-	debugfs_path(path, sizeof(path), self->s.id, "mappings");
-	f = fopen(path, "r");
-	ASSERT_NE(NULL, f) TH_LOG("%s: %s", path, strerror(errno));
-	while ((n = getline(&line, &cap, f)) > 0) {
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (line[0] == '#')
-			continue;
-		ASSERT_LT(k, nr_runs) TH_LOG("unexpected dump line: %s", line);
-		r = &runs[k++];
-		kind[0] = '\0';
-		fields = sscanf(line, "0x%llx-0x%llx 0x%llx 0x%llx %15s %31s %31s",
-				&first, &lastb, &size, &pa, prot, pgs, kind);
-		ASSERT_LE(6, fields) TH_LOG("dump line: %s", line);
-		pgsize = parse_size(pgs);
-		snprintf(want, sizeof(want),
-			 "0x%016llx-0x%016llx 0x%llx 0x%016llx %s %s%s%s",
-			 first, lastb, size, pa, prot, pgs, kind[0] ? " " : "",
-			 kind);
-		ASSERT_STREQ(want, line);
-		ASSERT_EQ(r->iova, first) TH_LOG("dump line: %s", line);
-		ASSERT_EQ(r->size, size) TH_LOG("dump line: %s", line);
-		ASSERT_EQ(first + size - 1, lastb) TH_LOG("dump line: %s", line);
-		ASSERT_EQ(r->pa, pa) TH_LOG("dump line: %s", line);
-		ASSERT_EQ(r->prot, parse_prot(prot)) TH_LOG("dump line: %s", line);
-		ASSERT_EQ(r->pgsize, pgsize) TH_LOG("dump line: %s", line);
-		ASSERT_STREQ(r->kind == PTLAB_PHYS_MMIO ? "phys-mmio" :
-			     r->kind == PTLAB_PHYS_RAM ? "phys-ram" : "", kind)
-			TH_LOG("dump line: %s", line);
-		for (off = 0; off < size; off += pgsize) {
-			ASSERT_EQ(0, pt_walk(self->s.fd, self->s.id, first + off, &w))
-				TH_LOG("page 0x%llx of dump line %s", off, line);
-			ASSERT_EQ(pa + off, w.out_pa) TH_LOG("line %s", line);
-			ASSERT_EQ(pgsize, w.out_pgsize) TH_LOG("line %s", line);
-			ASSERT_EQ(r->prot, w.out_prot) TH_LOG("line %s", line);
+	for (k = 0; k < nr_runs; k++) {
+		r = &runs[k];
+		for (off = 0; off < r->size; off += r->pgsize) {
+			ASSERT_EQ(0, pt_walk(self->s.fd, self->s.id,
+					     r->iova + off, &w))
+				TH_LOG("page 0x%llx of run 0x%llx", off, r->iova);
+			ASSERT_EQ(r->pa + off, w.out_pa)
+				TH_LOG("run 0x%llx", r->iova);
+			ASSERT_EQ(r->pgsize, w.out_pgsize)
+				TH_LOG("run 0x%llx", r->iova);
+			ASSERT_EQ(r->prot, w.out_prot)
+				TH_LOG("run 0x%llx", r->iova);
 		}
 	}
-	fclose(f);
-	free(line);
-	ASSERT_EQ(nr_runs, k) TH_LOG("the dump lacks runs");
 	free(runs);
 }
 

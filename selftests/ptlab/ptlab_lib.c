@@ -381,10 +381,18 @@ void prot_str(__u32 prot, char str[7])
 	str[6] = '\0';
 }
 
-const char *pgsize_str(__u64 size)
+/* A page size as the dump writes it: in the largest unit that divides it. */
+void size_str(__u64 size, char str[24])
 {
-	return size == SZ_4K ? "4K" : size == SZ_2M ? "2M" :
-	       size == SZ_1G ? "1G" : "?";
+	static const char units[] = "KMGTP";
+	unsigned int u = 0;
+
+	size >>= 10;
+	while (u + 1 < sizeof(units) - 1 && size >= 1024 && !(size % 1024)) {
+		size /= 1024;
+		u++;
+	}
+	snprintf(str, 24, "%llu%c", size, units[u]);
 }
 
 /* --- memory --- */
@@ -970,13 +978,13 @@ size_t model_runs(const struct model *m, struct run *runs, bool by_pgsize)
 static void check_dump_line(struct __test_metadata *_metadata,
 			    const char *line, const struct run *run)
 {
-	char want[160], prot[8];
+	char want[160], prot[8], pgsize[24];
 
 	prot_str(run->prot, prot);
+	size_str(run->pgsize, pgsize);
 	snprintf(want, sizeof(want),
 		 "0x%016llx-0x%016llx 0x%llx 0x%016llx %s %s%s", run->iova,
-		 run->iova + run->size - 1, run->size, run->pa, prot,
-		 pgsize_str(run->pgsize),
+		 run->iova + run->size - 1, run->size, run->pa, prot, pgsize,
 		 run->kind == PTLAB_PHYS_RAM ? " phys-ram" :
 		 run->kind == PTLAB_PHYS_MMIO ? " phys-mmio" :
 		 run->kind == KIND_FW ? " firmware" : "");

@@ -199,7 +199,7 @@ int debugfs_format(__u32 id, char *fmt, size_t len);
 int set_fail_nth(int n);
 int get_fail_nth(void);
 void prot_str(__u32 prot, char str[7]);
-const char *pgsize_str(__u64 size);
+void size_str(__u64 size, char str[24]);
 
 /* memory */
 int buf_alloc(struct buf *b, size_t len, bool huge);
