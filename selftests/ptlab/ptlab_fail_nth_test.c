@@ -11,21 +11,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#include <linux/capability.h>
-#include <linux/elf.h>
 #include <linux/ptlab.h>
 
 /* The 6.12 harness's SIGALRM handler leaves its ucontext argument unused. */
@@ -35,8 +26,6 @@
 #pragma GCC diagnostic pop
 
 #include "ptlab_lib.h"
-
-/* --- fault injection --- */
 
 enum fail_op {
 	OP_OPEN,

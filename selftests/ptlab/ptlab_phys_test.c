@@ -10,22 +10,10 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
 #include <linux/capability.h>
-#include <linux/elf.h>
 #include <linux/ptlab.h>
 
 /* The 6.12 harness's SIGALRM handler leaves its ucontext argument unused. */

@@ -12,20 +12,14 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#include <linux/capability.h>
 #include <linux/elf.h>
 #include <linux/ptlab.h>
 
@@ -36,8 +30,6 @@
 #pragma GCC diagnostic pop
 
 #include "ptlab_lib.h"
-
-/* --- snapshots --- */
 
 /* debugfs must give exactly @want, read @chunk bytes at a time. */
 static void check_debugfs_same(struct __test_metadata *_metadata, __u32 id,
