@@ -1098,8 +1098,9 @@ int ptlab_open(struct __test_metadata *_metadata)
 }
 
 /*
- * Creates an address space in @fd and checks what info reports about it
- * against the format's rules.
+ * Creates an Arm stage-1 address space in @fd and checks what info reports
+ * about it against the format's rules; its model takes the geometry info
+ * reports (space_set_info()), as for any format.
  */
 void space_create(struct __test_metadata *_metadata, struct space *s, int fd,
 		  __u32 ias, __u64 pgsizes)

@@ -22,6 +22,7 @@ struct __test_metadata;
 #define PTLAB_DEV		"/dev/ptlab"
 #define PTLAB_DEBUGFS		"/sys/kernel/debug/ptlab"
 #define MAX_TABLE_PAGES		"/sys/module/ptlab/parameters/max_table_pages"
+#define MAX_SPACES		"/sys/module/ptlab/parameters/max_spaces"
 /* mkstemp() template of the files snapshots are written to */
 #define CORE_TEMPLATE		"/tmp/ptlab-core.XXXXXX"
 
@@ -41,6 +42,12 @@ struct __test_metadata;
 #define SZ_1G			0x40000000ULL
 #define SZ_16G			0x400000000ULL
 #define SZ_512G			0x8000000000ULL
+
+/*
+ * The format pt_create() and space_create() make, Arm VMSAv8-64 stage 1
+ * with 4K granules, as the tests that use it expect it. The library itself
+ * takes every geometry from PTLAB_IOCTL_INFO (struct geom).
+ */
 #define ARM_PGSIZES		(SZ_4K | SZ_2M | SZ_1G)
 #define ARM_IAS			48U
 #define ARM_OAS			48U
