@@ -60,17 +60,13 @@ static int create_fmt(int fd, __u32 format, __u32 granule, __u32 ias,
 		      __u32 oas, __u32 *id)
 {
 	struct ptlab_create c = {
-		.size = sizeof(c),
 		.format = format,
 		.granule_shift = granule,
 		.ias = ias,
 		.oas = oas,
 	};
-	int ret = pt_ioctl(fd, PTLAB_IOCTL_CREATE, &c);
 
-	if (!ret)
-		*id = c.out_id;
-	return ret;
+	return pt_create_req(fd, &c, id);
 }
 
 static double now_s(void)

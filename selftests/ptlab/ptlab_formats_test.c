@@ -380,14 +380,9 @@ static int space_new(int fd, const struct ptlab_create *c, __u32 ias,
 		     __u32 *id)
 {
 	struct ptlab_create req = *c;
-	int ret;
 
-	req.size = sizeof(req);
 	req.ias = ias;
-	ret = pt_ioctl(fd, PTLAB_IOCTL_CREATE, &req);
-	if (!ret)
-		*id = req.out_id;
-	return ret;
+	return pt_create_req(fd, &req, id);
 }
 
 FIXTURE_SETUP(fmt)

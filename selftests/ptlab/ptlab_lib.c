@@ -46,19 +46,29 @@ int pt_ioctl(int fd, unsigned long cmd, void *arg)
 	return ioctl(fd, cmd, arg) ? -errno : 0;
 }
 
+/* Creates the address space @c asks for (its size is set here). */
+int pt_create_req(int fd, const struct ptlab_create *c, __u32 *id)
+{
+	struct ptlab_create req = *c;
+	int ret;
+
+	req.size = sizeof(req);
+	ret = pt_ioctl(fd, PTLAB_IOCTL_CREATE, &req);
+	if (!ret)
+		*id = req.out_id;
+	return ret;
+}
+
+/* An Arm stage-1 space with 4K granules (0: the default ias, sizes). */
 int pt_create(int fd, __u32 ias, __u64 pgsizes, __u32 *id)
 {
 	struct ptlab_create c = {
-		.size = sizeof(c),
 		.format = PTLAB_FMT_ARM64_LPAE_S1,
 		.ias = ias,
 		.pgsize_bitmap = pgsizes,
 	};
-	int ret = pt_ioctl(fd, PTLAB_IOCTL_CREATE, &c);
 
-	if (!ret)
-		*id = c.out_id;
-	return ret;
+	return pt_create_req(fd, &c, id);
 }
 
 int pt_destroy(int fd, __u32 id)

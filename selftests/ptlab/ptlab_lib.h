@@ -171,6 +171,7 @@ static inline __u64 align_up(__u64 x, __u64 a)
 
 /* ioctls, returning 0 or -errno */
 int pt_ioctl(int fd, unsigned long cmd, void *arg);
+int pt_create_req(int fd, const struct ptlab_create *c, __u32 *id);
 int pt_create(int fd, __u32 ias, __u64 pgsizes, __u32 *id);
 int pt_destroy(int fd, __u32 id);
 int pt_info(int fd, __u32 id, struct ptlab_info *info);
