@@ -953,6 +953,28 @@ void check_walk(struct __test_metadata *_metadata, const struct space *s,
 		check_walk_lpae(_metadata, s, lf, iova, &w);
 }
 
+/* Nothing maps @iova: -ENOENT (or -EINVAL past the input range). */
+void check_unmapped(struct __test_metadata *_metadata, const struct space *s,
+		    __u64 iova)
+{
+	struct ptlab_walk w;
+	unsigned int i;
+	int ret;
+
+	ret = pt_walk(s->fd, s->id, iova, &w);
+	if (iova > s->m.g.last) {
+		ASSERT_EQ(-EINVAL, ret) TH_LOG("walk 0x%llx past 2^%u", iova,
+					       s->m.g.ias);
+		return;
+	}
+	ASSERT_EQ(-ENOENT, ret) TH_LOG("walk 0x%llx: pa 0x%llx size 0x%llx",
+				       iova, w.out_pa, w.out_pgsize);
+	ASSERT_LE(1U, w.out_nr_entries) TH_LOG("walk 0x%llx", iova);
+	ASSERT_GE(s->m.g.levels, w.out_nr_entries) TH_LOG("walk 0x%llx", iova);
+	for (i = w.out_nr_entries; i < PTLAB_MAX_LEVELS; i++)
+		ASSERT_EQ(0ULL, w.out_entries[i]);
+}
+
 /*
  * The leaves coalesced into runs of one prot and kind, as the snapshot's
  * PT_LOADs must show them; @by_pgsize also splits where the page size

@@ -247,6 +247,8 @@ size_t model_count_size(const struct model *m, __u64 size);
 /* checks */
 void check_walk(struct __test_metadata *_metadata, const struct space *s,
 		const struct leaf *lf, __u64 iova);
+void check_unmapped(struct __test_metadata *_metadata, const struct space *s,
+		    __u64 iova);
 void check_dump(struct __test_metadata *_metadata, const struct space *s);
 void check_space(struct __test_metadata *_metadata, const struct space *s);
 void check_counters(struct __test_metadata *_metadata,
