@@ -2286,7 +2286,7 @@ static void check_space_text(struct th *t, __u32 id, const char *file,
 			     char *text)
 {
 	char *line, *save = NULL, *end;
-	unsigned long long v[4];
+	struct flushes fl;
 	unsigned int hid;
 	long long tp;
 
@@ -2297,9 +2297,7 @@ static void check_space_text(struct th *t, __u32 id, const char *file,
 		return;
 	}
 	if (!strcmp(file, "flushes")) {
-		if (sscanf(text, "all %llu range %llu last_range 0x%llx-0x%llx",
-			   &v[0], &v[1], &v[2], &v[3]) != 4 ||
-		    !strstr(text, " granule 0x") || !strstr(text, "table_pages "))
+		if (flushes_parse(text, &fl))
 			fail(t, "debugfs %u/flushes: '%.200s'", id, text);
 		return;
 	}

@@ -171,31 +171,20 @@ static __u32 fw_crc(struct __test_metadata *_metadata, __u32 id)
 
 /* --- flush statistics, debugfs <id>/flushes --- */
 
-struct flushes {
-	long long all;
-	long long range;
-	__u64 start;
-	__u64 end;
-	__u64 granule;
-	long long table_pages;
-};
-
 static void read_flushes(struct __test_metadata *_metadata, __u32 id,
 			 struct flushes *fl)
 {
+	unsigned char *text;
 	char path[128];
-	FILE *f;
-	int n;
+	size_t len;
 
 	debugfs_path(path, sizeof(path), id, "flushes");
-	f = fopen(path, "r");
-	ASSERT_NE(NULL, f) TH_LOG("%s: %s", path, strerror(errno));
-	n = fscanf(f,
-		   "all %lld range %lld last_range 0x%llx-0x%llx granule 0x%llx table_pages %lld",
-		   &fl->all, &fl->range, &fl->start, &fl->end, &fl->granule,
-		   &fl->table_pages);
-	fclose(f);
-	ASSERT_EQ(6, n) TH_LOG("%s is not in the documented format", path);
+	text = read_path(path, SZ_4K, &len);
+	ASSERT_NE(NULL, text) TH_LOG("%s: %s", path, strerror(errno));
+	text[len] = '\0';
+	ASSERT_EQ(0, flushes_parse((char *)text, fl))
+		TH_LOG("%s is not in the documented format: %s", path, text);
+	free(text);
 }
 
 /* Nothing was flushed and no table gathered between @a and now. */

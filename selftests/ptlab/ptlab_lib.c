@@ -365,6 +365,20 @@ int debugfs_format(__u32 id, char *fmt, size_t len)
 	return ret;
 }
 
+/* The text of debugfs <id>/flushes: 0, or -1 if not in its format. */
+int flushes_parse(const char *text, struct flushes *fl)
+{
+	int end = 0;
+
+	if (sscanf(text,
+		   "all %lld range %lld last_range 0x%llx-0x%llx granule 0x%llx table_pages %lld%n",
+		   &fl->all, &fl->range, &fl->start, &fl->end, &fl->granule,
+		   &fl->table_pages, &end) != 6 || !end || fl->all < 0 ||
+	    fl->range < 0 || fl->table_pages < 0)
+		return -1;
+	return 0;
+}
+
 long long debugfs_table_pages(__u32 id)
 {
 	char path[128], line[64];

@@ -203,6 +203,18 @@ void debugfs_path(char *path, size_t len, __u32 id, const char *file);
 bool debugfs_has_dir(__u32 id);
 int debugfs_nr_dirs(void);
 long long debugfs_table_pages(__u32 id);
+
+/* debugfs <id>/flushes: IOTLB flushes issued */
+struct flushes {
+	long long all;
+	long long range;
+	__u64 start;
+	__u64 end;
+	__u64 granule;
+	long long table_pages;
+};
+
+int flushes_parse(const char *text, struct flushes *fl);
 int debugfs_format(__u32 id, char *fmt, size_t len);
 int set_fail_nth(int n);
 int get_fail_nth(void);
