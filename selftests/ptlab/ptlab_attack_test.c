@@ -51,49 +51,22 @@
 
 #include "ptlab_lib.h"
 
-#define NOBODY		65534
 #define DESC_TABLE_ADDR	0x0000fffffffff000ULL
 #define X86_ADDR	0x000ffffffffff000ULL
 
 /* --- small helpers --- */
 
-/* This process, from now on: the user nobody, with no capability at all. */
-static int become_nobody(void)
-{
-	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-	    setresuid(NOBODY, NOBODY, NOBODY))
-		return -errno;
-	return 0;
-}
-
 static int create_fmt(int fd, __u32 format, __u32 granule, __u32 ias,
 		      __u32 oas, __u32 *id)
 {
 	struct ptlab_create c = {
-		.size = sizeof(c),
 		.format = format,
 		.granule_shift = granule,
 		.ias = ias,
 		.oas = oas,
 	};
-	int ret = pt_ioctl(fd, PTLAB_IOCTL_CREATE, &c);
 
-	if (!ret)
-		*id = c.out_id;
-	return ret;
-}
-
-static int map_user(int fd, __u32 id, __u64 iova, const void *p, __u64 len,
-		    __u32 prot, __u64 pgsize, __u64 *mapped)
-{
-	struct ptlab_map_user req = map_req(id, iova, p, len, prot);
-	int ret;
-
-	req.pgsize = pgsize;
-	ret = pt_ioctl(fd, PTLAB_IOCTL_MAP_USER, &req);
-	if (mapped)
-		*mapped = req.out_mapped;
-	return ret;
+	return pt_create_req(fd, &c, id);
 }
 
 static double now_s(void)
@@ -364,8 +337,8 @@ static void *same_range_fn(void *arg)
 		return NULL;
 	}
 	for (round = 0; round < t->rounds; round++) {
-		ret = map_user(t->fd, t->id, t->iova, t->b->p, t->len, PT_RW,
-			       t->pgsize, &mapped);
+		ret = pt_map_user(t->fd, t->id, t->iova, t->b->p, t->len, PT_RW,
+				  t->pgsize, &mapped);
 		if (ret == -EADDRINUSE) {
 			if (mapped) {
 				t->bad++;
@@ -568,7 +541,7 @@ TEST_F(unpriv, no_physical_addresses)
 	ASSERT_EQ(0ULL, info.out_ttbr);
 	ASSERT_EQ(16ULL, info.out_tcr & 0x3f);
 	ASSERT_NE(0ULL, info.out_mair);
-	ASSERT_EQ(0, map_user(fd, id, SZ_1G, b.p, 4 * SZ_4K, PT_R, 0, NULL));
+	ASSERT_EQ(0, pt_map_user(fd, id, SZ_1G, b.p, 4 * SZ_4K, PT_R, 0, NULL));
 	for (i = 0; i < 4; i++)
 		check_walk_hidden_lpae(_metadata, fd, id, SZ_1G + i * SZ_4K,
 				       PT_R);
@@ -576,7 +549,7 @@ TEST_F(unpriv, no_physical_addresses)
 
 	/* Another format: x86-64, four levels of present entries. */
 	ASSERT_EQ(0, create_fmt(fd, PTLAB_FMT_X86_64, 0, 0, 0, &xid));
-	ASSERT_EQ(0, map_user(fd, xid, SZ_1G, b.p, SZ_4K, PT_RW, 0, NULL));
+	ASSERT_EQ(0, pt_map_user(fd, xid, SZ_1G, b.p, SZ_4K, PT_RW, 0, NULL));
 	ASSERT_EQ(0, pt_walk(fd, xid, SZ_1G + 0x123, &w));
 	ASSERT_EQ(0ULL, w.out_pa);
 	ASSERT_EQ(4U, w.out_nr_entries);
@@ -591,7 +564,7 @@ TEST_F(unpriv, no_physical_addresses)
 	ASSERT_EQ(0, pt_info(root_fd, id, &info));
 	ASSERT_NE(0ULL, info.out_root_pa);
 	ASSERT_EQ(info.out_root_pa, info.out_ttbr);
-	ASSERT_EQ(0, map_user(root_fd, id, SZ_1G, b.p, SZ_4K, PT_R, 0, NULL));
+	ASSERT_EQ(0, pt_map_user(root_fd, id, SZ_1G, b.p, SZ_4K, PT_R, 0, NULL));
 	ASSERT_EQ(0, pt_walk(root_fd, id, SZ_1G + 0x10, &w));
 	ASSERT_NE(0ULL, w.out_pa);
 	ASSERT_EQ(w.out_pa & ~0xfffULL, w.out_entries[3] & DESC_ADDR);
@@ -627,7 +600,7 @@ TEST_F(unpriv, opener_credentials_decide)
 			_exit(1);
 		cfd = open(PTLAB_DEV, O_RDWR);
 		if (cfd < 0 || pt_create(cfd, 0, 0, &id) ||
-		    map_user(cfd, id, SZ_1G, b.p, SZ_4K, PT_RW, 0, NULL) ||
+		    pt_map_user(cfd, id, SZ_1G, b.p, SZ_4K, PT_RW, 0, NULL) ||
 		    write(sv[1], &id, sizeof(id)) != sizeof(id) ||
 		    send_fd(sv[1], cfd))
 			_exit(2);
@@ -945,8 +918,8 @@ static void *mapper_fn(void *arg)
 	while (!__atomic_load_n(m->stop, __ATOMIC_ACQUIRE)) {
 		slot = m->first + rand_r(&m->seed) % m->nr;
 		iova = SLOT_IOVA + (__u64)slot * SLOT;
-		ret = map_user(m->fd, m->id, iova, m->b->p + slot * SLOT, SLOT,
-			       PT_RW, 0, NULL);
+		ret = pt_map_user(m->fd, m->id, iova, m->b->p + slot * SLOT, SLOT,
+				  PT_RW, 0, NULL);
 		if (ret == -EADDRINUSE)
 			ret = pt_unmap(m->fd, m->id, iova, SLOT, &done);
 		if (ret && ret != -EINTR)
@@ -1064,8 +1037,8 @@ static void *bg_map_fn(void *arg)
 {
 	struct bg_map *t = arg;
 
-	t->ret = map_user(t->fd, t->id, 2 * SZ_1G, t->p, SZ_4K, PT_R, 0,
-			  NULL);
+	t->ret = pt_map_user(t->fd, t->id, 2 * SZ_1G, t->p, SZ_4K, PT_R, 0,
+			     NULL);
 	__atomic_store_n(&t->done, true, __ATOMIC_RELEASE);
 	return NULL;
 }
@@ -1086,8 +1059,8 @@ TEST_F_TIMEOUT(snapx, debugfs_open_is_one_moment, 120)
 	ssize_t n;
 	int dfd;
 
-	ASSERT_EQ(0, map_user(self->fd, self->id, SLOT_IOVA, self->b.p,
-			      4 * SLOT, PT_RW, 0, NULL));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, SLOT_IOVA, self->b.p,
+				 4 * SLOT, PT_RW, 0, NULL));
 	ASSERT_EQ(0, pt_snapshot(self->fd, self->id, self->out, 0, &bytes));
 	want = malloc(bytes);
 	got = malloc(bytes + 1);
@@ -1219,8 +1192,8 @@ TEST_F_TIMEOUT(snapx, stalled_pipe, 180)
 	size_t len;
 	pid_t pid;
 
-	ASSERT_EQ(0, map_user(self->fd, self->id, SLOT_IOVA, self->b.p,
-			      SLOTS * SLOT, PT_RW, 0, NULL));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, SLOT_IOVA, self->b.p,
+				 SLOTS * SLOT, PT_RW, 0, NULL));
 	ASSERT_EQ(0, pipe(p));
 	t = (struct bg_snap){ .fd = self->fd, .id = self->id, .out = p[1] };
 	ASSERT_EQ(0, pthread_create(&th, NULL, bg_snap_fn, &t));
@@ -1275,8 +1248,8 @@ TEST_F_TIMEOUT(snapx, signal_no_second_core, 180)
 	int p[2];
 
 	ASSERT_EQ(0, sigaction(SIGUSR1, &sa, NULL));
-	ASSERT_EQ(0, map_user(self->fd, self->id, SLOT_IOVA, self->b.p,
-			      SLOTS * SLOT, PT_RW, 0, NULL));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, SLOT_IOVA, self->b.p,
+				 SLOTS * SLOT, PT_RW, 0, NULL));
 	ASSERT_EQ(0, pipe(p));
 	t = (struct bg_snap){ .fd = self->fd, .id = self->id, .out = p[1] };
 	ASSERT_EQ(0, pthread_create(&th, NULL, bg_snap_fn, &t));
@@ -1333,8 +1306,8 @@ TEST_F(snapx, shared_position)
 	struct stat st;
 	int i;
 
-	ASSERT_EQ(0, map_user(self->fd, self->id, SLOT_IOVA, self->b.p,
-			      SLOTS * SLOT, PT_RW, 0, NULL));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, SLOT_IOVA, self->b.p,
+				 SLOTS * SLOT, PT_RW, 0, NULL));
 	for (i = 0; i < 2; i++) {
 		t[i] = (struct shared_snap){
 			.fd = self->fd, .id = self->id, .out = self->out,
@@ -1415,8 +1388,8 @@ TEST_F(physx, secretmem_refused)
 	ASSERT_EQ(-EINVAL, map_phys_page(self->fd, self->id, SZ_1G, pa,
 					 &kind));
 	/* Nor can it be pinned. */
-	ASSERT_NE(0, map_user(self->fd, self->id, SZ_1G, p, SZ_4K, PT_R, 0,
-			      &mapped));
+	ASSERT_NE(0, pt_map_user(self->fd, self->id, SZ_1G, p, SZ_4K, PT_R, 0,
+				 &mapped));
 	ASSERT_EQ(0ULL, mapped);
 	munmap(p, SZ_4K);
 	close(sfd);
@@ -1515,8 +1488,8 @@ TEST_F(physx, kernel_page_not_copied)
 	ASSERT_EQ(0, map_phys_page(self->fd, self->id, SZ_1G, pa, &kind));
 	ASSERT_EQ((__u32)PTLAB_PHYS_RAM, kind);
 	alloc_or_die(_metadata, &b, SZ_4K, false);
-	ASSERT_EQ(0, map_user(self->fd, self->id, 2 * SZ_1G, b.p, SZ_4K,
-			      PT_R, 0, NULL));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, 2 * SZ_1G, b.p, SZ_4K,
+				 PT_R, 0, NULL));
 	ASSERT_EQ(0, pt_snapshot(self->fd, self->id, self->out, 0, &bytes));
 	data = malloc(bytes);
 	ASSERT_NE(NULL, data);
@@ -1794,17 +1767,17 @@ TEST_F(filepin, shared_write_refused)
 	p = mmap(NULL, 4 * SZ_4K, PROT_READ | PROT_WRITE, MAP_SHARED, ffd, 0);
 	ASSERT_NE(MAP_FAILED, p);
 	memset(p, 1, 4 * SZ_4K);
-	ASSERT_EQ(-EFAULT, map_user(self->fd, self->id, SZ_1G, p, 4 * SZ_4K,
-				    PT_RW, 0, &mapped));
+	ASSERT_EQ(-EFAULT, pt_map_user(self->fd, self->id, SZ_1G, p, 4 * SZ_4K,
+				       PT_RW, 0, &mapped));
 	ASSERT_EQ(0ULL, mapped);
 	check_counters(_metadata, &self->base, 0, 1);
-	ASSERT_EQ(0, map_user(self->fd, self->id, SZ_1G, p, 4 * SZ_4K, PT_R,
-			      0, &mapped));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, SZ_1G, p, 4 * SZ_4K, PT_R,
+				 0, &mapped));
 	ASSERT_EQ(0, pt_unmap(self->fd, self->id, SZ_1G, 4 * SZ_4K, &mapped));
 	q = mmap(NULL, 4 * SZ_4K, PROT_READ | PROT_WRITE, MAP_PRIVATE, ffd, 0);
 	ASSERT_NE(MAP_FAILED, q);
-	ASSERT_EQ(0, map_user(self->fd, self->id, SZ_1G, q, 4 * SZ_4K, PT_RW,
-			      0, &mapped));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, SZ_1G, q, 4 * SZ_4K, PT_RW,
+				 0, &mapped));
 	ASSERT_EQ(0, pt_unmap(self->fd, self->id, SZ_1G, 4 * SZ_4K, &mapped));
 	munmap(q, 4 * SZ_4K);
 	munmap(p, 4 * SZ_4K);

@@ -68,120 +68,6 @@
 #define RANDOM_OPS	300
 #define RANDOM_SEED	20261121ULL
 
-/* --- geometry: what info reports, and what it implies --- */
-
-struct geom {
-	__u32 format;
-	__u32 gran;		/* log2 of the granule */
-	__u32 ias;
-	__u32 oas;
-	__u32 levels;
-	__u32 prot_mask;
-	__u64 pgsizes;
-	__u64 last;		/* last IOVA of the input range */
-	__u64 root_bytes;	/* the top-level table (all concatenated ones) */
-	__u64 table_bytes;	/* a table below the top level */
-	unsigned int shift[PTLAB_MAX_LEVELS];	/* log2 of an entry's span */
-};
-
-static __u64 bytes_pages(__u64 bytes)
-{
-	return bytes <= SZ_4K ? 1 : bytes / SZ_4K;
-}
-
-static __u64 gran_size(const struct geom *g)
-{
-	return 1ULL << g->gran;
-}
-
-/*
- * The architectural layout of the levels: 8-byte entries, so a table of one
- * granule resolves gran - 3 bits and level l spans 2^(gran + l * (gran - 3));
- * Armv7 short descriptors are the exception (4K pages under 1M sections).
- * The top-level table holds what the input size leaves: Arm LPAE (stage-2
- * concatenation included) and AMD v1 size it by the input size, Armv7 too
- * (TTBCR.N); the other formats always walk a whole table.
- */
-static void geom_init(struct geom *g, const struct ptlab_info *info)
-{
-	unsigned int l, top_bits;
-
-	memset(g, 0, sizeof(*g));
-	g->format = info->out_format;
-	g->gran = info->out_granule_shift;
-	g->ias = info->out_ias;
-	g->oas = info->out_oas;
-	g->levels = info->out_levels;
-	g->prot_mask = info->out_prot_mask;
-	g->pgsizes = info->out_pgsize_bitmap;
-	g->last = g->ias >= 64 ? ~0ULL : BIT_ULL(g->ias) - 1;
-	for (l = 0; l < g->levels && l < PTLAB_MAX_LEVELS; l++)
-		g->shift[l] = g->format == PTLAB_FMT_ARM_V7S ? 12 + 8 * l :
-			      g->gran + l * (g->gran - 3);
-	if (!g->levels || g->levels > PTLAB_MAX_LEVELS)
-		return;
-	top_bits = g->ias - g->shift[g->levels - 1];
-	switch (g->format) {
-	case PTLAB_FMT_ARM_V7S:
-		g->root_bytes = 4ULL << top_bits;
-		g->table_bytes = 1024;
-		return;
-	case PTLAB_FMT_ARM64_LPAE_S1:
-	case PTLAB_FMT_ARM64_LPAE_S2:
-	case PTLAB_FMT_AMD_V1:
-		g->root_bytes = 8ULL << top_bits;
-		break;
-	default:
-		g->root_bytes = gran_size(g);
-		break;
-	}
-	g->table_bytes = gran_size(g);
-}
-
-/* Level of a leaf of @size, counted from the last level (0). */
-static unsigned int size_level(const struct geom *g, __u64 size)
-{
-	unsigned int l = g->levels, s = __builtin_ctzll(size);
-
-	while (l-- > 1)
-		if (g->shift[l] <= s)
-			return l;
-	return 0;
-}
-
-/* Page sizes of the address space, smallest first. */
-static int geom_sizes(const struct geom *g, __u64 *sizes)
-{
-	__u64 b = g->pgsizes;
-	int n = 0;
-
-	while (b) {
-		sizes[n++] = b & -b;
-		b &= b - 1;
-	}
-	return n;
-}
-
-static __u64 min_pgsize(const struct geom *g)
-{
-	return g->pgsizes & -g->pgsizes;
-}
-
-/* The largest page size of at most @max_last + 1 bytes, or 0. */
-static __u64 largest_upto(const struct geom *g, __u64 max_last)
-{
-	__u64 b = g->pgsizes, best = 0;
-
-	while (b) {
-		__u64 s = b & -b;
-
-		if (s - 1 <= max_last)
-			best = s;
-		b &= b - 1;
-	}
-	return best;
-}
-
 /* Permissions every format with @mask can express (READ always; no C+M). */
 static __u32 prot_pick(const struct geom *g, unsigned int i)
 {
@@ -193,261 +79,12 @@ static __u32 prot_pick(const struct geom *g, unsigned int i)
 	return templ[i % ARRAY_SIZE(templ)] & g->prot_mask;
 }
 
-/* --- physical ranges that are not System RAM, from /proc/iomem --- */
-
-static struct {
-	__u64 start[128], end[128];	/* inclusive, sorted */
-	int nr;
-	bool read;
-} iomem_ram;
-
-static int range_cmp(const void *a, const void *b)
-{
-	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void read_iomem_ram(void)
-{
-	unsigned long long s, e;
-	__u64 pairs[128][2];
-	char line[256];
-	int n, i;
-	FILE *f;
-
-	iomem_ram.read = true;
-	f = fopen("/proc/iomem", "r");
-	if (!f)
-		return;
-	while (iomem_ram.nr < 128 && fgets(line, sizeof(line), f)) {
-		n = 0;
-		if (sscanf(line, " %llx-%llx : %n", &s, &e, &n) != 2 || !n)
-			continue;
-		if (strncmp(line + n, "System RAM", 10))
-			continue;
-		pairs[iomem_ram.nr][0] = s;
-		pairs[iomem_ram.nr++][1] = e;
-	}
-	fclose(f);
-	qsort(pairs, iomem_ram.nr, sizeof(pairs[0]), range_cmp);
-	for (i = 0; i < iomem_ram.nr; i++) {
-		iomem_ram.start[i] = pairs[i][0];
-		iomem_ram.end[i] = pairs[i][1];
-	}
-}
-
-/*
- * A physical address @pa, a multiple of @align, such that [@pa - @lead,
- * @pa - @lead + @len) holds no System RAM and ends below 2^oas: the checked
- * borrow must classify it PTLAB_PHYS_MMIO. Gaps are tried from the highest,
- * where the large aligned ones are. 0 or -ENOSPC.
- */
-static int find_hole(const struct geom *g, __u64 align, __u64 len, __u64 lead,
-		     __u64 *pa)
-{
-	__u64 limit = g->oas >= 64 ? ~0ULL : BIT_ULL(g->oas) - 1;
-	__u64 lo, hi, cand;
-	int i;
-
-	if (!iomem_ram.read)
-		read_iomem_ram();
-	if (!iomem_ram.nr)
-		return -ENOSPC;
-	for (i = iomem_ram.nr; i >= 0; i--) {
-		/* The gap above RAM range i - 1 and below range i. */
-		if (i < iomem_ram.nr && !iomem_ram.start[i])
-			continue;
-		lo = i ? iomem_ram.end[i - 1] + 1 : 0;
-		hi = i < iomem_ram.nr ? iomem_ram.start[i] - 1 : limit;
-		if (hi > limit)
-			hi = limit;
-		if (lo > hi || lo + lead < lo)
-			continue;
-		cand = align_up(lo + lead, align);
-		if (cand < lo + lead || cand - lead > hi || len - 1 > hi - (cand - lead))
-			continue;
-		*pa = cand;
-		return 0;
-	}
-	return -ENOSPC;
-}
-
-/* --- the model: the leaves an address space must hold --- */
-
-/*
- * The leaves a correct map of one physically contiguous run makes: at each
- * step the largest of @sizes that the IOVA, the physical address and the
- * bytes left are all aligned to. -EINVAL if none fits.
- */
-static int model_run(struct model *m, __u64 iova, __u64 pa, __u64 len,
-		     __u32 prot, __u32 kind, __u64 sizes)
-{
-	struct leaf lf = { .prot = prot, .kind = kind };
-	__u64 b, s;
-	int ret;
-
-	while (len) {
-		lf.size = 0;
-		for (b = sizes; b; b &= b - 1) {
-			s = b & -b;
-			if (s <= len && !((iova | pa) & (s - 1)))
-				lf.size = s;
-		}
-		if (!lf.size)
-			return -EINVAL;
-		lf.iova = iova;
-		lf.pa = pa;
-		ret = model_push(m, &lf);
-		if (ret)
-			return ret;
-		iova += lf.size;
-		pa += lf.size;
-		len -= lf.size;
-	}
-	return 0;
-}
-
-/*
- * Adds the leaves of a user map of [@uptr, @uptr + @len) at @iova, read from
- * pagemap once the map pinned the pages: split into physically contiguous
- * runs, each mapped as model_run() says.
- */
-static int model_user(struct model *m, const struct geom *g, __u64 iova,
-		      const void *uptr, __u64 len, __u32 prot, __u64 pgsize)
-{
-	size_t n = len / SZ_4K, i, j;
-	__u64 *pas;
-	int ret;
-
-	pas = calloc(n ? n : 1, sizeof(*pas));
-	if (!pas)
-		return -ENOMEM;
-	ret = pagemap_pas(uptr, n, pas);
-	for (i = 0; !ret && i < n; i = j) {
-		for (j = i + 1; j < n && pas[j] == pas[i] + (j - i) * SZ_4K; j++)
-			;
-		ret = model_run(m, iova + i * SZ_4K, pas[i], (j - i) * SZ_4K,
-				prot, 0, pgsize ? pgsize : g->pgsizes);
-	}
-	free(pas);
-	qsort(m->leaves, m->nr, sizeof(*m->leaves), leaf_cmp);
-	return ret;
-}
-
-static int model_phys(struct model *m, const struct geom *g, __u64 iova,
-		      __u64 pa, __u64 len, __u32 prot, __u64 pgsize)
-{
-	int ret = model_run(m, iova, pa, len, prot, PTLAB_PHYS_MMIO,
-			    pgsize ? pgsize : g->pgsizes);
-
-	qsort(m->leaves, m->nr, sizeof(*m->leaves), leaf_cmp);
-	return ret;
-}
-
-/* Whether any leaf intersects [@iova, @iova + @len). */
-static bool model_overlaps(const struct model *m, __u64 iova, __u64 len)
-{
-	__u64 end = iova + len - 1;
-	size_t i;
-
-	for (i = 0; i < m->nr; i++)
-		if (m->leaves[i].iova <= end &&
-		    iova <= m->leaves[i].iova + m->leaves[i].size - 1)
-			return true;
-	return false;
-}
-
-/*
- * Table pages the leaves need: the top-level table, and at each lower level
- * one table per distinct span of the entry above that holds a leaf of this
- * level or below (the leaves are sorted, so the spans come in order).
- * Tables smaller than a page (Armv7's 1K ones) may share pages: then the
- * count lies between the pages their bytes fill and one page per table.
- */
-static void model_tables(const struct model *m, const struct geom *g,
-			 __u64 *min, __u64 *max)
-{
-	__u64 root = g->root_bytes, tb = g->table_bytes, key, last = 0;
-	__u64 n = 0, whole = 0, sub = 0;
-	unsigned int l;
-	bool any;
-	size_t i;
-
-	for (l = 0; l + 1 < g->levels; l++) {
-		any = false;
-		for (i = 0; i < m->nr; i++) {
-			if (size_level(g, m->leaves[i].size) > l)
-				continue;
-			key = m->leaves[i].iova >> g->shift[l + 1];
-			n += !any || key != last;
-			any = true;
-			last = key;
-		}
-	}
-	/* Whole pages, then the pages sub-page tables of one size share. */
-	if (root >= SZ_4K)
-		whole += bytes_pages(root);
-	if (tb >= SZ_4K)
-		whole += n * bytes_pages(tb);
-	*min = whole;
-	*max = whole;
-	if (root < SZ_4K && root == tb) {
-		sub = (n + 1) * tb;
-		*max += n + 1;
-	} else {
-		if (root < SZ_4K) {
-			*min += 1;
-			*max += 1;
-		}
-		if (tb < SZ_4K) {
-			sub = n * tb;
-			*max += n;
-		}
-	}
-	*min += (sub + SZ_4K - 1) / SZ_4K;
-}
-
-/*
- * What a correct unmap does: -EINVAL for a range that is empty, not aligned
- * to the smallest page size or not inside the input range; -ENOENT if
- * nothing maps @iova; -EINVAL if @iova is inside a leaf; else the whole
- * consecutive leaves from @iova that start before the end.
- */
-static int model_unmap(const struct model *m, const struct geom *g, __u64 iova,
-		       __u64 len, __u64 *bytes)
-{
-	__u64 minpg = min_pgsize(g);
-	long found;
-	size_t i;
-
-	*bytes = 0;
-	if (!len || (iova | len) & (minpg - 1) || iova > g->last ||
-	    len - 1 > g->last - iova)
-		return -EINVAL;
-	found = model_find(m, iova);
-	if (found < 0)
-		return -ENOENT;
-	if (m->leaves[found].iova != iova)
-		return -EINVAL;
-	for (i = found; i < m->nr && *bytes < len; i++) {
-		if (m->leaves[i].iova != iova + *bytes)
-			break;
-		*bytes += m->leaves[i].size;
-	}
-	return 0;
-}
-
 /* --- the fixture --- */
 
 /* One open file with one address space, its model and memory to map. */
 struct fx {
 	struct baseline base;
-	int fd;
-	__u32 id;
-	__u64 root_pa;
-	struct geom g;
-	struct model m;
+	struct space s;		/* its model knows the geometry */
 	struct buf small;	/* SMALL_PAGES pages, THP advised against */
 	struct buf thp;		/* THP_CHUNKS 2M chunks, THP advised */
 	bool have_small;
@@ -743,14 +380,9 @@ static int space_new(int fd, const struct ptlab_create *c, __u32 ias,
 		     __u32 *id)
 {
 	struct ptlab_create req = *c;
-	int ret;
 
-	req.size = sizeof(req);
 	req.ias = ias;
-	ret = pt_ioctl(fd, PTLAB_IOCTL_CREATE, &req);
-	if (!ret)
-		*id = req.out_id;
-	return ret;
+	return pt_create_req(fd, &req, id);
 }
 
 FIXTURE_SETUP(fmt)
@@ -759,22 +391,18 @@ FIXTURE_SETUP(fmt)
 	struct ptlab_info info;
 	int ret;
 
-	fx->fd = -1;
+	fx->s.fd = -1;
 	take_baseline(_metadata, &fx->base);
-	fx->fd = ptlab_open(_metadata);
-	ret = space_new(fx->fd, &variant->c, variant->c.ias, &fx->id);
+	fx->s.fd = ptlab_open(_metadata);
+	ret = space_new(fx->s.fd, &variant->c, variant->c.ias, &fx->s.id);
 	ASSERT_EQ(0, ret) TH_LOG("create format %u granule %u ias %u oas %u: %s",
 				 variant->c.format, variant->c.granule_shift,
 				 variant->c.ias, variant->c.oas, strerror(-ret));
-	ASSERT_EQ(0, pt_info(fx->fd, fx->id, &info));
-	geom_init(&fx->g, &info);
-	ASSERT_LE(1U, fx->g.levels);
-	ASSERT_GE((__u32)PTLAB_MAX_LEVELS, fx->g.levels);
-	ASSERT_NE(0ULL, fx->g.pgsizes);
-	fx->root_pa = info.out_root_pa;
-	fx->m.ias = fx->g.ias;
-	fx->m.levels = fx->g.levels;
-	fx->m.pgsizes = fx->g.pgsizes;
+	ASSERT_EQ(0, pt_info(fx->s.fd, fx->s.id, &info));
+	space_set_info(&fx->s, &info);
+	ASSERT_LE(1U, fx->s.m.g.levels);
+	ASSERT_GE((__u32)PTLAB_MAX_LEVELS, fx->s.m.g.levels);
+	ASSERT_NE(0ULL, fx->s.m.g.pgsizes);
 }
 
 /* Closing the file frees everything: the counters are back exactly. */
@@ -782,13 +410,9 @@ FIXTURE_TEARDOWN(fmt)
 {
 	struct fx *fx = &self->f;
 
-	if (fx->fd >= 0)
-		close(fx->fd);
-	fx->fd = -1;
+	space_close(&fx->s);
 	buf_free(&fx->small);
 	buf_free(&fx->thp);
-	free(fx->m.leaves);
-	memset(&fx->m, 0, sizeof(fx->m));
 	EXPECT_EQ(fx->base.secpt_kb, secpt_kb())
 		TH_LOG("SecPageTables not back to its baseline after close");
 	EXPECT_EQ(fx->base.pin_kb, vmpin_kb())
@@ -832,7 +456,7 @@ static int get_thp(struct __test_metadata *_metadata, struct fx *self)
 static char *user_src(struct __test_metadata *_metadata,
 		      struct fx *self, __u64 len, unsigned int pick)
 {
-	__u64 gsz = gran_size(&self->g), room, off;
+	__u64 gsz = geom_gran(&self->s.m.g), room, off;
 	int nr;
 
 	if (gsz == SZ_4K && len <= SMALL_PAGES * SZ_4K) {
@@ -851,155 +475,38 @@ static char *user_src(struct __test_metadata *_metadata,
 
 /* --- checks --- */
 
-/* The walk of @iova, inside @lf, must report all of @lf. */
-static void check_walk_leaf(struct __test_metadata *_metadata,
-			    const struct fx *self,
-			    const struct leaf *lf, __u64 iova)
-{
-	unsigned int lvl = size_level(&self->g, lf->size), i;
-	struct ptlab_walk w;
-	int ret;
-
-	ret = pt_walk(self->fd, self->id, iova, &w);
-	ASSERT_EQ(0, ret) TH_LOG("walk 0x%llx in leaf 0x%llx+0x%llx: %s", iova,
-				 lf->iova, lf->size, strerror(-ret));
-	ASSERT_EQ(lf->pa + (iova - lf->iova), w.out_pa)
-		TH_LOG("walk 0x%llx: leaf 0x%llx+0x%llx -> 0x%llx", iova,
-		       lf->iova, lf->size, lf->pa);
-	ASSERT_EQ(lf->size, w.out_pgsize) TH_LOG("walk 0x%llx", iova);
-	ASSERT_EQ(lf->prot, w.out_prot)
-		TH_LOG("walk 0x%llx: prot 0x%x of mask 0x%x", iova, lf->prot,
-		       self->g.prot_mask);
-	ASSERT_EQ(lvl, w.out_level) TH_LOG("walk 0x%llx size 0x%llx", iova,
-					   lf->size);
-	ASSERT_EQ(self->g.levels - lvl, w.out_nr_entries)
-		TH_LOG("walk 0x%llx", iova);
-	for (i = 0; i < w.out_nr_entries && i < PTLAB_MAX_LEVELS; i++)
-		ASSERT_NE(0ULL, w.out_entries[i])
-			TH_LOG("walk 0x%llx: entry %u of a present path is 0",
-			       iova, i);
-	for (; i < PTLAB_MAX_LEVELS; i++)
-		ASSERT_EQ(0ULL, w.out_entries[i])
-			TH_LOG("walk 0x%llx: entry %u past the walk", iova, i);
-}
-
-/* Nothing maps @iova: -ENOENT (or -EINVAL past the input range). */
-static void check_unmapped(struct __test_metadata *_metadata,
-			   const struct fx *self, __u64 iova)
-{
-	struct ptlab_walk w;
-	unsigned int i;
-	int ret;
-
-	ret = pt_walk(self->fd, self->id, iova, &w);
-	if (iova > self->g.last) {
-		ASSERT_EQ(-EINVAL, ret) TH_LOG("walk 0x%llx past 2^%u", iova,
-					       self->g.ias);
-		return;
-	}
-	ASSERT_EQ(-ENOENT, ret) TH_LOG("walk 0x%llx: pa 0x%llx size 0x%llx",
-				       iova, w.out_pa, w.out_pgsize);
-	ASSERT_LE(1U, w.out_nr_entries) TH_LOG("walk 0x%llx", iova);
-	ASSERT_GE(self->g.levels, w.out_nr_entries) TH_LOG("walk 0x%llx", iova);
-	for (i = w.out_nr_entries; i < PTLAB_MAX_LEVELS; i++)
-		ASSERT_EQ(0ULL, w.out_entries[i]);
-}
-
-static __u64 parse_size(const char *s)
-{
-	static const char units[] = "KMGTPE";
-	const char *u;
-	char *end;
-	__u64 v;
-
-	v = strtoull(s, &end, 10);
-	if (end == s || !*end || end[1])
-		return 0;
-	u = strchr(units, *end);
-	if (!u)
-		return 0;
-	return v << (10 * (u - units + 1));
-}
-
-static __u32 parse_prot(const char *s)
-{
-	static const char letters[] = "rwxpcm";
-	__u32 prot = 0;
-	int i;
-
-	if (strlen(s) != 6)
-		return ~0U;
-	for (i = 0; i < 6; i++) {
-		if (s[i] == letters[i])
-			prot |= 1U << i;
-		else if (s[i] != '-')
-			return ~0U;
-	}
-	return prot;
-}
-
 /*
  * The debugfs dump must list exactly the model's runs (one page size, prot
- * and kind each), in IOVA order, and every page of every line must walk to
- * what the line says.
+ * and kind each), in IOVA order, and every page of every run must walk to
+ * what the run says.
  */
 static void check_dump_fmt(struct __test_metadata *_metadata,
 			   const struct fx *self)
 {
-	unsigned long long first, lastb, size, pa;
-	char path[128], *line = NULL, prot[16], pgs[32], kind[32], want[256];
-	size_t cap = 0, nr_runs, k = 0;
 	struct ptlab_walk w;
 	const struct run *r;
+	size_t nr_runs, k;
 	struct run *runs;
-	__u64 pgsize, off;
-	ssize_t n;
-	int fields;
-	FILE *f;
+	__u64 off;
 
-	runs = calloc(self->m.nr + 1, sizeof(*runs));
+	check_dump(_metadata, &self->s);
+	runs = calloc(self->s.m.nr + 1, sizeof(*runs));
 	ASSERT_NE(NULL, runs);
-	nr_runs = model_runs(&self->m, runs, true);
-	debugfs_path(path, sizeof(path), self->id, "mappings");
-	f = fopen(path, "r");
-	ASSERT_NE(NULL, f) TH_LOG("%s: %s", path, strerror(errno));
-	while ((n = getline(&line, &cap, f)) > 0) {
-		if (line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (line[0] == '#')
-			continue;
-		ASSERT_LT(k, nr_runs) TH_LOG("unexpected dump line: %s", line);
-		r = &runs[k++];
-		kind[0] = '\0';
-		fields = sscanf(line, "0x%llx-0x%llx 0x%llx 0x%llx %15s %31s %31s",
-				&first, &lastb, &size, &pa, prot, pgs, kind);
-		ASSERT_LE(6, fields) TH_LOG("dump line: %s", line);
-		pgsize = parse_size(pgs);
-		snprintf(want, sizeof(want),
-			 "0x%016llx-0x%016llx 0x%llx 0x%016llx %s %s%s%s",
-			 first, lastb, size, pa, prot, pgs, kind[0] ? " " : "",
-			 kind);
-		ASSERT_STREQ(want, line);
-		ASSERT_EQ(r->iova, first) TH_LOG("dump line: %s", line);
-		ASSERT_EQ(r->size, size) TH_LOG("dump line: %s", line);
-		ASSERT_EQ(first + size - 1, lastb) TH_LOG("dump line: %s", line);
-		ASSERT_EQ(r->pa, pa) TH_LOG("dump line: %s", line);
-		ASSERT_EQ(r->prot, parse_prot(prot)) TH_LOG("dump line: %s", line);
-		ASSERT_EQ(r->pgsize, pgsize) TH_LOG("dump line: %s", line);
-		ASSERT_STREQ(r->kind == PTLAB_PHYS_MMIO ? "phys-mmio" :
-			     r->kind == PTLAB_PHYS_RAM ? "phys-ram" : "", kind)
-			TH_LOG("dump line: %s", line);
-		for (off = 0; off < size; off += pgsize) {
-			ASSERT_EQ(0, pt_walk(self->fd, self->id, first + off, &w))
-				TH_LOG("page 0x%llx of dump line %s", off, line);
-			ASSERT_EQ(pa + off, w.out_pa) TH_LOG("line %s", line);
-			ASSERT_EQ(pgsize, w.out_pgsize) TH_LOG("line %s", line);
-			ASSERT_EQ(r->prot, w.out_prot) TH_LOG("line %s", line);
+	nr_runs = model_runs(&self->s.m, runs, true);
+	for (k = 0; k < nr_runs; k++) {
+		r = &runs[k];
+		for (off = 0; off < r->size; off += r->pgsize) {
+			ASSERT_EQ(0, pt_walk(self->s.fd, self->s.id,
+					     r->iova + off, &w))
+				TH_LOG("page 0x%llx of run 0x%llx", off, r->iova);
+			ASSERT_EQ(r->pa + off, w.out_pa)
+				TH_LOG("run 0x%llx", r->iova);
+			ASSERT_EQ(r->pgsize, w.out_pgsize)
+				TH_LOG("run 0x%llx", r->iova);
+			ASSERT_EQ(r->prot, w.out_prot)
+				TH_LOG("run 0x%llx", r->iova);
 		}
 	}
-	fclose(f);
-	free(line);
-	ASSERT_EQ(nr_runs, k) TH_LOG("the dump lacks runs");
 	free(runs);
 }
 
@@ -1016,64 +523,38 @@ static void check_state(struct __test_metadata *_metadata,
 	struct ptlab_info info;
 	size_t i;
 
-	model_tables(&self->m, &self->g, &min, &max);
-	ASSERT_EQ(0, pt_info(self->fd, self->id, &info));
-	ASSERT_EQ(model_bytes(&self->m), info.out_mapped_bytes);
+	model_table_range(&self->s.m, &min, &max);
+	ASSERT_EQ(0, pt_info(self->s.fd, self->s.id, &info));
+	ASSERT_EQ(model_bytes(&self->s.m), info.out_mapped_bytes);
 	tables = info.out_table_pages;
 	ASSERT_LE(min, tables) TH_LOG("%zu leaves need %llu-%llu table pages",
-				      self->m.nr, min, max);
+				      self->s.m.nr, min, max);
 	ASSERT_GE(max, tables) TH_LOG("%zu leaves need %llu-%llu table pages",
-				      self->m.nr, min, max);
-	ASSERT_EQ(self->root_pa, info.out_root_pa);
+				      self->s.m.nr, min, max);
+	ASSERT_EQ(self->s.root_pa, info.out_root_pa);
 	if (!full)
 		return;
-	ASSERT_EQ((long long)tables, debugfs_table_pages(self->id));
+	ASSERT_EQ((long long)tables, debugfs_table_pages(self->s.id));
 	ASSERT_EQ(self->base.secpt_kb + (long)tables * 4, secpt_kb())
 		TH_LOG("SecPageTables: %llu table pages reported", tables);
-	ASSERT_EQ(self->base.pin_kb + (long)(model_pinned_bytes(&self->m) / 1024),
+	ASSERT_EQ(self->base.pin_kb + (long)(model_pinned_bytes(&self->s.m) / 1024),
 		  vmpin_kb());
-	for (i = 0; i < self->m.nr; i++) {
-		lf = &self->m.leaves[i];
-		check_walk_leaf(_metadata, self, lf,
-				lf->iova + ((i * 0x9e8) & (lf->size - 1)));
-		check_walk_leaf(_metadata, self, lf, lf->iova + lf->size / 2 + 7);
-		check_walk_leaf(_metadata, self, lf, lf->iova + lf->size - 1);
-		if (lf->iova && model_find(&self->m, lf->iova - 1) < 0)
-			check_unmapped(_metadata, self, lf->iova - 1);
-		if (lf->iova + lf->size - 1 < self->g.last &&
-		    model_find(&self->m, lf->iova + lf->size) < 0)
-			check_unmapped(_metadata, self, lf->iova + lf->size);
+	for (i = 0; i < self->s.m.nr; i++) {
+		lf = &self->s.m.leaves[i];
+		check_walk(_metadata, &self->s, lf,
+			   lf->iova + ((i * 0x9e8) & (lf->size - 1)));
+		check_walk(_metadata, &self->s, lf, lf->iova + lf->size / 2 + 7);
+		check_walk(_metadata, &self->s, lf, lf->iova + lf->size - 1);
+		if (lf->iova && model_find(&self->s.m, lf->iova - 1) < 0)
+			check_unmapped(_metadata, &self->s, lf->iova - 1);
+		if (lf->iova + lf->size - 1 < self->s.m.g.last &&
+		    model_find(&self->s.m, lf->iova + lf->size) < 0)
+			check_unmapped(_metadata, &self->s, lf->iova + lf->size);
 	}
 	check_dump_fmt(_metadata, self);
 }
 
 /* --- operations checked against the model --- */
-
-static int do_map_user(struct fx *self, __u64 iova, const void *uptr,
-		       __u64 len, __u32 prot, __u64 pgsize, __u64 *mapped)
-{
-	struct ptlab_map_user req = map_req(self->id, iova, uptr, len, prot);
-	int ret;
-
-	req.pgsize = pgsize;
-	ret = pt_ioctl(self->fd, PTLAB_IOCTL_MAP_USER, &req);
-	*mapped = req.out_mapped;
-	return ret;
-}
-
-static int do_map_phys(struct fx *self, __u64 iova, __u64 pa,
-		       __u64 len, __u32 prot, __u64 pgsize, __u64 *mapped,
-		       __u32 *kind)
-{
-	struct ptlab_map_phys req = phys_req(self->id, iova, pa, len, prot);
-	int ret;
-
-	req.pgsize = pgsize;
-	ret = pt_ioctl(self->fd, PTLAB_IOCTL_MAP_PHYS, &req);
-	*mapped = req.out_mapped;
-	*kind = req.out_kind;
-	return ret;
-}
 
 static void map_user_ok(struct __test_metadata *_metadata,
 			struct fx *self, __u64 iova, const void *uptr,
@@ -1082,12 +563,11 @@ static void map_user_ok(struct __test_metadata *_metadata,
 	__u64 mapped;
 	int ret;
 
-	ret = do_map_user(self, iova, uptr, len, prot, pgsize, &mapped);
+	ret = pt_map_user(self->s.fd, self->s.id, iova, uptr, len, prot, pgsize, &mapped);
 	ASSERT_EQ(0, ret) TH_LOG("map user 0x%llx+0x%llx prot 0x%x pgsize 0x%llx: %s",
 				 iova, len, prot, pgsize, strerror(-ret));
 	ASSERT_EQ(len, mapped);
-	ASSERT_EQ(0, model_user(&self->m, &self->g, iova, uptr, len, prot,
-				pgsize))
+	ASSERT_EQ(0, model_add(&self->s.m, iova, uptr, len, prot, pgsize))
 		TH_LOG("pagemap cannot back the map of 0x%llx+0x%llx pgsize 0x%llx",
 		       iova, len, pgsize);
 }
@@ -1100,12 +580,13 @@ static void map_phys_ok(struct __test_metadata *_metadata,
 	__u32 kind;
 	int ret;
 
-	ret = do_map_phys(self, iova, pa, len, prot, pgsize, &mapped, &kind);
+	ret = pt_map_phys(self->s.fd, self->s.id, iova, pa, len, prot, pgsize, &mapped, &kind);
 	ASSERT_EQ(0, ret) TH_LOG("map phys 0x%llx+0x%llx -> 0x%llx prot 0x%x pgsize 0x%llx: %s",
 				 iova, len, pa, prot, pgsize, strerror(-ret));
 	ASSERT_EQ(len, mapped);
 	ASSERT_EQ((__u32)PTLAB_PHYS_MMIO, kind) TH_LOG("pa 0x%llx", pa);
-	ASSERT_EQ(0, model_phys(&self->m, &self->g, iova, pa, len, prot, pgsize))
+	ASSERT_EQ(0, model_add_phys(&self->s.m, iova, pa, len, prot, pgsize,
+				    PTLAB_PHYS_MMIO))
 		TH_LOG("no page size fits 0x%llx -> 0x%llx", iova, pa);
 }
 
@@ -1118,7 +599,7 @@ static void map_user_fails(struct __test_metadata *_metadata,
 	__u64 mapped;
 	int ret;
 
-	ret = do_map_user(self, iova, uptr, len, prot, pgsize, &mapped);
+	ret = pt_map_user(self->s.fd, self->s.id, iova, uptr, len, prot, pgsize, &mapped);
 	ASSERT_EQ(err, ret) TH_LOG("map user 0x%llx+0x%llx prot 0x%x pgsize 0x%llx",
 				   iova, len, prot, pgsize);
 	ASSERT_EQ(0ULL, mapped);
@@ -1132,7 +613,7 @@ static void map_phys_fails(struct __test_metadata *_metadata,
 	__u32 kind;
 	int ret;
 
-	ret = do_map_phys(self, iova, pa, len, prot, pgsize, &mapped, &kind);
+	ret = pt_map_phys(self->s.fd, self->s.id, iova, pa, len, prot, pgsize, &mapped, &kind);
 	ASSERT_EQ(err, ret) TH_LOG("map phys 0x%llx+0x%llx -> 0x%llx prot 0x%x pgsize 0x%llx",
 				   iova, len, pa, prot, pgsize);
 	ASSERT_EQ(0ULL, mapped);
@@ -1145,13 +626,13 @@ static __u64 unmap_model(struct __test_metadata *_metadata,
 	__u64 want, got;
 	int err, ret;
 
-	err = model_unmap(&self->m, &self->g, iova, len, &want);
-	ret = pt_unmap(self->fd, self->id, iova, len, &got);
+	err = model_unmap_expect(&self->s.m, iova, len, &want);
+	ret = pt_unmap(self->s.fd, self->s.id, iova, len, &got);
 	EXPECT_EQ(err, ret) TH_LOG("unmap 0x%llx+0x%llx", iova, len);
 	EXPECT_EQ(want, got) TH_LOG("unmap 0x%llx+0x%llx", iova, len);
 	if (ret != err || want != got)
 		ASSERT_TRUE(false);
-	model_remove(&self->m, iova, want);
+	model_remove(&self->s.m, iova, want);
 	return got;
 }
 
@@ -1163,15 +644,15 @@ static __u64 to_end(const struct geom *g, __u64 iova)
 {
 	__u64 len = g->last - iova + 1;
 
-	return len ? len : len - gran_size(g);
+	return len ? len : len - geom_gran(g);
 }
 
 static void unmap_all(struct __test_metadata *_metadata,
 		      struct fx *self)
 {
-	while (self->m.nr)
-		unmap_model(_metadata, self, self->m.leaves[0].iova,
-			    to_end(&self->g, self->m.leaves[0].iova));
+	while (self->s.m.nr)
+		unmap_model(_metadata, self, self->s.m.leaves[0].iova,
+			    to_end(&self->s.m.g, self->s.m.leaves[0].iova));
 	check_state(_metadata, self, true);
 }
 
@@ -1182,9 +663,9 @@ static __u64 hole(struct __test_metadata *_metadata,
 {
 	__u64 pa = 0;
 
-	ASSERT_EQ(0, find_hole(&self->g, align, len, lead, &pa))
+	ASSERT_EQ(0, iomem_find_hole(iomem_get(), self->s.m.g.oas, align, len, lead, &pa))
 		TH_LOG("no non-RAM range of 0x%llx aligned to 0x%llx below 2^%u",
-		       len, align, self->g.oas);
+		       len, align, self->s.m.g.oas);
 	return pa;
 }
 
@@ -1221,7 +702,7 @@ static __u64 nr_slots(const struct geom *g, __u64 bytes)
 TEST_F(fmt, empty)
 {
 	struct fx *fx = &self->f;
-	const struct geom *g = &fx->g;
+	const struct geom *g = &fx->s.m.g;
 	__u64 iovas[32], root_align, got;
 	struct ptlab_info info;
 	struct ptlab_walk w;
@@ -1230,7 +711,7 @@ TEST_F(fmt, empty)
 	unsigned int l, i, n = 0;
 	FILE *f;
 
-	ASSERT_EQ(0, pt_info(fx->fd, fx->id, &info));
+	ASSERT_EQ(0, pt_info(fx->s.fd, fx->s.id, &info));
 	ASSERT_EQ(variant->c.format, info.out_format);
 	ASSERT_EQ(variant->c.granule_shift ? variant->c.granule_shift :
 		  variant->def_gran,
@@ -1242,7 +723,7 @@ TEST_F(fmt, empty)
 	ASSERT_EQ(variant->want_prot_mask, info.out_prot_mask);
 	ASSERT_EQ(0ULL, info.out_mapped_bytes);
 	/* The granule is the smallest page. */
-	ASSERT_EQ(gran_size(g), min_pgsize(g));
+	ASSERT_EQ(geom_gran(g), geom_min_pgsize(g));
 
 	/* The top-level table, by the architecture, and by the kernel. */
 	ASSERT_EQ(variant->want_root_pages, bytes_pages(g->root_bytes))
@@ -1251,22 +732,22 @@ TEST_F(fmt, empty)
 	ASSERT_EQ(variant->want_root_pages, info.out_table_pages);
 	ASSERT_EQ(fx->base.secpt_kb + (long)info.out_table_pages * 4,
 		  secpt_kb());
-	ASSERT_EQ((long long)info.out_table_pages, debugfs_table_pages(fx->id));
+	ASSERT_EQ((long long)info.out_table_pages, debugfs_table_pages(fx->s.id));
 	ASSERT_EQ(variant->concat,
 		  variant->c.format == PTLAB_FMT_ARM64_LPAE_S2 &&
-		  g->root_bytes > gran_size(g));
+		  g->root_bytes > geom_gran(g));
 	/* Hardware finds a table by its address: aligned to its size, RAM. */
 	root_align = g->root_bytes > SZ_4K ? g->root_bytes : SZ_4K;
-	ASSERT_EQ(0ULL, fx->root_pa % root_align)
-		TH_LOG("root 0x%llx", fx->root_pa);
-	ASSERT_TRUE(pa_is_ram(fx->root_pa));
-	ASSERT_TRUE(pa_is_ram(fx->root_pa + bytes_pages(g->root_bytes) * SZ_4K -
+	ASSERT_EQ(0ULL, fx->s.root_pa % root_align)
+		TH_LOG("root 0x%llx", fx->s.root_pa);
+	ASSERT_TRUE(pa_is_ram(fx->s.root_pa));
+	ASSERT_TRUE(pa_is_ram(fx->s.root_pa + bytes_pages(g->root_bytes) * SZ_4K -
 			      SZ_4K));
 
 	/* Nothing translates: the root entry read is empty. */
 	iovas[n++] = 0;
 	iovas[n++] = 0x123;
-	iovas[n++] = gran_size(g);
+	iovas[n++] = geom_gran(g);
 	for (l = 0; l < g->levels; l++) {
 		if (g->shift[l] < 64 && BIT_ULL(g->shift[l]) <= g->last)
 			iovas[n++] = BIT_ULL(g->shift[l]) + 0x10;
@@ -1274,29 +755,29 @@ TEST_F(fmt, empty)
 	iovas[n++] = (g->last >> 1) + 1;
 	iovas[n++] = (g->last >> 1) - 0xfff;
 	iovas[n++] = 0x123456789abcdefULL & g->last;
-	iovas[n++] = g->last & ~(gran_size(g) - 1);
+	iovas[n++] = g->last & ~(geom_gran(g) - 1);
 	iovas[n++] = g->last;
 	for (i = 0; i < n; i++) {
-		check_unmapped(_metadata, fx, iovas[i]);
-		ASSERT_EQ(-ENOENT, pt_walk(fx->fd, fx->id, iovas[i], &w));
+		check_unmapped(_metadata, &fx->s, iovas[i]);
+		ASSERT_EQ(-ENOENT, pt_walk(fx->s.fd, fx->s.id, iovas[i], &w));
 		ASSERT_EQ(1U, w.out_nr_entries) TH_LOG("walk 0x%llx", iovas[i]);
 		ASSERT_EQ(0ULL, w.out_entries[0]) TH_LOG("walk 0x%llx", iovas[i]);
 	}
 	/* Past the input range. */
 	if (g->ias < 64) {
-		check_unmapped(_metadata, fx, g->last + 1);
-		check_unmapped(_metadata, fx, g->last + 1 + gran_size(g));
-		check_unmapped(_metadata, fx, ~0ULL);
+		check_unmapped(_metadata, &fx->s, g->last + 1);
+		check_unmapped(_metadata, &fx->s, g->last + 1 + geom_gran(g));
+		check_unmapped(_metadata, &fx->s, ~0ULL);
 	}
-	ASSERT_EQ(-ENOENT, pt_unmap(fx->fd, fx->id, 0, gran_size(g), &got));
+	ASSERT_EQ(-ENOENT, pt_unmap(fx->s.fd, fx->s.id, 0, geom_gran(g), &got));
 	ASSERT_EQ(0ULL, got);
-	ASSERT_EQ(-ENOENT, pt_unmap(fx->fd, fx->id,
-				    g->last - gran_size(g) + 1, gran_size(g),
+	ASSERT_EQ(-ENOENT, pt_unmap(fx->s.fd, fx->s.id,
+				    g->last - geom_gran(g) + 1, geom_gran(g),
 				    &got));
 	ASSERT_EQ(0ULL, got);
 
 	/* The dump: a header, no mappings. */
-	debugfs_path(path, sizeof(path), fx->id, "mappings");
+	debugfs_path(path, sizeof(path), fx->s.id, "mappings");
 	f = fopen(path, "r");
 	ASSERT_NE(NULL, f);
 	n = 0;
@@ -1320,7 +801,7 @@ TEST_F(fmt, empty)
 TEST_F(fmt, pgsize_phys)
 {
 	struct fx *fx = &self->f;
-	const struct geom *g = &fx->g;
+	const struct geom *g = &fx->s.m.g;
 	__u64 sizes[64], slot[3], base, s, step, nslots;
 	int nr = geom_sizes(g, sizes), i, k, ns;
 
@@ -1329,7 +810,7 @@ TEST_F(fmt, pgsize_phys)
 		nslots = nr_slots(g, s);
 		ns = pick_slots(nslots, slot);
 		/* Distinct addresses if there is room, else one for all. */
-		if (find_hole(g, s, ns * s, 0, &base)) {
+		if (iomem_find_hole(iomem_get(), g->oas, s, ns * s, 0, &base)) {
 			base = hole(_metadata, fx, s, s, 0);
 			step = 0;
 		} else {
@@ -1340,11 +821,11 @@ TEST_F(fmt, pgsize_phys)
 				    base + (ns - 1 - k) * step, s,
 				    prot_pick(g, i + k), s);
 		check_state(_metadata, fx, true);
-		ASSERT_EQ((size_t)ns, model_count_size(&fx->m, s));
+		ASSERT_EQ((size_t)ns, model_count_size(&fx->s.m, s));
 		for (k = 0; k < ns; k++) {
 			ASSERT_EQ(s, unmap_model(_metadata, fx, slot[k] * s, s));
-			check_unmapped(_metadata, fx, slot[k] * s);
-			check_unmapped(_metadata, fx, slot[k] * s + s - 1);
+			check_unmapped(_metadata, &fx->s, slot[k] * s);
+			check_unmapped(_metadata, &fx->s, slot[k] * s + s - 1);
 		}
 		check_state(_metadata, fx, true);
 	}
@@ -1359,7 +840,7 @@ TEST_F(fmt, pgsize_phys)
 TEST_F(fmt, pgsize_user)
 {
 	struct fx *fx = &self->f;
-	const struct geom *g = &fx->g;
+	const struct geom *g = &fx->s.m.g;
 	__u64 sizes[64], slot[3], s, len, nslots;
 	int nr = geom_sizes(g, sizes), i, k, ns, nthp, checked = 0;
 	char *src;
@@ -1388,11 +869,11 @@ TEST_F(fmt, pgsize_user)
 		}
 		check_state(_metadata, fx, true);
 		for (k = 0; k < ns; k++) {
-			if (model_find(&fx->m, slot[k] * len) < 0)
+			if (model_find(&fx->s.m, slot[k] * len) < 0)
 				continue;
 			ASSERT_EQ(len, unmap_model(_metadata, fx,
 						   slot[k] * len, len));
-			check_unmapped(_metadata, fx, slot[k] * len);
+			check_unmapped(_metadata, &fx->s, slot[k] * len);
 		}
 		check_state(_metadata, fx, true);
 	}
@@ -1409,8 +890,8 @@ TEST_F(fmt, pgsize_user)
 TEST_F(fmt, overlap)
 {
 	struct fx *fx = &self->f;
-	const struct geom *g = &fx->g;
-	__u64 gs = gran_size(g), sizes[64], big, x, len, pa, p2;
+	const struct geom *g = &fx->s.m.g;
+	__u64 gs = geom_gran(g), sizes[64], big, x, len, pa, p2;
 	struct {
 		__u64 iova, len, pgsize;
 	} tries[8];
@@ -1489,8 +970,8 @@ TEST_F(fmt, overlap)
 TEST_F(fmt, unmap_remap)
 {
 	struct fx *fx = &self->f;
-	const struct geom *g = &fx->g;
-	__u64 gs = gran_size(g), iova, len, off, big, pa, got;
+	const struct geom *g = &fx->s.m.g;
+	__u64 gs = geom_gran(g), iova, len, off, big, pa, got;
 	unsigned int round;
 	char *src;
 
@@ -1507,26 +988,26 @@ TEST_F(fmt, unmap_remap)
 				    prot_pick(g, round), 0);
 		check_state(_metadata, fx, true);
 		ASSERT_EQ(len, unmap_model(_metadata, fx, iova, len));
-		ASSERT_EQ(0U, fx->m.nr);
+		ASSERT_EQ(0U, fx->s.m.nr);
 		for (off = 0; off < len; off += gs)
-			check_unmapped(_metadata, fx, iova + off + (off & 0xfff));
+			check_unmapped(_metadata, &fx->s, iova + off + (off & 0xfff));
 		check_state(_metadata, fx, true);
 	}
 
 	/* A large page: never split. */
-	big = largest_upto(g, g->last / 4);
+	big = geom_largest_upto(g, g->last / 4);
 	ASSERT_NE(0ULL, big);
 	iova = big;
 	pa = hole(_metadata, fx, big, big, 0);
 	map_phys_ok(_metadata, fx, iova, pa, big, PT_RW, big);
 	if (big > gs) {
-		ASSERT_EQ(-EINVAL, pt_unmap(fx->fd, fx->id, iova + gs, gs, &got));
+		ASSERT_EQ(-EINVAL, pt_unmap(fx->s.fd, fx->s.id, iova + gs, gs, &got));
 		ASSERT_EQ(0ULL, got);
 		check_state(_metadata, fx, true);
 	}
 	ASSERT_EQ(big, unmap_model(_metadata, fx, iova, gs));
-	check_unmapped(_metadata, fx, iova);
-	check_unmapped(_metadata, fx, iova + big - 1);
+	check_unmapped(_metadata, &fx->s, iova);
+	check_unmapped(_metadata, &fx->s, iova + big - 1);
 	check_state(_metadata, fx, true);
 
 	/* Stops at a hole, having unmapped what came before it. */
@@ -1534,7 +1015,7 @@ TEST_F(fmt, unmap_remap)
 	map_phys_ok(_metadata, fx, 0, pa, gs, PT_R, 0);
 	map_phys_ok(_metadata, fx, 2 * gs, pa + 2 * gs, gs, PT_R, 0);
 	ASSERT_EQ(gs, unmap_model(_metadata, fx, 0, 3 * gs));
-	ASSERT_EQ(-ENOENT, pt_unmap(fx->fd, fx->id, gs, 2 * gs, &got));
+	ASSERT_EQ(-ENOENT, pt_unmap(fx->s.fd, fx->s.id, gs, 2 * gs, &got));
 	ASSERT_EQ(0ULL, got);
 	check_state(_metadata, fx, true);
 	ASSERT_EQ(gs, unmap_model(_metadata, fx, 2 * gs, gs));
@@ -1550,18 +1031,18 @@ TEST_F(fmt, unmap_remap)
 TEST_F(fmt, top_corner)
 {
 	struct fx *fx = &self->f;
-	const struct geom *g = &fx->g;
-	__u64 gs = gran_size(g), big, top, mid, pa, got;
+	const struct geom *g = &fx->s.m.g;
+	__u64 gs = geom_gran(g), big, top, mid, pa, got;
 	char *src;
 
-	big = largest_upto(g, g->last);
+	big = geom_largest_upto(g, g->last);
 	top = g->last - big + 1;
 	pa = hole(_metadata, fx, big, big, 0);
 	map_phys_ok(_metadata, fx, top, pa, big, PT_RW, 0);
-	ASSERT_EQ(1U, fx->m.nr);
-	ASSERT_EQ(big, fx->m.leaves[0].size);
+	ASSERT_EQ(1U, fx->s.m.nr);
+	ASSERT_EQ(big, fx->s.m.leaves[0].size);
 	check_state(_metadata, fx, true);
-	check_walk_leaf(_metadata, fx, &fx->m.leaves[0], g->last);
+	check_walk(_metadata, &fx->s, &fx->s.m.leaves[0], g->last);
 	ASSERT_EQ(big, unmap_model(_metadata, fx, top, big));
 	check_state(_metadata, fx, true);
 
@@ -1586,7 +1067,7 @@ TEST_F(fmt, top_corner)
 	if (g->ias < 64)
 		map_phys_fails(_metadata, fx, g->last + 1, pa, gs, PT_R, 0,
 			       -EINVAL);
-	ASSERT_EQ(-EINVAL, pt_unmap(fx->fd, fx->id, top, 2 * gs, &got));
+	ASSERT_EQ(-EINVAL, pt_unmap(fx->s.fd, fx->s.id, top, 2 * gs, &got));
 	ASSERT_EQ(0ULL, got);
 	check_state(_metadata, fx, true);
 	unmap_all(_metadata, fx);
@@ -1602,7 +1083,7 @@ TEST_F(fmt, top_corner)
 TEST_F(fmt, mixed_phys)
 {
 	struct fx *fx = &self->f;
-	const struct geom *g = &fx->g;
+	const struct geom *g = &fx->s.m.g;
 	__u64 sizes[64], big = 0, head = 0, iova, pa = 0, len = 0;
 	int nr = geom_sizes(g, sizes), i, j;
 
@@ -1613,7 +1094,7 @@ TEST_F(fmt, mixed_phys)
 		for (head = 0, i = 0; i < j; i++)
 			head += sizes[i];
 		len = 2 * head + sizes[j];
-		if (!find_hole(g, sizes[j], len, head, &pa))
+		if (!iomem_find_hole(iomem_get(), g->oas, sizes[j], len, head, &pa))
 			big = sizes[j];
 	}
 	ASSERT_NE(0ULL, big) TH_LOG("no room for a mixed physical map");
@@ -1623,7 +1104,7 @@ TEST_F(fmt, mixed_phys)
 	/* Every size once on each side, the large page once. */
 	for (i = 0; i < nr && sizes[i] <= big; i++)
 		ASSERT_EQ(sizes[i] == big ? 1U : 2U,
-			  model_count_size(&fx->m, sizes[i]))
+			  model_count_size(&fx->s.m, sizes[i]))
 			TH_LOG("size 0x%llx", sizes[i]);
 	check_state(_metadata, fx, true);
 	ASSERT_EQ(len, unmap_model(_metadata, fx, iova, len));
@@ -1635,7 +1116,7 @@ TEST_F(fmt, mixed_phys)
 		iova = 4 * sizes[1];
 		pa = hole(_metadata, fx, sizes[1], len + sizes[0], 0);
 		map_phys_ok(_metadata, fx, iova, pa + sizes[0], len, PT_R, 0);
-		ASSERT_EQ(len / sizes[0], model_count_size(&fx->m, sizes[0]));
+		ASSERT_EQ(len / sizes[0], model_count_size(&fx->s.m, sizes[0]));
 		check_state(_metadata, fx, true);
 		unmap_all(_metadata, fx);
 	}
@@ -1650,7 +1131,7 @@ TEST_F(fmt, mixed_phys)
 TEST_F(fmt, mixed_user)
 {
 	struct fx *fx = &self->f;
-	const struct geom *g = &fx->g;
+	const struct geom *g = &fx->s.m.g;
 	__u64 sizes[64], big = 0, head = 0, len, iova = 0;
 	int nr = geom_sizes(g, sizes), i, j, nthp;
 
@@ -1673,14 +1154,14 @@ TEST_F(fmt, mixed_user)
 			    len, PT_RW, 0);
 		for (i = 0; i < nr && sizes[i] <= big; i++)
 			ASSERT_EQ(sizes[i] == big ? 1U : 2U,
-				  model_count_size(&fx->m, sizes[i]))
+				  model_count_size(&fx->s.m, sizes[i]))
 				TH_LOG("size 0x%llx", sizes[i]);
 		check_state(_metadata, fx, true);
 		unmap_all(_metadata, fx);
 	} else {
 		ksft_print_msg("no THP: mixed sizes from user memory not checked\n");
 	}
-	if (gran_size(g) == SZ_4K) {
+	if (geom_gran(g) == SZ_4K) {
 		get_small(_metadata, fx);
 		len = SMALL_PAGES * SZ_4K;
 		if (len - 1 > g->last / 2)
@@ -1713,12 +1194,12 @@ static __u64 rng_below(__u64 *s, __u64 n)
 static void walk_model(struct __test_metadata *_metadata,
 		       const struct fx *self, __u64 iova)
 {
-	long i = model_find(&self->m, iova);
+	long i = model_find(&self->s.m, iova);
 
 	if (i < 0)
-		check_unmapped(_metadata, self, iova);
+		check_unmapped(_metadata, &self->s, iova);
 	else
-		check_walk_leaf(_metadata, self, &self->m.leaves[i], iova);
+		check_walk(_metadata, &self->s, &self->s.m.leaves[i], iova);
 }
 
 /*
@@ -1732,8 +1213,8 @@ static void walk_model(struct __test_metadata *_metadata,
 TEST_F_TIMEOUT(fmt, random, 300)
 {
 	struct fx *fx = &self->f;
-	const struct geom *g = &fx->g;
-	__u64 gs = gran_size(g), win, wbase[3], sizes[64], seed, st, phys;
+	const struct geom *g = &fx->s.m.g;
+	__u64 gs = geom_gran(g), win, wbase[3], sizes[64], seed, st, phys;
 	__u64 iova, len, pgsize, pa, mapped, want, poff, src_room;
 	int nr = geom_sizes(g, sizes), op, nthp, err, ret;
 	const char *env = getenv("PTLAB_SEED");
@@ -1756,7 +1237,7 @@ TEST_F_TIMEOUT(fmt, random, 300)
 	wbase[0] = 0;
 	wbase[1] = ((g->last >> 1) + 1) - win / 2;
 	wbase[2] = g->last - win + 1;
-	phys = hole(_metadata, fx, largest_upto(g, win), 2 * win, 0);
+	phys = hole(_metadata, fx, geom_largest_upto(g, win), 2 * win, 0);
 	nthp = get_thp(_metadata, fx);
 	if (gs == SZ_4K)
 		get_small(_metadata, fx);
@@ -1784,7 +1265,7 @@ TEST_F_TIMEOUT(fmt, random, 300)
 			pgsize = explicit ? align : 0;
 			if (pgsize && ((iova | len | poff) & (pgsize - 1)))
 				pgsize = 0;
-			if (model_overlaps(&fx->m, iova, len)) {
+			if (model_overlaps(&fx->s.m, iova, len)) {
 				map_phys_fails(_metadata, fx, iova, pa, len,
 					       prot, pgsize, -EADDRINUSE);
 				busy++;
@@ -1815,7 +1296,7 @@ TEST_F_TIMEOUT(fmt, random, 300)
 			}
 			if (pgsize && ((iova | len) & (pgsize - 1)))
 				pgsize = 0;
-			if (model_overlaps(&fx->m, iova, len)) {
+			if (model_overlaps(&fx->s.m, iova, len)) {
 				map_user_fails(_metadata, fx, iova, src, len,
 					       prot, pgsize, -EADDRINUSE);
 				busy++;
@@ -1826,12 +1307,12 @@ TEST_F_TIMEOUT(fmt, random, 300)
 			}
 		} else if (what < 80) {
 			/* unmap at a leaf, inside one, or anywhere */
-			if (fx->m.nr && what < 72) {
-				li = rng_below(&st, fx->m.nr);
-				iova = fx->m.leaves[li].iova;
-				if (what >= 68 && fx->m.leaves[li].size > gs)
+			if (fx->s.m.nr && what < 72) {
+				li = rng_below(&st, fx->s.m.nr);
+				iova = fx->s.m.leaves[li].iova;
+				if (what >= 68 && fx->s.m.leaves[li].size > gs)
 					iova += gs * (1 + rng_below(&st,
-						fx->m.leaves[li].size / gs - 1));
+						fx->s.m.leaves[li].size / gs - 1));
 				len = gs * (1 + rng_below(&st, 64));
 				if (len - 1 > g->last - iova)
 					len = to_end(g, iova);
@@ -1854,8 +1335,8 @@ TEST_F_TIMEOUT(fmt, random, 300)
 	unmap_all(_metadata, fx);
 
 	/* Nothing is left. */
-	err = model_unmap(&fx->m, g, 0, gs, &want);
-	ret = pt_unmap(fx->fd, fx->id, 0, gs, &mapped);
+	err = model_unmap_expect(&fx->s.m, 0, gs, &want);
+	ret = pt_unmap(fx->s.fd, fx->s.id, 0, gs, &mapped);
 	ASSERT_EQ(-ENOENT, err);
 	ASSERT_EQ(-ENOENT, ret);
 }
@@ -1869,8 +1350,8 @@ TEST_F_TIMEOUT(fmt, random, 300)
 TEST_F(fmt, bad_prot)
 {
 	struct fx *fx = &self->f;
-	const struct geom *g = &fx->g;
-	__u64 gs = gran_size(g), pa;
+	const struct geom *g = &fx->s.m.g;
+	__u64 gs = geom_gran(g), pa;
 	__u32 bits[8], bit;
 	int nb = 0, i;
 	char *src;
@@ -1915,8 +1396,8 @@ TEST_F(fmt, bad_prot)
 TEST_F(fmt, bad_pgsize)
 {
 	struct fx *fx = &self->f;
-	const struct geom *g = &fx->g;
-	__u64 gs = gran_size(g), bad[80], p, pa, len, rest;
+	const struct geom *g = &fx->s.m.g;
+	__u64 gs = geom_gran(g), bad[80], p, pa, len, rest;
 	int nb = 0, i;
 	char *src;
 
@@ -1933,7 +1414,7 @@ TEST_F(fmt, bad_pgsize)
 		if (!(p & (p - 1))) {
 			/* Everything else right for a page of @p. */
 			len = p > gs ? p : gs;
-			if (!find_hole(g, p, len, 0, &pa)) {
+			if (!iomem_find_hole(iomem_get(), g->oas, p, len, 0, &pa)) {
 				map_phys_fails(_metadata, fx, 0, pa, len, PT_R,
 					       p, -EINVAL);
 				if (len - 1 <= g->last / 2)
@@ -1974,16 +1455,16 @@ TEST_F(fmt, bad_ias)
 	for (i = 0; i < 4; i++) {
 		if (!bad[i])
 			continue;
-		ASSERT_EQ(-EINVAL, space_new(fx->fd, &variant->c, bad[i], &id))
+		ASSERT_EQ(-EINVAL, space_new(fx->s.fd, &variant->c, bad[i], &id))
 			TH_LOG("ias %u", bad[i]);
 	}
 	ASSERT_EQ(dirs, debugfs_nr_dirs());
 	ASSERT_EQ(secpt, secpt_kb());
 
-	ASSERT_EQ(0, space_new(fx->fd, &variant->c, variant->ias_max, &id2));
-	ASSERT_EQ(0, pt_info(fx->fd, id2, &info));
+	ASSERT_EQ(0, space_new(fx->s.fd, &variant->c, variant->ias_max, &id2));
+	ASSERT_EQ(0, pt_info(fx->s.fd, id2, &info));
 	ASSERT_EQ(variant->ias_max, info.out_ias);
-	ASSERT_EQ(0, pt_destroy(fx->fd, id2));
+	ASSERT_EQ(0, pt_destroy(fx->s.fd, id2));
 	ASSERT_EQ(secpt, secpt_kb());
 	check_state(_metadata, fx, true);
 }

@@ -109,8 +109,6 @@
 #define SMALL_LEN		(4 * SZ_1M)	/* 4K pages */
 #define ODD_LEN			(16 * SZ_4K)	/* read-only, PROT_NONE, shmem */
 
-#define NOBODY			65534
-
 enum {
 	C_CREATE, C_DESTROY, C_INFO, C_MAP_USER, C_UNMAP, C_WALK, C_MAP_PHYS,
 	C_SNAPSHOT, C_DEV_CREATE, C_DEV_DESTROY, C_DEV_DMA, C_DEV_FAULTS,
@@ -305,7 +303,7 @@ static const struct {
 };
 
 /* Geometries drivers use, per format (see ptlab_formats_test.c). */
-static const struct geom {
+static const struct create_geom {
 	__u32 fmt, gran, ias, oas;
 	__u64 pgsizes;
 } geoms[] = {
@@ -1357,7 +1355,7 @@ static void op_create(struct th *t)
 			  .slot = chance(t, 50) ? (int)rnd(t, FIRST_CHURNED) :
 						  pick_slot(t) };
 	struct ptlab_create *a = &c.a.create;
-	const struct geom *g = &geoms[rnd(t, ARRAY_SIZE(geoms))];
+	const struct create_geom *g = &geoms[rnd(t, ARRAY_SIZE(geoms))];
 	unsigned int k = rnd(t, 100);
 	__u32 id;
 
@@ -2001,33 +1999,6 @@ static void run_op(struct th *t)
 		op_random(t);
 }
 
-/* --- privileges --- */
-
-/*
- * Become uid and gid 65534 with no capability and no supplementary group.
- * Raw system calls: in a thread they change only that thread, which is
- * what puts unprivileged threads beside root ones in one process.
- */
-static int drop_privs(void)
-{
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = {};
-
-	if (syscall(SYS_setgroups, 0, NULL) ||
-	    syscall(SYS_setresgid, NOBODY, NOBODY, NOBODY) ||
-	    syscall(SYS_setresuid, NOBODY, NOBODY, NOBODY) ||
-	    syscall(SYS_capset, &h, d))
-		return -errno;
-	if (syscall(SYS_capget, &h, d))
-		return -errno;
-	if (d[0].effective || d[1].effective || d[0].permitted ||
-	    d[1].permitted || syscall(SYS_getuid) != NOBODY)
-		return -EPERM;
-	return 0;
-}
-
 static void try_rmmod(struct th *t)
 {
 	long r = syscall(SYS_delete_module, "ptlab", O_NONBLOCK);
@@ -2097,7 +2068,7 @@ static void *unpriv_fn(void *arg)
 	struct th *t = arg;
 	int fd, r;
 
-	r = drop_privs();
+	r = become_nobody();
 	if (r) {
 		fail(t, "cannot drop privileges: %s", strerror(-r));
 		return NULL;
@@ -2279,55 +2250,14 @@ static void churn_slot(struct th *t)
 	rec_drop_slot(s);
 }
 
-/* One line of debugfs ptlab/firmware. */
-struct fwline {
-	__u32 id;
-	char fmt[32];
-	__u64 root;
-	__u32 crc;
-	__u32 users;
-};
-
-static int fw_list(struct fwline *l, int max)
-{
-	char line[512];
-	int n = 0;
-	FILE *f;
-
-	f = fopen(PTLAB_DEBUGFS "/firmware", "re");
-	if (!f)
-		return -errno;
-	while (n < max && fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%u %31s root 0x%llx crc 0x%x users %u",
-			   &l[n].id, l[n].fmt, &l[n].root, &l[n].crc,
-			   &l[n].users) == 5)
-			n++;
-	}
-	fclose(f);
-	return n;
-}
-
-static int fw_write(const char *cmd)
-{
-	int fd = open(PTLAB_DEBUGFS "/firmware", O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, cmd, strlen(cmd));
-	n = n < 0 ? -errno : 0;
-	close(fd);
-	return n;
-}
-
 /*
  * Every instance of ours that no space has adopted must be as it was made:
  * an adopter changes nothing of the firmware's for good.
  */
 static void fw_check(struct th *t)
 {
-	struct fwline l[32];
-	int n = fw_list(l, 32), i, k;
+	struct fw_inst l[32];
+	int n = fw_list(l, ARRAY_SIZE(l)), i, k;
 
 	for (k = 0; k < NR_FW; k++) {
 		if (!fz->fws[k].live)
@@ -2344,7 +2274,7 @@ static void fw_check(struct th *t)
 
 static void churn_fw(struct th *t)
 {
-	struct fwline l[32];
+	struct fw_inst l[32];
 	struct fwrec *fw = &fz->fws[rnd(t, NR_FW)];
 	char cmd[128], b[16];
 	int r, n, i, k;
@@ -2354,7 +2284,7 @@ static void churn_fw(struct th *t)
 	fw_check(t);
 	if (fw->live) {
 		snprintf(cmd, sizeof(cmd), "destroy %u", fw->id);
-		r = fw_write(cmd);
+		r = fw_cmd("%s", cmd);
 		if (!r)
 			fw->live = 0;
 		else if (r != -EBUSY)	/* adopted */
@@ -2365,7 +2295,7 @@ static void churn_fw(struct th *t)
 	fmt = 1 + rnd(t, PTLAB_FMT_APPLE_UAT);
 	snprintf(cmd, sizeof(cmd), "create %s 0x%llx:0x%llx", fmt_names[fmt],
 		 FW_IOVA, FW_LEN);
-	r = fw_write(cmd);
+	r = fw_cmd("%s", cmd);
 	if (r == -ENOMEM || r == -ENOSPC)
 		return;
 	if (r) {
@@ -2373,12 +2303,12 @@ static void churn_fw(struct th *t)
 		return;
 	}
 	/* Ours is the one no record of ours names yet (churn alone makes them). */
-	n = fw_list(l, 32);
+	n = fw_list(l, ARRAY_SIZE(l));
 	for (i = n - 1; i >= 0; i--) {
 		for (k = 0; k < NR_FW; k++)
 			if (fz->fws[k].live && fz->fws[k].id == l[i].id)
 				break;
-		if (k == NR_FW && !strcmp(l[i].fmt, fmt_names[fmt]) &&
+		if (k == NR_FW && !strcmp(l[i].format, fmt_names[fmt]) &&
 		    !l[i].users)
 			break;
 	}
@@ -2544,7 +2474,7 @@ static void check_space_text(struct th *t, __u32 id, const char *file,
 			     char *text)
 {
 	char *line, *save = NULL, *end;
-	unsigned long long v[4];
+	struct flushes fl;
 	unsigned int hid;
 	long long tp;
 
@@ -2555,9 +2485,7 @@ static void check_space_text(struct th *t, __u32 id, const char *file,
 		return;
 	}
 	if (!strcmp(file, "flushes")) {
-		if (sscanf(text, "all %llu range %llu last_range 0x%llx-0x%llx",
-			   &v[0], &v[1], &v[2], &v[3]) != 4 ||
-		    !strstr(text, " granule 0x") || !strstr(text, "table_pages "))
+		if (flushes_parse(text, &fl))
 			fail(t, "debugfs %u/flushes: '%.200s'", id, text);
 		return;
 	}
@@ -2617,11 +2545,9 @@ static void read_space_file(struct th *t, char *buf, size_t len)
 
 static void fuzz_read_fdinfo(struct th *t, char *buf, size_t len)
 {
-	int s = rnd(t, NR_SLOTS), fd, nspaces = -1;
-	char path[64], *line, *save = NULL, fmt[32];
-	long long tp, mb;
+	int s = rnd(t, NR_SLOTS), fd, nr;
+	char path[64];
 	ssize_t n;
-	__u32 id;
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", slot_fd(s));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -2633,20 +2559,9 @@ static void fuzz_read_fdinfo(struct th *t, char *buf, size_t len)
 	if (n <= 0)
 		return;
 	buf[n] = '\0';
-	for (line = strtok_r(buf, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "ptlab-spaces: %d", &nspaces) == 1) {
-			if (nspaces < 0)
-				fail(t, "%s: '%s'", path, line);
-		} else if (!strncmp(line, "ptlab-space:", 12) &&
-			   (sscanf(line, "ptlab-space: %u %31s table_pages %lld mapped_bytes %lld",
-				   &id, fmt, &tp, &mb) != 4 || tp < 0 ||
-			    mb < 0)) {
-			fail(t, "%s: '%s'", path, line);
-		}
-	}
-	if (nspaces < 0)
-		fail(t, "%s: no ptlab-spaces line", path);
+	if (fdinfo_parse(buf, NULL, 0, &nr) < 0)
+		fail(t, "%s: no ptlab-spaces line, or a bad ptlab line: '%.300s'",
+		     path, buf);
 }
 
 static void *reader_fn(void *arg)
@@ -2928,7 +2843,7 @@ static void child_main(struct th *t, bool unpriv)
 	if (unpriv) {
 		close(CHILD_FD);
 		setrlimit(RLIMIT_MEMLOCK, &rl);
-		r = drop_privs();
+		r = become_nobody();
 		if (r) {
 			fail(t, "cannot drop privileges: %s", strerror(-r));
 			_exit(1);
@@ -3252,7 +3167,7 @@ static void fw_cleanup(struct __test_metadata *_metadata)
 		if (!fz->fws[k].live)
 			continue;
 		snprintf(cmd, sizeof(cmd), "destroy %u", fz->fws[k].id);
-		EXPECT_EQ(0, fw_write(cmd)) TH_LOG("firmware %s", cmd);
+		EXPECT_EQ(0, fw_cmd("%s", cmd)) TH_LOG("firmware %s", cmd);
 		fz->fws[k].live = 0;
 	}
 }

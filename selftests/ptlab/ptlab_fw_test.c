@@ -46,11 +46,8 @@
 
 #include "ptlab_lib.h"
 
-#define FW_FILE		PTLAB_DEBUGFS "/firmware"
 #define FW_FORMAT	"arm64-lpae-s1"
-#define FW_MAX		16		/* instances the firmware keeps */
 #define FW_MAX_BYTES	(16ULL << 20)	/* its bound on populated bytes */
-#define CORE_TEMPLATE	"/tmp/ptlab-fw-core.XXXXXX"
 
 /* What the firmware maps its data pages with. */
 #define FW_PROT		(PTLAB_PROT_READ | PTLAB_PROT_WRITE | PTLAB_PROT_CACHE)
@@ -77,110 +74,6 @@
 
 /* --- the firmware's debugfs file --- */
 
-/* One line of `cat firmware`. */
-struct fw_inst {
-	__u32 id;
-	char format[32];
-	__u64 root;
-	__u32 crc;
-	__u32 users;
-	__u32 nr;
-	struct ptlab_range r[PTLAB_MAX_FW_RANGES];
-};
-
-/* Writes one command to the firmware file: 0 or -errno. */
-static int fw_cmd(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	ssize_t n;
-	int fd, len;
-
-	va_start(ap, fmt);
-	len = vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	fd = open(FW_FILE, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, cmd, len);
-	if (n < 0)
-		n = -errno;
-	close(fd);
-	return n < 0 ? (int)n : n == len ? 0 : -EIO;
-}
-
-/* Parses "0xIOVA:0xLEN[,...]" into @f: 0, or -EINVAL. */
-static int parse_ranges(const char *s, struct fw_inst *f)
-{
-	char *end;
-
-	f->nr = 0;
-	while (*s && *s != '\n') {
-		if (f->nr == PTLAB_MAX_FW_RANGES)
-			return -EINVAL;
-		f->r[f->nr].iova = strtoull(s, &end, 16);
-		if (*end != ':')
-			return -EINVAL;
-		f->r[f->nr].length = strtoull(end + 1, &end, 16);
-		f->nr++;
-		if (*end == ',')
-			end++;
-		else if (*end && *end != '\n')
-			return -EINVAL;
-		s = end;
-	}
-	return 0;
-}
-
-/*
- * Every instance `cat firmware` lists, into @f (room for FW_MAX + 1): the
- * number, or -errno; -EPROTO for a line not in the documented format.
- */
-static int fw_list(struct fw_inst *f)
-{
-	char line[512];
-	int nr = 0, n;
-	FILE *file;
-
-	file = fopen(FW_FILE, "r");
-	if (!file)
-		return -errno;
-	while (fgets(line, sizeof(line), file)) {
-		if (nr > FW_MAX)
-			break;
-		memset(&f[nr], 0, sizeof(f[nr]));
-		n = 0;
-		if (sscanf(line, "%u %31s root 0x%llx crc 0x%x users %u ranges %n",
-			   &f[nr].id, f[nr].format, &f[nr].root, &f[nr].crc,
-			   &f[nr].users, &n) != 5 || !n ||
-		    parse_ranges(line + n, &f[nr])) {
-			nr = -EPROTO;
-			break;
-		}
-		nr++;
-	}
-	fclose(file);
-	return nr;
-}
-
-/* The instance @id as `cat firmware` shows it: 0, -ENOENT, or -errno. */
-static int fw_get(__u32 id, struct fw_inst *out)
-{
-	struct fw_inst f[FW_MAX + 1];
-	int nr, i;
-
-	nr = fw_list(f);
-	if (nr < 0)
-		return nr;
-	for (i = 0; i < nr; i++) {
-		if (f[i].id == id) {
-			*out = f[i];
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
 /* The ids `cat firmware` lists, as a bit mask. */
 static __u32 fw_ids(struct __test_metadata *_metadata)
 {
@@ -188,7 +81,7 @@ static __u32 fw_ids(struct __test_metadata *_metadata)
 	__u32 mask = 0;
 	int nr, i;
 
-	nr = fw_list(f);
+	nr = fw_list(f, FW_MAX + 1);
 	ASSERT_LE(0, nr) TH_LOG("cat %s: %s", FW_FILE, strerror(-nr));
 	for (i = 0; i < nr; i++) {
 		ASSERT_TRUE(f[i].id >= 1 && f[i].id <= 31);
@@ -278,31 +171,20 @@ static __u32 fw_crc(struct __test_metadata *_metadata, __u32 id)
 
 /* --- flush statistics, debugfs <id>/flushes --- */
 
-struct flushes {
-	long long all;
-	long long range;
-	__u64 start;
-	__u64 end;
-	__u64 granule;
-	long long table_pages;
-};
-
 static void read_flushes(struct __test_metadata *_metadata, __u32 id,
 			 struct flushes *fl)
 {
+	unsigned char *text;
 	char path[128];
-	FILE *f;
-	int n;
+	size_t len;
 
 	debugfs_path(path, sizeof(path), id, "flushes");
-	f = fopen(path, "r");
-	ASSERT_NE(NULL, f) TH_LOG("%s: %s", path, strerror(errno));
-	n = fscanf(f,
-		   "all %lld range %lld last_range 0x%llx-0x%llx granule 0x%llx table_pages %lld",
-		   &fl->all, &fl->range, &fl->start, &fl->end, &fl->granule,
-		   &fl->table_pages);
-	fclose(f);
-	ASSERT_EQ(6, n) TH_LOG("%s is not in the documented format", path);
+	text = read_path(path, SZ_4K, &len);
+	ASSERT_NE(NULL, text) TH_LOG("%s: %s", path, strerror(errno));
+	text[len] = '\0';
+	ASSERT_EQ(0, flushes_parse((char *)text, fl))
+		TH_LOG("%s is not in the documented format: %s", path, text);
+	free(text);
 }
 
 /* Nothing was flushed and no table gathered between @a and now. */
@@ -322,40 +204,12 @@ static void check_no_flush(struct __test_metadata *_metadata, __u32 id,
 /* A page-aligned physical range of @size with no System RAM at any depth. */
 static __u64 nonram_pa(struct __test_metadata *_metadata, __u64 size)
 {
-	unsigned long long start, end, top = 0;
-	char line[256];
-	int n;
-	FILE *f;
+	__u64 top = iomem_ram_top(iomem_get());
 
-	f = fopen("/proc/iomem", "r");
-	ASSERT_NE(NULL, f);
-	while (fgets(line, sizeof(line), f)) {
-		n = 0;
-		if (sscanf(line, " %llx-%llx : %n", &start, &end, &n) == 2 && n &&
-		    !strncmp(line + n, "System RAM", 10) && end > top)
-			top = end;
-	}
-	fclose(f);
 	ASSERT_NE(0ULL, top) TH_LOG("/proc/iomem lists no System RAM (root?)");
 	top = align_up(top + 1, SZ_1G) + SZ_1G;
 	ASSERT_LE(top + size, TOP(ARM_OAS));
 	return top;
-}
-
-static long mem_available_kb(void)
-{
-	char line[256];
-	long val = -1;
-	FILE *f;
-
-	f = fopen("/proc/meminfo", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %ld", &val) == 1)
-			break;
-	fclose(f);
-	return val;
 }
 
 /* --- adopted address spaces --- */
@@ -463,7 +317,7 @@ static void walk_fw_pages(struct __test_metadata *_metadata, struct space *s,
 			ASSERT_EQ(SZ_4K, w.out_pgsize);
 			ASSERT_EQ((__u32)FW_PROT, w.out_prot);
 			ASSERT_EQ(0U, w.out_level);
-			ASSERT_EQ(s->m.levels, w.out_nr_entries);
+			ASSERT_EQ(s->m.g.levels, w.out_nr_entries);
 			if (model_find(&s->m, iova) < 0) {
 				ASSERT_EQ(0, model_add_phys(&s->m, iova, pa, SZ_4K,
 							    FW_PROT, SZ_4K,
@@ -507,11 +361,7 @@ static void space_adopt(struct __test_metadata *_metadata, struct space *s,
 	ASSERT_EQ(0LL, debugfs_table_pages(s->id));
 	ASSERT_TRUE(debugfs_has_dir(s->id));
 	fw_expect(_metadata, fw->id, now.crc, now.users + 1);
-	s->root_pa = info.out_root_pa;
-	s->mair = info.out_mair;
-	s->m.ias = ARM_IAS;
-	s->m.levels = info.out_levels;
-	s->m.pgsizes = ARM_PGSIZES;
+	space_set_info(s, &info);
 	walk_fw_pages(_metadata, s, fw);
 }
 
@@ -832,14 +682,14 @@ TEST_F_TIMEOUT(fw, destroy_frees_memory, 300)
 	fw_create(_metadata, &self->e.own, FW_FORMAT, "0x0:0x1000000", &f);
 	ASSERT_EQ(0, fw_cmd("destroy %u", f.id));
 	fw_owned_forget(&self->e.own, f.id);
-	before = mem_available_kb();
+	before = meminfo_kb("MemAvailable");
 	ASSERT_LT(0, before);
 	for (i = 0; i < CYCLES; i++) {
 		ASSERT_EQ(0, fw_cmd("create %s 0x0:0x1000000", FW_FORMAT));
 		ASSERT_EQ(0, fw_get(f.id, &f)) TH_LOG("id %u not reused", f.id);
 		ASSERT_EQ(0, fw_cmd("destroy %u", f.id));
 	}
-	after = mem_available_kb();
+	after = meminfo_kb("MemAvailable");
 	TH_LOG("MemAvailable %ld kB -> %ld kB over %d x 16M", before, after,
 	       CYCLES);
 	/* Leaking would cost CYCLES x 16M; allow a quarter of it as noise. */
@@ -1309,33 +1159,6 @@ static bool fw_pattern_ok(const unsigned char *p, __u64 iova)
 	return true;
 }
 
-static unsigned char *read_all(int fd, size_t *len)
-{
-	size_t cap = SZ_64K, n = 0;
-	unsigned char *p = malloc(cap), *q;
-	ssize_t r;
-
-	while (p) {
-		if (n == cap) {
-			q = realloc(p, cap *= 2);
-			if (!q)
-				break;
-			p = q;
-		}
-		r = read(fd, p + n, cap - n);
-		if (r <= 0) {
-			if (!r) {
-				*len = n;
-				return p;
-			}
-			break;
-		}
-		n += r;
-	}
-	free(p);
-	return NULL;
-}
-
 /*
  * The core of an adopted space: a PTLAB note naming the firmware's root,
  * and one PT_LOAD per run of the model (firmware runs included), in IOVA
@@ -1346,36 +1169,23 @@ static void check_fw_core(struct __test_metadata *_metadata,
 			  const unsigned char *d, size_t len,
 			  const struct space *s, const struct buf *b)
 {
-	const struct elf64_hdr *eh = (const struct elf64_hdr *)d;
-	const struct ptlab_snapshot_note *note = NULL;
 	size_t nr, i, k = 0, nr_fw = 0, nr_user = 0;
+	struct pa_map pm = {};
 	const struct elf64_phdr *ph;
-	struct elf64_note nh;
+	const char *own;
 	struct run *runs;
-	__u64 pg, *pas;
-	long u;
+	struct core c;
+	__u64 pg;
 
-	ASSERT_LE(sizeof(*eh), len);
-	ASSERT_EQ(0, memcmp(eh->e_ident, ELFMAG, SELFMAG));
-	ASSERT_EQ(ET_CORE, eh->e_type);
-	ASSERT_LE(eh->e_phoff + eh->e_phnum * sizeof(*ph), len);
-	pas = calloc(b->len / SZ_4K, sizeof(*pas));
+	parse_core(_metadata, d, len, &c);
 	runs = calloc(s->m.nr + 1, sizeof(*runs));
-	ASSERT_TRUE(pas && runs);
-	ASSERT_EQ(0, pagemap_pas(b->p, b->len / SZ_4K, pas));
+	ASSERT_NE(NULL, runs);
+	pa_map_add(_metadata, &pm, b);
 	nr = model_runs(&s->m, runs, false);
-	for (i = 0; i < eh->e_phnum; i++) {
-		ph = (const struct elf64_phdr *)(d + eh->e_phoff) + i;
-		if (ph->p_type == PT_NOTE) {
-			ASSERT_LE(ph->p_offset + sizeof(nh) + 8 + sizeof(*note),
-				  len);
-			memcpy(&nh, d + ph->p_offset, sizeof(nh));
-			ASSERT_EQ(sizeof("PTLAB"), nh.n_namesz);
-			ASSERT_EQ((__u32)PTLAB_NOTE_SPACE, nh.n_type);
-			ASSERT_EQ(sizeof(*note), nh.n_descsz);
-			note = (const void *)(d + ph->p_offset + sizeof(nh) + 8);
+	for (i = 0; i < c.phnum; i++) {
+		ph = &c.ph[i];
+		if (ph->p_type == PT_NOTE)
 			continue;
-		}
 		ASSERT_EQ((__u32)PT_LOAD, ph->p_type);
 		ASSERT_LT(k, nr) TH_LOG("PT_LOAD at 0x%llx beyond the runs",
 					(unsigned long long)ph->p_vaddr);
@@ -1394,14 +1204,11 @@ static void check_fw_core(struct __test_metadata *_metadata,
 				nr_fw++;
 				continue;
 			}
-			for (u = 0; u < (long)(b->len / SZ_4K); u++)
-				if (pas[u] == ph->p_paddr + pg)
-					break;
-			ASSERT_LT(u, (long)(b->len / SZ_4K))
+			own = pa_lookup(&pm, ph->p_paddr + pg);
+			ASSERT_NE(NULL, own)
 				TH_LOG("pa 0x%llx is not the test's",
 				       (unsigned long long)ph->p_paddr + pg);
-			ASSERT_EQ(0, memcmp(d + ph->p_offset + pg,
-					    b->p + u * SZ_4K, SZ_4K))
+			ASSERT_EQ(0, memcmp(d + ph->p_offset + pg, own, SZ_4K))
 				TH_LOG("IOVA 0x%llx: contents differ",
 				       (unsigned long long)ph->p_vaddr + pg);
 			nr_user++;
@@ -1411,11 +1218,10 @@ static void check_fw_core(struct __test_metadata *_metadata,
 	ASSERT_EQ(nr, k) TH_LOG("the core lacks runs");
 	ASSERT_EQ((size_t)FW_PAGES, nr_fw);
 	ASSERT_EQ((size_t)(ARRAY_SIZE(u_iovas) * U_PAGES), nr_user);
-	ASSERT_NE(NULL, note) TH_LOG("no PTLAB note");
-	ASSERT_EQ(s->root_pa, note->root_pa);
-	ASSERT_EQ(s->root_pa, note->ttbr);
+	ASSERT_EQ(s->root_pa, c.note.root_pa);
+	ASSERT_EQ(s->root_pa, c.note.ttbr);
+	pa_map_free(&pm);
 	free(runs);
-	free(pas);
 }
 
 /*
@@ -1445,7 +1251,7 @@ TEST_F(fw, snapshot)
 	sn.fd = out;
 	ASSERT_EQ(0, pt_ioctl(self->e.sp.fd, PTLAB_IOCTL_SNAPSHOT, &sn));
 	ASSERT_EQ(0, lseek(out, 0, SEEK_SET));
-	core = read_all(out, &len);
+	core = read_fd(out, SZ_64K, &len);
 	ASSERT_NE(NULL, core);
 	ASSERT_EQ(sn.out_bytes, len);
 	check_fw_core(_metadata, core, len, &self->e.sp, &self->e.b);
@@ -1453,7 +1259,7 @@ TEST_F(fw, snapshot)
 	debugfs_path(dpath, sizeof(dpath), self->e.sp.id, "snapshot");
 	dfd = open(dpath, O_RDONLY);
 	ASSERT_LE(0, dfd) TH_LOG("%s: %s", dpath, strerror(errno));
-	dcore = read_all(dfd, &dlen);
+	dcore = read_fd(dfd, SZ_64K, &dlen);
 	close(dfd);
 	ASSERT_NE(NULL, dcore);
 	ASSERT_EQ(len, dlen);
@@ -1869,11 +1675,7 @@ TEST_F(fw_declared, adopt_larger_ranges)
 	ASSERT_EQ(0, pt_info(fd, c.out_id, &info));
 	ASSERT_EQ(f->fw.root, info.out_root_pa);
 	ASSERT_EQ(0ULL, info.out_table_pages);
-	f->sp.root_pa = info.out_root_pa;
-	f->sp.mair = info.out_mair;
-	f->sp.m.ias = ARM_IAS;
-	f->sp.m.levels = info.out_levels;
-	f->sp.m.pgsizes = ARM_PGSIZES;
+	space_set_info(&f->sp, &info);
 	walk_fw_pages(_metadata, &f->sp, &f->fw);
 	check_adopted(_metadata, &f->base, &f->sp);
 

@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,19 +46,29 @@ int pt_ioctl(int fd, unsigned long cmd, void *arg)
 	return ioctl(fd, cmd, arg) ? -errno : 0;
 }
 
+/* Creates the address space @c asks for (its size is set here). */
+int pt_create_req(int fd, const struct ptlab_create *c, __u32 *id)
+{
+	struct ptlab_create req = *c;
+	int ret;
+
+	req.size = sizeof(req);
+	ret = pt_ioctl(fd, PTLAB_IOCTL_CREATE, &req);
+	if (!ret)
+		*id = req.out_id;
+	return ret;
+}
+
+/* An Arm stage-1 space with 4K granules (0: the default ias, sizes). */
 int pt_create(int fd, __u32 ias, __u64 pgsizes, __u32 *id)
 {
 	struct ptlab_create c = {
-		.size = sizeof(c),
 		.format = PTLAB_FMT_ARM64_LPAE_S1,
 		.ias = ias,
 		.pgsize_bitmap = pgsizes,
 	};
-	int ret = pt_ioctl(fd, PTLAB_IOCTL_CREATE, &c);
 
-	if (!ret)
-		*id = c.out_id;
-	return ret;
+	return pt_create_req(fd, &c, id);
 }
 
 int pt_destroy(int fd, __u32 id)
@@ -108,6 +119,36 @@ struct ptlab_map_phys phys_req(__u32 id, __u64 iova, __u64 pa, __u64 len,
 	return req;
 }
 
+/* A user map of @pgsize (0: any); @mapped may be NULL. */
+int pt_map_user(int fd, __u32 id, __u64 iova, const void *uptr, __u64 len,
+		__u32 prot, __u64 pgsize, __u64 *mapped)
+{
+	struct ptlab_map_user req = map_req(id, iova, uptr, len, prot);
+	int ret;
+
+	req.pgsize = pgsize;
+	ret = pt_ioctl(fd, PTLAB_IOCTL_MAP_USER, &req);
+	if (mapped)
+		*mapped = req.out_mapped;
+	return ret;
+}
+
+/* A physical map of @pgsize (0: any); @mapped and @kind may be NULL. */
+int pt_map_phys(int fd, __u32 id, __u64 iova, __u64 pa, __u64 len,
+		__u32 prot, __u64 pgsize, __u64 *mapped, __u32 *kind)
+{
+	struct ptlab_map_phys req = phys_req(id, iova, pa, len, prot);
+	int ret;
+
+	req.pgsize = pgsize;
+	ret = pt_ioctl(fd, PTLAB_IOCTL_MAP_PHYS, &req);
+	if (mapped)
+		*mapped = req.out_mapped;
+	if (kind)
+		*kind = req.out_kind;
+	return ret;
+}
+
 int pt_unmap(int fd, __u32 id, __u64 iova, __u64 len, __u64 *unmapped)
 {
 	struct ptlab_unmap u = {
@@ -155,9 +196,21 @@ static long proc_field(const char *path, const char *key)
 	return val;
 }
 
+/* A field of /proc/self/status in kB (VmPin, VmLck, ...), or -1. */
+long status_kb(const char *key)
+{
+	return proc_field("/proc/self/status", key);
+}
+
+/* A field of /proc/meminfo in kB (MemAvailable, ...), or -1. */
+long meminfo_kb(const char *key)
+{
+	return proc_field("/proc/meminfo", key);
+}
+
 long vmpin_kb(void)
 {
-	return proc_field("/proc/self/status", "VmPin");
+	return status_kb("VmPin");
 }
 
 /* SecPageTables in kB, or -1. */
@@ -173,7 +226,7 @@ long secpt_kb(void)
 	close(fd);
 	if (n != 1)
 		return -1;
-	return proc_field("/proc/meminfo", "SecPageTables");
+	return meminfo_kb("SecPageTables");
 }
 
 /* ptlab's use count in /proc/modules, or -1 if it is not listed. */
@@ -198,46 +251,15 @@ int module_refcount(void)
 	return ref;
 }
 
-/* Top-level "System RAM" ranges of /proc/iomem, read once per process. */
-static struct {
-	unsigned long long start[64], end[64];
-	int nr;
-	bool read;
-} ram;
-
-static void read_ram_ranges(void)
-{
-	unsigned long long start, end;
-	char line[256];
-	int n;
-	FILE *f;
-
-	ram.read = true;
-	f = fopen("/proc/iomem", "r");
-	if (!f)
-		return;
-	while (ram.nr < 64 && fgets(line, sizeof(line), f)) {
-		n = 0;
-		if (line[0] == ' ' ||
-		    sscanf(line, "%llx-%llx : %n", &start, &end, &n) != 2)
-			continue;
-		if (!n || strncmp(line + n, "System RAM", 10))
-			continue;
-		ram.start[ram.nr] = start;
-		ram.end[ram.nr++] = end;
-	}
-	fclose(f);
-}
-
 /* Whether [pa, pa + 4K) is ordinary RAM, as /proc/iomem tells root. */
 bool pa_is_ram(__u64 pa)
 {
+	const struct iomem *io = iomem_get();
 	int i;
 
-	if (!ram.read)
-		read_ram_ranges();
-	for (i = 0; i < ram.nr; i++)
-		if (pa >= ram.start[i] && pa + SZ_4K - 1 <= ram.end[i])
+	for (i = 0; io && i < io->nr; i++)
+		if (!io->r[i].depth && res_is_ram(&io->r[i]) &&
+		    pa >= io->r[i].start && pa + SZ_4K - 1 <= io->r[i].end)
 			return true;
 	return false;
 }
@@ -323,6 +345,40 @@ int debugfs_nr_dirs(void)
 	return nr;
 }
 
+/* The format name in the first line of debugfs <id>/mappings. */
+int debugfs_format(__u32 id, char *fmt, size_t len)
+{
+	char path[128], line[256];
+	unsigned int got;
+	int ret = -1;
+	FILE *f;
+
+	debugfs_path(path, sizeof(path), id, "mappings");
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fgets(line, sizeof(line), f) &&
+	    sscanf(line, "# ptlab address space %u: %31s", &got, fmt) == 2 &&
+	    got == id && len >= 32)
+		ret = 0;
+	fclose(f);
+	return ret;
+}
+
+/* The text of debugfs <id>/flushes: 0, or -1 if not in its format. */
+int flushes_parse(const char *text, struct flushes *fl)
+{
+	int end = 0;
+
+	if (sscanf(text,
+		   "all %lld range %lld last_range 0x%llx-0x%llx granule 0x%llx table_pages %lld%n",
+		   &fl->all, &fl->range, &fl->start, &fl->end, &fl->granule,
+		   &fl->table_pages, &end) != 6 || !end || fl->all < 0 ||
+	    fl->range < 0 || fl->table_pages < 0)
+		return -1;
+	return 0;
+}
+
 long long debugfs_table_pages(__u32 id)
 {
 	char path[128], line[64];
@@ -349,10 +405,18 @@ void prot_str(__u32 prot, char str[7])
 	str[6] = '\0';
 }
 
-const char *pgsize_str(__u64 size)
+/* A page size as the dump writes it: in the largest unit that divides it. */
+void size_str(__u64 size, char str[24])
 {
-	return size == SZ_4K ? "4K" : size == SZ_2M ? "2M" :
-	       size == SZ_1G ? "1G" : "?";
+	static const char units[] = "KMGTP";
+	unsigned int u = 0;
+
+	size >>= 10;
+	while (u + 1 < sizeof(units) - 1 && size >= 1024 && !(size % 1024)) {
+		size /= 1024;
+		u++;
+	}
+	snprintf(str, 24, "%llu%c", size, units[u]);
 }
 
 /* --- memory --- */
@@ -408,18 +472,108 @@ bool is_huge_backed(const void *p)
 	       pas_contiguous(pas, 0, SZ_2M / SZ_4K);
 }
 
-/* --- the model --- */
+/* --- geometry --- */
 
+/*
+ * The architectural layout of the levels: 8-byte entries, so a table of one
+ * granule resolves gran - 3 bits and level l spans 2^(gran + l * (gran - 3));
+ * Armv7 short descriptors are the exception (4K pages under 1M sections).
+ * The top-level table holds what the input size leaves: Arm LPAE (stage-2
+ * concatenation included) and AMD v1 size it by the input size, Armv7 too
+ * (TTBCR.N); the other formats always walk a whole table.
+ */
+void geom_init(struct geom *g, const struct ptlab_info *info)
+{
+	unsigned int l, top_bits;
+
+	memset(g, 0, sizeof(*g));
+	g->format = info->out_format;
+	g->gran = info->out_granule_shift;
+	g->ias = info->out_ias;
+	g->oas = info->out_oas;
+	g->levels = info->out_levels;
+	g->prot_mask = info->out_prot_mask;
+	g->pgsizes = info->out_pgsize_bitmap;
+	g->last = g->ias >= 64 ? ~0ULL : BIT_ULL(g->ias) - 1;
+	for (l = 0; l < g->levels && l < PTLAB_MAX_LEVELS; l++)
+		g->shift[l] = g->format == PTLAB_FMT_ARM_V7S ? 12 + 8 * l :
+			      g->gran + l * (g->gran - 3);
+	if (!g->levels || g->levels > PTLAB_MAX_LEVELS)
+		return;
+	top_bits = g->ias - g->shift[g->levels - 1];
+	switch (g->format) {
+	case PTLAB_FMT_ARM_V7S:
+		g->root_bytes = 4ULL << top_bits;
+		g->table_bytes = 1024;
+		return;
+	case PTLAB_FMT_ARM64_LPAE_S1:
+	case PTLAB_FMT_ARM64_LPAE_S2:
+	case PTLAB_FMT_AMD_V1:
+		g->root_bytes = 8ULL << top_bits;
+		break;
+	default:
+		g->root_bytes = geom_gran(g);
+		break;
+	}
+	g->table_bytes = geom_gran(g);
+}
+
+/* Levels of Arm LPAE with 4K granules for @ias input bits. */
 unsigned int levels_for_ias(unsigned int ias)
 {
 	return (ias - 12 + 8) / 9;
 }
 
-/* Level of a leaf of @size, counted from the last-level table (0). */
-unsigned int pgsize_level(__u64 size)
+/* Level of a leaf of @size, counted from the last level (0). */
+unsigned int geom_level(const struct geom *g, __u64 size)
 {
-	return (__builtin_ctzll(size) - 12) / 9;
+	unsigned int l = g->levels, s = __builtin_ctzll(size);
+
+	while (l-- > 1)
+		if (g->shift[l] <= s)
+			return l;
+	return 0;
 }
+
+__u64 geom_gran(const struct geom *g)
+{
+	return 1ULL << g->gran;
+}
+
+/* Page sizes of the address space, smallest first. */
+int geom_sizes(const struct geom *g, __u64 *sizes)
+{
+	__u64 b = g->pgsizes;
+	int n = 0;
+
+	while (b) {
+		sizes[n++] = b & -b;
+		b &= b - 1;
+	}
+	return n;
+}
+
+__u64 geom_min_pgsize(const struct geom *g)
+{
+	return g->pgsizes & -g->pgsizes;
+}
+
+/* The largest page size of at most @max_last + 1 bytes, or 0. */
+__u64 geom_largest_upto(const struct geom *g, __u64 max_last)
+{
+	__u64 b = g->pgsizes, best = 0;
+
+	while (b) {
+		__u64 s = b & -b;
+
+		if (s - 1 <= max_last)
+			best = s;
+		b &= b - 1;
+	}
+	return best;
+}
+
+/* --- the model --- */
 
 /* qsort() order of leaves: by IOVA. */
 int leaf_cmp(const void *a, const void *b)
@@ -446,46 +600,56 @@ int model_push(struct model *m, const struct leaf *lf)
 }
 
 /*
- * The page size a correct map uses at page @i of a range: the largest size
- * allowed that the IOVA, the physical address and what is left of the range
- * are aligned to, over physically contiguous pages. @forced restricts it to
- * one size; 0 means it cannot be mapped.
+ * The leaves a correct map of one physically contiguous run makes: at each
+ * step the largest of @sizes that the IOVA, the physical address and the
+ * bytes left are all aligned to. -EINVAL if none fits. The caller sorts.
  */
-static __u64 pick_pgsize(const struct model *m, __u64 iova, const __u64 *pas,
-			 size_t i, size_t n, __u64 forced)
+int model_add_run(struct model *m, __u64 iova, __u64 pa, __u64 len,
+		  __u32 prot, __u32 kind, __u64 sizes)
 {
-	static const __u64 sizes[] = { SZ_1G, SZ_2M, SZ_4K };
-	size_t k, np;
-	__u64 s;
+	struct leaf lf = { .prot = prot, .kind = kind };
+	__u64 b, s;
+	int ret;
 
-	for (k = 0; k < ARRAY_SIZE(sizes); k++) {
-		s = sizes[k];
-		np = s / SZ_4K;
-		if (!(m->pgsizes & s) || (forced && forced != s))
-			continue;
-		if (iova % s || pas[i] % s || n - i < np)
-			continue;
-		if (pas_contiguous(pas, i, np))
-			return s;
+	while (len) {
+		lf.size = 0;
+		for (b = sizes; b; b &= b - 1) {
+			s = b & -b;
+			if (s <= len && !((iova | pa) & (s - 1)))
+				lf.size = s;
+		}
+		if (!lf.size)
+			return -EINVAL;
+		lf.iova = iova;
+		lf.pa = pa;
+		ret = model_push(m, &lf);
+		if (ret)
+			return ret;
+		iova += lf.size;
+		pa += lf.size;
+		len -= lf.size;
 	}
 	return 0;
 }
 
-/* Adds the leaves that mapping the @n pages at @pas from @iova must make. */
+/*
+ * Adds the leaves that mapping the @n 4K pages at @pas from @iova must make:
+ * each physically contiguous run mapped as model_add_run() says, with the
+ * page sizes of the address space or only @forced.
+ */
 static int model_add_pas(struct model *m, __u64 iova, const __u64 *pas,
 			 size_t n, __u32 prot, __u64 forced, __u32 kind)
 {
-	struct leaf lf = { .kind = kind };
-	size_t i = 0;
+	__u64 sizes = forced ? forced : m->g.pgsizes;
+	size_t i, j;
 	int ret = 0;
 
-	while (!ret && i < n) {
-		lf.iova = iova + i * SZ_4K;
-		lf.pa = pas[i];
-		lf.prot = prot | PTLAB_PROT_READ;
-		lf.size = pick_pgsize(m, lf.iova, pas, i, n, forced);
-		ret = lf.size ? model_push(m, &lf) : -EINVAL;
-		i += lf.size / SZ_4K;
+	for (i = 0; !ret && i < n; i = j) {
+		for (j = i + 1; j < n && pas[j] == pas[i] + (j - i) * SZ_4K; j++)
+			;
+		ret = model_add_run(m, iova + i * SZ_4K, pas[i],
+				    (j - i) * SZ_4K, prot | PTLAB_PROT_READ,
+				    kind, sizes);
 	}
 	qsort(m->leaves, m->nr, sizeof(*m->leaves), leaf_cmp);
 	return ret;
@@ -520,17 +684,10 @@ int model_add(struct model *m, __u64 iova, const void *uptr, __u64 len,
 int model_add_phys(struct model *m, __u64 iova, __u64 pa, __u64 len,
 		   __u32 prot, __u64 forced, __u32 kind)
 {
-	size_t n = len / SZ_4K, i;
-	__u64 *pas;
-	int ret;
+	int ret = model_add_run(m, iova, pa, len, prot | PTLAB_PROT_READ, kind,
+				forced ? forced : m->g.pgsizes);
 
-	pas = calloc(n ? n : 1, sizeof(*pas));
-	if (!pas)
-		return -ENOMEM;
-	for (i = 0; i < n; i++)
-		pas[i] = pa + i * SZ_4K;
-	ret = model_add_pas(m, iova, pas, n, prot, forced, kind);
-	free(pas);
+	qsort(m->leaves, m->nr, sizeof(*m->leaves), leaf_cmp);
 	return ret;
 }
 
@@ -551,6 +708,19 @@ long model_find(const struct model *m, __u64 iova)
 			return mid;
 	}
 	return -1;
+}
+
+/* Whether any leaf intersects [@iova, @iova + @len). */
+bool model_overlaps(const struct model *m, __u64 iova, __u64 len)
+{
+	__u64 end = iova + len - 1;
+	size_t i;
+
+	for (i = 0; i < m->nr; i++)
+		if (m->leaves[i].iova <= end &&
+		    iova <= m->leaves[i].iova + m->leaves[i].size - 1)
+			return true;
+	return false;
 }
 
 /* Drops the leaves that start in [@iova, @iova + @len). */
@@ -586,52 +756,91 @@ __u64 model_pinned_bytes(const struct model *m)
 	return sum;
 }
 
-/*
- * Table pages the leaves need when empty tables are freed: the root, and
- * for every level below it one table per distinct span that holds a leaf of
- * that level or lower.
- */
-__u64 model_table_pages(const struct model *m)
+/* 4K pages that @bytes of table take: at least one. */
+__u64 bytes_pages(__u64 bytes)
 {
-	unsigned int l, shift;
-	__u64 pages = 1, key, last;
+	return bytes <= SZ_4K ? 1 : bytes / SZ_4K;
+}
+
+/*
+ * Table pages the leaves need when empty tables are freed: the top-level
+ * table, and at each lower level one table per distinct span of the entry
+ * above that holds a leaf of this level or below (the leaves are sorted, so
+ * the spans come in order). Tables smaller than a page (Armv7's 1K ones)
+ * may share pages: then the count lies between the pages their bytes fill
+ * and one page per table.
+ */
+void model_table_range(const struct model *m, __u64 *min, __u64 *max)
+{
+	const struct geom *g = &m->g;
+	__u64 root = g->root_bytes, tb = g->table_bytes, key, last = 0;
+	__u64 n = 0, whole = 0, sub = 0;
+	unsigned int l;
 	bool any;
 	size_t i;
 
-	for (l = 0; l + 1 < m->levels; l++) {
-		shift = 12 + 9 * (l + 1);
+	for (l = 0; l + 1 < g->levels; l++) {
 		any = false;
-		last = 0;
 		for (i = 0; i < m->nr; i++) {
-			if (pgsize_level(m->leaves[i].size) > l)
+			if (geom_level(g, m->leaves[i].size) > l)
 				continue;
-			key = m->leaves[i].iova >> shift;
-			if (!any || key != last)
-				pages++;
+			key = m->leaves[i].iova >> g->shift[l + 1];
+			n += !any || key != last;
 			any = true;
 			last = key;
 		}
 	}
-	return pages;
+	/* Whole pages, then the pages sub-page tables of one size share. */
+	if (root >= SZ_4K)
+		whole += bytes_pages(root);
+	if (tb >= SZ_4K)
+		whole += n * bytes_pages(tb);
+	*min = whole;
+	*max = whole;
+	if (root < SZ_4K && root == tb) {
+		sub = (n + 1) * tb;
+		*max += n + 1;
+	} else {
+		if (root < SZ_4K) {
+			*min += 1;
+			*max += 1;
+		}
+		if (tb < SZ_4K) {
+			sub = n * tb;
+			*max += n;
+		}
+	}
+	*min += (sub + SZ_4K - 1) / SZ_4K;
+}
+
+/* The table pages, where tables fill whole pages (all but Armv7's). */
+__u64 model_table_pages(const struct model *m)
+{
+	__u64 min, max;
+
+	model_table_range(m, &min, &max);
+	return min;
 }
 
 /*
  * What a correct unmap of [@iova, @iova + @len) does to the model: -EINVAL
- * for a range that is not 4K aligned, empty, or not inside 2^ias (as for
- * map); -ENOENT if nothing maps @iova; -EINVAL if @iova is inside a leaf;
- * else the bytes of the consecutive leaves from @iova that start before the
- * end, whole.
+ * for a range that is empty, not aligned to the smallest page size or not
+ * inside the input range (as for map); -ENOENT if nothing maps @iova;
+ * -EINVAL if @iova is inside a leaf; else the bytes of the consecutive
+ * leaves from @iova that start before the end, whole.
  */
 int model_unmap_expect(const struct model *m, __u64 iova, __u64 len,
 		       __u64 *bytes)
 {
-	long found = model_find(m, iova);
+	__u64 minpg = geom_min_pgsize(&m->g);
+	long found;
 	size_t i;
 
 	*bytes = 0;
-	if (!len || (iova | len) % SZ_4K || iova >= TOP(m->ias) ||
-	    len > TOP(m->ias) - iova)
+	if (!len || (iova | len) & (minpg - 1) || iova > m->g.last ||
+	    len - 1 > m->g.last - iova)
 		return -EINVAL;
+	found = model_find(m, iova);
 	if (found < 0)
 		return -ENOENT;
 	if (m->leaves[found].iova != iova)
@@ -664,16 +873,21 @@ static __u64 mair_for(__u32 prot)
 	return MAIR_NC;
 }
 
-/* The leaf descriptor, decoded by the Arm rules rather than by the module. */
+/*
+ * The leaf descriptor of Arm stage 1 with 4K granules, decoded by the Arm
+ * rules rather than by the module. @pa is the address the entry holds: the
+ * start of its own span, in a leaf made of contiguous entries.
+ */
 static void check_leaf_desc(struct __test_metadata *_metadata, __u64 mair,
-			    __u64 desc, const struct leaf *lf)
+			    __u64 desc, const struct leaf *lf,
+			    unsigned int lvl, __u64 pa)
 {
 	bool exec = lf->prot & PTLAB_PROT_EXEC;
 	unsigned int idx = DESC_ATTRIDX(desc);
 
-	ASSERT_EQ(lf->size == SZ_4K ? DESC_PAGE : DESC_BLOCK,
-		  desc & DESC_TYPE_MASK) TH_LOG("desc 0x%llx", desc);
-	ASSERT_EQ(lf->pa, desc & DESC_ADDR) TH_LOG("desc 0x%llx", desc);
+	ASSERT_EQ(lvl ? DESC_BLOCK : DESC_PAGE, desc & DESC_TYPE_MASK)
+		TH_LOG("desc 0x%llx", desc);
+	ASSERT_EQ(pa, desc & DESC_ADDR) TH_LOG("desc 0x%llx", desc);
 	ASSERT_TRUE(!!(desc & DESC_AF)) TH_LOG("AF clear: 0x%llx", desc);
 	/* An SMMU context has an ASID: a global entry would match them all. */
 	ASSERT_TRUE(!!(desc & DESC_NG)) TH_LOG("nG clear: 0x%llx", desc);
@@ -688,37 +902,91 @@ static void check_leaf_desc(struct __test_metadata *_metadata, __u64 mair,
 		TH_LOG("mair 0x%llx", mair);
 }
 
-/* Walks @iova inside @lf and checks all the walk reports. */
-void check_walk(struct __test_metadata *_metadata, const struct space *s,
-		const struct leaf *lf, __u64 iova)
+/*
+ * The raw entries of an Arm stage-1 walk with 4K granules: tables in RAM,
+ * never the root, and the leaf as the architecture encodes it.
+ */
+static void check_walk_lpae(struct __test_metadata *_metadata,
+			    const struct space *s, const struct leaf *lf,
+			    __u64 iova, const struct ptlab_walk *w)
 {
-	unsigned int lvl = pgsize_level(lf->size), i;
-	struct ptlab_walk w;
-	__u64 tpa;
+	unsigned int lvl = w->out_level, i;
+	__u64 span = BIT_ULL(s->m.g.shift[lvl]), tpa;
 
-	ASSERT_EQ(0, pt_walk(s->fd, s->id, iova, &w))
-		TH_LOG("walk 0x%llx", iova);
-	ASSERT_EQ(lf->pa + (iova - lf->iova), w.out_pa)
-		TH_LOG("walk 0x%llx", iova);
-	ASSERT_EQ(lf->size, w.out_pgsize) TH_LOG("walk 0x%llx", iova);
-	ASSERT_EQ(lvl, w.out_level) TH_LOG("walk 0x%llx", iova);
-	ASSERT_EQ(s->m.levels - lvl, w.out_nr_entries)
-		TH_LOG("walk 0x%llx", iova);
-	ASSERT_EQ(lf->prot, w.out_prot) TH_LOG("walk 0x%llx", iova);
-	for (i = 0; i + 1 < w.out_nr_entries; i++) {
-		ASSERT_EQ(DESC_TABLE, w.out_entries[i] & DESC_TYPE_MASK)
-			TH_LOG("entry %u: 0x%llx", i, w.out_entries[i]);
+	for (i = 0; i + 1 < w->out_nr_entries; i++) {
+		ASSERT_EQ(DESC_TABLE, w->out_entries[i] & DESC_TYPE_MASK)
+			TH_LOG("entry %u: 0x%llx", i, w->out_entries[i]);
 		/* A table the hardware walks must be RAM, and not the root. */
-		tpa = w.out_entries[i] & DESC_ADDR;
+		tpa = w->out_entries[i] & DESC_ADDR;
 		ASSERT_TRUE(tpa && pa_is_ram(tpa))
 			TH_LOG("table at 0x%llx", tpa);
 		ASSERT_NE(s->root_pa, tpa);
 	}
+	check_leaf_desc(_metadata, s->mair,
+			w->out_entries[w->out_nr_entries - 1], lf, lvl,
+			(lf->pa + (iova - lf->iova)) & ~(span - 1));
+}
+
+/*
+ * Walks @iova inside @lf and checks all the walk reports against the
+ * geometry; the raw entries too where the library knows the format's
+ * encoding (Arm stage 1, 4K granules).
+ */
+void check_walk(struct __test_metadata *_metadata, const struct space *s,
+		const struct leaf *lf, __u64 iova)
+{
+	const struct geom *g = &s->m.g;
+	unsigned int lvl = geom_level(g, lf->size), i;
+	struct ptlab_walk w;
+	int ret;
+
+	ret = pt_walk(s->fd, s->id, iova, &w);
+	ASSERT_EQ(0, ret) TH_LOG("walk 0x%llx in leaf 0x%llx+0x%llx: %s", iova,
+				 lf->iova, lf->size, strerror(-ret));
+	ASSERT_EQ(lf->pa + (iova - lf->iova), w.out_pa)
+		TH_LOG("walk 0x%llx: leaf 0x%llx+0x%llx -> 0x%llx", iova,
+		       lf->iova, lf->size, lf->pa);
+	ASSERT_EQ(lf->size, w.out_pgsize) TH_LOG("walk 0x%llx", iova);
+	ASSERT_EQ(lf->prot, w.out_prot)
+		TH_LOG("walk 0x%llx: prot 0x%x of mask 0x%x", iova, lf->prot,
+		       g->prot_mask);
+	ASSERT_EQ(lvl, w.out_level) TH_LOG("walk 0x%llx size 0x%llx", iova,
+					   lf->size);
+	ASSERT_EQ(g->levels - lvl, w.out_nr_entries)
+		TH_LOG("walk 0x%llx", iova);
+	for (i = 0; i < w.out_nr_entries && i < PTLAB_MAX_LEVELS; i++)
+		ASSERT_NE(0ULL, w.out_entries[i])
+			TH_LOG("walk 0x%llx: entry %u of a present path is 0",
+			       iova, i);
 	/* Nothing past the entries read, so no stale kernel bytes either. */
+	for (; i < PTLAB_MAX_LEVELS; i++)
+		ASSERT_EQ(0ULL, w.out_entries[i])
+			TH_LOG("walk 0x%llx: entry %u past the walk", iova, i);
+	if (g->format == PTLAB_FMT_ARM64_LPAE_S1 && g->gran == 12 &&
+	    g->oas <= 48)
+		check_walk_lpae(_metadata, s, lf, iova, &w);
+}
+
+/* Nothing maps @iova: -ENOENT (or -EINVAL past the input range). */
+void check_unmapped(struct __test_metadata *_metadata, const struct space *s,
+		    __u64 iova)
+{
+	struct ptlab_walk w;
+	unsigned int i;
+	int ret;
+
+	ret = pt_walk(s->fd, s->id, iova, &w);
+	if (iova > s->m.g.last) {
+		ASSERT_EQ(-EINVAL, ret) TH_LOG("walk 0x%llx past 2^%u", iova,
+					       s->m.g.ias);
+		return;
+	}
+	ASSERT_EQ(-ENOENT, ret) TH_LOG("walk 0x%llx: pa 0x%llx size 0x%llx",
+				       iova, w.out_pa, w.out_pgsize);
+	ASSERT_LE(1U, w.out_nr_entries) TH_LOG("walk 0x%llx", iova);
+	ASSERT_GE(s->m.g.levels, w.out_nr_entries) TH_LOG("walk 0x%llx", iova);
 	for (i = w.out_nr_entries; i < PTLAB_MAX_LEVELS; i++)
 		ASSERT_EQ(0ULL, w.out_entries[i]);
-	check_leaf_desc(_metadata, s->mair, w.out_entries[w.out_nr_entries - 1],
-			lf);
 }
 
 /*
@@ -756,13 +1024,13 @@ size_t model_runs(const struct model *m, struct run *runs, bool by_pgsize)
 static void check_dump_line(struct __test_metadata *_metadata,
 			    const char *line, const struct run *run)
 {
-	char want[160], prot[8];
+	char want[160], prot[8], pgsize[24];
 
 	prot_str(run->prot, prot);
+	size_str(run->pgsize, pgsize);
 	snprintf(want, sizeof(want),
 		 "0x%016llx-0x%016llx 0x%llx 0x%016llx %s %s%s", run->iova,
-		 run->iova + run->size - 1, run->size, run->pa, prot,
-		 pgsize_str(run->pgsize),
+		 run->iova + run->size - 1, run->size, run->pa, prot, pgsize,
 		 run->kind == PTLAB_PHYS_RAM ? " phys-ram" :
 		 run->kind == PTLAB_PHYS_MMIO ? " phys-mmio" :
 		 run->kind == KIND_FW ? " firmware" : "");
@@ -876,8 +1144,9 @@ int ptlab_open(struct __test_metadata *_metadata)
 }
 
 /*
- * Creates an address space in @fd and checks what info reports about it
- * against the format's rules.
+ * Creates an Arm stage-1 address space in @fd and checks what info reports
+ * about it against the format's rules; its model takes the geometry info
+ * reports (space_set_info()), as for any format.
  */
 void space_create(struct __test_metadata *_metadata, struct space *s, int fd,
 		  __u32 ias, __u64 pgsizes)
@@ -903,11 +1172,15 @@ void space_create(struct __test_metadata *_metadata, struct space *s, int fd,
 	ASSERT_EQ(1ULL, info.out_table_pages);
 	ASSERT_EQ(0ULL, info.out_mapped_bytes);
 	ASSERT_TRUE(debugfs_has_dir(s->id));
-	s->root_pa = info.out_root_pa;
-	s->mair = info.out_mair;
-	s->m.ias = want_ias;
-	s->m.levels = levels_for_ias(want_ias);
-	s->m.pgsizes = pgsizes ? pgsizes : ARM_PGSIZES;
+	space_set_info(s, &info);
+}
+
+/* What a space keeps of its INFO: the root, MAIR and the geometry. */
+void space_set_info(struct space *s, const struct ptlab_info *info)
+{
+	s->root_pa = info->out_root_pa;
+	s->mair = info->out_mair;
+	geom_init(&s->m.g, info);
 }
 
 void space_open(struct __test_metadata *_metadata, struct space *s,
@@ -1124,6 +1397,33 @@ int drop_cap(int cap)
 	d[CAP_TO_INDEX(cap)].inheritable &= ~CAP_TO_MASK(cap);
 	if (syscall(SYS_capset, &h, d))
 		return -errno;
+	return 0;
+}
+
+/*
+ * Become the user nobody (uid and gid NOBODY) with no capability and no
+ * supplementary group, and check that it took. Raw system calls: in a
+ * thread they change only that thread, which is what puts unprivileged
+ * threads beside root ones in one process; in a process of one thread
+ * (the usual test, or a child) the whole process.
+ */
+int become_nobody(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = {};
+
+	if (syscall(SYS_setgroups, 0, NULL) ||
+	    syscall(SYS_setresgid, NOBODY, NOBODY, NOBODY) ||
+	    syscall(SYS_setresuid, NOBODY, NOBODY, NOBODY) ||
+	    syscall(SYS_capset, &h, d))
+		return -errno;
+	if (syscall(SYS_capget, &h, d))
+		return -errno;
+	if (d[0].effective || d[1].effective || d[0].permitted ||
+	    d[1].permitted || syscall(SYS_getuid) != NOBODY)
+		return -EPERM;
 	return 0;
 }
 
@@ -1412,42 +1712,105 @@ int pt_snapshot(int fd, __u32 id, int out, __u32 flags, __u64 *bytes)
 	return ret;
 }
 
+/*
+ * The ioctl's core, written to @out from its start: out_bytes is the file's
+ * size and its new position. Returns the core (free() it).
+ */
+unsigned char *snapshot_ioctl(struct __test_metadata *_metadata,
+			      const struct space *s, int out, size_t *len)
+{
+	unsigned char *data;
+	struct stat st;
+	__u64 bytes;
+
+	ASSERT_EQ(0, ftruncate(out, 0));
+	ASSERT_EQ(0, lseek(out, 0, SEEK_SET));
+	ASSERT_EQ(0, pt_snapshot(s->fd, s->id, out, 0, &bytes))
+		TH_LOG("snapshot: %s", strerror(errno));
+	ASSERT_EQ(0, fstat(out, &st));
+	ASSERT_EQ((__u64)st.st_size, bytes);
+	ASSERT_EQ((off_t)bytes, lseek(out, 0, SEEK_CUR));
+	data = malloc(bytes + 1);
+	ASSERT_NE(NULL, data);
+	ASSERT_EQ((ssize_t)bytes, pread(out, data, bytes, 0));
+	*len = bytes;
+	return data;
+}
+
+/* debugfs <id>/snapshot read with read() calls of @chunk bytes. */
+unsigned char *snapshot_debugfs(struct __test_metadata *_metadata, __u32 id,
+				size_t chunk, size_t *len)
+{
+	unsigned char *data;
+	char path[128];
+
+	debugfs_path(path, sizeof(path), id, "snapshot");
+	data = read_path(path, chunk, len);
+	ASSERT_NE(NULL, data) TH_LOG("%s: %s", path, strerror(errno));
+	return data;
+}
+
 /* --- fdinfo --- */
 
 /*
- * The ptlab lines of /proc/self/fdinfo/@fd, each in its exact format.
- * Returns the ptlab-spaces count, or -1.
+ * The ptlab lines of fdinfo text, each in its exact format: up to @max
+ * spaces into @sp (only counted into @nr if @sp is NULL). Returns the
+ * ptlab-spaces count, or -1 if it is missing, a line is malformed or there
+ * are more than @max.
  */
-int read_fdinfo(int fd, struct fdinfo_space *sp, int max, int *nr)
+int fdinfo_parse(const char *text, struct fdinfo_space *sp, int max, int *nr)
 {
-	char path[64], line[256];
+	const char *p = text, *eol;
+	struct fdinfo_space one;
 	int count = -1, end;
-	FILE *f;
+	char line[256];
+	size_t n;
 
 	*nr = 0;
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
+	for (; *p; p = *eol ? eol + 1 : eol) {
+		eol = strchrnul(p, '\n');
+		n = eol - p;
+		if (n >= sizeof(line))
+			n = sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
 		end = 0;
-		if (sscanf(line, "ptlab-spaces:\t%d\n%n", &count, &end) == 1 &&
+		if (sscanf(line, "ptlab-spaces:\t%d%n", &count, &end) == 1 &&
 		    end)
 			continue;
 		if (strncmp(line, "ptlab-space", 11))
 			continue;
 		end = 0;
-		if (*nr >= max ||
-		    sscanf(line, "ptlab-space:\t%u %31s table_pages %lld mapped_bytes %lld\n%n",
-			   &sp[*nr].id, sp[*nr].fmt, &sp[*nr].table_pages,
-			   &sp[*nr].mapped_bytes, &end) != 4 || !end) {
-			count = -1;
-			break;
-		}
+		if ((sp && *nr >= max) ||
+		    sscanf(line, "ptlab-space:\t%u %31s table_pages %lld mapped_bytes %lld%n",
+			   &one.id, one.fmt, &one.table_pages,
+			   &one.mapped_bytes, &end) != 4 || !end ||
+		    one.table_pages < 0 || one.mapped_bytes < 0)
+			return -1;
+		if (sp)
+			sp[*nr] = one;
 		(*nr)++;
 	}
-	fclose(f);
 	return count;
+}
+
+/* fdinfo_parse() of /proc/self/fdinfo/@fd. */
+int read_fdinfo(int fd, struct fdinfo_space *sp, int max, int *nr)
+{
+	unsigned char *text;
+	char path[64];
+	size_t len;
+	int ret;
+
+	*nr = 0;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	text = read_path(path, SZ_4K, &len);
+	if (!text)
+		return -1;
+	text[len] = '\0';
+	ret = fdinfo_parse((char *)text, sp, max, nr);
+	free(text);
+	return ret;
 }
 
 /* --- /proc/iomem --- */
@@ -1604,6 +1967,162 @@ bool iomem_find_named(const struct iomem *io, const char *name,
 		}
 	}
 	return false;
+}
+
+static int u64_pair_cmp(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * A physical address @pa, a multiple of @align, such that [@pa - @lead,
+ * @pa - @lead + @len) holds no System RAM at any depth and ends below
+ * 2^@oas: the checked borrow must classify it PTLAB_PHYS_MMIO. Gaps are
+ * tried from the highest, where the large aligned ones are. 0 or -ENOSPC.
+ */
+int iomem_find_hole(const struct iomem *io, unsigned int oas, __u64 align,
+		    __u64 len, __u64 lead, __u64 *pa)
+{
+	__u64 limit = oas >= 64 ? ~0ULL : BIT_ULL(oas) - 1;
+	__u64 ram[ARRAY_SIZE(io->r)][2], lo, hi, cand;
+	int i, nr = 0;
+
+	for (i = 0; io && i < io->nr; i++) {
+		if (!res_is_ram(&io->r[i]))
+			continue;
+		ram[nr][0] = io->r[i].start;
+		ram[nr++][1] = io->r[i].end;
+	}
+	if (!nr)
+		return -ENOSPC;
+	qsort(ram, nr, sizeof(ram[0]), u64_pair_cmp);
+	for (i = nr; i >= 0; i--) {
+		/* The gap above RAM range i - 1 and below range i. */
+		if (i < nr && !ram[i][0])
+			continue;
+		lo = i ? ram[i - 1][1] + 1 : 0;
+		hi = i < nr ? ram[i][0] - 1 : limit;
+		if (hi > limit)
+			hi = limit;
+		if (lo > hi || lo + lead < lo)
+			continue;
+		cand = align_up(lo + lead, align);
+		if (cand < lo + lead || cand - lead > hi ||
+		    len - 1 > hi - (cand - lead))
+			continue;
+		*pa = cand;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+/* The end of the highest System RAM range, at any depth; 0 if none. */
+__u64 iomem_ram_top(const struct iomem *io)
+{
+	__u64 top = 0;
+	int i;
+
+	for (i = 0; io && i < io->nr; i++)
+		if (res_is_ram(&io->r[i]) && io->r[i].end > top)
+			top = io->r[i].end;
+	return top;
+}
+
+/* --- the simulated firmware: debugfs ptlab/firmware --- */
+
+/* Writes one command to the firmware file: 0 or -errno. */
+int fw_cmd(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+	ssize_t n;
+	int fd, len;
+
+	va_start(ap, fmt);
+	len = vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	fd = open(FW_FILE, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, cmd, len);
+	if (n < 0)
+		n = -errno;
+	close(fd);
+	return n < 0 ? (int)n : n == len ? 0 : -EIO;
+}
+
+/* Parses "0xIOVA:0xLEN[,...]" into @f: 0, or -EINVAL. */
+int parse_ranges(const char *s, struct fw_inst *f)
+{
+	char *end;
+
+	f->nr = 0;
+	while (*s && *s != '\n') {
+		if (f->nr == PTLAB_MAX_FW_RANGES)
+			return -EINVAL;
+		f->r[f->nr].iova = strtoull(s, &end, 16);
+		if (*end != ':')
+			return -EINVAL;
+		f->r[f->nr].length = strtoull(end + 1, &end, 16);
+		f->nr++;
+		if (*end == ',')
+			end++;
+		else if (*end && *end != '\n')
+			return -EINVAL;
+		s = end;
+	}
+	return 0;
+}
+
+/*
+ * Every instance `cat firmware` lists, up to @max into @f: the number, or
+ * -errno; -EPROTO for a line not in the documented format.
+ */
+int fw_list(struct fw_inst *f, int max)
+{
+	char line[512];
+	int nr = 0, n;
+	FILE *file;
+
+	file = fopen(FW_FILE, "r");
+	if (!file)
+		return -errno;
+	while (fgets(line, sizeof(line), file)) {
+		if (nr >= max)
+			break;
+		memset(&f[nr], 0, sizeof(f[nr]));
+		n = 0;
+		if (sscanf(line, "%u %31s root 0x%llx crc 0x%x users %u ranges %n",
+			   &f[nr].id, f[nr].format, &f[nr].root, &f[nr].crc,
+			   &f[nr].users, &n) != 5 || !n ||
+		    parse_ranges(line + n, &f[nr])) {
+			nr = -EPROTO;
+			break;
+		}
+		nr++;
+	}
+	fclose(file);
+	return nr;
+}
+
+/* The instance @id as `cat firmware` shows it: 0, -ENOENT, or -errno. */
+int fw_get(__u32 id, struct fw_inst *out)
+{
+	struct fw_inst f[FW_MAX + 1];
+	int nr, i;
+
+	nr = fw_list(f, FW_MAX + 1);
+	if (nr < 0)
+		return nr;
+	for (i = 0; i < nr; i++) {
+		if (f[i].id == id) {
+			*out = f[i];
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 /* --- capabilities, without libcap --- */

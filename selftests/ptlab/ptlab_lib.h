@@ -21,6 +21,13 @@ struct __test_metadata;
 
 #define PTLAB_DEV		"/dev/ptlab"
 #define PTLAB_DEBUGFS		"/sys/kernel/debug/ptlab"
+#define MAX_TABLE_PAGES		"/sys/module/ptlab/parameters/max_table_pages"
+#define MAX_SPACES		"/sys/module/ptlab/parameters/max_spaces"
+/* mkstemp() template of the files snapshots are written to */
+#define CORE_TEMPLATE		"/tmp/ptlab-core.XXXXXX"
+
+/* The user unprivileged tests run as. */
+#define NOBODY			65534
 
 #define BIT_ULL(n)		(1ULL << (n))
 
@@ -35,6 +42,12 @@ struct __test_metadata;
 #define SZ_1G			0x40000000ULL
 #define SZ_16G			0x400000000ULL
 #define SZ_512G			0x8000000000ULL
+
+/*
+ * The format pt_create() and space_create() make, Arm VMSAv8-64 stage 1
+ * with 4K granules, as the tests that use it expect it. The library itself
+ * takes every geometry from PTLAB_IOCTL_INFO (struct geom).
+ */
 #define ARM_PGSIZES		(SZ_4K | SZ_2M | SZ_1G)
 #define ARM_IAS			48U
 #define ARM_OAS			48U
@@ -99,14 +112,31 @@ struct run {
 	__u32 kind;
 };
 
+/*
+ * An address space's geometry, as PTLAB_IOCTL_INFO reports it (geom_init()),
+ * and what it implies: the span of an entry at each level and the size of
+ * the tables. Nothing here assumes a format.
+ */
+struct geom {
+	__u32 format;
+	__u32 gran;		/* log2 of the granule */
+	__u32 ias;
+	__u32 oas;
+	__u32 levels;
+	__u32 prot_mask;
+	__u64 pgsizes;
+	__u64 last;		/* last IOVA of the input range */
+	__u64 root_bytes;	/* the top-level table (all concatenated ones) */
+	__u64 table_bytes;	/* a table below the top level */
+	unsigned int shift[PTLAB_MAX_LEVELS];	/* log2 of an entry's span */
+};
+
 /* What an address space must hold, kept by the test, not by the module. */
 struct model {
 	struct leaf *leaves;	/* sorted by IOVA, never overlapping */
 	size_t nr;
 	size_t cap;
-	unsigned int ias;
-	unsigned int levels;
-	__u64 pgsizes;
+	struct geom g;
 };
 
 /* An address space, what it must hold and what it reported at creation. */
@@ -141,6 +171,7 @@ static inline __u64 align_up(__u64 x, __u64 a)
 
 /* ioctls, returning 0 or -errno */
 int pt_ioctl(int fd, unsigned long cmd, void *arg);
+int pt_create_req(int fd, const struct ptlab_create *c, __u32 *id);
 int pt_create(int fd, __u32 ias, __u64 pgsizes, __u32 *id);
 int pt_destroy(int fd, __u32 id);
 int pt_info(int fd, __u32 id, struct ptlab_info *info);
@@ -148,12 +179,18 @@ struct ptlab_map_user map_req(__u32 id, __u64 iova, const void *uptr,
 			      __u64 len, __u32 prot);
 struct ptlab_map_phys phys_req(__u32 id, __u64 iova, __u64 pa, __u64 len,
 			       __u32 prot);
+int pt_map_user(int fd, __u32 id, __u64 iova, const void *uptr, __u64 len,
+		__u32 prot, __u64 pgsize, __u64 *mapped);
+int pt_map_phys(int fd, __u32 id, __u64 iova, __u64 pa, __u64 len,
+		__u32 prot, __u64 pgsize, __u64 *mapped, __u32 *kind);
 int pt_unmap(int fd, __u32 id, __u64 iova, __u64 len, __u64 *unmapped);
 int pt_walk(int fd, __u32 id, __u64 iova, struct ptlab_walk *w);
 size_t cmd_struct_size(unsigned long cmd);
 size_t cmd_first_size(unsigned long cmd);
 
 /* what the kernel says independently */
+long status_kb(const char *key);
+long meminfo_kb(const char *key);
 long vmpin_kb(void);
 long secpt_kb(void);
 int module_refcount(void);
@@ -166,24 +203,49 @@ void debugfs_path(char *path, size_t len, __u32 id, const char *file);
 bool debugfs_has_dir(__u32 id);
 int debugfs_nr_dirs(void);
 long long debugfs_table_pages(__u32 id);
+
+/* debugfs <id>/flushes: IOTLB flushes issued */
+struct flushes {
+	long long all;
+	long long range;
+	__u64 start;
+	__u64 end;
+	__u64 granule;
+	long long table_pages;
+};
+
+int flushes_parse(const char *text, struct flushes *fl);
+int debugfs_format(__u32 id, char *fmt, size_t len);
 int set_fail_nth(int n);
 int get_fail_nth(void);
 void prot_str(__u32 prot, char str[7]);
-const char *pgsize_str(__u64 size);
+void size_str(__u64 size, char str[24]);
 
 /* memory */
 int buf_alloc(struct buf *b, size_t len, bool huge);
 void buf_free(struct buf *b);
+__u64 bytes_pages(__u64 bytes);
 bool pas_contiguous(const __u64 *pas, size_t i, size_t n);
 bool is_huge_backed(const void *p);
 
-/* the model */
+/* geometry */
+void geom_init(struct geom *g, const struct ptlab_info *info);
 unsigned int levels_for_ias(unsigned int ias);
-unsigned int pgsize_level(__u64 size);
+unsigned int geom_level(const struct geom *g, __u64 size);
+__u64 geom_gran(const struct geom *g);
+int geom_sizes(const struct geom *g, __u64 *sizes);
+__u64 geom_min_pgsize(const struct geom *g);
+__u64 geom_largest_upto(const struct geom *g, __u64 max_last);
+
+/* the model */
+int model_add_run(struct model *m, __u64 iova, __u64 pa, __u64 len,
+		  __u32 prot, __u32 kind, __u64 sizes);
 int model_add(struct model *m, __u64 iova, const void *uptr, __u64 len,
 	      __u32 prot, __u64 forced);
 int model_add_phys(struct model *m, __u64 iova, __u64 pa, __u64 len,
 		   __u32 prot, __u64 forced, __u32 kind);
+bool model_overlaps(const struct model *m, __u64 iova, __u64 len);
+void model_table_range(const struct model *m, __u64 *min, __u64 *max);
 long model_find(const struct model *m, __u64 iova);
 void model_remove(struct model *m, __u64 iova, __u64 len);
 __u64 model_bytes(const struct model *m);
@@ -197,6 +259,8 @@ size_t model_count_size(const struct model *m, __u64 size);
 /* checks */
 void check_walk(struct __test_metadata *_metadata, const struct space *s,
 		const struct leaf *lf, __u64 iova);
+void check_unmapped(struct __test_metadata *_metadata, const struct space *s,
+		    __u64 iova);
 void check_dump(struct __test_metadata *_metadata, const struct space *s);
 void check_space(struct __test_metadata *_metadata, const struct space *s);
 void check_counters(struct __test_metadata *_metadata,
@@ -216,6 +280,7 @@ void take_baseline(struct __test_metadata *_metadata, struct baseline *b);
 int ptlab_open(struct __test_metadata *_metadata);
 void space_create(struct __test_metadata *_metadata, struct space *s, int fd,
 		  __u32 ias, __u64 pgsizes);
+void space_set_info(struct space *s, const struct ptlab_info *info);
 void space_open(struct __test_metadata *_metadata, struct space *s,
 		__u32 ias, __u64 pgsizes);
 void space_close(struct space *s);
@@ -234,6 +299,7 @@ void unmap_check(struct __test_metadata *_metadata, const struct baseline *b,
 int leaf_cmp(const void *a, const void *b);
 int model_push(struct model *m, const struct leaf *lf);
 int drop_cap(int cap);
+int become_nobody(void);
 
 /* snapshots: the test's own ELF parser and the checks of a core */
 /* A snapshot's headers and the PTLAB note, parsed by the test. */
@@ -271,6 +337,10 @@ void check_core(struct __test_metadata *_metadata,
 		const unsigned char *data, size_t len,
 		const struct space *s, const struct pa_map *pm);
 int pt_snapshot(int fd, __u32 id, int out, __u32 flags, __u64 *bytes);
+unsigned char *snapshot_ioctl(struct __test_metadata *_metadata,
+			      const struct space *s, int out, size_t *len);
+unsigned char *snapshot_debugfs(struct __test_metadata *_metadata, __u32 id,
+				size_t chunk, size_t *len);
 
 /* fdinfo */
 struct fdinfo_space {
@@ -280,6 +350,7 @@ struct fdinfo_space {
 	long long mapped_bytes;
 };
 
+int fdinfo_parse(const char *text, struct fdinfo_space *sp, int max, int *nr);
 int read_fdinfo(int fd, struct fdinfo_space *sp, int max, int *nr);
 
 /* /proc/iomem, capabilities, small files, physical mappings */
@@ -303,6 +374,9 @@ bool iomem_find_mixed(const struct iomem *io, __u64 *pa);
 bool iomem_find_partial(const struct iomem *io, __u64 *pa);
 bool iomem_find_named(const struct iomem *io, const char *name,
 		      __u64 *pa);
+int iomem_find_hole(const struct iomem *io, unsigned int oas, __u64 align,
+		    __u64 len, __u64 lead, __u64 *pa);
+__u64 iomem_ram_top(const struct iomem *io);
 int cap_effective(int cap);
 long read_param(const char *path);
 int write_param(const char *path, long val);
@@ -317,5 +391,25 @@ void phys_ok(struct __test_metadata *_metadata, struct space *s,
 void phys_fails(struct __test_metadata *_metadata,
 		const struct baseline *b, struct space *s,
 		       struct ptlab_map_phys *req, int err, const char *what);
+
+/* the simulated firmware: debugfs ptlab/firmware */
+#define FW_FILE			PTLAB_DEBUGFS "/firmware"
+#define FW_MAX			16	/* instances the firmware keeps */
+
+/* One line of `cat firmware`. */
+struct fw_inst {
+	__u32 id;
+	char format[32];
+	__u64 root;
+	__u32 crc;
+	__u32 users;
+	__u32 nr;
+	struct ptlab_range r[PTLAB_MAX_FW_RANGES];
+};
+
+int fw_cmd(const char *fmt, ...);
+int parse_ranges(const char *s, struct fw_inst *f);
+int fw_list(struct fw_inst *f, int max);
+int fw_get(__u32 id, struct fw_inst *out);
 
 #endif /* PTLAB_LIB_H */

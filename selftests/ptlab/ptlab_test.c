@@ -1038,17 +1038,9 @@ TEST_F(ptlab, destroy_with_mappings)
 /* The max_spaces module parameter (spaces per open file), or 0 if none. */
 static long spaces_limit(void)
 {
-	char line[32];
-	long val = 0;
-	FILE *f;
+	long val = read_param(MAX_SPACES);
 
-	f = fopen("/sys/module/ptlab/parameters/max_spaces", "r");
-	if (!f)
-		return 0;
-	if (fgets(line, sizeof(line), f))
-		val = strtol(line, NULL, 10);
-	fclose(f);
-	return val;
+	return val < 0 ? 0 : val;
 }
 
 /*
