@@ -93,17 +93,32 @@ static __always_inline u64 alg_install(void *table, unsigned int idx, u64 old,
 			   (alg_entry_t)pte);
 }
 
-/* Entries are cleared to 0: a plain word scan finds a table empty. */
-static bool alg_table_empty(const struct pt_cfg *cfg, const void *table,
-			    unsigned int level)
+/* Are entries [@first, @end) all 0? Four at a time, ORed. */
+static __always_inline bool alg_zero(const void *table, unsigned int first,
+				     unsigned int end)
 {
-	const u64 *word = table;
-	size_t i, nr = alg_table_bytes(cfg, level) / sizeof(*word);
+	const alg_entry_t *e = table;
+	alg_entry_t any = 0;
 
-	for (i = 0; i < nr; i++)
-		if (word[i])
+	for (; first + 4 <= end; first += 4)
+		if (e[first] | e[first + 1] | e[first + 2] | e[first + 3])
 			return false;
-	return true;
+	for (; first < end; first++)
+		any |= e[first];
+	return !any;
+}
+
+/*
+ * Entries are cleared to 0: a plain scan finds a table empty. Entries
+ * [@zero_first, @zero_end), which the caller has just cleared in the range
+ * it owns, are not read again.
+ */
+static bool alg_table_empty(const struct pt_cfg *cfg, const void *table,
+			    unsigned int level, unsigned int zero_first,
+			    unsigned int zero_end)
+{
+	return alg_zero(table, 0, zero_first) &&
+	       alg_zero(table, zero_end, alg_nr(cfg, level));
 }
 
 static __always_inline enum pt_entry_kind
@@ -540,41 +555,76 @@ static void alg_unmap_flush(struct alg_unmap *u)
 	u->runs.step = 0;
 }
 
+/*
+ * Clear the one-entry leaves that continue the run from entry @idx (which
+ * does), up to entry @end at most, in one tight loop. Returns the entry
+ * after the last one cleared.
+ */
+static __always_inline unsigned int alg_unmap_run(struct alg_unmap *u,
+						  void *table,
+						  unsigned int shift,
+						  unsigned int idx,
+						  unsigned int end)
+{
+	u64 next = u->runs.next_pte, step = u->runs.step, bytes;
+	unsigned int i = idx;
+
+	do {
+		alg_write(table, i, 0);
+		next += step;
+	} while (++i < end && alg_read(table, i) == next);
+	bytes = (u64)(i - idx) << shift;
+	u->runs.run.size += bytes;
+	u->runs.next_pte = next;
+	u->iova += bytes;
+	u->done += bytes;
+	return i;
+}
+
+/*
+ * Unmap from @table. On return, entries [@zero[0], @zero[1]) of @table are
+ * known to be 0: cleared by this unmap, in the range it owns (empty when a
+ * table entry in between was kept).
+ */
 static int alg_unmap_table(struct alg_unmap *u, void *table,
-			   unsigned int level)
+			   unsigned int level, unsigned int zero[2])
 {
 	const struct pt_cfg *cfg = &u->pt->cfg;
 	unsigned int shift = alg_shift(cfg, level);
 	unsigned int idx = alg_index(cfg, level, u->iova);
 	unsigned int nr = alg_nr(cfg, level);
-	unsigned int child_level, end;
+	unsigned int child_level, end, child_zero[2];
 	struct pt_leaf leaf;
 	struct pt_run ended;
-	u64 span = 1ULL << shift, entry_iova;
+	u64 span = 1ULL << shift, entry_iova, left;
+	bool kept = false, gone;
 	void *child;
-	int ret;
+	int ret = 0;
 
+	zero[0] = idx;
 	while (idx < nr && u->done < u->size) {
 		u64 pte = alg_read(table, idx);
 
-		/* The next one-entry leaf of the run, without decoding it. */
+		/* The next one-entry leaves of the run, without decoding. */
 		if (alg_run_continues(&u->runs, level, u->iova, pte)) {
-			alg_write(table, idx++, 0);
-			u->runs.run.size += span;
-			u->runs.next_pte += u->runs.step;
-			u->iova += span;
-			u->done += span;
+			/* Entries left, counting one the range ends inside. */
+			left = u->size - u->done;
+			left = (left >> shift) + !!(left & (span - 1));
+			end = left < nr - idx ? idx + left : nr;
+			idx = alg_unmap_run(u, table, shift, idx, end);
 			continue;
 		}
 		switch (alg_kind(cfg, level, pte)) {
 		case PT_ENTRY_EMPTY:
 			u->hole = true;
-			return 0;
+			goto out;
 		case PT_ENTRY_LEAF:
 			alg_leaf_at(cfg, level, u->iova, pte, &leaf);
 			/* Never split a page: refuse to start inside one. */
-			if (leaf.iova != u->iova)
-				return -EINVAL;
+			if (leaf.iova != u->iova) {
+				ret = -EINVAL;
+				goto out;
+			}
 			end = idx + (leaf.size >> shift);
 			alg_clear(table, idx, end < nr ? end : nr);
 			idx = end;
@@ -590,19 +640,23 @@ static int alg_unmap_table(struct alg_unmap *u, void *table,
 			child = alg_child(cfg, level, pte, &child_level);
 			if (!alg_in_child(cfg, level, child_level, u->iova)) {
 				u->hole = true;
-				return 0;
+				goto out;
 			}
-			ret = alg_unmap_table(u, child, child_level);
+			ret = alg_unmap_table(u, child, child_level,
+					      child_zero);
 			alg_unmap_flush(u);
 			if (!ret && u->done < u->size &&
 			    !alg_in_child(cfg, level, child_level, u->iova))
 				u->hole = true;
+			gone = false;
 			if (!alg_foreign(u->pt, entry_iova, span) &&
-			    alg_table_empty(cfg, child, child_level)) {
+			    alg_table_empty(cfg, child, child_level,
+					    child_zero[0], child_zero[1])) {
 				/* Free it only if no one else can be in it. */
 				if (entry_iova >= u->first &&
 				    entry_iova + span - 1 <= u->last) {
 					alg_write(table, idx, 0);
+					gone = true;
 					u->pt->ops->retire(u->gather, child,
 						alg_table_bytes(cfg, child_level));
 				} else {
@@ -610,8 +664,9 @@ static int alg_unmap_table(struct alg_unmap *u, void *table,
 							     level, entry_iova);
 				}
 			}
+			kept |= !gone;
 			if (ret || u->hole)
-				return ret;
+				goto out;
 			idx++;
 			break;
 		}
@@ -619,9 +674,11 @@ static int alg_unmap_table(struct alg_unmap *u, void *table,
 	if (!level) {
 		pt_cond_resched();
 		if (u->done < u->size && pt_fatal_signal_pending())
-			return -EINTR;
+			ret = -EINTR;
 	}
-	return 0;
+out:
+	zero[1] = kept ? zero[0] : min(idx, nr);
+	return ret;
 }
 
 static int alg_unmap(struct pt_space *pt, u64 iova, u64 size,
@@ -631,9 +688,10 @@ static int alg_unmap(struct pt_space *pt, u64 iova, u64 size,
 		.pt = pt, .iova = iova, .first = iova, .last = iova + size - 1,
 		.size = size, .gather = gather,
 	};
+	unsigned int zero[2];
 	int ret;
 
-	ret = alg_unmap_table(&u, pt->root, pt->cfg.levels - 1);
+	ret = alg_unmap_table(&u, pt->root, pt->cfg.levels - 1, zero);
 	alg_unmap_flush(&u);
 	*unmapped = u.done;
 	if (!ret && !u.done)
@@ -790,7 +848,7 @@ static void alg_prune_table(struct pt_space *pt, void *table,
 		/* Only a table whose whole span is the caller's. */
 		if (iova >= first && iova + span - 1 <= last &&
 		    !alg_foreign(pt, iova, span) &&
-		    alg_table_empty(cfg, child, child_level)) {
+		    alg_table_empty(cfg, child, child_level, 0, 0)) {
 			alg_write(table, idx, 0);
 			pt->ops->retire(gather, child,
 					alg_table_bytes(cfg, child_level));
@@ -830,7 +888,7 @@ static void alg_prune_up(struct pt_space *pt, u64 at, u64 first, u64 last,
 	}
 	if (table == pt->root ||
 	    alg_foreign(pt, up_first, up_last - up_first + 1) ||
-	    !alg_table_empty(cfg, table, level))
+	    !alg_table_empty(cfg, table, level, 0, 0))
 		return;
 	alg_prune_hint(gather, up_first, up_last);
 }
