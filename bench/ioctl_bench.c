@@ -403,9 +403,11 @@ static void time_threads(unsigned int runs, unsigned int iters)
 		two[run] = threads_ops(NR_THREADS, iters);
 		ratio[run] = two[run] / one[run];
 	}
-	printf("vm: threads | %d threads, disjoint 256x4K maps+unmaps | %10.0f ops/s | 1 thread | %10.0f ops/s | %6.3f x | %ld CPUs online\n",
-	       NR_THREADS, median(two, runs), median(one, runs),
-	       median(ratio, runs), sysconf(_SC_NPROCESSORS_ONLN));
+	printf("vm: threads | %d threads, disjoint 256x4K maps+unmaps | %10.0f ops/s",
+	       NR_THREADS, median(two, runs));
+	printf(" | 1 thread | %10.0f ops/s | %6.3f x | %ld CPUs online\n",
+	       median(one, runs), median(ratio, runs),
+	       sysconf(_SC_NPROCESSORS_ONLN));
 }
 
 static void print_row(const char *name, double ns, unsigned long pages,
