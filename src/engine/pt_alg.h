@@ -93,18 +93,20 @@ static __always_inline u64 alg_install(void *table, unsigned int idx, u64 old,
 			   (alg_entry_t)pte);
 }
 
-/* Are entries [@first, @end) all 0? Four at a time, ORed. */
+/* Are entries [@first, @end) all 0? Eight at a time, ORed. */
 static __always_inline bool alg_zero(const void *table, unsigned int first,
 				     unsigned int end)
 {
-	const alg_entry_t *e = table;
+	const alg_entry_t *e = (const alg_entry_t *)table + first;
+	const alg_entry_t *stop = (const alg_entry_t *)table + end;
 	alg_entry_t any = 0;
 
-	for (; first + 4 <= end; first += 4)
-		if (e[first] | e[first + 1] | e[first + 2] | e[first + 3])
+	/* Pointers, not 32-bit indices: each read is one instruction. */
+	for (; stop - e >= 8; e += 8)
+		if (e[0] | e[1] | e[2] | e[3] | e[4] | e[5] | e[6] | e[7])
 			return false;
-	for (; first < end; first++)
-		any |= e[first];
+	for (; e < stop; e++)
+		any |= *e;
 	return !any;
 }
 
@@ -567,18 +569,33 @@ static __always_inline unsigned int alg_unmap_run(struct alg_unmap *u,
 						  unsigned int end)
 {
 	u64 next = u->runs.next_pte, step = u->runs.step, bytes;
-	unsigned int i = idx;
+	alg_entry_t *e = (alg_entry_t *)table + idx;
+	alg_entry_t *stop = (alg_entry_t *)table + end;
+	unsigned int n;
 
-	do {
-		alg_write(table, i, 0);
-		next += step;
-	} while (++i < end && alg_read(table, i) == next);
-	bytes = (u64)(i - idx) << shift;
+	WRITE_ONCE(*e++, 0);
+	next += step;
+	/* Four at a time while all four continue it, then one by one. */
+	for (; stop - e >= 4; e += 4, next += 4 * step) {
+		if (READ_ONCE(e[0]) != (alg_entry_t)next ||
+		    READ_ONCE(e[1]) != (alg_entry_t)(next + step) ||
+		    READ_ONCE(e[2]) != (alg_entry_t)(next + 2 * step) ||
+		    READ_ONCE(e[3]) != (alg_entry_t)(next + 3 * step))
+			break;
+		WRITE_ONCE(e[0], 0);
+		WRITE_ONCE(e[1], 0);
+		WRITE_ONCE(e[2], 0);
+		WRITE_ONCE(e[3], 0);
+	}
+	for (; e < stop && READ_ONCE(*e) == (alg_entry_t)next; e++, next += step)
+		WRITE_ONCE(*e, 0);
+	n = e - ((alg_entry_t *)table + idx);
+	bytes = (u64)n << shift;
 	u->runs.run.size += bytes;
 	u->runs.next_pte = next;
 	u->iova += bytes;
 	u->done += bytes;
-	return i;
+	return idx + n;
 }
 
 /*
