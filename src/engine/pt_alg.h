@@ -93,7 +93,7 @@ static __always_inline u64 alg_install(void *table, unsigned int idx, u64 old,
 			   (alg_entry_t)pte);
 }
 
-/* Are entries [@first, @end) all 0? Eight at a time, ORed. */
+/* Are entries [@first, @end) all 0? Sixteen at a time, ORed. */
 static __always_inline bool alg_zero(const void *table, unsigned int first,
 				     unsigned int end)
 {
@@ -102,8 +102,9 @@ static __always_inline bool alg_zero(const void *table, unsigned int first,
 	alg_entry_t any = 0;
 
 	/* Pointers, not 32-bit indices: each read is one instruction. */
-	for (; stop - e >= 8; e += 8)
-		if (e[0] | e[1] | e[2] | e[3] | e[4] | e[5] | e[6] | e[7])
+	for (; stop - e >= 16; e += 16)
+		if (e[0] | e[1] | e[2] | e[3] | e[4] | e[5] | e[6] | e[7] |
+		    e[8] | e[9] | e[10] | e[11] | e[12] | e[13] | e[14] | e[15])
 			return false;
 	for (; e < stop; e++)
 		any |= *e;
@@ -577,10 +578,10 @@ static __always_inline unsigned int alg_unmap_run(struct alg_unmap *u,
 	next += step;
 	/* Four at a time while all four continue it, then one by one. */
 	for (; stop - e >= 4; e += 4, next += 4 * step) {
-		if (READ_ONCE(e[0]) != (alg_entry_t)next ||
-		    READ_ONCE(e[1]) != (alg_entry_t)(next + step) ||
-		    READ_ONCE(e[2]) != (alg_entry_t)(next + 2 * step) ||
-		    READ_ONCE(e[3]) != (alg_entry_t)(next + 3 * step))
+		if ((READ_ONCE(e[0]) ^ (alg_entry_t)next) |
+		    (READ_ONCE(e[1]) ^ (alg_entry_t)(next + step)) |
+		    (READ_ONCE(e[2]) ^ (alg_entry_t)(next + 2 * step)) |
+		    (READ_ONCE(e[3]) ^ (alg_entry_t)(next + 3 * step)))
 			break;
 		WRITE_ONCE(e[0], 0);
 		WRITE_ONCE(e[1], 0);
