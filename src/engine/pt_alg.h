@@ -268,6 +268,7 @@ struct alg_map {
 	u64 left;
 	u64 pgsizes;
 	u32 prot;
+	bool fresh;	/* in a table this map installed: its range is 0 */
 	struct pt_gather *gather;
 };
 
@@ -309,11 +310,14 @@ static __always_inline u64 alg_pick(u64 sizes, u64 iova, u64 pa, u64 avail)
 
 /*
  * Write up to @n one-entry leaves from entry @idx, mapping @pa onwards, and
- * stop at the first entry in use. Returns how many were written.
+ * stop at the first entry in use. Returns how many were written. In a
+ * table the map itself installed (@fresh), the entries of its range are
+ * known to be 0: no one else writes there, and nothing needs reading.
  */
 static __always_inline unsigned int
 alg_write_singles(const struct pt_cfg *cfg, void *table, unsigned int level,
-		  unsigned int idx, unsigned int n, u64 pa, u32 prot)
+		  unsigned int idx, unsigned int n, u64 pa, u32 prot,
+		  bool fresh)
 {
 	u64 span = alg_span(cfg, level);
 	unsigned int i;
@@ -322,7 +326,13 @@ alg_write_singles(const struct pt_cfg *cfg, void *table, unsigned int level,
 		u64 pte = pt_fmt_mk_leaf(cfg, level, 0, span, prot) +
 			  (pa >> cfg->leaf_oa_shift);
 		u64 step = span >> cfg->leaf_oa_shift;
+		alg_entry_t *e = (alg_entry_t *)table + idx;
 
+		if (fresh) {
+			for (i = 0; i < n; i++, pte += step)
+				WRITE_ONCE(e[i], (alg_entry_t)pte);
+			return n;
+		}
 		for (i = 0; i < n; i++, pte += step) {
 			u64 old = alg_read(table, idx + i);
 
@@ -410,7 +420,7 @@ static int alg_map_leaves(struct alg_map *m, void *table, unsigned int level,
 	n = bytes / pgsize;
 	if (per == 1)
 		done = alg_write_singles(cfg, table, level, *idx, n, src->pa,
-					 m->prot);
+					 m->prot, m->fresh);
 	else
 		done = alg_write_multis(m, table, level, *idx, n, per, pgsize);
 	*idx += done * per;
@@ -431,7 +441,7 @@ static int alg_map_descend(struct alg_map *m, void *table, unsigned int level,
 	u64 pte = alg_read(table, idx);
 	u64 entry_iova = m->iova & ~(alg_span(cfg, level) - 1);
 	unsigned int child_level;
-	bool installed = false;
+	bool installed = false, fresh;
 	void *child;
 	int ret;
 
@@ -466,7 +476,11 @@ static int alg_map_descend(struct alg_map *m, void *table, unsigned int level,
 	/* Someone else's skipping table: its gap cannot be mapped. */
 	if (!alg_in_child(cfg, level, child_level, m->iova))
 		return -EADDRINUSE;
+	/* A table this map installed holds nothing in its range. */
+	fresh = m->fresh;
+	m->fresh = installed;
 	ret = alg_map_table(m, child, child_level);
+	m->fresh = fresh;
 	if (!ret && m->left && !alg_in_child(cfg, level, child_level, m->iova))
 		ret = -EADDRINUSE;
 	/* A failure may leave the table this map made empty. */
@@ -726,7 +740,7 @@ static int alg_walk(const struct pt_space *pt, u64 iova,
 	unsigned int level = cfg->levels, child_level;
 	void *table = pt->root;
 
-	*res = (struct pt_walk_result){};
+	/* pt_walk() cleared @res. */
 	while (level--) {
 		u64 pte = alg_read(table, alg_index(cfg, level, iova));
 
