@@ -346,6 +346,7 @@ struct bench_thread {
 	pthread_barrier_t *start;
 	unsigned int k;
 	unsigned int iters;
+	int floor_fd;	/* >= 0: pin and unpin alone, through this file */
 	unsigned long long t0, t1;
 };
 
@@ -355,9 +356,19 @@ static void *thread_main(void *arg)
 	__u64 iova = THREAD_IOVA + t->k * SZ_2M;
 	unsigned int i;
 
+	struct peer_pin pin = {
+		.uptr = (__u64)(unsigned long)bufs.thread[t->k], .npages = 256,
+	};
+
 	pthread_barrier_wait(t->start);
 	t->t0 = now_ns();
 	for (i = 0; i < t->iters; i++) {
+		if (t->floor_fd >= 0) {
+			if (ioctl(t->floor_fd, PEER_IOCTL_PIN, &pin) ||
+			    ioctl(t->floor_fd, PEER_IOCTL_UNPIN))
+				die("PEER_IOCTL_PIN/UNPIN");
+			continue;
+		}
 		map_user(iova, bufs.thread[t->k], 256 * SZ_4K, SZ_4K);
 		unmap(iova, 256 * SZ_4K);
 	}
@@ -365,8 +376,12 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-/* Operations (maps and unmaps) per second of @n threads at once. */
-static double threads_ops(unsigned int n, unsigned int iters)
+/*
+ * Operations (maps and unmaps, or pins and unpins with @floor_path) per
+ * second of @n threads at once.
+ */
+static double threads_ops(unsigned int n, unsigned int iters,
+			  const char *floor_path)
 {
 	struct bench_thread t[NR_THREADS];
 	pthread_barrier_t start;
@@ -376,13 +391,20 @@ static double threads_ops(unsigned int n, unsigned int iters)
 	pthread_barrier_init(&start, NULL, n);
 	for (k = 0; k < n; k++) {
 		t[k] = (struct bench_thread){ .start = &start, .k = k,
-					      .iters = iters };
+					      .iters = iters, .floor_fd = -1 };
+		if (floor_path) {
+			t[k].floor_fd = open(floor_path, O_RDWR | O_CLOEXEC);
+			if (t[k].floor_fd < 0)
+				die(floor_path);
+		}
 		errno = pthread_create(&t[k].tid, NULL, thread_main, &t[k]);
 		if (errno)
 			die("pthread_create");
 	}
 	for (k = 0; k < n; k++) {
 		pthread_join(t[k].tid, NULL);
+		if (t[k].floor_fd >= 0)
+			close(t[k].floor_fd);
 		if (t[k].t0 < t0)
 			t0 = t[k].t0;
 		if (t[k].t1 > t1)
@@ -392,19 +414,26 @@ static double threads_ops(unsigned int n, unsigned int iters)
 	return 2.0 * n * iters * 1e9 / (t1 - t0);
 }
 
-static void time_threads(unsigned int runs, unsigned int iters)
+/*
+ * Two threads against one, in turn run by run. With @floor_path, the same
+ * for pinning and unpinning alone: how far the machine lets two threads
+ * scale at all.
+ */
+static void time_threads(unsigned int runs, unsigned int iters,
+			 const char *floor_path)
 {
 	double one[MAX_RUNS], two[MAX_RUNS], ratio[MAX_RUNS];
 	unsigned int run;
 
-	threads_ops(NR_THREADS, 1);
+	threads_ops(NR_THREADS, 1, floor_path);
 	for (run = 0; run < runs; run++) {
-		one[run] = threads_ops(1, iters);
-		two[run] = threads_ops(NR_THREADS, iters);
+		one[run] = threads_ops(1, iters, floor_path);
+		two[run] = threads_ops(NR_THREADS, iters, floor_path);
 		ratio[run] = two[run] / one[run];
 	}
-	printf("vm: threads | %d threads, disjoint 256x4K maps+unmaps | %10.0f ops/s",
-	       NR_THREADS, median(two, runs));
+	printf("vm: threads | %d threads, disjoint 256x4K %s | %10.0f ops/s",
+	       NR_THREADS, floor_path ? "pins+unpins (floor)" : "maps+unmaps",
+	       median(two, runs));
 	printf(" | 1 thread | %10.0f ops/s | %6.3f x | %ld CPUs online\n",
 	       median(one, runs), median(ratio, runs),
 	       sysconf(_SC_NPROCESSORS_ONLN));
@@ -532,7 +561,9 @@ int main(int argc, char **argv)
 	for (i = 0; floor_fd >= 0 && i < ARRAY_SIZE(cases); i++)
 		if (cases[i].op == map_256)
 			time_floor(&cases[i], &pin, runs, iters);
-	time_threads(runs, iters);
+	time_threads(runs, iters, NULL);
+	if (floor_path)
+		time_threads(runs, iters, floor_path);
 	if (floor_fd >= 0)
 		close(floor_fd);
 	close(dev_fd);
