@@ -149,6 +149,9 @@ static __always_inline bool alg_in_child(const struct pt_cfg *cfg,
 {
 	u64 covered = alg_span(cfg, child_level + 1);
 
+	/* No level skipped (known at compile time for most formats). */
+	if (child_level + 1 == level)
+		return true;
 	return !(iova & (alg_span(cfg, level) - 1) & ~(covered - 1));
 }
 
@@ -529,6 +532,48 @@ static int alg_map_table(struct alg_map *m, void *table, unsigned int level)
 	return 0;
 }
 
+/*
+ * The map of one leaf of one entry (a single page or block) into tables
+ * that exist, walked down without recursion. Returns false, having changed
+ * nothing, for the general path to take it: a table to install, an entry
+ * in use, a level skipped.
+ */
+static bool alg_map_one(struct alg_map *m)
+{
+	const struct pt_cfg *cfg = &m->pt->cfg;
+	unsigned int level = cfg->levels - 1, leaf, child_level, idx;
+	struct pt_map_src *src = m->src;
+	void *table = m->pt->root;
+	u64 size = m->left, pte;
+
+	if (src->chunk < size || ((m->iova | src->pa) & (size - 1)) ||
+	    !(size & m->pgsizes))
+		return false;
+	for (leaf = 0; leaf < cfg->levels; leaf++)
+		if (size == alg_span(cfg, leaf))
+			break;
+	if (leaf == cfg->levels || !(cfg->lvl[leaf].pgsizes & size))
+		return false;
+	for (; level > leaf; level--) {
+		pte = alg_read(table, alg_index(cfg, level, m->iova));
+		if (alg_kind(cfg, level, pte) != PT_ENTRY_TABLE)
+			return false;
+		table = alg_child(cfg, level, pte, &child_level);
+		if (child_level + 1 != level)
+			return false;
+	}
+	idx = alg_index(cfg, leaf, m->iova);
+	if (alg_read(table, idx))
+		return false;
+	alg_write(table, idx, pt_fmt_mk_leaf(cfg, leaf, src->pa, size,
+					     m->prot));
+	m->iova += size;
+	m->left = 0;
+	src->pa += size;
+	src->chunk -= size;
+	return true;
+}
+
 static int alg_map(struct pt_space *pt, u64 iova, struct pt_map_src *src,
 		   u64 size, u32 prot, u64 pgsizes, struct pt_gather *gather,
 		   u64 *mapped)
@@ -537,9 +582,11 @@ static int alg_map(struct pt_space *pt, u64 iova, struct pt_map_src *src,
 		.pt = pt, .src = src, .iova = iova, .left = size,
 		.pgsizes = pgsizes, .prot = prot, .gather = gather,
 	};
-	int ret;
+	int ret = 0;
 
-	ret = alg_map_table(&m, pt->root, pt->cfg.levels - 1);
+	/* One page or one block where its tables exist: no recursion. */
+	if (!alg_map_one(&m))
+		ret = alg_map_table(&m, pt->root, pt->cfg.levels - 1);
 	*mapped = size - m.left;
 	return ret;
 }
