@@ -760,6 +760,54 @@ out:
 	return ret;
 }
 
+/*
+ * The unmap of one leaf of one entry that starts at @iova and holds the
+ * whole range, walked down without recursion. Its table cannot be freed
+ * here (the range is smaller than the table's span): if the table is
+ * empty now, it goes to the prune hint, as the general path does. Returns
+ * false, having changed nothing, for the general path to take it.
+ */
+static bool alg_unmap_one(struct pt_space *pt, u64 iova, u64 size,
+			  struct pt_gather *gather, u64 *unmapped)
+{
+	const struct pt_cfg *cfg = &pt->cfg;
+	unsigned int level = cfg->levels - 1, child_level, idx;
+	void *table = pt->root;
+	struct pt_run run;
+	u64 pte, span, up;
+
+	for (;;) {
+		idx = alg_index(cfg, level, iova);
+		pte = alg_read(table, idx);
+		if (alg_kind(cfg, level, pte) != PT_ENTRY_TABLE)
+			break;
+		if (!level)
+			return false;
+		table = alg_child(cfg, level, pte, &child_level);
+		if (child_level + 1 != level)
+			return false;
+		level = child_level;
+	}
+	span = alg_span(cfg, level);
+	if (alg_kind(cfg, level, pte) != PT_ENTRY_LEAF ||
+	    level == cfg->levels - 1 || size > span || (iova & (span - 1)) ||
+	    pt_fmt_leaf_size(cfg, level, pte) != span)
+		return false;
+	alg_write(table, idx, 0);
+	run = (struct pt_run){
+		.iova = iova, .pa = pt_fmt_leaf_pa(cfg, level, pte),
+		.size = span, .pgsize = span,
+		.prot = pt_fmt_leaf_prot(cfg, level, pte), .level = level,
+	};
+	pt->ops->removed(gather, &run);
+	up = alg_span(cfg, level + 1);
+	if (!alg_foreign(pt, iova & ~(up - 1), up) &&
+	    alg_table_empty(cfg, table, level, idx, idx + 1))
+		alg_prune_hint_entry(gather, cfg, level + 1, iova);
+	*unmapped = span;
+	return true;
+}
+
 static int alg_unmap(struct pt_space *pt, u64 iova, u64 size,
 		     struct pt_gather *gather, u64 *unmapped)
 {
@@ -770,6 +818,9 @@ static int alg_unmap(struct pt_space *pt, u64 iova, u64 size,
 	unsigned int zero[2];
 	int ret;
 
+	/* One page or one block: no recursion. */
+	if (alg_unmap_one(pt, iova, size, gather, unmapped))
+		return 0;
 	ret = alg_unmap_table(&u, pt->root, pt->cfg.levels - 1, zero);
 	alg_unmap_flush(&u);
 	*unmapped = u.done;
