@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host benchmark of the page-table engine (src/pt_engine.c and the format
- * descriptors), built with optimisation and without sanitizers.
+ * Host benchmark of the page-table engine (src/engine/ and every format in
+ * src/fmt/), built with optimisation and without sanitizers.
  *
- * For each format it times map and unmap of 256 x 4K in one call, of one
- * 4K page and of one 2M block into tables that already exist, the same
- * 256 x 4K into an empty 2M region (the leaf table is allocated by the
- * map and reclaimed by the unmap), the walk of one IOVA, and the map and
- * unmap of 1 GiB of 4K pages in one call. Tables come from a host
+ * For each format it times map and unmap of 256 pages in one call, of one
+ * page and of one block into tables that already exist, the same 256
+ * pages into an empty region (the leaf table is allocated by the map and
+ * reclaimed by the unmap), the walk of one IOVA, and the map and unmap of
+ * 1 GiB of pages in one call. A page is the format's smallest (4K, 16K
+ * for Apple's), a block the size one entry of the next level maps (2M,
+ * 1M for Armv7 short descriptors; Apple's formats have none), a region
+ * the span of one leaf table. Armv7's leaf table holds exactly 256 pages:
+ * its 256-page cases allocate and free the table. Tables come from a host
  * allocator that recycles freed tables, as the page allocator's per-CPU
  * lists do; every unmap is followed by its flush, which frees the tables
  * it retired.
@@ -18,6 +22,12 @@
  * run, the median of several runs. With --callgrind the program runs
  * itself under valgrind's callgrind and reports instructions per call
  * instead, a figure that does not depend on the machine or its load.
+ *
+ * Table memory, per format: the table bytes an empty tree holds after
+ * mapping each layout (one page, 256 pages, 1 GiB of pages, 1 GiB of
+ * blocks), the least the format's geometry allows for it, and what is
+ * left after unmapping it all (the top-level table alone, if nothing
+ * leaks or lingers).
  *
  * Usage: engine_bench [--runs N] [--format NAME] [--wall] [--callgrind]
  *
@@ -30,6 +40,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "fmt/pt_formats.h"
@@ -60,28 +71,39 @@ static inline void cg_dump(const char *name)
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #define SZ_4K		0x1000ULL
-#define SZ_1M		0x100000ULL
-#define SZ_2M		0x200000ULL
 #define SZ_1G		0x40000000ULL
-#define PAGES_1G	(SZ_1G / SZ_4K)
 #define PROT		(PT_PROT_READ | PT_PROT_WRITE)
 
-/* IOVA regions of the cases, each in its own 1 GiB. */
-#define WARM_BASE	(1 * SZ_1G)	/* 4K cases: 2M regions, tables kept */
-#define BLOCK_BASE	(2 * SZ_1G)	/* 2M blocks, level-1 table kept */
-#define COLD_BASE	(3 * SZ_1G)	/* 256 x 4K, leaf table reclaimed */
-#define BIG_BASE	(4 * SZ_1G)	/* 1 GiB in one call */
+/*
+ * IOVA areas of the cases, each in its own unit (the span of a level-2
+ * entry, 1 GiB with 4K pages; an eighth of the input space in two-level
+ * formats): WARM (page cases: regions whose tables are kept), BLOCK
+ * (blocks, the table above kept), COLD (256 pages, leaf table reclaimed),
+ * BIG (1 GiB in one call).
+ */
+#define WARM_UNIT	1
+#define BLOCK_UNIT	2
+#define COLD_UNIT	3
+#define BIG_UNIT	4
 #define NR_REGIONS	64
 #define NR_SMALL	256
 #define MIN_RUN_NS	20000000ULL	/* time per run of a case */
 #define MAX_SIZE_SHIFT	20		/* largest table the pool recycles */
+#define ARENA_BYTES	(64ULL << 20)	/* address space for one tree's tables */
 
-/* The tables' owner: a pool that recycles freed tables by size. */
+/*
+ * The tables' owner: a pool that recycles freed tables by size, carved
+ * from an arena below 4 GiB (as the engine's host tests do), since some
+ * formats hold a table's address in 32 bits (Armv7 short descriptors) or
+ * 36 (Apple DART) and the host's identity "physical" address is the
+ * pointer.
+ */
 struct bench_pool {
 	void *free[MAX_SIZE_SHIFT + 1];
+	char *arena;
+	size_t arena_used;
 	size_t live_bytes;
 	size_t peak_bytes;
-	unsigned long sys_allocs;
 };
 
 /* What one operation retired and removed, released by its flush. */
@@ -108,14 +130,28 @@ static void *pool_alloc(void *cookie, size_t bytes)
 	unsigned int shift = size_shift(bytes);
 	void *table = NULL;
 
-	if (shift <= MAX_SIZE_SHIFT && pool->free[shift]) {
+	if (shift > MAX_SIZE_SHIFT)
+		return NULL;
+	if (pool->free[shift]) {
 		table = pool->free[shift];
 		pool->free[shift] = *(void **)table;
 	} else {
-		table = aligned_alloc(bytes, bytes);
-		if (!table)
+		if (!pool->arena) {
+			pool->arena = mmap(NULL, ARENA_BYTES,
+					   PROT_READ | PROT_WRITE,
+					   MAP_PRIVATE | MAP_ANONYMOUS |
+					   MAP_NORESERVE | MAP_32BIT, -1, 0);
+			if (pool->arena == MAP_FAILED) {
+				perror("engine_bench: mmap(MAP_32BIT)");
+				exit(1);
+			}
+		}
+		pool->arena_used = (pool->arena_used + bytes - 1) &
+				   ~(bytes - 1);
+		if (pool->arena_used + bytes > ARENA_BYTES)
 			return NULL;
-		pool->sys_allocs++;
+		table = pool->arena + pool->arena_used;
+		pool->arena_used += bytes;
 	}
 	memset(table, 0, bytes);
 	pool->live_bytes += bytes;
@@ -130,26 +166,15 @@ static void pool_free(void *cookie, void *table, size_t bytes)
 	unsigned int shift = size_shift(bytes);
 
 	pool->live_bytes -= bytes;
-	if (shift > MAX_SIZE_SHIFT) {
-		free(table);
-		return;
-	}
 	*(void **)table = pool->free[shift];
 	pool->free[shift] = table;
 }
 
 static void pool_fini(struct bench_pool *pool)
 {
-	unsigned int i;
-
-	for (i = 0; i <= MAX_SIZE_SHIFT; i++) {
-		while (pool->free[i]) {
-			void *table = pool->free[i];
-
-			pool->free[i] = *(void **)table;
-			free(table);
-		}
-	}
+	if (pool->arena)
+		munmap(pool->arena, ARENA_BYTES);
+	*pool = (struct bench_pool){};
 }
 
 static void gather_retire(struct pt_gather *gather, void *table, size_t bytes)
@@ -208,12 +233,32 @@ struct bench_format {
 	struct pt_params params;
 };
 
-/* 48-bit input everywhere: four levels of 4K tables in every format. */
+/*
+ * Every format (src/fmt/formats.c), 48-bit input where the format has
+ * it (four levels of 4K tables), else its default.
+ */
 static const struct bench_format formats[] = {
 	{ "arm64-lpae-s1", &pt_fmt_arm64_lpae_s1, { .ias = 48 } },
+	{ "arm64-lpae-s2", &pt_fmt_arm64_lpae_s2, { .ias = 48 } },
+	{ "arm-mali-lpae", &pt_fmt_arm_mali_lpae, { .ias = 48 } },
+	{ "arm-v7s", &pt_fmt_arm_v7s, { 0 } },
 	{ "x86-64", &pt_fmt_x86_64, { .ias = 48 } },
+	{ "vtd-ss", &pt_fmt_vtd_ss, { .ias = 48 } },
 	{ "amd-v1", &pt_fmt_amd_v1, { .ias = 48 } },
 	{ "riscv-sv48", &pt_fmt_riscv, { .ias = 48 } },
+	{ "apple-dart", &pt_fmt_apple_dart, { 0 } },
+	{ "apple-uat", &pt_fmt_apple_uat, { 0 } },
+};
+
+/* Sizes of a format's cases, from its geometry. */
+struct bench_geo {
+	u64 pg;		/* smallest page */
+	u64 region;	/* span of a leaf table */
+	u64 block;	/* a level-1 leaf, 0 if the format has none */
+	u64 unit;	/* distance between the cases' areas */
+	unsigned int nr_regions;
+	char pg_name[16];
+	char block_name[16];
 };
 
 /* One tree and its owner. */
@@ -221,8 +266,40 @@ struct bench_space {
 	struct pt_space pt;
 	struct bench_pool pool;
 	struct bench_gather g;
+	struct bench_geo geo;
 	const char *fmt_name;
 };
+
+static void size_name(char *buf, size_t len, u64 size)
+{
+	static const char units[] = "KMGTP";
+	unsigned int u = 0;
+
+	size >>= 10;
+	while (size >= 1024 && !(size & 1023) && units[u + 1]) {
+		size >>= 10;
+		u++;
+	}
+	snprintf(buf, len, "%u%c", (unsigned int)(size & 1023), units[u]);
+}
+
+static void geo_init(struct bench_geo *geo, const struct pt_cfg *cfg)
+{
+	const struct pt_level *lvl = cfg->lvl;
+
+	*geo = (struct bench_geo){
+		.pg = cfg->pgsize_bitmap & -cfg->pgsize_bitmap,
+		.region = 1ULL << lvl[1].shift,
+	};
+	if (cfg->pgsize_bitmap & lvl[1].pgsizes & (1ULL << lvl[1].shift))
+		geo->block = 1ULL << lvl[1].shift;
+	geo->unit = cfg->levels > 2 ? 1ULL << lvl[2].shift :
+		    1ULL << (cfg->ias - 3);
+	geo->nr_regions = geo->unit / geo->region < NR_REGIONS ?
+			  geo->unit / geo->region : NR_REGIONS;
+	size_name(geo->pg_name, sizeof(geo->pg_name), geo->pg);
+	size_name(geo->block_name, sizeof(geo->block_name), geo->block);
+}
 
 static void bench_fail(struct bench_space *b, const char *what, u64 iova,
 		       int ret)
@@ -253,84 +330,112 @@ static void do_unmap(struct bench_space *b, u64 iova, u64 size)
 	gather_flush(&b->g, &b->pt);
 }
 
-static u64 region(u64 base, unsigned int i)
+static u64 area(struct bench_space *b, unsigned int unit)
 {
-	return base + (u64)(i % NR_REGIONS) * SZ_2M;
+	return unit * b->geo.unit;
 }
 
-/* 4K cases: one page at the end of each 2M region keeps its table. */
+static u64 region(struct bench_space *b, unsigned int unit, unsigned int i)
+{
+	return area(b, unit) + (u64)(i % b->geo.nr_regions) * b->geo.region;
+}
+
+/* The last page of each region: kept mapped, it keeps the region's table. */
+static u64 pin_iova(struct bench_space *b, unsigned int i)
+{
+	return region(b, WARM_UNIT, i) + b->geo.region - b->geo.pg;
+}
+
+/*
+ * Page cases: one page at the end of each region keeps its table, unless
+ * 256 pages fill the whole table (Armv7 short descriptors).
+ */
 static void setup_warm(struct bench_space *b)
 {
 	unsigned int i;
 
-	for (i = 0; i < NR_REGIONS; i++)
-		do_map(b, region(WARM_BASE, i) + SZ_2M - SZ_4K, SZ_4K, SZ_4K);
+	for (i = 0; i < b->geo.nr_regions; i++)
+		do_map(b, pin_iova(b, i), b->geo.pg, b->geo.pg);
+}
+
+static bool pin_fits_256(struct bench_space *b)
+{
+	return 256 * b->geo.pg < b->geo.region;
+}
+
+static void setup_warm_256(struct bench_space *b)
+{
+	if (pin_fits_256(b))
+		setup_warm(b);
 }
 
 static void map_256(struct bench_space *b, unsigned int i)
 {
-	do_map(b, region(WARM_BASE, i), 256 * SZ_4K, SZ_4K);
+	do_map(b, region(b, WARM_UNIT, i), 256 * b->geo.pg, b->geo.pg);
 }
 
 static void unmap_256(struct bench_space *b, unsigned int i)
 {
-	do_unmap(b, region(WARM_BASE, i), 256 * SZ_4K);
+	do_unmap(b, region(b, WARM_UNIT, i), 256 * b->geo.pg);
 }
 
-static u64 small_iova(unsigned int i)
+static u64 small_iova(struct bench_space *b, unsigned int i)
 {
-	return region(WARM_BASE, i) + (u64)(i / NR_REGIONS) * SZ_4K;
+	return region(b, WARM_UNIT, i) +
+	       (u64)(i / b->geo.nr_regions) * b->geo.pg;
 }
 
-static void map_4k(struct bench_space *b, unsigned int i)
+static void map_pg(struct bench_space *b, unsigned int i)
 {
-	do_map(b, small_iova(i), SZ_4K, SZ_4K);
+	do_map(b, small_iova(b, i), b->geo.pg, b->geo.pg);
 }
 
-static void unmap_4k(struct bench_space *b, unsigned int i)
+static void unmap_pg(struct bench_space *b, unsigned int i)
 {
-	do_unmap(b, small_iova(i), SZ_4K);
+	do_unmap(b, small_iova(b, i), b->geo.pg);
 }
 
-/* A 4K page in the last 2M of a GiB keeps the tables above its leaves. */
+/* A page at the end of the area keeps the tables above its leaves. */
 static void setup_block(struct bench_space *b)
 {
-	do_map(b, BLOCK_BASE + SZ_1G - SZ_4K, SZ_4K, SZ_4K);
+	do_map(b, area(b, BLOCK_UNIT + 1) - b->geo.pg, b->geo.pg, b->geo.pg);
 }
 
 static void setup_cold(struct bench_space *b)
 {
-	do_map(b, COLD_BASE + SZ_1G - SZ_4K, SZ_4K, SZ_4K);
+	do_map(b, area(b, COLD_UNIT + 1) - b->geo.pg, b->geo.pg, b->geo.pg);
 }
 
-static void map_2m(struct bench_space *b, unsigned int i)
+static void map_block(struct bench_space *b, unsigned int i)
 {
-	do_map(b, BLOCK_BASE + (u64)i * SZ_2M, SZ_2M, SZ_2M);
+	do_map(b, area(b, BLOCK_UNIT) + (u64)i * b->geo.block, b->geo.block,
+	       b->geo.block);
 }
 
-static void unmap_2m(struct bench_space *b, unsigned int i)
+static void unmap_block(struct bench_space *b, unsigned int i)
 {
-	do_unmap(b, BLOCK_BASE + (u64)i * SZ_2M, SZ_2M);
+	do_unmap(b, area(b, BLOCK_UNIT) + (u64)i * b->geo.block,
+		 b->geo.block);
 }
 
 static void map_cold(struct bench_space *b, unsigned int i)
 {
-	do_map(b, region(COLD_BASE, i), 256 * SZ_4K, SZ_4K);
+	do_map(b, region(b, COLD_UNIT, i), 256 * b->geo.pg, b->geo.pg);
 }
 
 static void unmap_cold(struct bench_space *b, unsigned int i)
 {
-	do_unmap(b, region(COLD_BASE, i), 256 * SZ_4K);
+	do_unmap(b, region(b, COLD_UNIT, i), 256 * b->geo.pg);
 }
 
 static void map_1g(struct bench_space *b, unsigned int i)
 {
-	do_map(b, BIG_BASE, SZ_1G, SZ_4K);
+	do_map(b, area(b, BIG_UNIT), SZ_1G, b->geo.pg);
 }
 
 static void unmap_1g(struct bench_space *b, unsigned int i)
 {
-	do_unmap(b, BIG_BASE, SZ_1G);
+	do_unmap(b, area(b, BIG_UNIT), SZ_1G);
 }
 
 /* Walks of the pages map_256() maps in region 0. */
@@ -344,7 +449,8 @@ u64 bench_walk_sum;
 
 static void walk_one(struct bench_space *b, unsigned int i)
 {
-	u64 iova = region(WARM_BASE, 0) + (u64)(i % 256) * SZ_4K + 0x123;
+	u64 iova = region(b, WARM_UNIT, 0) + (u64)(i % 256) * b->geo.pg +
+		   0x123;
 	struct pt_walk_result res;
 	int ret = pt_walk(&b->pt, iova, &res);
 
@@ -355,7 +461,8 @@ static void walk_one(struct bench_space *b, unsigned int i)
 
 /*
  * A case: @op_a is timed over @count calls, then @op_b (which undoes it,
- * or NULL) over as many.
+ * or NULL) over as many. In the names, %P stands for the format's page
+ * size and %B for its block size.
  */
 struct bench_case {
 	const char *name_a;
@@ -363,22 +470,55 @@ struct bench_case {
 	void (*setup)(struct bench_space *b);
 	void (*op_a)(struct bench_space *b, unsigned int i);
 	void (*op_b)(struct bench_space *b, unsigned int i);
-	unsigned int count;
-	unsigned long pages;	/* 4K pages (or 2M blocks) per call */
+	unsigned int count;	/* 0: one per region */
+	unsigned long pages;	/* pages (or blocks) per call, 0: 1 GiB */
+	bool block;		/* needs a block size */
 };
 
 static const struct bench_case cases[] = {
-	{ "map 256x4K", "unmap 256x4K", setup_warm, map_256, unmap_256,
-	  NR_REGIONS, 256 },
-	{ "map 4K", "unmap 4K", setup_warm, map_4k, unmap_4k, NR_SMALL, 1 },
-	{ "map 2M", "unmap 2M", setup_block, map_2m, unmap_2m, NR_REGIONS, 1 },
-	{ "map 256x4K cold", "unmap 256x4K cold", setup_cold, map_cold,
-	  unmap_cold,
-	  NR_REGIONS, 256 },
-	{ "walk 4K", NULL, setup_walk, walk_one, NULL, NR_SMALL, 1 },
-	{ "map 1G of 4K", "unmap 1G of 4K", NULL, map_1g, unmap_1g, 1,
-	  PAGES_1G },
+	{ "map 256x%P", "unmap 256x%P", setup_warm_256, map_256, unmap_256,
+	  0, 256, false },
+	{ "map %P", "unmap %P", setup_warm, map_pg, unmap_pg, NR_SMALL, 1,
+	  false },
+	{ "map %B", "unmap %B", setup_block, map_block, unmap_block,
+	  NR_REGIONS, 1, true },
+	{ "map 256x%P cold", "unmap 256x%P cold", setup_cold, map_cold,
+	  unmap_cold, 0, 256, false },
+	{ "walk %P", NULL, setup_walk, walk_one, NULL, NR_SMALL, 1, false },
+	{ "map 1G of %P", "unmap 1G of %P", NULL, map_1g, unmap_1g, 1, 0,
+	  false },
 };
+
+/* The case's name for the format of @b. */
+static const char *case_name(char *buf, size_t len, const char *name,
+			     const struct bench_space *b)
+{
+	size_t n = 0;
+
+	for (; *name && n + 8 < len; name++) {
+		if (name[0] == '%' && (name[1] == 'P' || name[1] == 'B')) {
+			n += snprintf(buf + n, len - n, "%s", name[1] == 'P' ?
+				      b->geo.pg_name : b->geo.block_name);
+			name++;
+			continue;
+		}
+		buf[n++] = *name;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static unsigned int case_count(const struct bench_case *c,
+			       const struct bench_space *b)
+{
+	return c->count ? c->count : b->geo.nr_regions;
+}
+
+static unsigned long case_pages(const struct bench_case *c,
+				const struct bench_space *b)
+{
+	return c->pages ? c->pages : SZ_1G / b->geo.pg;
+}
 
 static void space_new(struct bench_space *b, const struct bench_format *f)
 {
@@ -392,6 +532,7 @@ static void space_new(struct bench_space *b, const struct bench_format *f)
 		ret = pt_space_init(&b->pt, &cfg, &bench_table_ops, &b->pool);
 	if (ret)
 		bench_fail(b, "create", 0, ret);
+	geo_init(&b->geo, &cfg);
 }
 
 static void space_free(struct bench_space *b)
@@ -416,15 +557,15 @@ static u64 now_ns(void)
 static void run_pass(struct bench_space *b, const struct bench_case *c,
 		     u64 *ns_a, u64 *ns_b)
 {
-	unsigned int i;
+	unsigned int i, count = case_count(c, b);
 	u64 t0, t1, t2;
 
 	t0 = now_ns();
-	for (i = 0; i < c->count; i++)
+	for (i = 0; i < count; i++)
 		c->op_a(b, i);
 	t1 = now_ns();
 	if (c->op_b)
-		for (i = 0; i < c->count; i++)
+		for (i = 0; i < count; i++)
 			c->op_b(b, i);
 	t2 = now_ns();
 	*ns_a = t1 - t0;
@@ -465,10 +606,16 @@ static void time_case(const struct bench_format *f, const struct bench_case *c,
 	static double pass_a[MAX_PASSES], pass_b[MAX_PASSES];
 	double per_a[MAX_RUNS], per_b[MAX_RUNS];
 	struct bench_space b;
-	unsigned int run, n;
+	unsigned int run, n, count;
 	u64 ns_a, ns_b, total;
+	char name[64];
 
 	space_new(&b, f);
+	if (c->block && !b.geo.block) {
+		space_free(&b);
+		return;
+	}
+	count = case_count(c, &b);
 	if (c->setup)
 		c->setup(&b);
 	/* The first pass warms the caches and the pool. */
@@ -477,76 +624,121 @@ static void time_case(const struct bench_format *f, const struct bench_case *c,
 		total = 0;
 		for (n = 0; n < MAX_PASSES && total < MIN_RUN_NS; n++) {
 			run_pass(&b, c, &ns_a, &ns_b);
-			pass_a[n] = (double)ns_a / c->count;
-			pass_b[n] = (double)ns_b / c->count;
+			pass_a[n] = (double)ns_a / count;
+			pass_b[n] = (double)ns_b / count;
 			total += ns_a + ns_b;
 		}
 		per_a[run] = median(pass_a, n);
 		per_b[run] = median(pass_b, n);
 	}
-	print_row(f->name, c->name_a, median(per_a, runs), c->pages);
+	print_row(f->name, case_name(name, sizeof(name), c->name_a, &b),
+		  median(per_a, runs), case_pages(c, &b));
 	if (c->op_b)
-		print_row(f->name, c->name_b, median(per_b, runs), c->pages);
+		print_row(f->name, case_name(name, sizeof(name), c->name_b, &b),
+			  median(per_b, runs), case_pages(c, &b));
 	space_free(&b);
 }
 
 /*
- * Table bytes a tree gains by mapping 1 GiB with @pgsize in an empty GiB
- * (the tables above that GiB's own already exist).
+ * The least table memory a tree needs to map [@iova, @iova + @size) with
+ * leaves at @leaf_level: the top-level table, and below it every table
+ * whose span the range touches, down to the leaves' level.
  */
-static size_t table_bytes_per_gib(const struct bench_format *f, u64 pgsize)
+static size_t min_table_bytes(const struct pt_cfg *cfg, u64 iova, u64 size,
+			      unsigned int leaf_level)
+{
+	size_t bytes = pt_table_bytes(cfg, cfg->levels - 1);
+	unsigned int level;
+
+	for (level = leaf_level; level + 1 < cfg->levels; level++) {
+		unsigned int s = cfg->lvl[level].shift +
+				 cfg->lvl[level].index_bits;
+		u64 tables = ((iova + size - 1) >> s) - (iova >> s) + 1;
+
+		bytes += tables * pt_table_bytes(cfg, level);
+	}
+	return bytes;
+}
+
+/*
+ * Map one layout into an empty tree: the table bytes it then holds, the
+ * least its geometry allows, and what is left once it is all unmapped.
+ */
+static void print_layout(const struct bench_format *f, const char *what,
+			 unsigned int pages, unsigned int leaf_level,
+			 bool block)
 {
 	struct bench_space b;
-	size_t before, after;
+	size_t mapped, least, after;
+	char name[64];
+	u64 iova, pgsize, size;
 
 	space_new(&b, f);
-	do_map(&b, 0, SZ_4K, SZ_4K);
-	before = b.pool.live_bytes;
-	do_map(&b, BIG_BASE, SZ_1G, pgsize);
+	pgsize = block ? b.geo.block : b.geo.pg;
+	if (!pgsize) {
+		space_free(&b);
+		return;
+	}
+	size = pages ? pages * pgsize : SZ_1G;
+	iova = area(&b, BIG_UNIT);
+	do_map(&b, iova, size, pgsize);
+	mapped = b.pool.live_bytes;
+	least = min_table_bytes(&b.pt.cfg, iova, size, leaf_level);
+	do_unmap(&b, iova, size);
 	after = b.pool.live_bytes;
+	printf("engine: %-13s | %-18s | %10zu bytes tables | %10zu bytes least",
+	       f->name, case_name(name, sizeof(name), what, &b), mapped, least);
+	printf(" | %8zu bytes after unmap | %zu bytes top table\n", after,
+	       pt_table_bytes(&b.pt.cfg, b.pt.cfg.levels - 1));
 	space_free(&b);
-	return after - before;
 }
 
 static void print_memory(const struct bench_format *f)
 {
-	size_t small = table_bytes_per_gib(f, SZ_4K);
-	size_t block = table_bytes_per_gib(f, SZ_2M);
-
-	printf("engine: %-13s | %-18s | %10zu bytes/GiB | %7.3f%% of mapped\n",
-	       f->name, "tables for 4K", small, 100.0 * small / SZ_1G);
-	printf("engine: %-13s | %-18s | %10zu bytes/GiB | %7.3f%% of mapped\n",
-	       f->name, "tables for 2M", block, 100.0 * block / SZ_1G);
+	print_layout(f, "tables %P", 1, 0, false);
+	print_layout(f, "tables 256x%P", 256, 0, false);
+	print_layout(f, "tables 1G of %P", 0, 0, false);
+	print_layout(f, "tables 1G of %B", 0, 1, true);
 }
 
 /* The dump's name carries what the report needs: format, op, calls, pages. */
 static void cg_name(char *buf, size_t len, const struct bench_format *f,
-		    const char *op, const struct bench_case *c)
+		    const char *op, const struct bench_case *c,
+		    const struct bench_space *b)
 {
-	snprintf(buf, len, "%s/%s/%u/%lu", f->name, op, c->count, c->pages);
+	char name[64];
+
+	snprintf(buf, len, "%s/%s/%u/%lu", f->name,
+		 case_name(name, sizeof(name), op, b), case_count(c, b),
+		 case_pages(c, b));
 }
 
 /* Under callgrind: one counted pass of each half of each case. */
 static void cg_case(const struct bench_format *f, const struct bench_case *c)
 {
 	struct bench_space b;
-	unsigned int i;
+	unsigned int i, count;
 	char name[128];
 	u64 ns_a = 0, ns_b = 0;
 
 	space_new(&b, f);
+	if (c->block && !b.geo.block) {
+		space_free(&b);
+		return;
+	}
+	count = case_count(c, &b);
 	if (c->setup)
 		c->setup(&b);
 	run_pass(&b, c, &ns_a, &ns_b);
-	cg_name(name, sizeof(name), f, c->name_a, c);
+	cg_name(name, sizeof(name), f, c->name_a, c, &b);
 	cg_zero();
-	for (i = 0; i < c->count; i++)
+	for (i = 0; i < count; i++)
 		c->op_a(&b, i);
 	cg_dump(name);
 	if (c->op_b) {
-		cg_name(name, sizeof(name), f, c->name_b, c);
+		cg_name(name, sizeof(name), f, c->name_b, c, &b);
 		cg_zero();
-		for (i = 0; i < c->count; i++)
+		for (i = 0; i < count; i++)
 			c->op_b(&b, i);
 		cg_dump(name);
 	}
@@ -732,7 +924,7 @@ int main(int argc, char **argv)
 
 	if (!child) {
 		cpu_model(cpu, sizeof(cpu));
-		printf("engine: host benchmark of src/pt_engine.c (median of %u runs, %s) on %s\n",
+		printf("engine: host benchmark of src/engine (median of %u runs, %s) on %s\n",
 		       runs, bench_clock == CLOCK_MONOTONIC ?
 		       "wall-clock time" : "thread CPU time", cpu);
 		printf("engine: published for upstream generic_pt on an i7-12700: %s\n",

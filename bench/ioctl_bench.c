@@ -17,13 +17,24 @@
  * that the 4K cases measure the map itself rather than a table
  * allocation; the 64 MiB cases allocate and free their tables.
  *
- * Usage: ioctl_bench [--runs N] [--iters N] [--dev PATH]
+ * Against floors, each timed in turn with what it is the floor of, run by
+ * run (the ratio printed is the median of the runs' ratios):
+ *  - with --floor PATH (debugfs ptlab_peer_bench/pin of the peer module,
+ *    bench/peer), MAP_USER of 256 x 4K against pinning the same pages
+ *    (pin_user_pages_fast, FOLL_LONGTERM) and nothing else, and UNMAP
+ *    against unpinning them;
+ *  - two threads, each mapping and unmapping 256 x 4K in a 2M region of
+ *    its own of the same address space, against one thread doing the
+ *    same: operations per second, two threads over one.
+ *
+ * Usage: ioctl_bench [--runs N] [--iters N] [--dev PATH] [--floor PATH]
  *
  * Every line of results starts with "vm:" and has fields separated by
  * " | ", for scripts.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +45,8 @@
 #include <sys/mman.h>
 
 #include <linux/ptlab.h>
+
+#include "peer/peer_bench.h"
 
 #define SZ_4K		0x1000ULL
 #define SZ_1M		0x100000ULL
@@ -49,10 +62,13 @@
 /* IOVA areas, each in its own GiB. */
 #define SMALL_IOVA	(1 * SZ_1G)
 #define BLOCK_IOVA	(2 * SZ_1G)
+#define THREAD_IOVA	(3 * SZ_1G)	/* one 2M region per thread */
 #define BIG_IOVA	(4 * SZ_1G)
 #define HUGE_IOVA	(6 * SZ_1G)
+#define NR_THREADS	2
 
 static int dev_fd = -1;
+static int floor_fd = -1;
 static __u32 space_id;
 
 static unsigned long long now_ns(void)
@@ -139,6 +155,7 @@ static void *buffer(size_t len, size_t align, bool huge)
 struct bench_bufs {
 	void *small;	/* 1 MiB of 4K pages */
 	void *pins;	/* 4K pages that keep the 4K cases' tables */
+	void *thread[NR_THREADS];	/* 1 MiB of 4K pages each */
 	void *block;	/* 2 MiB, a huge page if the kernel gives one */
 	void *big;	/* 64 MiB of 4K pages */
 	void *huge;	/* 64 MiB of huge pages */
@@ -199,6 +216,23 @@ static void unmap_huge(void)
 static void walk_one(void)
 {
 	walk(SMALL_IOVA + SZ_2M - SZ_4K + 0x123);
+}
+
+/* The pin floor: the pages map_256() pins, pinned and unpinned alone. */
+static void pin_256(void)
+{
+	struct peer_pin pin = {
+		.uptr = (__u64)(unsigned long)bufs.small, .npages = 256,
+	};
+
+	if (ioctl(floor_fd, PEER_IOCTL_PIN, &pin))
+		die("PEER_IOCTL_PIN");
+}
+
+static void unpin_256(void)
+{
+	if (ioctl(floor_fd, PEER_IOCTL_UNPIN))
+		die("PEER_IOCTL_UNPIN");
 }
 
 /* A case: @op timed, @undo (untimed if @undo_name is NULL) after each. */
@@ -277,6 +311,134 @@ static void time_case(struct bench_case *c, unsigned int runs,
 	c->undo_ns = median(run_undo, runs);
 }
 
+/*
+ * A case against its floor, in turn run by run: the median call of each
+ * run, the ratio of each run, the medians printed.
+ */
+static void time_floor(struct bench_case *c, struct bench_case *f,
+		       unsigned int runs, unsigned int iters)
+{
+	double op[MAX_RUNS], undo[MAX_RUNS], fop[MAX_RUNS], fundo[MAX_RUNS];
+	double r_op[MAX_RUNS], r_undo[MAX_RUNS];
+	unsigned int run;
+
+	for (run = 0; run < runs; run++) {
+		time_case(c, 1, iters);
+		time_case(f, 1, iters);
+		op[run] = c->ns;
+		undo[run] = c->undo_ns;
+		fop[run] = f->ns;
+		fundo[run] = f->undo_ns;
+		r_op[run] = c->ns / f->ns;
+		r_undo[run] = c->undo_ns / f->undo_ns;
+	}
+	printf("vm: floor | %-18s | %10.0f ns/call | %-20s | %10.0f ns/call | %6.3f x\n",
+	       c->name, median(op, runs), f->name, median(fop, runs),
+	       median(r_op, runs));
+	printf("vm: floor | %-18s | %10.0f ns/call | %-20s | %10.0f ns/call | %6.3f x\n",
+	       c->undo_name, median(undo, runs), f->undo_name,
+	       median(fundo, runs), median(r_undo, runs));
+}
+
+/* Threads mapping and unmapping 256 x 4K, each in its own 2M region. */
+struct bench_thread {
+	pthread_t tid;
+	pthread_barrier_t *start;
+	unsigned int k;
+	unsigned int iters;
+	int floor_fd;	/* >= 0: pin and unpin alone, through this file */
+	unsigned long long t0, t1;
+};
+
+static void *thread_main(void *arg)
+{
+	struct bench_thread *t = arg;
+	__u64 iova = THREAD_IOVA + t->k * SZ_2M;
+	unsigned int i;
+
+	struct peer_pin pin = {
+		.uptr = (__u64)(unsigned long)bufs.thread[t->k], .npages = 256,
+	};
+
+	pthread_barrier_wait(t->start);
+	t->t0 = now_ns();
+	for (i = 0; i < t->iters; i++) {
+		if (t->floor_fd >= 0) {
+			if (ioctl(t->floor_fd, PEER_IOCTL_PIN, &pin) ||
+			    ioctl(t->floor_fd, PEER_IOCTL_UNPIN))
+				die("PEER_IOCTL_PIN/UNPIN");
+			continue;
+		}
+		map_user(iova, bufs.thread[t->k], 256 * SZ_4K, SZ_4K);
+		unmap(iova, 256 * SZ_4K);
+	}
+	t->t1 = now_ns();
+	return NULL;
+}
+
+/*
+ * Operations (maps and unmaps, or pins and unpins with @floor_path) per
+ * second of @n threads at once.
+ */
+static double threads_ops(unsigned int n, unsigned int iters,
+			  const char *floor_path)
+{
+	struct bench_thread t[NR_THREADS];
+	pthread_barrier_t start;
+	unsigned long long t0 = ~0ULL, t1 = 0;
+	unsigned int k;
+
+	pthread_barrier_init(&start, NULL, n);
+	for (k = 0; k < n; k++) {
+		t[k] = (struct bench_thread){ .start = &start, .k = k,
+					      .iters = iters, .floor_fd = -1 };
+		if (floor_path) {
+			t[k].floor_fd = open(floor_path, O_RDWR | O_CLOEXEC);
+			if (t[k].floor_fd < 0)
+				die(floor_path);
+		}
+		errno = pthread_create(&t[k].tid, NULL, thread_main, &t[k]);
+		if (errno)
+			die("pthread_create");
+	}
+	for (k = 0; k < n; k++) {
+		pthread_join(t[k].tid, NULL);
+		if (t[k].floor_fd >= 0)
+			close(t[k].floor_fd);
+		if (t[k].t0 < t0)
+			t0 = t[k].t0;
+		if (t[k].t1 > t1)
+			t1 = t[k].t1;
+	}
+	pthread_barrier_destroy(&start);
+	return 2.0 * n * iters * 1e9 / (t1 - t0);
+}
+
+/*
+ * Two threads against one, in turn run by run. With @floor_path, the same
+ * for pinning and unpinning alone: how far the machine lets two threads
+ * scale at all.
+ */
+static void time_threads(unsigned int runs, unsigned int iters,
+			 const char *floor_path)
+{
+	double one[MAX_RUNS], two[MAX_RUNS], ratio[MAX_RUNS];
+	unsigned int run;
+
+	threads_ops(NR_THREADS, 1, floor_path);
+	for (run = 0; run < runs; run++) {
+		one[run] = threads_ops(1, iters, floor_path);
+		two[run] = threads_ops(NR_THREADS, iters, floor_path);
+		ratio[run] = two[run] / one[run];
+	}
+	printf("vm: threads | %d threads, disjoint 256x4K %s | %10.0f ops/s",
+	       NR_THREADS, floor_path ? "pins+unpins (floor)" : "maps+unmaps",
+	       median(two, runs));
+	printf(" | 1 thread | %10.0f ops/s | %6.3f x | %ld CPUs online\n",
+	       median(one, runs), median(ratio, runs),
+	       sysconf(_SC_NPROCESSORS_ONLN));
+}
+
 static void print_row(const char *name, double ns, unsigned long pages,
 		      double yardstick, double ref_page)
 {
@@ -292,7 +454,10 @@ static int print_usage(FILE *fp, int ret)
 	fprintf(fp, "usage: ioctl_bench [--runs N] [--iters N] [--dev PATH]\n"
 		"  --runs N   runs, the median is printed (default 5)\n"
 		"  --iters N  calls per run of the short cases (default 200)\n"
-		"  --dev PATH the ptlab device (default /dev/ptlab)\n");
+		"  --dev PATH the ptlab device (default /dev/ptlab)\n"
+		"  --floor PATH  the peer module's pin floor (debugfs\n"
+		"             ptlab_peer_bench/pin): time MAP_USER and UNMAP\n"
+		"             against pinning and unpinning alone\n");
 	return ret;
 }
 
@@ -301,13 +466,20 @@ static void setup(void)
 	struct ptlab_create cr = {
 		.size = sizeof(cr), .format = PTLAB_FMT_ARM64_LPAE_S1,
 	};
+	unsigned int k;
 	__u64 pgsize;
 
 	if (ioctl(dev_fd, PTLAB_IOCTL_CREATE, &cr))
 		die("PTLAB_IOCTL_CREATE");
 	space_id = cr.out_id;
 	bufs.small = buffer(SZ_1M, SZ_4K, false);
-	bufs.pins = buffer(2 * SZ_4K, SZ_4K, false);
+	bufs.pins = buffer((2 + NR_THREADS) * SZ_4K, SZ_4K, false);
+	for (k = 0; k < NR_THREADS; k++) {
+		bufs.thread[k] = buffer(SZ_1M, SZ_4K, false);
+		/* Keep each thread's table: a page at the end of its 2M. */
+		map_user(THREAD_IOVA + k * SZ_2M + SZ_2M - SZ_4K,
+			 (char *)bufs.pins + (2 + k) * SZ_4K, SZ_4K, SZ_4K);
+	}
 	bufs.block = buffer(SZ_2M, SZ_2M, true);
 	bufs.big = buffer(SZ_64M, SZ_4K, false);
 	bufs.huge = buffer(SZ_64M, SZ_2M, true);
@@ -325,7 +497,10 @@ static void setup(void)
 
 int main(int argc, char **argv)
 {
-	const char *dev = "/dev/ptlab";
+	const char *dev = "/dev/ptlab", *floor_path = NULL;
+	static struct bench_case pin = CASE("pin 256x4K (floor)",
+					    "unpin 256x4K (floor)", pin_256,
+					    unpin_256, 256, 1);
 	unsigned int runs = 5, iters = 200;
 	double yardstick, ref_map = 0, ref_unmap = 0;
 	size_t i;
@@ -343,6 +518,8 @@ int main(int argc, char **argv)
 			iters = strtoul(argv[++a], NULL, 0);
 		else if (!strcmp(arg, "--dev") && has_value)
 			dev = argv[++a];
+		else if (!strcmp(arg, "--floor") && has_value)
+			floor_path = argv[++a];
 		else
 			return print_usage(stderr, 2);
 	}
@@ -351,6 +528,11 @@ int main(int argc, char **argv)
 	dev_fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (dev_fd < 0)
 		die(dev);
+	if (floor_path) {
+		floor_fd = open(floor_path, O_RDWR | O_CLOEXEC);
+		if (floor_fd < 0)
+			die(floor_path);
+	}
 	setup();
 	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		time_case(&cases[i], runs, iters);
@@ -376,6 +558,14 @@ int main(int argc, char **argv)
 			print_row(c->undo_name, c->undo_ns, c->pages,
 				  yardstick, ref_unmap);
 	}
+	for (i = 0; floor_fd >= 0 && i < ARRAY_SIZE(cases); i++)
+		if (cases[i].op == map_256)
+			time_floor(&cases[i], &pin, runs, iters);
+	time_threads(runs, iters, NULL);
+	if (floor_path)
+		time_threads(runs, iters, floor_path);
+	if (floor_fd >= 0)
+		close(floor_fd);
 	close(dev_fd);
 	return 0;
 }

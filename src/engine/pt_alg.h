@@ -93,17 +93,35 @@ static __always_inline u64 alg_install(void *table, unsigned int idx, u64 old,
 			   (alg_entry_t)pte);
 }
 
-/* Entries are cleared to 0: a plain word scan finds a table empty. */
-static bool alg_table_empty(const struct pt_cfg *cfg, const void *table,
-			    unsigned int level)
+/* Are entries [@first, @end) all 0? Sixteen at a time, ORed. */
+static __always_inline bool alg_zero(const void *table, unsigned int first,
+				     unsigned int end)
 {
-	const u64 *word = table;
-	size_t i, nr = alg_table_bytes(cfg, level) / sizeof(*word);
+	const alg_entry_t *e = (const alg_entry_t *)table + first;
+	const alg_entry_t *stop = (const alg_entry_t *)table + end;
+	alg_entry_t any = 0;
 
-	for (i = 0; i < nr; i++)
-		if (word[i])
+	/* Pointers, not 32-bit indices: each read is one instruction. */
+	for (; stop - e >= 16; e += 16)
+		if (e[0] | e[1] | e[2] | e[3] | e[4] | e[5] | e[6] | e[7] |
+		    e[8] | e[9] | e[10] | e[11] | e[12] | e[13] | e[14] | e[15])
 			return false;
-	return true;
+	for (; e < stop; e++)
+		any |= *e;
+	return !any;
+}
+
+/*
+ * Entries are cleared to 0: a plain scan finds a table empty. Entries
+ * [@zero_first, @zero_end), which the caller has just cleared in the range
+ * it owns, are not read again.
+ */
+static bool alg_table_empty(const struct pt_cfg *cfg, const void *table,
+			    unsigned int level, unsigned int zero_first,
+			    unsigned int zero_end)
+{
+	return alg_zero(table, 0, zero_first) &&
+	       alg_zero(table, zero_end, alg_nr(cfg, level));
 }
 
 static __always_inline enum pt_entry_kind
@@ -131,6 +149,9 @@ static __always_inline bool alg_in_child(const struct pt_cfg *cfg,
 {
 	u64 covered = alg_span(cfg, child_level + 1);
 
+	/* No level skipped (known at compile time for most formats). */
+	if (child_level + 1 == level)
+		return true;
 	return !(iova & (alg_span(cfg, level) - 1) & ~(covered - 1));
 }
 
@@ -250,6 +271,7 @@ struct alg_map {
 	u64 left;
 	u64 pgsizes;
 	u32 prot;
+	bool fresh;	/* in a table this map installed: its range is 0 */
 	struct pt_gather *gather;
 };
 
@@ -291,11 +313,14 @@ static __always_inline u64 alg_pick(u64 sizes, u64 iova, u64 pa, u64 avail)
 
 /*
  * Write up to @n one-entry leaves from entry @idx, mapping @pa onwards, and
- * stop at the first entry in use. Returns how many were written.
+ * stop at the first entry in use. Returns how many were written. In a
+ * table the map itself installed (@fresh), the entries of its range are
+ * known to be 0: no one else writes there, and nothing needs reading.
  */
 static __always_inline unsigned int
 alg_write_singles(const struct pt_cfg *cfg, void *table, unsigned int level,
-		  unsigned int idx, unsigned int n, u64 pa, u32 prot)
+		  unsigned int idx, unsigned int n, u64 pa, u32 prot,
+		  bool fresh)
 {
 	u64 span = alg_span(cfg, level);
 	unsigned int i;
@@ -304,7 +329,13 @@ alg_write_singles(const struct pt_cfg *cfg, void *table, unsigned int level,
 		u64 pte = pt_fmt_mk_leaf(cfg, level, 0, span, prot) +
 			  (pa >> cfg->leaf_oa_shift);
 		u64 step = span >> cfg->leaf_oa_shift;
+		alg_entry_t *e = (alg_entry_t *)table + idx;
 
+		if (fresh) {
+			for (i = 0; i < n; i++, pte += step)
+				WRITE_ONCE(e[i], (alg_entry_t)pte);
+			return n;
+		}
 		for (i = 0; i < n; i++, pte += step) {
 			u64 old = alg_read(table, idx + i);
 
@@ -392,7 +423,7 @@ static int alg_map_leaves(struct alg_map *m, void *table, unsigned int level,
 	n = bytes / pgsize;
 	if (per == 1)
 		done = alg_write_singles(cfg, table, level, *idx, n, src->pa,
-					 m->prot);
+					 m->prot, m->fresh);
 	else
 		done = alg_write_multis(m, table, level, *idx, n, per, pgsize);
 	*idx += done * per;
@@ -413,7 +444,7 @@ static int alg_map_descend(struct alg_map *m, void *table, unsigned int level,
 	u64 pte = alg_read(table, idx);
 	u64 entry_iova = m->iova & ~(alg_span(cfg, level) - 1);
 	unsigned int child_level;
-	bool installed = false;
+	bool installed = false, fresh;
 	void *child;
 	int ret;
 
@@ -448,7 +479,11 @@ static int alg_map_descend(struct alg_map *m, void *table, unsigned int level,
 	/* Someone else's skipping table: its gap cannot be mapped. */
 	if (!alg_in_child(cfg, level, child_level, m->iova))
 		return -EADDRINUSE;
+	/* A table this map installed holds nothing in its range. */
+	fresh = m->fresh;
+	m->fresh = installed;
 	ret = alg_map_table(m, child, child_level);
+	m->fresh = fresh;
 	if (!ret && m->left && !alg_in_child(cfg, level, child_level, m->iova))
 		ret = -EADDRINUSE;
 	/* A failure may leave the table this map made empty. */
@@ -497,6 +532,48 @@ static int alg_map_table(struct alg_map *m, void *table, unsigned int level)
 	return 0;
 }
 
+/*
+ * The map of one leaf of one entry (a single page or block) into tables
+ * that exist, walked down without recursion. Returns false, having changed
+ * nothing, for the general path to take it: a table to install, an entry
+ * in use, a level skipped.
+ */
+static bool alg_map_one(struct alg_map *m)
+{
+	const struct pt_cfg *cfg = &m->pt->cfg;
+	unsigned int level = cfg->levels - 1, leaf, child_level, idx;
+	struct pt_map_src *src = m->src;
+	void *table = m->pt->root;
+	u64 size = m->left, pte;
+
+	if (src->chunk < size || ((m->iova | src->pa) & (size - 1)) ||
+	    !(size & m->pgsizes))
+		return false;
+	for (leaf = 0; leaf < cfg->levels; leaf++)
+		if (size == alg_span(cfg, leaf))
+			break;
+	if (leaf == cfg->levels || !(cfg->lvl[leaf].pgsizes & size))
+		return false;
+	for (; level > leaf; level--) {
+		pte = alg_read(table, alg_index(cfg, level, m->iova));
+		if (alg_kind(cfg, level, pte) != PT_ENTRY_TABLE)
+			return false;
+		table = alg_child(cfg, level, pte, &child_level);
+		if (child_level + 1 != level)
+			return false;
+	}
+	idx = alg_index(cfg, leaf, m->iova);
+	if (alg_read(table, idx))
+		return false;
+	alg_write(table, idx, pt_fmt_mk_leaf(cfg, leaf, src->pa, size,
+					     m->prot));
+	m->iova += size;
+	m->left = 0;
+	src->pa += size;
+	src->chunk -= size;
+	return true;
+}
+
 static int alg_map(struct pt_space *pt, u64 iova, struct pt_map_src *src,
 		   u64 size, u32 prot, u64 pgsizes, struct pt_gather *gather,
 		   u64 *mapped)
@@ -505,9 +582,11 @@ static int alg_map(struct pt_space *pt, u64 iova, struct pt_map_src *src,
 		.pt = pt, .src = src, .iova = iova, .left = size,
 		.pgsizes = pgsizes, .prot = prot, .gather = gather,
 	};
-	int ret;
+	int ret = 0;
 
-	ret = alg_map_table(&m, pt->root, pt->cfg.levels - 1);
+	/* One page or one block where its tables exist: no recursion. */
+	if (!alg_map_one(&m))
+		ret = alg_map_table(&m, pt->root, pt->cfg.levels - 1);
 	*mapped = size - m.left;
 	return ret;
 }
@@ -540,41 +619,91 @@ static void alg_unmap_flush(struct alg_unmap *u)
 	u->runs.step = 0;
 }
 
+/*
+ * Clear the one-entry leaves that continue the run from entry @idx (which
+ * does), up to entry @end at most, in one tight loop. Returns the entry
+ * after the last one cleared.
+ */
+static __always_inline unsigned int alg_unmap_run(struct alg_unmap *u,
+						  void *table,
+						  unsigned int shift,
+						  unsigned int idx,
+						  unsigned int end)
+{
+	u64 next = u->runs.next_pte, step = u->runs.step, bytes;
+	alg_entry_t *e = (alg_entry_t *)table + idx;
+	alg_entry_t *stop = (alg_entry_t *)table + end;
+	unsigned int n;
+
+	WRITE_ONCE(*e++, 0);
+	next += step;
+	/* Four at a time while all four continue it, then one by one. */
+	for (; stop - e >= 4; e += 4, next += 4 * step) {
+		if ((READ_ONCE(e[0]) ^ (alg_entry_t)next) |
+		    (READ_ONCE(e[1]) ^ (alg_entry_t)(next + step)) |
+		    (READ_ONCE(e[2]) ^ (alg_entry_t)(next + 2 * step)) |
+		    (READ_ONCE(e[3]) ^ (alg_entry_t)(next + 3 * step)))
+			break;
+		WRITE_ONCE(e[0], 0);
+		WRITE_ONCE(e[1], 0);
+		WRITE_ONCE(e[2], 0);
+		WRITE_ONCE(e[3], 0);
+	}
+	for (; e < stop && READ_ONCE(*e) == (alg_entry_t)next; e++, next += step)
+		WRITE_ONCE(*e, 0);
+	n = e - ((alg_entry_t *)table + idx);
+	bytes = (u64)n << shift;
+	u->runs.run.size += bytes;
+	u->runs.next_pte = next;
+	u->iova += bytes;
+	u->done += bytes;
+	return idx + n;
+}
+
+/*
+ * Unmap from @table. On return, entries [@zero[0], @zero[1]) of @table are
+ * known to be 0: cleared by this unmap, in the range it owns (empty when a
+ * table entry in between was kept).
+ */
 static int alg_unmap_table(struct alg_unmap *u, void *table,
-			   unsigned int level)
+			   unsigned int level, unsigned int zero[2])
 {
 	const struct pt_cfg *cfg = &u->pt->cfg;
 	unsigned int shift = alg_shift(cfg, level);
 	unsigned int idx = alg_index(cfg, level, u->iova);
 	unsigned int nr = alg_nr(cfg, level);
-	unsigned int child_level, end;
+	unsigned int child_level, end, child_zero[2];
 	struct pt_leaf leaf;
 	struct pt_run ended;
-	u64 span = 1ULL << shift, entry_iova;
+	u64 span = 1ULL << shift, entry_iova, left;
+	bool kept = false, gone;
 	void *child;
-	int ret;
+	int ret = 0;
 
+	zero[0] = idx;
 	while (idx < nr && u->done < u->size) {
 		u64 pte = alg_read(table, idx);
 
-		/* The next one-entry leaf of the run, without decoding it. */
+		/* The next one-entry leaves of the run, without decoding. */
 		if (alg_run_continues(&u->runs, level, u->iova, pte)) {
-			alg_write(table, idx++, 0);
-			u->runs.run.size += span;
-			u->runs.next_pte += u->runs.step;
-			u->iova += span;
-			u->done += span;
+			/* Entries left, counting one the range ends inside. */
+			left = u->size - u->done;
+			left = (left >> shift) + !!(left & (span - 1));
+			end = left < nr - idx ? idx + left : nr;
+			idx = alg_unmap_run(u, table, shift, idx, end);
 			continue;
 		}
 		switch (alg_kind(cfg, level, pte)) {
 		case PT_ENTRY_EMPTY:
 			u->hole = true;
-			return 0;
+			goto out;
 		case PT_ENTRY_LEAF:
 			alg_leaf_at(cfg, level, u->iova, pte, &leaf);
 			/* Never split a page: refuse to start inside one. */
-			if (leaf.iova != u->iova)
-				return -EINVAL;
+			if (leaf.iova != u->iova) {
+				ret = -EINVAL;
+				goto out;
+			}
 			end = idx + (leaf.size >> shift);
 			alg_clear(table, idx, end < nr ? end : nr);
 			idx = end;
@@ -590,19 +719,23 @@ static int alg_unmap_table(struct alg_unmap *u, void *table,
 			child = alg_child(cfg, level, pte, &child_level);
 			if (!alg_in_child(cfg, level, child_level, u->iova)) {
 				u->hole = true;
-				return 0;
+				goto out;
 			}
-			ret = alg_unmap_table(u, child, child_level);
+			ret = alg_unmap_table(u, child, child_level,
+					      child_zero);
 			alg_unmap_flush(u);
 			if (!ret && u->done < u->size &&
 			    !alg_in_child(cfg, level, child_level, u->iova))
 				u->hole = true;
+			gone = false;
 			if (!alg_foreign(u->pt, entry_iova, span) &&
-			    alg_table_empty(cfg, child, child_level)) {
+			    alg_table_empty(cfg, child, child_level,
+					    child_zero[0], child_zero[1])) {
 				/* Free it only if no one else can be in it. */
 				if (entry_iova >= u->first &&
 				    entry_iova + span - 1 <= u->last) {
 					alg_write(table, idx, 0);
+					gone = true;
 					u->pt->ops->retire(u->gather, child,
 						alg_table_bytes(cfg, child_level));
 				} else {
@@ -610,8 +743,9 @@ static int alg_unmap_table(struct alg_unmap *u, void *table,
 							     level, entry_iova);
 				}
 			}
+			kept |= !gone;
 			if (ret || u->hole)
-				return ret;
+				goto out;
 			idx++;
 			break;
 		}
@@ -619,9 +753,59 @@ static int alg_unmap_table(struct alg_unmap *u, void *table,
 	if (!level) {
 		pt_cond_resched();
 		if (u->done < u->size && pt_fatal_signal_pending())
-			return -EINTR;
+			ret = -EINTR;
 	}
-	return 0;
+out:
+	zero[1] = kept ? zero[0] : min(idx, nr);
+	return ret;
+}
+
+/*
+ * The unmap of one leaf of one entry that starts at @iova and holds the
+ * whole range, walked down without recursion. Its table cannot be freed
+ * here (the range is smaller than the table's span): if the table is
+ * empty now, it goes to the prune hint, as the general path does. Returns
+ * false, having changed nothing, for the general path to take it.
+ */
+static bool alg_unmap_one(struct pt_space *pt, u64 iova, u64 size,
+			  struct pt_gather *gather, u64 *unmapped)
+{
+	const struct pt_cfg *cfg = &pt->cfg;
+	unsigned int level = cfg->levels - 1, child_level, idx;
+	void *table = pt->root;
+	struct pt_run run;
+	u64 pte, span, up;
+
+	for (;;) {
+		idx = alg_index(cfg, level, iova);
+		pte = alg_read(table, idx);
+		if (alg_kind(cfg, level, pte) != PT_ENTRY_TABLE)
+			break;
+		if (!level)
+			return false;
+		table = alg_child(cfg, level, pte, &child_level);
+		if (child_level + 1 != level)
+			return false;
+		level = child_level;
+	}
+	span = alg_span(cfg, level);
+	if (alg_kind(cfg, level, pte) != PT_ENTRY_LEAF ||
+	    level == cfg->levels - 1 || size > span || (iova & (span - 1)) ||
+	    pt_fmt_leaf_size(cfg, level, pte) != span)
+		return false;
+	alg_write(table, idx, 0);
+	run = (struct pt_run){
+		.iova = iova, .pa = pt_fmt_leaf_pa(cfg, level, pte),
+		.size = span, .pgsize = span,
+		.prot = pt_fmt_leaf_prot(cfg, level, pte), .level = level,
+	};
+	pt->ops->removed(gather, &run);
+	up = alg_span(cfg, level + 1);
+	if (!alg_foreign(pt, iova & ~(up - 1), up) &&
+	    alg_table_empty(cfg, table, level, idx, idx + 1))
+		alg_prune_hint_entry(gather, cfg, level + 1, iova);
+	*unmapped = span;
+	return true;
 }
 
 static int alg_unmap(struct pt_space *pt, u64 iova, u64 size,
@@ -631,9 +815,13 @@ static int alg_unmap(struct pt_space *pt, u64 iova, u64 size,
 		.pt = pt, .iova = iova, .first = iova, .last = iova + size - 1,
 		.size = size, .gather = gather,
 	};
+	unsigned int zero[2];
 	int ret;
 
-	ret = alg_unmap_table(&u, pt->root, pt->cfg.levels - 1);
+	/* One page or one block: no recursion. */
+	if (alg_unmap_one(pt, iova, size, gather, unmapped))
+		return 0;
+	ret = alg_unmap_table(&u, pt->root, pt->cfg.levels - 1, zero);
 	alg_unmap_flush(&u);
 	*unmapped = u.done;
 	if (!ret && !u.done)
@@ -650,7 +838,7 @@ static int alg_walk(const struct pt_space *pt, u64 iova,
 	unsigned int level = cfg->levels, child_level;
 	void *table = pt->root;
 
-	*res = (struct pt_walk_result){};
+	/* pt_walk() cleared @res. */
 	while (level--) {
 		u64 pte = alg_read(table, alg_index(cfg, level, iova));
 
@@ -790,7 +978,7 @@ static void alg_prune_table(struct pt_space *pt, void *table,
 		/* Only a table whose whole span is the caller's. */
 		if (iova >= first && iova + span - 1 <= last &&
 		    !alg_foreign(pt, iova, span) &&
-		    alg_table_empty(cfg, child, child_level)) {
+		    alg_table_empty(cfg, child, child_level, 0, 0)) {
 			alg_write(table, idx, 0);
 			pt->ops->retire(gather, child,
 					alg_table_bytes(cfg, child_level));
@@ -830,7 +1018,7 @@ static void alg_prune_up(struct pt_space *pt, u64 at, u64 first, u64 last,
 	}
 	if (table == pt->root ||
 	    alg_foreign(pt, up_first, up_last - up_first + 1) ||
-	    !alg_table_empty(cfg, table, level))
+	    !alg_table_empty(cfg, table, level, 0, 0))
 		return;
 	alg_prune_hint(gather, up_first, up_last);
 }

@@ -119,6 +119,9 @@ static inline int dart_init(struct pt_cfg *cfg, const struct pt_params *p)
 		return -EINVAL;
 
 	apple_geometry(cfg, cfg->ias > DART_2LEVEL_IAS ? 3 : 2);
+	/* Address bits in place (t8020), or shifted right by 4 (t8110). */
+	cfg->leaf_linear = true;
+	cfg->leaf_oa_shift = dart_is_v1(cfg) ? 0 : DART2_PA_SHIFT;
 	cfg->prot_mask = PT_PROT_READ | PT_PROT_WRITE;
 	if (!dart_is_v1(cfg))
 		cfg->prot_mask |= PT_PROT_CACHE;
@@ -295,6 +298,7 @@ static inline int uat_init(struct pt_cfg *cfg, const struct pt_params *p)
 		return -EINVAL;
 
 	apple_geometry(cfg, UAT_LEVELS);
+	cfg->leaf_linear = true;	/* address bits in place */
 	cfg->prot_mask = PT_PROT_READ | PT_PROT_WRITE | PT_PROT_PRIV |
 			 PT_PROT_CACHE | PT_PROT_MMIO;
 	return apple_pgsizes(cfg, p);

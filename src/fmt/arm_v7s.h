@@ -130,6 +130,8 @@ static inline int v7s_init(struct pt_cfg *cfg, const struct pt_params *p)
 
 	cfg->levels = 2;
 	cfg->entry_shift = 2;
+	/* Small pages and sections hold their address bits in place. */
+	cfg->leaf_linear = true;
 	cfg->prot_mask = PT_PROT_ALL;
 	cfg->lvl[0] = (struct pt_level){
 		.shift = 12, .index_bits = 8, .pgsizes = V7S_SZ_4K | V7S_SZ_64K,
