@@ -5,6 +5,40 @@
  */
 #include "arm_ref.h"
 
+/*
+ * The spaces the engine semantics and the randomized tests run in, with
+ * the geometry worked out by hand for the reference walker: levels from
+ * the input size and the granule (each level translates granule - 3 bits),
+ * and the top table's index bits, concatenated stage-2 tables included.
+ */
+const struct arm_ref_space arm_ref_spaces[ARM_NR_REF_SPACES] = {
+	[ARM_S1_4K_48] = { "s1 4K 48", REF_S1, 12, 48, 48, 4, 9 },
+	[ARM_S1_4K_39] = { "s1 4K 39", REF_S1, 12, 39, 48, 3, 9 },
+	[ARM_S1_4K_32] = { "s1 4K 32", REF_S1, 12, 32, 48, 3, 2 },
+	[ARM_S1_16K_48] = { "s1 16K 48", REF_S1, 14, 48, 48, 4, 1 },
+	[ARM_S1_16K_36] = { "s1 16K 36", REF_S1, 14, 36, 40, 2, 11 },
+	[ARM_S1_64K_48] = { "s1 64K 48", REF_S1, 16, 48, 48, 3, 6 },
+	[ARM_S1_64K_52] = { "s1 64K 52", REF_S1, 16, 52, 52, 3, 10 },
+	[ARM_S1_64K_32] = { "s1 64K 32", REF_S1, 16, 32, 32, 2, 3 },
+	[ARM_S2_4K_48] = { "s2 4K 48", REF_S2, 12, 48, 48, 4, 9 },
+	[ARM_S2_4K_40] = { "s2 4K 40 (2 tables)", REF_S2, 12, 40, 48, 3, 10 },
+	[ARM_S2_4K_42_42] = { "s2 4K 42/42 (8 tables)", REF_S2, 12, 42, 42,
+			      3, 12 },
+	[ARM_S2_4K_43] = { "s2 4K 43 (16 tables)", REF_S2, 12, 43, 48, 3, 13 },
+	[ARM_S2_4K_44] = { "s2 4K 44 (32 entries)", REF_S2, 12, 44, 44, 4, 5 },
+	[ARM_S2_4K_32] = { "s2 4K 32", REF_S2, 12, 32, 32, 3, 2 },
+	[ARM_S2_16K_48] = { "s2 16K 48 (2 tables)", REF_S2, 14, 48, 48, 3,
+			    12 },
+	[ARM_S2_16K_40_40] = { "s2 16K 40/40 (16 tables)", REF_S2, 14, 40, 40,
+			       2, 15 },
+	[ARM_S2_64K_44_40] = { "s2 64K 44/40 (4 tables)", REF_S2, 16, 44, 40,
+			       2, 15 },
+	[ARM_S2_64K_52] = { "s2 64K 52", REF_S2, 16, 52, 52, 3, 10 },
+	[ARM_MALI_48] = { "Mali 48", REF_MALI, 12, 48, 40, 4, 9 },
+	[ARM_MALI_32] = { "Mali 32", REF_MALI, 12, 32, 32, 4, 9 },
+	[ARM_MALI_40_36] = { "Mali 40/36", REF_MALI, 12, 40, 36, 4, 9 },
+};
+
 /* Arm levels with blocks (Arm ARM granule table; 4T needs FEAT_LPA). */
 static bool ref_block_level(const struct arm_ref_space *rs, int arm)
 {

@@ -10,28 +10,33 @@
 #include <string.h>
 
 #include "arm_ref.h"
-#include "model.h"
 
 #define ALL_SIZES	(SZ_4K | SZ_2M | SZ_1G)
 #define TOP48		BIT_ULL(48)
 
+/* 4K pages at level 0, 2M blocks at level 1, 1G blocks at level 2. */
+static unsigned int eng_level_of(u64 size)
+{
+	return (__builtin_ctzll(size) - 12) / 9;
+}
+
 /*
- * Stage 1 with the levels of the model, every walk checked against the
+ * Stage 1 with the levels of a 4K granule, every walk checked against the
  * reference walker of the raw tables (arm_ref.c).
  */
 static const struct fc_fmt eng_fmt = {
 	.fmt = &pt_fmt_arm64_lpae_s1,
 	.valid = arm_s1_valid,
 	.ref_walk = arm_ref_walk,
-	.level_of = model_level,
+	.level_of = eng_level_of,
 	.prot = RW,
 };
 
 /* The spaces of the trees here: 4K granule, default output size. */
-static const struct arm_ref_space eng_spaces[] = {
-	{ "s1 4K 48", REF_S1, 12, 48, 48, 4, 9 },
-	{ "s1 4K 39", REF_S1, 12, 39, 48, 3, 9 },
-	{ "s1 4K 32", REF_S1, 12, 32, 48, 3, 2 },
+static const struct arm_ref_space *const eng_spaces[] = {
+	&arm_ref_spaces[ARM_S1_4K_48],
+	&arm_ref_spaces[ARM_S1_4K_39],
+	&arm_ref_spaces[ARM_S1_4K_32],
 };
 
 /* 48-bit input, 40-bit output. */
@@ -44,8 +49,8 @@ static bool eng_new_bitmap(struct fc_tree *t, u32 ias, u64 pgsize_bitmap)
 	unsigned int i;
 
 	for (i = 0; i < TH_ARRAY_SIZE(eng_spaces); i++)
-		if (eng_spaces[i].ias == ias)
-			return arm_ref_new(t, &eng_fmt, &eng_spaces[i],
+		if (eng_spaces[i]->ias == ias)
+			return arm_ref_new(t, &eng_fmt, eng_spaces[i],
 					   pgsize_bitmap);
 	return CHECK(false, "no space of %u bits", ias);
 }
@@ -813,9 +818,9 @@ static void engine_sem_suite(void)
 	unsigned int i;
 
 	for (i = 0; i < TH_ARRAY_SIZE(eng_spaces); i++) {
-		struct pt_params params = { .ias = eng_spaces[i].ias };
+		struct pt_params params = { .ias = eng_spaces[i]->ias };
 
-		f.ref = &eng_spaces[i];
+		f.ref = eng_spaces[i];
 		if (params.ias > 32)
 			fc_sem_all(&f, &params);
 		else
