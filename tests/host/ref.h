@@ -8,7 +8,9 @@
  *
  * One file per family holds the walkers: arm_ref.c (the Arm long-descriptor
  * formats), ref_v7s.c, ref_x86.c (x86-64 and VT-d second stage),
- * ref_amd.c, ref_riscv.c, ref_apple.c.
+ * ref_amd.c, ref_riscv.c, ref_apple.c. ref_spaces.c lists the spaces the
+ * randomized tests (test_random, fuzz_engine) run in: several of every
+ * format, each with its reference.
  */
 #ifndef PTLAB_HOST_REF_H
 #define PTLAB_HOST_REF_H
@@ -81,5 +83,31 @@ extern const struct fc_fmt ref_x86, ref_vtd;
 enum pt_entry_kind rv_decode(unsigned int level, u64 pte, u64 *pa,
 			     u64 *size, u32 *prot);
 extern const struct fc_fmt ref_riscv;
+
+/* ---- The spaces of the randomized tests (ref_spaces.c) ---- */
+
+/**
+ * struct ref_space - an address space the randomized tests run in
+ * @name: its name in messages; NULL for @arm's
+ * @f: the format and the test's knowledge of it
+ * @params: what the tree is created with; for the Arm formats the granule,
+ *	input and output size are @arm's
+ * @arm: for the Arm formats, the geometry the reference walker takes
+ * @all_sizes: the space takes every leaf size its levels hold (contiguous
+ *	hint, Svnapot, Next Level 7, ...), not its default page sizes
+ */
+struct ref_space {
+	const char *name;
+	const struct fc_fmt *f;
+	struct pt_params params;
+	const struct arm_ref_space *arm;
+	bool all_sizes;
+};
+
+extern const struct ref_space ref_spaces[];
+extern const unsigned int nr_ref_spaces;
+
+const char *ref_space_name(const struct ref_space *rs);
+bool ref_space_new(struct fc_tree *t, const struct ref_space *rs);
 
 #endif /* PTLAB_HOST_REF_H */
