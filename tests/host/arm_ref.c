@@ -104,7 +104,8 @@ static u32 ref_prot(const struct arm_ref_space *rs, u64 pte)
 /*
  * The walk of @iova through @t's raw tables in the space @t->ref describes:
  * 0; -EINVAL outside the input range; -ENOENT on a translation fault;
- * -EFAULT on an access flag fault.
+ * -EFAULT on an access flag fault; -EILSEQ where an entry of a contiguous
+ * run does not hold its part of the run's address.
  */
 int arm_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *out)
 {
@@ -147,6 +148,15 @@ int arm_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *out)
 			size *= ref_contig(rs, arm);
 		out->pa = (ref_oa(rs, pte, shift, false) & ~(size - 1)) |
 			  (iova & (size - 1));
+		/*
+		 * A walker may ignore the contiguous bit: each entry of a run
+		 * must hold its own part of the run's output addresses, or
+		 * the translation depends on the walker (the Arm ARM's
+		 * misprogramming of the Contiguous bit).
+		 */
+		if (ref_oa(rs, pte, shift, false) !=
+		    (out->pa & ~((1ULL << shift) - 1)))
+			return -EILSEQ;
 		out->size = size;
 		out->prot = ref_prot(rs, pte);
 		out->level = 3 - arm;

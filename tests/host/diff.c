@@ -340,24 +340,34 @@ void diff_range(struct diff *d, u64 iova, u64 size, size_t stop_after)
 /*
  * Every leaf of the tree and every table, against the model; the
  * reference walker translates the first and the last byte of every leaf
- * the model has from the raw tables.
+ * the model has from the raw tables, and where the format wants every
+ * entry of a leaf the same, finds the same entry at both.
  */
 void diff_audit(struct diff *d)
 {
-	struct fc_ref ref;
+	struct fc_ref first, last;
 	size_t i;
 	int ret;
 
 	diff_range(d, 0, ~0ULL, 0);
 	for (i = 0; i < d->mlist.nr; i++) {
 		const struct model_leaf *m = &d->mlist.leaf[i];
-		u64 last = m->iova + m->size - 1;
+		u64 end = m->iova + m->size - 1;
 
-		ret = d->space->f->ref_walk(&d->t, m->iova, &ref);
-		if (!diff_ref_found(d, m->iova, m, &ref, ret))
+		ret = d->space->f->ref_walk(&d->t, m->iova, &first);
+		if (!diff_ref_found(d, m->iova, m, &first, ret))
 			break;
-		ret = d->space->f->ref_walk(&d->t, last, &ref);
-		if (!diff_ref_found(d, last, m, &ref, ret))
+		ret = d->space->f->ref_walk(&d->t, end, &last);
+		if (!diff_ref_found(d, end, m, &last, ret))
+			break;
+		if (d->space->f->same_replicas &&
+		    !CHECK(first.entries[first.nr - 1] ==
+			   last.entries[last.nr - 1],
+			   "%s: leaf %#llx of %#llx: first entry %#llx, last %#llx",
+			   diff_name(d), (unsigned long long)m->iova,
+			   (unsigned long long)m->size,
+			   (unsigned long long)first.entries[first.nr - 1],
+			   (unsigned long long)last.entries[last.nr - 1]))
 			break;
 	}
 	host_check_tree(&d->t.pt, &d->t.ctx);
