@@ -140,29 +140,51 @@ static bool diff_leaves(const struct diff *d, const char *what,
 		     what, ne, nm);
 }
 
-void diff_map(struct diff *d, u64 iova, u64 pa, u64 size, u32 prot,
-	      u64 pgsizes)
+/*
+ * Map @chunk bytes from @pa, then the @nr_pages pages of @page_size at
+ * @pages (pt_map_src()); without pages, through pt_map().
+ */
+void diff_map_src(struct diff *d, u64 iova, u64 pa, u64 chunk,
+		  const u64 *pages, size_t nr_pages, u64 page_size, u32 prot,
+		  u64 pgsizes)
 {
+	struct pt_map_src src = {
+		.pa = pa, .chunk = chunk, .pages = pages,
+		.nr_pages = nr_pages, .page_size = page_size,
+	};
 	struct host_gather *g = &d->t.g;
+	u64 size = chunk + nr_pages * page_size, mapped, model_mapped;
 	size_t before = d->m.nr_leaves;
-	u64 mapped, model_mapped;
 	int ret, model_ret;
 
-	ret = pt_map(&d->t.pt, iova, pa, size, prot, pgsizes, &g->pt, &mapped);
-	model_ret = model_map(&d->m, iova, pa, size, prot, pgsizes,
-			      &model_mapped);
+	if (pages)
+		ret = pt_map_src(&d->t.pt, iova, &src, size, prot, pgsizes,
+				 &g->pt, &mapped);
+	else
+		ret = pt_map(&d->t.pt, iova, pa, size, prot, pgsizes, &g->pt,
+			     &mapped);
+	model_ret = model_map_src(&d->m, iova, pa, chunk, pages, nr_pages,
+				  page_size, prot, pgsizes, &model_mapped);
 	CHECK(ret == model_ret && mapped == model_mapped,
-	      "%s: map(iova %#llx, pa %#llx, size %#llx, prot %#x, pgsizes %#llx) is %s with %#llx mapped, model %s with %#llx",
+	      "%s: map(iova %#llx, pa %#llx, size %#llx, prot %#x, pgsizes %#llx, %zu pages) is %s with %#llx mapped, model %s with %#llx",
 	      diff_name(d), (unsigned long long)iova, (unsigned long long)pa,
 	      (unsigned long long)size, prot, (unsigned long long)pgsizes,
-	      th_errname(ret), (unsigned long long)mapped,
+	      nr_pages, th_errname(ret), (unsigned long long)mapped,
 	      th_errname(model_ret), (unsigned long long)model_mapped);
 	CHECK(!g->nr_leaves, "%s: map removed %zu leaves", diff_name(d),
 	      g->nr_leaves);
 	host_flush(g, &d->t.pt);
 	d->st.map[model_ret == 0 ? 0 : model_ret == -EADDRINUSE ? 1 :
 		  model_ret == -EINVAL ? 2 : 3]++;
+	if (pages)
+		d->st.map_pages++;
 	d->st.leaves_mapped += d->m.nr_leaves - before;
+}
+
+void diff_map(struct diff *d, u64 iova, u64 pa, u64 size, u32 prot,
+	      u64 pgsizes)
+{
+	diff_map_src(d, iova, pa, size, NULL, 0, 0, prot, pgsizes);
 }
 
 void diff_unmap(struct diff *d, u64 iova, u64 size)
@@ -574,8 +596,8 @@ static void gen_huge_map(struct diff *d, struct src *s)
 	u64 last = diff_last(d), top = 1ULL << d->m.oas, huge, iova, pa, size;
 	unsigned int first = 0, nr = d->nr_sizes;
 
-	/* The sizes above a quarter window that the space holds twice. */
-	while (nr > 1 && d->sizes[nr - 1] - 1 > last >> 1)
+	/* The sizes above a quarter window that the space holds. */
+	while (nr > 1 && d->sizes[nr - 1] - 1 > last)
 		nr--;
 	while (first < nr - 1 && d->sizes[first] <= diff_window_size(d) / 4)
 		first++;
@@ -603,6 +625,51 @@ static u64 gen_align(struct diff *d, struct src *s, bool large)
 	return diff_any_size(d, s, quarter);
 }
 
+/*
+ * A map of pinned pages as the address spaces make them: a first chunk,
+ * then 4K pages in runs, mostly aligned to the smallest page, some of them
+ * a whole THP (2M, aligned, congruent with its IOVA).
+ */
+static void gen_map_pages(struct diff *d, struct src *s)
+{
+	u64 pgsizes = gen_pgsizes(d, s), min = pgsizes & -pgsizes;
+	u64 top = 1ULL << d->m.oas, iova, pa, chunk, at, run, k;
+	u64 per = min > SZ_4K ? min / SZ_4K : 1;
+	u64 align = src_chance(s, 50) ? min : diff_block(d, s);
+	unsigned int runs = 1 + src_below(s, 6), r;
+	size_t nr = 0;
+
+	iova = gen_iova(d, s, align > min ? align : min);
+	chunk = src_chance(s, 50) ? 0 : (1 + src_below(s, 8)) * min;
+	pa = src_below(s, top / SZ_2M) * SZ_2M | (iova & (SZ_2M - 1));
+	pa = min > SZ_2M ? src_below(s, top / min) * min : pa;
+	at = iova + chunk;
+	for (r = 0; r < runs; r++) {
+		if (src_chance(s, 25) && !(at & (SZ_4K - 1))) {
+			/* All its pages below 2^oas, as pt_map_src() wants. */
+			run = SZ_2M / SZ_4K;
+			k = src_below(s, top / SZ_2M - 1) * SZ_2M |
+			    (at & (SZ_2M - 1));
+		} else {
+			run = (1 + src_below(s, 8)) * per;
+			k = src_below(s, top / SZ_4K - run - 1) * SZ_4K;
+			if (src_chance(s, 90))
+				k &= ~(min - 1);
+			else if (src_chance(s, 50))
+				run += 1;
+		}
+		for (; run && nr < DIFF_MAX_PAGES; run--, k += SZ_4K)
+			d->pages[nr++] = k;
+		at = iova + chunk + nr * SZ_4K;
+	}
+	if ((chunk + nr * SZ_4K) & (min - 1) && src_chance(s, 90))
+		nr &= ~(per - 1);
+	if (!chunk && !nr)
+		chunk = min;
+	diff_map_src(d, iova, pa, chunk, d->pages, nr, SZ_4K, gen_prot(d, s),
+		     pgsizes);
+}
+
 static void gen_map(struct diff *d, struct src *s)
 {
 	u64 pgsizes, min, align, iova, pa, size, off;
@@ -610,6 +677,10 @@ static void gen_map(struct diff *d, struct src *s)
 
 	if (src_chance(s, 2)) {
 		gen_huge_map(d, s);
+		return;
+	}
+	if (src_chance(s, 15)) {
+		gen_map_pages(d, s);
 		return;
 	}
 	pgsizes = gen_pgsizes(d, s);
@@ -768,6 +839,7 @@ void diff_print_stats(const struct diff *d)
 	printf("#   %lu ops\n", st->ops);
 	printf("#   map: %lu ok, %lu -EADDRINUSE, %lu -EINVAL, %lu -EOPNOTSUPP\n",
 	       st->map[0], st->map[1], st->map[2], st->map[3]);
+	printf("#   %lu maps of page lists\n", st->map_pages);
 	printf("#   unmap: %lu whole, %lu partial, %lu -ENOENT, %lu -EINVAL\n",
 	       st->unmap[0], st->unmap[1], st->unmap[2], st->unmap[3]);
 	printf("#   walk: %lu found, %lu -ENOENT, %lu -EINVAL\n",

@@ -40,11 +40,13 @@ struct diff_window {
 
 #define DIFF_MAX_WINDOWS 3
 #define DIFF_MAX_SIZES 64
+#define DIFF_MAX_PAGES 4096
 
 /**
  * struct diff_stats - what the operations did
  * @ops: operations run
  * @map: map calls by result: ok, -EADDRINUSE, -EINVAL, -EOPNOTSUPP
+ * @map_pages: map calls of page lists
  * @unmap: unmap calls by result: all, partial (a hole), -ENOENT, -EINVAL
  * @walk: walks by result: found, -ENOENT, -EINVAL
  * @range: pt_iterate() calls
@@ -56,6 +58,7 @@ struct diff_window {
 struct diff_stats {
 	unsigned long ops;
 	unsigned long map[4];
+	unsigned long map_pages;
 	unsigned long unmap[4];
 	unsigned long walk[3];
 	unsigned long range;
@@ -80,6 +83,7 @@ struct diff_stats {
  * @mlist: scratch list of the model's leaves
  * @visitor: collects the leaves pt_iterate() reports into @list
  * @stop_after: leaves after which @visitor stops the iteration
+ * @pages: scratch page list of a map
  * @st: statistics
  */
 struct diff {
@@ -96,6 +100,7 @@ struct diff {
 	struct model_list mlist;
 	struct pt_run_visitor visitor;
 	size_t stop_after;
+	u64 pages[DIFF_MAX_PAGES];
 	struct diff_stats st;
 };
 
@@ -107,6 +112,9 @@ bool diff_init(struct diff *d, const struct ref_space *space);
 void diff_fini(struct diff *d);
 void diff_map(struct diff *d, u64 iova, u64 pa, u64 size, u32 prot,
 	      u64 pgsizes);
+void diff_map_src(struct diff *d, u64 iova, u64 pa, u64 chunk,
+		  const u64 *pages, size_t nr_pages, u64 page_size, u32 prot,
+		  u64 pgsizes);
 void diff_unmap(struct diff *d, u64 iova, u64 size);
 void diff_walk(struct diff *d, u64 iova);
 void diff_range(struct diff *d, u64 iova, u64 size, size_t stop_after);

@@ -219,43 +219,80 @@ static u64 model_pick(u64 pgsizes, u64 iova, u64 pa, u64 left)
 }
 
 /*
- * Map with the largest pages alignment allows, in IOVA order, stopping at
- * the first page that would overlap an existing leaf. The arguments are
- * checked in the order the engine documents: page sizes, the IOVA range,
- * the physical range, the permissions.
+ * Map [@iova, @iova + @size) to [@pa, @pa + @size) with the largest pages
+ * alignment allows, in IOVA order, stopping at the first page that would
+ * overlap an existing leaf.
  */
-int model_map(struct model *m, u64 iova, u64 pa, u64 size, u32 prot,
-	      u64 pgsizes, u64 *mapped)
+static int model_map_run(struct model *m, u64 *iova, u64 pa, u64 size,
+			 u32 prot, u64 pgsizes, u64 *mapped)
 {
-	u64 min = pgsizes & -pgsizes, left = size;
+	u64 left = size;
 
-	*mapped = 0;
-	if (!pgsizes || (pgsizes & ~m->pgsize_bitmap))
-		return -EINVAL;
-	if ((iova | pa | size) & (min - 1))
-		return -EINVAL;
-	if (!model_range_ok(iova, size, m->ias) ||
-	    !model_range_ok(pa, size, m->oas))
-		return -EINVAL;
-	if (prot > PT_PROT_ALL)
-		return -EOPNOTSUPP;
-	if (m->prot_err[prot])
-		return m->prot_err[prot];
 	while (left) {
 		struct model_leaf leaf = {
-			.iova = iova, .pa = pa, .prot = prot,
-			.size = model_pick(pgsizes, iova, pa, left),
+			.iova = *iova, .pa = pa, .prot = prot,
+			.size = model_pick(pgsizes, *iova, pa, left),
 		};
 
-		if (model_overlaps(m, iova, iova + leaf.size - 1))
+		if (model_overlaps(m, *iova, *iova + leaf.size - 1))
 			return -EADDRINUSE;
 		model_insert(m, &leaf);
-		iova += leaf.size;
+		*iova += leaf.size;
 		pa += leaf.size;
 		left -= leaf.size;
 		*mapped += leaf.size;
 	}
 	return 0;
+}
+
+/*
+ * Map @chunk bytes from @pa and then the @nr_pages pages of @page_size at
+ * @pages, pages that follow each other physically making one run, each run
+ * with the largest pages alignment allows: where the engine's map of a
+ * page list (pt_map_src()) has a run start, the model starts one too. The
+ * arguments are checked in the order the engine documents: page sizes,
+ * the IOVA range, the first chunk, the permissions; a later run not
+ * aligned to the smallest page stops the map with -EINVAL.
+ */
+int model_map_src(struct model *m, u64 iova, u64 pa, u64 chunk,
+		  const u64 *pages, size_t nr_pages, u64 page_size, u32 prot,
+		  u64 pgsizes, u64 *mapped)
+{
+	u64 min = pgsizes & -pgsizes, size = chunk + nr_pages * page_size;
+	u64 limit = m->oas >= 64 ? ~0ULL : (1ULL << m->oas) - 1, len;
+	size_t i = 0;
+	int ret;
+
+	*mapped = 0;
+	if (!pgsizes || (pgsizes & ~m->pgsize_bitmap))
+		return -EINVAL;
+	if ((iova | size) & (min - 1) || !model_range_ok(iova, size, m->ias))
+		return -EINVAL;
+	if ((pa | chunk) & (min - 1) || pa > limit ||
+	    (chunk && chunk - 1 > limit - pa))
+		return -EINVAL;
+	if (prot > PT_PROT_ALL)
+		return -EOPNOTSUPP;
+	if (m->prot_err[prot])
+		return m->prot_err[prot];
+	ret = model_map_run(m, &iova, pa, chunk, prot, pgsizes, mapped);
+	while (!ret && i < nr_pages) {
+		pa = pages[i++];
+		for (len = page_size; i < nr_pages && pages[i] == pa + len; i++)
+			len += page_size;
+		if ((pa | len) & (min - 1))
+			return -EINVAL;
+		ret = model_map_run(m, &iova, pa, len, prot, pgsizes, mapped);
+	}
+	return ret;
+}
+
+/* Map a physically contiguous range (pt_map()). */
+int model_map(struct model *m, u64 iova, u64 pa, u64 size, u32 prot,
+	      u64 pgsizes, u64 *mapped)
+{
+	return model_map_src(m, iova, pa, size, NULL, 0, 0, prot, pgsizes,
+			     mapped);
 }
 
 /*

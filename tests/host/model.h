@@ -71,6 +71,9 @@ void model_init(struct model *m, u32 ias, u32 oas, u64 pgsize_bitmap);
 void model_fini(struct model *m);
 int model_map(struct model *m, u64 iova, u64 pa, u64 size, u32 prot,
 	      u64 pgsizes, u64 *mapped);
+int model_map_src(struct model *m, u64 iova, u64 pa, u64 chunk,
+		  const u64 *pages, size_t nr_pages, u64 page_size, u32 prot,
+		  u64 pgsizes, u64 *mapped);
 int model_unmap(struct model *m, u64 iova, u64 size, u64 *unmapped);
 bool model_lookup(const struct model *m, u64 iova, struct model_leaf *leaf);
 bool model_next(const struct model *m, u64 iova, struct model_leaf *leaf);
