@@ -457,8 +457,8 @@ static u64 gen_iova(struct diff *d, struct src *s, u64 align)
 }
 
 /*
- * Mostly every page size; else a subset; rarely one the space lacks (or,
- * for a space with all sizes, one below its smallest).
+ * Mostly every page size; else a subset; rarely all of them and one the
+ * space lacks (a random one, else the half of its smallest).
  */
 static u64 gen_pgsizes(struct diff *d, struct src *s)
 {
