@@ -646,13 +646,15 @@ static void gen_map_pages(struct diff *d, struct src *s)
 	at = iova + chunk;
 	for (r = 0; r < runs; r++) {
 		if (src_chance(s, 25) && !(at & (SZ_4K - 1))) {
-			/* All its pages below 2^oas, as pt_map_src() wants. */
 			run = SZ_2M / SZ_4K;
 			k = src_below(s, top / SZ_2M - 1) * SZ_2M |
 			    (at & (SZ_2M - 1));
 		} else {
 			run = (1 + src_below(s, 8)) * per;
 			k = src_below(s, top / SZ_4K - run - 1) * SZ_4K;
+			/* Now and then across 2^oas, or past it. */
+			if (src_chance(s, 3))
+				k = top - src_below(s, 2 * run) * SZ_4K;
 			if (src_chance(s, 90))
 				k &= ~(min - 1);
 			else if (src_chance(s, 50))

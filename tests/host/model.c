@@ -252,7 +252,8 @@ static int model_map_run(struct model *m, u64 *iova, u64 pa, u64 size,
  * page list (pt_map_src()) has a run start, the model starts one too. The
  * arguments are checked in the order the engine documents: page sizes,
  * the IOVA range, the first chunk, the permissions; a later run not
- * aligned to the smallest page stops the map with -EINVAL.
+ * aligned to the smallest page, or not below 2^oas, stops the map with
+ * -EINVAL.
  */
 int model_map_src(struct model *m, u64 iova, u64 pa, u64 chunk,
 		  const u64 *pages, size_t nr_pages, u64 page_size, u32 prot,
@@ -280,7 +281,7 @@ int model_map_src(struct model *m, u64 iova, u64 pa, u64 chunk,
 		pa = pages[i++];
 		for (len = page_size; i < nr_pages && pages[i] == pa + len; i++)
 			len += page_size;
-		if ((pa | len) & (min - 1))
+		if ((pa | len) & (min - 1) || pa > limit || len - 1 > limit - pa)
 			return -EINVAL;
 		ret = model_map_run(m, &iova, pa, len, prot, pgsizes, mapped);
 	}
