@@ -278,10 +278,14 @@ struct alg_map {
 /*
  * Take the next pages of a page list once the current chunk is used up.
  * Pages smaller than the smallest size allowed must come in chunks that
- * size fits, or the map stops there.
+ * size fits, and below 2^oas, or the map stops there: the format keeps only
+ * the address bits it has, and would map other memory.
  */
-static __always_inline int alg_src_fill(struct pt_map_src *src, u64 min_size)
+static __always_inline int alg_src_fill(const struct pt_cfg *cfg,
+					struct pt_map_src *src, u64 min_size)
 {
+	u64 limit = cfg->oas >= 64 ? ~0ULL : (1ULL << cfg->oas) - 1;
+
 	if (likely(src->chunk) || !src->pages || src->next >= src->nr_pages)
 		return 0;
 	src->pa = src->pages[src->next++];
@@ -292,7 +296,10 @@ static __always_inline int alg_src_fill(struct pt_map_src *src, u64 min_size)
 		src->chunk += src->page_size;
 		src->next++;
 	}
-	return (src->pa | src->chunk) & (min_size - 1) ? -EINVAL : 0;
+	if ((src->pa | src->chunk) & (min_size - 1))
+		return -EINVAL;
+	return src->pa > limit || src->chunk - 1 > limit - src->pa ?
+	       -EINVAL : 0;
 }
 
 /* The largest of @sizes that @iova, @pa and @avail allow, or 0. */
@@ -504,7 +511,7 @@ static int alg_map_table(struct alg_map *m, void *table, unsigned int level)
 		struct pt_map_src *src = m->src;
 		u64 pgsize;
 
-		ret = alg_src_fill(src, m->pgsizes & -m->pgsizes);
+		ret = alg_src_fill(cfg, src, m->pgsizes & -m->pgsizes);
 		if (unlikely(ret))
 			return ret;
 		pgsize = sizes ? alg_pick(sizes, m->iova, src->pa,

@@ -175,10 +175,10 @@ static int pt_check_pa(const struct pt_cfg *cfg, u64 pa, u64 size,
  * @pt: the tree; the caller owns [@iova, @iova + @size) alone
  * @iova: first IOVA
  * @src: where the addresses come from: a contiguous chunk and then, if
- *	@src->pages is set, pages whose addresses the caller checked (below
- *	2^oas); they must add up to @size, and where the smallest of @pgsizes
- *	is larger than a page, come in physically contiguous runs it fits, or
- *	the map stops there with -EINVAL
+ *	@src->pages is set, pages; they must add up to @size, come in
+ *	physically contiguous runs below 2^oas and, where the smallest of
+ *	@pgsizes is larger than a page, runs it fits, or the map stops there
+ *	with -EINVAL
  * @size: bytes
  * @prot: PT_PROT_* bits
  * @pgsizes: page sizes to use, a subset of the tree's; the largest that

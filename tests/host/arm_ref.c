@@ -5,6 +5,40 @@
  */
 #include "arm_ref.h"
 
+/*
+ * The spaces the engine semantics and the randomized tests run in, with
+ * the geometry worked out by hand for the reference walker: levels from
+ * the input size and the granule (each level translates granule - 3 bits),
+ * and the top table's index bits, concatenated stage-2 tables included.
+ */
+const struct arm_ref_space arm_ref_spaces[ARM_NR_REF_SPACES] = {
+	[ARM_S1_4K_48] = { "s1 4K 48", REF_S1, 12, 48, 48, 4, 9 },
+	[ARM_S1_4K_39] = { "s1 4K 39", REF_S1, 12, 39, 48, 3, 9 },
+	[ARM_S1_4K_32] = { "s1 4K 32", REF_S1, 12, 32, 48, 3, 2 },
+	[ARM_S1_16K_48] = { "s1 16K 48", REF_S1, 14, 48, 48, 4, 1 },
+	[ARM_S1_16K_36] = { "s1 16K 36", REF_S1, 14, 36, 40, 2, 11 },
+	[ARM_S1_64K_48] = { "s1 64K 48", REF_S1, 16, 48, 48, 3, 6 },
+	[ARM_S1_64K_52] = { "s1 64K 52", REF_S1, 16, 52, 52, 3, 10 },
+	[ARM_S1_64K_32] = { "s1 64K 32", REF_S1, 16, 32, 32, 2, 3 },
+	[ARM_S2_4K_48] = { "s2 4K 48", REF_S2, 12, 48, 48, 4, 9 },
+	[ARM_S2_4K_40] = { "s2 4K 40 (2 tables)", REF_S2, 12, 40, 48, 3, 10 },
+	[ARM_S2_4K_42_42] = { "s2 4K 42/42 (8 tables)", REF_S2, 12, 42, 42,
+			      3, 12 },
+	[ARM_S2_4K_43] = { "s2 4K 43 (16 tables)", REF_S2, 12, 43, 48, 3, 13 },
+	[ARM_S2_4K_44] = { "s2 4K 44 (32 entries)", REF_S2, 12, 44, 44, 4, 5 },
+	[ARM_S2_4K_32] = { "s2 4K 32", REF_S2, 12, 32, 32, 3, 2 },
+	[ARM_S2_16K_48] = { "s2 16K 48 (2 tables)", REF_S2, 14, 48, 48, 3,
+			    12 },
+	[ARM_S2_16K_40_40] = { "s2 16K 40/40 (16 tables)", REF_S2, 14, 40, 40,
+			       2, 15 },
+	[ARM_S2_64K_44_40] = { "s2 64K 44/40 (4 tables)", REF_S2, 16, 44, 40,
+			       2, 15 },
+	[ARM_S2_64K_52] = { "s2 64K 52", REF_S2, 16, 52, 52, 3, 10 },
+	[ARM_MALI_48] = { "Mali 48", REF_MALI, 12, 48, 40, 4, 9 },
+	[ARM_MALI_32] = { "Mali 32", REF_MALI, 12, 32, 32, 4, 9 },
+	[ARM_MALI_40_36] = { "Mali 40/36", REF_MALI, 12, 40, 36, 4, 9 },
+};
+
 /* Arm levels with blocks (Arm ARM granule table; 4T needs FEAT_LPA). */
 static bool ref_block_level(const struct arm_ref_space *rs, int arm)
 {
@@ -70,7 +104,8 @@ static u32 ref_prot(const struct arm_ref_space *rs, u64 pte)
 /*
  * The walk of @iova through @t's raw tables in the space @t->ref describes:
  * 0; -EINVAL outside the input range; -ENOENT on a translation fault;
- * -EFAULT on an access flag fault.
+ * -EFAULT on an access flag fault; -EILSEQ where an entry of a contiguous
+ * run does not hold its part of the run's address.
  */
 int arm_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *out)
 {
@@ -113,6 +148,15 @@ int arm_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *out)
 			size *= ref_contig(rs, arm);
 		out->pa = (ref_oa(rs, pte, shift, false) & ~(size - 1)) |
 			  (iova & (size - 1));
+		/*
+		 * A walker may ignore the contiguous bit: each entry of a run
+		 * must hold its own part of the run's output addresses, or
+		 * the translation depends on the walker (the Arm ARM's
+		 * misprogramming of the Contiguous bit).
+		 */
+		if (ref_oa(rs, pte, shift, false) !=
+		    (out->pa & ~((1ULL << shift) - 1)))
+			return -EILSEQ;
 		out->size = size;
 		out->prot = ref_prot(rs, pte);
 		out->level = 3 - arm;

@@ -31,6 +31,34 @@ struct arm_ref_space {
 	u32 top_bits;
 };
 
+/* The spaces the tests run in, by hand (arm_ref_spaces[]). */
+enum arm_ref_space_id {
+	ARM_S1_4K_48,
+	ARM_S1_4K_39,
+	ARM_S1_4K_32,
+	ARM_S1_16K_48,
+	ARM_S1_16K_36,
+	ARM_S1_64K_48,
+	ARM_S1_64K_52,
+	ARM_S1_64K_32,
+	ARM_S2_4K_48,
+	ARM_S2_4K_40,
+	ARM_S2_4K_42_42,
+	ARM_S2_4K_43,
+	ARM_S2_4K_44,
+	ARM_S2_4K_32,
+	ARM_S2_16K_48,
+	ARM_S2_16K_40_40,
+	ARM_S2_64K_44_40,
+	ARM_S2_64K_52,
+	ARM_MALI_48,
+	ARM_MALI_32,
+	ARM_MALI_40_36,
+	ARM_NR_REF_SPACES
+};
+
+extern const struct arm_ref_space arm_ref_spaces[ARM_NR_REF_SPACES];
+
 /* The formats, each walked by arm_ref_walk() through the tree's space. */
 extern const struct fc_fmt arm_s1, arm_s2, arm_mali;
 

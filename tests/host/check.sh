@@ -38,13 +38,24 @@ run_test() {
 	fi
 }
 
-# A few fixed seeds; libFuzzer adds what it finds to the same directory.
+# A few fixed seeds, and one starting in each space of ref_spaces.c (the
+# first byte picks it); libFuzzer adds what it finds to the same directory.
 make_corpus() {
 	mkdir -p "$out/fuzz-corpus" "$out/fuzz-artifacts"
 	for i in 1 2 3 4 5; do
 		[ -e "$out/fuzz-corpus/seed-$i" ] ||
 			seq "$i" "$((i * 7))" 100000 | head -c $((i * 300)) \
 				>"$out/fuzz-corpus/seed-$i"
+	done
+	i=0
+	while [ $i -lt 64 ]; do
+		f=$out/fuzz-corpus/space-$i
+		if [ ! -e "$f" ]; then
+			# shellcheck disable=SC2059 # the octal escape is the point
+			printf "\\$(printf %03o $i)" >"$f"
+			seq $((i + 1)) 3 100000 | head -c 400 >>"$f"
+		fi
+		i=$((i + 1))
 	done
 }
 

@@ -81,6 +81,10 @@ const char *th_errname(long long err)
 	case -ENOMEM: return "-ENOMEM";
 	case -EADDRINUSE: return "-EADDRINUSE";
 	case -EOPNOTSUPP: return "-EOPNOTSUPP";
+	case -EACCES: return "-EACCES";
+	case -EPERM: return "-EPERM";
+	case -EFAULT: return "-EFAULT";
+	case -EILSEQ: return "-EILSEQ";
 	}
 	b = buf[next++ % TH_ARRAY_SIZE(buf)];
 	snprintf(b, sizeof(buf[0]), "%lld", err);

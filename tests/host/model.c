@@ -125,8 +125,12 @@ void model_init(struct model *m, u32 ias, u32 oas, u64 pgsize_bitmap)
 		.ias = ias, .oas = oas, .pgsize_bitmap = pgsize_bitmap,
 		.rng = 0x5eed,
 	};
-	/* 9 bits of index per level above the 12-bit page offset. */
-	m->levels = (ias - 12 + 8) / 9;
+}
+
+/* The last IOVA of the input range. */
+u64 model_last_iova(const struct model *m)
+{
+	return m->ias >= 64 ? ~0ULL : (1ULL << m->ias) - 1;
 }
 
 void model_fini(struct model *m)
@@ -134,12 +138,6 @@ void model_fini(struct model *m)
 	model_free_nodes(m->root);
 	model_list_fini(&m->removed);
 	*m = (struct model){};
-}
-
-/* 4K pages at level 0, 2M blocks at level 1, 1G blocks at level 2. */
-unsigned int model_level(u64 size)
-{
-	return (__builtin_ctzll(size) - 12) / 9;
 }
 
 bool model_lookup(const struct model *m, u64 iova, struct model_leaf *leaf)
@@ -185,6 +183,7 @@ static void model_insert(struct model *m, const struct model_leaf *leaf)
 	m->root = model_merge(model_merge(lo, n), hi);
 	m->nr_leaves++;
 	m->mapped += leaf->size;
+	m->sizes_mapped |= leaf->size;
 }
 
 static void model_erase(struct model *m, u64 iova)
@@ -208,52 +207,37 @@ static bool model_range_ok(u64 start, u64 size, u32 bits)
 	return size && start <= limit && size - 1 <= limit - start;
 }
 
-/* Arm stage 1 has no write-only and no no-access mappings. */
-static bool model_prot_ok(u32 prot)
-{
-	if (!(prot & PT_PROT_READ))
-		return false;
-	return !((prot & PT_PROT_CACHE) && (prot & PT_PROT_MMIO));
-}
-
 /* The largest page of @pgsizes that fits at @iova/@pa in @left bytes. */
 static u64 model_pick(u64 pgsizes, u64 iova, u64 pa, u64 left)
 {
 	u64 best = 0, size;
 
-	for (size = SZ_4K; size && size <= left; size <<= 1)
+	for (size = pgsizes & -pgsizes; size && size <= left; size <<= 1)
 		if ((pgsizes & size) && !((iova | pa) & (size - 1)))
 			best = size;
 	return best;
 }
 
 /*
- * Map with the largest pages alignment allows, in IOVA order, stopping at
- * the first page that would overlap an existing leaf.
+ * Map [@iova, @iova + @size) to [@pa, @pa + @size) with the largest pages
+ * alignment allows, in IOVA order, stopping at the first page that would
+ * overlap an existing leaf.
  */
-int model_map(struct model *m, u64 iova, u64 pa, u64 size, u32 prot,
-	      u64 pgsizes, u64 *mapped)
+static int model_map_run(struct model *m, u64 *iova, u64 pa, u64 size,
+			 u32 prot, u64 pgsizes, u64 *mapped)
 {
-	u64 min = pgsizes & -pgsizes, left = size;
+	u64 left = size;
 
-	*mapped = 0;
-	if (!pgsizes || (pgsizes & ~m->pgsize_bitmap))
-		return -EINVAL;
-	if ((iova | pa | size) & (min - 1))
-		return -EINVAL;
-	if (!model_range_ok(iova, size, m->ias) ||
-	    !model_range_ok(pa, size, m->oas) || !model_prot_ok(prot))
-		return -EINVAL;
 	while (left) {
 		struct model_leaf leaf = {
-			.iova = iova, .pa = pa, .prot = prot,
-			.size = model_pick(pgsizes, iova, pa, left),
+			.iova = *iova, .pa = pa, .prot = prot,
+			.size = model_pick(pgsizes, *iova, pa, left),
 		};
 
-		if (model_overlaps(m, iova, iova + leaf.size - 1))
+		if (model_overlaps(m, *iova, *iova + leaf.size - 1))
 			return -EADDRINUSE;
 		model_insert(m, &leaf);
-		iova += leaf.size;
+		*iova += leaf.size;
 		pa += leaf.size;
 		left -= leaf.size;
 		*mapped += leaf.size;
@@ -262,16 +246,69 @@ int model_map(struct model *m, u64 iova, u64 pa, u64 size, u32 prot,
 }
 
 /*
+ * Map @chunk bytes from @pa and then the @nr_pages pages of @page_size at
+ * @pages, pages that follow each other physically making one run, each run
+ * with the largest pages alignment allows: where the engine's map of a
+ * page list (pt_map_src()) has a run start, the model starts one too. The
+ * arguments are checked in the order the engine documents: page sizes,
+ * the IOVA range, the first chunk, the permissions; a later run not
+ * aligned to the smallest page, or not below 2^oas, stops the map with
+ * -EINVAL.
+ */
+int model_map_src(struct model *m, u64 iova, u64 pa, u64 chunk,
+		  const u64 *pages, size_t nr_pages, u64 page_size, u32 prot,
+		  u64 pgsizes, u64 *mapped)
+{
+	u64 min = pgsizes & -pgsizes, size = chunk + nr_pages * page_size;
+	u64 limit = m->oas >= 64 ? ~0ULL : (1ULL << m->oas) - 1, len;
+	size_t i = 0;
+	int ret;
+
+	*mapped = 0;
+	if (!pgsizes || (pgsizes & ~m->pgsize_bitmap))
+		return -EINVAL;
+	if ((iova | size) & (min - 1) || !model_range_ok(iova, size, m->ias))
+		return -EINVAL;
+	if ((pa | chunk) & (min - 1) || pa > limit ||
+	    (chunk && chunk - 1 > limit - pa))
+		return -EINVAL;
+	if (prot > PT_PROT_ALL)
+		return -EOPNOTSUPP;
+	if (m->prot_err[prot])
+		return m->prot_err[prot];
+	ret = model_map_run(m, &iova, pa, chunk, prot, pgsizes, mapped);
+	while (!ret && i < nr_pages) {
+		pa = pages[i++];
+		for (len = page_size; i < nr_pages && pages[i] == pa + len; i++)
+			len += page_size;
+		if ((pa | len) & (min - 1) || pa > limit || len - 1 > limit - pa)
+			return -EINVAL;
+		ret = model_map_run(m, &iova, pa, len, prot, pgsizes, mapped);
+	}
+	return ret;
+}
+
+/* Map a physically contiguous range (pt_map()). */
+int model_map(struct model *m, u64 iova, u64 pa, u64 size, u32 prot,
+	      u64 pgsizes, u64 *mapped)
+{
+	return model_map_src(m, iova, pa, size, NULL, 0, 0, prot, pgsizes,
+			     mapped);
+}
+
+/*
  * Remove whole leaves from @iova on until @size bytes are covered or a hole
- * is reached; refuse to start inside a leaf.
+ * is reached; refuse to start inside a leaf. The range is aligned to the
+ * smallest page of the space.
  */
 int model_unmap(struct model *m, u64 iova, u64 size, u64 *unmapped)
 {
+	u64 min = m->pgsize_bitmap & -m->pgsize_bitmap;
 	struct model_leaf leaf;
 
 	*unmapped = 0;
 	m->removed.nr = 0;
-	if ((iova | size) & (SZ_4K - 1) || !model_range_ok(iova, size, m->ias))
+	if ((iova | size) & (min - 1) || !model_range_ok(iova, size, m->ias))
 		return -EINVAL;
 	while (*unmapped < size && model_lookup(m, iova, &leaf)) {
 		if (leaf.iova != iova)
@@ -304,7 +341,7 @@ static void model_collect_node(const struct model_node *t, u64 lo, u64 hi,
 void model_collect(const struct model *m, u64 iova, u64 size,
 		   struct model_list *out)
 {
-	u64 limit = (1ULL << m->ias) - 1;
+	u64 limit = model_last_iova(m);
 	u64 last = iova + size - 1 < iova ? ~0ULL : iova + size - 1;
 	struct model_leaf first;
 

@@ -1,24 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A reference model of an Arm LPAE stage-1 address space (4K granule) for
- * differential testing. It knows nothing of tables: it keeps the leaves in
- * an ordered map (iova -> pa, size, prot) and applies the documented rules
- * of map, unmap and lookup to it. It never calls the engine.
+ * A reference model of an address space of any format for differential
+ * testing. It knows nothing of tables: it keeps the leaves in an ordered
+ * map (iova -> pa, size, prot) and applies the documented rules of map,
+ * unmap and lookup to it, given the space's input and output sizes, its
+ * page sizes and which permissions its format takes. It never calls the
+ * engine.
  */
 #ifndef PTLAB_HOST_MODEL_H
 #define PTLAB_HOST_MODEL_H
 
 #include "engine/pt_engine.h"
 
-#define SZ_4K	0x1000ULL
-#define SZ_2M	0x200000ULL
-#define SZ_1G	0x40000000ULL
-
 /**
  * struct model_leaf - one leaf of the model
  * @iova: first IOVA, aligned to @size
  * @pa: first physical address, aligned to @size
- * @size: 4K, 2M or 1G
+ * @size: one of the space's page sizes
  * @prot: PT_PROT_* bits as given to map
  */
 struct model_leaf {
@@ -44,24 +42,27 @@ struct model_node;
 
 /**
  * struct model - the address space
- * @ias: input address bits
- * @oas: output address bits
- * @levels: table levels a hardware walk goes through
+ * @ias: input address bits, up to 64
+ * @oas: output address bits, up to 64
  * @pgsize_bitmap: page sizes of the address space
+ * @prot_err: what map answers for each permission: 0, -EINVAL or
+ *	-EOPNOTSUPP (model_init() makes all valid; the caller fills it in)
  * @root: the ordered map, a treap keyed by IOVA
  * @nr_leaves: leaves in the map
  * @mapped: bytes mapped
+ * @sizes_mapped: the sizes of every leaf ever mapped, ORed
  * @rng: priorities for the treap
  * @removed: the leaves the last model_unmap() removed, in IOVA order
  */
 struct model {
 	u32 ias;
 	u32 oas;
-	u32 levels;
 	u64 pgsize_bitmap;
+	int prot_err[PT_PROT_ALL + 1];
 	struct model_node *root;
 	size_t nr_leaves;
 	u64 mapped;
+	u64 sizes_mapped;
 	u64 rng;
 	struct model_list removed;
 };
@@ -70,12 +71,15 @@ void model_init(struct model *m, u32 ias, u32 oas, u64 pgsize_bitmap);
 void model_fini(struct model *m);
 int model_map(struct model *m, u64 iova, u64 pa, u64 size, u32 prot,
 	      u64 pgsizes, u64 *mapped);
+int model_map_src(struct model *m, u64 iova, u64 pa, u64 chunk,
+		  const u64 *pages, size_t nr_pages, u64 page_size, u32 prot,
+		  u64 pgsizes, u64 *mapped);
 int model_unmap(struct model *m, u64 iova, u64 size, u64 *unmapped);
 bool model_lookup(const struct model *m, u64 iova, struct model_leaf *leaf);
 bool model_next(const struct model *m, u64 iova, struct model_leaf *leaf);
 void model_collect(const struct model *m, u64 iova, u64 size,
 		   struct model_list *out);
-unsigned int model_level(u64 size);
+u64 model_last_iova(const struct model *m);
 
 void model_list_add(struct model_list *l, const struct model_leaf *leaf);
 void model_list_fini(struct model_list *l);

@@ -10,28 +10,33 @@
 #include <string.h>
 
 #include "arm_ref.h"
-#include "model.h"
 
 #define ALL_SIZES	(SZ_4K | SZ_2M | SZ_1G)
 #define TOP48		BIT_ULL(48)
 
+/* 4K pages at level 0, 2M blocks at level 1, 1G blocks at level 2. */
+static unsigned int eng_level_of(u64 size)
+{
+	return (__builtin_ctzll(size) - 12) / 9;
+}
+
 /*
- * Stage 1 with the levels of the model, every walk checked against the
+ * Stage 1 with the levels of a 4K granule, every walk checked against the
  * reference walker of the raw tables (arm_ref.c).
  */
 static const struct fc_fmt eng_fmt = {
 	.fmt = &pt_fmt_arm64_lpae_s1,
 	.valid = arm_s1_valid,
 	.ref_walk = arm_ref_walk,
-	.level_of = model_level,
+	.level_of = eng_level_of,
 	.prot = RW,
 };
 
 /* The spaces of the trees here: 4K granule, default output size. */
-static const struct arm_ref_space eng_spaces[] = {
-	{ "s1 4K 48", REF_S1, 12, 48, 48, 4, 9 },
-	{ "s1 4K 39", REF_S1, 12, 39, 48, 3, 9 },
-	{ "s1 4K 32", REF_S1, 12, 32, 48, 3, 2 },
+static const struct arm_ref_space *const eng_spaces[] = {
+	&arm_ref_spaces[ARM_S1_4K_48],
+	&arm_ref_spaces[ARM_S1_4K_39],
+	&arm_ref_spaces[ARM_S1_4K_32],
 };
 
 /* 48-bit input, 40-bit output. */
@@ -44,8 +49,8 @@ static bool eng_new_bitmap(struct fc_tree *t, u32 ias, u64 pgsize_bitmap)
 	unsigned int i;
 
 	for (i = 0; i < TH_ARRAY_SIZE(eng_spaces); i++)
-		if (eng_spaces[i].ias == ias)
-			return arm_ref_new(t, &eng_fmt, &eng_spaces[i],
+		if (eng_spaces[i]->ias == ias)
+			return arm_ref_new(t, &eng_fmt, eng_spaces[i],
 					   pgsize_bitmap);
 	return CHECK(false, "no space of %u bits", ias);
 }
@@ -731,6 +736,45 @@ static void engine_oas40(void)
 }
 
 /*
+ * The pages of a page list past the output size stop the map with
+ * -EINVAL, as the first chunk does: the format would keep only the low
+ * bits of their addresses and map other memory. Pinned user pages above
+ * 4G in a 32-bit Armv7 space were mapped to the page 4G below them.
+ */
+static void engine_oas40_pages(void)
+{
+	static const u64 pages[] = {
+		0x12345000, (1ULL << 40) - SZ_4K, 1ULL << 40, 0x67890000,
+	};
+	struct pt_map_src src = {
+		.pa = 0x1000, .chunk = SZ_4K, .pages = pages,
+		.nr_pages = TH_ARRAY_SIZE(pages), .page_size = SZ_4K,
+	};
+	struct fc_tree t;
+	u64 mapped;
+
+	if (!arm_ref_new(&t, &eng_fmt, &eng_oas40, 0))
+		return;
+	CHECK_INT(pt_map_src(&t.pt, SZ_2M, &src, 5 * SZ_4K, RW, ALL_SIZES,
+			     &t.g.pt, &mapped), -EINVAL, "a page past 1T");
+	CHECK_EQ(mapped, 2 * SZ_4K, "mapped before the pages past 1T");
+	host_flush(&t.g, &t.pt);
+	EXPECT(&t, "the pages before", RW, { SZ_2M, 0x1000, SZ_4K, 1 },
+	       { SZ_2M + SZ_4K, 0x12345000, SZ_4K, 1 });
+	fc_walk_none(&t, SZ_2M + 3 * SZ_4K, -ENOENT);
+	/* The last page below 1T alone maps. */
+	src = (struct pt_map_src){
+		.pages = &pages[1], .nr_pages = 1, .page_size = SZ_4K,
+	};
+	CHECK_INT(pt_map_src(&t.pt, SZ_2M + 2 * SZ_4K, &src, SZ_4K, RW,
+			     ALL_SIZES, &t.g.pt, &mapped), 0, "the last page");
+	host_flush(&t.g, &t.pt);
+	fc_walk_expect(&t, SZ_2M + 2 * SZ_4K + 0x10,
+		       (1ULL << 40) - SZ_4K + 0x10, SZ_4K, RW);
+	fc_free(&t);
+}
+
+/*
  * pt_iterate() reports, in order, the leaves overlapping a range, the first
  * one even if it starts before the range; stops when the visitor says so;
  * and clips ranges to the input address space.
@@ -813,9 +857,9 @@ static void engine_sem_suite(void)
 	unsigned int i;
 
 	for (i = 0; i < TH_ARRAY_SIZE(eng_spaces); i++) {
-		struct pt_params params = { .ias = eng_spaces[i].ias };
+		struct pt_params params = { .ias = eng_spaces[i]->ias };
 
-		f.ref = &eng_spaces[i];
+		f.ref = eng_spaces[i];
 		if (params.ias > 32)
 			fc_sem_all(&f, &params);
 		else
@@ -840,6 +884,7 @@ static const struct th_test engine_tests[] = {
 	TH_TEST(engine_ias32),
 	TH_TEST(engine_bad_args),
 	TH_TEST(engine_oas40),
+	TH_TEST(engine_oas40_pages),
 	TH_TEST(engine_iterate),
 	TH_TEST(engine_iterate_past_ias),
 	TH_TEST(engine_sem_suite),

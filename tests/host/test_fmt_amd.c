@@ -19,152 +19,11 @@
  */
 #include <string.h>
 
-#include "fmt_check.h"
+#include "ref.h"
 
 #define SZ(k)	(1ULL << (k))
 
-/* Spec bit positions, spelled out independently of the format's code. */
-#define SPEC_PR		0x1ULL
-#define SPEC_ADDR	0x000ffffffffff000ULL	/* bits 51:12 */
-#define SPEC_PTE_RSVD	0x07f0000000000000ULL	/* bits 58:52 */
-#define SPEC_PDE_RSVD	0x1ff0000000000000ULL	/* bits 60:52 */
-#define SPEC_U		0x0800000000000000ULL
-#define SPEC_FC		0x1000000000000000ULL
-#define SPEC_IR		0x2000000000000000ULL
-#define SPEC_IW		0x4000000000000000ULL
-
 static const struct pt_format *fmt = &pt_fmt_amd_v1;
-
-/* The engine's level of a page of 2^k bytes: AMD level minus one. */
-static unsigned int amd_level_of(u64 size)
-{
-	return (fls64(size) - 1 - 12) / 9;
-}
-
-/* ---- An independent walker of the raw tables, from section 2.2.3. ---- */
-
-/**
- * struct spec_walk - what the hardware walk of one IOVA does
- * @pa: the translated address
- * @size: the page size
- * @prot: R/W from IR/IW ANDed over the DTE (IR = IW = 1) and every entry,
- *	CACHE from the PTE's FC
- * @amd_level: AMD level (1-6) of the table holding the PTE
- * @nr: entries read, root first
- * @entries: their raw values
- */
-struct spec_walk {
-	u64 pa;
-	u64 size;
-	u32 prot;
-	unsigned int amd_level;
-	unsigned int nr;
-	u64 entries[6];
-};
-
-/*
- * Translate @iova through the tables at @root with DTE Mode @mode (host
- * addresses are the tables' own). Returns false where the IOMMU faults:
- * PR clear, reserved bits set, a Next Level not below the current level,
- * a PTE at level 6, a Next Level 7 size the level cannot hold, or a
- * non-zero IOVA index of a skipped level or above the mode's reach.
- */
-static bool spec_translate(u64 root, unsigned int mode, u64 iova,
-			   struct spec_walk *w)
-{
-	unsigned int level = mode, l, nl, bit;
-	bool ir = true, iw = true;
-	u64 table = root, e, size;
-
-	memset(w, 0, sizeof(*w));
-	if (mode < 6 && (iova >> (12 + 9 * mode)))
-		return false;
-	for (;;) {
-		unsigned int shift = 12 + 9 * (level - 1);
-
-		e = ((const u64 *)(uintptr_t)table)[(iova >> shift) & 0x1ff];
-		w->entries[w->nr++] = e;
-		if (!(e & SPEC_PR))
-			return false;
-		ir = ir && (e & SPEC_IR);
-		iw = iw && (e & SPEC_IW);
-		nl = (e >> 9) & 7;
-		if (nl == 0 || nl == 7) {
-			if (level == 6 || (e & SPEC_PTE_RSVD))
-				return false;
-			if (nl == 0) {
-				size = SZ(shift);
-			} else {
-				/* Table 14: count the ones from bit 12 up. */
-				for (bit = 12; bit < 52 && ((e >> bit) & 1); bit++)
-					;
-				size = SZ(bit + 1);
-				/*
-				 * Larger than the level's own size, at most
-				 * 256 entries, and (Linux's limit) 2^51.
-				 */
-				if (size <= SZ(shift) || size > SZ(shift + 8) ||
-				    size > SZ(51))
-					return false;
-			}
-			w->size = size;
-			w->pa = (e & SPEC_ADDR & ~(size - 1)) | (iova & (size - 1));
-			w->prot = (ir ? R : 0) | (iw ? W : 0) |
-				  ((e & SPEC_FC) ? CACHE : 0);
-			w->amd_level = level;
-			return true;
-		}
-		if (nl >= level || (e & SPEC_PDE_RSVD))
-			return false;
-		/* Skipped levels translate no bits: theirs must be zero. */
-		for (l = nl + 1; l < level; l++)
-			if ((iova >> (12 + 9 * (l - 1))) & 0x1ff)
-				return false;
-		table = e & SPEC_ADDR;
-		level = nl;
-	}
-}
-
-/* 0; -EINVAL past the reach of the DTE Mode; -ENOENT where it faults. */
-static int amd_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *r)
-{
-	unsigned int mode = t->pt.cfg.levels, i;
-	struct spec_walk sw;
-	bool ok;
-
-	*r = (struct fc_ref){};
-	if (mode < 6 && (iova >> (12 + 9 * mode)))
-		return -EINVAL;
-	ok = spec_translate(pt_root_pa(&t->pt), mode, iova, &sw);
-	r->nr = sw.nr;
-	for (i = 0; i < sw.nr; i++)
-		r->entries[i] = sw.entries[i];
-	if (!ok)
-		return -ENOENT;
-	r->pa = sw.pa;
-	r->size = sw.size;
-	r->prot = sw.prot;
-	r->level = sw.amd_level - 1;
-	return 0;
-}
-
-/* Read and write apart, and FC; no EXEC, PRIV or MMIO. */
-static int amd_valid(const struct pt_cfg *cfg, u32 prot)
-{
-	if (prot & ~(R | W | CACHE))
-		return -EOPNOTSUPP;
-	return prot & RW ? 0 : -EINVAL;
-}
-
-/* Every entry of a Next Level 7 page is the same (Table 14). */
-static const struct fc_fmt amd = {
-	.fmt = &pt_fmt_amd_v1,
-	.valid = amd_valid,
-	.ref_walk = amd_ref_walk,
-	.level_of = amd_level_of,
-	.same_replicas = true,
-	.prot = RW | CACHE,
-};
 
 /* ---- Golden encodings (section 2.2.3, Tables 14 and 15). ---- */
 
@@ -246,7 +105,7 @@ static const struct fc_golden golden_leaves[] = {
 
 static void amd_golden_leaves(void)
 {
-	fc_golden(&amd, golden_leaves, TH_ARRAY_SIZE(golden_leaves));
+	fc_golden(&ref_amd, golden_leaves, TH_ARRAY_SIZE(golden_leaves));
 }
 
 /*
@@ -295,7 +154,7 @@ static void amd_kinds(void)
 	for (level = 0; level < 6; level++) {
 		CHECK_KIND(&cfg64, level, 0, PT_ENTRY_EMPTY, "zero");
 		/* PR clear: not present, whatever else is set. */
-		CHECK_KIND(&cfg64, level, ~SPEC_PR, PT_ENTRY_EMPTY, "PR clear");
+		CHECK_KIND(&cfg64, level, ~AMD_SPEC_PR, PT_ENTRY_EMPTY, "PR clear");
 		CHECK_KIND(&cfg64, level, 0x6000000012345200ULL,
 			   PT_ENTRY_EMPTY, "PDE without PR");
 		/* NL 7 with the whole address field set: no size. */
@@ -425,7 +284,7 @@ static void amd_entry_pa_masks(void)
  */
 static void amd_prot_round_trip(void)
 {
-	fc_prot_round_trip(&amd, &(struct pt_params){ .ias = 64 }, SZ(51),
+	fc_prot_round_trip(&ref_amd, &(struct pt_params){ .ias = 64 }, SZ(51),
 			   R | W | CACHE);
 }
 
@@ -537,7 +396,7 @@ static void amd_params(void)
 
 static bool amd_new(struct fc_tree *t, u32 ias, u64 pgsize_bitmap)
 {
-	return fc_new(t, &amd, &(struct pt_params){
+	return fc_new(t, &ref_amd, &(struct pt_params){
 		.ias = ias, .pgsize_bitmap = pgsize_bitmap });
 }
 
@@ -559,7 +418,7 @@ static void amd_unmap_expect(struct fc_tree *t, u64 iova, u64 size, int want,
 }
 
 /*
- * Walk @iova through the engine and through spec_translate(); both must
+ * Walk @iova through the engine and through amd_spec_translate(); both must
  * find @pa (the offset included) in a page of @size with @prot, read the
  * same entries, and the leaf entries must be the page's replicas.
  */
@@ -573,11 +432,11 @@ static void amd_walk_expect(const struct fc_tree *t, u64 iova, u64 pa,
 	u64 first, n, i;
 
 	if (!fc_walk_expect(t, iova, pa, size, prot) ||
-	    amd_ref_walk(t, iova, &ref))
+	    ref_amd.ref_walk(t, iova, &ref))
 		return;
 	/* The page's entries in its table: n identical ones, no more. */
 	table = ref.nr > 1 ?
-		(const u64 *)(uintptr_t)(ref.entries[ref.nr - 2] & SPEC_ADDR) :
+		(const u64 *)(uintptr_t)(ref.entries[ref.nr - 2] & AMD_SPEC_ADDR) :
 		t->pt.root;
 	n = size >> cfg->lvl[level].shift;
 	first = ((iova & ~(size - 1)) >> cfg->lvl[level].shift) &
@@ -763,11 +622,11 @@ static void amd_engine_mixed_sizes(void)
 
 static const u64 *leaf_table_of(const struct fc_tree *t, u64 iova)
 {
-	struct spec_walk sw;
+	struct amd_spec_walk sw;
 
-	spec_translate(pt_root_pa(&t->pt), t->pt.cfg.levels, iova, &sw);
+	amd_spec_translate(pt_root_pa(&t->pt), t->pt.cfg.levels, iova, &sw);
 	return sw.nr > 1 ?
-	       (const u64 *)(uintptr_t)(sw.entries[sw.nr - 2] & SPEC_ADDR) :
+	       (const u64 *)(uintptr_t)(sw.entries[sw.nr - 2] & AMD_SPEC_ADDR) :
 	       t->pt.root;
 }
 
@@ -869,9 +728,9 @@ static void skip_walk_expect(const struct fc_tree *t, u64 iova, u64 pa,
 			     u64 size, u32 prot, unsigned int nr_entries)
 {
 	struct pt_walk_result res;
-	struct spec_walk sw;
+	struct amd_spec_walk sw;
 	int ret = pt_walk(&t->pt, iova, &res);
-	bool ok = spec_translate(pt_root_pa(&t->pt), t->pt.cfg.levels, iova,
+	bool ok = amd_spec_translate(pt_root_pa(&t->pt), t->pt.cfg.levels, iova,
 				 &sw);
 	unsigned int i;
 
@@ -905,12 +764,12 @@ static void skip_walk_expect(const struct fc_tree *t, u64 iova, u64 pa,
  */
 static void amd_engine_level_skip(void)
 {
-	const u64 ir_iw = SPEC_IR | SPEC_IW;
+	const u64 ir_iw = AMD_SPEC_IR | AMD_SPEC_IW;
 	const u64 b39 = SZ(39);
 	u64 *root, *a, *b, *c;
 	struct fc_list l;
 	unsigned int i;
-	struct spec_walk sw;
+	struct amd_spec_walk sw;
 	struct fc_tree t;
 
 	if (!amd_new(&t, 48, 0))
@@ -921,13 +780,13 @@ static void amd_engine_level_skip(void)
 	c = host_table_ops.alloc(&t.ctx, 4096);
 	if (!CHECK(a && b && c, "tables"))
 		goto out;
-	root[0] = SPEC_PR | 1ULL << 9 | (u64)(uintptr_t)a | ir_iw;
-	root[1] = SPEC_PR | 2ULL << 9 | (u64)(uintptr_t)b | ir_iw;
+	root[0] = AMD_SPEC_PR | 1ULL << 9 | (u64)(uintptr_t)a | ir_iw;
+	root[1] = AMD_SPEC_PR | 2ULL << 9 | (u64)(uintptr_t)b | ir_iw;
 	a[5] = 0x6000000012345001ULL;		/* 4K RW at 0x12345000 */
 	for (i = 8; i < 12; i++)
 		a[i] = 0x2000000022349e01ULL;	/* 16K R at 0x22348000 */
 	b[3] = 0x5000000040600001ULL;		/* 2M W FC at 0x40600000 */
-	b[4] = SPEC_PR | 1ULL << 9 | (u64)(uintptr_t)c | ir_iw;
+	b[4] = AMD_SPEC_PR | 1ULL << 9 | (u64)(uintptr_t)c | ir_iw;
 	c[0] = 0x6000000000009001ULL;		/* 4K RW at 0x9000 */
 
 	skip_walk_expect(&t, 0x5000, 0x12345000, SZ_4K, RW, 2);
@@ -943,10 +802,11 @@ static void amd_engine_level_skip(void)
 	 * The hardware faults where a skipped level's index bits are not
 	 * zero: 0x205000 has AMD level-2 index 1 under root[0].
 	 */
-	CHECK(!spec_translate(pt_root_pa(&t.pt), 4, 0x205000, &sw),
+	CHECK(!amd_spec_translate(pt_root_pa(&t.pt), 4, 0x205000, &sw),
 	      "skipped index bits translate");
-	CHECK(!spec_translate(pt_root_pa(&t.pt), 4, b39 + SZ_1G + 3 * SZ_2M,
-			      &sw), "skipped index bits translate");
+	CHECK(!amd_spec_translate(pt_root_pa(&t.pt), 4,
+				  b39 + SZ_1G + 3 * SZ_2M, &sw),
+	      "skipped index bits translate");
 
 	CHECK_INT(fc_list(&t, 0, ~0ULL, &l), 0, "iterate");
 	CHECK(l.nr == 4 &&
@@ -1018,8 +878,8 @@ static void amd_sem_suite(void)
 					    SZ_2M | SZ_1G | SZ(38),
 	};
 
-	fc_sem_all(&amd, &p48);
-	fc_sem_sizes(&amd, &p48n7);
+	fc_sem_all(&ref_amd, &p48);
+	fc_sem_sizes(&ref_amd, &p48n7);
 }
 
 static const struct th_test amd_tests[] = {

@@ -25,63 +25,14 @@
  *
  * Engine levels: 0 is the last-level table.
  */
-#include "fmt_check.h"
-
-#define SP_ALL	0x000fff0000000000ULL	/* subpage window 0..0xfff */
-#define UAT_GPU	0x0080000000000000ULL
-#define UAT_PXN	0x0020000000000000ULL
-#define UAT_UXN	0x0040000000000000ULL
+#include "ref.h"
 
 static const struct pt_format *dart = &pt_fmt_apple_dart;
 static const struct pt_format *uat = &pt_fmt_apple_uat;
 
-static int apple_ref_walk(const struct fc_tree *t, u64 iova,
-			  struct fc_ref *r);
-
-/* DART1 (oas 36) has no NO_CACHE bit; no DART has EXEC or PRIV. */
-static int dart_valid(const struct pt_cfg *cfg, u32 prot)
-{
-	if (prot & ~(cfg->oas == 36 ? RW : RW | CACHE))
-		return -EOPNOTSUPP;
-	return prot & RW ? 0 : -EINVAL;
-}
-
-/* UAT: no EXEC, no firmware write-only, one memory type. */
-static int uat_valid(const struct pt_cfg *cfg, u32 prot)
-{
-	if (prot & ~(RW | PRIV | CACHE | MMIO))
-		return -EOPNOTSUPP;
-	if (!(prot & RW) || ((prot & PRIV) && !(prot & R)) ||
-	    (prot & (CACHE | MMIO)) == (CACHE | MMIO))
-		return -EINVAL;
-	return 0;
-}
-
-/* Every leaf is one 16K page of the last level. */
-static unsigned int apple_level_of(u64 size)
-{
-	return 0;
-}
-
-static const struct fc_fmt apple_dart = {
-	.fmt = &pt_fmt_apple_dart,
-	.valid = dart_valid,
-	.ref_walk = apple_ref_walk,
-	.level_of = apple_level_of,
-	.low_tables = true,
-};
-
-static const struct fc_fmt apple_uat = {
-	.fmt = &pt_fmt_apple_uat,
-	.valid = uat_valid,
-	.ref_walk = apple_ref_walk,
-	.level_of = apple_level_of,
-	.low_tables = true,
-};
-
 /* 16K pages of the given output size. */
 static const struct fc_golden dart_golden[] = {
-	/* DART1: 0x812344000 | SP_ALL | SP_DIS 0x2 | valid 0x1. */
+	/* DART1: 0x812344000 | APPLE_SP_ALL | SP_DIS 0x2 | valid 0x1. */
 	{ "DART1 RW", { .oas = 36 }, 0, 0x812344000ULL, 0, RW,
 	  0x000fff0812344003ULL, 0 },
 	/* ... | NO_WRITE 0x80. */
@@ -93,7 +44,7 @@ static const struct fc_golden dart_golden[] = {
 	/* The last 16KB page of 64GB: bits 35:14 all set. */
 	{ "DART1 top of PA", { .oas = 36 }, 0, 0xfffffc000ULL, 0, RW,
 	  0x000fff0fffffc003ULL, 0 },
-	/* DART2: 0x2a812344000 >> 4 = 0x2a81234400 | SP_ALL | valid. */
+	/* DART2: 0x2a812344000 >> 4 = 0x2a81234400 | APPLE_SP_ALL | valid. */
 	{ "DART2 RW cached", { .oas = 42 }, 0, 0x2a812344000ULL, 0, RW | CACHE,
 	  0x000fff2a81234401ULL, 0 },
 	/* ... | NO_CACHE 0x2. */
@@ -147,8 +98,8 @@ static const struct fc_golden uat_golden[] = {
 
 static void apple_golden_leaves(void)
 {
-	fc_golden(&apple_dart, dart_golden, TH_ARRAY_SIZE(dart_golden));
-	fc_golden(&apple_uat, uat_golden, TH_ARRAY_SIZE(uat_golden));
+	fc_golden(&ref_dart, dart_golden, TH_ARRAY_SIZE(dart_golden));
+	fc_golden(&ref_uat, uat_golden, TH_ARRAY_SIZE(uat_golden));
 	/* One entry is one leaf: its size is the span of its level. */
 	CHECK_EQ(dart->leaf_size(&(struct pt_cfg){ .lvl[0].shift = 14 }, 0,
 				 0x000fff0812344003ULL), SZ_16K,
@@ -285,11 +236,11 @@ static void apple_prot_round_trip(void)
 {
 	const u64 pa = 0x3c000ULL << 12;
 
-	fc_prot_round_trip(&apple_dart, &(struct pt_params){ .oas = 36 }, pa,
+	fc_prot_round_trip(&ref_dart, &(struct pt_params){ .oas = 36 }, pa,
 			   R | W);
-	fc_prot_round_trip(&apple_dart, &(struct pt_params){ .oas = 42 }, pa,
+	fc_prot_round_trip(&ref_dart, &(struct pt_params){ .oas = 42 }, pa,
 			   R | W | CACHE);
-	fc_prot_round_trip(&apple_uat, &(struct pt_params){ .oas = 40 }, pa,
+	fc_prot_round_trip(&ref_uat, &(struct pt_params){ .oas = 40 }, pa,
 			   R | W | PRIV | CACHE | MMIO);
 }
 
@@ -395,112 +346,10 @@ static void apple_params(void)
 	fc_params(uat, uat_cases, TH_ARRAY_SIZE(uat_cases));
 }
 
-/*
- * Independent walks of the raw tables from the facts above, starting from
- * the register values the format reports: 0, -ENOENT (no entry) or -EACCES
- * (no access).
- */
-
-static u64 ref_entry(u64 table_pa, u64 iova, unsigned int level)
-{
-	const u64 *t = (const u64 *)(uintptr_t)table_pa;
-
-	return t[(iova >> (14 + 11 * level)) & 2047];
-}
-
-static int ref_dart(const struct pt_cfg *cfg, const struct pt_hw_regs *regs,
-		    u64 iova, struct fc_ref *r)
-{
-	bool v1 = cfg->oas == 36;
-	unsigned int level;
-	u64 table, pte = 0;
-
-	if (v1) {
-		CHECK(regs->ttbr & BIT(31), "t8020 TTBR not valid");
-		table = (regs->ttbr & 0xffffff) << 12;
-		level = 1;
-	} else {
-		CHECK(regs->ttbr & 1, "t8110 TTBR not valid");
-		table = ((regs->ttbr >> 2) & 0xfffffff) << 14;
-		level = regs->tcr & 8 ? 2 : 1;
-	}
-	for (;; level--) {
-		pte = ref_entry(table, iova, level);
-		r->entries[r->nr++] = pte;
-		if (!(pte & 1))
-			return -ENOENT;
-		table = v1 ? pte & GENMASK_ULL(35, 12) :
-		       (pte & GENMASK_ULL(37, 10)) << 4;
-		if (!level)
-			break;
-	}
-	r->pa = table | (iova & (SZ_16K - 1));
-	if (v1)
-		r->prot = (pte & 0x100 ? 0 : R) | (pte & 0x80 ? 0 : W);
-	else
-		r->prot = (pte & 0x8 ? 0 : R) | (pte & 0x4 ? 0 : W) |
-			  (pte & 0x2 ? 0 : CACHE);
-	/* The whole page is inside the subpage window. */
-	return (pte >> 52) == 0 && ((pte >> 40) & 0xfff) == 0xfff ? 0 :
-	       -EACCES;
-}
-
-static int ref_uat(const struct pt_cfg *cfg, const struct pt_hw_regs *regs,
-		   u64 iova, struct fc_ref *r)
-{
-	u64 addr = GENMASK_ULL(cfg->oas - 1, 14);
-	u64 table = regs->ttbr & GENMASK_ULL(47, 14), pte = 0;
-	unsigned int level, ap;
-	bool uxn, pxn;
-
-	CHECK(regs->ttbr & 1, "UAT TTBR not valid");
-	for (level = 2;; level--) {
-		pte = ref_entry(table, iova, level);
-		r->entries[r->nr++] = pte;
-		if ((pte & 3) != 3)
-			return -ENOENT;
-		table = pte & addr;
-		if (!level)
-			break;
-	}
-	r->pa = table | (iova & (SZ_16K - 1));
-	ap = (pte >> 6) & 3;
-	uxn = pte & UAT_UXN;
-	pxn = pte & UAT_PXN;
-	if (ap == 1)
-		r->prot = PRIV | (uxn ? RW : pxn ? 0 : R);
-	else if (ap == 2)
-		r->prot = uxn ? (pxn ? 0 : RW) : (pxn ? W : R);
-	switch ((pte >> 2) & 7) {
-	case 0:
-		r->prot |= CACHE;
-		break;
-	case 1:
-		r->prot |= MMIO;
-		break;
-	}
-	/* AF, nG and GPU access on every page written here. */
-	return (pte & 0xc00) == 0xc00 && (pte & UAT_GPU) ? 0 : -EACCES;
-}
-
-/* Either walk, of one 16K page, inside the input range only. */
-static int apple_ref_walk(const struct fc_tree *t, u64 iova,
-			  struct fc_ref *r)
-{
-	const struct pt_cfg *cfg = &t->pt.cfg;
-	struct pt_hw_regs regs;
-
-	*r = (struct fc_ref){ .size = SZ_16K };
-	if (iova >> cfg->ias)
-		return -EINVAL;
-	cfg->fmt->regs(cfg, pt_root_pa(&t->pt), &regs);
-	return (cfg->fmt == dart ? ref_dart : ref_uat)(cfg, &regs, iova, r);
-}
-
 static bool apl_new(struct fc_tree *t, const struct pt_format *fmt, u32 ias,
 		    u32 oas)
 {
-	return fc_new(t, fmt == dart ? &apple_dart : &apple_uat,
+	return fc_new(t, fmt == dart ? &ref_dart : &ref_uat,
 		      &(struct pt_params){ .ias = ias, .oas = oas });
 }
 
@@ -796,7 +645,7 @@ static void apple_sem_suite(void)
 	unsigned int ti;
 
 	for (ti = 0; ti < TH_ARRAY_SIZE(trees); ti++) {
-		struct fc_fmt f = *trees[ti].fmt == dart ? apple_dart : apple_uat;
+		struct fc_fmt f = *trees[ti].fmt == dart ? ref_dart : ref_uat;
 		struct pt_params params = {
 			.ias = trees[ti].ias, .oas = trees[ti].oas,
 		};

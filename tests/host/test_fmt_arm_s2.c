@@ -520,32 +520,6 @@ static void s2_mali_params(void)
 	fc_params(mali, mali_good, TH_ARRAY_SIZE(mali_good));
 }
 
-/*
- * The spaces the engine semantics run in, with the geometry worked out by
- * hand for the reference walker (arm_ref.c).
- */
-static const struct arm_ref_space ref_spaces[] = {
-	{ "s1 4K 48", REF_S1, 12, 48, 48, 4, 9 },
-	{ "s1 16K 48", REF_S1, 14, 48, 48, 4, 1 },
-	{ "s1 16K 36", REF_S1, 14, 36, 40, 2, 11 },
-	{ "s1 64K 48", REF_S1, 16, 48, 48, 3, 6 },
-	{ "s1 64K 52", REF_S1, 16, 52, 52, 3, 10 },
-	{ "s1 64K 32", REF_S1, 16, 32, 32, 2, 3 },
-	{ "s2 4K 48", REF_S2, 12, 48, 48, 4, 9 },
-	{ "s2 4K 40 (2 tables)", REF_S2, 12, 40, 48, 3, 10 },
-	{ "s2 4K 42/42 (8 tables)", REF_S2, 12, 42, 42, 3, 12 },
-	{ "s2 4K 43 (16 tables)", REF_S2, 12, 43, 48, 3, 13 },
-	{ "s2 4K 44 (32 entries)", REF_S2, 12, 44, 44, 4, 5 },
-	{ "s2 4K 32", REF_S2, 12, 32, 32, 3, 2 },
-	{ "s2 16K 48 (2 tables)", REF_S2, 14, 48, 48, 3, 12 },
-	{ "s2 16K 40/40 (16 tables)", REF_S2, 14, 40, 40, 2, 15 },
-	{ "s2 64K 44/40 (4 tables)", REF_S2, 16, 44, 40, 2, 15 },
-	{ "s2 64K 52", REF_S2, 16, 52, 52, 3, 10 },
-	{ "Mali 48", REF_MALI, 12, 48, 40, 4, 9 },
-	{ "Mali 32", REF_MALI, 12, 32, 32, 4, 9 },
-	{ "Mali 40/36", REF_MALI, 12, 40, 36, 4, 9 },
-};
-
 /* A tree for @rs with every leaf size (@all) or the default ones. */
 static bool arm_new(struct fc_tree *t, const struct arm_ref_space *rs,
 		    bool all)
@@ -747,16 +721,16 @@ static void sem_all_page_sizes(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < TH_ARRAY_SIZE(ref_spaces); i++)
-		arm_page_sizes(&ref_spaces[i]);
+	for (i = 0; i < ARM_NR_REF_SPACES; i++)
+		arm_page_sizes(&arm_ref_spaces[i]);
 }
 
 static void sem_all_overlap_unmap(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < TH_ARRAY_SIZE(ref_spaces); i++)
-		arm_overlap_unmap(&ref_spaces[i]);
+	for (i = 0; i < ARM_NR_REF_SPACES; i++)
+		arm_overlap_unmap(&arm_ref_spaces[i]);
 }
 
 /*
@@ -768,7 +742,8 @@ static void sem_all_overlap_unmap(void)
 static void sem_contiguous_entries(void)
 {
 	static const struct arm_ref_space *spaces[] = {
-		&ref_spaces[1], &ref_spaces[3], &ref_spaces[13],
+		&arm_ref_spaces[ARM_S1_16K_48], &arm_ref_spaces[ARM_S1_64K_48],
+		&arm_ref_spaces[ARM_S2_16K_40_40],
 	};
 	unsigned int i, e, nr;
 	struct fc_tree t;
@@ -813,8 +788,8 @@ static void sem_suite(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < TH_ARRAY_SIZE(ref_spaces); i++) {
-		const struct arm_ref_space *rs = &ref_spaces[i];
+	for (i = 0; i < ARM_NR_REF_SPACES; i++) {
+		const struct arm_ref_space *rs = &arm_ref_spaces[i];
 		struct fc_fmt f = *arm_ref_fmt(rs);
 		struct pt_params params = {
 			.granule_shift = rs->granule, .ias = rs->ias,

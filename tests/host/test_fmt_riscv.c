@@ -23,83 +23,13 @@
  * Our leaves: V | R | A | D (0xc3), U unless PRIV, W, X as asked; PBMT 0
  * for CACHE, 2 for MMIO, 1 otherwise. Tables: PPN | V.
  */
-#include "fmt_check.h"
+#include "ref.h"
 
-#define NC	0x2000000000000000ULL
-#define IO	0x4000000000000000ULL
-#define N	0x8000000000000000ULL
+#define NC	RV_SPEC_NC
+#define IO	RV_SPEC_IO
+#define N	RV_SPEC_N
 
 static const struct pt_format *fmt = &pt_fmt_riscv;
-
-/*
- * The independent decoder, following the steps of the "Virtual Address
- * Translation Process" with the Svpbmt and Svnapot rules.
- */
-static enum pt_entry_kind rv_decode(unsigned int level, u64 pte, u64 *pa,
-				    u64 *size, u32 *prot)
-{
-	bool v = pte & 1, r = pte >> 1 & 1, w = pte >> 2 & 1, x = pte >> 3 & 1;
-	u64 ppn = pte >> 10 & ((1ULL << 44) - 1);
-	unsigned int pbmt = pte >> 61 & 3;
-	bool n = pte >> 63;
-
-	/* Step 3: V=0, W without R, reserved bits 60:54. */
-	if (!v || (!r && w) || (pte >> 54 & 0x7f))
-		return PT_ENTRY_EMPTY;
-	/* Step 4: a pointer to the next level, none below level 0. */
-	if (!r && !x) {
-		if (level == 0 || pbmt || n)
-			return PT_ENTRY_EMPTY;
-		*pa = ppn << 12;
-		return PT_ENTRY_TABLE;
-	}
-	if (pbmt == 3)
-		return PT_ENTRY_EMPTY;
-	if (n) {
-		if (level != 0 || (ppn & 0xf) != 0x8)
-			return PT_ENTRY_EMPTY;
-		*size = 0x10000;
-	} else {
-		*size = 0x1000ULL << (9 * level);
-		/* Step 5: a misaligned superpage. */
-		if (ppn & ((*size >> 12) - 1))
-			return PT_ENTRY_EMPTY;
-	}
-	*pa = (ppn << 12) & ~(*size - 1);
-	*prot = (r ? R : 0) | (w ? W : 0) | (x ? X : 0) |
-		(pte & 0x10 ? 0 : PRIV) |
-		(pbmt == 0 ? CACHE : pbmt == 2 ? MMIO : 0);
-	return PT_ENTRY_LEAF;
-}
-
-static int rv_valid(const struct pt_cfg *cfg, u32 prot)
-{
-	if (!(prot & R) || (prot & (CACHE | MMIO)) == (CACHE | MMIO))
-		return -EINVAL;
-	return 0;
-}
-
-/*
- * A leaf entry bit by bit: V|R|A|D, the PPN, N and PPN[3] for a 64K
- * (Svnapot) page, W, X, U unless PRIV, PBMT.
- */
-static u64 rv_bits(unsigned int level, u64 pa, u64 size, u32 prot)
-{
-	return 0xc3 | pa >> 2 | (size == SZ_64K ? N | 0x8 << 10 : 0) |
-	       (prot & W ? 0x4 : 0) | (prot & X ? 0x8 : 0) |
-	       (prot & PRIV ? 0 : 0x10) |
-	       (prot & CACHE ? 0 : prot & MMIO ? IO : NC);
-}
-
-static const struct fc_fmt rv = {
-	.fmt = &pt_fmt_riscv,
-	.valid = rv_valid,
-	.decode = rv_decode,
-	.bits = rv_bits,
-	.ref_walk = fc_decode_walk,
-	.same_replicas = true,
-	.prot = R | W | CACHE,
-};
 
 /* The spaces of the golden leaves: 4K pages and Svnapot 64K ones. */
 #define SV39	{ .ias = 39, .pgsize_bitmap = SZ_64K | SZ_4K }
@@ -151,7 +81,7 @@ static const struct fc_golden golden_leaves[] = {
 
 static void rv_golden_leaves(void)
 {
-	fc_golden(&rv, golden_leaves, TH_ARRAY_SIZE(golden_leaves));
+	fc_golden(&ref_riscv, golden_leaves, TH_ARRAY_SIZE(golden_leaves));
 }
 
 /* Table entries: PPN | V; A, D, U, PBMT and N clear. */
@@ -260,7 +190,7 @@ static void rv_kinds(void)
 /* Every prot at every leaf level and 64K, built bit by bit. */
 static void rv_prot_round_trip(void)
 {
-	fc_prot_round_trip(&rv, &(struct pt_params){ .ias = 57 },
+	fc_prot_round_trip(&ref_riscv, &(struct pt_params){ .ias = 57 },
 			   0x3000000000000ULL, PT_PROT_ALL);
 }
 
@@ -284,7 +214,7 @@ static void rv_regs(void)
 		{ 57, 0xa000000000080201ULL, 10 },
 	};
 
-	fc_regs(&rv, 0x80201000, rv_satp, cases, TH_ARRAY_SIZE(cases));
+	fc_regs(&ref_riscv, 0x80201000, rv_satp, cases, TH_ARRAY_SIZE(cases));
 }
 
 /* Every level's span; 64K (Svnapot) at level 0. */
@@ -347,12 +277,12 @@ static const struct pt_params p39 = { .ias = 39 }, p48 = { .ias = 48 },
 	p39n = { .ias = 39, .pgsize_bitmap = 0x40211000 },
 	p57n = { .ias = 57, .pgsize_bitmap = 0x1008040211000ULL };
 
-FC_SEM_TEST(rv_sem_page_sizes, fc_sem_page_sizes, &rv, &p39, &p48, &p57, &p39n)
-FC_SEM_TEST(rv_sem_top, fc_sem_largest_at_top, &rv, &p39, &p48, &p57)
-FC_SEM_TEST(rv_sem_mixed, fc_sem_mixed, &rv, &p39, &p57n)
-FC_SEM_TEST(rv_sem_overlap, fc_sem_overlap, &rv, &p39, &p48)
-FC_SEM_TEST(rv_sem_unmap, fc_sem_unmap, &rv, &p39n, &p57)
-FC_SEM_TEST(rv_sem_prots, fc_sem_prots, &rv, &p48)
+FC_SEM_TEST(rv_sem_page_sizes, fc_sem_page_sizes, &ref_riscv, &p39, &p48, &p57, &p39n)
+FC_SEM_TEST(rv_sem_top, fc_sem_largest_at_top, &ref_riscv, &p39, &p48, &p57)
+FC_SEM_TEST(rv_sem_mixed, fc_sem_mixed, &ref_riscv, &p39, &p57n)
+FC_SEM_TEST(rv_sem_overlap, fc_sem_overlap, &ref_riscv, &p39, &p48)
+FC_SEM_TEST(rv_sem_unmap, fc_sem_unmap, &ref_riscv, &p39n, &p57)
+FC_SEM_TEST(rv_sem_prots, fc_sem_prots, &ref_riscv, &p48)
 
 /*
  * The raw entries of a walk: tables PPN | V, the leaf V|R|A|D with the
@@ -364,7 +294,7 @@ static void rv_sem_raw(void)
 	struct fc_tree t;
 	unsigned int i;
 
-	if (!fc_new(&t, &rv, &p48))
+	if (!fc_new(&t, &ref_riscv, &p48))
 		return;
 	fc_map_ok(&t, 0x765432100000ULL, 0x9000, SZ_4K, R | PRIV | MMIO);
 	if (CHECK_INT(pt_walk(&t.pt, 0x765432100abcULL, &res), 0, "walk") &&
@@ -397,7 +327,7 @@ static void rv_sem_napot(void)
 	struct fc_tree t;
 	u64 first = 0, i;
 
-	if (!fc_new(&t, &rv, &p39n))
+	if (!fc_new(&t, &ref_riscv, &p39n))
 		return;
 	/* 4K + 64K + 4K: the aligned middle takes one 64K leaf. */
 	fc_map_ok(&t, iova - SZ_4K, pa - SZ_4K, SZ_64K + 2 * SZ_4K, prot);

@@ -28,76 +28,9 @@
  * (0 WB, 1 WT, 2 UC-, 3 UC): CACHE = index 0, MMIO = index 3 (PCD|PWT =
  * 0x18), neither = index 2 (PCD = 0x10).
  */
-#include "fmt_check.h"
+#include "ref.h"
 
 static const struct pt_format *fmt = &pt_fmt_x86_64;
-
-/*
- * The independent decoder, written from the SDM tables: P clear is not
- * present; PS picks a page in a PDE/PDPTE and is reserved above; the
- * reserved bits between the PAT bit and a large page's address fault.
- */
-static enum pt_entry_kind x86_decode(unsigned int level, u64 pte, u64 *pa,
-				     u64 *size, u32 *prot)
-{
-	static const u64 page_size[] = { 0x1000, 0x200000, 0x40000000 };
-	const u64 addr = 0x000ffffffffff000ULL;
-	unsigned int pat_index;
-
-	if (!(pte & 0x1))
-		return PT_ENTRY_EMPTY;
-	if (level > 0 && !(pte & 0x80)) {
-		*pa = pte & addr;
-		return PT_ENTRY_TABLE;
-	}
-	if (level > 2)
-		return PT_ENTRY_EMPTY;
-	*size = page_size[level];
-	if (level > 0 && (pte & (*size - 1) & ~0x1fffULL))
-		return PT_ENTRY_EMPTY;
-	*pa = pte & addr & ~(*size - 1);
-	*prot = R;
-	if (pte & 0x2)
-		*prot |= W;
-	if (!(pte >> 63))
-		*prot |= X;
-	if (!(pte & 0x4))
-		*prot |= PRIV;
-	pat_index = (pte >> 3) & 3;	/* PCD:PWT */
-	if (pat_index == 0)
-		*prot |= CACHE;
-	else if (pat_index == 3)
-		*prot |= MMIO;
-	return PT_ENTRY_LEAF;
-}
-
-static int x86_valid(const struct pt_cfg *cfg, u32 prot)
-{
-	if (!(prot & R) || (prot & (CACHE | MMIO)) == (CACHE | MMIO))
-		return -EINVAL;
-	return 0;
-}
-
-/*
- * A leaf entry built bit by bit from the SDM: P, PS above level 0, R/W for
- * WRITE, U/S without PRIV, XD without EXEC, PCD|PWT for MMIO, PCD for
- * neither.
- */
-static u64 x86_bits(unsigned int level, u64 pa, u64 size, u32 prot)
-{
-	return pa | 0x1 | (level ? 0x80 : 0) | (prot & W ? 0x2 : 0) |
-	       (prot & PRIV ? 0 : 0x4) | (prot & X ? 0 : 1ULL << 63) |
-	       (prot & MMIO ? 0x18 : prot & CACHE ? 0 : 0x10);
-}
-
-static const struct fc_fmt x86 = {
-	.fmt = &pt_fmt_x86_64,
-	.valid = x86_valid,
-	.decode = x86_decode,
-	.bits = x86_bits,
-	.ref_walk = fc_decode_walk,
-	.prot = R | W | CACHE,
-};
 
 static const struct fc_golden golden_leaves[] = {
 	/* P|R/W|U/S = 0x7; PAT index 0 (WB): no PCD/PWT; XD (no EXEC). */
@@ -136,7 +69,7 @@ static const struct fc_golden golden_leaves[] = {
 
 static void x86_golden_leaves(void)
 {
-	fc_golden(&x86, golden_leaves, TH_ARRAY_SIZE(golden_leaves));
+	fc_golden(&ref_x86, golden_leaves, TH_ARRAY_SIZE(golden_leaves));
 }
 
 /* Table entries: address | P | R/W | U/S = 0x7; A clear, XD clear. */
@@ -226,7 +159,7 @@ static void x86_kinds(void)
  */
 static void x86_prot_round_trip(void)
 {
-	fc_prot_round_trip(&x86, &(struct pt_params){ .ias = 48 },
+	fc_prot_round_trip(&ref_x86, &(struct pt_params){ .ias = 48 },
 			   0x8040000000ULL, PT_PROT_ALL);
 }
 
@@ -243,7 +176,7 @@ static void x86_regs(void)
 		{ 56, 0x12345000, 1 }, { 57, 0x12345000, 1 },
 	};
 
-	fc_regs(&x86, 0x12345000, fc_ttbr_is_root, cases,
+	fc_regs(&ref_x86, 0x12345000, fc_ttbr_is_root, cases,
 		TH_ARRAY_SIZE(cases));
 }
 
@@ -298,12 +231,12 @@ static void x86_params(void)
 static const struct pt_params p47 = { .ias = 47 }, p48 = { .ias = 48 },
 	p57 = { .ias = 57 };
 
-FC_SEM_TEST(x86_sem_page_sizes, fc_sem_page_sizes, &x86, &p47, &p48, &p57)
-FC_SEM_TEST(x86_sem_top, fc_sem_largest_at_top, &x86, &p47, &p48, &p57)
-FC_SEM_TEST(x86_sem_mixed, fc_sem_mixed, &x86, &p48, &p57)
-FC_SEM_TEST(x86_sem_overlap, fc_sem_overlap, &x86, &p48, &p57)
-FC_SEM_TEST(x86_sem_unmap, fc_sem_unmap, &x86, &p48, &p57)
-FC_SEM_TEST(x86_sem_prots, fc_sem_prots, &x86, &p48)
+FC_SEM_TEST(x86_sem_page_sizes, fc_sem_page_sizes, &ref_x86, &p47, &p48, &p57)
+FC_SEM_TEST(x86_sem_top, fc_sem_largest_at_top, &ref_x86, &p47, &p48, &p57)
+FC_SEM_TEST(x86_sem_mixed, fc_sem_mixed, &ref_x86, &p48, &p57)
+FC_SEM_TEST(x86_sem_overlap, fc_sem_overlap, &ref_x86, &p48, &p57)
+FC_SEM_TEST(x86_sem_unmap, fc_sem_unmap, &ref_x86, &p48, &p57)
+FC_SEM_TEST(x86_sem_prots, fc_sem_prots, &ref_x86, &p48)
 
 /*
  * The raw entries a walk reads for a 4K page: every table entry is
@@ -315,7 +248,7 @@ static void x86_sem_raw(void)
 	struct fc_tree t;
 	unsigned int i;
 
-	if (!fc_new(&t, &x86, &p57))
+	if (!fc_new(&t, &ref_x86, &p57))
 		return;
 	fc_map_ok(&t, 0x123456789000ULL, 0x9000, 0x1000, R | X | PRIV);
 	if (CHECK_INT(pt_walk(&t.pt, 0x123456789abcULL, &res), 0, "walk") &&
