@@ -207,7 +207,9 @@ struct ptlab_info {
  * every kernel. A range that overlaps an existing mapping is refused with
  * -EADDRINUSE and nothing changes, also when another thread's map of the
  * same range wins a race. Any other failure (-ENOMEM, -EFAULT, -EINTR) may
- * leave a prefix mapped, reported in @out_mapped.
+ * leave a prefix mapped, reported in @out_mapped; so does -EINVAL for a page
+ * the format cannot address (above 4 GiB for arm-v7s, above 2^oas for the
+ * other narrow formats), found as the pages are pinned.
  */
 struct ptlab_map_user {
 	__u32 size;
