@@ -53,6 +53,18 @@ static void hw_set_perm(struct hw_entry *e, u32 perm, bool user)
 	e->perm[1] = perm;
 }
 
+/* A table entry that limits what lies below it to @and_perm. */
+static int hw_limiting_table(struct hw_entry *e, u64 next_pa, u32 next_level,
+			     u32 and_unpriv, u32 and_priv)
+{
+	e->limits = true;
+	e->and_perm[0] = and_unpriv;
+	e->and_perm[1] = and_priv;
+	e->next_pa = next_pa;
+	e->next_level = next_level;
+	return HW_TABLE;
+}
+
 /* --- Arm VMSAv8-64 long descriptors (stage 1, stage 2, Mali) ------------- */
 
 /* Arm levels with block descriptors (Arm ARM D8.3, without FEAT_LPA2). */
@@ -240,14 +252,9 @@ static int x86_entry(const struct ptlab_hw_geom *g, u32 level, u64 iova,
 		return PTLAB_FAULT_TRANSLATION;
 	/* R/W, U/S and XD of every entry on the walk count. */
 	hw_set_perm(e, hw_perm(true, w, x), user);
-	if (level && !(pte & BIT_ULL(7))) {
-		e->limits = true;
-		e->and_perm[0] = e->perm[0];
-		e->and_perm[1] = e->perm[1];
-		e->next_pa = pte & GENMASK_ULL(51, 12);
-		e->next_level = level - 1;
-		return HW_TABLE;
-	}
+	if (level && !(pte & BIT_ULL(7)))
+		return hw_limiting_table(e, pte & GENMASK_ULL(51, 12), level - 1,
+					 e->perm[0], e->perm[1]);
 	/* PS is reserved in PML4 and PML5 entries. */
 	if (level > 2)
 		return PTLAB_FAULT_ADDR_SIZE;
@@ -268,15 +275,10 @@ static int vtss_entry(const struct ptlab_hw_geom *g, u32 level, u64 iova,
 	if (!r && !w)
 		return PTLAB_FAULT_TRANSLATION;
 	hw_set_perm(e, hw_perm(r, w, pte & BIT_ULL(2)), true);
-	if (level && !(pte & BIT_ULL(7))) {
-		/* Table entries' R and W limit what lies below; X does not. */
-		e->limits = true;
-		e->and_perm[0] = e->perm[0] | HW_X;
-		e->and_perm[1] = e->perm[1] | HW_X;
-		e->next_pa = pte & GENMASK_ULL(51, 12);
-		e->next_level = level - 1;
-		return HW_TABLE;
-	}
+	/* Table entries' R and W limit what lies below; X does not. */
+	if (level && !(pte & BIT_ULL(7)))
+		return hw_limiting_table(e, pte & GENMASK_ULL(51, 12), level - 1,
+					 e->perm[0] | HW_X, e->perm[1] | HW_X);
 	if (level > 2)
 		return PTLAB_FAULT_ADDR_SIZE;
 	e->size = 1ULL << ptlab_hw_level_shift(g, level);
@@ -316,12 +318,8 @@ static int amd_entry(const struct ptlab_hw_geom *g, u32 level, u64 iova,
 	for (l = nl; l < amd - 1; l++)
 		if ((iova >> ptlab_hw_level_shift(g, l)) & 0x1ff)
 			return PTLAB_FAULT_TRANSLATION;
-	e->limits = true;
-	e->and_perm[0] = e->perm[0];
-	e->and_perm[1] = e->perm[1];
-	e->next_pa = pte & GENMASK_ULL(51, 12);
-	e->next_level = nl - 1;
-	return HW_TABLE;
+	return hw_limiting_table(e, pte & GENMASK_ULL(51, 12), nl - 1, e->perm[0],
+				 e->perm[1]);
 }
 
 /* --- RISC-V Sv39/48/57 (Privileged specification 12.3-12.5, Svnapot) ------ */
