@@ -33,20 +33,47 @@
 
 static const char prot_letters[] = "rwxpcm";
 
+/*
+ * Each format's name, what it is and its page sizes, and what its driver
+ * calls the three register values of struct ptlab_info (NULL: nothing is
+ * programmed there). See the comment at the top of each src/fmt/ header.
+ */
 static const struct {
 	__u32 format;
 	const char *name;
+	const char *what;
+	const char *regs[3];
 } formats[] = {
-	{ PTLAB_FMT_ARM64_LPAE_S1, "arm64-lpae-s1" },
-	{ PTLAB_FMT_ARM64_LPAE_S2, "arm64-lpae-s2" },
-	{ PTLAB_FMT_ARM_MALI_LPAE, "arm-mali-lpae" },
-	{ PTLAB_FMT_ARM_V7S, "arm-v7s" },
-	{ PTLAB_FMT_X86_64, "x86-64" },
-	{ PTLAB_FMT_VTD_SS, "vtd-ss" },
-	{ PTLAB_FMT_AMD_V1, "amd-v1" },
-	{ PTLAB_FMT_RISCV, "riscv" },
-	{ PTLAB_FMT_APPLE_DART, "apple-dart" },
-	{ PTLAB_FMT_APPLE_UAT, "apple-uat" },
+	{ PTLAB_FMT_ARM64_LPAE_S1, "arm64-lpae-s1",
+	  "Arm VMSAv8-64 stage 1: 4K/16K/64K granules, 32-52 bits; blocks, contiguous",
+	  { "ttbr0", "tcr", "mair" } },
+	{ PTLAB_FMT_ARM64_LPAE_S2, "arm64-lpae-s2",
+	  "Arm stage 2, concatenated top tables: as stage 1",
+	  { "vttbr", "vtcr", NULL } },
+	{ PTLAB_FMT_ARM_MALI_LPAE, "arm-mali-lpae",
+	  "Arm Mali GPU LPAE: 4K/2M/1G",
+	  { "transtab", NULL, "memattr" } },
+	{ PTLAB_FMT_ARM_V7S, "arm-v7s",
+	  "Armv7 short descriptor: 4K/64K/1M/16M",
+	  { "ttbr0", "ttbcr", "prrr_nmrr" } },
+	{ PTLAB_FMT_X86_64, "x86-64",
+	  "x86-64 4/5 levels (VT-d first stage, AMD v2): 4K/2M/1G",
+	  { "cr3", "paging_mode", NULL } },
+	{ PTLAB_FMT_VTD_SS, "vtd-ss",
+	  "Intel VT-d second stage, 3/4/5 levels: 4K/2M/1G",
+	  { "slptptr", "aw", NULL } },
+	{ PTLAB_FMT_AMD_V1, "amd-v1",
+	  "AMD IOMMU v1, 1-6 levels: every power of two from 4K",
+	  { "dte_root", "dte_mode", NULL } },
+	{ PTLAB_FMT_RISCV, "riscv",
+	  "RISC-V Sv39/48/57 by input size: 4K/2M/1G/512G/256T, Svnapot 64K",
+	  { "iosatp", "mode", NULL } },
+	{ PTLAB_FMT_APPLE_DART, "apple-dart",
+	  "Apple DART (t8020, t8110): 16K",
+	  { "ttbr", "tcr", NULL } },
+	{ PTLAB_FMT_APPLE_UAT, "apple-uat",
+	  "Apple GPU UAT, 3 levels, 39 bits: 16K",
+	  { "ttb", NULL, NULL } },
 };
 
 /* ---- module loading ---- */
@@ -991,4 +1018,53 @@ const char *ptlab_format_name(__u32 format)
 		if (formats[i].format == format)
 			return formats[i].name;
 	return NULL;
+}
+
+/**
+ * ptlab_format_what() - one line on a format: what it is, its page sizes
+ * @format: enum ptlab_format
+ *
+ * Return: the line, or NULL when this library does not know the format.
+ */
+const char *ptlab_format_what(__u32 format)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(formats); i++)
+		if (formats[i].format == format)
+			return formats[i].what;
+	return NULL;
+}
+
+/**
+ * ptlab_format_reg_name() - what a format's driver calls a register value
+ * @format: enum ptlab_format
+ * @reg: 0 for struct ptlab_info's out_ttbr, 1 for out_tcr, 2 for out_mair
+ *
+ * Return: the name ("cr3", "vtcr", "iosatp", ...), the uapi's own name for
+ * a format this library does not know, or NULL where the format programs
+ * nothing.
+ */
+const char *ptlab_format_reg_name(__u32 format, unsigned int reg)
+{
+	static const char *const uapi[3] = { "ttbr", "tcr", "mair" };
+	size_t i;
+
+	if (reg >= 3)
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(formats); i++)
+		if (formats[i].format == format)
+			return formats[i].regs[reg];
+	return uapi[reg];
+}
+
+/**
+ * ptlab_format_at() - the formats this library knows, one by one
+ * @i: 0, 1, ...
+ *
+ * Return: the @i-th format's number, or 0 past the last.
+ */
+__u32 ptlab_format_at(size_t i)
+{
+	return i < ARRAY_SIZE(formats) ? formats[i].format : 0;
 }

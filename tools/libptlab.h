@@ -75,5 +75,8 @@ int ptlab_pgsizes_parse(const char *str, __u64 *bitmap);
 char *ptlab_pgsizes_format(__u64 bitmap, char *buf, size_t len);
 int ptlab_format_parse(const char *str, __u32 *format);
 const char *ptlab_format_name(__u32 format);
+const char *ptlab_format_what(__u32 format);
+const char *ptlab_format_reg_name(__u32 format, unsigned int reg);
+__u32 ptlab_format_at(size_t i);
 
 #endif /* _LIBPTLAB_H */

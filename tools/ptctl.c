@@ -91,6 +91,10 @@ struct session {
 
 static void print_usage(FILE *f)
 {
+	unsigned int reg;
+	__u32 format;
+	size_t i;
+
 	fprintf(f,
 		"Usage: ptctl [--no-load] COMMAND [ARGS]\n"
 		"\n"
@@ -142,8 +146,17 @@ static void print_usage(FILE *f)
 		"PROT: letters r w x p c m (read write exec priv cache mmio), '-' ignored;\n"
 		"printed as rwxpcm with '-' for each absent bit, e.g. rw--c-. Default rw.\n"
 		"Page sizes print as 4K, 2M, 1G; LIST is comma-separated: 4K,2M,1G.\n"
-		"Format names: arm64-lpae-s1.\n"
-		"Exit status: 0 on success, 1 on an error, 2 on a usage error.\n");
+		"Exit status: 0 on success, 1 on an error, 2 on a usage error.\n"
+		"\n"
+		"Formats (--format NAME; info names each register as its driver does):\n");
+	for (i = 0; (format = ptlab_format_at(i)); i++) {
+		fprintf(f, "  %-14s %s\n", ptlab_format_name(format), ptlab_format_what(format));
+		fprintf(f, "  %-14s registers:", "");
+		for (reg = 0; reg < 3; reg++)
+			if (ptlab_format_reg_name(format, reg))
+				fprintf(f, " %s", ptlab_format_reg_name(format, reg));
+		fprintf(f, "\n");
+	}
 }
 
 /* ---- parsing ---- */
@@ -302,6 +315,8 @@ static int print_info(int fd, __u32 id)
 	char pgsizes[64 * PTLAB_SIZE_STRLEN], granule[PTLAB_SIZE_STRLEN];
 	struct ptlab_info info;
 	const char *name;
+	unsigned int i;
+	__u64 regs[3];
 	int err;
 
 	err = ptlab_info(fd, id, &info);
@@ -309,6 +324,9 @@ static int print_info(int fd, __u32 id)
 		error_msg("info %u: %s", id, strerror(-err));
 		return err;
 	}
+	regs[0] = info.out_ttbr;
+	regs[1] = info.out_tcr;
+	regs[2] = info.out_mair;
 	name = ptlab_format_name(info.out_format);
 	printf("id %u\n", info.id);
 	if (name)
@@ -324,9 +342,13 @@ static int print_info(int fd, __u32 id)
 	printf("pgsizes %s\n",
 	       ptlab_pgsizes_format(info.out_pgsize_bitmap, pgsizes, sizeof(pgsizes)));
 	printf("root_pa 0x%llx\n", info.out_root_pa);
-	printf("ttbr 0x%016llx\n", info.out_ttbr);
-	printf("tcr 0x%016llx\n", info.out_tcr);
-	printf("mair 0x%016llx\n", info.out_mair);
+	/* Under the names the format's driver uses (x86-64: cr3, riscv: iosatp). */
+	for (i = 0; i < 3; i++) {
+		const char *reg = ptlab_format_reg_name(info.out_format, i);
+
+		if (reg)
+			printf("%s 0x%016llx\n", reg, (unsigned long long)regs[i]);
+	}
 	printf("table_pages %llu\n", info.out_table_pages);
 	printf("mapped_bytes %llu\n", info.out_mapped_bytes);
 	return 0;
