@@ -1059,6 +1059,71 @@ const char *ptlab_format_reg_name(__u32 format, unsigned int reg)
 }
 
 /**
+ * ptlab_level_name() - a level as the architecture names it
+ * @format: enum ptlab_format
+ * @levels: levels of the address space (struct ptlab_info's out_levels)
+ * @level: the uapi's level, counted from the last-level table (0)
+ * @buf: receives the name: "L2" (Arm, counted from the start of the
+ *	architecture's walk), "PDPT" (x86-64), "SL-PDE" (VT-d), "L3" (AMD,
+ *	from the leaf table as 1), "VPN[1]" (RISC-V), ...
+ * @len: size of @buf
+ *
+ * Return: @buf; the uapi's number for a format this library does not know.
+ */
+char *ptlab_level_name(__u32 format, unsigned int levels, unsigned int level,
+		       char *buf, size_t len)
+{
+	static const char *const x86[] = { "PT", "PD", "PDPT", "PML4", "PML5" };
+	static const char *const vtd[] = { "SL-PTE", "SL-PDE", "SL-PDPE", "SL-PML4E",
+					   "SL-PML5E" };
+
+	switch (format) {
+	case PTLAB_FMT_ARM64_LPAE_S1:
+	case PTLAB_FMT_ARM64_LPAE_S2:
+	case PTLAB_FMT_ARM_MALI_LPAE:
+	case PTLAB_FMT_APPLE_UAT:
+		/* The last level is level 3, whatever the granule. */
+		if (level <= 3) {
+			snprintf(buf, len, "L%u", 3 - level);
+			return buf;
+		}
+		break;
+	case PTLAB_FMT_ARM_V7S:
+		if (level <= 1) {
+			snprintf(buf, len, "L%u", 2 - level);
+			return buf;
+		}
+		break;
+	case PTLAB_FMT_X86_64:
+		if (level < ARRAY_SIZE(x86)) {
+			snprintf(buf, len, "%s", x86[level]);
+			return buf;
+		}
+		break;
+	case PTLAB_FMT_VTD_SS:
+		if (level < ARRAY_SIZE(vtd)) {
+			snprintf(buf, len, "%s", vtd[level]);
+			return buf;
+		}
+		break;
+	case PTLAB_FMT_AMD_V1:
+		snprintf(buf, len, "L%u", level + 1);
+		return buf;
+	case PTLAB_FMT_RISCV:
+		snprintf(buf, len, "VPN[%u]", level);
+		return buf;
+	case PTLAB_FMT_APPLE_DART:
+		if (level < levels) {
+			snprintf(buf, len, "L%u", levels - level);
+			return buf;
+		}
+		break;
+	}
+	snprintf(buf, len, "%u", level);
+	return buf;
+}
+
+/**
  * ptlab_format_at() - the formats this library knows, one by one
  * @i: 0, 1, ...
  *

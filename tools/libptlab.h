@@ -78,5 +78,7 @@ const char *ptlab_format_name(__u32 format);
 const char *ptlab_format_what(__u32 format);
 const char *ptlab_format_reg_name(__u32 format, unsigned int reg);
 __u32 ptlab_format_at(size_t i);
+char *ptlab_level_name(__u32 format, unsigned int levels, unsigned int level,
+		       char *buf, size_t len);
 
 #endif /* _LIBPTLAB_H */

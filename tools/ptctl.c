@@ -360,9 +360,9 @@ static int print_info(int fd, __u32 id)
  */
 static int print_walk(int fd, __u32 id, __u64 iova)
 {
-	char prot[PTLAB_PROT_STRLEN], pgsize[PTLAB_SIZE_STRLEN];
+	char prot[PTLAB_PROT_STRLEN], pgsize[PTLAB_SIZE_STRLEN], name[16];
 	struct ptlab_walk walk;
-	struct ptlab_info info;
+	struct ptlab_info info = { };
 	unsigned int levels = 0, i, n;
 	int err;
 
@@ -374,7 +374,10 @@ static int print_walk(int fd, __u32 id, __u64 iova)
 	if (!err) {
 		printf("pa 0x%llx\n", walk.out_pa);
 		printf("pgsize %s\n", ptlab_size_format(walk.out_pgsize, pgsize, sizeof(pgsize)));
-		printf("level %u\n", walk.out_level);
+		/* ptlab's number, then the architecture's name for the level. */
+		printf("level %u %s\n", walk.out_level,
+		       ptlab_level_name(info.out_format, levels, walk.out_level, name,
+					sizeof(name)));
 		printf("prot %s\n", ptlab_prot_format(walk.out_prot, prot, sizeof(prot)));
 	} else if (err != -ENOENT) {
 		error_msg("walk %u 0x%llx: %s", id, iova, strerror(-err));
@@ -386,7 +389,10 @@ static int print_walk(int fd, __u32 id, __u64 iova)
 		n = PTLAB_MAX_LEVELS;
 	for (i = 0; i < n; i++) {
 		if (levels >= n)
-			printf("entry %u 0x%016llx\n", levels - 1 - i, walk.out_entries[i]);
+			printf("entry %u %s 0x%016llx\n", levels - 1 - i,
+			       ptlab_level_name(info.out_format, levels, levels - 1 - i, name,
+						sizeof(name)),
+			       walk.out_entries[i]);
 		else
 			printf("entry ? 0x%016llx\n", walk.out_entries[i]);
 	}
