@@ -433,6 +433,44 @@ TEST_F(dev, random_never_stale)
 	EXPECT_EQ(0, iotlb_stat(self->dev, "stale"));
 }
 
+/*
+ * debugfs <id>/entries: a line per leaf with the raw entry of every level
+ * on its path, each as PTLAB_IOCTL_WALK reads it; nothing else listed.
+ */
+TEST_F(dev, entries_file_matches_walks)
+{
+	char path[128], line[512];
+	unsigned int n = 0, i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), PTLAB_DEBUGFS "/%u/entries", self->id);
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(line, sizeof(line), f));
+	EXPECT_EQ('#', line[0]);
+	while (fgets(line, sizeof(line), f)) {
+		struct ptlab_walk w = { .size = sizeof(w), .id = self->id };
+		unsigned long long iova, size, e;
+		char *p = line;
+		int used;
+
+		ASSERT_EQ(2, sscanf(p, "%llx %llx%n", &iova, &size, &used));
+		p += used;
+		ASSERT_EQ(self->iova + n * self->page, iova) TH_LOG("line %u", n);
+		EXPECT_EQ(self->page, size);
+		w.iova = iova;
+		ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_WALK, &w));
+		for (i = 0; sscanf(p, "%llx%n", &e, &used) == 1; i++, p += used) {
+			ASSERT_GT(w.out_nr_entries, i);
+			EXPECT_EQ(w.out_entries[i], e) TH_LOG("0x%llx entry %u", iova, i);
+		}
+		EXPECT_EQ(w.out_nr_entries, i);
+		n++;
+	}
+	fclose(f);
+	EXPECT_EQ(NR_PAGES, (int)n);
+}
+
 /* A space with a device cannot be destroyed; without one it can. */
 TEST_F(dev, space_busy_while_attached)
 {

@@ -1014,6 +1014,58 @@ int ptlab_as_walk(struct ptlab_as *as, u64 iova, bool show_pa,
 	return ret;
 }
 
+struct ptlab_first_run {
+	struct pt_run_visitor visitor;
+	u64 iova;
+};
+
+static int ptlab_first_run(struct pt_run_visitor *visitor,
+			   const struct pt_run *run)
+{
+	container_of(visitor, struct ptlab_first_run, visitor)->iova = run->iova;
+	return 1;
+}
+
+/**
+ * ptlab_as_next_leaf() - the first leaf at or after an IOVA, walked
+ * @as: the address space
+ * @iova: where to start looking
+ * @show_pa: as for ptlab_as_walk()
+ * @res: the walk of the leaf found (@res->leaf.iova is its first IOVA)
+ *
+ * For dumps that go leaf by leaf through spaces of millions of entries: the
+ * search stops at the first run, and a run never spans two tables.
+ *
+ * Return: 0, -ENOENT if nothing is mapped there or above, -EINTR.
+ */
+int ptlab_as_next_leaf(struct ptlab_as *as, u64 iova, bool show_pa,
+		       struct pt_walk_result *res)
+{
+	struct ptlab_first_run first = { .visitor.run = ptlab_first_run };
+	struct ptlab_range_hold h;
+	int ret;
+
+	for (;;) {
+		if (as->pt.cfg.ias < 64 && iova >> as->pt.cfg.ias)
+			return -ENOENT;
+		if (ptlab_range_lock(&as->ranges, &h, iova, ~0ULL, true))
+			return -EINTR;
+		ret = pt_iterate(&as->pt, iova, iova ? -iova : ~0ULL,
+				 &first.visitor);
+		ptlab_range_unlock(&as->ranges, &h);
+		if (ret <= 0)
+			return ret ?: -ENOENT;
+		/* A leaf that holds @iova may begin below it. */
+		ret = ptlab_as_walk(as, max(first.iova, iova), show_pa, res);
+		if (ret != -ENOENT)
+			return ret;
+		/* Unmapped meanwhile: look further. */
+		iova = max(first.iova, iova) + 1;
+		if (!iova)
+			return -ENOENT;
+	}
+}
+
 /**
  * ptlab_as_translate() - the physical address an IOVA maps to
  * @as: the address space

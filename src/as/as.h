@@ -264,6 +264,8 @@ int ptlab_as_unmap(struct ptlab_as *as, u64 iova, u64 length, u64 *unmapped);
 int ptlab_as_walk(struct ptlab_as *as, u64 iova, bool show_pa,
 		  struct pt_walk_result *res);
 int ptlab_as_translate(struct ptlab_as *as, u64 iova, u64 *pa);
+int ptlab_as_next_leaf(struct ptlab_as *as, u64 iova, bool show_pa,
+		       struct pt_walk_result *res);
 void ptlab_as_regs(struct ptlab_as *as, bool show_pa, u64 *root_pa,
 		   struct pt_hw_regs *regs);
 void ptlab_as_show_fdinfo(struct ptlab_ctx *ctx, struct seq_file *m);

@@ -127,6 +127,104 @@ static int ptlab_flushes_show(struct seq_file *m, void *unused)
 DEFINE_SHOW_ATTRIBUTE(ptlab_flushes);
 
 /*
+ * entries: one line per leaf, its first IOVA, its size and the raw entry of
+ * every level on its path, root first (the layout of Intel's VT-d debugfs
+ * domain_translation_struct). Generated a leaf at a time as it is read, so
+ * that spaces of millions of entries stream; it is not one moment (maps and
+ * unmaps go on between two leaves).
+ */
+struct ptlab_entries_state {
+	struct ptlab_as *as;
+	bool show_pa;
+	bool done;
+	u64 next;		/* where the search for the next leaf starts */
+	struct pt_walk_result res;
+};
+
+/* The leaf at or after @st->next, or NULL at the end. */
+static void *ptlab_entries_find(struct ptlab_entries_state *st)
+{
+	int ret;
+
+	if (st->done)
+		return NULL;
+	ret = ptlab_as_next_leaf(st->as, st->next, st->show_pa, &st->res);
+	if (ret) {
+		st->done = true;
+		return ret == -ENOENT ? NULL : ERR_PTR(ret);
+	}
+	return st;
+}
+
+static void *ptlab_entries_start(struct seq_file *m, loff_t *pos)
+{
+	struct ptlab_entries_state *st = m->private;
+
+	if (!*pos) {
+		st->next = 0;
+		st->done = false;
+		seq_puts(m, "# iova pgsize entries, root first\n");
+	}
+	return ptlab_entries_find(st);
+}
+
+static void *ptlab_entries_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct ptlab_entries_state *st = m->private;
+	const struct pt_leaf *leaf = &st->res.leaf;
+
+	++*pos;
+	st->next = leaf->iova + leaf->size;
+	/* The last leaf of a 64-bit space. */
+	if (!st->next)
+		st->done = true;
+	return ptlab_entries_find(st);
+}
+
+static void ptlab_entries_stop(struct seq_file *m, void *v)
+{
+}
+
+static int ptlab_entries_show(struct seq_file *m, void *v)
+{
+	struct ptlab_entries_state *st = v;
+	unsigned int i;
+
+	seq_printf(m, "0x%016llx 0x%llx", st->res.leaf.iova, st->res.leaf.size);
+	for (i = 0; i < st->res.nr_entries; i++)
+		seq_printf(m, " 0x%016llx", st->res.entries[i]);
+	seq_putc(m, '\n');
+	return 0;
+}
+
+static const struct seq_operations ptlab_entries_sops = {
+	.start = ptlab_entries_start,
+	.next = ptlab_entries_next,
+	.stop = ptlab_entries_stop,
+	.show = ptlab_entries_show,
+};
+
+static int ptlab_entries_open(struct inode *inode, struct file *file)
+{
+	struct ptlab_entries_state *st;
+
+	st = __seq_open_private(file, &ptlab_entries_sops, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	st->as = inode->i_private;
+	st->show_pa = ptlab_file_shows_pa(file);
+	return 0;
+}
+
+static const struct file_operations ptlab_entries_fops = {
+	.owner = THIS_MODULE,
+	.open = ptlab_entries_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release_private,
+};
+
+/*
  * The core of one moment: the address space stays frozen while the file is
  * open, or until it is destroyed, after which reads fail (-EIO).
  */
@@ -177,6 +275,7 @@ void ptlab_debugfs_add_as(struct ptlab_as *as)
 	debugfs_create_file("table_pages", 0400, as->dir, as,
 			    &ptlab_table_pages_fops);
 	debugfs_create_file("flushes", 0400, as->dir, as, &ptlab_flushes_fops);
+	debugfs_create_file("entries", 0400, as->dir, as, &ptlab_entries_fops);
 	debugfs_create_file("snapshot", 0400, as->dir, as, &ptlab_snapshot_fops);
 }
 
