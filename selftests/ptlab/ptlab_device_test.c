@@ -451,16 +451,20 @@ TEST_F(dev, entries_file_matches_walks)
 	while (fgets(line, sizeof(line), f)) {
 		struct ptlab_walk w = { .size = sizeof(w), .id = self->id };
 		unsigned long long iova, size, e;
-		char *p = line;
-		int used;
+		char *p = line, *end;
 
-		ASSERT_EQ(2, sscanf(p, "%llx %llx%n", &iova, &size, &used));
-		p += used;
+		iova = strtoull(p, &p, 16);
+		size = strtoull(p, &end, 16);
+		ASSERT_NE(p, end) TH_LOG("line %u: %s", n, line);
+		p = end;
 		ASSERT_EQ(self->iova + n * self->page, iova) TH_LOG("line %u", n);
 		EXPECT_EQ(self->page, size);
 		w.iova = iova;
 		ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_WALK, &w));
-		for (i = 0; sscanf(p, "%llx%n", &e, &used) == 1; i++, p += used) {
+		for (i = 0;; i++, p = end) {
+			e = strtoull(p, &end, 16);
+			if (end == p)
+				break;
 			ASSERT_GT(w.out_nr_entries, i);
 			EXPECT_EQ(w.out_entries[i], e) TH_LOG("0x%llx entry %u", iova, i);
 		}
