@@ -64,9 +64,12 @@ enum {
 	OPT_SIZE,
 	OPT_IOVA,
 	OPT_ECHO,
+	OPT_JSON,
 };
 
 static bool no_load;
+/* --json: info and walk print one JSON object each (addresses as "0x..."). */
+static bool json;
 
 /*
  * Memory that ptctl allocated for map commands, by the IOVA range it is
@@ -96,7 +99,7 @@ static void print_usage(FILE *f)
 	size_t i;
 
 	fprintf(f,
-		"Usage: ptctl [--no-load] COMMAND [ARGS]\n"
+		"Usage: ptctl [--no-load] [--json] COMMAND [ARGS]\n"
 		"\n"
 		"Build, inspect and exercise page tables through /dev/ptlab. If the device\n"
 		"is missing, ptctl loads the ptlab module first (as root), unless --no-load.\n"
@@ -138,6 +141,9 @@ static void print_usage(FILE *f)
 		"\n"
 		"Options:\n"
 		"  --no-load    never load the module: fail if /dev/ptlab does not exist\n"
+		"  --json       (before the command) info and walk print one JSON object each,\n"
+		"               addresses and entries as \"0x...\" strings; an unmapped IOVA is\n"
+		"               \"mapped\": false, not an error\n"
 		"  --echo       print each script command as a '#' comment before its output\n"
 		"  -h, --help   this text\n"
 		"  -V, --version\n"
@@ -310,6 +316,40 @@ static int parse_create(int argc, char **argv, struct ptlab_create *c)
 
 /* ---- output ---- */
 
+static void print_info_json(const struct ptlab_info *info, const __u64 regs[3])
+{
+	const char *name = ptlab_format_name(info->out_format), *sep = "";
+	unsigned int i;
+
+	printf("{\"id\": %u, \"format\": ", info->id);
+	if (name)
+		printf("\"%s\"", name);
+	else
+		printf("%u", info->out_format);
+	printf(", \"granule\": %llu, \"ias\": %u, \"oas\": %u, \"levels\": %u, \"pgsizes\": [",
+	       info->out_granule_shift < 64 ? 1ULL << info->out_granule_shift : 0ULL,
+	       info->out_ias, info->out_oas, info->out_levels);
+	for (i = 0; i < 64; i++) {
+		if (info->out_pgsize_bitmap & (1ULL << i)) {
+			printf("%s%llu", sep, 1ULL << i);
+			sep = ", ";
+		}
+	}
+	printf("], \"root_pa\": \"0x%llx\", \"regs\": {", (unsigned long long)info->out_root_pa);
+	sep = "";
+	for (i = 0; i < 3; i++) {
+		const char *reg = ptlab_format_reg_name(info->out_format, i);
+
+		if (reg) {
+			printf("%s\"%s\": \"0x%llx\"", sep, reg, (unsigned long long)regs[i]);
+			sep = ", ";
+		}
+	}
+	printf("}, \"table_pages\": %llu, \"mapped_bytes\": %llu}\n",
+	       (unsigned long long)info->out_table_pages,
+	       (unsigned long long)info->out_mapped_bytes);
+}
+
 static int print_info(int fd, __u32 id)
 {
 	char pgsizes[64 * PTLAB_SIZE_STRLEN], granule[PTLAB_SIZE_STRLEN];
@@ -327,6 +367,10 @@ static int print_info(int fd, __u32 id)
 	regs[0] = info.out_ttbr;
 	regs[1] = info.out_tcr;
 	regs[2] = info.out_mair;
+	if (json) {
+		print_info_json(&info, regs);
+		return 0;
+	}
 	name = ptlab_format_name(info.out_format);
 	printf("id %u\n", info.id);
 	if (name)
@@ -358,6 +402,37 @@ static int print_info(int fd, __u32 id)
  * Entries are reported root first; label each with its level, counted like
  * out_level from the last-level table (0), so the leaf's label matches it.
  */
+static void print_walk_json(const struct ptlab_info *info, unsigned int levels, __u64 iova,
+			    const struct ptlab_walk *walk, bool mapped)
+{
+	char prot[PTLAB_PROT_STRLEN], name[16];
+	unsigned int i, n = walk->out_nr_entries;
+
+	printf("{\"iova\": \"0x%llx\", \"mapped\": %s", (unsigned long long)iova,
+	       mapped ? "true" : "false");
+	if (mapped) {
+		printf(", \"pa\": \"0x%llx\", \"pgsize\": %llu, \"level\": %u",
+		       (unsigned long long)walk->out_pa, (unsigned long long)walk->out_pgsize,
+		       walk->out_level);
+		printf(", \"level_name\": \"%s\", \"prot\": \"%s\"",
+		       ptlab_level_name(info->out_format, levels, walk->out_level, name,
+					sizeof(name)),
+		       ptlab_prot_format(walk->out_prot, prot, sizeof(prot)));
+	}
+	printf(", \"entries\": [");
+	if (n > PTLAB_MAX_LEVELS)
+		n = PTLAB_MAX_LEVELS;
+	for (i = 0; i < n; i++) {
+		unsigned int level = levels >= n ? levels - 1 - i : 0;
+
+		printf("%s{\"level\": %u, \"name\": \"%s\", \"value\": \"0x%016llx\"}",
+		       i ? ", " : "", level,
+		       ptlab_level_name(info->out_format, levels, level, name, sizeof(name)),
+		       (unsigned long long)walk->out_entries[i]);
+	}
+	printf("]}\n");
+}
+
 static int print_walk(int fd, __u32 id, __u64 iova)
 {
 	char prot[PTLAB_PROT_STRLEN], pgsize[PTLAB_SIZE_STRLEN], name[16];
@@ -370,6 +445,11 @@ static int print_walk(int fd, __u32 id, __u64 iova)
 		levels = info.out_levels;
 
 	err = ptlab_walk(fd, id, iova, &walk);
+	/* In JSON an unmapped IOVA is a result ("mapped": false), not an error. */
+	if (json && (!err || err == -ENOENT)) {
+		print_walk_json(&info, levels, iova, &walk, !err);
+		return 0;
+	}
 	printf("iova 0x%llx\n", iova);
 	if (!err) {
 		printf("pa 0x%llx\n", walk.out_pa);
@@ -1181,6 +1261,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "no-load", no_argument, NULL, OPT_NO_LOAD },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ }
 	};
 	const char *cmd;
@@ -1197,6 +1278,9 @@ int main(int argc, char **argv)
 			return 0;
 		case OPT_NO_LOAD:
 			no_load = true;
+			break;
+		case OPT_JSON:
+			json = true;
 			break;
 		default:
 			print_usage(stderr);
