@@ -475,6 +475,50 @@ TEST_F(dev, entries_file_matches_walks)
 	EXPECT_EQ(NR_PAGES, (int)n);
 }
 
+/* A line of debugfs dev<id>/faults, or "" if there is none. */
+static void faults_line(__u32 dev_id, char *line, size_t len)
+{
+	char path[128];
+	FILE *f;
+
+	line[0] = '\0';
+	snprintf(path, sizeof(path), PTLAB_DEBUGFS "/dev%u/faults", dev_id);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	/* The "#" line, then the first record. */
+	if (!fgets(line, len, f) || !fgets(line, len, f))
+		line[0] = '\0';
+	fclose(f);
+}
+
+/* The debugfs fault list shows addresses only to a CAP_SYS_ADMIN reader. */
+TEST_F(dev, debugfs_faults_hide_addresses)
+{
+	struct ptlab_unmap u = {
+		.size = sizeof(u), .id = self->id, .iova = self->iova,
+		.length = self->page,
+	};
+	char line[256];
+	unsigned char b[8];
+	__u32 dev2;
+
+	ASSERT_EQ(0, dev_create(self->fd, self->id, PTLAB_DEV_NO_INVALIDATE, 0,
+				&dev2));
+	ASSERT_EQ(0, dev_dma(self->fd, dev2, PTLAB_ACCESS_READ, self->iova, b,
+			     sizeof(b), NULL, NULL));
+	ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_UNMAP, &u));
+	ASSERT_EQ(-EIO, dev_dma(self->fd, dev2, PTLAB_ACCESS_READ, self->iova,
+				b, sizeof(b), NULL, NULL));
+	faults_line(dev2, line, sizeof(line));
+	ASSERT_EQ(0, strncmp(line, "stale ", 6)) TH_LOG("%s", line);
+	EXPECT_EQ(NULL, strstr(line, "cached_pa 0x0 ")) TH_LOG("%s", line);
+	ASSERT_EQ(0, drop_cap(CAP_SYS_ADMIN));
+	faults_line(dev2, line, sizeof(line));
+	ASSERT_EQ(0, strncmp(line, "stale ", 6)) TH_LOG("%s", line);
+	EXPECT_NE(NULL, strstr(line, "cached_pa 0x0 ")) TH_LOG("%s", line);
+}
+
 /* A space with a device cannot be destroyed; without one it can. */
 TEST_F(dev, space_busy_while_attached)
 {

@@ -31,6 +31,7 @@
  * that sleeps. The transfer copies to and from the user outside every lock
  * and hold, through a page-sized bounce buffer.
  */
+#include <linux/capability.h>
 #include <linux/idr.h>
 #include <linux/kref.h>
 #include <linux/mm.h>
@@ -430,9 +431,13 @@ static int ptlab_dev_iotlb_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(ptlab_dev_iotlb);
 
-/* The queue as it is, oldest first; reading it here drains nothing. */
+/*
+ * The queue as it is, oldest first; reading it here drains nothing. As in
+ * the other debugfs files, addresses follow the reader's CAP_SYS_ADMIN too.
+ */
 static int ptlab_dev_faults_show(struct seq_file *m, void *unused)
 {
+	bool show_pa = file_ns_capable(m->file, &init_user_ns, CAP_SYS_ADMIN);
 	struct ptlab_dev *dev = m->private;
 	struct ptlab_fault *q;
 	unsigned int i, n;
@@ -451,8 +456,9 @@ static int ptlab_dev_faults_show(struct seq_file *m, void *unused)
 	for (i = 0; i < n; i++)
 		seq_printf(m, "%s iova 0x%llx access 0x%x level %u entry 0x%llx cached_pa 0x%llx table_pa 0x%llx\n",
 			   ptlab_fault_names[q[i].kind], q[i].iova, q[i].access,
-			   q[i].level, q[i].entry, q[i].cached_pa,
-			   q[i].table_pa);
+			   q[i].level, show_pa ? q[i].entry : 0,
+			   show_pa ? q[i].cached_pa : 0,
+			   show_pa ? q[i].table_pa : 0);
 	kfree(q);
 	return 0;
 }
