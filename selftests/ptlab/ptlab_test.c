@@ -258,7 +258,7 @@ TEST_F(ptlab, unknown_ioctl)
 	static const unsigned long cmds[] = {
 		_IOWR(PTLAB_TYPE, PTLAB_CMD_BASE - 1, struct ptlab_info),
 		/* Past the last command the uapi defines. */
-		_IOWR(PTLAB_TYPE, PTLAB_CMD_DEV_FAULTS + 1, struct ptlab_info),
+		_IOWR(PTLAB_TYPE, PTLAB_CMD_READ_DIRTY + 1, struct ptlab_info),
 		_IOWR(PTLAB_TYPE, 0xff, struct ptlab_info),
 		_IOWR(PTLAB_TYPE, 0, struct ptlab_info),
 		_IOWR('x', PTLAB_CMD_INFO, struct ptlab_info),

@@ -205,11 +205,9 @@ static int ptlab_ioctl_info(struct ptlab_ucmd *ucmd, struct ptlab_as *as)
 	struct pt_hw_regs regs;
 	u64 root_pa;
 
-	if (cmd->__reserved || cmd->__reserved2 || cmd->__reserved3)
+	if (cmd->__reserved || cmd->__reserved2)
 		return -EINVAL;
 	ptlab_as_regs(as, ucmd->ctx->show_pa, &root_pa, &regs);
-	cmd->out_flags = (as->fw ? PTLAB_CREATE_ADOPT : 0) |
-			 (ptlab_as_dirty_tracking(as) ? PTLAB_CREATE_DIRTY : 0);
 	cmd->out_format = cfg->fmt->id;
 	cmd->out_granule_shift = cfg->granule_shift;
 	cmd->out_ias = cfg->ias;
@@ -403,7 +401,7 @@ static const struct ptlab_ioctl_op ptlab_ioctl_ops[] = {
 	},
 	[PTLAB_CMD_INFO - PTLAB_CMD_BASE] = {
 		.size = sizeof(struct ptlab_info),
-		.min_size = offsetofend(struct ptlab_info, __reserved2),
+		.min_size = sizeof(struct ptlab_info),
 		.id_offset = offsetof(struct ptlab_info, id),
 		.as_fn = ptlab_ioctl_info,
 	},

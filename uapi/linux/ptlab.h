@@ -168,14 +168,12 @@ struct ptlab_destroy {
  * @out_prot_mask: PTLAB_PROT_* bits the format can express; others are
  *	refused with -EOPNOTSUPP
  * @__reserved2: must be 0
- * @out_flags: the PTLAB_CREATE_* flags the address space was created with
- *	(a later field: 120 bytes, up to @__reserved2, is the first version)
- * @__reserved3: must be 0
  *
  * With PTLAB_CREATE_DIRTY the register values carry the enable bits: Arm
  * stage 1 @out_tcr bits 39 (HA) and 40 (HD) as in TCR_EL1; VT-d @out_tcr
  * bit 9, SSADE at its place in the PASID-table entry; AMD @out_tcr bits
- * 8:7, DTE.HAD = 0b11; RISC-V @out_tcr bit 8, DC.tc.SADE.
+ * 8:7, DTE.HAD = 0b11; RISC-V @out_tcr bit 8, DC.tc.SADE. x86-64 has no
+ * enable bit (first-stage hardware always updates A and D): nothing shows.
  */
 struct ptlab_info {
 	__u32 size;
@@ -195,8 +193,6 @@ struct ptlab_info {
 	__u64 out_mapped_bytes;
 	__u32 out_prot_mask;
 	__u32 __reserved2;
-	__u32 out_flags;
-	__u32 __reserved3;
 };
 
 /**
