@@ -164,8 +164,8 @@ static const struct bad_create bad_creates[] = {
 	/* Listed formats may be unimplemented: take numbers never listed. */
 	{ "format 0xffff", { .format = 0xffff }, -EOPNOTSUPP },
 	{ "format ~0", { .format = ~0U }, -EOPNOTSUPP },
-	/* Flag 1 is PTLAB_CREATE_ADOPT. */
-	{ "flags 2", { .format = LPAE, .flags = 2 }, -EOPNOTSUPP },
+	/* Flag 1 is PTLAB_CREATE_ADOPT, 2 PTLAB_CREATE_DIRTY. */
+	{ "flags 1<<20", { .format = LPAE, .flags = 1U << 20 }, -EOPNOTSUPP },
 	{ "flags 1<<31", { .format = LPAE, .flags = 1U << 31 }, -EOPNOTSUPP },
 	{ "reserved", { .format = LPAE, .__reserved = 1 }, -EINVAL },
 	{ "granule 8K", { .format = LPAE, .granule_shift = 13 }, -EOPNOTSUPP },
