@@ -146,7 +146,8 @@ FIXTURE_VARIANT_ADD(dirty, arm64_s1_16k) {
 FIXTURE_VARIANT_ADD(dirty, x86_64) { FMT(PTLAB_FMT_X86_64), .iova = 0x7fff00000000ULL, X86_AD };
 FIXTURE_VARIANT_ADD(dirty, x86_64_5level) {
 	FMT(PTLAB_FMT_X86_64, .ias = 57), .iova = 0x100000000000000ULL, X86_AD };
-FIXTURE_VARIANT_ADD(dirty, vtd_ss_39) { FMT(PTLAB_FMT_VTD_SS, .ias = 39), .iova = 0x200000, VTD_AD };
+FIXTURE_VARIANT_ADD(dirty, vtd_ss_39) {
+	FMT(PTLAB_FMT_VTD_SS, .ias = 39), .iova = 0x200000, VTD_AD };
 FIXTURE_VARIANT_ADD(dirty, vtd_ss) { FMT(PTLAB_FMT_VTD_SS), .iova = 0x40000000, VTD_AD };
 FIXTURE_VARIANT_ADD(dirty, amd_v1) { FMT(PTLAB_FMT_AMD_V1), .iova = 0x123400000ULL, AMD_AD,
 	.cont = SZ_64K };
@@ -200,7 +201,8 @@ static __u64 leaf_of(struct __test_metadata *_metadata, int fd, __u32 id,
 	return w->out_entries[w->out_nr_entries - 1];
 }
 
-static bool entry_dirty(const FIXTURE_VARIANT(dirty) *v, __u64 e)
+/* The harness names the variant's struct _fixture_variant_dirty. */
+static bool entry_dirty(const struct _fixture_variant_dirty *v, __u64 e)
 {
 	if (!v->d)
 		return (e & (ARM_DBM | DESC_AP2)) == ARM_DBM;
@@ -239,7 +241,8 @@ static void expect_bits(struct __test_metadata *_metadata, int fd, __u32 id,
 }
 
 /* Write one byte pattern into pages @which ('1') of the mapping. */
-static void write_pages(struct __test_metadata *_metadata, FIXTURE_DATA(dirty) *self,
+static void write_pages(struct __test_metadata *_metadata,
+			struct _test_data_dirty *self,
 			const char *which, unsigned char pat)
 {
 	unsigned char *src = malloc(self->page), was[NR_PAGES];

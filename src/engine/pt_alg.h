@@ -1213,6 +1213,7 @@ static int alg_read_dirty(struct pt_space *pt, u64 first, u64 last,
 
 	return alg_dirty_table(&d, pt->root, pt->cfg.levels - 1, 0);
 }
+
 #define ALG_READ_DIRTY alg_read_dirty
 #else
 #define ALG_READ_DIRTY NULL

@@ -16,7 +16,8 @@
  *   arm64-lpae-s1: ttbr = the TTBR0 value (the root address; with a 52-bit
  *	output size, address bits 51:48 in bits 5:2); tcr = the TTBR0 half
  *	of TCR (T0SZ, IRGN0, ORGN0, SH0, TG0), EPD1 to keep TTBR1 walks off,
- *	and IPS, with HA and HD for dirty tracking; mair = MAIR with the three attributes AttrIndx selects.
+ *	and IPS, with HA and HD for dirty tracking; mair = MAIR with the
+ *	three attributes AttrIndx selects.
  *   arm64-lpae-s2: ttbr = VTTBR (root address as for TTBR0, VMID 0);
  *	tcr = VTCR (T0SZ, SL0, IRGN0, ORGN0, SH0, TG0, PS and RES1 bit 31);
  *	mair = 0: stage-2 descriptors carry their memory type themselves.

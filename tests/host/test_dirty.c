@@ -162,8 +162,10 @@ static void dirty_case_run(const struct dirty_case *c)
 	ret = ptlab_hw_decode(c->fmt->id, regs.ttbr, regs.tcr, regs.mair, &g);
 	CHECK(!ret, "%s: registers refused", c->what);
 	/* x86-64 has no enable bit: the owner tells the device. */
-	if (c->fmt->id == PT_FMT_X86_64)
-		g.ha = g.hd = true;
+	if (c->fmt->id == PT_FMT_X86_64) {
+		g.ha = true;
+		g.hd = true;
+	}
 	CHECK(g.ha && g.hd, "%s: the registers enable no updates", c->what);
 
 	/* 8 pages RW, a block RW, a read-only page, a contiguous leaf. */

@@ -556,7 +556,7 @@ struct ptlab_dev_faults {
 /* struct ptlab_read_dirty flags */
 #define PTLAB_READ_DIRTY_NO_CLEAR	0x1U	/* report, leave the tables as they are */
 /* Bits one PTLAB_IOCTL_READ_DIRTY reports at most (a 2 MiB bitmap). */
-#define PTLAB_DIRTY_MAX_BITS	(1U << 24)
+#define PTLAB_DIRTY_MAX_BITS	0x1000000U
 
 /**
  * struct ptlab_read_dirty - PTLAB_IOCTL_READ_DIRTY: which pages were written
