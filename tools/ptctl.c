@@ -10,9 +10,11 @@
  * for people and can be skipped by parsers. Errors go to stderr.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -180,7 +182,9 @@ static void print_usage(FILE *f)
 		"        unmap ID IOVA SIZE\n"
 		"        walk ID IOVA\n"
 		"        info ID\n"
-		"        dump ID [mappings|table_pages]   print the debugfs files\n"
+		"        dump ID [mappings|table_pages|regs]\n"
+		"                                         print the debugfs files (regs: the\n"
+		"                                         register values, named per format)\n"
 		"        snapshot ID FILE                 write an ELF core of the space\n"
 		"        draw ID FILE.svg                 a picture: the mapped IOVA in bins by\n"
 		"                                         kind (RAM, MMIO, firmware) and page\n"
@@ -398,6 +402,14 @@ static int parse_create(int argc, char **argv, struct ptlab_create *c)
 
 /* ---- output ---- */
 
+/* The per-format views of the uapi overlay the three register values. */
+#define INFO_AT(field) offsetof(struct ptlab_info, field)
+static_assert(INFO_AT(x86.cr3) == INFO_AT(out_ttbr) &&
+	      INFO_AT(riscv.mode) == INFO_AT(out_tcr) &&
+	      INFO_AT(arm64_s1.mair) == INFO_AT(out_mair) &&
+	      INFO_AT(out_table_pages) == INFO_AT(out_ttbr) + 3 * sizeof(__u64),
+	      "struct ptlab_info's register views");
+
 static void print_info_json(const struct ptlab_info *info, const __u64 regs[3])
 {
 	const char *name = ptlab_format_name(info->out_format), *sep = "";
@@ -447,9 +459,8 @@ static int print_info(int fd, __u32 id)
 		error_msg("info %u: %s", id, strerror(-err));
 		return err;
 	}
-	regs[0] = info.out_ttbr;
-	regs[1] = info.out_tcr;
-	regs[2] = info.out_mair;
+	/* The uapi's views name them per format; the order is the same. */
+	memcpy(regs, info.out_regs, sizeof(regs));
 	if (json) {
 		print_info_json(&info, regs);
 		return 0;
@@ -642,6 +653,27 @@ static int print_dump_json(__u32 id, const char *name)
 			if (json_mapping(line, sep))
 				sep = ", ";
 		printf("]");
+		free(text);
+		text = NULL;
+	}
+	if (name && !strcmp(name, "regs")) {
+		const char *rsep = "";
+		char reg[32];
+		unsigned long long val;
+
+		err = read_debugfs(0, id, "regs", &text);
+		if (err)
+			goto out;
+		printf(", \"regs\": {");
+		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			if (sscanf(line, "%31s 0x%llx", reg, &val) != 2)
+				continue;
+			printf("%s", rsep);
+			json_str(reg);
+			printf(": \"0x%llx\"", val);
+			rsep = ", ";
+		}
+		printf("}");
 		free(text);
 		text = NULL;
 	}
@@ -1408,8 +1440,9 @@ static int script_line(struct session *s, int argc, char **argv)
 		if (parse_id(s, argv[1], &id))
 			return -1;
 		if (argc == 3) {
-			if (strcmp(argv[2], "mappings") && strcmp(argv[2], "table_pages")) {
-				error_msg("dump: unknown file '%s' (mappings or table_pages)",
+			if (strcmp(argv[2], "mappings") && strcmp(argv[2], "table_pages") &&
+			    strcmp(argv[2], "regs")) {
+				error_msg("dump: unknown file '%s' (mappings, table_pages, regs)",
 					  argv[2]);
 				return -1;
 			}

@@ -7,7 +7,7 @@
   replay TRACE REPLAY.json         replay's counts against the model of the trace
   json TEXT JSON                   --json output against the text output of one script
   svg SVG DUMP.json                a draw picture: well-formed, regions match the dump
-  real REPLAY.json                 replay of a captured trace: no failed map or unmap
+  real TRACE REPLAY.json           replay of a captured trace against the trace's sums
 
 Exit status 0 when every check holds; the failures are printed.
 """
@@ -127,20 +127,34 @@ def gen_trace(seed, out, model_out=None):
 
 
 def model(events, pgsizes, levels):
-    """The state after each event, as Linux's semantics and ptlab's say."""
+    """The state after each event, as Linux's semantics and ptlab's say.
+    Tables are counted as tables_needed() does, kept up to date a map or
+    an unmap at a time (a span's table lives while it holds a leaf)."""
     live = {}
-    peak = tables = tables_needed([], levels, pgsizes)
+    spans = {}
+    peak = tables_needed([], levels, pgsizes)
     map_fail = unmap_fail = 0
+
+    def account(iova, pa, size, d):
+        for a, pg in split(iova, pa, size, pgsizes):
+            leaf_level = (pg.bit_length() - 1 - 12) // 9
+            for j in range(leaf_level, levels - 1):
+                key = (j, a >> (12 + 9 * (j + 1)))
+                spans[key] = spans.get(key, 0) + d
+                if not spans[key]:
+                    del spans[key]
+
     for ev, iova, pa, size, unmapped in events:
         if ev == "map":
             if any(not (iova + size <= a or a + s <= iova) for a, (p, s) in live.items()):
                 map_fail += 1       # EADDRINUSE, nothing changed
                 continue
             live[iova] = (pa, size)
-            leaves = [l for a, (p, s) in live.items() for l in split(a, p, s, pgsizes)]
-            peak = max(peak, tables_needed(leaves, levels, pgsizes))
+            account(iova, pa, size, 1)
+            peak = max(peak, 1 + len(spans))
         else:
             if iova in live:
+                account(iova, live[iova][0], live[iova][1], -1)
                 del live[iova]
             else:
                 unmap_fail += 1     # ENOENT: nothing mapped there
@@ -148,8 +162,10 @@ def model(events, pgsizes, levels):
     by_size = {}
     for _, pg in leaves:
         by_size[pg] = by_size.get(pg, 0) + 1
+    tables = tables_needed(leaves, levels, pgsizes)
+    assert tables == 1 + len(spans), (tables, len(spans))
     return {
-        "table_pages": tables_needed(leaves, levels, pgsizes),
+        "table_pages": tables,
         "table_pages_peak": peak,
         "leaves": by_size,
         "map_failures": map_fail,
@@ -264,6 +280,8 @@ def check_json(text_path, json_path):
         return {k: take(k) for k in keys}
 
     n = 0
+    last_info = None
+    text_regs = {}
     for o in objs:
         c = o["command"]
         if c == "create":
@@ -275,11 +293,13 @@ def check_json(text_path, json_path):
         elif c == "unmap":
             assert int(take("unmapped")) == o["unmapped"], o
         elif c == "info":
+            last_info = o
             t = take_block(["id", "format", "granule", "ias", "oas", "levels", "pgsizes",
                             "root_pa"])
+            text_regs = {}
             for reg, val in o["regs"].items():
                 int(val, 16)
-                take(reg)
+                text_regs[reg] = int(take(reg), 16)
             t.update(take_block(["table_pages", "mapped_bytes"]))
             assert int(t["id"]) == o["id"] and t["format"] == o["format"], (t, o)
             assert size_name_inv(t["granule"]) == o["granule"], (t, o)
@@ -315,6 +335,14 @@ def check_json(text_path, json_path):
                     json_runs.append((int(j["iova_first"], 16), int(j["iova_last"], 16),
                                       j["prot"], j["pgsize"], j["kind"]))
                 assert merge_runs(text_runs) == merge_runs(json_runs), (text_runs, json_runs)
+            if "regs" in o:
+                rec = take("dump")
+                assert rec["dump"] == "regs", rec
+                # debugfs names the values as ptctl's info does.
+                assert o["regs"] == last_info["regs"], (o, last_info)
+                # Each run against its own info (the two runs' tables differ).
+                for k in o["regs"]:
+                    assert int(take(k), 16) == text_regs[k], (k, text_regs)
             if "table_pages" in o:
                 rec = take("dump")
                 assert rec["dump"] == "table_pages", rec
@@ -397,16 +425,39 @@ def check_svg(svg_path, dump_json):
     return elems
 
 
-def check_real(replay_json):
+def check_real(trace, replay_json):
+    """A captured trace: the counts against the trace's own arithmetic."""
+    maps, unmaps = [], []
+    for line in open(trace):
+        if "IOMMU: iova=" not in line:
+            continue
+        f = dict(kv.split("=") for kv in line.split("IOMMU: ")[1].split() if "=" in kv)
+        if "paddr" in f:
+            maps.append((int(f["iova"], 16), int(f["paddr"], 16), int(f["size"], 0)))
+        else:
+            unmaps.append((int(f["iova"], 16), int(f["size"], 0), int(f["unmapped_size"], 0)))
     rep = json.load(open(replay_json))
-    if rep["maps"] == 0:
-        fail("the captured trace has no map")
+    if rep["maps"] != len(maps) or rep["unmaps"] != len(unmaps) or not maps:
+        fail("replay read %d maps and %d unmaps; the trace has %d and %d" %
+             (rep["maps"], rep["unmaps"], len(maps), len(unmaps)))
+    live = sum(m[2] for m in maps) - sum(u[2] for u in unmaps)
     for r in rep["formats"]:
         if "errno" in r:
-            continue
-        print("ptctl_check: real trace, %s: %d table pages, peak %d, leaves %s, failures %s %s" %
-              (r["format"], r["table_pages"], r["table_pages_peak"], r["leaves"],
-               r["map_failures"], r["unmap_failures"]))
+            fail("%s: create failed: %s" % (r["format"], r["error"]))
+        gran = min(r["pgsizes"])
+        misaligned = sum(1 for m in maps if (m[0] | m[1] | m[2]) % gran)
+        if misaligned == 0:
+            # Linux mapped and unmapped all of it: so must the replay.
+            if r["map_failures"] or r["unmap_failures"] or r["unmapped_differs"] or \
+                    r["mapped_bytes"] != live:
+                fail("%s: %s, mapped %d bytes; the trace leaves %d mapped" %
+                     (r["format"], r, r["mapped_bytes"], live))
+        elif r["map_failures"].get("EINVAL", 0) != misaligned:
+            fail("%s: %s EINVAL map failures, %d maps not aligned to %d" %
+                 (r["format"], r["map_failures"], misaligned, gran))
+        print("ptctl_check: real trace, %s: %d table pages, peak %d, leaves %s, "
+              "failures %s %s" % (r["format"], r["table_pages"], r["table_pages_peak"],
+                                  r["leaves"], r["map_failures"], r["unmap_failures"]))
 
 
 def main():
@@ -421,7 +472,7 @@ def main():
         elif a[0] == "svg":
             check_svg(a[1], a[2])
         elif a[0] == "real":
-            check_real(a[1])
+            check_real(a[1], a[2])
         else:
             fail("unknown check %s" % a[0])
     except (AssertionError, KeyError, ValueError, ET.ParseError) as e:
