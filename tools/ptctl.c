@@ -1126,10 +1126,10 @@ static int script_dirty(struct session *s, int argc, char **argv)
 	}
 	if (json) {
 		json_begin("dirty");
-		printf(", \"id\": %u, \"page\": %llu, \"cleared\": %s, \"dirty\": %llu, \"runs\": [",
+		printf(", \"id\": %u, \"page\": %llu, \"cleared\": %s",
 		       id, (unsigned long long)page,
-		       flags & PTLAB_READ_DIRTY_NO_CLEAR ? "false" : "true",
-		       (unsigned long long)dirty);
+		       flags & PTLAB_READ_DIRTY_NO_CLEAR ? "false" : "true");
+		printf(", \"dirty\": %llu, \"runs\": [", (unsigned long long)dirty);
 	} else {
 		printf("dirty %llu\n", (unsigned long long)dirty);
 	}
