@@ -1752,8 +1752,9 @@ FIXTURE_TEARDOWN(filepin)
  * A writable shared mapping of a file the filesystem writes back cannot be
  * pinned for writing long term (6.5+ GUP refuses, ptlab refuses on 6.1
  * too): -EFAULT with nothing pinned. Read-only, and private copies, can.
+ * mkfs and mount run in the setup, which shares the test's timeout.
  */
-TEST_F(filepin, shared_write_refused)
+TEST_F_TIMEOUT(filepin, shared_write_refused, 180)
 {
 	char path[128];
 	__u64 mapped;
