@@ -25,6 +25,8 @@
  * @top_bits: index bits of the root table
  * @root_pa: physical address of the root table
  * @dart2: Apple DART: the t8110 ("DART2") entry encoding
+ * @gmmu_big_shift: NVIDIA GMMU: log2 of the big page size (16 or 17);
+ *	0 for every other format
  */
 struct ptlab_hw_geom {
 	u32 format;
@@ -35,6 +37,7 @@ struct ptlab_hw_geom {
 	u32 top_bits;
 	u64 root_pa;
 	bool dart2;
+	u32 gmmu_big_shift;
 };
 
 /*
@@ -59,6 +62,9 @@ typedef bool (*ptlab_hw_read_fn)(void *ctx, u64 pa, unsigned int bytes,
  * @entry_pa: where each was read
  * @table_pa: the table each was read from
  * @entry_level: the engine level of each
+ *
+ * An NVIDIA GMMU walk lists both words of the dual PD0 entry it reads (the
+ * big and the small page table's pointers), each at level 1.
  */
 struct ptlab_hw_xlate {
 	u64 iova;
