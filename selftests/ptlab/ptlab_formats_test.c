@@ -380,27 +380,33 @@ FIXTURE_VARIANT_ADD(fmt, apple_uat) {
  * the 4K granule uses PD0's small-page half (4K, 2M, v3 512M pages), the
  * 64K one its big-page half (64K, 2M, v3 512M); no execute permission.
  */
-#define GMMU(f, g, i, lv, sz)						\
-	.c = { .format = (f), .granule_shift = (g) },			\
-	.def_gran = 12, .def_ias = (i), .def_oas = 52,			\
-	.want_levels = (lv), .want_pgsizes = (sz),			\
+#define GMMU_V2(g, sz)							\
+	.c = { .format = PTLAB_FMT_NVIDIA_GMMU_V2, .granule_shift = (g) }, \
+	.def_gran = 12, .def_ias = 49, .def_oas = 52,			\
+	.want_levels = 5, .want_pgsizes = (sz),				\
 	.want_prot_mask = PTLAB_PROT_ALL & ~PT_X, .want_root_pages = 1,	\
-	.ias_max = (i)
+	.ias_max = 49
+#define GMMU_V3(g, sz)							\
+	.c = { .format = PTLAB_FMT_NVIDIA_GMMU_V3, .granule_shift = (g) }, \
+	.def_gran = 12, .def_ias = 57, .def_oas = 52,			\
+	.want_levels = 6, .want_pgsizes = (sz),				\
+	.want_prot_mask = PTLAB_PROT_ALL & ~PT_X, .want_root_pages = 1,	\
+	.ias_max = 57
 
 FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2) {
-	GMMU(PTLAB_FMT_NVIDIA_GMMU_V2, 0, 49, 5, SZ_4K | SZ_2M),
+	GMMU_V2(0, SZ_4K | SZ_2M),
 };
 
 FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2_64k) {
-	GMMU(PTLAB_FMT_NVIDIA_GMMU_V2, 16, 49, 5, SZ_64K | SZ_2M),
+	GMMU_V2(16, SZ_64K | SZ_2M),
 };
 
 FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v3) {
-	GMMU(PTLAB_FMT_NVIDIA_GMMU_V3, 0, 57, 6, SZ_4K | SZ_2M | SZ_512M),
+	GMMU_V3(0, SZ_4K | SZ_2M | SZ_512M),
 };
 
 FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v3_64k) {
-	GMMU(PTLAB_FMT_NVIDIA_GMMU_V3, 16, 57, 6, SZ_64K | SZ_2M | SZ_512M),
+	GMMU_V3(16, SZ_64K | SZ_2M | SZ_512M),
 };
 
 /* An address space as @c asks, but with input size @ias. */

@@ -400,8 +400,8 @@ alg_write_singles(const struct pt_cfg *cfg, void *table, unsigned int level,
 		if (unlikely(old) &&
 		    pt_fmt_kind(cfg, level, old) != PT_ENTRY_EMPTY)
 			break;
-		alg_write(cfg, level, table, idx + i, pt_fmt_mk_leaf(cfg, level, pa, span,
-							 prot));
+		alg_write(cfg, level, table, idx + i,
+			  pt_fmt_mk_leaf(cfg, level, pa, span, prot));
 	}
 	return i;
 }
@@ -613,8 +613,8 @@ static bool alg_map_one(struct alg_map *m)
 	idx = alg_index(cfg, leaf, m->iova);
 	if (alg_read(cfg, leaf, table, idx))
 		return false;
-	alg_write(cfg, leaf, table, idx, pt_fmt_mk_leaf(cfg, leaf, src->pa, size,
-					     m->prot));
+	alg_write(cfg, leaf, table, idx,
+		  pt_fmt_mk_leaf(cfg, leaf, src->pa, size, m->prot));
 	m->iova += size;
 	m->left = 0;
 	src->pa += size;

@@ -672,7 +672,6 @@ static void gmmu_walk(const struct ptlab_hw_geom *g, ptlab_hw_read_fn read,
 	gmmu_leaf(g, iova, pte, 12, x);
 }
 
-
 /**
  * ptlab_hw_table_span() - bytes of IOVA space one table translates
  * @geom: the geometry

@@ -218,7 +218,8 @@ static void pd0_words(const struct fc_tree *t, u64 iova, u64 w[2])
 	const u64 *pd0;
 	unsigned int lv = t->pt.cfg.levels;
 
-	w[0] = w[1] = ~0ULL;
+	w[0] = ~0ULL;
+	w[1] = ~0ULL;
 	if (!CHECK_INT(pt_walk(&t->pt, iova, &res), 0, "walk") ||
 	    !CHECK(res.nr_entries >= lv - 1, "to PD0"))
 		return;
