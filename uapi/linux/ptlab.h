@@ -41,9 +41,11 @@
  * @PTLAB_FMT_RISCV: RISC-V Sv39, Sv48, Sv57 (by input size)
  * @PTLAB_FMT_APPLE_DART: Apple DART
  * @PTLAB_FMT_APPLE_UAT: Apple GPU (UAT)
- * @PTLAB_FMT_NVIDIA_GMMU_V2: NVIDIA GPU MMU version 2 (Pascal to Ada);
- *	granule 4K (small page tables) or 64K (big page tables)
- * @PTLAB_FMT_NVIDIA_GMMU_V3: NVIDIA GPU MMU version 3 (Hopper onward)
+ * @PTLAB_FMT_NVIDIA_GMMU_V2: NVIDIA GPU MMU version 2 (Pascal to Ada), 49-bit
+ *	VA; granule 4K (small page tables) or 64K (big page tables), any other
+ *	-EOPNOTSUPP; @ias other than 0 or the whole VA is -EINVAL
+ * @PTLAB_FMT_NVIDIA_GMMU_V3: NVIDIA GPU MMU version 3 (Hopper onward), 57-bit
+ *	VA; as version 2
  *
  * A format may be listed here before the running module implements it:
  * creating an address space in it then fails with -EOPNOTSUPP.
