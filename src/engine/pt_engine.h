@@ -69,12 +69,16 @@ struct pt_level {
  * @ias: input address bits, 0 for the format default
  * @oas: output address bits, 0 for the format default
  * @pgsize_bitmap: page sizes wanted, 0 for all the format offers
+ * @dirty: hardware access and dirty tracking: writable leaves start clean
+ *	and the registers enable the hardware's updates; formats without
+ *	dirty bits refuse it (-EOPNOTSUPP)
  */
 struct pt_params {
 	u32 granule_shift;
 	u32 ias;
 	u32 oas;
 	u64 pgsize_bitmap;
+	bool dirty;
 };
 
 /**
@@ -95,6 +99,7 @@ struct pt_params {
  *	leaf: the engine then writes leaves as attributes plus address
  * @leaf_oa_shift: how far right the format stores the output address
  * @lvl: per-level geometry, index 0 is the last level
+ * @dirty: dirty tracking is on (struct pt_params)
  */
 struct pt_cfg {
 	const struct pt_format *fmt;
@@ -109,6 +114,7 @@ struct pt_cfg {
 	bool leaf_linear;
 	u32 leaf_oa_shift;
 	struct pt_level lvl[PT_MAX_LEVELS];
+	bool dirty;
 };
 
 /**
@@ -181,6 +187,16 @@ struct pt_gather {
 	bool prune;
 	u64 prune_start;
 	u64 prune_last;
+};
+
+/**
+ * struct pt_dirty_visitor - callback of pt_read_dirty()
+ * @dirty: called for each writable-dirty leaf, in IOVA order, with the
+ *	leaf's whole span (it may reach beyond the range asked); a non-zero
+ *	return stops the walk. Embed the visitor in the caller's state.
+ */
+struct pt_dirty_visitor {
+	int (*dirty)(struct pt_dirty_visitor *visitor, u64 iova, u64 size);
 };
 
 struct pt_space;
@@ -281,6 +297,7 @@ struct pt_walk_result {
  * @iterate: see pt_iterate()
  * @prune: see pt_prune()
  * @destroy: see pt_space_destroy()
+ * @read_dirty: see pt_read_dirty(); NULL for formats without dirty bits
  */
 struct pt_ops {
 	int (*map)(struct pt_space *pt, u64 iova, struct pt_map_src *src,
@@ -295,6 +312,8 @@ struct pt_ops {
 	void (*prune)(struct pt_space *pt, u64 first, u64 last,
 		      struct pt_gather *gather);
 	void (*destroy)(struct pt_space *pt, struct pt_gather *gather);
+	int (*read_dirty)(struct pt_space *pt, u64 first, u64 last, bool clear,
+			  struct pt_dirty_visitor *visitor);
 };
 
 /**
@@ -372,6 +391,8 @@ int pt_iterate(const struct pt_space *pt, u64 iova, u64 size,
 void pt_prune(struct pt_space *pt, u64 iova, u64 size,
 	      struct pt_gather *gather);
 bool pt_range_mapped(const struct pt_space *pt, u64 iova, u64 size);
+int pt_read_dirty(struct pt_space *pt, u64 iova, u64 size, bool clear,
+		  struct pt_dirty_visitor *visitor);
 u64 pt_entry_hide_oa(const struct pt_cfg *cfg, unsigned int level, u64 pte);
 
 #endif /* PTLAB_PT_ENGINE_H */

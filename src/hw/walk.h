@@ -26,6 +26,9 @@
  * @top_bits: index bits of the root table
  * @root_pa: physical address of the root table
  * @dart2: Apple DART: the t8110 ("DART2") entry encoding
+ * @ha: the hardware sets access flags (Arm TCR.HA, VT-d SSADE, AMD
+ *	DTE.HAD, RISC-V DC.tc.SADE; x86-64: set by the device's owner)
+ * @hd: the hardware sets the dirty state of leaves it writes through
  * @gmmu_big_shift: NVIDIA GMMU: log2 of the big page size (16 or 17);
  *	0 for every other format
  */
@@ -38,6 +41,8 @@ struct ptlab_hw_geom {
 	u32 top_bits;
 	u64 root_pa;
 	bool dart2;
+	bool ha;
+	bool hd;
 	u32 gmmu_big_shift;
 };
 
@@ -89,5 +94,8 @@ void ptlab_hw_walk(const struct ptlab_hw_geom *geom, ptlab_hw_read_fn read,
 u64 ptlab_hw_level_shift(const struct ptlab_hw_geom *geom, u32 level);
 u64 ptlab_hw_table_span(const struct ptlab_hw_geom *geom, u32 level);
 u32 ptlab_hw_access_fault(const struct ptlab_hw_xlate *x, u32 access);
+u64 ptlab_hw_ad_update(const struct ptlab_hw_geom *geom, u32 level, u64 pte,
+		       bool leaf, bool write);
+bool ptlab_hw_write_dirty(const struct ptlab_hw_geom *geom, u64 pte);
 
 #endif /* PTLAB_HW_WALK_H */

@@ -86,6 +86,14 @@ struct ptlab_range {
 
 /* Build on a top-level table that firmware pre-allocated and populated. */
 #define PTLAB_CREATE_ADOPT	0x1
+/*
+ * Hardware access and dirty tracking (see PTLAB_IOCTL_READ_DIRTY): the
+ * register values enable the hardware's updates (Arm stage 1 TCR.HA and
+ * TCR.HD, VT-d SSADE, AMD DTE.HAD, RISC-V DC.tc.SADE; x86-64 has no enable
+ * bit) and writable leaves start clean. Formats without dirty bits, and
+ * adopted firmware tables, refuse it with -EOPNOTSUPP.
+ */
+#define PTLAB_CREATE_DIRTY	0x2
 #define PTLAB_MAX_FW_RANGES	8
 
 /**
@@ -106,7 +114,7 @@ struct ptlab_range {
  *
  * @size: sizeof(struct ptlab_create); 40 (up to @__reserved) is the first
  *	version, without adoption
- * @flags: 0 or PTLAB_CREATE_ADOPT
+ * @flags: 0, PTLAB_CREATE_ADOPT or PTLAB_CREATE_DIRTY
  * @format: enum ptlab_format
  * @granule_shift: log2 of the translation granule; 0 picks the format default
  * @ias: input (IOVA) address bits; 0 picks the format default
@@ -147,6 +155,144 @@ struct ptlab_destroy {
 	__u32 id;
 };
 
+/*
+ * The three register values of struct ptlab_info under each format's own
+ * names: what that format's driver programs, and all the simulated device
+ * starts its walk from. Each view overlays out_ttbr, out_tcr and out_mair
+ * (the binary layout is that of the first version); a slot a format does
+ * not use reads 0. ptctl prints these names, and so does debugfs <id>/regs.
+ */
+
+/**
+ * struct ptlab_regs_arm64_s1 - Arm VMSAv8-64 stage 1 (PTLAB_FMT_ARM64_LPAE_S1)
+ * @ttbr0: TTBR0_EL1: the table's base address (BADDR)
+ * @tcr: TCR_EL1, the TTBR0 half: T0SZ, IRGN0, ORGN0, SH0, TG0, IPS
+ * @mair: MAIR_EL1: the attribute indexes the leaves use
+ */
+struct ptlab_regs_arm64_s1 {
+	__u64 ttbr0;
+	__u64 tcr;
+	__u64 mair;
+};
+
+/**
+ * struct ptlab_regs_arm64_s2 - Arm stage 2 (PTLAB_FMT_ARM64_LPAE_S2)
+ * @vttbr: VTTBR_EL2: the (concatenated) top table's base address
+ * @vtcr: VTCR_EL2: T0SZ, SL0, IRGN0, ORGN0, SH0, TG0, PS
+ * @__unused: 0
+ */
+struct ptlab_regs_arm64_s2 {
+	__u64 vttbr;
+	__u64 vtcr;
+	__u64 __unused;
+};
+
+/**
+ * struct ptlab_regs_mali - Arm Mali LPAE (PTLAB_FMT_ARM_MALI_LPAE)
+ * @transtab: AS_TRANSTAB: the table's base address and ADRMODE
+ * @__unused: 0
+ * @memattr: AS_MEMATTR: the attribute indexes the leaves use
+ */
+struct ptlab_regs_mali {
+	__u64 transtab;
+	__u64 __unused;
+	__u64 memattr;
+};
+
+/**
+ * struct ptlab_regs_v7s - Armv7 short descriptor (PTLAB_FMT_ARM_V7S)
+ * @ttbr0: TTBR0: the first-level table's base address and walk attributes
+ * @ttbcr: TTBCR: N and PD1
+ * @prrr_nmrr: NMRR in bits 63:32, PRRR in bits 31:0
+ */
+struct ptlab_regs_v7s {
+	__u64 ttbr0;
+	__u64 ttbcr;
+	__u64 prrr_nmrr;
+};
+
+/**
+ * struct ptlab_regs_x86_64 - x86-64 (PTLAB_FMT_X86_64)
+ * @cr3: the top table's address as CR3 holds it, and as a VT-d scalable-mode
+ *	PASID entry's first-level page-table pointer (FLPTR) or an AMD v2
+ *	GCR3 table entry does
+ * @paging_mode: PTLAB_X86_PAGING_4LEVEL or PTLAB_X86_PAGING_5LEVEL (the PASID
+ *	entry's FLPM; CR4.LA57 on a CPU)
+ * @__unused: 0
+ */
+struct ptlab_regs_x86_64 {
+	__u64 cr3;
+	__u64 paging_mode;
+	__u64 __unused;
+};
+
+#define PTLAB_X86_PAGING_4LEVEL	0
+#define PTLAB_X86_PAGING_5LEVEL	1
+
+/**
+ * struct ptlab_regs_vtd_ss - Intel VT-d second stage (PTLAB_FMT_VTD_SS)
+ * @slptptr: the context entry's (or PASID entry's) second-level page-table
+ *	pointer
+ * @aw: the entry's address width field: levels - 2 (1: 39 bits, 3 levels;
+ *	2: 48 bits, 4 levels; 3: 57 bits, 5 levels)
+ * @__unused: 0
+ */
+struct ptlab_regs_vtd_ss {
+	__u64 slptptr;
+	__u64 aw;
+	__u64 __unused;
+};
+
+/**
+ * struct ptlab_regs_amd_v1 - AMD IOMMU v1 (PTLAB_FMT_AMD_V1)
+ * @dte_root: the device table entry's Page Table Root Pointer
+ * @dte_mode: the device table entry's Mode: the number of levels (1-6)
+ * @__unused: 0
+ */
+struct ptlab_regs_amd_v1 {
+	__u64 dte_root;
+	__u64 dte_mode;
+	__u64 __unused;
+};
+
+/**
+ * struct ptlab_regs_riscv - RISC-V (PTLAB_FMT_RISCV)
+ * @iosatp: iosatp (satp's layout): MODE in bits 63:60, PPN of the root below
+ * @mode: the MODE field alone: 8 Sv39, 9 Sv48, 10 Sv57
+ * @__unused: 0
+ */
+struct ptlab_regs_riscv {
+	__u64 iosatp;
+	__u64 mode;
+	__u64 __unused;
+};
+
+/**
+ * struct ptlab_regs_dart - Apple DART (PTLAB_FMT_APPLE_DART)
+ * @ttbr: the stream's TTBR: valid bit and the table's address, encoded as
+ *	t8020 or t8110 expects it
+ * @tcr: the stream's TCR: translation enabled (t8110: and 4-level)
+ * @__unused: 0
+ */
+struct ptlab_regs_dart {
+	__u64 ttbr;
+	__u64 tcr;
+	__u64 __unused;
+};
+
+/**
+ * struct ptlab_regs_uat - Apple GPU UAT (PTLAB_FMT_APPLE_UAT)
+ * @ttb: the TTB as the firmware's context expects it: the top table's
+ *	address and the valid bit
+ * @__unused: 0
+ * @__unused2: 0
+ */
+struct ptlab_regs_uat {
+	__u64 ttb;
+	__u64 __unused;
+	__u64 __unused2;
+};
+
 /**
  * struct ptlab_info - PTLAB_IOCTL_INFO: geometry and what a driver would program
  * @size: sizeof(struct ptlab_info)
@@ -162,11 +308,28 @@ struct ptlab_destroy {
  * @out_ttbr: translation table base register value (Arm: TTBR0)
  * @out_tcr: translation control register value (Arm: TCR, TTBR0 half)
  * @out_mair: memory attribute indirection register value (Arm: MAIR)
+ * @out_regs: the same three values as an array
+ * @arm64_s1: the three values under stage 1's names
+ * @arm64_s2: under stage 2's
+ * @mali: under Mali's
+ * @v7s: under the Armv7 short descriptor's
+ * @x86: under x86-64's (CR3 or PASID FLPTR, paging mode)
+ * @vtd_ss: under VT-d second stage's (SLPTPTR, AW)
+ * @amd_v1: under AMD v1's (DTE root pointer and mode)
+ * @riscv: under RISC-V's (iosatp, MODE)
+ * @dart: under DART's (TTBR, TCR)
+ * @uat: under UAT's (TTB)
  * @out_table_pages: pages of table memory the address space owns
  * @out_mapped_bytes: bytes currently mapped
  * @out_prot_mask: PTLAB_PROT_* bits the format can express; others are
  *	refused with -EOPNOTSUPP
  * @__reserved2: must be 0
+ *
+ * With PTLAB_CREATE_DIRTY the register values carry the enable bits: Arm
+ * stage 1 @out_tcr bits 39 (HA) and 40 (HD) as in TCR_EL1; VT-d @out_tcr
+ * bit 9, SSADE at its place in the PASID-table entry; AMD @out_tcr bits
+ * 8:7, DTE.HAD = 0b11; RISC-V @out_tcr bit 8, DC.tc.SADE. x86-64 has no
+ * enable bit (first-stage hardware always updates A and D): nothing shows.
  */
 struct ptlab_info {
 	__u32 size;
@@ -179,9 +342,24 @@ struct ptlab_info {
 	__u32 __reserved;
 	__u64 out_pgsize_bitmap;
 	__u64 out_root_pa;
-	__u64 out_ttbr;
-	__u64 out_tcr;
-	__u64 out_mair;
+	union {
+		struct {
+			__u64 out_ttbr;
+			__u64 out_tcr;
+			__u64 out_mair;
+		};
+		__u64 out_regs[3];
+		struct ptlab_regs_arm64_s1 arm64_s1;
+		struct ptlab_regs_arm64_s2 arm64_s2;
+		struct ptlab_regs_mali mali;
+		struct ptlab_regs_v7s v7s;
+		struct ptlab_regs_x86_64 x86;
+		struct ptlab_regs_vtd_ss vtd_ss;
+		struct ptlab_regs_amd_v1 amd_v1;
+		struct ptlab_regs_riscv riscv;
+		struct ptlab_regs_dart dart;
+		struct ptlab_regs_uat uat;
+	};
 	__u64 out_table_pages;
 	__u64 out_mapped_bytes;
 	__u32 out_prot_mask;
@@ -546,6 +724,55 @@ struct ptlab_dev_faults {
 	__u32 out_overflow;
 };
 
+/* struct ptlab_read_dirty flags */
+#define PTLAB_READ_DIRTY_NO_CLEAR	0x1U	/* report, leave the tables as they are */
+/* Bits one PTLAB_IOCTL_READ_DIRTY reports at most (a 2 MiB bitmap). */
+#define PTLAB_DIRTY_MAX_BITS	0x1000000U
+
+/**
+ * struct ptlab_read_dirty - PTLAB_IOCTL_READ_DIRTY: which pages were written
+ * @size: sizeof(struct ptlab_read_dirty)
+ * @flags: 0 or PTLAB_READ_DIRTY_NO_CLEAR; others -EOPNOTSUPP
+ * @id: address space id, created with PTLAB_CREATE_DIRTY (else -EOPNOTSUPP)
+ * @__reserved: must be 0
+ * @iova: first IOVA, aligned to @page_size
+ * @length: bytes, a multiple of @page_size, at most PTLAB_DIRTY_MAX_BITS
+ *	pages of @page_size, within the input size
+ * @page_size: bytes each bit stands for: a power of two, at least the
+ *	address space's smallest page size
+ * @bitmap: user pointer to an array of __u64: bit n % 64 of word n / 64
+ *	is the page at @iova + n * @page_size. Every word the range needs is
+ *	written, clean pages as 0.
+ * @bitmap_bytes: room at @bitmap: at least 8 * ceil(pages / 64), else
+ *	-ENOSPC
+ * @out_dirty: bits set
+ *
+ * As Linux's IOMMU dirty tracking (read_and_clear_dirty): a page is dirty
+ * if a leaf that maps any of it is writable-dirty; a leaf of several
+ * entries or a block reports its whole span; read-only mappings never
+ * become dirty. Unless @flags has PTLAB_READ_DIRTY_NO_CLEAR, the dirty
+ * leaves are made clean again (whole leaves, also where they reach beyond
+ * the range) and the IOTLB flush Linux issues after it follows, so that
+ * the next write through a device sets the dirty state again. With
+ * PTLAB_READ_DIRTY_NO_CLEAR the tables stay bit for bit as they were.
+ *
+ * -EINVAL for a bad range or @page_size, -ENOSPC for a small bitmap,
+ * -EFAULT for @bitmap (earlier parts may have been read and cleared),
+ * -EINTR.
+ */
+struct ptlab_read_dirty {
+	__u32 size;
+	__u32 flags;
+	__u32 id;
+	__u32 __reserved;
+	__u64 iova;
+	__u64 length;
+	__u64 page_size;
+	__u64 bitmap;
+	__u64 bitmap_bytes;
+	__u64 out_dirty;
+};
+
 enum {
 	PTLAB_CMD_BASE = 0x80,
 	PTLAB_CMD_CREATE = PTLAB_CMD_BASE,
@@ -560,6 +787,7 @@ enum {
 	PTLAB_CMD_DEV_DESTROY,
 	PTLAB_CMD_DEV_DMA,
 	PTLAB_CMD_DEV_FAULTS,
+	PTLAB_CMD_READ_DIRTY,
 };
 
 #define PTLAB_IOCTL_CREATE	_IOWR(PTLAB_TYPE, PTLAB_CMD_CREATE, struct ptlab_create)
@@ -574,5 +802,6 @@ enum {
 #define PTLAB_IOCTL_DEV_DESTROY	_IOWR(PTLAB_TYPE, PTLAB_CMD_DEV_DESTROY, struct ptlab_dev_destroy)
 #define PTLAB_IOCTL_DEV_DMA	_IOWR(PTLAB_TYPE, PTLAB_CMD_DEV_DMA, struct ptlab_dev_dma)
 #define PTLAB_IOCTL_DEV_FAULTS	_IOWR(PTLAB_TYPE, PTLAB_CMD_DEV_FAULTS, struct ptlab_dev_faults)
+#define PTLAB_IOCTL_READ_DIRTY	_IOWR(PTLAB_TYPE, PTLAB_CMD_READ_DIRTY, struct ptlab_read_dirty)
 
 #endif /* _UAPI_LINUX_PTLAB_H */
