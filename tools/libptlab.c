@@ -74,6 +74,12 @@ static const struct {
 	{ PTLAB_FMT_APPLE_UAT, "apple-uat",
 	  "Apple GPU UAT, 3 levels, 39 bits: 16K",
 	  { "ttb", NULL, NULL } },
+	{ PTLAB_FMT_NVIDIA_GMMU_V2, "nvidia-gmmu-v2",
+	  "NVIDIA GPU MMU v2 (Pascal..Ada), 5 levels, 49 bits: 4K/2M or 64K/2M",
+	  { "page_dir_base", "adr_limit", NULL } },
+	{ PTLAB_FMT_NVIDIA_GMMU_V3, "nvidia-gmmu-v3",
+	  "NVIDIA GPU MMU v3 (Hopper+), 6 levels, 57 bits: 4K/2M/512M or 64K/2M/512M",
+	  { "page_dir_base", "adr_limit", NULL } },
 };
 
 /* ---- module loading ---- */
@@ -1105,6 +1111,9 @@ char *ptlab_level_name(__u32 format, unsigned int levels, unsigned int level,
 	static const char *const x86[] = { "PT", "PD", "PDPT", "PML4", "PML5" };
 	static const char *const vtd[] = { "SL-PTE", "SL-PDE", "SL-PDPE", "SL-PML4E",
 					   "SL-PML5E" };
+	/* PD0's entries are dual: big and small page table pointers. */
+	static const char *const gmmu[] = { "PTE", "PD0", "PDE1", "PDE2", "PDE3",
+					    "PDE4" };
 
 	switch (format) {
 	case PTLAB_FMT_ARM64_LPAE_S1:
@@ -1138,6 +1147,13 @@ char *ptlab_level_name(__u32 format, unsigned int levels, unsigned int level,
 	case PTLAB_FMT_AMD_V1:
 		snprintf(buf, len, "L%u", level + 1);
 		return buf;
+	case PTLAB_FMT_NVIDIA_GMMU_V2:
+	case PTLAB_FMT_NVIDIA_GMMU_V3:
+		if (level < ARRAY_SIZE(gmmu)) {
+			snprintf(buf, len, "%s", gmmu[level]);
+			return buf;
+		}
+		break;
 	case PTLAB_FMT_RISCV:
 		snprintf(buf, len, "VPN[%u]", level);
 		return buf;

@@ -153,6 +153,15 @@ FIXTURE_VARIANT_ADD(dev, apple_dart) { FMT(PTLAB_FMT_APPLE_DART), .iova = 0x8000
 FIXTURE_VARIANT_ADD(dev, apple_dart2_42) {
 	FMT(PTLAB_FMT_APPLE_DART, .ias = 42, .oas = 42), .iova = 0x20000000000ULL };
 FIXTURE_VARIANT_ADD(dev, apple_uat) { FMT(PTLAB_FMT_APPLE_UAT), .iova = 0x4000000000ULL };
+/* GMMU: the small-page and the big-page half of PD0, near the top of VA. */
+FIXTURE_VARIANT_ADD(dev, nvidia_gmmu_v2) {
+	FMT(PTLAB_FMT_NVIDIA_GMMU_V2), .iova = 0x1ffffc0000000ULL };
+FIXTURE_VARIANT_ADD(dev, nvidia_gmmu_v2_64k) {
+	FMT(PTLAB_FMT_NVIDIA_GMMU_V2, .granule_shift = 16), .iova = 0x20000000 };
+FIXTURE_VARIANT_ADD(dev, nvidia_gmmu_v3) {
+	FMT(PTLAB_FMT_NVIDIA_GMMU_V3), .iova = 0x100000000000000ULL };
+FIXTURE_VARIANT_ADD(dev, nvidia_gmmu_v3_64k) {
+	FMT(PTLAB_FMT_NVIDIA_GMMU_V3, .granule_shift = 16), .iova = 0x1fffffffe000000ULL };
 
 static int map_buf(int fd, __u32 id, __u64 iova, void *p, __u64 len,
 		   __u32 prot, __u64 pgsize)

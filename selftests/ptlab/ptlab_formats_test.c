@@ -375,6 +375,40 @@ FIXTURE_VARIANT_ADD(fmt, apple_uat) {
 	.want_root_pages = 4, .ias_max = 39,
 };
 
+/*
+ * NVIDIA GMMU: the whole VA only (49 bits v2, 57 v3), the root one page;
+ * the 4K granule uses PD0's small-page half (4K, 2M, v3 512M pages), the
+ * 64K one its big-page half (64K, 2M, v3 512M); no execute permission.
+ */
+#define GMMU_V2(g, sz)							\
+	.c = { .format = PTLAB_FMT_NVIDIA_GMMU_V2, .granule_shift = (g) }, \
+	.def_gran = 12, .def_ias = 49, .def_oas = 52,			\
+	.want_levels = 5, .want_pgsizes = (sz),				\
+	.want_prot_mask = PTLAB_PROT_ALL & ~PT_X, .want_root_pages = 1,	\
+	.ias_max = 49
+#define GMMU_V3(g, sz)							\
+	.c = { .format = PTLAB_FMT_NVIDIA_GMMU_V3, .granule_shift = (g) }, \
+	.def_gran = 12, .def_ias = 57, .def_oas = 52,			\
+	.want_levels = 6, .want_pgsizes = (sz),				\
+	.want_prot_mask = PTLAB_PROT_ALL & ~PT_X, .want_root_pages = 1,	\
+	.ias_max = 57
+
+FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2) {
+	GMMU_V2(0, SZ_4K | SZ_2M),
+};
+
+FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2_64k) {
+	GMMU_V2(16, SZ_64K | SZ_2M),
+};
+
+FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v3) {
+	GMMU_V3(0, SZ_4K | SZ_2M | SZ_512M),
+};
+
+FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v3_64k) {
+	GMMU_V3(16, SZ_64K | SZ_2M | SZ_512M),
+};
+
 /* An address space as @c asks, but with input size @ias. */
 static int space_new(int fd, const struct ptlab_create *c, __u32 ias,
 		     __u32 *id)

@@ -337,6 +337,10 @@ static const struct create_geom {
 	{ PTLAB_FMT_APPLE_DART, 0, 0, 0, 0 },
 	{ PTLAB_FMT_APPLE_DART, 0, 42, 42, 0 },
 	{ PTLAB_FMT_APPLE_UAT, 0, 0, 0, 0 },
+	{ PTLAB_FMT_NVIDIA_GMMU_V2, 0, 0, 0, 0 },
+	{ PTLAB_FMT_NVIDIA_GMMU_V2, 16, 0, 0, 0 },
+	{ PTLAB_FMT_NVIDIA_GMMU_V3, 0, 0, 0, 0 },
+	{ PTLAB_FMT_NVIDIA_GMMU_V3, 16, 0, 40, 0 },
 };
 
 /* Names the simulated firmware knows, by PTLAB_FMT_* value. */
@@ -357,8 +361,11 @@ static const char *const fmt_names[] = {
 #define FW_IOVA			0x10000000ULL
 #define FW_LEN			0x8000ULL
 
+/* The last format number the module knows (formats 1 to it exist). */
+#define FUZZ_FMT_LAST		PTLAB_FMT_NVIDIA_GMMU_V3
+
 /* Boundary values for the geometry of a create. */
-static const __u32 odd_fmts[] = { 0, PTLAB_FMT_APPLE_UAT + 1, 0xff, ~0U };
+static const __u32 odd_fmts[] = { 0, FUZZ_FMT_LAST + 1, 0xff, ~0U };
 static const __u32 odd_grans[] = { 0, 9, 10, 11, 12, 13, 14, 15, 16, 17,
 				   21, 31, 32, 63, 64, ~0U };
 static const __u32 odd_bits[] = { 0, 1, 11, 12, 20, 21, 22, 25, 28, 31,
@@ -1226,7 +1233,7 @@ static void check_info(struct th *t, const struct call *c)
 	const struct ptlab_info *i = &c->a.info;
 	const char *what = NULL;
 
-	if (!i->out_format || i->out_format > PTLAB_FMT_APPLE_UAT)
+	if (!i->out_format || i->out_format > FUZZ_FMT_LAST)
 		what = "unknown format";
 	else if (i->out_granule_shift < 10 || i->out_granule_shift > 16)
 		what = "granule out of range";
@@ -1372,7 +1379,7 @@ static void op_create(struct th *t)
 		pick_size(t, &c);
 	} else if (k < 84) {
 		/* Every format with boundary geometry. */
-		a->format = chance(t, 85) ? 1 + rnd(t, PTLAB_FMT_APPLE_UAT) :
+		a->format = chance(t, 85) ? 1 + rnd(t, FUZZ_FMT_LAST) :
 			    odd_fmts[rnd(t, ARRAY_SIZE(odd_fmts))];
 		if (chance(t, 50))
 			a->granule_shift = odd_grans[rnd(t, ARRAY_SIZE(odd_grans))];

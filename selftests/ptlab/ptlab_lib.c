@@ -500,6 +500,20 @@ void geom_init(struct geom *g, const struct ptlab_info *info)
 			      g->gran + l * (g->gran - 3);
 	if (!g->levels || g->levels > PTLAB_MAX_LEVELS)
 		return;
+	/*
+	 * NVIDIA GMMU: 4K or 64K pages (the granule), PD0 with 256 dual
+	 * entries of 2M, then 9 bits a level from 29; the root a whole page.
+	 * A big page table is 32 entries, 256 bytes.
+	 */
+	if (g->format == PTLAB_FMT_NVIDIA_GMMU_V2 ||
+	    g->format == PTLAB_FMT_NVIDIA_GMMU_V3) {
+		for (l = 1; l < g->levels; l++)
+			g->shift[l] = l == 1 ? 21 : 29 + 9 * (l - 2);
+		g->root_bytes = SZ_4K;
+		g->table_bytes = SZ_4K;
+		g->pt_bytes = 8ULL << (21 - g->gran);
+		return;
+	}
 	top_bits = g->ias - g->shift[g->levels - 1];
 	switch (g->format) {
 	case PTLAB_FMT_ARM_V7S:
@@ -774,7 +788,7 @@ void model_table_range(const struct model *m, __u64 *min, __u64 *max)
 {
 	const struct geom *g = &m->g;
 	__u64 root = g->root_bytes, tb = g->table_bytes, key, last = 0;
-	__u64 n = 0, whole = 0, sub = 0;
+	__u64 n = 0, n0 = 0, whole = 0, sub = 0;
 	unsigned int l;
 	bool any;
 	size_t i;
@@ -788,6 +802,11 @@ void model_table_range(const struct model *m, __u64 *min, __u64 *max)
 			n += !any || key != last;
 			any = true;
 			last = key;
+		}
+		/* Last-level tables of their own size (GMMU's big ones). */
+		if (!l && g->pt_bytes && g->pt_bytes != tb) {
+			n0 = n;
+			n = 0;
 		}
 	}
 	/* Whole pages, then the pages sub-page tables of one size share. */
@@ -811,6 +830,10 @@ void model_table_range(const struct model *m, __u64 *min, __u64 *max)
 		}
 	}
 	*min += (sub + SZ_4K - 1) / SZ_4K;
+	if (n0) {
+		*min += (n0 * g->pt_bytes + SZ_4K - 1) / SZ_4K;
+		*max += n0;
+	}
 }
 
 /* The table pages, where tables fill whole pages (all but Armv7's). */

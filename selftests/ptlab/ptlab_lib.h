@@ -128,6 +128,7 @@ struct geom {
 	__u64 last;		/* last IOVA of the input range */
 	__u64 root_bytes;	/* the top-level table (all concatenated ones) */
 	__u64 table_bytes;	/* a table below the top level */
+	__u64 pt_bytes;		/* a last-level table, if not table_bytes */
 	unsigned int shift[PTLAB_MAX_LEVELS];	/* log2 of an entry's span */
 };
 

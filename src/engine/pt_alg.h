@@ -60,35 +60,71 @@ static __always_inline unsigned int alg_index(const struct pt_cfg *cfg,
 	return (iova >> alg_shift(cfg, level)) & (alg_nr(cfg, level) - 1);
 }
 
+/*
+ * Is @level the format's level of two-word entries (NVIDIA GMMU's dual
+ * PDE)? Known at compile time to be false for every other format.
+ */
+static __always_inline bool alg_dual(const struct pt_cfg *cfg,
+				     unsigned int level)
+{
+#ifdef PT_FMT_DUAL
+	return cfg->lvl[level].dual;
+#else
+	return false;
+#endif
+}
+
 static __always_inline size_t alg_table_bytes(const struct pt_cfg *cfg,
 					      unsigned int level)
 {
-	return (size_t)alg_nr(cfg, level) << ALG_ENTRY_SHIFT;
+	return (size_t)alg_nr(cfg, level) <<
+	       (ALG_ENTRY_SHIFT + alg_dual(cfg, level));
 }
 
-static __always_inline u64 alg_read(const void *table, unsigned int idx)
+/* The entry @idx of @table at @level (a dual entry: the format's view). */
+static __always_inline u64 alg_read(const struct pt_cfg *cfg,
+				    unsigned int level, const void *table,
+				    unsigned int idx)
 {
+#ifdef PT_FMT_DUAL
+	if (alg_dual(cfg, level))
+		return pt_fmt_dual_read(cfg, level, table, idx);
+#endif
 	return READ_ONCE(((const alg_entry_t *)table)[idx]);
 }
 
-static __always_inline void alg_write(void *table, unsigned int idx, u64 pte)
+static __always_inline void alg_write(const struct pt_cfg *cfg,
+				      unsigned int level, void *table,
+				      unsigned int idx, u64 pte)
 {
+#ifdef PT_FMT_DUAL
+	if (alg_dual(cfg, level)) {
+		pt_fmt_dual_write(cfg, level, table, idx, pte);
+		return;
+	}
+#endif
 	WRITE_ONCE(((alg_entry_t *)table)[idx], (alg_entry_t)pte);
 }
 
-static __always_inline void alg_clear(void *table, unsigned int first,
-				      unsigned int end)
+static __always_inline void alg_clear(const struct pt_cfg *cfg,
+				      unsigned int level, void *table,
+				      unsigned int first, unsigned int end)
 {
 	for (; first < end; first++)
-		alg_write(table, first, 0);
+		alg_write(cfg, level, table, first, 0);
 }
 
 /* Publish a table entry unless another operation got there first. */
-static __always_inline u64 alg_install(void *table, unsigned int idx, u64 old,
-				       u64 pte)
+static __always_inline u64 alg_install(const struct pt_cfg *cfg,
+				       unsigned int level, void *table,
+				       unsigned int idx, u64 old, u64 pte)
 {
 	/* The new table's zeroed contents must be visible before its entry. */
 	dma_wmb();
+#ifdef PT_FMT_DUAL
+	if (alg_dual(cfg, level))
+		return pt_fmt_dual_cmpxchg(cfg, level, table, idx, old, pte);
+#endif
 	return alg_cmpxchg(&((alg_entry_t *)table)[idx], (alg_entry_t)old,
 			   (alg_entry_t)pte);
 }
@@ -120,8 +156,11 @@ static bool alg_table_empty(const struct pt_cfg *cfg, const void *table,
 			    unsigned int level, unsigned int zero_first,
 			    unsigned int zero_end)
 {
-	return alg_zero(table, 0, zero_first) &&
-	       alg_zero(table, zero_end, alg_nr(cfg, level));
+	unsigned int words = alg_dual(cfg, level) ? 2 : 1;
+
+	/* A dual entry is empty when both its words are. */
+	return alg_zero(table, 0, zero_first * words) &&
+	       alg_zero(table, zero_end * words, alg_nr(cfg, level) * words);
 }
 
 static __always_inline enum pt_entry_kind
@@ -255,7 +294,8 @@ static __always_inline bool alg_run_add(struct alg_runs *r,
 	}
 	/* One-entry leaves stored in place: expect the next by arithmetic. */
 	r->step = 0;
-	if (cfg->leaf_linear && leaf->size == alg_span(cfg, leaf->level)) {
+	if (cfg->leaf_linear && leaf->size == alg_span(cfg, leaf->level) &&
+	    !alg_dual(cfg, leaf->level)) {
 		r->step = leaf->size >> cfg->leaf_oa_shift;
 		r->next_pte = pte + r->step;
 	}
@@ -332,7 +372,8 @@ alg_write_singles(const struct pt_cfg *cfg, void *table, unsigned int level,
 	u64 span = alg_span(cfg, level);
 	unsigned int i;
 
-	if (cfg->leaf_linear) {
+	/* Dual entries are written through the format, one by one. */
+	if (cfg->leaf_linear && !alg_dual(cfg, level)) {
 		u64 pte = pt_fmt_mk_leaf(cfg, level, 0, span, prot) +
 			  (pa >> cfg->leaf_oa_shift);
 		u64 step = span >> cfg->leaf_oa_shift;
@@ -344,23 +385,23 @@ alg_write_singles(const struct pt_cfg *cfg, void *table, unsigned int level,
 			return n;
 		}
 		for (i = 0; i < n; i++, pte += step) {
-			u64 old = alg_read(table, idx + i);
+			u64 old = alg_read(cfg, level, table, idx + i);
 
 			if (unlikely(old) &&
 			    pt_fmt_kind(cfg, level, old) != PT_ENTRY_EMPTY)
 				break;
-			alg_write(table, idx + i, pte);
+			alg_write(cfg, level, table, idx + i, pte);
 		}
 		return i;
 	}
 	for (i = 0; i < n; i++, pa += span) {
-		u64 old = alg_read(table, idx + i);
+		u64 old = alg_read(cfg, level, table, idx + i);
 
 		if (unlikely(old) &&
 		    pt_fmt_kind(cfg, level, old) != PT_ENTRY_EMPTY)
 			break;
-		alg_write(table, idx + i, pt_fmt_mk_leaf(cfg, level, pa, span,
-							 prot));
+		alg_write(cfg, level, table, idx + i,
+			  pt_fmt_mk_leaf(cfg, level, pa, span, prot));
 	}
 	return i;
 }
@@ -381,18 +422,18 @@ static unsigned int alg_write_multis(struct alg_map *m, void *table,
 
 	for (i = 0; i < n; i++, idx += per, pa += pgsize) {
 		for (k = 0; k < per; k++) {
-			u64 old = alg_read(table, idx + k);
+			u64 old = alg_read(cfg, level, table, idx + k);
 
 			if (unlikely(old) &&
 			    pt_fmt_kind(cfg, level, old) != PT_ENTRY_EMPTY)
 				break;
-			alg_write(table, idx + k,
+			alg_write(cfg, level, table, idx + k,
 				  pt_fmt_mk_leaf(cfg, level, pa + k * span,
 						 pgsize, m->prot));
 		}
 		if (k == per)
 			continue;
-		alg_clear(table, idx, idx + k);
+		alg_clear(cfg, level, table, idx, idx + k);
 		/* Hardware may have cached what was written. */
 		if (k && m->pt->ops->cleared)
 			m->pt->ops->cleared(m->gather, m->iova + i * pgsize,
@@ -448,7 +489,7 @@ static int alg_map_descend(struct alg_map *m, void *table, unsigned int level,
 			   unsigned int idx)
 {
 	const struct pt_cfg *cfg = &m->pt->cfg;
-	u64 pte = alg_read(table, idx);
+	u64 pte = alg_read(cfg, level, table, idx);
 	u64 entry_iova = m->iova & ~(alg_span(cfg, level) - 1);
 	unsigned int child_level;
 	bool installed = false, fresh;
@@ -466,7 +507,7 @@ static int alg_map_descend(struct alg_map *m, void *table, unsigned int level,
 		if (!child)
 			return -ENOMEM;
 		new = pt_fmt_mk_table(cfg, level, pt_virt_to_phys(child));
-		seen = alg_install(table, idx, pte, new);
+		seen = alg_install(cfg, level, table, idx, pte, new);
 		if (seen == pte) {
 			pte = new;
 			installed = true;
@@ -562,7 +603,7 @@ static bool alg_map_one(struct alg_map *m)
 	if (leaf == cfg->levels || !(cfg->lvl[leaf].pgsizes & size))
 		return false;
 	for (; level > leaf; level--) {
-		pte = alg_read(table, alg_index(cfg, level, m->iova));
+		pte = alg_read(cfg, level, table, alg_index(cfg, level, m->iova));
 		if (alg_kind(cfg, level, pte) != PT_ENTRY_TABLE)
 			return false;
 		table = alg_child(cfg, level, pte, &child_level);
@@ -570,10 +611,10 @@ static bool alg_map_one(struct alg_map *m)
 			return false;
 	}
 	idx = alg_index(cfg, leaf, m->iova);
-	if (alg_read(table, idx))
+	if (alg_read(cfg, leaf, table, idx))
 		return false;
-	alg_write(table, idx, pt_fmt_mk_leaf(cfg, leaf, src->pa, size,
-					     m->prot));
+	alg_write(cfg, leaf, table, idx,
+		  pt_fmt_mk_leaf(cfg, leaf, src->pa, size, m->prot));
 	m->iova += size;
 	m->left = 0;
 	src->pa += size;
@@ -689,7 +730,7 @@ static int alg_unmap_table(struct alg_unmap *u, void *table,
 
 	zero[0] = idx;
 	while (idx < nr && u->done < u->size) {
-		u64 pte = alg_read(table, idx);
+		u64 pte = alg_read(cfg, level, table, idx);
 
 		/* The next one-entry leaves of the run, without decoding. */
 		if (alg_run_continues(&u->runs, level, u->iova, pte)) {
@@ -712,7 +753,7 @@ static int alg_unmap_table(struct alg_unmap *u, void *table,
 				goto out;
 			}
 			end = idx + (leaf.size >> shift);
-			alg_clear(table, idx, end < nr ? end : nr);
+			alg_clear(cfg, level, table, idx, end < nr ? end : nr);
 			idx = end;
 			if (alg_run_add(&u->runs, cfg, &leaf, pte, &ended))
 				alg_unmap_report(u, &ended);
@@ -741,7 +782,7 @@ static int alg_unmap_table(struct alg_unmap *u, void *table,
 				/* Free it only if no one else can be in it. */
 				if (entry_iova >= u->first &&
 				    entry_iova + span - 1 <= u->last) {
-					alg_write(table, idx, 0);
+					alg_write(cfg, level, table, idx, 0);
 					gone = true;
 					u->pt->ops->retire(u->gather, child,
 						alg_table_bytes(cfg, child_level));
@@ -785,7 +826,7 @@ static bool alg_unmap_one(struct pt_space *pt, u64 iova, u64 size,
 
 	for (;;) {
 		idx = alg_index(cfg, level, iova);
-		pte = alg_read(table, idx);
+		pte = alg_read(cfg, level, table, idx);
 		if (alg_kind(cfg, level, pte) != PT_ENTRY_TABLE)
 			break;
 		if (!level)
@@ -800,7 +841,7 @@ static bool alg_unmap_one(struct pt_space *pt, u64 iova, u64 size,
 	    level == cfg->levels - 1 || size > span || (iova & (span - 1)) ||
 	    pt_fmt_leaf_size(cfg, level, pte) != span)
 		return false;
-	alg_write(table, idx, 0);
+	alg_write(cfg, level, table, idx, 0);
 	run = (struct pt_run){
 		.iova = iova, .pa = pt_fmt_leaf_pa(cfg, level, pte),
 		.size = span, .pgsize = span,
@@ -847,7 +888,7 @@ static int alg_walk(const struct pt_space *pt, u64 iova,
 
 	/* pt_walk() cleared @res. */
 	while (level--) {
-		u64 pte = alg_read(table, alg_index(cfg, level, iova));
+		u64 pte = alg_read(cfg, level, table, alg_index(cfg, level, iova));
 
 		res->entry_levels[res->nr_entries] = level;
 		res->entries[res->nr_entries++] = pte;
@@ -910,7 +951,7 @@ static int alg_iter_table(struct alg_iter *it, const void *table,
 
 		if (iova > it->last)
 			break;
-		pte = alg_read(table, idx);
+		pte = alg_read(cfg, level, table, idx);
 		if (alg_run_continues(&it->runs, level, iova, pte)) {
 			it->runs.run.size += 1ULL << shift;
 			it->runs.next_pte += it->runs.step;
@@ -976,7 +1017,7 @@ static void alg_prune_table(struct pt_space *pt, void *table,
 
 		if (iova > last)
 			break;
-		pte = alg_read(table, idx);
+		pte = alg_read(cfg, level, table, idx);
 		if (alg_kind(cfg, level, pte) != PT_ENTRY_TABLE)
 			continue;
 		child = alg_child(cfg, level, pte, &child_level);
@@ -986,7 +1027,7 @@ static void alg_prune_table(struct pt_space *pt, void *table,
 		if (iova >= first && iova + span - 1 <= last &&
 		    !alg_foreign(pt, iova, span) &&
 		    alg_table_empty(cfg, child, child_level, 0, 0)) {
-			alg_write(table, idx, 0);
+			alg_write(cfg, level, table, idx, 0);
 			pt->ops->retire(gather, child,
 					alg_table_bytes(cfg, child_level));
 		}
@@ -1013,7 +1054,7 @@ static void alg_prune_up(struct pt_space *pt, u64 at, u64 first, u64 last,
 		/* This entry's span was pruned whole. */
 		if (base >= first && base + span - 1 <= last)
 			break;
-		pte = alg_read(table, alg_index(cfg, level, at));
+		pte = alg_read(cfg, level, table, alg_index(cfg, level, at));
 		if (alg_kind(cfg, level, pte) != PT_ENTRY_TABLE)
 			break;
 		up_first = base;
@@ -1070,7 +1111,7 @@ static void alg_destroy_table(struct alg_destroy *d, void *table,
 	void *child;
 
 	for (idx = 0; idx < nr; idx++) {
-		u64 pte = alg_read(table, idx);
+		u64 pte = alg_read(cfg, level, table, idx);
 		u64 iova = base + ((u64)idx << shift);
 
 		switch (alg_kind(cfg, level, pte)) {
@@ -1085,7 +1126,7 @@ static void alg_destroy_table(struct alg_destroy *d, void *table,
 				if (alg_run_add(&d->runs, cfg, &leaf, pte,
 						&ended))
 					d->pt->ops->removed(d->gather, &ended);
-				alg_clear(table, idx, end < nr ? end : nr);
+				alg_clear(cfg, level, table, idx, end < nr ? end : nr);
 			}
 			idx = end - 1;
 			continue;
@@ -1097,7 +1138,7 @@ static void alg_destroy_table(struct alg_destroy *d, void *table,
 				continue;
 			d->pt->ops->retire(d->gather, child,
 					   alg_table_bytes(cfg, child_level));
-			alg_write(table, idx, 0);
+			alg_write(cfg, level, table, idx, 0);
 			break;
 		}
 	}
@@ -1119,6 +1160,10 @@ static void alg_destroy(struct pt_space *pt, struct pt_gather *gather)
 /* --- read and clear dirty --- */
 
 #ifdef pt_fmt_leaf_dirty
+/* Cleaning writes entries in place: not (yet) through a dual view. */
+#ifdef PT_FMT_DUAL
+#error "dirty tracking of a format with dual entries is not implemented"
+#endif
 struct alg_dirty {
 	struct pt_space *pt;
 	u64 first;
@@ -1135,7 +1180,7 @@ static void alg_dirty_clean(const struct pt_cfg *cfg, void *table,
 			    unsigned int level, unsigned int idx)
 {
 	alg_entry_t *e = (alg_entry_t *)table + idx;
-	u64 old = alg_read(table, idx), new, seen;
+	u64 old = alg_read(cfg, level, table, idx), new, seen;
 
 	for (;;) {
 		new = pt_fmt_leaf_clean(cfg, level, old);
@@ -1166,7 +1211,7 @@ static int alg_dirty_table(struct alg_dirty *d, void *table,
 
 		if (iova > d->last)
 			break;
-		pte = alg_read(table, idx);
+		pte = alg_read(cfg, level, table, idx);
 		switch (alg_kind(cfg, level, pte)) {
 		case PT_ENTRY_EMPTY:
 			continue;
@@ -1184,7 +1229,8 @@ static int alg_dirty_table(struct alg_dirty *d, void *table,
 			dirty = false;
 			for (k = first; k < end && !dirty; k++)
 				dirty = pt_fmt_leaf_dirty(cfg, level,
-							  alg_read(table, k));
+							  alg_read(cfg, level,
+								   table, k));
 			idx = end - 1;
 			if (!dirty)
 				continue;

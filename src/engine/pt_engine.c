@@ -21,7 +21,8 @@ static inline u64 pt_last_iova(const struct pt_cfg *cfg)
  */
 size_t pt_table_bytes(const struct pt_cfg *cfg, unsigned int level)
 {
-	return (size_t)1 << (cfg->lvl[level].index_bits + cfg->entry_shift);
+	return (size_t)1 << (cfg->lvl[level].index_bits + cfg->entry_shift +
+			     cfg->lvl[level].dual);
 }
 
 /**

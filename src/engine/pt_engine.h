@@ -52,10 +52,14 @@ enum pt_entry_kind {
  *	or not the address space uses them: the span of one entry and, where
  *	the format has them, spans of 2^n consecutive entries that together
  *	form one leaf (Arm contiguous hint, v7s large pages, Svnapot, AMD v1)
+ * @dual: each entry is two words (NVIDIA GMMU's dual PDE: a big-page and a
+ *	small-page table pointer); the engine sees one word of it, the
+ *	format's view (engine/pt_fmt_defaults.h, PT_FMT_DUAL)
  */
 struct pt_level {
 	u8 shift;
 	u8 index_bits;
+	bool dual;
 	u64 pgsizes;
 };
 

@@ -42,6 +42,27 @@
 #define PT_FMT_ENTRY_BYTES 8
 #endif
 
+/*
+ * Two-word entries at the levels whose cfg->lvl[].dual is set (NVIDIA
+ * GMMU's dual PDE, fmt/nvidia_gmmu.h): a format that has them defines
+ * PT_FMT_DUAL and three operations on the engine's one-word view of such
+ * an entry, which reads and writes the word (or words) that view stands
+ * for:
+ *   pt_fmt_dual_read(cfg, level, table, idx)            the view
+ *   pt_fmt_dual_write(cfg, level, table, idx, pte)      store a view; 0
+ *                                                       clears both words
+ *   pt_fmt_dual_cmpxchg(cfg, level, table, idx, old, pte)
+ *                                                       install a table
+ *                                                       entry; the view
+ *                                                       seen before
+ * The engine never reads such a table through raw pointers, except to ask
+ * whether all its words are 0.
+ */
+#if defined(PT_FMT_DUAL) && (!defined(pt_fmt_dual_read) || \
+	!defined(pt_fmt_dual_write) || !defined(pt_fmt_dual_cmpxchg))
+#error "a format with dual entries must define their operations"
+#endif
+
 /* A leaf is one entry unless the format has leaves of several entries. */
 #ifndef pt_fmt_leaf_size
 static inline u64 pt_fmt_leaf_size(const struct pt_cfg *cfg,

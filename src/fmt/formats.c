@@ -15,6 +15,8 @@ static const struct pt_format *const pt_formats[] = {
 	&pt_fmt_riscv,
 	&pt_fmt_apple_dart,
 	&pt_fmt_apple_uat,
+	&pt_fmt_nvidia_gmmu_v2,
+	&pt_fmt_nvidia_gmmu_v3,
 };
 
 /**

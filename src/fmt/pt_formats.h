@@ -23,6 +23,8 @@ enum pt_format_id {
 	PT_FMT_RISCV = 8,
 	PT_FMT_APPLE_DART = 9,
 	PT_FMT_APPLE_UAT = 10,
+	PT_FMT_NVIDIA_GMMU_V2 = 11,
+	PT_FMT_NVIDIA_GMMU_V3 = 12,
 };
 
 extern const struct pt_format pt_fmt_arm64_lpae_s1;
@@ -35,6 +37,8 @@ extern const struct pt_format pt_fmt_amd_v1;
 extern const struct pt_format pt_fmt_riscv;
 extern const struct pt_format pt_fmt_apple_dart;
 extern const struct pt_format pt_fmt_apple_uat;
+extern const struct pt_format pt_fmt_nvidia_gmmu_v2;
+extern const struct pt_format pt_fmt_nvidia_gmmu_v3;
 
 const struct pt_format *pt_format_by_id(u32 id);
 const struct pt_format *pt_format_by_name(const char *name);

@@ -278,6 +278,9 @@ static int ptlab_dev_fill(struct ptlab_dev *dev, const struct ptlab_hw_xlate *x)
 		u64 span = ptlab_hw_table_span(&dev->geom, level);
 		u64 base = x->iova & ~(span - 1);
 
+		/* A table no walk may start from (a GMMU page table). */
+		if (!span)
+			continue;
 		for (j = 0; j < dev->nr_table; j++) {
 			t = &dev->table[j];
 			if (t->span && t->level == level && t->iova == base)

@@ -495,6 +495,10 @@ static hw_entry_fn hw_entry_of(u32 format)
  */
 u64 ptlab_hw_level_shift(const struct ptlab_hw_geom *geom, u32 level)
 {
+	/* GMMU: 4K PTEs (or big ones), 2M PD0, then 9 bits from 29. */
+	if (geom->format == PTLAB_FMT_NVIDIA_GMMU_V2 ||
+	    geom->format == PTLAB_FMT_NVIDIA_GMMU_V3)
+		return level ? (level == 1 ? 21 : 29 + 9 * (level - 2)) : 12;
 	if (geom->format == PTLAB_FMT_ARM_V7S)
 		return level ? 20 : 12;
 	return geom->granule_shift + level * (geom->granule_shift - 3);
@@ -504,7 +508,182 @@ static u32 hw_index_bits(const struct ptlab_hw_geom *geom, u32 level)
 {
 	if (level == geom->levels - 1)
 		return geom->top_bits;
+	if (geom->format == PTLAB_FMT_NVIDIA_GMMU_V2 ||
+	    geom->format == PTLAB_FMT_NVIDIA_GMMU_V3)
+		return level == 1 ? 8 : 9;
 	return geom->format == PTLAB_FMT_ARM_V7S ? 8 : geom->granule_shift - 3;
+}
+
+/* --- NVIDIA GPU MMU v2 and v3 (gp100 and gh100 dev_mmu.h) ------------------ */
+
+/*
+ * The GMMU walk reads PD0's 16-byte dual entries and picks a half, which a
+ * one-entry-at-a-time decoder cannot: it has a walk of its own. Levels:
+ * 0 PTE (small 4K or big 64K/128K table), 1 PD0 (2M), 2 PD1 (512M), 3 PD2,
+ * 4 PD3, 5 PD4 (v3).
+ */
+static bool gmmu_v3(const struct ptlab_hw_geom *g)
+{
+	return g->format == PTLAB_FMT_NVIDIA_GMMU_V3;
+}
+
+/* APERTURE 2:1 of a PDE or a dual entry's half: 0 invalid, 1 video. */
+static u32 gmmu_apt(u64 pde)
+{
+	return (pde >> 1) & 3;
+}
+
+/* Where a PDE (or a dual entry's small half) points. */
+static u64 gmmu_pde_pa(const struct ptlab_hw_geom *g, u64 pde)
+{
+	/* v2 ADDRESS_SYS 53:8 holds pa >> 12; v3 ADDRESS 51:12 in place. */
+	if (gmmu_v3(g))
+		return pde & GENMASK_ULL(51, 12);
+	return ((pde >> 8) & GENMASK_ULL(45, 0)) << 12;
+}
+
+/* A dual entry's big half: v2 ADDRESS_BIG_SYS 53:4 = pa >> 8, v3 51:8. */
+static u64 gmmu_big_pa(const struct ptlab_hw_geom *g, u64 w0)
+{
+	if (gmmu_v3(g))
+		return w0 & GENMASK_ULL(51, 8);
+	return ((w0 >> 4) & GENMASK_ULL(49, 0)) << 8;
+}
+
+static bool gmmu_read(const struct ptlab_hw_geom *g, ptlab_hw_read_fn read,
+		      void *ctx, struct ptlab_hw_xlate *x, u64 table_pa,
+		      u64 offset, u32 level, u64 *val)
+{
+	if (x->nr == PTLAB_HW_MAX_LEVELS ||
+	    !read(ctx, table_pa + offset, 8, val)) {
+		x->fault = PTLAB_FAULT_EXTERNAL;
+		return false;
+	}
+	x->level = level;
+	x->entry_pa[x->nr] = table_pa + offset;
+	x->table_pa[x->nr] = table_pa;
+	x->entry_level[x->nr] = level;
+	x->entries[x->nr++] = *val;
+	return true;
+}
+
+/* A PTE with VALID = 1 maps @shift bits of VA. */
+static void gmmu_leaf(const struct ptlab_hw_geom *g, u64 iova, u64 pte,
+		      u32 shift, struct ptlab_hw_xlate *x)
+{
+	bool ro, priv;
+	struct hw_entry e = {};
+
+	if (gmmu_v3(g)) {
+		/* PCF 7:3: bit 1 privilege, bit 2 read-only. */
+		priv = pte & BIT_ULL(4);
+		ro = pte & BIT_ULL(5);
+		e.pa = pte & GENMASK_ULL(51, 12);
+	} else {
+		priv = pte & BIT_ULL(5);
+		ro = pte & BIT_ULL(6);
+		e.pa = ((pte >> 8) & GENMASK_ULL(45, 0)) << 12;
+	}
+	/* Video (0) and peer (1) memory: the device has neither. */
+	if (gmmu_apt(pte) < 2) {
+		x->fault = PTLAB_FAULT_EXTERNAL;
+		return;
+	}
+	e.size = 1ULL << shift;
+	if ((e.pa & (e.size - 1)) ||
+	    (g->oas < 64 && (e.pa + e.size - 1) >> g->oas)) {
+		x->fault = PTLAB_FAULT_ADDR_SIZE;
+		return;
+	}
+	/* No execute permission: fetches go where reads go. */
+	hw_set_perm(&e, hw_perm(true, !ro, true), !priv);
+	x->iova = iova & ~(e.size - 1);
+	x->pa = e.pa;
+	x->size = e.size;
+	x->perm[0] = e.perm[0];
+	x->perm[1] = e.perm[1];
+}
+
+static void gmmu_walk(const struct ptlab_hw_geom *g, ptlab_hw_read_fn read,
+		      void *ctx, u64 iova, u64 table_pa, u32 level,
+		      struct ptlab_hw_xlate *x)
+{
+	u32 big = g->gmmu_big_shift;
+	u64 pte, w0, w1, off;
+
+	/* PD4..PD1: 8-byte PDEs; a PTE at PD1 is a 512M page (v3 only). */
+	for (; level >= 2; level--) {
+		off = ((iova >> ptlab_hw_level_shift(g, level)) &
+		       ((1ULL << hw_index_bits(g, level)) - 1)) * 8;
+		if (!gmmu_read(g, read, ctx, x, table_pa, off, level, &pte))
+			return;
+		if (pte & 1) {
+			if (!gmmu_v3(g) || level != 2)
+				x->fault = PTLAB_FAULT_TRANSLATION;
+			else
+				gmmu_leaf(g, iova, pte, 29, x);
+			return;
+		}
+		if (!gmmu_apt(pte) || gmmu_apt(pte) == 1) {
+			x->fault = gmmu_apt(pte) ? PTLAB_FAULT_EXTERNAL :
+				   PTLAB_FAULT_TRANSLATION;
+			return;
+		}
+		table_pa = gmmu_pde_pa(g, pte);
+		if (g->oas < 64 && table_pa >> g->oas) {
+			x->fault = PTLAB_FAULT_ADDR_SIZE;
+			return;
+		}
+	}
+	if (level != 1) {
+		x->fault = PTLAB_FAULT_EXTERNAL;
+		return;
+	}
+	/* PD0: both words of the dual entry, VA bits 28:21. */
+	off = ((iova >> 21) & 255) * 16;
+	if (!gmmu_read(g, read, ctx, x, table_pa, off, 1, &w0) ||
+	    !gmmu_read(g, read, ctx, x, table_pa, off + 8, 1, &w1))
+		return;
+	if (w0 & 1) {
+		gmmu_leaf(g, iova, w0, 21, x);
+		return;
+	}
+	/*
+	 * The big page table first. A big PTE with VALID = 0 sends the walk
+	 * to the small table, unless it says there is nothing there: v2
+	 * PRIV = 1 (nouveau's gp100_vmm_lpt_invalid), v3 PCF 3
+	 * (NO_VALID_4KB_PAGE).
+	 */
+	if (gmmu_apt(w0) >= 2) {
+		off = ((iova >> big) & ((1ULL << (21 - big)) - 1)) * 8;
+		if (!gmmu_read(g, read, ctx, x, gmmu_big_pa(g, w0), off, 0,
+			       &pte))
+			return;
+		if (pte & 1) {
+			gmmu_leaf(g, iova, pte, big, x);
+			return;
+		}
+		if (gmmu_v3(g) ? ((pte >> 3) & 0x1f) == 3 : pte & BIT_ULL(5)) {
+			x->fault = PTLAB_FAULT_TRANSLATION;
+			return;
+		}
+	} else if (gmmu_apt(w0) == 1) {
+		x->fault = PTLAB_FAULT_EXTERNAL;
+		return;
+	}
+	if (gmmu_apt(w1) < 2) {
+		x->fault = gmmu_apt(w1) ? PTLAB_FAULT_EXTERNAL :
+			   PTLAB_FAULT_TRANSLATION;
+		return;
+	}
+	off = ((iova >> 12) & 511) * 8;
+	if (!gmmu_read(g, read, ctx, x, gmmu_pde_pa(g, w1), off, 0, &pte))
+		return;
+	if (!(pte & 1)) {
+		x->fault = PTLAB_FAULT_TRANSLATION;
+		return;
+	}
+	gmmu_leaf(g, iova, pte, 12, x);
 }
 
 /**
@@ -513,10 +692,17 @@ static u32 hw_index_bits(const struct ptlab_hw_geom *geom, u32 level)
  * @level: engine level of the table
  *
  * Return: the span; a walk cache keys a table by its span's first IOVA.
+ * 0 for a GMMU page table: whether it is a big or a small one is the PD0
+ * entry's to say, so a walk never starts from it.
  */
 u64 ptlab_hw_table_span(const struct ptlab_hw_geom *geom, u32 level)
 {
-	u64 bits = ptlab_hw_level_shift(geom, level) +
+	u64 bits;
+
+	if (!level && (geom->format == PTLAB_FMT_NVIDIA_GMMU_V2 ||
+		       geom->format == PTLAB_FMT_NVIDIA_GMMU_V3))
+		return 0;
+	bits = ptlab_hw_level_shift(geom, level) +
 		   hw_index_bits(geom, level);
 
 	return bits >= 64 ? ~0ULL : 1ULL << bits;
@@ -614,6 +800,24 @@ int ptlab_hw_decode(u32 format, u64 ttbr, u64 tcr, u64 mair,
 			return -EINVAL;
 		}
 		break;
+	case PTLAB_FMT_NVIDIA_GMMU_V2:
+	case PTLAB_FMT_NVIDIA_GMMU_V3:
+		/*
+		 * NV_RAMIN_PAGE_DIR_BASE: target 1:0 system memory (2, 3),
+		 * VER2 tables bit 10, big pages bit 11 (1 = 64K, 0 = 128K),
+		 * the root in 63:12. NV_RAMIN_ADR_LIMIT: the last VA; the
+		 * walker models the whole VA only.
+		 */
+		if ((ttbr & 3) < 2 || !(ttbr & BIT_ULL(10)))
+			return -EINVAL;
+		g->levels = format == PTLAB_FMT_NVIDIA_GMMU_V3 ? 6 : 5;
+		g->ias = format == PTLAB_FMT_NVIDIA_GMMU_V3 ? 57 : 49;
+		if (tcr != (1ULL << g->ias) - 1)
+			return -EINVAL;
+		g->oas = format == PTLAB_FMT_NVIDIA_GMMU_V3 ? 52 : 58;
+		g->gmmu_big_shift = ttbr & BIT_ULL(11) ? 16 : 17;
+		g->root_pa = ttbr & GENMASK_ULL(63, 12);
+		break;
 	case PTLAB_FMT_APPLE_UAT:
 		if (!(ttbr & 1))
 			return -EINVAL;
@@ -661,8 +865,13 @@ void ptlab_hw_walk(const struct ptlab_hw_geom *geom, ptlab_hw_read_fn read,
 	int ret;
 
 	*x = (struct ptlab_hw_xlate){ .level = level };
-	if (!entry || (geom->ias < 64 && iova >> geom->ias)) {
+	if ((!entry && !geom->gmmu_big_shift) ||
+	    (geom->ias < 64 && iova >> geom->ias)) {
 		x->fault = PTLAB_FAULT_ADDR_SIZE;
+		return;
+	}
+	if (geom->gmmu_big_shift) {
+		gmmu_walk(geom, read, ctx, iova, table_pa, level, x);
 		return;
 	}
 	for (;;) {

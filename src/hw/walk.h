@@ -29,6 +29,8 @@
  * @ha: the hardware sets access flags (Arm TCR.HA, VT-d SSADE, AMD
  *	DTE.HAD, RISC-V DC.tc.SADE; x86-64: set by the device's owner)
  * @hd: the hardware sets the dirty state of leaves it writes through
+ * @gmmu_big_shift: NVIDIA GMMU: log2 of the big page size (16 or 17);
+ *	0 for every other format
  */
 struct ptlab_hw_geom {
 	u32 format;
@@ -41,6 +43,7 @@ struct ptlab_hw_geom {
 	bool dart2;
 	bool ha;
 	bool hd;
+	u32 gmmu_big_shift;
 };
 
 /*
@@ -65,6 +68,9 @@ typedef bool (*ptlab_hw_read_fn)(void *ctx, u64 pa, unsigned int bytes,
  * @entry_pa: where each was read
  * @table_pa: the table each was read from
  * @entry_level: the engine level of each
+ *
+ * An NVIDIA GMMU walk lists both words of the dual PD0 entry it reads (the
+ * big and the small page table's pointers), each at level 1.
  */
 struct ptlab_hw_xlate {
 	u64 iova;

@@ -516,7 +516,7 @@ int fc_hw_walk(u32 format, const struct pt_hw_regs *regs, u64 iova,
 		return -EIO;
 	ptlab_hw_walk(&g, fc_hw_read, NULL, iova, g.root_pa, g.levels - 1, x);
 	r->nr = x->nr;
-	for (i = 0; i < x->nr && i < PT_MAX_LEVELS; i++)
+	for (i = 0; i < x->nr && i < PTLAB_MAX_LEVELS; i++)
 		r->entries[i] = x->entries[i];
 	r->level = x->level;
 	switch (x->fault) {
@@ -550,6 +550,8 @@ int fc_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *ref)
 		return -EINVAL;
 	cfg->fmt->regs(cfg, pt_root_pa(&t->pt), &regs);
 	ret = fc_hw_walk(cfg->fmt->id, &regs, iova, ref, &x);
+	if (ret != -EIO && t->f->one_word && t->f->one_word(t, ref))
+		return -EIO;
 	if (ret)
 		return ret;
 	ret = t->f->leaf(t, iova, ref);

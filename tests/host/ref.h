@@ -11,9 +11,9 @@
  *
  * One file per family holds the decoders: arm_ref.c (the Arm
  * long-descriptor formats), ref_v7s.c, ref_x86.c (x86-64 and VT-d second
- * stage), ref_amd.c, ref_riscv.c, ref_apple.c. ref_spaces.c lists the
- * spaces the randomized tests (test_random, fuzz_engine) run in: several of
- * every format.
+ * stage), ref_amd.c, ref_riscv.c, ref_apple.c, ref_gmmu.c. ref_spaces.c
+ * lists the spaces the randomized tests (test_random, fuzz_engine) run
+ * in: several of every format.
  */
 #ifndef PTLAB_HOST_REF_H
 #define PTLAB_HOST_REF_H
@@ -64,6 +64,10 @@ extern const struct fc_fmt ref_amd;
 #define APPLE_UAT_UXN	0x0040000000000000ULL
 
 extern const struct fc_fmt ref_dart, ref_uat;
+
+/* ---- NVIDIA GPU MMU v2 and v3 (ref_gmmu.c) ---- */
+
+extern const struct fc_fmt ref_gmmu2, ref_gmmu3;
 
 /* ---- Armv7 short descriptor (ref_v7s.c) ---- */
 

@@ -10,6 +10,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "harness.h"
 #include "host_ops.h"
@@ -56,7 +57,40 @@ static const struct hw_case hw_cases[] = {
 	{ "dart t8020", &pt_fmt_apple_dart, { }, true },
 	{ "dart t8110 42", &pt_fmt_apple_dart, { .ias = 42, .oas = 42 }, true },
 	{ "uat", &pt_fmt_apple_uat, { }, true },
+	{ "gmmu-v2 4K", &pt_fmt_nvidia_gmmu_v2, { }, false },
+	{ "gmmu-v2 64K", &pt_fmt_nvidia_gmmu_v2, { .granule_shift = 16 }, false },
+	{ "gmmu-v3 4K", &pt_fmt_nvidia_gmmu_v3, { }, false },
+	{ "gmmu-v3 64K", &pt_fmt_nvidia_gmmu_v3, { .granule_shift = 16 }, false },
 };
+
+/*
+ * The GMMU walker lists both words of the dual PD0 entry; the engine the
+ * one its space uses. Drop the other from @x, which must be 0: a space
+ * uses one half of every PD0 entry.
+ */
+static void hw_gmmu_one_half(const struct hw_case *c, u64 iova,
+			     const struct pt_walk_result *res,
+			     struct ptlab_hw_xlate *x)
+{
+	unsigned int i, pd0 = res->nr_entries, other;
+
+	for (i = 0; i + 1 < x->nr; i++)
+		if (x->entry_level[i] == 1 && x->entry_level[i + 1] == 1)
+			break;
+	if (i + 1 >= x->nr || i >= res->nr_entries)
+		return;
+	pd0 = i;
+	other = res->entries[pd0] == x->entries[pd0] ? pd0 + 1 : pd0;
+	CHECK(!x->entries[other],
+	      "%s: 0x%llx: PD0 words 0x%llx 0x%llx, the engine's 0x%llx",
+	      c->what, (unsigned long long)iova,
+	      (unsigned long long)x->entries[pd0],
+	      (unsigned long long)x->entries[pd0 + 1],
+	      (unsigned long long)res->entries[pd0]);
+	for (i = other; i + 1 < x->nr; i++)
+		x->entries[i] = x->entries[i + 1];
+	x->nr--;
+}
 
 static u64 hw_rand(u64 *s)
 {
@@ -141,6 +175,8 @@ static void hw_probe(const struct hw_case *c, const struct pt_space *pt,
 	if (!CHECK(!x.fault, "%s: 0x%llx: mapped, walker fault %u at level %u",
 		   c->what, (unsigned long long)iova, x.fault, x.level))
 		return;
+	if (g->gmmu_big_shift)
+		hw_gmmu_one_half(c, iova, &res, &x);
 	CHECK(x.pa + (iova - x.iova) == res.leaf.pa,
 	      "%s: 0x%llx: engine pa 0x%llx, walker 0x%llx", c->what,
 	      (unsigned long long)iova, (unsigned long long)res.leaf.pa,
@@ -278,11 +314,75 @@ static void hw_bad_registers(void)
 	CHECK(ptlab_hw_decode(PTLAB_FMT_ARM64_LPAE_S1, 0x1000, 3ULL << 14 | 16, 0, &g) ==
 	      -EINVAL, "TG0 0b11");
 	CHECK(ptlab_hw_decode(0, 0, 0, 0, &g) == -EINVAL, "format 0");
+	CHECK(ptlab_hw_decode(PTLAB_FMT_NVIDIA_GMMU_V2, 0x1c04, (1ULL << 49) - 1,
+			      0, &g) == -EINVAL, "GMMU PDB in video memory");
+	CHECK(ptlab_hw_decode(PTLAB_FMT_NVIDIA_GMMU_V3, 0x1806, (1ULL << 57) - 1,
+			      0, &g) == -EINVAL, "GMMU version 1 tables");
+	CHECK(ptlab_hw_decode(PTLAB_FMT_NVIDIA_GMMU_V2, 0x1c06, (1ULL << 40) - 1,
+			      0, &g) == -EINVAL, "GMMU ADR_LIMIT below the VA");
+}
+
+/*
+ * One GMMU v2 PD0 entry with both halves, built by hand from the manual
+ * (PDE: APERTURE 2:1 = 2, address 53:8 = pa >> 12; big half 53:4 = pa >>
+ * 8; PTE: VALID, APERTURE 2, address pa >> 12 << 8, PRIV bit 5): the big
+ * page table decides first; an invalid big PTE (0) lets the small one
+ * through; one with PRIV set (gp100_vmm_lpt_invalid) stops the walk. Both
+ * words are in every walk.
+ */
+static void hw_gmmu_dual(void)
+{
+	u64 *t = aligned_alloc(4096, 6 * 4096), *pd3 = t, *pd2 = t + 512;
+	u64 *pd1 = t + 1024, *pd0 = t + 1536, *spt = t + 2048, *lpt;
+	struct ptlab_hw_geom g;
+	struct ptlab_hw_xlate x;
+	u64 base = 0x40000000ULL;	/* PD3 0, PD2 0, PD1 2, PD0 0 */
+
+	if (!CHECK(t, "memory"))
+		return;
+	memset(t, 0, 6 * 4096);
+	lpt = t + 2048 + 512;	/* 256-byte aligned, 32 entries */
+	pd3[0] = ((u64)(uintptr_t)pd2 >> 4) | 4;
+	pd2[0] = ((u64)(uintptr_t)pd1 >> 4) | 4;
+	pd1[2] = ((u64)(uintptr_t)pd0 >> 4) | 4;
+	pd0[0] = ((u64)(uintptr_t)lpt >> 4) | 4;	/* big half */
+	pd0[1] = ((u64)(uintptr_t)spt >> 4) | 4;	/* small half */
+	lpt[0] = (0x81230000ULL >> 4) | 5;		/* 64K page 0 */
+	lpt[2] = BIT_ULL(5);				/* invalid, no SPTEs */
+	spt[16] = (0x81240000ULL >> 4) | 5;		/* 4K under 64K 1 */
+	spt[32] = (0x81250000ULL >> 4) | 5;		/* 4K under 64K 2 */
+	spt[0] = (0x81260000ULL >> 4) | 5;		/* hidden by 64K 0 */
+	if (!CHECK(!ptlab_hw_decode(PTLAB_FMT_NVIDIA_GMMU_V2,
+				    (u64)(uintptr_t)pd3 | 0xc06,
+				    (1ULL << 49) - 1, 0, &g), "decode")) {
+		free(t);
+		return;
+	}
+	ptlab_hw_walk(&g, hw_read, NULL, base + 0x1234, g.root_pa, 4, &x);
+	CHECK(!x.fault && x.size == 0x10000 && x.pa == 0x81230000ULL,
+	      "big PTE first: fault %u size %#llx pa %#llx", x.fault,
+	      (unsigned long long)x.size, (unsigned long long)x.pa);
+	CHECK(x.nr == 6 && x.entries[3] == pd0[0] && x.entries[4] == pd0[1] &&
+	      x.entry_level[3] == 1 && x.entry_level[4] == 1,
+	      "both halves in the walk (%u entries)", x.nr);
+	ptlab_hw_walk(&g, hw_read, NULL, base + 0x10000, g.root_pa, 4, &x);
+	CHECK(!x.fault && x.size == 0x1000 && x.pa == 0x81240000ULL,
+	      "invalid big PTE: the small one, fault %u pa %#llx", x.fault,
+	      (unsigned long long)x.pa);
+	ptlab_hw_walk(&g, hw_read, NULL, base + 0x20000, g.root_pa, 4, &x);
+	CHECK(x.fault == PTLAB_FAULT_TRANSLATION,
+	      "big PTE invalid with PRIV: no small PTEs, fault %u", x.fault);
+	ptlab_hw_walk(&g, hw_read, NULL, base + 0x30000, g.root_pa, 4, &x);
+	CHECK(x.fault == PTLAB_FAULT_TRANSLATION, "neither: fault %u", x.fault);
+	CHECK(!ptlab_hw_table_span(&g, 0) && ptlab_hw_table_span(&g, 1) ==
+	      1ULL << 29, "no walk starts at a page table");
+	free(t);
 }
 
 static const struct th_test hw_tests[] = {
 	TH_TEST(hw_walkers_agree),
 	TH_TEST(hw_bad_registers),
+	TH_TEST(hw_gmmu_dual),
 };
 
 int main(int argc, char **argv)

@@ -112,12 +112,15 @@ RANDOM_TEST(amd_v1)
 RANDOM_TEST(riscv)
 RANDOM_TEST(apple_dart)
 RANDOM_TEST(apple_uat)
+RANDOM_TEST(nvidia_gmmu_v2)
+RANDOM_TEST(nvidia_gmmu_v3)
 
 /* The formats the tests above cover. */
 static const struct pt_format *const random_formats[] = {
 	&pt_fmt_arm64_lpae_s1, &pt_fmt_arm64_lpae_s2, &pt_fmt_arm_mali_lpae,
 	&pt_fmt_arm_v7s, &pt_fmt_x86_64, &pt_fmt_vtd_ss, &pt_fmt_amd_v1,
 	&pt_fmt_riscv, &pt_fmt_apple_dart, &pt_fmt_apple_uat,
+	&pt_fmt_nvidia_gmmu_v2, &pt_fmt_nvidia_gmmu_v3,
 };
 
 /* Every format src/fmt/formats.c lists is one of them. */
@@ -152,6 +155,8 @@ static const struct th_test random_tests[] = {
 	TH_TEST(random_riscv),
 	TH_TEST(random_apple_dart),
 	TH_TEST(random_apple_uat),
+	TH_TEST(random_nvidia_gmmu_v2),
+	TH_TEST(random_nvidia_gmmu_v3),
 };
 
 int main(int argc, char **argv)

@@ -41,6 +41,11 @@
  * @PTLAB_FMT_RISCV: RISC-V Sv39, Sv48, Sv57 (by input size)
  * @PTLAB_FMT_APPLE_DART: Apple DART
  * @PTLAB_FMT_APPLE_UAT: Apple GPU (UAT)
+ * @PTLAB_FMT_NVIDIA_GMMU_V2: NVIDIA GPU MMU version 2 (Pascal to Ada), 49-bit
+ *	VA; granule 4K (small page tables) or 64K (big page tables), any other
+ *	-EOPNOTSUPP; @ias other than 0 or the whole VA is -EINVAL
+ * @PTLAB_FMT_NVIDIA_GMMU_V3: NVIDIA GPU MMU version 3 (Hopper onward), 57-bit
+ *	VA; as version 2
  *
  * A format may be listed here before the running module implements it:
  * creating an address space in it then fails with -EOPNOTSUPP.
@@ -56,6 +61,8 @@ enum ptlab_format {
 	PTLAB_FMT_RISCV = 8,
 	PTLAB_FMT_APPLE_DART = 9,
 	PTLAB_FMT_APPLE_UAT = 10,
+	PTLAB_FMT_NVIDIA_GMMU_V2 = 11,
+	PTLAB_FMT_NVIDIA_GMMU_V3 = 12,
 };
 
 /* Access permissions and memory type of a mapping. */

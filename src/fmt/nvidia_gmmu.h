@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef PTLAB_FMT_NVIDIA_GMMU_H
+#define PTLAB_FMT_NVIDIA_GMMU_H
+/*
+ * NVIDIA GPU MMU page tables: version 2 (Pascal to Ada, 49-bit VA, 5
+ * levels) and version 3 (Hopper onward, 57-bit VA, 6 levels). Sources:
+ * NVIDIA's published manuals in open-gpu-kernel-modules,
+ * src/common/inc/swref/published/pascal/gp100/dev_mmu.h (NV_MMU_VER2_PDE,
+ * NV_MMU_VER2_DUAL_PDE, NV_MMU_VER2_PTE) and .../hopper/gh100/dev_mmu.h
+ * (NV_MMU_VER3_PDE, NV_MMU_VER3_DUAL_PDE, NV_MMU_VER3_PTE with its PCF
+ * field), and nouveau's nvkm/subdev/mmu/vmmgp100.c and vmmgh100.c (the
+ * level geometry, gp100_vmm_desc_12/_16 and gh100_vmm_desc_12/_16; the
+ * instance-block word gp100_vmm_join writes; the PCF values gh100_vmm_valid
+ * picks; gp100_vmm_lpt_invalid for what the MMU does with both halves).
+ *
+ * Levels (engine numbering, the hardware's names):
+ *   0  PTE   small page table, 512 x 4K (SPT) or big page table, 32 x 64K
+ *            (LPT, 256 bytes)
+ *   1  PD0   256 dual entries of 16 bytes: word 0 is the big-page-table
+ *            pointer or a 2M PTE, word 1 the small-page-table pointer
+ *   2  PD1   512 entries, 512M each; v3 decodes a 512M PTE here
+ *   3  PD2   512 entries
+ *   4  PD3   v2: the root, 4 entries (VA bits 48:47); v3: 512 entries
+ *   5  PD4   v3 only: the root, 2 entries (VA bit 56)
+ * The root is one 4K page whatever the hardware indexes of it (the
+ * instance block holds a 4K-aligned address), as nouveau allocates it.
+ *
+ * Big or small half: an address space is created with a granule of 4K
+ * (small half: 4K, 2M and, v3, 512M pages) or 64K (big half: 64K, 2M and,
+ * v3, 512M pages). Every PD0 entry of a space then uses the same half and
+ * the other word stays 0, so the MMU's rule for an entry with both halves
+ * (it looks at the big PTE first; an invalid big PTE, VALID = 0, sends it
+ * to the small page table unless the big PTE says not to: v2 PRIV = 1,
+ * gp100_vmm_lpt_invalid; v3 PCF = NO_VALID_4KB_PAGE) never comes into
+ * play. Mixing 4K and 64K pages under one PD0 entry, as nouveau does, is
+ * not implemented. The engine sees one word of a dual entry (its view,
+ * PT_FMT_DUAL): the 2M PTE or the pointer of the space's half.
+ *
+ * Big page size: 64K. The instance block can select 128K
+ * (NV_RAMIN_BIG_PAGE_SIZE = 0) but ptlab does not offer it: a 128K big
+ * page table is 128 bytes yet its PD0 pointer needs 256-byte alignment,
+ * and nouveau runs every generation with 64K.
+ *
+ * 512M pages: v3 only. nouveau's gh100 page list maps 512M at PD1
+ * (NVKM_VMM_PAGE_SVxC) while its gp100 list gives that size sparse use
+ * only, so a v2 entry with VALID = 1 above PD0 is treated as invalid.
+ *
+ * Entries ptlab writes:
+ *   PDE (and the dual entry's half in use): aperture SYSTEM_COHERENT (the
+ *     tables are host memory, snooped); v2 VOL = 1, v3 PCF =
+ *     VALID_UNCACHED_ATS_ALLOWED: not kept in the GPU's L2, as nouveau does
+ *     for host memory. Address: v2 bits 53:8 = pa >> 12 (big half: bits
+ *     53:4 = pa >> 8, the same pa >> 4); v3 bits 51:12 in place (big half:
+ *     51:8 in place).
+ *   PTE: VALID = 1; aperture SYSTEM_COHERENT for PT_PROT_CACHE, else
+ *     SYSTEM_NON_COHERENT; volatile (v2 VOL, v3 PCF UNCACHED) for
+ *     PT_PROT_MMIO; READ_ONLY unless PT_PROT_WRITE; PRIVILEGE for
+ *     PT_PROT_PRIV; atomics allowed (ATOMIC_DISABLE = 0, PCF ATOMIC);
+ *     v3 access counting disabled (PCF _ACD, as nouveau); KIND = 0
+ *     (pitch), no compression tags, ENCRYPTED = 0. Video and peer memory
+ *     apertures are never written: ptlab maps host memory. No execute
+ *     permission exists: PT_PROT_EXEC is refused; reads are always
+ *     allowed (no write-only pages).
+ *
+ * Register values (struct pt_hw_regs), the instance block's words:
+ *   ttbr: NV_RAMIN_PAGE_DIR_BASE (offset 0x200): target 1:0 =
+ *         SYS_MEM_COHERENT (2), VOL bit 2, VER2 page tables bit 10, big
+ *         page size bit 11 = 1 (64K), the root's address in 63:12 -- the
+ *         word gp100_vmm_join and gf100_vmm_join_ write. nouveau's gh100
+ *         joins with the same word (gv100_vmm_join): on Hopper the MMU
+ *         version, not a further bit, selects version 3 tables.
+ *   tcr:  NV_RAMIN_ADR_LIMIT (offset 0x208): the last VA, 2^ias - 1.
+ *   mair: 0.
+ */
+#include "engine/pt_engine.h"
+#include "fmt/pt_formats.h"
+
+#define GMMU_VALID		BIT_ULL(0)	/* PTE VALID, PDE IS_PTE */
+#define GMMU_APERTURE		GENMASK_ULL(2, 1)
+#define GMMU_APT_PDE_INVALID	0ULL
+#define GMMU_APT_SYS_COH	2ULL
+#define GMMU_APT_SYS_NONCOH	3ULL
+/* v2 */
+#define GMMU2_VOL		BIT_ULL(3)
+#define GMMU2_PRIV		BIT_ULL(5)
+#define GMMU2_RO		BIT_ULL(6)
+#define GMMU2_ATOMIC_DIS	BIT_ULL(7)
+#define GMMU2_ADDR		GENMASK_ULL(53, 8)	/* pa >> 12 */
+#define GMMU2_ADDR_BIG		GENMASK_ULL(53, 4)	/* pa >> 8 */
+#define GMMU2_ADDR_SHIFT	4	/* the field is pa >> 4 in place */
+/* v3: PCF 7:3 of a PTE, 5:3 of a PDE */
+#define GMMU3_PCF_SHIFT		3
+#define GMMU3_PCF_UNCACHED	BIT(0)
+#define GMMU3_PCF_PRIV		BIT(1)
+#define GMMU3_PCF_RO		BIT(2)
+#define GMMU3_PCF_NO_ATOMIC	BIT(3)
+#define GMMU3_PCF_ACD		BIT(4)
+#define GMMU3_PTE_PCF		GENMASK_ULL(7, 3)
+#define GMMU3_PDE_PCF_UNCACHED_ATS	1ULL
+#define GMMU3_ADDR		GENMASK_ULL(51, 12)
+#define GMMU3_ADDR_BIG		GENMASK_ULL(51, 8)
+
+#define GMMU_SMALL_SHIFT	12
+#define GMMU_BIG_SHIFT		16
+#define GMMU_PD0_SHIFT		21
+#define GMMU_PD1_SHIFT		29
+#define GMMU_PD0_LEVEL		1
+#define GMMU_PD1_LEVEL		2
+#define GMMU2_IAS		49
+#define GMMU3_IAS		57
+#define GMMU2_MAX_OAS		52	/* the field holds 58; the host 52 */
+#define GMMU3_MAX_OAS		52
+#define GMMU_MIN_OAS		32
+
+/* NV_RAMIN_PAGE_DIR_BASE */
+#define GMMU_PDB_TARGET_SYS_COH	2ULL
+#define GMMU_PDB_VOL		BIT_ULL(2)
+#define GMMU_PDB_VER2		BIT_ULL(10)
+#define GMMU_PDB_BIG_64K	BIT_ULL(11)
+#define GMMU_PDB_ADDR		GENMASK_ULL(63, 12)
+
+static inline bool gmmu_v3(const struct pt_cfg *cfg)
+{
+	return cfg->levels == 6;
+}
+
+/* Does the space use the big half of PD0 entries (64K pages)? */
+static inline bool gmmu_big(const struct pt_cfg *cfg)
+{
+	return cfg->granule_shift == GMMU_BIG_SHIFT;
+}
+
+static inline int gmmu_init(struct pt_cfg *cfg, const struct pt_params *p,
+			    bool v3)
+{
+	u32 ias = v3 ? GMMU3_IAS : GMMU2_IAS;
+	u64 all = 0;
+	unsigned int level;
+
+	cfg->granule_shift = p->granule_shift ? p->granule_shift :
+			     GMMU_SMALL_SHIFT;
+	cfg->ias = p->ias ? p->ias : ias;
+	cfg->oas = p->oas ? p->oas : (v3 ? GMMU3_MAX_OAS : GMMU2_MAX_OAS);
+	if (cfg->granule_shift != GMMU_SMALL_SHIFT &&
+	    cfg->granule_shift != GMMU_BIG_SHIFT)
+		return -EOPNOTSUPP;
+	/* The hardware translates the whole VA: no shorter spaces. */
+	if (cfg->ias != ias || cfg->oas < GMMU_MIN_OAS ||
+	    cfg->oas > (v3 ? GMMU3_MAX_OAS : GMMU2_MAX_OAS))
+		return -EINVAL;
+
+	cfg->entry_shift = 3;
+	cfg->leaf_linear = true;
+	cfg->leaf_oa_shift = v3 ? 0 : GMMU2_ADDR_SHIFT;
+	cfg->prot_mask = PT_PROT_READ | PT_PROT_WRITE | PT_PROT_PRIV |
+			 PT_PROT_CACHE | PT_PROT_MMIO;
+	cfg->levels = v3 ? 6 : 5;
+	cfg->lvl[0] = (struct pt_level){
+		.shift = cfg->granule_shift,
+		.index_bits = GMMU_PD0_SHIFT - cfg->granule_shift,
+		.pgsizes = 1ULL << cfg->granule_shift,
+	};
+	cfg->lvl[1] = (struct pt_level){
+		.shift = GMMU_PD0_SHIFT, .index_bits = 8, .dual = true,
+		.pgsizes = 1ULL << GMMU_PD0_SHIFT,
+	};
+	for (level = 2; level < cfg->levels; level++)
+		cfg->lvl[level] = (struct pt_level){
+			.shift = GMMU_PD1_SHIFT + (level - 2) * 9,
+			.index_bits = 9,
+		};
+	if (v3)
+		cfg->lvl[GMMU_PD1_LEVEL].pgsizes = 1ULL << GMMU_PD1_SHIFT;
+	for (level = 0; level < cfg->levels; level++)
+		all |= cfg->lvl[level].pgsizes;
+	if (p->pgsize_bitmap & ~all)
+		return -EINVAL;
+	cfg->pgsize_bitmap = p->pgsize_bitmap ? p->pgsize_bitmap : all;
+	if (!(cfg->pgsize_bitmap & (1ULL << cfg->granule_shift)))
+		return -EINVAL;
+	return 0;
+}
+
+static inline int gmmu_check_prot(const struct pt_cfg *cfg, u32 prot)
+{
+	/* No write-only pages; cached and MMIO contradict each other. */
+	if (!(prot & PT_PROT_READ))
+		return -EINVAL;
+	if ((prot & PT_PROT_CACHE) && (prot & PT_PROT_MMIO))
+		return -EINVAL;
+	return 0;
+}
+
+/* Does @level decode a PTE (VALID = 1)? */
+static inline bool gmmu_leaf_level(const struct pt_cfg *cfg,
+				   unsigned int level)
+{
+	return cfg->lvl[level].pgsizes;
+}
+
+static inline u64 gmmu_addr_mask(const struct pt_cfg *cfg, unsigned int level)
+{
+	bool big = level == GMMU_PD0_LEVEL && gmmu_big(cfg);
+
+	if (gmmu_v3(cfg))
+		return big ? GMMU3_ADDR_BIG : GMMU3_ADDR;
+	return big ? GMMU2_ADDR_BIG : GMMU2_ADDR;
+}
+
+static inline u64 gmmu_mk_table(const struct pt_cfg *cfg, unsigned int level,
+				u64 table_pa)
+{
+	u64 pde = GMMU_APT_SYS_COH << 1;
+
+	if (gmmu_v3(cfg))
+		return pde | (GMMU3_PDE_PCF_UNCACHED_ATS << GMMU3_PCF_SHIFT) |
+		       (table_pa & gmmu_addr_mask(cfg, level));
+	return pde | GMMU2_VOL |
+	       ((table_pa >> GMMU2_ADDR_SHIFT) & gmmu_addr_mask(cfg, level));
+}
+
+static inline u64 gmmu_table_pa(const struct pt_cfg *cfg, unsigned int level,
+				u64 pte)
+{
+	if (gmmu_v3(cfg))
+		return pte & gmmu_addr_mask(cfg, level);
+	return (pte & gmmu_addr_mask(cfg, level)) << GMMU2_ADDR_SHIFT;
+}
+
+static inline u64 gmmu_mk_leaf(const struct pt_cfg *cfg, unsigned int level,
+			       u64 pa, u64 pgsize, u32 prot)
+{
+	u64 apt = prot & PT_PROT_CACHE ? GMMU_APT_SYS_COH : GMMU_APT_SYS_NONCOH;
+	u64 pte = GMMU_VALID | apt << 1;
+	u32 pcf = GMMU3_PCF_ACD;
+
+	if (gmmu_v3(cfg)) {
+		if (prot & PT_PROT_MMIO)
+			pcf |= GMMU3_PCF_UNCACHED;
+		if (prot & PT_PROT_PRIV)
+			pcf |= GMMU3_PCF_PRIV;
+		if (!(prot & PT_PROT_WRITE))
+			pcf |= GMMU3_PCF_RO;
+		return pte | (u64)pcf << GMMU3_PCF_SHIFT | (pa & GMMU3_ADDR);
+	}
+	if (prot & PT_PROT_MMIO)
+		pte |= GMMU2_VOL;
+	if (prot & PT_PROT_PRIV)
+		pte |= GMMU2_PRIV;
+	if (!(prot & PT_PROT_WRITE))
+		pte |= GMMU2_RO;
+	return pte | ((pa >> GMMU2_ADDR_SHIFT) & GMMU2_ADDR);
+}
+
+static inline enum pt_entry_kind gmmu_kind(const struct pt_cfg *cfg,
+					   unsigned int level, u64 pte)
+{
+	if (pte & GMMU_VALID)
+		return gmmu_leaf_level(cfg, level) ? PT_ENTRY_LEAF :
+						     PT_ENTRY_EMPTY;
+	/* A PTE with VALID = 0 is invalid, whatever else it holds. */
+	if (!level || !(pte & GMMU_APERTURE))
+		return PT_ENTRY_EMPTY;
+	return PT_ENTRY_TABLE;
+}
+
+static inline u64 gmmu_leaf_pa(const struct pt_cfg *cfg, unsigned int level,
+			       u64 pte)
+{
+	if (gmmu_v3(cfg))
+		return pte & GMMU3_ADDR;
+	return (pte & GMMU2_ADDR) << GMMU2_ADDR_SHIFT;
+}
+
+static inline u32 gmmu_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
+				 u64 pte)
+{
+	u64 apt = (pte & GMMU_APERTURE) >> 1;
+	u32 prot = PT_PROT_READ;
+	bool vol, priv, ro;
+
+	if (gmmu_v3(cfg)) {
+		u32 pcf = (pte & GMMU3_PTE_PCF) >> GMMU3_PCF_SHIFT;
+
+		vol = pcf & GMMU3_PCF_UNCACHED;
+		priv = pcf & GMMU3_PCF_PRIV;
+		ro = pcf & GMMU3_PCF_RO;
+	} else {
+		vol = pte & GMMU2_VOL;
+		priv = pte & GMMU2_PRIV;
+		ro = pte & GMMU2_RO;
+	}
+	if (!ro)
+		prot |= PT_PROT_WRITE;
+	if (priv)
+		prot |= PT_PROT_PRIV;
+	if (apt == GMMU_APT_SYS_COH && !vol)
+		prot |= PT_PROT_CACHE;
+	if (apt == GMMU_APT_SYS_NONCOH && vol)
+		prot |= PT_PROT_MMIO;
+	return prot;
+}
+
+/*
+ * The dual PD0 entry as the engine sees it (engine/pt_fmt_defaults.h):
+ * word 0 holds a 2M PTE or the big-page-table pointer, word 1 the
+ * small-page-table pointer. In a small-half space the view is word 0 when
+ * it is a PTE, else word 1; in a big-half space it is word 0.
+ */
+static inline u64 gmmu_dual_read(const struct pt_cfg *cfg, unsigned int level,
+				 const void *table, unsigned int idx)
+{
+	const u64 *e = (const u64 *)table + 2 * idx;
+	u64 w0 = READ_ONCE(e[0]);
+
+	if (gmmu_big(cfg) || (w0 & GMMU_VALID))
+		return w0;
+	return READ_ONCE(e[1]);
+}
+
+static inline void gmmu_dual_write(const struct pt_cfg *cfg,
+				   unsigned int level, void *table,
+				   unsigned int idx, u64 pte)
+{
+	u64 *e = (u64 *)table + 2 * idx;
+
+	if (!pte) {
+		WRITE_ONCE(e[0], 0);
+		WRITE_ONCE(e[1], 0);
+	} else if (gmmu_big(cfg) || (pte & GMMU_VALID)) {
+		WRITE_ONCE(e[0], pte);
+	} else {
+		WRITE_ONCE(e[1], pte);
+	}
+}
+
+static inline u64 gmmu_dual_cmpxchg(const struct pt_cfg *cfg,
+				    unsigned int level, void *table,
+				    unsigned int idx, u64 old, u64 pte)
+{
+	u64 *e = (u64 *)table + 2 * idx;
+	u64 w0;
+
+	if (gmmu_big(cfg))
+		return pt_cmpxchg_u64(&e[0], old, pte);
+	/* A 2M PTE in word 0 is what the entry holds. */
+	w0 = READ_ONCE(e[0]);
+	if (w0 & GMMU_VALID)
+		return w0;
+	return pt_cmpxchg_u64(&e[1], old, pte);
+}
+
+static inline void gmmu_regs(const struct pt_cfg *cfg, u64 root_pa,
+			     struct pt_hw_regs *regs)
+{
+	regs->ttbr = GMMU_PDB_TARGET_SYS_COH | GMMU_PDB_VOL | GMMU_PDB_VER2 |
+		     GMMU_PDB_BIG_64K | (root_pa & GMMU_PDB_ADDR);
+	regs->tcr = (1ULL << cfg->ias) - 1;
+	regs->mair = 0;
+}
+
+#endif /* PTLAB_FMT_NVIDIA_GMMU_H */

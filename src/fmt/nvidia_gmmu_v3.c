@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The nvidia-gmmu-v3 format: its entry operations (fmt/nvidia_gmmu.h),
+ * with the dual PD0 entry, in the algorithm.
+ */
+#include "fmt/nvidia_gmmu.h"
+
+#define pt_fmt_kind		gmmu_kind
+#define pt_fmt_mk_table		gmmu_mk_table
+#define pt_fmt_table_pa		gmmu_table_pa
+#define pt_fmt_mk_leaf		gmmu_mk_leaf
+#define pt_fmt_leaf_pa		gmmu_leaf_pa
+#define pt_fmt_leaf_prot	gmmu_leaf_prot
+#define PT_FMT_DUAL
+#define pt_fmt_dual_read	gmmu_dual_read
+#define pt_fmt_dual_write	gmmu_dual_write
+#define pt_fmt_dual_cmpxchg	gmmu_dual_cmpxchg
+#include "engine/pt_alg.h"
+
+static int gmmu_v3_init(struct pt_cfg *cfg, const struct pt_params *p)
+{
+	return gmmu_init(cfg, p, true);
+}
+
+const struct pt_format pt_fmt_nvidia_gmmu_v3 = {
+	.name = "nvidia-gmmu-v3",
+	.id = PT_FMT_NVIDIA_GMMU_V3,
+	.init = gmmu_v3_init,
+	.check_prot = gmmu_check_prot,
+	.regs = gmmu_regs,
+	PT_ALG_FORMAT_OPS,
+};

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * NVIDIA GPU MMU version 2 and 3 as the tests know them: the permission
+ * rules, and a decoder of the leaf the hardware's walker (src/hw/walk.c)
+ * finds, from the published manuals (the facts are listed at the top of
+ * test_fmt_gmmu.c).
+ */
+#include "ref.h"
+
+/* No execute bit; reads always allowed; cached and device exclusive. */
+static int gmmu_valid(const struct pt_cfg *cfg, u32 prot)
+{
+	if (prot & ~(RW | PRIV | CACHE | MMIO))
+		return -EOPNOTSUPP;
+	if (!(prot & R) || (prot & (CACHE | MMIO)) == (CACHE | MMIO))
+		return -EINVAL;
+	return 0;
+}
+
+static unsigned int gmmu_level_of(u64 size)
+{
+	switch (size) {
+	case SZ_4K:
+	case SZ_64K:
+		return 0;
+	case SZ_2M:
+		return 1;
+	default:
+		return 2;	/* 512M at PD1 */
+	}
+}
+
+/*
+ * The walker lists both words of the PD0 entry (root first, PD0 is the
+ * walk's entries levels - 2 and levels - 1); the engine the one of them its
+ * space uses. A space uses one half of every PD0 entry: the other word
+ * must be 0, and goes.
+ */
+static int gmmu_one_half(const struct fc_tree *t, struct fc_ref *r)
+{
+	unsigned int pd0 = t->pt.cfg.levels - 2, i, other;
+
+	if (r->nr < pd0 + 2)
+		return 0;
+	if (!CHECK(!r->entries[pd0] || !r->entries[pd0 + 1],
+		   "%s: both PD0 words in use: %#llx %#llx",
+		   t->pt.cfg.fmt->name, (unsigned long long)r->entries[pd0],
+		   (unsigned long long)r->entries[pd0 + 1]))
+		return -EIO;
+	other = r->entries[pd0] ? pd0 + 1 : pd0;
+	for (i = other; i + 1 < r->nr; i++)
+		r->entries[i] = r->entries[i + 1];
+	r->nr--;
+	return 0;
+}
+
+static int gmmu_ref_leaf(const struct fc_tree *t, u64 iova, struct fc_ref *r)
+{
+	const struct pt_cfg *cfg = &t->pt.cfg;
+	bool v3 = cfg->fmt == &pt_fmt_nvidia_gmmu_v3, vol, priv, ro;
+	unsigned int apt;
+	u64 pte;
+
+	if (!r->nr)
+		return -ENOENT;
+	pte = r->entries[r->nr - 1];
+	/* VALID; a PTE at the PTE level, PD0 (2M) or, v3, PD1 (512M). */
+	if (!(pte & 1) || r->level > (v3 ? 2 : 1))
+		return -ENOENT;
+	r->size = r->level == 2 ? SZ_512M : r->level ? SZ_2M :
+		  1ULL << cfg->granule_shift;
+	apt = (pte >> 1) & 3;
+	if (v3) {
+		/* PCF 7:3: uncached, privilege, read-only, no atomics, ACD. */
+		vol = pte & BIT_ULL(3);
+		priv = pte & BIT_ULL(4);
+		ro = pte & BIT_ULL(5);
+		r->pa = pte & GENMASK_ULL(51, 12);
+	} else {
+		vol = pte & BIT_ULL(3);
+		priv = pte & BIT_ULL(5);
+		ro = pte & BIT_ULL(6);
+		r->pa = ((pte >> 8) & GENMASK_ULL(45, 0)) << 12;
+	}
+	r->pa |= iova & (r->size - 1);
+	r->prot = R | (ro ? 0 : W) | (priv ? PRIV : 0) |
+		  (apt == 2 && !vol ? CACHE : 0) | (apt == 3 && vol ? MMIO : 0);
+	/* Host memory only: system coherent (2) or non-coherent (3). */
+	return apt >= 2 ? 0 : -EACCES;
+}
+
+const struct fc_fmt ref_gmmu2 = {
+	.fmt = &pt_fmt_nvidia_gmmu_v2,
+	.valid = gmmu_valid,
+	.leaf = gmmu_ref_leaf,
+	.one_word = gmmu_one_half,
+	.level_of = gmmu_level_of,
+	.prot = RW | CACHE,
+};
+
+const struct fc_fmt ref_gmmu3 = {
+	.fmt = &pt_fmt_nvidia_gmmu_v3,
+	.valid = gmmu_valid,
+	.leaf = gmmu_ref_leaf,
+	.one_word = gmmu_one_half,
+	.level_of = gmmu_level_of,
+	.prot = RW | CACHE,
+};

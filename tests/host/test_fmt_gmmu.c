@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The NVIDIA GPU MMU formats (pt_fmt_nvidia_gmmu_v2 and _v3). The golden
+ * values are worked out by hand from NVIDIA's published manuals
+ * (open-gpu-kernel-modules, src/common/inc/swref/published/pascal/gp100/
+ * dev_mmu.h and hopper/gh100/dev_mmu.h) and nouveau (vmmgp100.c,
+ * vmmgh100.c), restated here:
+ *
+ * v2 PTE (NV_MMU_VER2_PTE): VALID bit 0; APERTURE 2:1 (0 video, 1 peer,
+ *   2 system coherent, 3 system non-coherent); VOL bit 3 (0x8); ENCRYPTED
+ *   bit 4; PRIVILEGE bit 5 (0x20); READ_ONLY bit 6 (0x40); ATOMIC_DISABLE
+ *   bit 7; ADDRESS_SYS 53:8 = pa >> 12; KIND 63:56 (0 = pitch).
+ * v2 PDE (NV_MMU_VER2_PDE): IS_PTE bit 0 = 0; APERTURE 2:1 (0 invalid, 1
+ *   video, 2 system coherent, 3 non-coherent); VOL bit 3; ADDRESS_SYS 53:8
+ *   = pa >> 12.
+ * v2 dual PDE (NV_MMU_VER2_DUAL_PDE, 16 bytes): APERTURE_BIG 2:1, VOL_BIG
+ *   3, ADDRESS_BIG_SYS 53:4 = pa >> 8; APERTURE_SMALL 66:65, VOL_SMALL 67,
+ *   ADDRESS_SMALL_SYS 117:72 = pa >> 12: the second word is laid out as a
+ *   PDE.
+ * v3 PTE (NV_MMU_VER3_PTE): VALID bit 0; APERTURE 2:1; PCF 7:3 (bit 0
+ *   uncached, 1 privilege, 2 read-only, 3 no atomics, 4 access counting
+ *   disabled: REGULAR_RW_ATOMIC_CACHED_ACD = 0x10); KIND 11:8; ADDRESS
+ *   51:12 in place.
+ * v3 PDE: IS_PTE bit 0; APERTURE 2:1; PCF 5:3 (VALID_UNCACHED_ATS_ALLOWED
+ *   = 1); ADDRESS 51:12. Dual: ADDRESS_BIG 51:8, the small half in the
+ *   second word as a PDE (APERTURE_SMALL 66:65, PCF_SMALL 69:67,
+ *   ADDRESS_SMALL 115:76).
+ * Levels: PTE (4K: 512 entries; 64K: 32), PD0 (2M, 256 dual entries), PD1
+ *   (512M), PD2, PD3 (v2 root: 2 bits), v3 PD4 (root: 1 bit).
+ * Instance block: PAGE_DIR_BASE target 1:0 = 2, VOL bit 2, VER2 bit 10,
+ *   64K big pages bit 11, address 63:12 (gp100_vmm_join); ADR_LIMIT =
+ *   the last VA.
+ */
+#include "ref.h"
+
+static const struct pt_format *v2 = &pt_fmt_nvidia_gmmu_v2;
+static const struct pt_format *v3 = &pt_fmt_nvidia_gmmu_v3;
+
+#define G4K	{ .granule_shift = 12 }
+#define G64K	{ .granule_shift = 16 }
+
+static const struct fc_golden v2_golden[] = {
+	/* VALID 1 | APERTURE 2 << 1 (4) | 0x812345000 >> 12 << 8. */
+	{ "v2 4K RW cached", G4K, 0, 0x812345000ULL, 0, RW | CACHE,
+	  0x81234505ULL, 0 },
+	/* APERTURE 3 (6) | READ_ONLY 0x40 | VALID. */
+	{ "v2 4K RO", G4K, 0, 0x812345000ULL, 0, R, 0x81234547ULL, 0 },
+	/* APERTURE 3 | VOL 0x8 | VALID. */
+	{ "v2 4K RW MMIO", G4K, 0, 0x812345000ULL, 0, RW | MMIO,
+	  0x8123450fULL, 0 },
+	/* APERTURE 2 | PRIVILEGE 0x20 | VALID. */
+	{ "v2 4K RW priv cached", G4K, 0, 0x812345000ULL, 0,
+	  RW | PRIV | CACHE, 0x81234525ULL, 0 },
+	/* 2M PTE at PD0: 0x812400000 >> 12 << 8. */
+	{ "v2 2M", G4K, 1, 0x812400000ULL, 0, RW | CACHE, 0x81240005ULL, 0 },
+	/* 64K PTE of a big page table. */
+	{ "v2 64K", G64K, 0, 0x812340000ULL, 0, RW | CACHE,
+	  0x81234005ULL, 0 },
+	/* The last 4K of a 52-bit output: 0xffffffffff << 8. */
+	{ "v2 top of PA", G4K, 0, 0xffffffffff000ULL, 0, RW | CACHE,
+	  0xffffffffff05ULL, 0 },
+};
+
+static const struct fc_golden v3_golden[] = {
+	/* VALID | APERTURE 2 (4) | PCF 0x10 << 3 (0x80) | pa in place. */
+	{ "v3 4K RW cached", G4K, 0, 0x812345000ULL, 0, RW | CACHE,
+	  0x812345085ULL, 0 },
+	/* APERTURE 3 (6) | PCF ACD | RO (0x14 << 3 = 0xa0). */
+	{ "v3 4K RO", G4K, 0, 0x812345000ULL, 0, R, 0x8123450a7ULL, 0 },
+	/* APERTURE 3 | PCF ACD | UNCACHED (0x11 << 3 = 0x88). */
+	{ "v3 4K RW MMIO", G4K, 0, 0x812345000ULL, 0, RW | MMIO,
+	  0x81234508fULL, 0 },
+	/* APERTURE 2 | PCF ACD | PRIVILEGE (0x12 << 3 = 0x90). */
+	{ "v3 4K RW priv cached", G4K, 0, 0x812345000ULL, 0,
+	  RW | PRIV | CACHE, 0x812345095ULL, 0 },
+	{ "v3 2M", G4K, 1, 0x812400000ULL, 0, RW | CACHE, 0x812400085ULL, 0 },
+	/* 512M PTE at PD1. */
+	{ "v3 512M", G4K, 2, 0x820000000ULL, 0, RW | CACHE, 0x820000085ULL, 0 },
+	{ "v3 64K", G64K, 0, 0x812340000ULL, 0, RW | CACHE,
+	  0x812340085ULL, 0 },
+	{ "v3 top of PA", G4K, 0, 0xffffffffff000ULL, 0, RW | CACHE,
+	  0xffffffffff085ULL, 0 },
+};
+
+static void gmmu_golden_leaves(void)
+{
+	fc_golden(&ref_gmmu2, v2_golden, TH_ARRAY_SIZE(v2_golden));
+	fc_golden(&ref_gmmu3, v3_golden, TH_ARRAY_SIZE(v3_golden));
+}
+
+static void gmmu_table_entries(void)
+{
+	struct pt_cfg c2, c3, b2, b3;
+
+	if (!fc_cfg(&c2, v2, 12, 49, 52) || !fc_cfg(&c3, v3, 12, 57, 52) ||
+	    !fc_cfg(&b2, v2, 16, 49, 52) || !fc_cfg(&b3, v3, 16, 57, 52))
+		return;
+	/* v2 PDE: APERTURE 2 (4) | VOL 0x8 | pa >> 12 << 8. */
+	CHECK_EQ(v2->mk_table(&c2, 2, 0x812345000ULL), 0x8123450cULL,
+		 "v2 PD1 entry");
+	CHECK_EQ(v2->mk_table(&c2, 1, 0x812345000ULL), 0x8123450cULL,
+		 "v2 PD0 small half");
+	/* Big half: ADDRESS_BIG 53:4 = pa >> 8, a 256-byte table. */
+	CHECK_EQ(v2->mk_table(&b2, 1, 0x812345100ULL), 0x8123451cULL,
+		 "v2 PD0 big half");
+	CHECK_EQ(v2->entry_pa(&b2, 1, 0x8123451cULL), 0x812345100ULL,
+		 "v2 big table address");
+	/* v3 PDE: APERTURE 2 | PCF 1 << 3 | pa in place. */
+	CHECK_EQ(v3->mk_table(&c3, 4, 0x812345000ULL), 0x81234500cULL,
+		 "v3 PD3 entry");
+	CHECK_EQ(v3->mk_table(&b3, 1, 0x812345100ULL), 0x81234510cULL,
+		 "v3 PD0 big half");
+	CHECK_EQ(v3->entry_pa(&c3, 3, 0x81234500cULL), 0x812345000ULL,
+		 "v3 table address");
+	/* Kinds: VALID 0 with an aperture is a table above the PTEs only. */
+	CHECK_KIND(&c2, 2, 0x8123450cULL, PT_ENTRY_TABLE, "v2 PDE");
+	CHECK_KIND(&c2, 0, 0x8123450cULL, PT_ENTRY_EMPTY, "invalid PTE");
+	CHECK_KIND(&c2, 3, 0x81234501ULL, PT_ENTRY_EMPTY, "v2 PTE at PD2");
+	CHECK_KIND(&c2, 2, 0x81234501ULL, PT_ENTRY_EMPTY,
+		   "v2: no 512M pages");
+	CHECK_KIND(&c3, 2, 0x820000085ULL, PT_ENTRY_LEAF, "v3 512M");
+	CHECK_KIND(&c3, 3, 0x820000085ULL, PT_ENTRY_EMPTY, "v3 PTE at PD2");
+	CHECK_KIND(&c3, 4, 0x800000008ULL, PT_ENTRY_EMPTY,
+		   "aperture INVALID");
+}
+
+static void gmmu_prot_round_trip(void)
+{
+	const u64 pa = 0x3c000ULL << 12;
+
+	fc_prot_round_trip(&ref_gmmu2, &(struct pt_params)G4K, pa,
+			   R | W | PRIV | CACHE | MMIO);
+	fc_prot_round_trip(&ref_gmmu3, &(struct pt_params)G64K, pa,
+			   R | W | PRIV | CACHE | MMIO);
+}
+
+static void gmmu_regs(void)
+{
+	struct pt_hw_regs regs;
+	struct pt_cfg cfg;
+
+	/* 0x812345000 | VER2 0x400 | 64K 0x800 | VOL 0x4 | SYS_COH 2. */
+	if (fc_cfg(&cfg, v2, 12, 49, 52)) {
+		v2->regs(&cfg, 0x812345000ULL, &regs);
+		CHECK_EQ(regs.ttbr, 0x812345c06ULL, "v2 PAGE_DIR_BASE");
+		CHECK_EQ(regs.tcr, 0x1ffffffffffffULL, "v2 ADR_LIMIT");
+		CHECK_EQ(regs.mair, 0, "v2 mair");
+	}
+	if (fc_cfg(&cfg, v3, 16, 57, 52)) {
+		v3->regs(&cfg, 0xfffffffff000ULL, &regs);
+		CHECK_EQ(regs.ttbr, 0xfffffffffc06ULL, "v3 PAGE_DIR_BASE");
+		CHECK_EQ(regs.tcr, 0x1ffffffffffffffULL, "v3 ADR_LIMIT");
+	}
+}
+
+static void gmmu_geometry(void)
+{
+	struct pt_cfg cfg;
+
+	if (fc_cfg(&cfg, v2, 12, 49, 52)) {
+		CHECK_INT(cfg.levels, 5, "v2 levels");
+		CHECK_EQ(cfg.pgsize_bitmap, SZ_4K | SZ_2M, "v2 4K sizes");
+		CHECK_INT(cfg.lvl[0].index_bits, 9, "SPT 512 entries");
+		CHECK_INT(cfg.lvl[1].index_bits, 8, "PD0 256 entries");
+		CHECK(cfg.lvl[1].dual, "PD0 dual");
+		CHECK_INT(cfg.lvl[2].shift, 29, "PD1 512M");
+		CHECK_INT(cfg.lvl[4].shift, 47, "PD3 128T");
+		CHECK_EQ(pt_table_bytes(&cfg, 1), 4096, "PD0 is 16 x 256");
+		CHECK_EQ(pt_table_bytes(&cfg, 4), 4096, "root: a whole page");
+	}
+	if (fc_cfg(&cfg, v2, 16, 49, 52)) {
+		CHECK_EQ(cfg.pgsize_bitmap, SZ_64K | SZ_2M, "v2 64K sizes");
+		CHECK_INT(cfg.lvl[0].index_bits, 5, "LPT 32 entries");
+		CHECK_EQ(pt_table_bytes(&cfg, 0), 256, "LPT 256 bytes");
+	}
+	if (fc_cfg(&cfg, v3, 12, 57, 52)) {
+		CHECK_INT(cfg.levels, 6, "v3 levels");
+		CHECK_EQ(cfg.pgsize_bitmap, SZ_4K | SZ_2M | SZ_512M,
+			 "v3 4K sizes");
+		CHECK_INT(cfg.lvl[5].shift, 56, "PD4");
+	}
+	fc_defaults(v2, 12, 49, 52, SZ_4K | SZ_2M, 5);
+	fc_defaults(v3, 12, 57, 52, SZ_4K | SZ_2M | SZ_512M, 6);
+	fc_identity(v2, PTLAB_FMT_NVIDIA_GMMU_V2, "nvidia-gmmu-v2");
+	fc_identity(v3, PTLAB_FMT_NVIDIA_GMMU_V3, "nvidia-gmmu-v3");
+}
+
+static void gmmu_params(void)
+{
+	static const struct fc_param cases[] = {
+		{ { .granule_shift = 12 }, 0, "4K granule" },
+		{ { .granule_shift = 16 }, 0, "64K granule" },
+		{ { .granule_shift = 17 }, -EOPNOTSUPP, "128K big pages" },
+		{ { .granule_shift = 14 }, -EOPNOTSUPP, "16K granule" },
+		{ { .ias = 48 }, -EINVAL, "ias 48" },
+		{ { .oas = 53 }, -EINVAL, "oas 53" },
+		{ { .oas = 31 }, -EINVAL, "oas 31" },
+		{ { .oas = 40 }, 0, "oas 40" },
+		{ { .pgsize_bitmap = SZ_2M }, -EINVAL, "no 4K" },
+		{ { .pgsize_bitmap = SZ_4K | SZ_64K }, -EINVAL,
+		  "64K in a 4K space" },
+		{ { .granule_shift = 16, .pgsize_bitmap = SZ_4K | SZ_64K },
+		  -EINVAL, "4K in a 64K space" },
+	};
+
+	fc_params(v2, cases, TH_ARRAY_SIZE(cases));
+	fc_params(v3, cases, TH_ARRAY_SIZE(cases));
+	CHECK_INT(pt_cfg_init(&(struct pt_cfg){}, v2,
+			      &(struct pt_params){ .pgsize_bitmap = SZ_4K |
+						   SZ_512M }), -EINVAL,
+		  "v2: no 512M");
+}
+
+/* The raw PD0 entry of @iova: both words. */
+static void pd0_words(const struct fc_tree *t, u64 iova, u64 w[2])
+{
+	struct pt_walk_result res;
+	const u64 *pd0;
+	unsigned int lv = t->pt.cfg.levels;
+
+	w[0] = ~0ULL;
+	w[1] = ~0ULL;
+	if (!CHECK_INT(pt_walk(&t->pt, iova, &res), 0, "walk") ||
+	    !CHECK(res.nr_entries >= lv - 1, "to PD0"))
+		return;
+	/* The PD1 entry, the one before PD0's, points at PD0. */
+	pd0 = (const u64 *)(uintptr_t)t->pt.cfg.fmt->entry_pa(&t->pt.cfg, 2,
+						res.entries[lv - 3]);
+	w[0] = pd0[2 * ((iova >> 21) & 255)];
+	w[1] = pd0[2 * ((iova >> 21) & 255) + 1];
+}
+
+/*
+ * The small half: 4K pages behind word 1, word 0 zero; a 2M page in word 0,
+ * word 1 zero. The big half: the 64K table behind word 0, word 1 zero.
+ */
+static void gmmu_dual_halves(void)
+{
+	const struct fc_fmt *fs[] = { &ref_gmmu2, &ref_gmmu3 };
+	unsigned int i;
+	struct fc_tree t;
+	u64 w[2];
+
+	for (i = 0; i < 2; i++) {
+		if (!fc_new(&t, fs[i], &(struct pt_params)G4K))
+			continue;
+		fc_map_ok(&t, 0x40001000ULL, 0x812345000ULL, SZ_4K, RW);
+		fc_map_ok(&t, 0x40200000ULL, 0x812400000ULL, SZ_2M, RW);
+		pd0_words(&t, 0x40001000ULL, w);
+		CHECK_EQ(w[0], 0, "small half: word 0 empty");
+		CHECK_EQ((w[1] >> 1) & 3, 2, "APERTURE_SMALL coherent");
+		pd0_words(&t, 0x40200000ULL, w);
+		CHECK_EQ(w[0] & 1, 1, "2M PTE in word 0");
+		CHECK_EQ(w[1], 0, "2M: word 1 empty");
+		fc_walk_expect(&t, 0x40001abcULL, 0x812345abcULL, SZ_4K, RW);
+		fc_walk_expect(&t, 0x40212345ULL, 0x812412345ULL, SZ_2M, RW);
+		fc_unmap_expect(&t, 0x40001000ULL, SZ_4K, 0, SZ_4K);
+		fc_unmap_expect(&t, 0x40200000ULL, SZ_2M, 0, SZ_2M);
+		fc_free(&t);
+
+		if (!fc_new(&t, fs[i], &(struct pt_params)G64K))
+			continue;
+		fc_map_ok(&t, 0x40010000ULL, 0x812340000ULL, SZ_64K, RW);
+		pd0_words(&t, 0x40010000ULL, w);
+		CHECK_EQ((w[0] >> 1) & 3, 2, "APERTURE_BIG coherent");
+		CHECK_EQ(w[0] & 1, 0, "big half is no PTE");
+		CHECK_EQ(w[1], 0, "big half: word 1 empty");
+		fc_walk_expect(&t, 0x4001ffffULL, 0x81234ffffULL, SZ_64K, RW);
+		fc_map_fails(&t, 0x40020000ULL, 0x812341000ULL, SZ_4K, RW,
+			     -EINVAL, 0);
+		fc_unmap_expect(&t, 0x40010000ULL, SZ_64K, 0, SZ_64K);
+		CHECK_INT(t.ctx.live_tables, 1, "tables after unmap");
+		fc_free(&t);
+	}
+}
+
+/* The scenarios that take their sizes from the tree (fc_sem_all assumes 1G). */
+static void gmmu_sem(void)
+{
+	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)G4K);
+	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)G64K);
+	fc_sem_sizes(&ref_gmmu3, &(struct pt_params)G4K);
+	fc_sem_sizes(&ref_gmmu3, &(struct pt_params)G64K);
+}
+
+static const struct th_test gmmu_tests[] = {
+	TH_TEST(gmmu_golden_leaves),
+	TH_TEST(gmmu_table_entries),
+	TH_TEST(gmmu_prot_round_trip),
+	TH_TEST(gmmu_regs),
+	TH_TEST(gmmu_geometry),
+	TH_TEST(gmmu_params),
+	TH_TEST(gmmu_dual_halves),
+	TH_TEST(gmmu_sem),
+};
+
+int main(int argc, char **argv)
+{
+	return th_main("test_fmt_gmmu", gmmu_tests, TH_ARRAY_SIZE(gmmu_tests),
+		       argc, argv);
+}
