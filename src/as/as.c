@@ -251,14 +251,17 @@ static void ptlab_as_table_retire(struct pt_gather *gather, void *table,
 static void ptlab_gather_range(struct ptlab_gather *g, u64 iova, u64 size,
 			       u64 granule)
 {
+	/* The end of an upper (TTBR1) range is 2^64: keep it from wrapping. */
+	u64 end = iova + size < iova ? ~0ULL : iova + size;
+
 	if (g->end == g->start) {
 		g->start = iova;
-		g->end = iova + size;
+		g->end = end;
 		g->granule = granule;
 		return;
 	}
 	g->start = min(g->start, iova);
-	g->end = max(g->end, iova + size);
+	g->end = max(g->end, end);
 	g->granule = min(g->granule, granule);
 }
 
@@ -1046,7 +1049,7 @@ int ptlab_as_next_leaf(struct ptlab_as *as, u64 iova, bool show_pa,
 	int ret;
 
 	for (;;) {
-		if (as->pt.cfg.ias < 64 && iova >> as->pt.cfg.ias)
+		if (iova > pt_iova_last(&as->pt.cfg))
 			return -ENOENT;
 		if (ptlab_range_lock(&as->ranges, &h, iova, ~0ULL, true))
 			return -EINTR;
