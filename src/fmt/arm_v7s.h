@@ -259,10 +259,12 @@ static inline u32 v7s_mk_section(const struct pt_cfg *cfg, u64 pa, bool super,
 
 	if (cfg->quirks & PT_QUIRK_ARM_NS)
 		pte |= V7S_SECT_NS;
-	if (v7s_mtk(cfg)) {
-		pte |= ((u32)pa & V7S_SECT_ADDR) | v7s_mtk_bits(cfg, pa);
-		return super ? pte | V7S_SECT_SUPER : pte;
-	}
+	/* Every entry of a supersection holds the supersection's address. */
+	if (v7s_mtk(cfg) && super)
+		return pte | V7S_SECT_SUPER | ((u32)pa & V7S_SUPER_ADDR) |
+		       v7s_mtk_bits(cfg, pa);
+	if (v7s_mtk(cfg))
+		return pte | ((u32)pa & V7S_SECT_ADDR) | v7s_mtk_bits(cfg, pa);
 	pte |= V7S_SECT_AP0;
 	if (!(prot & PT_PROT_PRIV))
 		pte |= V7S_SECT_AP1;

@@ -15,6 +15,77 @@ static int v7s_valid(const struct pt_cfg *cfg, u32 prot)
 	       0 : -EINVAL;
 }
 
+/*
+ * A MediaTek M4U (MTK_EXT) has no permission bits: anything it maps is read,
+ * write and execute, for any request; PRIV is not its.
+ */
+static int v7s_mtk_valid(const struct pt_cfg *cfg, u32 prot)
+{
+	if (prot & PRIV)
+		return -EOPNOTSUPP;
+	return (prot & (R | W | X)) == (R | W | X) &&
+	       (prot & (CACHE | MMIO)) != (CACHE | MMIO) ? 0 : -EINVAL;
+}
+
+/*
+ * MediaTek's bits 34:32 of an address, in descriptor bits 9, 4 and 5
+ * (Linux io-pgtable-arm-v7s.c, ARM_V7S_ATTR_MTK_PA_BIT32/33/34).
+ */
+static u64 ref_mtk_hi(u32 d)
+{
+	return (u64)((d >> 9) & 1) << 32 | (u64)((d >> 4) & 1) << 33 |
+	       (u64)((d >> 5) & 1) << 34;
+}
+
+/* TEX[0]:C:B read plainly (no TEX remap): 0b111 WB, 0b100 NC, else device. */
+static u32 ref_plain_memtype(u32 idx)
+{
+	return idx == 7 ? CACHE : idx == 4 ? 0 : MMIO;
+}
+
+/*
+ * The M4U's walk: its base register holds table address bits 34:32 in
+ * bits 2:0, and it has no TEX remap registers (mair 0).
+ */
+static int v7s_mtk_ref_walk(const struct fc_tree *t, u64 iova,
+			    struct fc_ref *r, const struct pt_hw_regs *regs)
+{
+	u64 base = (regs->ttbr & 0xffffc000) | (regs->ttbr & 7) << 32;
+	const u32 *l1 = (const u32 *)(uintptr_t)base;
+	u32 d, idx;
+
+	*r = (struct fc_ref){};
+	if (!CHECK(!regs->mair && !(regs->tcr & 7), "M4U registers"))
+		return -EIO;
+	if (iova >= SZ_4G)
+		return -EINVAL;
+	d = l1[iova >> 20];
+	r->entries[r->nr++] = d;
+	if (!(d & 3))
+		return -ENOENT;
+	if ((d & 3) == 1) {
+		const u32 *l2 = (const u32 *)(uintptr_t)((d & 0xfffffc00) |
+							  ref_mtk_hi(d));
+		u32 e = l2[(iova >> 12) & 0xff];
+
+		r->entries[r->nr++] = e;
+		if (!(e & 3))
+			return -ENOENT;
+		r->size = (e & 3) == 1 ? SZ_64K : SZ_4K;
+		idx = ((e >> ((e & 3) == 1 ? 12 : 6)) & 1) << 2 | ((e >> 2) & 3);
+		d = e;
+		r->level = 0;
+	} else {
+		r->size = d & 0x40000 ? SZ_16M : SZ_1M;
+		idx = ((d >> 12) & 1) << 2 | ((d >> 2) & 3);
+		r->level = 1;
+	}
+	r->pa = (d & ~(u32)(r->size - 1)) | ref_mtk_hi(d) |
+		(iova & (r->size - 1));
+	r->prot = R | W | X | ref_plain_memtype(idx);
+	return 0;
+}
+
 /* Sections and supersections in the first-level table, pages below. */
 static unsigned int v7s_level_of(u64 size)
 {
@@ -52,6 +123,8 @@ static int v7s_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *r)
 	bool s_ng;
 
 	pt_fmt_arm_v7s.regs(&t->pt.cfg, pt_root_pa(&t->pt), &regs);
+	if (t->f->valid == v7s_mtk_valid)
+		return v7s_mtk_ref_walk(t, iova, r, &regs);
 	n = regs.tcr & 7;
 	base = (u32)regs.ttbr & ~((1U << (14 - n)) - 1);
 	l1 = (const u32 *)(uintptr_t)base;
@@ -123,4 +196,15 @@ const struct fc_fmt ref_v7s = {
 	.same_replicas = true,
 	.low_tables = true,
 	.prot = RW | CACHE,
+};
+
+/* The MediaTek variant: read, write and execute always. */
+const struct fc_fmt ref_v7s_mtk = {
+	.fmt = &pt_fmt_arm_v7s,
+	.valid = v7s_mtk_valid,
+	.ref_walk = v7s_ref_walk,
+	.level_of = v7s_level_of,
+	.same_replicas = true,
+	.low_tables = true,
+	.prot = R | W | X | CACHE,
 };
