@@ -1705,16 +1705,16 @@ TEST_F(armv, arm_v7s_mtk)
 	EXPECT_EQ(SZ_1M, w.out_pgsize);
 	EXPECT_EQ(rwx | PT_M, w.out_prot);
 	EXPECT_EQ(0x00100000ULL, w.out_entries[0] & 0xfff00000ULL);
-	EXPECT_EQ(0x230ULL, w.out_entries[0] & 0x230ULL) TH_LOG("0x%llx",
-								 w.out_entries[0]);
+	EXPECT_EQ(0x230ULL, w.out_entries[0] & 0x230ULL)
+		TH_LOG("0x%llx", w.out_entries[0]);
 	/* A small page at 0x2_0000_3000: bit 33 alone, in bit 4. */
 	ASSERT_EQ(0, pt_map_phys(fd, id, 0x400000, 0x200003000ULL, SZ_4K,
 				 rwx, 0, &done, &kind));
 	ASSERT_EQ(0, pt_walk(fd, id, 0x400010, &w));
 	EXPECT_EQ(0x200003010ULL, w.out_pa);
 	ASSERT_EQ(2U, w.out_nr_entries);
-	EXPECT_EQ(0x10ULL, w.out_entries[1] & 0x230ULL) TH_LOG("0x%llx",
-								w.out_entries[1]);
+	EXPECT_EQ(0x10ULL, w.out_entries[1] & 0x230ULL)
+		TH_LOG("0x%llx", w.out_entries[1]);
 	EXPECT_EQ(-EINVAL, pt_map_phys(fd, id, 0x500000, 0x200000000ULL, SZ_4K,
 				       PT_RW, 0, &done, &kind));
 	EXPECT_EQ(-EOPNOTSUPP, pt_map_phys(fd, id, 0x500000, 0x200000000ULL,
