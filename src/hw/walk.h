@@ -4,7 +4,8 @@
  * memory written from the format's specification, sharing nothing with the
  * engine or the format code (scripts/lint checks that this folder's walker
  * includes neither). The simulated device walks with them, and the host
- * tests check the engine against them; both give the memory reads.
+ * tests check the engine with them (every reference walk of tests/host is
+ * one of these, see fc_ref_walk()); both give the memory reads.
  */
 #ifndef PTLAB_HW_WALK_H
 #define PTLAB_HW_WALK_H

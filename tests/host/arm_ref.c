@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The Arm long-descriptor formats as the tests know them: permission rules
- * and the reference walker (see arm_ref.h).
+ * and the decoder of leaves (see arm_ref.h).
  */
 #include "arm_ref.h"
 
 /*
  * The spaces the engine semantics and the randomized tests run in, with
- * the geometry worked out by hand for the reference walker: levels from
+ * the geometry worked out by hand for the leaf decoder: levels from
  * the input size and the granule (each level translates granule - 3 bits),
  * and the top table's index bits, concatenated stage-2 tables included.
  */
@@ -148,68 +148,48 @@ static u32 ref_prot(const struct arm_ref_space *rs, u64 pte)
 }
 
 /*
- * The walk of @iova through @t's raw tables in the space @t->ref describes:
- * 0; -EINVAL outside the input range; -ENOENT on a translation fault;
- * -EFAULT on an access flag fault; -EILSEQ where an entry of a contiguous
- * run does not hold its part of the run's address.
+ * The leaf the hardware's walker found for @iova (fc_ref_walk()), decoded
+ * in the space @t->ref describes: 0; -ENOENT for a descriptor type the
+ * level cannot hold; -EFAULT on an access flag fault; -EILSEQ where an
+ * entry of a contiguous run does not hold its part of the run's address.
  */
-int arm_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *out)
+int arm_ref_leaf(const struct fc_tree *t, u64 iova, struct fc_ref *out)
 {
 	const struct arm_ref_space *rs = t->ref;
 	unsigned int stride = rs->granule - 3;
-	int arm = 4 - (int)rs->levels;
-	const u64 *table = t->pt.root;
+	int arm = 3 - (int)out->level;
+	unsigned int shift = rs->granule + out->level * stride;
+	u64 pte = out->entries[out->nr - 1], type = pte & 3, size;
 
-	*out = (struct fc_ref){};
-	/* Tables of another geometry would be read out of bounds. */
+	/* A walk of another geometry would have read other entries. */
 	if (!CHECK(t->pt.cfg.levels == rs->levels &&
-		   t->pt.cfg.lvl[rs->levels - 1].index_bits == rs->top_bits,
-		   "%s: the tree's geometry is not the reference's", rs->what))
+		   out->nr >= 1 && out->nr <= rs->levels &&
+		   out->nr == rs->levels - out->level,
+		   "%s: %u entries read down to level %u", rs->what, out->nr,
+		   out->level))
 		return -EIO;
-	/* TTBR1: every bit above the input size set, else out of range. */
-	if (rs->ias < 64 && (iova >> rs->ias) !=
-	    (rs->quirks & PT_QUIRK_ARM_TTBR1 ? ~0ULL >> rs->ias : 0))
-		return -EINVAL;
-	for (;;) {
-		unsigned int shift = rs->granule + (3 - arm) * stride;
-		unsigned int bits = out->nr ? stride : rs->top_bits;
-		u64 pte = table[(iova >> shift) & ((1ULL << bits) - 1)];
-		u64 type = pte & 3, size;
-
-		out->entries[out->nr++] = pte;
-		if (!(type & 1))
-			return -ENOENT;
-		if (arm < 3 && type == 3) {
-			table = (const u64 *)(uintptr_t)ref_oa(rs, pte,
-							      rs->granule, true);
-			arm++;
-			continue;
-		}
-		if (arm == 3 && type != (rs->variant == REF_MALI ? 1 : 3))
-			return -ENOENT;
-		if (arm < 3 && !ref_block_level(rs, arm))
-			return -ENOENT;
-		if (rs->variant != REF_MALI && !(pte & BIT_ULL(10)))
-			return -EFAULT;
-		size = 1ULL << shift;
-		if (pte & BIT_ULL(52))
-			size *= ref_contig(rs, arm);
-		out->pa = (ref_oa(rs, pte, shift, false) & ~(size - 1)) |
-			  (iova & (size - 1));
-		/*
-		 * A walker may ignore the contiguous bit: each entry of a run
-		 * must hold its own part of the run's output addresses, or
-		 * the translation depends on the walker (the Arm ARM's
-		 * misprogramming of the Contiguous bit).
-		 */
-		if (ref_oa(rs, pte, shift, false) !=
-		    (out->pa & ~((1ULL << shift) - 1)))
-			return -EILSEQ;
-		out->size = size;
-		out->prot = ref_prot(rs, pte);
-		out->level = 3 - arm;
-		return 0;
-	}
+	if (arm == 3 && type != (rs->variant == REF_MALI ? 1 : 3))
+		return -ENOENT;
+	if (arm < 3 && (type != 1 || !ref_block_level(rs, arm)))
+		return -ENOENT;
+	if (rs->variant != REF_MALI && !(pte & BIT_ULL(10)))
+		return -EFAULT;
+	size = 1ULL << shift;
+	if (pte & BIT_ULL(52))
+		size *= ref_contig(rs, arm);
+	out->pa = (ref_oa(rs, pte, shift, false) & ~(size - 1)) |
+		  (iova & (size - 1));
+	/*
+	 * A walker may ignore the contiguous bit: each entry of a run must
+	 * hold its own part of the run's output addresses, or the translation
+	 * depends on the walker (the Arm ARM's misprogramming of the
+	 * Contiguous bit).
+	 */
+	if (ref_oa(rs, pte, shift, false) != (out->pa & ~((1ULL << shift) - 1)))
+		return -EILSEQ;
+	out->size = size;
+	out->prot = ref_prot(rs, pte);
+	return 0;
 }
 
 /* Stage 1: no write-only or no-access mappings; one memory type. */
@@ -234,21 +214,21 @@ static int arm_rw_valid(const struct pt_cfg *cfg, u32 prot)
 const struct fc_fmt arm_s1 = {
 	.fmt = &pt_fmt_arm64_lpae_s1,
 	.valid = arm_s1_valid,
-	.ref_walk = arm_ref_walk,
+	.leaf = arm_ref_leaf,
 	.prot = R | W | CACHE,
 };
 
 const struct fc_fmt arm_s2 = {
 	.fmt = &pt_fmt_arm64_lpae_s2,
 	.valid = arm_rw_valid,
-	.ref_walk = arm_ref_walk,
+	.leaf = arm_ref_leaf,
 	.prot = R | W | CACHE,
 };
 
 const struct fc_fmt arm_mali = {
 	.fmt = &pt_fmt_arm_mali_lpae,
 	.valid = arm_rw_valid,
-	.ref_walk = arm_ref_walk,
+	.leaf = arm_ref_leaf,
 	.prot = R | W | CACHE,
 };
 
@@ -278,7 +258,7 @@ bool arm_ref_new(struct fc_tree *t, const struct fc_fmt *f,
 	if (!fc_new(t, f, &params))
 		return false;
 	t->ref = rs;
-	/* The reference walker would read the tables out of bounds. */
+	/* The leaf decoder's levels and sizes would be another tree's. */
 	if (!CHECK_INT(cfg->levels, rs->levels, rs->what) ||
 	    !CHECK_INT(cfg->lvl[cfg->levels - 1].index_bits, rs->top_bits,
 		       rs->what)) {

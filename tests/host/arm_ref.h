@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The Arm long-descriptor formats (stage 1, stage 2, Mali) as the tests
- * know them: the permission rules, and a reference walker of raw table
- * memory written from the Arm ARM (Mali: from what Linux and kbase write),
- * sharing nothing with src/pt_fmt_arm_lpae.c. The walker takes the
- * geometry from hand-worked expectations (struct arm_ref_space).
+ * know them: the permission rules, and a decoder of leaf descriptors
+ * written from the Arm ARM (Mali: from what Linux and kbase write), sharing
+ * nothing with src/fmt/arm_lpae.h. It checks the walk of the hardware's
+ * walker (src/hw/walk.c) against geometry worked out by hand (struct
+ * arm_ref_space).
  */
 #ifndef PTLAB_HOST_ARM_REF_H
 #define PTLAB_HOST_ARM_REF_H
@@ -68,10 +69,10 @@ enum arm_ref_space_id {
 
 extern const struct arm_ref_space arm_ref_spaces[ARM_NR_REF_SPACES];
 
-/* The formats, each walked by arm_ref_walk() through the tree's space. */
+/* The formats, their leaves decoded by arm_ref_leaf() in the tree's space. */
 extern const struct fc_fmt arm_s1, arm_s2, arm_mali;
 
-int arm_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *ref);
+int arm_ref_leaf(const struct fc_tree *t, u64 iova, struct fc_ref *ref);
 int arm_s1_valid(const struct pt_cfg *cfg, u32 prot);
 const struct fc_fmt *arm_ref_fmt(const struct arm_ref_space *rs);
 bool arm_ref_new(struct fc_tree *t, const struct fc_fmt *f,

@@ -269,7 +269,7 @@ void diff_walk(struct diff *d, u64 iova)
 	unsigned int level;
 
 	ret = pt_walk(&d->t.pt, iova, &res);
-	ref_ret = d->space->f->ref_walk(&d->t, iova, &ref);
+	ref_ret = fc_ref_walk(&d->t, iova, &ref);
 	if (iova > diff_last(d))
 		want = -EINVAL;
 	else if (model_lookup(&d->m, iova, &m))
@@ -376,10 +376,10 @@ void diff_audit(struct diff *d)
 		const struct model_leaf *m = &d->mlist.leaf[i];
 		u64 end = m->iova + m->size - 1;
 
-		ret = d->space->f->ref_walk(&d->t, m->iova, &first);
+		ret = fc_ref_walk(&d->t, m->iova, &first);
 		if (!diff_ref_found(d, m->iova, m, &first, ret))
 			break;
-		ret = d->space->f->ref_walk(&d->t, end, &last);
+		ret = fc_ref_walk(&d->t, end, &last);
 		if (!diff_ref_found(d, end, m, &last, ret))
 			break;
 		if (d->space->f->same_replicas &&

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fmt_check.h"
+#include "hw/walk.h"
 
 const char *fc_kind_name(enum pt_entry_kind kind)
 {
@@ -295,8 +296,12 @@ bool fc_new(struct fc_tree *t, const struct fc_fmt *f,
 
 	*t = (struct fc_tree){ .f = f, .ref = f->ref };
 	host_ctx_init(&t->ctx);
-	t->ctx.low = f->low_tables;
 	ret = pt_cfg_init(&cfg, f->fmt, params);
+	/*
+	 * The hardware's walker faults on a table above the output size: host
+	 * tables lie below 2^47, low ones below 4GB.
+	 */
+	t->ctx.low = f->low_tables || cfg.oas < 47;
 	if (!ret)
 		ret = pt_space_init(&t->pt, &cfg, &host_table_ops, &t->ctx);
 	if (!CHECK(!ret, "%s: new tree (granule %u ias %u oas %u pgsizes %#llx): %s",
@@ -482,40 +487,109 @@ void fc_regs(const struct fc_fmt *f, u64 root,
 	}
 }
 
-/*
- * A reference walk through @t->f->decode, for formats whose tables are all
- * 4K of 512 eight-byte entries: each level indexes with the 9 IOVA bits
- * above 12 + 9 * level.
- */
-int fc_decode_walk(const struct fc_tree *t, u64 iova, struct fc_ref *ref)
+/* Host "physical" addresses are the tables' own addresses (pt_env.h). */
+static bool fc_hw_read(void *ctx, u64 pa, unsigned int bytes, u64 *val)
 {
-	const u64 *table = t->pt.root;
-	unsigned int level = t->pt.cfg.levels;
+	if (bytes == 4)
+		*val = *(const u32 *)(uintptr_t)pa;
+	else
+		*val = *(const u64 *)(uintptr_t)pa;
+	return true;
+}
+
+/*
+ * The walk of @iova by the hardware's walker (src/hw/walk.c), which learns
+ * the geometry from the register values @regs alone: 0 when it reached a
+ * leaf (also one whose access flag is clear: *@x says), -EINVAL beyond the
+ * input or output size, -ENOENT on a translation fault, -EIO if the walker
+ * refuses the registers. @r receives the entries read and the leaf's level.
+ */
+int fc_hw_walk(u32 format, const struct pt_hw_regs *regs, u64 iova,
+	       struct fc_ref *r, struct ptlab_hw_xlate *x)
+{
+	struct ptlab_hw_geom g;
+	unsigned int i;
+
+	*r = (struct fc_ref){};
+	if (!CHECK(!ptlab_hw_decode(format, regs->ttbr, regs->tcr, regs->mair,
+				    &g),
+		   "format %u: the walker refuses ttbr %#llx tcr %#llx", format,
+		   (unsigned long long)regs->ttbr,
+		   (unsigned long long)regs->tcr))
+		return -EIO;
+	ptlab_hw_walk(&g, fc_hw_read, NULL, iova, g.root_pa, g.levels - 1, x);
+	r->nr = x->nr;
+	for (i = 0; i < x->nr && i < PT_MAX_LEVELS; i++)
+		r->entries[i] = x->entries[i];
+	r->level = x->level;
+	switch (x->fault) {
+	case 0:
+	case PTLAB_FAULT_ACCESS:
+		return 0;
+	case PTLAB_FAULT_ADDR_SIZE:
+		return -EINVAL;
+	}
+	return -ENOENT;
+}
+
+/*
+ * The reference walk of @iova: the hardware's walker finds the leaf from
+ * the registers the format reports (one copy of every format's walk, the
+ * simulated device's), then the test's own decoder of that leaf entry
+ * (@t->f->leaf, from the specification) gives its address, size and
+ * permissions, and must agree with the walker. 0, -EINVAL outside the
+ * input range, -ENOENT where the walk faults, or the decoder's error for a
+ * leaf the engine should never write (an access flag clear, ...).
+ */
+int fc_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *ref)
+{
+	const struct pt_cfg *cfg = &t->pt.cfg;
+	struct ptlab_hw_xlate x;
+	struct pt_hw_regs regs;
+	int ret;
 
 	*ref = (struct fc_ref){};
 	if (!fc_in_range(t, iova))
 		return -EINVAL;
-	while (level-- > 0) {
-		u64 pte = table[(iova >> (12 + 9 * level)) & 511];
-		u64 pa = 0, size = 0;
-		u32 prot = 0;
+	cfg->fmt->regs(cfg, pt_root_pa(&t->pt), &regs);
+	ret = fc_hw_walk(cfg->fmt->id, &regs, iova, ref, &x);
+	if (ret)
+		return ret;
+	ret = t->f->leaf(t, iova, ref);
+	if (x.fault)
+		return CHECK(ret, "%s: 0x%llx: walker fault %u, decoder takes %#llx",
+			     cfg->fmt->name, (unsigned long long)iova, x.fault,
+			     (unsigned long long)ref->entries[ref->nr - 1]) ?
+		       ret : -EIO;
+	if (ret)
+		return ret;
+	if (!CHECK(ref->pa == x.pa + (iova - x.iova) && ref->size >= x.size &&
+		   !(ref->size % x.size),
+		   "%s: 0x%llx: the decoder gives pa %#llx size %#llx, the walker %#llx %#llx",
+		   cfg->fmt->name, (unsigned long long)iova,
+		   (unsigned long long)ref->pa, (unsigned long long)ref->size,
+		   (unsigned long long)(x.pa + (iova - x.iova)),
+		   (unsigned long long)x.size))
+		return -EIO;
+	return 0;
+}
 
-		ref->entries[ref->nr++] = pte;
-		switch (t->f->decode(level, pte, &pa, &size, &prot)) {
-		case PT_ENTRY_LEAF:
-			ref->pa = pa | (iova & (size - 1));
-			ref->size = size;
-			ref->prot = prot;
-			ref->level = level;
-			return 0;
-		case PT_ENTRY_TABLE:
-			table = (const u64 *)(uintptr_t)pa;
-			break;
-		default:
-			return -ENOENT;
-		}
-	}
-	return -ENOENT;
+/*
+ * The leaf decoder of the formats with a struct fc_fmt @decode: the entry
+ * the walker stopped at must decode as a leaf.
+ */
+int fc_decode_leaf(const struct fc_tree *t, u64 iova, struct fc_ref *ref)
+{
+	u64 pa = 0, size = 0;
+	u32 prot = 0;
+
+	if (t->f->decode(ref->level, ref->entries[ref->nr - 1], &pa, &size,
+			 &prot) != PT_ENTRY_LEAF)
+		return -ENOENT;
+	ref->pa = pa | (iova & (size - 1));
+	ref->size = size;
+	ref->prot = prot;
+	return 0;
 }
 
 /*
@@ -534,7 +608,7 @@ bool fc_walk_expect(const struct fc_tree *t, u64 iova, u64 pa, u64 size,
 	struct pt_walk_result res;
 	struct fc_ref ref;
 	int ret = pt_walk(&t->pt, iova, &res);
-	int ref_ret = t->f->ref_walk(t, iova, &ref);
+	int ref_ret = fc_ref_walk(t, iova, &ref);
 	bool ok;
 
 	if (!CHECK(!ret && !ref_ret, "%s: walk(%#llx) is %s, reference %s",
@@ -581,7 +655,7 @@ void fc_walk_none(const struct fc_tree *t, u64 iova, int want)
 	CHECK(ret == want, "%s: walk(%#llx) is %s, expected %s",
 	      t->pt.cfg.fmt->name, (unsigned long long)iova, th_errname(ret),
 	      th_errname(want));
-	CHECK_INT(t->f->ref_walk(t, iova, &ref), want, "reference walk");
+	CHECK_INT(fc_ref_walk(t, iova, &ref), want, "reference walk");
 }
 
 /* A run is listed as its leaves; the list may stop inside one. */

@@ -146,9 +146,12 @@ typedef enum pt_entry_kind (*fc_decode_fn)(unsigned int level, u64 pte,
  * @decode: optional decoder of one entry (see fc_decode_fn)
  * @bits: optional: the entry of a leaf of @size with @prot whose first byte
  *	is @pa, at @level, built bit by bit from the specification
- * @ref_walk: the reference walk of @iova through @t's raw tables: 0 with
- *	@ref filled in, -EINVAL outside the input range, else the fault (at
- *	least -ENOENT where nothing is mapped)
+ * @leaf: the test's decoder of the leaf entry the hardware's walker
+ *	(src/hw/walk.c) stopped at in fc_ref_walk(): @ref->entries[@ref->nr -
+ *	1] at engine level @ref->level, the table entries above it before;
+ *	fills in @ref's address (the offset of @iova included), size and
+ *	permissions; 0, or an error for an entry the engine never writes
+ *	(fc_decode_leaf() for formats with @decode)
  * @level_of: optional: the engine level of a leaf of @size, from the
  *	specification; else the lowest level whose sizes hold it
  * @same_replicas: every entry of a leaf that spans several holds the same
@@ -156,14 +159,14 @@ typedef enum pt_entry_kind (*fc_decode_fn)(unsigned int level, u64 pte,
  * @low_tables: the format's entries hold narrow physical addresses: trees
  *	take their tables from below 4GB (struct host_ctx, @low)
  * @prot: permissions the semantics suite maps with, valid for the format
- * @ref: what @ref_walk needs besides the tree, for trees fc_new() makes
+ * @ref: what @leaf needs besides the tree, for trees fc_new() makes
  */
 struct fc_fmt {
 	const struct pt_format *fmt;
 	int (*valid)(const struct pt_cfg *cfg, u32 prot);
 	fc_decode_fn decode;
 	u64 (*bits)(unsigned int level, u64 pa, u64 size, u32 prot);
-	int (*ref_walk)(const struct fc_tree *t, u64 iova, struct fc_ref *ref);
+	int (*leaf)(const struct fc_tree *t, u64 iova, struct fc_ref *ref);
 	unsigned int (*level_of)(u64 size);
 	bool same_replicas;
 	bool low_tables;
@@ -246,7 +249,11 @@ void fc_regs(const struct fc_fmt *f, u64 root,
 	     u64 (*ttbr_of)(u64 root, u64 tcr), const struct fc_regs *cases,
 	     size_t nr);
 
-int fc_decode_walk(const struct fc_tree *t, u64 iova, struct fc_ref *ref);
+struct ptlab_hw_xlate;
+int fc_hw_walk(u32 format, const struct pt_hw_regs *regs, u64 iova,
+	       struct fc_ref *r, struct ptlab_hw_xlate *x);
+int fc_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *ref);
+int fc_decode_leaf(const struct fc_tree *t, u64 iova, struct fc_ref *ref);
 bool fc_walk_expect(const struct fc_tree *t, u64 iova, u64 pa, u64 size,
 		    u32 prot);
 void fc_walk_none(const struct fc_tree *t, u64 iova, int want);

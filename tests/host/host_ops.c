@@ -47,10 +47,18 @@ static char *low_arena_get(void)
 	return low_arena;
 }
 
-/* A block of @bytes (a power of two) aligned to its size, not zeroed. */
+/*
+ * Tables are aligned to their size and to 64 bytes at least, as the
+ * hardware's base registers take them (Arm: a table smaller than 64 bytes
+ * is still 64-byte aligned; TTBR holds no lower address bits).
+ */
+#define HOST_MIN_ALIGN	64
+
+/* A block of @bytes (a power of two), aligned, not zeroed. */
 static void *low_get(size_t bytes)
 {
 	unsigned int order = __builtin_ctzll(bytes);
+	size_t align = bytes < HOST_MIN_ALIGN ? HOST_MIN_ALIGN : bytes;
 	char *arena = low_arena_get();
 	void *table;
 
@@ -59,7 +67,7 @@ static void *low_get(size_t bytes)
 		memcpy(&low_free_lists[order], table, sizeof(void *));
 		return table;
 	}
-	low_arena_used = (low_arena_used + bytes - 1) & ~(bytes - 1);
+	low_arena_used = (low_arena_used + align - 1) & ~(align - 1);
 	if (low_arena_used + bytes > LOW_ARENA_BYTES)
 		abort();
 	table = arena + low_arena_used;
@@ -155,7 +163,11 @@ static void *host_alloc(void *cookie, size_t bytes)
 	      "table of %zu bytes is not a power of two", bytes);
 	if (ctx->alloc_calls == ctx->fail_at)
 		return NULL;
-	table = ctx->low ? low_get(bytes) : aligned_alloc(bytes, bytes);
+	if (ctx->low)
+		table = low_get(bytes);
+	else if (posix_memalign(&table, bytes < HOST_MIN_ALIGN ?
+				HOST_MIN_ALIGN : bytes, bytes))
+		table = NULL;
 	if (!table)
 		abort();
 	memset(table, 0, bytes);

@@ -2,15 +2,18 @@
 /*
  * What the tests know of every format, independently of src/fmt/: for each
  * one a struct fc_fmt with the permission rules as its specification states
- * them and a reference walker (or decoder) of raw table memory written from
- * that specification. The format tests (test_fmt_*.c, test_lpae.c,
+ * them and a decoder of leaf entries written from that specification. The
+ * walk of the raw tables is the hardware's walker's (src/hw/walk.c, the
+ * simulated device's, one copy): fc_ref_walk() walks with it from the
+ * register values, then decodes the leaf it found with the format's
+ * decoder, which must agree. The format tests (test_fmt_*.c, test_lpae.c,
  * test_engine.c) use them next to golden encodings worked out by hand.
  *
- * One file per family holds the walkers: arm_ref.c (the Arm long-descriptor
- * formats), ref_v7s.c, ref_x86.c (x86-64 and VT-d second stage),
- * ref_amd.c, ref_riscv.c, ref_apple.c. ref_spaces.c lists the spaces the
- * randomized tests (test_random, fuzz_engine) run in: several of every
- * format, each with its reference.
+ * One file per family holds the decoders: arm_ref.c (the Arm
+ * long-descriptor formats), ref_v7s.c, ref_x86.c (x86-64 and VT-d second
+ * stage), ref_amd.c, ref_riscv.c, ref_apple.c. ref_spaces.c lists the
+ * spaces the randomized tests (test_random, fuzz_engine) run in: several of
+ * every format.
  */
 #ifndef PTLAB_HOST_REF_H
 #define PTLAB_HOST_REF_H

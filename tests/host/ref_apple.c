@@ -33,44 +33,19 @@ static unsigned int apple_level_of(u64 size)
 }
 
 /*
- * Independent walks of the raw tables from the facts, starting from the
- * register values the format reports: 0, -ENOENT (no entry) or -EACCES (no
- * access).
+ * The leaves the hardware's walker finds (fc_ref_walk()), decoded from the
+ * facts: 0, -ENOENT (not a leaf) or -EACCES (no access). Every leaf is one
+ * 16K page at the last level.
  */
-static u64 ref_entry(u64 table_pa, u64 iova, unsigned int level)
-{
-	const u64 *t = (const u64 *)(uintptr_t)table_pa;
-
-	return t[(iova >> (14 + 11 * level)) & 2047];
-}
-
-static int dart_walk(const struct pt_cfg *cfg, const struct pt_hw_regs *regs,
-		     u64 iova, struct fc_ref *r)
+static int dart_leaf(const struct pt_cfg *cfg, u64 pte, u64 iova,
+		     struct fc_ref *r)
 {
 	bool v1 = cfg->oas == 36;
-	unsigned int level;
-	u64 table, pte = 0;
 
-	if (v1) {
-		CHECK(regs->ttbr & BIT(31), "t8020 TTBR not valid");
-		table = (regs->ttbr & 0xffffff) << 12;
-		level = 1;
-	} else {
-		CHECK(regs->ttbr & 1, "t8110 TTBR not valid");
-		table = ((regs->ttbr >> 2) & 0xfffffff) << 14;
-		level = regs->tcr & 8 ? 2 : 1;
-	}
-	for (;; level--) {
-		pte = ref_entry(table, iova, level);
-		r->entries[r->nr++] = pte;
-		if (!(pte & 1))
-			return -ENOENT;
-		table = v1 ? pte & GENMASK_ULL(35, 12) :
-		       (pte & GENMASK_ULL(37, 10)) << 4;
-		if (!level)
-			break;
-	}
-	r->pa = table | (iova & (SZ_16K - 1));
+	if (!(pte & 1))
+		return -ENOENT;
+	r->pa = (v1 ? pte & GENMASK_ULL(35, 12) :
+		 (pte & GENMASK_ULL(37, 10)) << 4) | (iova & (SZ_16K - 1));
 	if (v1)
 		r->prot = (pte & 0x100 ? 0 : R) | (pte & 0x80 ? 0 : W);
 	else
@@ -81,25 +56,15 @@ static int dart_walk(const struct pt_cfg *cfg, const struct pt_hw_regs *regs,
 	       -EACCES;
 }
 
-static int uat_walk(const struct pt_cfg *cfg, const struct pt_hw_regs *regs,
-		    u64 iova, struct fc_ref *r)
+static int uat_leaf(const struct pt_cfg *cfg, u64 pte, u64 iova,
+		    struct fc_ref *r)
 {
-	u64 addr = GENMASK_ULL(cfg->oas - 1, 14);
-	u64 table = regs->ttbr & GENMASK_ULL(47, 14), pte = 0;
-	unsigned int level, ap;
+	unsigned int ap;
 	bool uxn, pxn;
 
-	CHECK(regs->ttbr & 1, "UAT TTBR not valid");
-	for (level = 2;; level--) {
-		pte = ref_entry(table, iova, level);
-		r->entries[r->nr++] = pte;
-		if ((pte & 3) != 3)
-			return -ENOENT;
-		table = pte & addr;
-		if (!level)
-			break;
-	}
-	r->pa = table | (iova & (SZ_16K - 1));
+	if ((pte & 3) != 3)
+		return -ENOENT;
+	r->pa = (pte & GENMASK_ULL(cfg->oas - 1, 14)) | (iova & (SZ_16K - 1));
 	ap = (pte >> 6) & 3;
 	uxn = pte & APPLE_UAT_UXN;
 	pxn = pte & APPLE_UAT_PXN;
@@ -119,25 +84,24 @@ static int uat_walk(const struct pt_cfg *cfg, const struct pt_hw_regs *regs,
 	return (pte & 0xc00) == 0xc00 && (pte & APPLE_UAT_GPU) ? 0 : -EACCES;
 }
 
-/* Either walk, of one 16K page, inside the input range only. */
-static int apple_ref_walk(const struct fc_tree *t, u64 iova,
+static int apple_ref_leaf(const struct fc_tree *t, u64 iova,
 			  struct fc_ref *r)
 {
 	const struct pt_cfg *cfg = &t->pt.cfg;
-	struct pt_hw_regs regs;
+	u64 pte = r->entries[r->nr - 1];
 
-	*r = (struct fc_ref){ .size = SZ_16K };
-	if (iova >> cfg->ias)
-		return -EINVAL;
-	cfg->fmt->regs(cfg, pt_root_pa(&t->pt), &regs);
-	return cfg->fmt == &pt_fmt_apple_dart ? dart_walk(cfg, &regs, iova, r) :
-	       uat_walk(cfg, &regs, iova, r);
+	/* The walk read one entry per level: DART t8020 from level 1. */
+	if (r->level || r->nr != cfg->levels)
+		return -ENOENT;
+	r->size = SZ_16K;
+	return cfg->fmt == &pt_fmt_apple_dart ? dart_leaf(cfg, pte, iova, r) :
+	       uat_leaf(cfg, pte, iova, r);
 }
 
 const struct fc_fmt ref_dart = {
 	.fmt = &pt_fmt_apple_dart,
 	.valid = dart_valid,
-	.ref_walk = apple_ref_walk,
+	.leaf = apple_ref_leaf,
 	.level_of = apple_level_of,
 	.low_tables = true,
 };
@@ -145,7 +109,7 @@ const struct fc_fmt ref_dart = {
 const struct fc_fmt ref_uat = {
 	.fmt = &pt_fmt_apple_uat,
 	.valid = uat_valid,
-	.ref_walk = apple_ref_walk,
+	.leaf = apple_ref_leaf,
 	.level_of = apple_level_of,
 	.low_tables = true,
 };

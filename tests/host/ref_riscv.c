@@ -4,8 +4,9 @@
  * one entry following the "Virtual Address Translation Process" of the
  * RISC-V Privileged Architecture with the Svpbmt and Svnapot rules, leaf
  * entries built bit by bit, and the permission rules. The entry bits are
- * listed at the top of test_fmt_riscv.c. Walks go through
- * fc_decode_walk(): 4K tables of 512 entries.
+ * listed at the top of test_fmt_riscv.c. The walk
+ * itself is the hardware walker's (fc_ref_walk()); the decoder checks the
+ * leaf it finds.
  */
 #include "ref.h"
 
@@ -78,7 +79,7 @@ const struct fc_fmt ref_riscv = {
 	.valid = rv_valid,
 	.decode = rv_decode,
 	.bits = rv_bits,
-	.ref_walk = fc_decode_walk,
+	.leaf = fc_decode_leaf,
 	.same_replicas = true,
 	.prot = R | W | CACHE,
 };

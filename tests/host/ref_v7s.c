@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The Armv7 short-descriptor format as the tests know it: an independent
- * walk of the raw tables from the Arm Architecture Reference Manual,
- * ARMv7-A/R edition (B3.5 descriptor formats, B3.7.1 access permissions
- * with SCTLR.AFE = 1, B3.8.3 TEX remap with PRRR and NMRR, TTBR0 and
- * TTBCR), and the permission rules. The descriptor bits are listed at the
+ * decoder of the leaves the hardware's walker finds, from the Arm
+ * Architecture Reference Manual, ARMv7-A/R edition (B3.5 descriptor
+ * formats, B3.7.1 access permissions with SCTLR.AFE = 1, B3.8.3 TEX remap
+ * with PRRR and NMRR), and the permission rules. The descriptor bits are listed at the
  * top of test_fmt_v7s.c.
  */
 #include "ref.h"
@@ -37,52 +37,28 @@ static u64 ref_mtk_hi(u32 d)
 	       (u64)((d >> 5) & 1) << 34;
 }
 
-/* TEX[0]:C:B read plainly (no TEX remap): 0b111 WB, 0b100 NC, else device. */
-static u32 ref_plain_memtype(u32 idx)
-{
-	return idx == 7 ? CACHE : idx == 4 ? 0 : MMIO;
-}
-
 /*
- * The M4U's walk: its base register holds table address bits 34:32 in
- * bits 2:0, and it has no TEX remap registers (mair 0).
+ * The M4U's leaf: TEX[0]:C:B read plainly, as it has no TEX remap
+ * registers (0b111 write-back, 0b100 non-cacheable, else device), and
+ * the address with MediaTek's bits.
  */
-static int v7s_mtk_ref_walk(const struct fc_tree *t, u64 iova,
-			    struct fc_ref *r, const struct pt_hw_regs *regs)
+static int v7s_mtk_ref_leaf(const struct fc_tree *t, u64 iova,
+			    struct fc_ref *r)
 {
-	u64 base = (regs->ttbr & 0xffffc000) | (regs->ttbr & 7) << 32;
-	const u32 *l1 = (const u32 *)(uintptr_t)base;
-	u32 d, idx;
+	u32 e = r->entries[r->nr - 1], idx;
 
-	*r = (struct fc_ref){};
-	if (!CHECK(!regs->mair && !(regs->tcr & 7), "M4U registers"))
-		return -EIO;
-	if (iova >= SZ_4G)
-		return -EINVAL;
-	d = l1[iova >> 20];
-	r->entries[r->nr++] = d;
-	if (!(d & 3))
+	if (!(e & 3) || r->nr != 2 - r->level || (r->level && (e & 3) == 1))
 		return -ENOENT;
-	if ((d & 3) == 1) {
-		const u32 *l2 = (const u32 *)(uintptr_t)((d & 0xfffffc00) |
-							  ref_mtk_hi(d));
-		u32 e = l2[(iova >> 12) & 0xff];
-
-		r->entries[r->nr++] = e;
-		if (!(e & 3))
-			return -ENOENT;
+	if (!r->level) {
 		r->size = (e & 3) == 1 ? SZ_64K : SZ_4K;
 		idx = ((e >> ((e & 3) == 1 ? 12 : 6)) & 1) << 2 | ((e >> 2) & 3);
-		d = e;
-		r->level = 0;
 	} else {
-		r->size = d & 0x40000 ? SZ_16M : SZ_1M;
-		idx = ((d >> 12) & 1) << 2 | ((d >> 2) & 3);
-		r->level = 1;
+		r->size = e & 0x40000 ? SZ_16M : SZ_1M;
+		idx = ((e >> 12) & 1) << 2 | ((e >> 2) & 3);
 	}
-	r->pa = (d & ~(u32)(r->size - 1)) | ref_mtk_hi(d) |
+	r->pa = (e & ~(u32)(r->size - 1)) | ref_mtk_hi(e) |
 		(iova & (r->size - 1));
-	r->prot = R | W | X | ref_plain_memtype(idx);
+	r->prot = R | W | X | (idx == 7 ? CACHE : idx == 4 ? 0 : MMIO);
 	return 0;
 }
 
@@ -92,11 +68,7 @@ static unsigned int v7s_level_of(u64 size)
 	return size >= SZ_1M;
 }
 
-/*
- * An independent walk of the raw tables, from the ARM ARM alone, through
- * the registers the format reports: TTBR0 and TTBCR locate the first-level
- * table, PRRR and NMRR give the memory type of TEX[0]:C:B.
- */
+/* PRRR (low word) and NMRR give the memory type of TEX[0]:C:B. */
 static u32 ref_memtype(u64 mair, u32 idx)
 {
 	u32 prrr = (u32)mair, nmrr = (u32)(mair >> 32);
@@ -111,37 +83,22 @@ static u32 ref_memtype(u64 mair, u32 idx)
 }
 
 /*
- * 0; -EINVAL outside TTBR0's range; -ENOENT on a translation fault; -EACCES
- * on an access flag fault; -EPERM for a leaf not shareable and not global,
- * as every leaf written here is.
+ * The leaf the hardware's walker found (fc_ref_walk()), decoded from the
+ * ARM ARM alone: 0; -ENOENT for a descriptor that is not a leaf at its
+ * level; -EACCES on an access flag fault; -EPERM for a leaf not shareable
+ * and not global, as every leaf written here is.
  */
-static int v7s_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *r)
+static int v7s_ref_leaf(const struct fc_tree *t, u64 iova, struct fc_ref *r)
 {
+	u32 ap0, ap1, ap2, c, b, tex0, xn, e = r->entries[r->nr - 1];
 	struct pt_hw_regs regs;
-	u32 n, base, d, ap0, ap1, ap2, c, b, tex0, xn;
-	const u32 *l1;
 	bool s_ng;
 
 	pt_fmt_arm_v7s.regs(&t->pt.cfg, pt_root_pa(&t->pt), &regs);
-	if (t->f->valid == v7s_mtk_valid)
-		return v7s_mtk_ref_walk(t, iova, r, &regs);
-	n = regs.tcr & 7;
-	base = (u32)regs.ttbr & ~((1U << (14 - n)) - 1);
-	l1 = (const u32 *)(uintptr_t)base;
-	*r = (struct fc_ref){};
-	if (iova >= SZ_4G || (n && iova >> (32 - n)))
-		return -EINVAL;	/* TTBR1, disabled by PD1 */
-	d = l1[(iova >> 20) & ((1U << (12 - n)) - 1)];
-	r->entries[r->nr++] = d;
-	if (!(d & 3))
+	/* A section is the first entry read, a page the second. */
+	if (!(e & 3) || r->nr != 2 - r->level || (r->level && (e & 3) == 1))
 		return -ENOENT;
-	if ((d & 3) == 1) {
-		const u32 *l2 = (const u32 *)(uintptr_t)(d & 0xfffffc00);
-		u32 e = l2[(iova >> 12) & 0xff];
-
-		r->entries[r->nr++] = e;
-		if (!(e & 3))
-			return -ENOENT;
+	if (!r->level) {
 		ap0 = e & 0x10;
 		ap1 = e & 0x20;
 		ap2 = e & 0x200;
@@ -157,29 +114,25 @@ static int v7s_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *r)
 			tex0 = (e >> 6) & 1;
 			xn = e & 1;
 		}
-		c = e & 8;
-		b = e & 4;
-		r->level = 0;
 	} else {
-		ap0 = d & 0x400;
-		ap1 = d & 0x800;
-		ap2 = d & 0x8000;
-		s_ng = (d & 0x30000) == 0x30000;
-		tex0 = (d >> 12) & 1;
-		xn = d & 0x11;	/* XN, or PXN in bit 0 */
-		c = d & 8;
-		b = d & 4;
-		if (d & 0x40000) {
+		ap0 = e & 0x400;
+		ap1 = e & 0x800;
+		ap2 = e & 0x8000;
+		s_ng = (e & 0x30000) == 0x30000;
+		tex0 = (e >> 12) & 1;
+		xn = e & 0x11;	/* XN, or PXN in bit 0 */
+		if (e & 0x40000) {
 			r->size = SZ_16M;
-			r->pa = (d & 0xff000000) |
-				(u64)((d >> 20) & 0xf) << 32 |
-				(u64)((d >> 5) & 0xf) << 36 | (iova & 0xffffff);
+			r->pa = (e & 0xff000000) |
+				(u64)((e >> 20) & 0xf) << 32 |
+				(u64)((e >> 5) & 0xf) << 36 | (iova & 0xffffff);
 		} else {
 			r->size = SZ_1M;
-			r->pa = (d & 0xfff00000) | (iova & 0xfffff);
+			r->pa = (e & 0xfff00000) | (iova & 0xfffff);
 		}
-		r->level = 1;
 	}
+	c = e & 8;
+	b = e & 4;
 	if (!ap0)
 		return -EACCES;	/* access flag fault */
 	r->prot = R | (ap2 ? 0 : W) | (ap1 ? 0 : PRIV) | (xn ? 0 : X) |
@@ -191,7 +144,7 @@ static int v7s_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *r)
 const struct fc_fmt ref_v7s = {
 	.fmt = &pt_fmt_arm_v7s,
 	.valid = v7s_valid,
-	.ref_walk = v7s_ref_walk,
+	.leaf = v7s_ref_leaf,
 	.level_of = v7s_level_of,
 	.same_replicas = true,
 	.low_tables = true,
@@ -202,7 +155,7 @@ const struct fc_fmt ref_v7s = {
 const struct fc_fmt ref_v7s_mtk = {
 	.fmt = &pt_fmt_arm_v7s,
 	.valid = v7s_mtk_valid,
-	.ref_walk = v7s_ref_walk,
+	.leaf = v7s_mtk_ref_leaf,
 	.level_of = v7s_level_of,
 	.same_replicas = true,
 	.low_tables = true,

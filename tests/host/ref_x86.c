@@ -5,8 +5,9 @@
  * leaf entries built bit by bit, written from the Intel SDM Vol. 3A
  * ("4-Level Paging and 5-Level Paging") and the VT-d specification
  * (sections 9.7 and 9.8), and the permission rules. The entry bits are
- * listed at the top of test_fmt_x86.c and test_fmt_vtd.c. Walks go through
- * fc_decode_walk(): 4K tables of 512 entries.
+ * listed at the top of test_fmt_x86.c and test_fmt_vtd.c. The walk
+ * itself is the hardware walker's (fc_ref_walk()); the decoder checks the
+ * leaf it finds.
  */
 #include "ref.h"
 
@@ -73,7 +74,7 @@ const struct fc_fmt ref_x86 = {
 	.valid = x86_valid,
 	.decode = x86_decode,
 	.bits = x86_bits,
-	.ref_walk = fc_decode_walk,
+	.leaf = fc_decode_leaf,
 	.prot = R | W | CACHE,
 };
 
@@ -134,7 +135,7 @@ const struct fc_fmt ref_vtd = {
 	.valid = vtd_valid,
 	.decode = vtd_decode,
 	.bits = vtd_bits,
-	.ref_walk = fc_decode_walk,
+	.leaf = fc_decode_leaf,
 	.prot = R | W | CACHE,
 };
 

@@ -22,12 +22,12 @@ static unsigned int eng_level_of(u64 size)
 
 /*
  * Stage 1 with the levels of a 4K granule, every walk checked against the
- * reference walker of the raw tables (arm_ref.c).
+ * hardware's walker of the raw tables and the leaf decoder of arm_ref.c.
  */
 static const struct fc_fmt eng_fmt = {
 	.fmt = &pt_fmt_arm64_lpae_s1,
 	.valid = arm_s1_valid,
-	.ref_walk = arm_ref_walk,
+	.leaf = arm_ref_leaf,
 	.level_of = eng_level_of,
 	.prot = RW,
 };

@@ -7,8 +7,8 @@
  * "Example Page Size Encodings", Table 15 "Page Table Level Parameters")
  * and section 2.2.2 (the DTE Mode and Host Page Table Root Pointer);
  * decode round trips; geometry and parameters; and the engine's map,
- * unmap, walk and iterate over this format, each walk checked against an
- * independent walker of the raw tables written here from the spec.
+ * unmap, walk and iterate over this format, each walk checked against the
+ * hardware's walker (src/hw/walk.c) and the leaf decoder of ref_amd.c.
  *
  * Entry bits (one format for PDEs and PTEs):
  *   [0] PR 0x1; [11:9] Next Level (NL); [51:12] address;
@@ -432,7 +432,7 @@ static void amd_walk_expect(const struct fc_tree *t, u64 iova, u64 pa,
 	u64 first, n, i;
 
 	if (!fc_walk_expect(t, iova, pa, size, prot) ||
-	    ref_amd.ref_walk(t, iova, &ref))
+	    fc_ref_walk(t, iova, &ref))
 		return;
 	/* The page's entries in its table: n identical ones, no more. */
 	table = ref.nr > 1 ?
@@ -723,7 +723,7 @@ static void amd_engine_unmap(void)
 	fc_free(&t);
 }
 
-/* The engine's walk of a hand-built tree against the spec walker. */
+/* The engine's walk of a hand-built tree against amd_spec_translate(). */
 static void skip_walk_expect(const struct fc_tree *t, u64 iova, u64 pa,
 			     u64 size, u32 prot, unsigned int nr_entries)
 {
