@@ -1391,6 +1391,10 @@ static void op_create(struct th *t)
 		switch (rnd(t, 4)) {
 		case 0:
 			one_fault(t, &c, &a->flags, NULL, false);
+			/* The Arm variants are known flags: keep one unknown. */
+			if (!(a->flags & ~(PTLAB_CREATE_ADOPT |
+					   PTLAB_CREATE_ARM_QUIRKS)))
+				a->flags |= 1U << (8 + rnd(t, 24));
 			break;
 		case 1:
 			one_fault(t, &c, NULL, chance(t, 50) ?
