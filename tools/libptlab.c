@@ -587,6 +587,35 @@ int ptlab_dev_faults(int fd, __u32 dev_id, struct ptlab_fault *records, __u32 ma
 }
 
 /**
+ * ptlab_read_dirty() - the dirty bitmap of a range (PTLAB_IOCTL_READ_DIRTY)
+ * @fd: open /dev/ptlab
+ * @id: an address space created with PTLAB_CREATE_DIRTY
+ * @flags: 0 (read and clear) or PTLAB_READ_DIRTY_NO_CLEAR
+ * @iova: first IOVA, aligned to @page_size
+ * @length: bytes, a multiple of @page_size
+ * @page_size: bytes per bit
+ * @bitmap: receives one bit per page, 64 to a word
+ * @bitmap_bytes: room at @bitmap
+ * @dirty: receives the bits set (may be NULL)
+ *
+ * Return: 0 or a negative errno.
+ */
+int ptlab_read_dirty(int fd, __u32 id, __u32 flags, __u64 iova, __u64 length,
+		     __u64 page_size, __u64 *bitmap, __u64 bitmap_bytes, __u64 *dirty)
+{
+	struct ptlab_read_dirty r = {
+		.size = sizeof(r), .flags = flags, .id = id, .iova = iova,
+		.length = length, .page_size = page_size,
+		.bitmap = (__u64)(uintptr_t)bitmap, .bitmap_bytes = bitmap_bytes,
+	};
+	int err = ptlab_ioctl(fd, PTLAB_IOCTL_READ_DIRTY, &r);
+
+	if (dirty)
+		*dirty = r.out_dirty;
+	return err;
+}
+
+/**
  * ptlab_fault_name() - a fault kind's name
  * @kind: enum ptlab_fault_kind
  *

@@ -55,6 +55,8 @@ int ptlab_dev_dma(int fd, struct ptlab_dev_dma *dma);
 int ptlab_dev_faults(int fd, __u32 dev_id, struct ptlab_fault *records, __u32 max,
 		     __u32 *count, __u32 *overflow);
 const char *ptlab_fault_name(__u32 kind);
+int ptlab_read_dirty(int fd, __u32 id, __u32 flags, __u64 iova, __u64 length,
+		     __u64 page_size, __u64 *bitmap, __u64 bitmap_bytes, __u64 *dirty);
 
 /* Memory to map: anonymous, aligned, hinted for THP and faulted in. */
 int ptlab_alloc_buffer(size_t size, size_t align, void **bufp);

@@ -68,6 +68,9 @@ enum {
 	OPT_CREATE_FLAG,
 };
 
+/* create --dirty, dirty --no-clear */
+enum { OPT_DIRTY = 0x200, OPT_NO_CLEAR };
+
 static bool no_load;
 /* --json: info and walk print one JSON object each (addresses as "0x..."). */
 static bool json;
@@ -113,8 +116,8 @@ static void print_usage(FILE *f)
 		"      (default 4M at 0x40000000) read/write, print its info, walks and the\n"
 		"      debugfs dump, unmap it and exit.\n"
 		"  create [--format NAME] [--ias BITS] [--oas BITS] [--granule SIZE]\n"
-		"         [--pgsizes LIST] [--lpa2] [--ttbr1] [--ns] [--outer-wbwa]\n"
-		"         [--s2fwb] [--mtk]\n"
+		"         [--pgsizes LIST] [--dirty] [--lpa2] [--ttbr1] [--ns]\n"
+		"         [--outer-wbwa] [--s2fwb] [--mtk]\n"
 		"      Create an address space and print its info (it is freed on exit:\n"
 		"      use it to check parameters and register values).\n"
 		"  script [--echo] FILE|-\n"
@@ -137,6 +140,10 @@ static void print_usage(FILE *f)
 		"        faults DEV                       print and drain its fault queue\n"
 		"        iotlb DEV                        its IOTLB counters (debugfs)\n"
 		"        detach DEV\n"
+		"        dirty ID IOVA LENGTH [--no-clear] [--page SIZE]\n"
+		"                                         the pages written since the last\n"
+		"                                         read (create --dirty), as \"dirty N\"\n"
+		"                                         and one line per run; then clean\n"
 		"        # comment\n"
 		"      ID is a number, '$' for the last address space created, or '$N' for\n"
 		"      the Nth. A script stops at its first error unless stdin is a terminal.\n"
@@ -263,6 +270,7 @@ static int parse_create(int argc, char **argv, struct ptlab_create *c)
 		{ "granule", required_argument, NULL, OPT_GRANULE },
 		{ "pgsizes", required_argument, NULL, OPT_PGSIZES },
 		{ "no-load", no_argument, NULL, OPT_NO_LOAD },
+		{ "dirty", no_argument, NULL, OPT_DIRTY },
 		/* The PTLAB_CREATE_ARM_* variants, by their library names. */
 		{ "lpa2", no_argument, NULL, OPT_CREATE_FLAG },
 		{ "ttbr1", no_argument, NULL, OPT_CREATE_FLAG },
@@ -317,6 +325,9 @@ static int parse_create(int argc, char **argv, struct ptlab_create *c)
 			break;
 		case OPT_NO_LOAD:
 			no_load = true;
+			break;
+		case OPT_DIRTY:
+			c->flags |= PTLAB_CREATE_DIRTY;
 			break;
 		default:
 			return 2;
@@ -840,6 +851,81 @@ out:
 
 /* ---- ptctl script ---- */
 
+/*
+ * dirty ID IOVA LENGTH [--no-clear] [--page SIZE]: read (and clean) the
+ * dirty bitmap, one bit per SIZE (default the space's smallest page), and
+ * print its runs: "dirty N" then "0xFIRST-0xLAST PAGES".
+ */
+static int script_dirty(struct session *s, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "no-clear", no_argument, NULL, OPT_NO_CLEAR },
+		{ "page", required_argument, NULL, OPT_SIZE },
+		{ }
+	};
+	__u64 iova, length, page = 0, nbits, words, dirty, i, run;
+	__u32 id, flags = 0;
+	struct ptlab_info info;
+	__u64 *bits;
+	int opt, err;
+
+	optind = 0;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (opt == OPT_NO_CLEAR)
+			flags |= PTLAB_READ_DIRTY_NO_CLEAR;
+		else if (opt != OPT_SIZE || parse_pow2("page size", optarg, &page))
+			return -1;
+	}
+	if (argc - optind != 3) {
+		error_msg("dirty: usage: dirty ID IOVA LENGTH [--no-clear] [--page SIZE]");
+		return -1;
+	}
+	if (parse_id(s, argv[optind], &id) ||
+	    parse_num("iova", argv[optind + 1], &iova) ||
+	    parse_num("length", argv[optind + 2], &length))
+		return -1;
+	if (!page) {
+		err = ptlab_info(s->fd, id, &info);
+		if (err) {
+			error_msg("dirty: info %u: %s", id, strerror(-err));
+			return -1;
+		}
+		page = info.out_pgsize_bitmap & -info.out_pgsize_bitmap;
+	}
+	nbits = length / page;
+	if (!nbits || nbits > PTLAB_DIRTY_MAX_BITS) {
+		error_msg("dirty: %llu pages: want 1 to %u",
+			  (unsigned long long)nbits, PTLAB_DIRTY_MAX_BITS);
+		return -1;
+	}
+	words = (nbits + 63) / 64;
+	bits = calloc(words, sizeof(*bits));
+	if (!bits) {
+		error_msg("dirty: %s", strerror(ENOMEM));
+		return -1;
+	}
+	err = ptlab_read_dirty(s->fd, id, flags, iova, length, page, bits,
+			       words * sizeof(*bits), &dirty);
+	if (err) {
+		error_msg("dirty: %s", strerror(-err));
+		free(bits);
+		return -1;
+	}
+	printf("dirty %llu\n", (unsigned long long)dirty);
+	for (i = 0; i < nbits; i += run ? run : 1) {
+		for (run = 0; i + run < nbits &&
+		     (bits[(i + run) / 64] >> ((i + run) % 64) & 1); run++)
+			;
+		if (run)
+			printf("0x%llx-0x%llx %llu\n",
+			       (unsigned long long)(iova + i * page),
+			       (unsigned long long)(iova + (i + run) * page - 1),
+			       (unsigned long long)run);
+	}
+	free(bits);
+	return 0;
+}
+
 static int script_attach(struct session *s, int argc, char **argv)
 {
 	__u32 id, dev, flags = 0, *devs;
@@ -1130,6 +1216,8 @@ static int script_line(struct session *s, int argc, char **argv)
 		return do_destroy(s, id);
 	}
 
+	if (!strcmp(cmd, "dirty"))
+		return script_dirty(s, argc, argv);
 	if (!strcmp(cmd, "attach"))
 		return script_attach(s, argc, argv);
 	if (!strcmp(cmd, "dma"))

@@ -1768,8 +1768,8 @@ static void op_badcmd(struct th *t)
 		c.a.raw[i] = rnd64(t);
 	if (k < 40) {
 		nr = rnd(t, 256);
-		if (nr >= PTLAB_CMD_BASE && nr <= PTLAB_CMD_DEV_FAULTS)
-			nr = PTLAB_CMD_DEV_FAULTS + 1 + rnd(t, 100);
+		if (nr >= PTLAB_CMD_BASE && nr <= PTLAB_CMD_READ_DIRTY)
+			nr = PTLAB_CMD_READ_DIRTY + 1 + rnd(t, 100);
 		c.cmd = _IOC(rnd(t, 4), PTLAB_TYPE, nr, rnd(t, 1 << 14));
 	} else if (k < 70) {
 		do {

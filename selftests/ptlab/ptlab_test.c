@@ -164,8 +164,8 @@ static const struct bad_create bad_creates[] = {
 	/* Listed formats may be unimplemented: take numbers never listed. */
 	{ "format 0xffff", { .format = 0xffff }, -EOPNOTSUPP },
 	{ "format ~0", { .format = ~0U }, -EOPNOTSUPP },
-	/* Flag 1 is PTLAB_CREATE_ADOPT. */
-	{ "flags 2", { .format = LPAE, .flags = 2 }, -EOPNOTSUPP },
+	/* Flag 1 is PTLAB_CREATE_ADOPT, 2 PTLAB_CREATE_DIRTY. */
+	{ "flags 1<<20", { .format = LPAE, .flags = 1U << 20 }, -EOPNOTSUPP },
 	{ "flags 1<<31", { .format = LPAE, .flags = 1U << 31 }, -EOPNOTSUPP },
 	{ "reserved", { .format = LPAE, .__reserved = 1 }, -EINVAL },
 	{ "granule 8K", { .format = LPAE, .granule_shift = 13 }, -EOPNOTSUPP },
@@ -258,7 +258,7 @@ TEST_F(ptlab, unknown_ioctl)
 	static const unsigned long cmds[] = {
 		_IOWR(PTLAB_TYPE, PTLAB_CMD_BASE - 1, struct ptlab_info),
 		/* Past the last command the uapi defines. */
-		_IOWR(PTLAB_TYPE, PTLAB_CMD_DEV_FAULTS + 1, struct ptlab_info),
+		_IOWR(PTLAB_TYPE, PTLAB_CMD_READ_DIRTY + 1, struct ptlab_info),
 		_IOWR(PTLAB_TYPE, 0xff, struct ptlab_info),
 		_IOWR(PTLAB_TYPE, 0, struct ptlab_info),
 		_IOWR('x', PTLAB_CMD_INFO, struct ptlab_info),

@@ -33,6 +33,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/user.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "as/as.h"
 #include "common/fail.h"
@@ -174,6 +175,11 @@ static void ptlab_unpin(struct ptlab_as *as, phys_addr_t pa, u64 size,
 /* Tell the attached devices: they invalidate what they cache. */
 static void ptlab_as_notify(struct ptlab_gather *gather)
 {
+	struct ptlab_inval inv = {
+		.start = gather->start, .end = gather->end,
+		.granule = gather->granule, .all = gather->all,
+		.leaf = ptlab_retired_empty(&gather->retired),
+	};
 	struct ptlab_as *as = gather->as;
 	struct ptlab_as_watcher *w;
 
@@ -181,7 +187,7 @@ static void ptlab_as_notify(struct ptlab_gather *gather)
 		return;
 	spin_lock(&as->watch_lock);
 	list_for_each_entry(w, &as->watchers, node)
-		w->flush(w, gather->start, gather->end, gather->all);
+		w->flush(w, &inv);
 	spin_unlock(&as->watch_lock);
 }
 
@@ -1411,5 +1417,166 @@ int ptlab_as_unmap(struct ptlab_as *as, u64 iova, u64 length, u64 *unmapped)
 	ptlab_range_unlock(&as->ranges, &h);
 	ptlab_as_prune(as, &gather);
 	ptlab_gather_finish(&gather);
+	return ret;
+}
+
+/**
+ * ptlab_as_dirty_tracking() - was the address space created for it?
+ * @as: the address space
+ *
+ * Return: true with PTLAB_CREATE_DIRTY.
+ */
+bool ptlab_as_dirty_tracking(const struct ptlab_as *as)
+{
+	return as->pt.cfg.dirty;
+}
+
+/* Bits of the bitmap one hold of the range produces, a page of them. */
+#define PTLAB_DIRTY_CHUNK_BITS	(PAGE_SIZE * BITS_PER_BYTE)
+
+/**
+ * struct ptlab_dirty_bits - one chunk of a read of the dirty bitmap
+ * @visitor: for pt_read_dirty()
+ * @first: IOVA of bit 0 of @words
+ * @last: last IOVA of the chunk
+ * @end: last IOVA of the whole read
+ * @shift: log2 of the bytes one bit stands for
+ * @words: the chunk's bitmap
+ * @carry: a dirty leaf reaches up to this IOVA (inclusive) beyond the
+ *	chunk: its bits go into the next one, since a clearing read will not
+ *	find it dirty again; 0 if none
+ * @gather: the range to flush after cleaning, or NULL for no-clear
+ */
+struct ptlab_dirty_bits {
+	struct pt_dirty_visitor visitor;
+	u64 first;
+	u64 last;
+	u64 end;
+	unsigned int shift;
+	u64 *words;
+	u64 carry;
+	struct ptlab_gather *gather;
+};
+
+/* Set bits [@from, @to) of @words. */
+static void ptlab_bits_set(u64 *words, u64 from, u64 to)
+{
+	while (from < to) {
+		u64 bit = from & 63, n = min(64 - bit, to - from);
+
+		words[from >> 6] |= (n == 64 ? ~0ULL : ((1ULL << n) - 1) << bit);
+		from += n;
+	}
+}
+
+/* Set the bits of [@a, @b] clipped to the chunk. */
+static void ptlab_dirty_mark(struct ptlab_dirty_bits *d, u64 a, u64 b)
+{
+	a = max(a, d->first);
+	b = min(b, d->last);
+	if (a <= b)
+		ptlab_bits_set(d->words, (a - d->first) >> d->shift,
+			       ((b - d->first) >> d->shift) + 1);
+}
+
+static int ptlab_dirty_leaf(struct pt_dirty_visitor *visitor, u64 iova,
+			    u64 size)
+{
+	struct ptlab_dirty_bits *d =
+		container_of(visitor, struct ptlab_dirty_bits, visitor);
+	u64 last = iova + size - 1;
+
+	ptlab_dirty_mark(d, iova, last);
+	if (last > d->last && d->gather)
+		d->carry = min(last, d->end);
+	/* Cleaned: the device's IOTLB must learn it (iotlb_gather). */
+	if (d->gather)
+		ptlab_gather_range(d->gather, iova, size, size);
+	return 0;
+}
+
+/**
+ * ptlab_as_read_dirty() - PTLAB_IOCTL_READ_DIRTY
+ * @as: the address space
+ * @iova: first IOVA, aligned to @page_size
+ * @length: bytes, a multiple of @page_size
+ * @page_size: bytes per bit, a power of two
+ * @clear: clean what is reported, then flush
+ * @bitmap: the user's bitmap
+ * @bitmap_bytes: its room
+ * @dirty: receives the bits set
+ *
+ * A page of the bitmap at a time: the range it covers is held shared
+ * (devices may go on writing; maps and unmaps of it wait), its dirty
+ * leaves are read and cleaned, the flush follows under the same hold, and
+ * only then, with nothing held, is the page copied to the user.
+ *
+ * Return: 0, -EOPNOTSUPP without dirty tracking, -EINVAL, -ENOSPC,
+ * -EFAULT, -ENOMEM, -EINTR.
+ */
+int ptlab_as_read_dirty(struct ptlab_as *as, u64 iova, u64 length,
+			u64 page_size, bool clear, u64 __user *bitmap,
+			u64 bitmap_bytes, u64 *dirty)
+{
+	const struct pt_cfg *cfg = &as->pt.cfg;
+	struct ptlab_dirty_bits d = { .visitor.dirty = ptlab_dirty_leaf };
+	u64 min_page = cfg->pgsize_bitmap & -cfg->pgsize_bitmap;
+	u64 nbits, done, words, w, chunk_bits;
+	struct ptlab_gather gather;
+	struct ptlab_range_hold h;
+	int ret = 0;
+
+	*dirty = 0;
+	if (!cfg->dirty)
+		return -EOPNOTSUPP;
+	if (!page_size || page_size & (page_size - 1) || page_size < min_page ||
+	    !length || (iova | length) & (page_size - 1) ||
+	    iova + length - 1 < iova || iova < cfg->iova_base ||
+	    iova + length - 1 > pt_iova_last(cfg))
+		return -EINVAL;
+	d.shift = __ffs64(page_size);
+	nbits = length >> d.shift;
+	if (nbits > PTLAB_DIRTY_MAX_BITS)
+		return -EINVAL;
+	if (bitmap_bytes < DIV_ROUND_UP(nbits, 64) * sizeof(u64))
+		return -ENOSPC;
+	d.words = ptlab_should_fail() ? NULL : kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (!d.words)
+		return -ENOMEM;
+	d.end = iova + length - 1;
+	ptlab_gather_init(&gather, as);
+	d.gather = clear ? &gather : NULL;
+	for (done = 0; done < nbits; done += chunk_bits) {
+		chunk_bits = min_t(u64, nbits - done, PTLAB_DIRTY_CHUNK_BITS);
+		words = DIV_ROUND_UP(chunk_bits, 64);
+		d.first = iova + (done << d.shift);
+		d.last = d.first + (chunk_bits << d.shift) - 1;
+		memset(d.words, 0, words * sizeof(u64));
+		/* What the last chunk's leaf covers here. */
+		if (d.carry >= d.first)
+			ptlab_dirty_mark(&d, d.first, d.carry);
+		d.carry = 0;
+		if (fatal_signal_pending(current) ||
+		    ptlab_as_hold(as, d.first, d.last, &h)) {
+			ret = -EINTR;
+			break;
+		}
+		ret = pt_read_dirty(&as->pt, d.first, d.last - d.first + 1,
+				    clear, &d.visitor);
+		if (clear)
+			ptlab_as_flush(&gather);
+		ptlab_as_unhold(as, &h);
+		if (ret)
+			break;
+		for (w = 0; w < words; w++)
+			*dirty += hweight64(d.words[w]);
+		if (copy_to_user(bitmap + (done >> 6), d.words,
+				 words * sizeof(u64))) {
+			ret = -EFAULT;
+			break;
+		}
+		cond_resched();
+	}
+	kfree(d.words);
 	return ret;
 }

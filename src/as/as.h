@@ -101,18 +101,36 @@ struct ptlab_ctx {
 };
 
 /**
+ * struct ptlab_inval - one IOTLB flush, as a driver would describe it
+ * @start: first IOVA
+ * @end: one past the last; @start == @end when only tables were freed
+ *	outside any leaf removed (a prune), see @leaf
+ * @granule: the smallest leaf removed or cleaned
+ * @all: everything (the address space is being destroyed)
+ * @leaf: only leaves changed, no table was freed: hardware may keep its
+ *	walk caches (Arm's TLBI "last level" hint)
+ */
+struct ptlab_inval {
+	u64 start;
+	u64 end;
+	u64 granule;
+	bool all;
+	bool leaf;
+};
+
+/**
  * struct ptlab_as_watcher - hardware that caches an address space's tables
  * @node: in @watchers of the address space
  * @flush: the IOTLB invalidation the address space issues: after its tables
  *	changed and before what they pointed at, or the tables themselves,
- *	are released; [@start, @end), or everything if @all. Called under a
- *	spinlock: it must not sleep. The range is held by the caller, so the
- *	tables that translate it stay as they are during the call.
+ *	are released, or after dirty states were cleaned (see struct
+ *	ptlab_inval). Called under a spinlock: it must not sleep. The range is
+ *	held by the caller, so the tables that translate it stay as they are
+ *	during the call.
  */
 struct ptlab_as_watcher {
 	struct list_head node;
-	void (*flush)(struct ptlab_as_watcher *w, u64 start, u64 end,
-		      bool all);
+	void (*flush)(struct ptlab_as_watcher *w, const struct ptlab_inval *inv);
 };
 
 /**
@@ -277,5 +295,9 @@ int ptlab_as_hold(struct ptlab_as *as, u64 first, u64 last,
 void ptlab_as_unhold(struct ptlab_as *as, struct ptlab_range_hold *h);
 u32 ptlab_as_kind(struct ptlab_as *as, u64 iova);
 u32 ptlab_as_format(const struct ptlab_as *as);
+bool ptlab_as_dirty_tracking(const struct ptlab_as *as);
+int ptlab_as_read_dirty(struct ptlab_as *as, u64 iova, u64 length,
+			u64 page_size, bool clear, u64 __user *bitmap,
+			u64 bitmap_bytes, u64 *dirty);
 
 #endif /* PTLAB_AS_H */

@@ -1117,6 +1117,110 @@ static void alg_destroy(struct pt_space *pt, struct pt_gather *gather)
 				alg_table_bytes(cfg, cfg->levels - 1));
 }
 
+/* --- read and clear dirty --- */
+
+#ifdef pt_fmt_leaf_dirty
+struct alg_dirty {
+	struct pt_space *pt;
+	u64 first;
+	u64 last;
+	bool clear;
+	struct pt_dirty_visitor *visitor;
+};
+
+/*
+ * Clean one entry. A device may set its dirty state meanwhile (it holds
+ * the range shared, as this does): cmpxchg, so that no update is lost.
+ */
+static void alg_dirty_clean(const struct pt_cfg *cfg, void *table,
+			    unsigned int level, unsigned int idx)
+{
+	alg_entry_t *e = (alg_entry_t *)table + idx;
+	u64 old = alg_read(table, idx), new, seen;
+
+	for (;;) {
+		new = pt_fmt_leaf_clean(cfg, level, old);
+		if (new == old)
+			return;
+		seen = alg_cmpxchg(e, (alg_entry_t)old, (alg_entry_t)new);
+		if (seen == old)
+			return;
+		old = seen;
+	}
+}
+
+static int alg_dirty_table(struct alg_dirty *d, void *table,
+			   unsigned int level, u64 base)
+{
+	const struct pt_cfg *cfg = &d->pt->cfg;
+	unsigned int shift = alg_shift(cfg, level);
+	unsigned int idx = base < d->first ? alg_index(cfg, level, d->first) : 0;
+	unsigned int nr = alg_nr(cfg, level), child_level, k, first, end;
+	struct pt_leaf leaf;
+	bool dirty;
+	void *child;
+	int ret = 0;
+
+	for (; idx < nr; idx++) {
+		u64 iova = base + ((u64)idx << shift);
+		u64 pte;
+
+		if (iova > d->last)
+			break;
+		pte = alg_read(table, idx);
+		switch (alg_kind(cfg, level, pte)) {
+		case PT_ENTRY_EMPTY:
+			continue;
+		case PT_ENTRY_TABLE:
+			child = alg_child(cfg, level, pte, &child_level);
+			ret = alg_dirty_table(d, child, child_level, iova);
+			break;
+		case PT_ENTRY_LEAF:
+			/* Every entry of the leaf, from its first. */
+			alg_leaf_at(cfg, level, iova, pte, &leaf);
+			first = (leaf.iova - base) >> shift;
+			end = first + (unsigned int)(leaf.size >> shift);
+			if (end > nr || !end)
+				end = nr;
+			dirty = false;
+			for (k = first; k < end && !dirty; k++)
+				dirty = pt_fmt_leaf_dirty(cfg, level,
+							  alg_read(table, k));
+			idx = end - 1;
+			if (!dirty)
+				continue;
+			if (d->clear)
+				for (k = first; k < end; k++)
+					alg_dirty_clean(cfg, table, level, k);
+			ret = d->visitor->dirty(d->visitor, leaf.iova,
+						leaf.size);
+			break;
+		}
+		if (ret)
+			return ret;
+	}
+	if (!level)
+		pt_cond_resched();
+	return 0;
+}
+
+static int alg_read_dirty(struct pt_space *pt, u64 first, u64 last,
+			  bool clear, struct pt_dirty_visitor *visitor)
+{
+	struct alg_dirty d = {
+		.pt = pt, .first = first, .last = last, .clear = clear,
+		.visitor = visitor,
+	};
+
+	return alg_dirty_table(&d, pt->root, pt->cfg.levels - 1,
+			       pt->cfg.iova_base);
+}
+
+#define ALG_READ_DIRTY alg_read_dirty
+#else
+#define ALG_READ_DIRTY NULL
+#endif
+
 static const struct pt_ops pt_alg_ops = {
 	.map = alg_map,
 	.unmap = alg_unmap,
@@ -1124,6 +1228,7 @@ static const struct pt_ops pt_alg_ops = {
 	.iterate = alg_iterate,
 	.prune = alg_prune,
 	.destroy = alg_destroy,
+	.read_dirty = ALG_READ_DIRTY,
 };
 
 /* --- the entry operations as functions, for tests and cold paths --- */

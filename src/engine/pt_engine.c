@@ -41,6 +41,10 @@ int pt_cfg_init(struct pt_cfg *cfg, const struct pt_format *fmt,
 	/* A variant the format did not take is one it does not have. */
 	if (params->quirks & ~cfg->quirks)
 		return -EOPNOTSUPP;
+	/* Only formats with dirty bits have the operation. */
+	if (params->dirty && !fmt->ops->read_dirty)
+		return -EOPNOTSUPP;
+	cfg->dirty = params->dirty;
 	if (!cfg->levels || cfg->levels > PT_MAX_LEVELS)
 		return -EINVAL;
 	for (level = 0; level < cfg->levels; level++)
@@ -345,6 +349,39 @@ bool pt_range_mapped(const struct pt_space *pt, u64 iova, u64 size)
 	struct pt_run_visitor found = { .run = pt_found_run };
 
 	return pt_iterate(pt, iova, size, &found) != 0;
+}
+
+/**
+ * pt_read_dirty() - report, and clear, the writable-dirty leaves of a range
+ * @pt: the tree, with dirty tracking on; the caller holds the range (at
+ *	least shared: devices may set dirty bits meanwhile, which the clearing
+ *	never loses, as it changes entries with cmpxchg)
+ * @iova: first IOVA
+ * @size: bytes
+ * @clear: make each dirty leaf clean (all its entries); the caller then
+ *	flushes the IOTLB for what was reported, as Linux's iotlb_gather does
+ * @visitor: told of each dirty leaf, whole
+ *
+ * Follows Linux's IOMMU dirty tracking: a leaf of several entries is dirty
+ * if any of them is, and is reported and cleared whole; read-only leaves
+ * never report dirty. Without @clear nothing is written.
+ *
+ * Return: 0, -EOPNOTSUPP without dirty tracking, -EINVAL for a bad range,
+ * or the first non-zero value @visitor returned.
+ */
+int pt_read_dirty(struct pt_space *pt, u64 iova, u64 size, bool clear,
+		  struct pt_dirty_visitor *visitor)
+{
+	const struct pt_cfg *cfg = &pt->cfg;
+	int ret;
+
+	if (!cfg->dirty || !cfg->fmt->ops->read_dirty)
+		return -EOPNOTSUPP;
+	ret = pt_check_range(cfg, iova, size, cfg->pgsize_bitmap);
+	if (ret)
+		return ret;
+	return cfg->fmt->ops->read_dirty(pt, iova, iova + size - 1, clear,
+					 visitor);
 }
 
 /**

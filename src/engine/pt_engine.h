@@ -79,6 +79,9 @@ struct pt_level {
  * @oas: output address bits, 0 for the format default
  * @pgsize_bitmap: page sizes wanted, 0 for all the format offers
  * @quirks: PT_QUIRK_* variants; a format refuses those it does not know
+ * @dirty: hardware access and dirty tracking: writable leaves start clean
+ *	and the registers enable the hardware's updates; formats without
+ *	dirty bits refuse it (-EOPNOTSUPP)
  */
 struct pt_params {
 	u32 granule_shift;
@@ -86,6 +89,7 @@ struct pt_params {
 	u32 oas;
 	u64 pgsize_bitmap;
 	u32 quirks;
+	bool dirty;
 };
 
 /**
@@ -110,6 +114,7 @@ struct pt_params {
  * @iova_base: first IOVA: 0, or 2^64 - 2^ias for an upper (Arm TTBR1)
  *	range, whose IOVAs have every bit above the input size set; table
  *	indices ignore those bits
+ * @dirty: dirty tracking is on (struct pt_params)
  */
 struct pt_cfg {
 	const struct pt_format *fmt;
@@ -126,6 +131,7 @@ struct pt_cfg {
 	struct pt_level lvl[PT_MAX_LEVELS];
 	u32 quirks;
 	u64 iova_base;
+	bool dirty;
 };
 
 /* The last IOVA of the input address space. */
@@ -205,6 +211,16 @@ struct pt_gather {
 	bool prune;
 	u64 prune_start;
 	u64 prune_last;
+};
+
+/**
+ * struct pt_dirty_visitor - callback of pt_read_dirty()
+ * @dirty: called for each writable-dirty leaf, in IOVA order, with the
+ *	leaf's whole span (it may reach beyond the range asked); a non-zero
+ *	return stops the walk. Embed the visitor in the caller's state.
+ */
+struct pt_dirty_visitor {
+	int (*dirty)(struct pt_dirty_visitor *visitor, u64 iova, u64 size);
 };
 
 struct pt_space;
@@ -305,6 +321,7 @@ struct pt_walk_result {
  * @iterate: see pt_iterate()
  * @prune: see pt_prune()
  * @destroy: see pt_space_destroy()
+ * @read_dirty: see pt_read_dirty(); NULL for formats without dirty bits
  */
 struct pt_ops {
 	int (*map)(struct pt_space *pt, u64 iova, struct pt_map_src *src,
@@ -319,6 +336,8 @@ struct pt_ops {
 	void (*prune)(struct pt_space *pt, u64 first, u64 last,
 		      struct pt_gather *gather);
 	void (*destroy)(struct pt_space *pt, struct pt_gather *gather);
+	int (*read_dirty)(struct pt_space *pt, u64 first, u64 last, bool clear,
+			  struct pt_dirty_visitor *visitor);
 };
 
 /**
@@ -396,6 +415,8 @@ int pt_iterate(const struct pt_space *pt, u64 iova, u64 size,
 void pt_prune(struct pt_space *pt, u64 iova, u64 size,
 	      struct pt_gather *gather);
 bool pt_range_mapped(const struct pt_space *pt, u64 iova, u64 size);
+int pt_read_dirty(struct pt_space *pt, u64 iova, u64 size, bool clear,
+		  struct pt_dirty_visitor *visitor);
 u64 pt_entry_hide_oa(const struct pt_cfg *cfg, unsigned int level, u64 pte);
 
 #endif /* PTLAB_PT_ENGINE_H */

@@ -26,6 +26,17 @@
 #error "a format must define every required pt_fmt_ operation"
 #endif
 
+/*
+ * Optional, for formats with hardware dirty tracking (both or neither):
+ *   pt_fmt_leaf_dirty(cfg, level, pte)      is this leaf entry writable
+ *                                           and dirty?
+ *   pt_fmt_leaf_clean(cfg, level, pte)      the entry made clean again
+ * Without them the format has no read_dirty operation.
+ */
+#if defined(pt_fmt_leaf_dirty) != defined(pt_fmt_leaf_clean)
+#error "pt_fmt_leaf_dirty and pt_fmt_leaf_clean come together"
+#endif
+
 /* Bytes of one entry: 8, or 4 for Armv7 short descriptors. */
 #ifndef PT_FMT_ENTRY_BYTES
 #define PT_FMT_ENTRY_BYTES 8

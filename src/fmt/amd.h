@@ -61,7 +61,8 @@
  * Registers (struct pt_hw_regs):
  *   ttbr  the DTE Host Page Table Root Pointer (DTE bits 51:12), the
  *         physical address of the top-level table
- *   tcr   the DTE Mode field (DTE bits 11:9): the number of levels, 1-6
+ *   tcr   the DTE Mode field (DTE bits 11:9): the number of levels, 1-6;
+ *         with dirty tracking, HAD = 0b11 in bits 8:7 (its DTE position)
  *   mair  0: the format has no memory-attribute register
  */
 #include "engine/pt_engine.h"
@@ -310,11 +311,37 @@ static inline unsigned int amd_table_level(const struct pt_cfg *cfg,
 	return amd_next_level(pte) - 1;
 }
 
+/*
+ * Dirty tracking (PTLAB_CREATE_DIRTY): with DTE.HAD (bits 8:7) = 0b11, as
+ * Linux programs it (DTE_FLAG_HAD), the IOMMU sets A (bit 5) in the PDEs
+ * and PTEs a walk uses and D (bit 6, Linux's IOMMU_PTE_HD) in a PTE it
+ * writes through. A page of several PTEs (Next Level 7) is dirty if any
+ * copy is, and is cleaned whole, as generic_pt's amdv1pt_entry_is_write_dirty()
+ * and amdv1pt_entry_make_write_clean() do.
+ */
+#define AMD_A			BIT_ULL(5)
+#define AMD_D			BIT_ULL(6)
+#define AMD_DTE_HAD		(3ULL << 7)
+
+static inline bool amd_leaf_dirty(const struct pt_cfg *cfg, unsigned int level,
+				  u64 pte)
+{
+	return (pte & (AMD_D | AMD_IW)) == (AMD_D | AMD_IW);
+}
+
+static inline u64 amd_leaf_clean(const struct pt_cfg *cfg, unsigned int level,
+				 u64 pte)
+{
+	return pte & ~AMD_D;
+}
+
 static inline void amd_regs(const struct pt_cfg *cfg, u64 root_pa,
 			    struct pt_hw_regs *regs)
 {
 	regs->ttbr = root_pa & AMD_ADDR_MASK;
 	regs->tcr = cfg->levels;
+	if (cfg->dirty)
+		regs->tcr |= AMD_DTE_HAD;
 	regs->mair = 0;
 }
 

@@ -8,6 +8,8 @@
 #define pt_fmt_mk_leaf		amd_mk_leaf
 #define pt_fmt_leaf_pa		amd_entry_pa
 #define pt_fmt_leaf_prot	amd_leaf_prot
+#define pt_fmt_leaf_dirty	amd_leaf_dirty
+#define pt_fmt_leaf_clean	amd_leaf_clean
 #define pt_fmt_leaf_size	amd_leaf_size
 #define pt_fmt_table_level	amd_table_level
 #include "engine/pt_alg.h"

@@ -9,6 +9,8 @@
 #define pt_fmt_leaf_pa		lpae_entry_pa
 #define pt_fmt_leaf_prot	lpae_s1_leaf_prot
 #define pt_fmt_leaf_size	lpae_leaf_size
+#define pt_fmt_leaf_dirty	lpae_s1_leaf_dirty
+#define pt_fmt_leaf_clean	lpae_s1_leaf_clean
 #include "engine/pt_alg.h"
 
 const struct pt_format pt_fmt_arm64_lpae_s1 = {

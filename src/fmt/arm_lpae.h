@@ -16,7 +16,8 @@
  *   arm64-lpae-s1: ttbr = the TTBR0 value (the root address; with a 52-bit
  *	output size, address bits 51:48 in bits 5:2); tcr = the TTBR0 half
  *	of TCR (T0SZ, IRGN0, ORGN0, SH0, TG0), EPD1 to keep TTBR1 walks off,
- *	and IPS; mair = MAIR with the three attributes AttrIndx selects.
+ *	and IPS, with HA and HD for dirty tracking; mair = MAIR with the
+ *	three attributes AttrIndx selects.
  *   arm64-lpae-s2: ttbr = VTTBR (root address as for TTBR0, VMID 0);
  *	tcr = VTCR (T0SZ, SL0, IRGN0, ORGN0, SH0, TG0, PS and RES1 bit 31);
  *	mair = 0: stage-2 descriptors carry their memory type themselves.
@@ -63,7 +64,18 @@
  *	mair holds HCR_EL2 with FWB (bit 46), the switch a hypervisor sets
  *	(an SMMUv3 sets STE.S2FWB instead).
  *
- * Not modelled: hardware access and dirty flags, FEAT_LPA2 on Mali.
+ * Not modelled: FEAT_LPA2 on Mali, hardware dirty state at stage 2.
+ *
+ * Hardware dirty state (FEAT_HAFDBS), stage 1 only, as Linux's
+ * io-pgtable-arm (IO_PGTABLE_QUIRK_ARM_HD) and the SMMUv3 driver use it:
+ * TCR.HA (bit 39) and TCR.HD (bit 40) enable the hardware's updates of AF
+ * and of the dirty state (the SMMU's CD holds them in bits 43 and 42). A
+ * writable leaf has DBM (bit 51): AP[2] = 1 with DBM is writable-clean, and
+ * the first write clears AP[2] (writable-dirty); read-only leaves have no
+ * DBM. Linux maps writable leaves dirty (AP[2] = 0); ptlab maps them clean,
+ * so that the first bitmap shows only what devices wrote. Clearing sets
+ * AP[2] again (iopte_set_writeable_clean()). AF is set at map, as Linux
+ * does, so HA has nothing to do here.
  */
 #include "engine/pt_engine.h"
 #include "fmt/pt_formats.h"
@@ -83,6 +95,7 @@
 #define LPAE_SH_INNER		(3ULL << 8)
 #define LPAE_AF			BIT_ULL(10)
 #define LPAE_NG			BIT_ULL(11)	/* not global: tagged with the ASID */
+#define LPAE_DBM		BIT_ULL(51)	/* dirty bit modifier */
 #define LPAE_CONT		BIT_ULL(52)	/* one of a contiguous run */
 #define LPAE_PXN		BIT_ULL(53)
 #define LPAE_UXN		BIT_ULL(54)
@@ -160,6 +173,8 @@
 #define LPAE_TCR_TG0_16K	2ULL
 #define LPAE_TCR_EPD1		BIT_ULL(23)
 #define LPAE_TCR_IPS_SHIFT	32
+#define LPAE_TCR_HA		BIT_ULL(39)
+#define LPAE_TCR_HD		BIT_ULL(40)
 #define LPAE_VTCR_SL0_SHIFT	6
 #define LPAE_VTCR_PS_SHIFT	16
 #define LPAE_VTCR_RES1		BIT_ULL(31)
@@ -547,6 +562,8 @@ static inline u64 lpae_s1_mk_leaf(const struct pt_cfg *cfg, unsigned int level,
 		pte |= LPAE_AP_UNPRIV;
 	if (!(prot & PT_PROT_WRITE))
 		pte |= LPAE_AP_RDONLY;
+	else if (cfg->dirty)
+		pte |= LPAE_DBM | LPAE_AP_RDONLY;	/* writable-clean */
 	if (!(prot & PT_PROT_EXEC))
 		pte |= LPAE_UXN | LPAE_PXN;
 	if (prot & PT_PROT_CACHE)
@@ -665,7 +682,8 @@ static inline u32 lpae_s1_leaf_prot(const struct pt_cfg *cfg, unsigned int level
 	u32 attr = (pte & LPAE_ATTRINDX_MASK) >> LPAE_ATTRINDX_SHIFT;
 	u32 prot = PT_PROT_READ;
 
-	if (!(pte & LPAE_AP_RDONLY))
+	/* DBM makes a read-only entry writable-clean. */
+	if (!(pte & LPAE_AP_RDONLY) || (pte & LPAE_DBM))
 		prot |= PT_PROT_WRITE;
 	if (!(pte & LPAE_UXN))
 		prot |= PT_PROT_EXEC;
@@ -729,6 +747,19 @@ static inline u32 mali_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
 	return prot;
 }
 
+/* Writable-dirty: DBM with AP[2] clear (Linux's iopte_writeable_dirty()). */
+static inline bool lpae_s1_leaf_dirty(const struct pt_cfg *cfg,
+				      unsigned int level, u64 pte)
+{
+	return (pte & (LPAE_DBM | LPAE_AP_RDONLY)) == LPAE_DBM;
+}
+
+static inline u64 lpae_s1_leaf_clean(const struct pt_cfg *cfg,
+				     unsigned int level, u64 pte)
+{
+	return pte & LPAE_DBM ? pte | LPAE_AP_RDONLY : pte;
+}
+
 /* TTBR/VTTBR BADDR: with 52-bit output, address bits 51:48 in 5:2. */
 static inline u64 lpae_baddr(const struct pt_cfg *cfg, u64 root_pa)
 {
@@ -781,6 +812,8 @@ static inline void lpae_s1_regs(const struct pt_cfg *cfg, u64 root_pa,
 	regs->tcr |= (u64)lpae_ps(cfg) << LPAE_TCR_IPS_SHIFT;
 	if (lpae_lpa2(cfg))
 		regs->tcr |= LPAE_TCR_DS;
+	if (cfg->dirty)
+		regs->tcr |= LPAE_TCR_HA | LPAE_TCR_HD;
 	regs->mair = LPAE_MAIR_NC << (8 * LPAE_ATTR_NC) |
 		     LPAE_MAIR_WB << (8 * LPAE_ATTR_WB) |
 		     LPAE_MAIR_DEV << (8 * LPAE_ATTR_DEV);

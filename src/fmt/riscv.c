@@ -8,6 +8,8 @@
 #define pt_fmt_mk_leaf		rv_mk_leaf
 #define pt_fmt_leaf_pa		rv_entry_pa
 #define pt_fmt_leaf_prot	rv_leaf_prot
+#define pt_fmt_leaf_dirty	rv_leaf_dirty
+#define pt_fmt_leaf_clean	rv_leaf_clean
 #define pt_fmt_leaf_size	rv_leaf_size
 #include "engine/pt_alg.h"
 

@@ -35,7 +35,8 @@
  * Register values (struct pt_hw_regs):
  *   ttbr: the satp/iosatp value MODE << 60 | PPN of the root table, ASID
  *         (PSCID for the IOMMU, not part of iosatp) 0.
- *   tcr:  MODE: 8 = Sv39, 9 = Sv48, 10 = Sv57.
+ *   tcr:  MODE: 8 = Sv39, 9 = Sv48, 10 = Sv57; with dirty tracking,
+ *         DC.tc.SADE in bit 8.
  *   mair: 0: memory types come from the PBMT field of each leaf.
  */
 #include "engine/pt_engine.h"
@@ -157,7 +158,11 @@ static inline u64 rv_mk_table(const struct pt_cfg *cfg, unsigned int level,
 static inline u64 rv_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 pa,
 			     u64 pgsize, u32 prot)
 {
-	u64 pte = RVPT_V | RVPT_R | RVPT_A | RVPT_D;
+	u64 pte = RVPT_V | RVPT_R;
+
+	/* With hardware updating (SADE) the device sets A and D on use. */
+	if (!cfg->dirty)
+		pte |= RVPT_A | RVPT_D;
 
 	if (pgsize == RVPT_SZ_64K) {
 		/* All 16 entries alike: the PPN's low 4 bits give the size. */
@@ -246,6 +251,28 @@ static inline u32 rv_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
 	return prot;
 }
 
+/*
+ * Dirty tracking (PTLAB_CREATE_DIRTY): with DC.tc.SADE = 1 (bit 8 of the
+ * device context's tc field, RISC-V IOMMU specification "Device-context
+ * fields"; Linux's RISCV_IOMMU_DC_TC_SADE) the IOMMU sets A (bit 6) and,
+ * on a write, D (bit 7) in the leaf atomically instead of faulting. Leaves
+ * then start with both clear. An Svnapot leaf is dirty if any of its 16
+ * entries is, and is cleaned whole.
+ */
+#define RVPT_DC_TC_SADE		BIT_ULL(8)
+
+static inline bool rv_leaf_dirty(const struct pt_cfg *cfg, unsigned int level,
+				 u64 pte)
+{
+	return (pte & (RVPT_D | RVPT_W)) == (RVPT_D | RVPT_W);
+}
+
+static inline u64 rv_leaf_clean(const struct pt_cfg *cfg, unsigned int level,
+				u64 pte)
+{
+	return pte & ~RVPT_D;
+}
+
 static inline void rv_regs(const struct pt_cfg *cfg, u64 root_pa,
 			   struct pt_hw_regs *regs)
 {
@@ -254,6 +281,8 @@ static inline void rv_regs(const struct pt_cfg *cfg, u64 root_pa,
 	regs->ttbr = mode << RVPT_MODE_SHIFT |
 		     rv_mk_ppn(root_pa) >> RVPT_PPN_SHIFT;
 	regs->tcr = mode;
+	if (cfg->dirty)
+		regs->tcr |= RVPT_DC_TC_SADE;
 	regs->mair = 0;
 }
 

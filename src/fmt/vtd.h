@@ -41,7 +41,8 @@
  *         PASID-table entry (scalable mode).
  *   tcr:  the AW field of that entry: 1 = 39-bit AGAW (3 levels), 2 =
  *         48-bit (4 levels), 3 = 57-bit (5 levels); both entries encode it
- *         alike.
+ *         alike. With dirty tracking, SSADE in bit 9, its place in the
+ *         PASID-table entry's first quadword.
  *   mair: 0, there is no memory attribute register.
  */
 #include "engine/pt_engine.h"
@@ -208,12 +209,35 @@ static inline u32 vtss_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
 	return prot;
 }
 
+/*
+ * Dirty tracking (PTLAB_CREATE_DIRTY): with SSADE = 1 (bit 9 of the
+ * scalable-mode PASID-table entry, Linux's pasid_set_ssade()), the hardware
+ * sets A (bit 8) in every entry a walk uses and D (bit 9) in a leaf it
+ * writes through (VT-d 3.7.2 "Accessed and Dirty Flags", 9.8). Linux's
+ * generic_pt (fmt/vtdss.h) reports D as the write-dirty state.
+ */
+#define VTSS_SSADE		BIT_ULL(9)
+
+static inline bool vtss_leaf_dirty(const struct pt_cfg *cfg, unsigned int level,
+				   u64 pte)
+{
+	return (pte & (VTSS_D | VTSS_W)) == (VTSS_D | VTSS_W);
+}
+
+static inline u64 vtss_leaf_clean(const struct pt_cfg *cfg, unsigned int level,
+				  u64 pte)
+{
+	return pte & ~VTSS_D;
+}
+
 static inline void vtss_regs(const struct pt_cfg *cfg, u64 root_pa,
 			     struct pt_hw_regs *regs)
 {
 	regs->ttbr = root_pa & VTSS_ADDR;
 	/* AW: 1 = 3 levels, 2 = 4 levels, 3 = 5 levels. */
 	regs->tcr = cfg->levels - 2;
+	if (cfg->dirty)
+		regs->tcr |= VTSS_SSADE;
 	regs->mair = 0;
 }
 

@@ -8,6 +8,8 @@
 #define pt_fmt_mk_leaf		vtss_mk_leaf
 #define pt_fmt_leaf_pa		vtss_entry_pa
 #define pt_fmt_leaf_prot	vtss_leaf_prot
+#define pt_fmt_leaf_dirty	vtss_leaf_dirty
+#define pt_fmt_leaf_clean	vtss_leaf_clean
 #include "engine/pt_alg.h"
 
 const struct pt_format pt_fmt_vtd_ss = {

@@ -213,6 +213,27 @@ static inline u32 x86_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
 	return prot;
 }
 
+/*
+ * Dirty tracking (PTLAB_CREATE_DIRTY): the hardware sets A (bit 5) in every
+ * entry a walk uses and D (bit 6) in a leaf it writes through (SDM Vol. 3A
+ * 4.8 "Accessed and Dirty Flags"; VT-d 3.6.2 for first-stage tables; AMD
+ * IOMMU 2.2.6.1 for guest tables). No register enables it there: first-stage
+ * hardware always updates them. Linux's generic_pt (fmt/x86_64.h) reports D
+ * as the write-dirty state. A read-only leaf is never dirty: D without R/W
+ * (which only software could write) is not reported.
+ */
+static inline bool x86_leaf_dirty(const struct pt_cfg *cfg, unsigned int level,
+				  u64 pte)
+{
+	return (pte & (X86PT_D | X86PT_RW)) == (X86PT_D | X86PT_RW);
+}
+
+static inline u64 x86_leaf_clean(const struct pt_cfg *cfg, unsigned int level,
+				 u64 pte)
+{
+	return pte & ~X86PT_D;
+}
+
 static inline void x86_regs(const struct pt_cfg *cfg, u64 root_pa,
 			    struct pt_hw_regs *regs)
 {

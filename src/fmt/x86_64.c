@@ -8,6 +8,8 @@
 #define pt_fmt_mk_leaf		x86_mk_leaf
 #define pt_fmt_leaf_pa		x86_entry_pa
 #define pt_fmt_leaf_prot	x86_leaf_prot
+#define pt_fmt_leaf_dirty	x86_leaf_dirty
+#define pt_fmt_leaf_clean	x86_leaf_clean
 #include "engine/pt_alg.h"
 
 const struct pt_format pt_fmt_x86_64 = {

@@ -22,6 +22,19 @@
  * (ptlab_phys_read_entry()), so a freed table could not crash it, but what
  * it would read there is not the lab's to show.
  *
+ * Invalidations drop what the format's hardware command would: the IOTLB
+ * rounds the flushed range as that command does (ptlab_dev_command()). In
+ * checking mode it drops exactly the range flushed instead, so that a flush
+ * narrower than the change it follows leaves stale entries behind for the
+ * check, or the next use, to find, rather than being hidden by rounding.
+ *
+ * Access and dirty bits, where the registers enable the hardware's updates
+ * (hw/walk.c, ptlab_hw_ad_update()): a transfer that goes through sets the
+ * access flag in the entries its own walk read, and a write sets the leaf's
+ * dirty state, unless the IOTLB holds the translation as dirty already;
+ * each update is a compare-and-exchange on the live tables' memory through
+ * the checked borrow (ptlab_phys_cmpxchg_entry()), never on a fault.
+ *
  * Only pinned user memory and an adopted firmware's pages are transferred:
  * the RAM of physical mappings belongs to someone else, and MMIO is never
  * touched (PTLAB_FAULT_EXTERNAL).
@@ -59,6 +72,8 @@ static DEFINE_IDA(ptlab_dev_ids);
  * @pa: first physical address
  * @perm: as struct ptlab_hw_xlate
  * @level: engine level of the leaf
+ * @dirty: the leaf was dirty (or had no dirty state) when cached: writes
+ *	through it do not go to the table
  */
 struct ptlab_tlb_leaf {
 	u64 iova;
@@ -66,6 +81,7 @@ struct ptlab_tlb_leaf {
 	u64 pa;
 	u32 perm[2];
 	u32 level;
+	bool dirty;
 };
 
 /**
@@ -91,6 +107,12 @@ struct ptlab_tlb_table {
  * @dropped: cache entries the invalidations removed
  * @faults: faults raised
  * @stale: stale translations found (used, or left after a flush)
+ * @inval_all: invalidations that emptied everything (the command has no
+ *	range, or the range was too large for it)
+ * @dropped_wider: entries dropped outside the range flushed, because the
+ *	hardware's command covers more (an aligned power of two, everything)
+ * @access_updates: entries whose access flag the device set
+ * @dirty_updates: leaves whose dirty state the device set
  */
 struct ptlab_dev_stats {
 	u64 hits;
@@ -100,6 +122,10 @@ struct ptlab_dev_stats {
 	u64 dropped;
 	u64 faults;
 	u64 stale;
+	u64 inval_all;
+	u64 dropped_wider;
+	u64 access_updates;
+	u64 dirty_updates;
 };
 
 /**
@@ -212,8 +238,9 @@ static bool ptlab_dev_same(u64 iova, const struct ptlab_hw_xlate *a,
 	       a->perm[0] == b->perm[0] && a->perm[1] == b->perm[1];
 }
 
-static bool ptlab_dev_lookup(struct ptlab_dev *dev, u64 iova,
-			     struct ptlab_hw_xlate *x)
+/* The leaf cache entry that holds @iova, or -1. */
+static int ptlab_dev_lookup(struct ptlab_dev *dev, u64 iova,
+			    struct ptlab_hw_xlate *x)
 {
 	const struct ptlab_tlb_leaf *e;
 	unsigned int i;
@@ -226,20 +253,23 @@ static bool ptlab_dev_lookup(struct ptlab_dev *dev, u64 iova,
 				.perm = { e->perm[0], e->perm[1] },
 				.level = e->level,
 			};
-			return true;
+			return i;
 		}
 	}
-	return false;
+	return -1;
 }
 
-static void ptlab_dev_fill(struct ptlab_dev *dev, const struct ptlab_hw_xlate *x)
+/* Cache a walk; returns the leaf cache entry it took. */
+static int ptlab_dev_fill(struct ptlab_dev *dev, const struct ptlab_hw_xlate *x)
 {
 	struct ptlab_tlb_table *t;
 	unsigned int i, j;
+	int slot = dev->next_leaf;
 
-	dev->leaf[dev->next_leaf] = (struct ptlab_tlb_leaf){
+	dev->leaf[slot] = (struct ptlab_tlb_leaf){
 		.iova = x->iova, .size = x->size, .pa = x->pa,
 		.perm = { x->perm[0], x->perm[1] }, .level = x->level,
+		.dirty = ptlab_hw_write_dirty(&dev->geom, x->entries[x->nr - 1]),
 	};
 	dev->next_leaf = (dev->next_leaf + 1) % dev->nr_leaf;
 	/* The tables below the one the walk started from. */
@@ -261,11 +291,15 @@ static void ptlab_dev_fill(struct ptlab_dev *dev, const struct ptlab_hw_xlate *x
 		};
 		dev->next_table = (dev->next_table + 1) % dev->nr_table;
 	}
+	return slot;
 }
 
-/* Walk @iova, starting from the lowest table the walk cache holds. */
-static void ptlab_dev_walk(struct ptlab_dev *dev, u64 iova,
-			   struct ptlab_hw_xlate *x)
+/*
+ * Walk @iova, starting from the lowest table the walk cache holds; returns
+ * the leaf cache entry filled, or -1 after a fault.
+ */
+static int ptlab_dev_walk(struct ptlab_dev *dev, u64 iova,
+			  struct ptlab_hw_xlate *x)
 {
 	u32 level = dev->geom.levels - 1;
 	u64 table_pa = dev->geom.root_pa;
@@ -282,27 +316,47 @@ static void ptlab_dev_walk(struct ptlab_dev *dev, u64 iova,
 	dev->stats.walks++;
 	ptlab_hw_walk(&dev->geom, ptlab_dev_read, NULL, iova, table_pa, level,
 		      x);
-	if (!x->fault)
-		ptlab_dev_fill(dev, x);
+	return x->fault ? -1 : ptlab_dev_fill(dev, x);
 }
+
+/**
+ * struct ptlab_dev_use - what a translation leaves for the updates
+ * @live: the walk of the live tables
+ * @slot: the leaf cache entry used
+ * @walked: the device walked (from @from_level down), else an IOTLB hit
+ * @from_level: engine level of the first entry its walk read
+ * @dirty: the cached translation was dirty (see struct ptlab_tlb_leaf)
+ */
+struct ptlab_dev_use {
+	struct ptlab_hw_xlate live;
+	int slot;
+	bool walked;
+	u32 from_level;
+	bool dirty;
+};
 
 /*
  * Translate one piece of a request as the device would, then hold it to
- * the live tables. Return: 0 with *@pa, or the fault raised.
+ * the live tables. Return: 0 with *@pa and *@use, or the fault raised.
  */
 static u32 ptlab_dev_translate(struct ptlab_dev *dev, u64 iova, u32 access,
-			       u64 *pa)
+			       u64 *pa, struct ptlab_dev_use *use)
 {
-	struct ptlab_hw_xlate x, live;
+	struct ptlab_hw_xlate x, *live = &use->live;
 	struct ptlab_fault f = { .iova = iova, .access = access };
 	u32 kind;
 
 	spin_lock(&dev->lock);
-	if (ptlab_dev_lookup(dev, iova, &x)) {
+	use->slot = ptlab_dev_lookup(dev, iova, &x);
+	use->walked = use->slot < 0;
+	if (!use->walked) {
 		dev->stats.hits++;
+		use->dirty = dev->leaf[use->slot].dirty;
 	} else {
 		dev->stats.misses++;
-		ptlab_dev_walk(dev, iova, &x);
+		use->slot = ptlab_dev_walk(dev, iova, &x);
+		use->from_level = x.nr ? x.entry_level[0] : 0;
+		use->dirty = use->slot >= 0 && dev->leaf[use->slot].dirty;
 	}
 	kind = x.fault ?: ptlab_hw_access_fault(&x, access);
 	if (kind) {
@@ -313,15 +367,86 @@ static u32 ptlab_dev_translate(struct ptlab_dev *dev, u64 iova, u32 access,
 		spin_unlock(&dev->lock);
 		return kind;
 	}
-	ptlab_dev_walk_live(dev, iova, &live);
-	if (!ptlab_dev_same(iova, &x, &live)) {
-		ptlab_dev_stale(dev, iova, access, &x, &live);
+	ptlab_dev_walk_live(dev, iova, live);
+	if (!ptlab_dev_same(iova, &x, live)) {
+		ptlab_dev_stale(dev, iova, access, &x, live);
 		spin_unlock(&dev->lock);
 		return PTLAB_FAULT_STALE;
 	}
 	spin_unlock(&dev->lock);
 	*pa = x.pa + (iova - x.iova);
 	return 0;
+}
+
+/*
+ * Write back entry @i of the live walk with its access flag, and for a
+ * write to the leaf its dirty state, as one compare-and-exchange. Another
+ * device, or a clean of dirty states, may change the entry meanwhile: try
+ * again on what was found, as long as it is still the same entry but for
+ * those bits (it may be gone: a larger leaf's unmap, which holds only part
+ * of it). Returns whether the entry changed.
+ */
+static bool ptlab_dev_set_ad(struct ptlab_dev *dev,
+			     const struct ptlab_hw_xlate *live, u32 i,
+			     bool leaf, bool write)
+{
+	unsigned int bytes = dev->geom.format == PTLAB_FMT_ARM_V7S ? 4 : 8;
+	u32 level = live->entry_level[i];
+	u64 old = live->entries[i], new, seen;
+	u64 same = ptlab_hw_ad_update(&dev->geom, level, old, leaf, true);
+	int tries;
+
+	for (tries = 0; tries < 8; tries++) {
+		new = ptlab_hw_ad_update(&dev->geom, level, old, leaf, write);
+		if (new == old ||
+		    ptlab_hw_ad_update(&dev->geom, level, old, leaf, true) != same)
+			return false;
+		if (!ptlab_phys_cmpxchg_entry(live->entry_pa[i], bytes, old,
+					      new, &seen))
+			return false;
+		if (seen == old)
+			return true;
+		old = seen;
+	}
+	return false;
+}
+
+/*
+ * The hardware's updates for a transfer that goes through: the access flag
+ * in the entries the device's own walk read (none on an IOTLB hit), the
+ * dirty state of the leaf for a write unless the IOTLB held it dirty.
+ */
+static void ptlab_dev_update(struct ptlab_dev *dev, struct ptlab_dev_use *use,
+			     u32 access)
+{
+	const struct ptlab_hw_xlate *live = &use->live;
+	bool write = access & PTLAB_ACCESS_WRITE;
+	struct ptlab_tlb_leaf *e;
+	u32 i, leaf = live->nr - 1;
+
+	if (!dev->geom.ha || !live->nr)
+		return;
+	spin_lock(&dev->lock);
+	for (i = 0; use->walked && i < leaf; i++)
+		if (live->entry_level[i] <= use->from_level &&
+		    ptlab_dev_set_ad(dev, live, i, false, false))
+			dev->stats.access_updates++;
+	if (use->walked || (write && !use->dirty)) {
+		if (ptlab_dev_set_ad(dev, live, leaf, true,
+				     write && !use->dirty)) {
+			if (write && !use->dirty)
+				dev->stats.dirty_updates++;
+			else
+				dev->stats.access_updates++;
+		}
+	}
+	/* The IOTLB now holds it dirty, if the entry is still the one used. */
+	if (write && use->slot >= 0) {
+		e = &dev->leaf[use->slot];
+		if (e->size && e->iova == live->iova && e->pa == live->pa)
+			e->dirty = true;
+	}
+	spin_unlock(&dev->lock);
 }
 
 /* Do [@a, @a + @a_size) and [@start, @end) meet? (Ends may wrap to 0.) */
@@ -344,37 +469,158 @@ static bool ptlab_dev_table_live(struct ptlab_dev *dev,
 	return false;
 }
 
+/**
+ * struct ptlab_dev_cmd - what one invalidation command of the hardware drops
+ * @start: first IOVA
+ * @end: one past the last (0: the end of the address space)
+ * @all: everything, whatever the range
+ * @walk: the walk caches too, not only the leaves
+ */
+struct ptlab_dev_cmd {
+	u64 start;
+	u64 end;
+	bool all;
+	bool walk;
+};
+
+/* The naturally aligned power of two, at least @min bytes, around a range. */
+static void ptlab_dev_pow2(struct ptlab_dev_cmd *c, u64 min)
+{
+	u64 last = c->end - 1;
+	unsigned int bits = fls64(c->start ^ last);
+	u64 size = bits >= 64 ? 0 : 1ULL << bits;
+
+	if (size && size < min)
+		size = min;
+	if (!size) {
+		c->all = true;
+		return;
+	}
+	c->start &= ~(size - 1);
+	c->end = c->start + size;
+}
+
+/*
+ * The command a driver of the format's hardware issues for a flush, and
+ * what it drops. In checking mode: exactly the range flushed.
+ */
+static void ptlab_dev_command(struct ptlab_dev *dev,
+			      const struct ptlab_inval *inv, bool exact,
+			      struct ptlab_dev_cmd *c)
+{
+	*c = (struct ptlab_dev_cmd){
+		.start = inv->start, .end = inv->end, .all = inv->all,
+		.walk = true,
+	};
+	if (c->all || exact || inv->start == inv->end)
+		return;
+	switch (dev->geom.format) {
+	case PTLAB_FMT_ARM64_LPAE_S1:
+	case PTLAB_FMT_ARM64_LPAE_S2:
+	case PTLAB_FMT_APPLE_UAT:
+		/*
+		 * SMMUv3 CMD_TLBI_NH_VA / CMD_TLBI_S2_IPA per granule or by
+		 * range: exactly the range; Leaf = 1 when only leaves
+		 * changed, which keeps the walk caches (Linux's
+		 * arm_smmu_tlb_inv_range_domain(), leaf for tlb_add_page,
+		 * not for tlb_flush_walk). UAT: taken as Arm's TLBI by VA.
+		 */
+		c->walk = !inv->leaf;
+		break;
+	case PTLAB_FMT_X86_64:
+	case PTLAB_FMT_VTD_SS:
+		/*
+		 * VT-d page-selective(-within-PASID) invalidation: 2^AM pages
+		 * aligned to their size (VT-d 6.5.2.3, Linux's
+		 * calculate_psi_aligned_address()); beyond MAMV, taken as
+		 * 18 as QEMU's model has it, the whole domain.
+		 */
+		ptlab_dev_pow2(c, 4096);
+		if (!c->all && c->end - c->start > 4096ULL << 18)
+			c->all = true;
+		break;
+	case PTLAB_FMT_AMD_V1:
+		/*
+		 * INVALIDATE_IOMMU_PAGES with S = 1: a naturally aligned
+		 * power of two; PDE = 1 (Linux's build_inv_address()), all
+		 * pages beyond 2^52.
+		 */
+		ptlab_dev_pow2(c, 4096);
+		if (!c->all && c->end - c->start > 1ULL << 52)
+			c->all = true;
+		break;
+	case PTLAB_FMT_RISCV:
+		/*
+		 * IOTINVAL.VMA with AV = 1 per 4K address, or without an
+		 * address above 2 MiB (Linux's riscv_iommu_iotlb_inval(),
+		 * RISCV_IOMMU_IOTLB_INVAL_LIMIT).
+		 */
+		if (c->end - c->start > (2ULL << 20))
+			c->all = true;
+		break;
+	case PTLAB_FMT_ARM_MALI_LPAE:
+		/*
+		 * AS_COMMAND_LOCK on a naturally aligned power-of-two region
+		 * of at least 32K, then FLUSH_PT (Linux's panfrost
+		 * lock_region(), AS_LOCK_REGION_MIN_SIZE).
+		 */
+		ptlab_dev_pow2(c, 1ULL << 15);
+		break;
+	case PTLAB_FMT_APPLE_DART:
+		/* The stream's whole TLB (Linux's apple_dart_hw_invalidate_tlb()). */
+		c->all = true;
+		break;
+	default:
+		/* v7s (MediaTek): the range registers, exactly the range. */
+		break;
+	}
+}
+
 /* struct ptlab_as_watcher.flush: the invalidation, then the check. */
-static void ptlab_dev_flush(struct ptlab_as_watcher *w, u64 start, u64 end,
-			    bool all)
+static void ptlab_dev_flush(struct ptlab_as_watcher *w,
+			    const struct ptlab_inval *inv)
 {
 	struct ptlab_dev *dev = container_of(w, struct ptlab_dev, watcher);
+	bool noinval = READ_ONCE(dev->no_invalidate);
+	bool check = READ_ONCE(dev->check);
 	struct ptlab_hw_xlate x, live;
 	struct ptlab_tlb_table *t;
 	struct ptlab_tlb_leaf *e;
+	struct ptlab_dev_cmd c;
 	/* Tables freed with no leaf removed: only the walk caches' check. */
-	bool none = !all && start == end;
+	bool none = !inv->all && inv->start == inv->end;
 	unsigned int i;
 
+	ptlab_dev_command(dev, inv, check, &c);
 	spin_lock(&dev->lock);
 	dev->stats.invalidations++;
+	if (c.all && !noinval)
+		dev->stats.inval_all++;
 	for (i = 0; i < dev->nr_leaf && !none; i++) {
 		e = &dev->leaf[i];
-		if (!e->size || !(all || ptlab_overlaps(e->iova, e->size, start, end)))
+		if (!e->size || !(c.all || ptlab_overlaps(e->iova, e->size,
+							  c.start, c.end)))
 			continue;
-		if (!READ_ONCE(dev->no_invalidate)) {
+		if (!noinval) {
+			if (!inv->all && !ptlab_overlaps(e->iova, e->size,
+							 inv->start, inv->end))
+				dev->stats.dropped_wider++;
 			e->size = 0;
 			dev->stats.dropped++;
 			continue;
 		}
-		if (!READ_ONCE(dev->check) || all)
+		if (!check || inv->all ||
+		    !ptlab_overlaps(e->iova, e->size, inv->start, inv->end))
 			continue;
 		x = (struct ptlab_hw_xlate){
 			.iova = e->iova, .pa = e->pa, .size = e->size,
 			.perm = { e->perm[0], e->perm[1] }, .level = e->level,
 		};
 		ptlab_dev_walk_live(dev, e->iova, &live);
-		if (!ptlab_dev_same(e->iova, &x, &live))
+		/* A clean leaf cached dirty would take writes unrecorded. */
+		if (!ptlab_dev_same(e->iova, &x, &live) ||
+		    (e->dirty && !ptlab_hw_write_dirty(&dev->geom,
+						       live.entries[live.nr - 1])))
 			ptlab_dev_stale(dev, e->iova, 0, &x, &live);
 	}
 	/* Tables: invalidated in range, and dropped wherever they went stale. */
@@ -382,8 +628,8 @@ static void ptlab_dev_flush(struct ptlab_as_watcher *w, u64 start, u64 end,
 		t = &dev->table[i];
 		if (!t->span)
 			continue;
-		if (!READ_ONCE(dev->no_invalidate) && !none &&
-		    (all || ptlab_overlaps(t->iova, t->span, start, end))) {
+		if (!noinval && !none && c.walk &&
+		    (c.all || ptlab_overlaps(t->iova, t->span, c.start, c.end))) {
 			t->span = 0;
 			dev->stats.dropped++;
 			continue;
@@ -427,6 +673,9 @@ static int ptlab_dev_iotlb_show(struct seq_file *m, void *unused)
 	seq_printf(m, "hits %llu\nmisses %llu\nwalks %llu\ninvalidations %llu\ndropped %llu\nfaults %llu\nstale %llu\n",
 		   s.hits, s.misses, s.walks, s.invalidations, s.dropped,
 		   s.faults, s.stale);
+	seq_printf(m, "inval_all %llu\ndropped_wider %llu\naccess_updates %llu\ndirty_updates %llu\n",
+		   s.inval_all, s.dropped_wider, s.access_updates,
+		   s.dirty_updates);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(ptlab_dev_iotlb);
@@ -575,6 +824,12 @@ struct ptlab_dev *ptlab_dev_create(struct ptlab_ctx *ctx, u32 as_id,
 			      regs.mair, &dev->geom);
 	if (WARN_ON_ONCE(ret))
 		goto out_free;
+	/* x86-64 first stage: A/D updates have no enable bit to decode. */
+	if (dev->geom.format == PTLAB_FMT_X86_64 &&
+	    ptlab_as_dirty_tracking(dev->as)) {
+		dev->geom.ha = true;
+		dev->geom.hd = true;
+	}
 	if (debugfs_parent) {
 		snprintf(name, sizeof(name), "dev%u", dev->id);
 		dev->dir = debugfs_create_dir(name, debugfs_parent);
@@ -666,6 +921,7 @@ static u32 ptlab_dev_piece(struct ptlab_dev *dev, u64 iova, void *buf,
 {
 	struct ptlab_range_hold h;
 	struct ptlab_fault f = { .iova = iova, .access = access };
+	struct ptlab_dev_use use;
 	u32 kind;
 	u64 pa;
 
@@ -673,7 +929,7 @@ static u32 ptlab_dev_piece(struct ptlab_dev *dev, u64 iova, void *buf,
 		*err = -EINTR;
 		return 0;
 	}
-	kind = ptlab_dev_translate(dev, iova, access, &pa);
+	kind = ptlab_dev_translate(dev, iova, access, &pa, &use);
 	if (!kind) {
 		switch (ptlab_as_kind(dev->as, iova)) {
 		case PTLAB_PHYS_RAM:
@@ -685,6 +941,8 @@ static u32 ptlab_dev_piece(struct ptlab_dev *dev, u64 iova, void *buf,
 			spin_unlock(&dev->lock);
 			break;
 		default:
+			/* It goes through: the access and dirty updates. */
+			ptlab_dev_update(dev, &use, access);
 			ptlab_phys_copy(pa, buf, len,
 					access & PTLAB_ACCESS_WRITE);
 		}

@@ -123,8 +123,13 @@ static int arm_entry(const struct ptlab_hw_geom *g, u32 level, u64 iova,
 	e->pa = arm_oa(g, pte, ptlab_hw_level_shift(g, level));
 	switch (g->format) {
 	case PTLAB_FMT_ARM64_LPAE_S1:
-		/* AP[2] read-only, AP[1] EL0 access, UXN 54, PXN 53. */
-		ro = pte & BIT_ULL(7);
+		/*
+		 * AP[2] read-only, AP[1] EL0 access, UXN 54, PXN 53. With
+		 * TCR.HD, DBM (51) makes AP[2] = 1 writable-clean: the write
+		 * clears AP[2] (Arm ARM D8.4.6, "Hardware management of the
+		 * dirty state").
+		 */
+		ro = (pte & BIT_ULL(7)) && !(g->hd && (pte & BIT_ULL(51)));
 		user = pte & BIT_ULL(6);
 		e->perm[0] = user ? hw_perm(true, !ro, !(pte & BIT_ULL(54))) : 0;
 		e->perm[1] = hw_perm(true, !ro, !(pte & BIT_ULL(53)));
@@ -142,7 +147,8 @@ static int arm_entry(const struct ptlab_hw_geom *g, u32 level, u64 iova,
 			    true);
 		return HW_LEAF;
 	}
-	if (!(pte & BIT_ULL(10)))
+	/* With TCR.HA the hardware sets AF instead of faulting. */
+	if (!(pte & BIT_ULL(10)) && !g->ha)
 		return PTLAB_FAULT_ACCESS;
 	return HW_LEAF;
 }
@@ -227,6 +233,11 @@ static int arm_decode(u32 format, u64 ttbr, u64 tcr, u64 mair,
 		    (start == 0 && g->granule_shift == 14 && !g->ds))
 			return -EINVAL;
 		g->levels = 4 - start;
+	}
+	/* TCR_EL1.HA (39) and HD (40); HD does nothing without HA. */
+	if (format == PTLAB_FMT_ARM64_LPAE_S1) {
+		g->ha = tcr & BIT_ULL(39);
+		g->hd = g->ha && (tcr & BIT_ULL(40));
 	}
 	/* BADDR[51:48] in bits 5:2 with 52-bit output (LPA and LPA2). */
 	g->root_pa = ttbr & GENMASK_ULL(47, 6);
@@ -429,8 +440,11 @@ static int rv_entry(const struct ptlab_hw_geom *g, u32 level, u64 iova,
 	}
 	e->pa = ppn << 12;
 	hw_set_perm(e, hw_perm(r, w, x), pte & BIT_ULL(4));
-	/* Without hardware A/D updating, A = 0 faults (Svade). */
-	if (!(pte & BIT_ULL(6)) || (w && !(pte & BIT_ULL(7))))
+	/*
+	 * Without hardware A/D updating, A = 0 faults (Svade); with
+	 * DC.tc.SADE the IOMMU sets A and D instead.
+	 */
+	if (!g->ha && (!(pte & BIT_ULL(6)) || (w && !(pte & BIT_ULL(7)))))
 		return PTLAB_FAULT_ACCESS;
 	return HW_LEAF;
 }
@@ -631,7 +645,10 @@ int ptlab_hw_decode(u32 format, u64 ttbr, u64 tcr, u64 mair,
 		g->root_pa = ttbr & GENMASK_ULL(51, 12);
 		break;
 	case PTLAB_FMT_VTD_SS:
-		/* AW: 1 = 39 bits, 2 = 48, 3 = 57. */
+		/* AW: 1 = 39 bits, 2 = 48, 3 = 57; SSADE in bit 9. */
+		g->ha = tcr & BIT_ULL(9);
+		g->hd = g->ha;
+		tcr &= ~BIT_ULL(9);
 		if (tcr < 1 || tcr > 3)
 			return -EINVAL;
 		g->levels = tcr + 2;
@@ -639,7 +656,10 @@ int ptlab_hw_decode(u32 format, u64 ttbr, u64 tcr, u64 mair,
 		g->root_pa = ttbr & GENMASK_ULL(51, 12);
 		break;
 	case PTLAB_FMT_AMD_V1:
-		/* DTE Mode: the number of levels. */
+		/* DTE Mode: the number of levels; HAD (bits 8:7) 0b11: A and D. */
+		g->ha = ((tcr >> 7) & 3) == 3;
+		g->hd = g->ha;
+		tcr &= ~(3ULL << 7);
 		if (tcr < 1 || tcr > 6)
 			return -EINVAL;
 		g->levels = tcr;
@@ -650,6 +670,9 @@ int ptlab_hw_decode(u32 format, u64 ttbr, u64 tcr, u64 mair,
 		/* satp MODE 8, 9, 10: Sv39, Sv48, Sv57; PPN in 43:0. */
 		if (ttbr >> 60 < 8 || ttbr >> 60 > 10)
 			return -EINVAL;
+		/* DC.tc.SADE (bit 8 of tc). */
+		g->ha = tcr & BIT_ULL(8);
+		g->hd = g->ha;
 		g->levels = (ttbr >> 60) - 5;
 		g->oas = 56;
 		g->root_pa = (ttbr & GENMASK_ULL(43, 0)) << 12;
@@ -789,4 +812,81 @@ u32 ptlab_hw_access_fault(const struct ptlab_hw_xlate *x, u32 access)
 	u32 need = access & (HW_R | HW_W | HW_X);
 
 	return (perm & need) == need ? 0 : PTLAB_FAULT_PERMISSION;
+}
+
+/**
+ * ptlab_hw_ad_update() - an entry as the hardware writes it back after use
+ * @geom: the geometry, with what the registers enable (@ha, @hd)
+ * @level: engine level of the entry
+ * @pte: the entry as read
+ * @leaf: it is the walk's leaf
+ * @write: the request writes through it (leaves)
+ *
+ * The bits, per format: x86-64 A 5 in every entry, D 6 in leaves (Intel
+ * SDM 4.8); VT-d second stage A 8 in every entry, D 9 in leaves (VT-d
+ * 3.7.2, 9.8); AMD v1 A 5 in PDEs and PTEs, D 6 in PTEs (AMD IOMMU 2.2.3,
+ * Linux's IOMMU_PTE_HD); RISC-V A 6 and D 7 in leaves only, reserved in
+ * pointers (Privileged specification 12.3.1); Arm stage 1 AF 10 in leaves,
+ * and for a write to a DBM (51) leaf AP[2] (7) cleared. Formats without
+ * such bits, and registers that enable nothing, leave @pte as it is.
+ *
+ * Return: the new entry, @pte itself if nothing changes.
+ */
+u64 ptlab_hw_ad_update(const struct ptlab_hw_geom *geom, u32 level, u64 pte,
+		       bool leaf, bool write)
+{
+	bool d = leaf && write && geom->hd;
+
+	if (!geom->ha)
+		return pte;
+	switch (geom->format) {
+	case PTLAB_FMT_X86_64:
+	case PTLAB_FMT_AMD_V1:
+		return pte | BIT_ULL(5) | (d ? BIT_ULL(6) : 0);
+	case PTLAB_FMT_VTD_SS:
+		return pte | BIT_ULL(8) | (d ? BIT_ULL(9) : 0);
+	case PTLAB_FMT_RISCV:
+		if (!leaf)
+			return pte;
+		return pte | BIT_ULL(6) | (d ? BIT_ULL(7) : 0);
+	case PTLAB_FMT_ARM64_LPAE_S1:
+		if (!leaf)
+			return pte;
+		pte |= BIT_ULL(10);
+		if (d && (pte & BIT_ULL(51)))
+			pte &= ~BIT_ULL(7);
+		return pte;
+	}
+	return pte;
+}
+
+/**
+ * ptlab_hw_write_dirty() - may the hardware write through a leaf without
+ *	updating it?
+ * @geom: the geometry
+ * @pte: the leaf entry
+ *
+ * What an IOTLB remembers of a leaf: a write through a cached translation
+ * that was clean goes to the table to set the dirty state (as hardware
+ * does, and as a later write after a clean and its flush must do again).
+ *
+ * Return: true if the leaf is dirty already, or has no dirty state the
+ * hardware keeps.
+ */
+bool ptlab_hw_write_dirty(const struct ptlab_hw_geom *geom, u64 pte)
+{
+	if (!geom->hd)
+		return true;
+	switch (geom->format) {
+	case PTLAB_FMT_X86_64:
+	case PTLAB_FMT_AMD_V1:
+		return pte & BIT_ULL(6);
+	case PTLAB_FMT_VTD_SS:
+		return pte & BIT_ULL(9);
+	case PTLAB_FMT_RISCV:
+		return pte & BIT_ULL(7);
+	case PTLAB_FMT_ARM64_LPAE_S1:
+		return !(pte & BIT_ULL(7));
+	}
+	return true;
 }

@@ -31,6 +31,9 @@
  * @fwb: Arm stage 2: HCR_EL2.FWB, FEAT_S2FWB's memory attributes (the
  *	walker reports no memory types: it changes no translation)
  * @mtk: Armv7 short descriptors as a MediaTek M4U walks them
+ * @ha: the hardware sets access flags (Arm TCR.HA, VT-d SSADE, AMD
+ *	DTE.HAD, RISC-V DC.tc.SADE; x86-64: set by the device's owner)
+ * @hd: the hardware sets the dirty state of leaves it writes through
  */
 struct ptlab_hw_geom {
 	u32 format;
@@ -45,6 +48,8 @@ struct ptlab_hw_geom {
 	bool ds;
 	bool fwb;
 	bool mtk;
+	bool ha;
+	bool hd;
 };
 
 /*
@@ -92,5 +97,8 @@ void ptlab_hw_walk(const struct ptlab_hw_geom *geom, ptlab_hw_read_fn read,
 u64 ptlab_hw_level_shift(const struct ptlab_hw_geom *geom, u32 level);
 u64 ptlab_hw_table_span(const struct ptlab_hw_geom *geom, u32 level);
 u32 ptlab_hw_access_fault(const struct ptlab_hw_xlate *x, u32 access);
+u64 ptlab_hw_ad_update(const struct ptlab_hw_geom *geom, u32 level, u64 pte,
+		       bool leaf, bool write);
+bool ptlab_hw_write_dirty(const struct ptlab_hw_geom *geom, u64 pte);
 
 #endif /* PTLAB_HW_WALK_H */

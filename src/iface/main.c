@@ -151,12 +151,17 @@ static int ptlab_ioctl_create(struct ptlab_ucmd *ucmd)
 		.oas = cmd->oas,
 		.pgsize_bitmap = cmd->pgsize_bitmap,
 		.quirks = cmd->flags & PTLAB_CREATE_ARM_QUIRKS,
+		.dirty = cmd->flags & PTLAB_CREATE_DIRTY,
 	};
 	bool adopting = cmd->flags & PTLAB_CREATE_ADOPT;
 	struct ptlab_as *as;
 	int ret;
 
-	if (cmd->flags & ~(PTLAB_CREATE_ADOPT | PTLAB_CREATE_ARM_QUIRKS))
+	if (cmd->flags & ~(PTLAB_CREATE_ADOPT | PTLAB_CREATE_DIRTY |
+			   PTLAB_CREATE_ARM_QUIRKS))
+		return -EOPNOTSUPP;
+	/* The device would write the firmware's entries: not ptlab's to change. */
+	if (adopting && params.dirty)
 		return -EOPNOTSUPP;
 	if (cmd->__reserved || cmd->__reserved2)
 		return -EINVAL;
@@ -364,6 +369,22 @@ static int ptlab_ioctl_dev_faults(struct ptlab_ucmd *ucmd)
 				&cmd->out_count, &cmd->out_overflow);
 }
 
+static int ptlab_ioctl_read_dirty(struct ptlab_ucmd *ucmd,
+				  struct ptlab_as *as)
+{
+	struct ptlab_read_dirty *cmd = ucmd->cmd;
+
+	cmd->out_dirty = 0;
+	if (cmd->flags & ~PTLAB_READ_DIRTY_NO_CLEAR)
+		return -EOPNOTSUPP;
+	if (cmd->__reserved)
+		return -EINVAL;
+	return ptlab_as_read_dirty(as, cmd->iova, cmd->length, cmd->page_size,
+				   !(cmd->flags & PTLAB_READ_DIRTY_NO_CLEAR),
+				   u64_to_user_ptr(cmd->bitmap),
+				   cmd->bitmap_bytes, &cmd->out_dirty);
+}
+
 /*
  * A command either works on the file (create, destroy) or on one of its
  * address spaces, named by the struct's id field. @min_size is the size of
@@ -444,6 +465,12 @@ static const struct ptlab_ioctl_op ptlab_ioctl_ops[] = {
 		.min_size = sizeof(struct ptlab_dev_faults),
 		.ctx_fn = ptlab_ioctl_dev_faults,
 	},
+	[PTLAB_CMD_READ_DIRTY - PTLAB_CMD_BASE] = {
+		.size = sizeof(struct ptlab_read_dirty),
+		.min_size = sizeof(struct ptlab_read_dirty),
+		.id_offset = offsetof(struct ptlab_read_dirty, id),
+		.as_fn = ptlab_ioctl_read_dirty,
+	},
 };
 
 union ptlab_ioctl_buf {
@@ -459,6 +486,7 @@ union ptlab_ioctl_buf {
 	struct ptlab_dev_destroy dev_destroy;
 	struct ptlab_dev_dma dev_dma;
 	struct ptlab_dev_faults dev_faults;
+	struct ptlab_read_dirty read_dirty;
 };
 
 static int ptlab_call(const struct ptlab_ioctl_op *op, struct ptlab_ucmd *ucmd)

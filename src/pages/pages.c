@@ -435,6 +435,38 @@ bool ptlab_phys_read_entry(phys_addr_t pa, unsigned int bytes, u64 *val)
 }
 
 /**
+ * ptlab_phys_cmpxchg_entry() - update a table entry as a device's walker does
+ * @pa: its physical address, aligned to @bytes
+ * @bytes: 4 or 8
+ * @old: the value the update is based on
+ * @new: the value to store if the entry still holds @old
+ * @seen: receives the value found (@old if the update was made)
+ *
+ * The hardware's atomic access and dirty updates: the checked borrow of
+ * ptlab_phys_read_entry(), then a compare-and-exchange, so that no update
+ * of another device or of software cleaning dirty states is lost.
+ *
+ * Context: any, also atomic; the table is held in the tree by the caller.
+ *
+ * Return: false if @pa is not ordinary RAM.
+ */
+bool ptlab_phys_cmpxchg_entry(phys_addr_t pa, unsigned int bytes, u64 old,
+			      u64 new, u64 *seen)
+{
+	void *at;
+
+	if ((bytes != 4 && bytes != 8) || !IS_ALIGNED(pa, bytes) ||
+	    !pfn_valid(PHYS_PFN(pa)) || !ptlab_pfn_ordinary(PHYS_PFN(pa)))
+		return false;
+	at = phys_to_virt(pa);
+	if (bytes == 4)
+		*seen = cmpxchg((u32 *)at, (u32)old, (u32)new);
+	else
+		*seen = cmpxchg64((u64 *)at, old, new);
+	return true;
+}
+
+/**
  * ptlab_phys_copy() - a device's access to memory an address space maps
  * @pa: physical address
  * @buf: the device's side

@@ -63,6 +63,8 @@ void ptlab_unpin_user(phys_addr_t pa, u64 size, bool dirty);
 int ptlab_phys_classify(phys_addr_t pa, u64 size);
 bool ptlab_phys_read(phys_addr_t pa, void *buf, bool borrowed);
 bool ptlab_phys_read_entry(phys_addr_t pa, unsigned int bytes, u64 *val);
+bool ptlab_phys_cmpxchg_entry(phys_addr_t pa, unsigned int bytes, u64 old,
+			      u64 new, u64 *seen);
 void ptlab_phys_copy(phys_addr_t pa, void *buf, size_t len, bool to_mem);
 void ptlab_phys_hold(void);
 void ptlab_phys_release(void);

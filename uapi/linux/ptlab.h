@@ -79,6 +79,14 @@ struct ptlab_range {
 
 /* Build on a top-level table that firmware pre-allocated and populated. */
 #define PTLAB_CREATE_ADOPT	0x1
+/*
+ * Hardware access and dirty tracking (see PTLAB_IOCTL_READ_DIRTY): the
+ * register values enable the hardware's updates (Arm stage 1 TCR.HA and
+ * TCR.HD, VT-d SSADE, AMD DTE.HAD, RISC-V DC.tc.SADE; x86-64 has no enable
+ * bit) and writable leaves start clean. Formats without dirty bits, and
+ * adopted firmware tables, refuse it with -EOPNOTSUPP.
+ */
+#define PTLAB_CREATE_DIRTY	0x2
 
 /*
  * Arm variants, the quirks of Linux's io-pgtable-arm and -v7s (in brackets
@@ -144,8 +152,9 @@ struct ptlab_range {
  *
  * @size: sizeof(struct ptlab_create); 40 (up to @__reserved) is the first
  *	version, without adoption
- * @flags: PTLAB_CREATE_ADOPT and the PTLAB_CREATE_ARM_* variants; adopting
- *	a firmware's table needs the same variants as the firmware's (none)
+ * @flags: PTLAB_CREATE_ADOPT, PTLAB_CREATE_DIRTY and the PTLAB_CREATE_ARM_*
+ *	variants; adopting a firmware's table needs the same variants as the
+ *	firmware's (none)
  * @format: enum ptlab_format
  * @granule_shift: log2 of the translation granule; 0 picks the format default
  * @ias: input (IOVA) address bits; 0 picks the format default
@@ -211,6 +220,12 @@ struct ptlab_destroy {
  * @out_flags: the PTLAB_CREATE_ARM_* variants of the address space (from
  *	the second version of the struct, 104 bytes)
  * @__reserved3: 0
+ *
+ * With PTLAB_CREATE_DIRTY the register values carry the enable bits: Arm
+ * stage 1 @out_tcr bits 39 (HA) and 40 (HD) as in TCR_EL1; VT-d @out_tcr
+ * bit 9, SSADE at its place in the PASID-table entry; AMD @out_tcr bits
+ * 8:7, DTE.HAD = 0b11; RISC-V @out_tcr bit 8, DC.tc.SADE. x86-64 has no
+ * enable bit (first-stage hardware always updates A and D): nothing shows.
  */
 struct ptlab_info {
 	__u32 size;
@@ -592,6 +607,55 @@ struct ptlab_dev_faults {
 	__u32 out_overflow;
 };
 
+/* struct ptlab_read_dirty flags */
+#define PTLAB_READ_DIRTY_NO_CLEAR	0x1U	/* report, leave the tables as they are */
+/* Bits one PTLAB_IOCTL_READ_DIRTY reports at most (a 2 MiB bitmap). */
+#define PTLAB_DIRTY_MAX_BITS	0x1000000U
+
+/**
+ * struct ptlab_read_dirty - PTLAB_IOCTL_READ_DIRTY: which pages were written
+ * @size: sizeof(struct ptlab_read_dirty)
+ * @flags: 0 or PTLAB_READ_DIRTY_NO_CLEAR; others -EOPNOTSUPP
+ * @id: address space id, created with PTLAB_CREATE_DIRTY (else -EOPNOTSUPP)
+ * @__reserved: must be 0
+ * @iova: first IOVA, aligned to @page_size
+ * @length: bytes, a multiple of @page_size, at most PTLAB_DIRTY_MAX_BITS
+ *	pages of @page_size, within the input size
+ * @page_size: bytes each bit stands for: a power of two, at least the
+ *	address space's smallest page size
+ * @bitmap: user pointer to an array of __u64: bit n % 64 of word n / 64
+ *	is the page at @iova + n * @page_size. Every word the range needs is
+ *	written, clean pages as 0.
+ * @bitmap_bytes: room at @bitmap: at least 8 * ceil(pages / 64), else
+ *	-ENOSPC
+ * @out_dirty: bits set
+ *
+ * As Linux's IOMMU dirty tracking (read_and_clear_dirty): a page is dirty
+ * if a leaf that maps any of it is writable-dirty; a leaf of several
+ * entries or a block reports its whole span; read-only mappings never
+ * become dirty. Unless @flags has PTLAB_READ_DIRTY_NO_CLEAR, the dirty
+ * leaves are made clean again (whole leaves, also where they reach beyond
+ * the range) and the IOTLB flush Linux issues after it follows, so that
+ * the next write through a device sets the dirty state again. With
+ * PTLAB_READ_DIRTY_NO_CLEAR the tables stay bit for bit as they were.
+ *
+ * -EINVAL for a bad range or @page_size, -ENOSPC for a small bitmap,
+ * -EFAULT for @bitmap (earlier parts may have been read and cleared),
+ * -EINTR.
+ */
+struct ptlab_read_dirty {
+	__u32 size;
+	__u32 flags;
+	__u32 id;
+	__u32 __reserved;
+	__u64 iova;
+	__u64 length;
+	__u64 page_size;
+	__u64 bitmap;
+	__u64 bitmap_bytes;
+	__u64 out_dirty;
+};
+
 enum {
 	PTLAB_CMD_BASE = 0x80,
 	PTLAB_CMD_CREATE = PTLAB_CMD_BASE,
@@ -606,6 +670,7 @@ enum {
 	PTLAB_CMD_DEV_DESTROY,
 	PTLAB_CMD_DEV_DMA,
 	PTLAB_CMD_DEV_FAULTS,
+	PTLAB_CMD_READ_DIRTY,
 };
 
 #define PTLAB_IOCTL_CREATE	_IOWR(PTLAB_TYPE, PTLAB_CMD_CREATE, struct ptlab_create)
@@ -620,5 +685,6 @@ enum {
 #define PTLAB_IOCTL_DEV_DESTROY	_IOWR(PTLAB_TYPE, PTLAB_CMD_DEV_DESTROY, struct ptlab_dev_destroy)
 #define PTLAB_IOCTL_DEV_DMA	_IOWR(PTLAB_TYPE, PTLAB_CMD_DEV_DMA, struct ptlab_dev_dma)
 #define PTLAB_IOCTL_DEV_FAULTS	_IOWR(PTLAB_TYPE, PTLAB_CMD_DEV_FAULTS, struct ptlab_dev_faults)
+#define PTLAB_IOCTL_READ_DIRTY	_IOWR(PTLAB_TYPE, PTLAB_CMD_READ_DIRTY, struct ptlab_read_dirty)
 
 #endif /* _UAPI_LINUX_PTLAB_H */
