@@ -1391,8 +1391,8 @@ static void op_create(struct th *t)
 		switch (rnd(t, 4)) {
 		case 0:
 			one_fault(t, &c, &a->flags, NULL, false);
-			/* The Arm variants are known flags: keep one unknown. */
-			if (!(a->flags & ~(PTLAB_CREATE_ADOPT |
+			/* DIRTY and the Arm variants are known: keep one unknown. */
+			if (!(a->flags & ~(PTLAB_CREATE_ADOPT | PTLAB_CREATE_DIRTY |
 					   PTLAB_CREATE_ARM_QUIRKS)))
 				a->flags |= 1U << (8 + rnd(t, 24));
 			break;
