@@ -10,9 +10,11 @@
  * for people and can be skipped by parsers. Errors go to stderr.
  */
 #define _GNU_SOURCE
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +24,7 @@
 #include <sys/mman.h>
 
 #include "libptlab.h"
+#include "ptctl.h"
 
 #ifndef PTLAB_VERSION
 #define PTLAB_VERSION "unknown"
@@ -52,6 +55,61 @@ static void error_prefix(void)
 	do {								\
 		error_prefix();						\
 		fprintf(stderr, fmt "\n", ##__VA_ARGS__);		\
+	} while (0)
+
+/* ---- JSON (--json) ---- */
+
+/* A JSON string: quotes, backslashes and control characters escaped. */
+static void json_str(const char *str)
+{
+	const unsigned char *c;
+
+	putchar('"');
+	for (c = (const unsigned char *)str; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			printf("\\%c", *c);
+		else if (*c < 0x20)
+			printf("\\u%04x", *c);
+		else
+			putchar(*c);
+	}
+	putchar('"');
+}
+
+void ptctl_json_str(const char *str)
+{
+	json_str(str);
+}
+
+/*
+ * The start of a command's object, {"command": "map"; the caller adds its
+ * fields (each starting with ", ") and json_end() closes it.
+ */
+static void json_begin(const char *cmd)
+{
+	printf("{\"command\": ");
+	json_str(cmd);
+}
+
+/* A failed command's errno, under the names strerror() and errno.h give. */
+static void json_error(int err)
+{
+	if (err) {
+		printf(", \"errno\": %d, \"error\": ", -err);
+		json_str(strerror(-err));
+	}
+}
+
+static void json_end(void)
+{
+	printf("}\n");
+}
+
+/* Comments for people: '#' lines in text, nothing in JSON. */
+#define note(fmt, ...)							\
+	do {								\
+		if (!json)						\
+			printf(fmt, ##__VA_ARGS__);			\
 	} while (0)
 
 enum {
@@ -124,12 +182,18 @@ static void print_usage(FILE *f)
 		"      Run commands from FILE (or stdin for '-' or none) on one open device:\n"
 		"        create [OPTIONS]                 prints \"id N\"\n"
 		"        map ID IOVA SIZE [PROT] [PGSIZE] map a new buffer\n"
-		"        mapphys ID IOVA PA SIZE [PROT]   map physical memory (root)\n"
+		"        mapphys ID IOVA PA SIZE [PROT] [PGSIZE]\n"
+		"                                         map physical memory (root)\n"
 		"        unmap ID IOVA SIZE\n"
 		"        walk ID IOVA\n"
 		"        info ID\n"
-		"        dump ID [mappings|table_pages]   print the debugfs files\n"
+		"        dump ID [mappings|table_pages|regs]\n"
+		"                                         print the debugfs files (regs: the\n"
+		"                                         register values, named per format)\n"
 		"        snapshot ID FILE                 write an ELF core of the space\n"
+		"        draw ID FILE.svg                 a picture: the mapped IOVA in bins by\n"
+		"                                         kind (RAM, MMIO, firmware) and page\n"
+		"                                         size, and the tables of each level\n"
 		"        destroy ID\n"
 		"        attach ID [check] [noinval] [iotlb N]\n"
 		"                                         attach a simulated device: \"dev N\";\n"
@@ -147,12 +211,34 @@ static void print_usage(FILE *f)
 		"        # comment\n"
 		"      ID is a number, '$' for the last address space created, or '$N' for\n"
 		"      the Nth. A script stops at its first error unless stdin is a terminal.\n"
+		"  replay TRACE|- [--format F[,F...]] [--pgsizes LIST]\n"
+		"      Replay Linux's iommu:map and iommu:unmap trace events, as ftrace\n"
+		"      (/sys/kernel/tracing/trace) or trace-cmd report print them, into a\n"
+		"      new address space of each format (default: all), and print side by\n"
+		"      side: table pages at the end and at the peak, leaves by page size,\n"
+		"      failed maps and unmaps by errno, unmaps that removed another size\n"
+		"      than Linux did, and the time spent in the map and unmap ioctls.\n"
+		"      Maps go through MAP_PHYS (root: CAP_SYS_RAWIO) with the trace's\n"
+		"      physical address moved into the top half of the format's output\n"
+		"      range (pa mod 2^(oas-1), plus 2^(oas-1)): the alignment, hence the\n"
+		"      page sizes chosen, stay those of the trace, and no RAM is touched.\n"
+		"      The trace names no domain: all events go into one address space,\n"
+		"      so two domains' maps of one IOVA fail with EADDRINUSE.\n"
 		"\n"
 		"Options:\n"
 		"  --no-load    never load the module: fail if /dev/ptlab does not exist\n"
-		"  --json       (before the command) info and walk print one JSON object each,\n"
-		"               addresses and entries as \"0x...\" strings; an unmapped IOVA is\n"
-		"               \"mapped\": false, not an error\n"
+		"  --json       (before the command) every command prints one JSON object on\n"
+		"               one line, {\"command\": NAME, ...}, with the text output's\n"
+		"               keys (create: id; map: mapped; unmap: unmapped; mapphys:\n"
+		"               mapped, kind; info; walk: entries; dump: mappings, each run\n"
+		"               with iova_first iova_last size pa prot pgsize kind, and\n"
+		"               table_pages; snapshot: bytes; attach: dev; dma: done fault\n"
+		"               first checksum; faults: records; iotlb: the counters;\n"
+		"               destroy, detach; replay: formats; draw: file, bins).\n"
+		"               Addresses and raw entries are \"0x...\" strings, sizes numbers\n"
+		"               of bytes; a failed map, unmap or device command adds\n"
+		"               \"errno\" and \"error\"; an unmapped IOVA is \"mapped\": false,\n"
+		"               not an error; no '#' comments except from --echo\n"
 		"  --echo       print each script command as a '#' comment before its output\n"
 		"  -h, --help   this text\n"
 		"  -V, --version\n"
@@ -342,12 +428,21 @@ static int parse_create(int argc, char **argv, struct ptlab_create *c)
 
 /* ---- output ---- */
 
+/* The per-format views of the uapi overlay the three register values. */
+#define INFO_AT(field) offsetof(struct ptlab_info, field)
+static_assert(INFO_AT(x86.cr3) == INFO_AT(out_ttbr) &&
+	      INFO_AT(riscv.mode) == INFO_AT(out_tcr) &&
+	      INFO_AT(arm64_s1.mair) == INFO_AT(out_mair) &&
+	      INFO_AT(out_table_pages) == INFO_AT(out_ttbr) + 3 * sizeof(__u64),
+	      "struct ptlab_info's register views");
+
 static void print_info_json(const struct ptlab_info *info, const __u64 regs[3])
 {
 	const char *name = ptlab_format_name(info->out_format), *sep = "";
 	unsigned int i;
 
-	printf("{\"id\": %u, \"format\": ", info->id);
+	json_begin("info");
+	printf(", \"id\": %u, \"format\": ", info->id);
 	if (name)
 		printf("\"%s\"", name);
 	else
@@ -400,9 +495,8 @@ static int print_info(int fd, __u32 id)
 		error_msg("info %u: %s", id, strerror(-err));
 		return err;
 	}
-	regs[0] = info.out_ttbr;
-	regs[1] = info.out_tcr;
-	regs[2] = info.out_mair;
+	/* The uapi's views name them per format; the order is the same. */
+	memcpy(regs, info.out_regs, sizeof(regs));
 	if (json) {
 		print_info_json(&info, regs);
 		return 0;
@@ -451,7 +545,8 @@ static void print_walk_json(const struct ptlab_info *info, unsigned int levels, 
 	char prot[PTLAB_PROT_STRLEN], name[16];
 	unsigned int i, n = walk->out_nr_entries;
 
-	printf("{\"iova\": \"0x%llx\", \"mapped\": %s", (unsigned long long)iova,
+	json_begin("walk");
+	printf(", \"iova\": \"0x%llx\", \"mapped\": %s", (unsigned long long)iova,
 	       mapped ? "true" : "false");
 	if (mapped) {
 		printf(", \"pa\": \"0x%llx\", \"pgsize\": %llu, \"level\": %u",
@@ -524,11 +619,128 @@ static int print_walk(int fd, __u32 id, __u64 iova)
 	return err;
 }
 
+/*
+ * Read a debugfs file whole, for the JSON forms that reshape it. Returns 0
+ * with *textp to free, or a negative errno (reported).
+ */
+static int read_debugfs(__u32 dev, __u32 id, const char *name, char **textp)
+{
+	char why[PTLAB_WHY_LEN];
+	size_t len = 0;
+	FILE *mem;
+	int err;
+
+	*textp = NULL;
+	mem = open_memstream(textp, &len);
+	if (!mem) {
+		error_msg("%s: %s", name, strerror(errno));
+		return -errno;
+	}
+	if (dev)
+		err = ptlab_dev_debugfs_copy(id, name, mem, why, sizeof(why));
+	else
+		err = ptlab_debugfs_copy(id, name, mem, why, sizeof(why));
+	if (fclose(mem) && !err)
+		err = -ENOMEM;
+	if (err) {
+		error_msg("%s", err == -ENOMEM ? strerror(ENOMEM) : why);
+		free(*textp);
+		*textp = NULL;
+	}
+	return err;
+}
+
+/*
+ * One line of the mappings file as a JSON object: the columns under the
+ * names of its header, numbers as numbers and addresses as "0x..." strings.
+ * Returns false for a line that is not a run (the '#' header lines).
+ */
+static bool json_mapping(const char *line, const char *sep)
+{
+	unsigned long long first, last, size, pa;
+	char prot[16], pgsize[24], kind[24] = "";
+	__u64 pgbytes;
+
+	if (sscanf(line, "0x%llx-0x%llx 0x%llx 0x%llx %15s %23s %23s", &first, &last,
+		   &size, &pa, prot, pgsize, kind) < 6 || ptlab_parse_u64(pgsize, &pgbytes))
+		return false;
+	printf("%s{\"iova_first\": \"0x%llx\", \"iova_last\": \"0x%llx\", \"size\": %llu",
+	       sep, first, last, size);
+	printf(", \"pa\": \"0x%llx\", \"prot\": ", pa);
+	json_str(prot);
+	printf(", \"pgsize\": %llu, \"kind\": ", (unsigned long long)pgbytes);
+	/* User memory has no kind column: name it as draw does. */
+	json_str(kind[0] ? kind : "user");
+	printf("}");
+	return true;
+}
+
+/* dump ID [mappings|table_pages] as one object; @name NULL for both. */
+static int print_dump_json(__u32 id, const char *name)
+{
+	char *text = NULL, *line, *save;
+	const char *sep = "";
+	int err;
+
+	json_begin("dump");
+	printf(", \"id\": %u", id);
+	if (!name || !strcmp(name, "mappings")) {
+		err = read_debugfs(0, id, "mappings", &text);
+		if (err)
+			goto out;
+		printf(", \"header\": ");
+		line = strtok_r(text, "\n", &save);
+		json_str(line && line[0] == '#' ? line + 2 : "");
+		printf(", \"mappings\": [");
+		for (; line; line = strtok_r(NULL, "\n", &save))
+			if (json_mapping(line, sep))
+				sep = ", ";
+		printf("]");
+		free(text);
+		text = NULL;
+	}
+	if (name && !strcmp(name, "regs")) {
+		const char *rsep = "";
+		char reg[32];
+		unsigned long long val;
+
+		err = read_debugfs(0, id, "regs", &text);
+		if (err)
+			goto out;
+		printf(", \"regs\": {");
+		for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			if (sscanf(line, "%31s 0x%llx", reg, &val) != 2)
+				continue;
+			printf("%s", rsep);
+			json_str(reg);
+			printf(": \"0x%llx\"", val);
+			rsep = ", ";
+		}
+		printf("}");
+		free(text);
+		text = NULL;
+	}
+	if (!name || !strcmp(name, "table_pages")) {
+		err = read_debugfs(0, id, "table_pages", &text);
+		if (err)
+			goto out;
+		printf(", \"table_pages\": %llu", strtoull(text, NULL, 10));
+		free(text);
+	}
+	err = 0;
+out:
+	json_error(err);
+	json_end();
+	return err;
+}
+
 static int print_debugfs(__u32 id, const char *name)
 {
 	char why[PTLAB_WHY_LEN];
 	int err;
 
+	if (json)
+		return print_dump_json(id, name);
 	printf("# debugfs %s/%u/%s\n", PTLAB_DEBUGFS_DIR, id, name);
 	fflush(stdout);
 	err = ptlab_debugfs_copy(id, name, stdout, why, sizeof(why));
@@ -636,7 +848,17 @@ static int do_map(struct session *s, __u32 id, __u64 iova, __u64 size,
 	map.uptr = (__u64)(unsigned long)mem;
 
 	err = ptlab_map_user(s->fd, &map);
-	printf("mapped %llu\n", map.out_mapped);
+	if (json) {
+		json_begin("map");
+		printf(", \"id\": %u, \"iova\": \"0x%llx\", \"size\": %llu, \"prot\": ",
+		       id, iova, size);
+		json_str(ptlab_prot_format(prot, protstr, sizeof(protstr)));
+		printf(", \"mapped\": %llu", map.out_mapped);
+		json_error(err);
+		json_end();
+	} else {
+		printf("mapped %llu\n", map.out_mapped);
+	}
 
 	/* Keep what the kernel pinned; give back the rest now. */
 	if (map.out_mapped < size)
@@ -665,7 +887,15 @@ static int do_unmap(struct session *s, __u32 id, __u64 iova, __u64 size)
 	int err;
 
 	err = ptlab_unmap(s->fd, id, iova, size, &done);
-	printf("unmapped %llu\n", done);
+	if (json) {
+		json_begin("unmap");
+		printf(", \"id\": %u, \"iova\": \"0x%llx\", \"size\": %llu, \"unmapped\": %llu",
+		       id, iova, size, done);
+		json_error(err);
+		json_end();
+	} else {
+		printf("unmapped %llu\n", done);
+	}
 	buffer_release(s, id, iova, done);
 	if (err)
 		error_msg("unmap %u 0x%llx 0x%llx: %s (unmapped %llu bytes)",
@@ -678,6 +908,12 @@ static int do_destroy(struct session *s, __u32 id)
 	int err;
 
 	err = ptlab_destroy(s->fd, id);
+	if (json) {
+		json_begin("destroy");
+		printf(", \"id\": %u", id);
+		json_error(err);
+		json_end();
+	}
 	if (err) {
 		error_msg("destroy %u: %s", id, strerror(-err));
 		return err;
@@ -750,6 +986,7 @@ static int cmd_demo(int argc, char **argv)
 	char prot[PTLAB_PROT_STRLEN], sz[PTLAB_SIZE_STRLEN];
 	struct ptlab_create c;
 	struct ptlab_info info;
+	const char *name;
 	struct session s;
 	int opt, ret = 1, err;
 	__u32 id;
@@ -801,17 +1038,24 @@ static int cmd_demo(int argc, char **argv)
 		goto out_destroy;
 	}
 
-	printf("# ptlab demo: %s buffer at iova 0x%llx in a new %s address space\n",
-	       ptlab_size_format(size, sz, sizeof(sz)), iova,
-	       ptlab_format_name(info.out_format) ? ptlab_format_name(info.out_format) : "?");
-	printf("id %u\n", id);
+	name = ptlab_format_name(info.out_format) ? ptlab_format_name(info.out_format) : "?";
+	note("# ptlab demo: %s buffer at iova 0x%llx in a new %s address space\n",
+	     ptlab_size_format(size, sz, sizeof(sz)), iova, name);
+	if (json) {
+		json_begin("create");
+		printf(", \"id\": %u, \"format\": ", id);
+		json_str(name);
+		json_end();
+	} else {
+		printf("id %u\n", id);
+	}
 
-	printf("# map %u 0x%llx 0x%llx %s\n", id, iova, size,
-	       ptlab_prot_format(PTLAB_PROT_READ | PTLAB_PROT_WRITE, prot, sizeof(prot)));
+	note("# map %u 0x%llx 0x%llx %s\n", id, iova, size,
+	     ptlab_prot_format(PTLAB_PROT_READ | PTLAB_PROT_WRITE, prot, sizeof(prot)));
 	if (do_map(&s, id, iova, size, PTLAB_PROT_READ | PTLAB_PROT_WRITE, 0))
 		goto out_destroy;
 
-	printf("# info %u\n", id);
+	note("# info %u\n", id);
 	if (print_info(s.fd, id))
 		goto out_destroy;
 
@@ -822,7 +1066,7 @@ static int cmd_demo(int argc, char **argv)
 	for (i = 0; i < 3; i++) {
 		if (probes[i] > iova + size - 1 || (i && probes[i] <= probes[i - 1]))
 			continue;
-		printf("# walk %u 0x%llx\n", id, probes[i]);
+		note("# walk %u 0x%llx\n", id, probes[i]);
 		if (print_walk(s.fd, id, probes[i]))
 			goto out_destroy;
 	}
@@ -831,16 +1075,16 @@ static int cmd_demo(int argc, char **argv)
 	if (print_debugfs(id, "mappings") != -ENODEV)
 		print_debugfs(id, "table_pages");
 
-	printf("# unmap %u 0x%llx 0x%llx\n", id, iova, size);
+	note("# unmap %u 0x%llx 0x%llx\n", id, iova, size);
 	if (do_unmap(&s, id, iova, size))
 		goto out_destroy;
-	printf("# info %u after unmap\n", id);
+	note("# info %u after unmap\n", id);
 	if (print_info(s.fd, id))
 		goto out_destroy;
 	ret = 0;
 
 out_destroy:
-	printf("# destroy %u\n", id);
+	note("# destroy %u\n", id);
 	err = do_destroy(&s, id);
 	if (err)
 		ret = 1;
@@ -867,6 +1111,7 @@ static int script_dirty(struct session *s, int argc, char **argv)
 	__u32 id, flags = 0;
 	struct ptlab_info info;
 	__u64 *bits;
+	bool first;
 	int opt, err;
 
 	optind = 0;
@@ -911,16 +1156,37 @@ static int script_dirty(struct session *s, int argc, char **argv)
 		free(bits);
 		return -1;
 	}
-	printf("dirty %llu\n", (unsigned long long)dirty);
-	for (i = 0; i < nbits; i += run ? run : 1) {
+	if (json) {
+		json_begin("dirty");
+		printf(", \"id\": %u, \"page\": %llu, \"cleared\": %s, \"dirty\": %llu, \"runs\": [",
+		       id, (unsigned long long)page,
+		       flags & PTLAB_READ_DIRTY_NO_CLEAR ? "false" : "true",
+		       (unsigned long long)dirty);
+	} else {
+		printf("dirty %llu\n", (unsigned long long)dirty);
+	}
+	for (i = 0, first = true; i < nbits; i += run ? run : 1) {
 		for (run = 0; i + run < nbits &&
 		     (bits[(i + run) / 64] >> ((i + run) % 64) & 1); run++)
 			;
-		if (run)
+		if (!run)
+			continue;
+		if (json)
+			printf("%s{\"first\": \"0x%llx\", \"last\": \"0x%llx\", \"pages\": %llu}",
+			       first ? "" : ", ",
+			       (unsigned long long)(iova + i * page),
+			       (unsigned long long)(iova + (i + run) * page - 1),
+			       (unsigned long long)run);
+		else
 			printf("0x%llx-0x%llx %llu\n",
 			       (unsigned long long)(iova + i * page),
 			       (unsigned long long)(iova + (i + run) * page - 1),
 			       (unsigned long long)run);
+		first = false;
+	}
+	if (json) {
+		printf("]");
+		json_end();
 	}
 	free(bits);
 	return 0;
@@ -959,6 +1225,14 @@ static int script_attach(struct session *s, int argc, char **argv)
 		return -1;
 	}
 	s->devs[s->nr_devs++] = dev;
+	if (json) {
+		json_begin("attach");
+		printf(", \"id\": %u, \"dev\": %u, \"check\": %s, \"noinval\": %s", id, dev,
+		       flags & PTLAB_DEV_CHECK ? "true" : "false",
+		       flags & PTLAB_DEV_NO_INVALIDATE ? "true" : "false");
+		json_end();
+		return 0;
+	}
 	printf("dev %u\n", dev);
 	return 0;
 }
@@ -974,6 +1248,24 @@ static int print_faults(int fd, __u32 dev)
 		error_msg("faults %u: %s", dev, strerror(-err));
 		return -1;
 	}
+	if (json) {
+		json_begin("faults");
+		printf(", \"dev\": %u, \"faults\": %u, \"overflow\": %u, \"records\": [",
+		       dev, n, overflow);
+		for (i = 0; i < n; i++) {
+			printf("%s{\"kind\": ", i ? ", " : "");
+			json_str(ptlab_fault_name(f[i].kind));
+			printf(", \"iova\": \"0x%llx\", \"access\": %u, \"level\": %u",
+			       (unsigned long long)f[i].iova, f[i].access, f[i].level);
+			printf(", \"entry\": \"0x%016llx\", \"cached_pa\": \"0x%llx\"",
+			       (unsigned long long)f[i].entry,
+			       (unsigned long long)f[i].cached_pa);
+			printf(", \"table_pa\": \"0x%llx\"}", (unsigned long long)f[i].table_pa);
+		}
+		printf("]");
+		json_end();
+		return 0;
+	}
 	printf("faults %u overflow %u\n", n, overflow);
 	for (i = 0; i < n; i++) {
 		printf("fault %s iova 0x%llx access 0x%x level %u entry 0x%016llx",
@@ -983,6 +1275,39 @@ static int print_faults(int fd, __u32 dev)
 		       (unsigned long long)f[i].table_pa);
 	}
 	return 0;
+}
+
+/*
+ * The device's iotlb file ("key value" lines) as one object: plain numbers
+ * as numbers, "used/size" as {"used": N, "size": N}.
+ */
+static int print_iotlb_json(__u32 dev)
+{
+	char *text, *line, *save, key[32];
+	unsigned long long a, b;
+	const char *sep = ", ";
+	int err;
+
+	err = read_debugfs(1, dev, "iotlb", &text);
+	json_begin("iotlb");
+	printf(", \"dev\": %u", dev);
+	for (line = err ? NULL : strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		int n = sscanf(line, "%31s %llu/%llu", key, &a, &b);
+
+		if (n < 2)
+			continue;
+		printf("%s", sep);
+		json_str(key);
+		if (n == 3)
+			printf(": {\"used\": %llu, \"size\": %llu}", a, b);
+		else
+			printf(": %llu", a);
+	}
+	json_error(err);
+	json_end();
+	free(text);
+	return err ? -1 : 0;
 }
 
 /* dma DEV read|write|fetch IOVA SIZE [priv] [byte=B|file=PATH] */
@@ -1047,9 +1372,23 @@ static int script_dma(struct session *s, int argc, char **argv)
 	}
 	d.uptr = (__u64)(uintptr_t)buf;
 	err = ptlab_dev_dma(s->fd, &d);
-	printf("done %llu\n", (unsigned long long)d.out_done);
-	if (d.out_fault)
-		printf("fault %s\n", ptlab_fault_name(d.out_fault));
+	if (json) {
+		json_begin("dma");
+		printf(", \"dev\": %u, \"access\": ", d.dev_id);
+		json_str(argv[2]);
+		printf(", \"priv\": %s, \"iova\": \"0x%llx\", \"size\": %llu",
+		       d.access & PTLAB_ACCESS_PRIV ? "true" : "false",
+		       (unsigned long long)d.iova, (unsigned long long)d.length);
+		printf(", \"done\": %llu, \"fault\": ", (unsigned long long)d.out_done);
+		if (d.out_fault)
+			json_str(ptlab_fault_name(d.out_fault));
+		else
+			printf("null");
+	} else {
+		printf("done %llu\n", (unsigned long long)d.out_done);
+		if (d.out_fault)
+			printf("fault %s\n", ptlab_fault_name(d.out_fault));
+	}
 	if (!(d.access & PTLAB_ACCESS_WRITE) && d.out_done) {
 		if (a.file) {
 			out = open(a.file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -1060,7 +1399,15 @@ static int script_dma(struct session *s, int argc, char **argv)
 		}
 		for (i = 0; i < d.out_done; i++)
 			sum = sum * 31 + buf[i];
-		printf("first 0x%02x checksum 0x%016llx\n", buf[0], sum);
+		if (json)
+			printf(", \"first\": \"0x%02x\", \"checksum\": \"0x%016llx\"",
+			       buf[0], sum);
+		else
+			printf("first 0x%02x checksum 0x%016llx\n", buf[0], sum);
+	}
+	if (json) {
+		json_error(err == -EIO ? 0 : err);
+		json_end();
 	}
 	free(buf);
 	/* A device fault is a result, printed above, not a failed command. */
@@ -1087,6 +1434,13 @@ static int script_line(struct session *s, int argc, char **argv)
 
 		if (parse_create(argc, argv, &c) || do_create(s, &c))
 			return -1;
+		if (json) {
+			json_begin("create");
+			printf(", \"id\": %u, \"format\": ", c.out_id);
+			json_str(ptlab_format_name(c.format) ? ptlab_format_name(c.format) : "?");
+			json_end();
+			return 0;
+		}
 		printf("id %u\n", c.out_id);
 		return 0;
 	}
@@ -1119,26 +1473,47 @@ static int script_line(struct session *s, int argc, char **argv)
 		__u64 pa;
 		int err;
 
-		if (argc < 5 || argc > 6)
+		if (argc < 5 || argc > 7)
 			goto usage;
 		if (parse_id(s, argv[1], &id) || parse_num("iova", argv[2], &iova) ||
 		    parse_num("pa", argv[3], &pa) || parse_num("size", argv[4], &size))
 			return -1;
-		if (argc == 6 && ptlab_prot_parse(argv[5], &m.prot)) {
-			error_msg("bad prot '%s' (want letters of rwxpcm)", argv[5]);
-			return -1;
+		/* PROT and PGSIZE are optional, as for map. */
+		for (i = 5; i < argc; i++) {
+			if (argv[i][0] >= '0' && argv[i][0] <= '9') {
+				if (parse_pow2("page size", argv[i], &m.pgsize))
+					return -1;
+			} else if (ptlab_prot_parse(argv[i], &m.prot)) {
+				error_msg("bad prot '%s' (want letters of rwxpcm)", argv[i]);
+				return -1;
+			}
 		}
 		m.id = id;
 		m.iova = iova;
 		m.paddr = pa;
 		m.length = size;
 		err = ptlab_map_phys(s->fd, &m);
-		printf("mapped %llu\n", (unsigned long long)m.out_mapped);
+		if (json) {
+			json_begin("mapphys");
+			printf(", \"id\": %u, \"iova\": \"0x%llx\", \"pa\": \"0x%llx\"",
+			       id, iova, pa);
+			printf(", \"size\": %llu, \"mapped\": %llu, \"kind\": ", size,
+			       (unsigned long long)m.out_mapped);
+			if (err)
+				printf("null");
+			else
+				json_str(m.out_kind == PTLAB_PHYS_RAM ? "ram" : "mmio");
+			json_error(err);
+			json_end();
+		} else {
+			printf("mapped %llu\n", (unsigned long long)m.out_mapped);
+		}
 		if (err) {
 			error_msg("mapphys: %s", strerror(-err));
 			return -1;
 		}
-		printf("kind %s\n", m.out_kind == PTLAB_PHYS_RAM ? "ram" : "mmio");
+		if (!json)
+			printf("kind %s\n", m.out_kind == PTLAB_PHYS_RAM ? "ram" : "mmio");
 		return 0;
 	}
 
@@ -1157,11 +1532,20 @@ static int script_line(struct session *s, int argc, char **argv)
 		}
 		err = ptlab_snapshot(s->fd, id, out, &bytes);
 		close(out);
+		if (json) {
+			json_begin("snapshot");
+			printf(", \"id\": %u, \"file\": ", id);
+			json_str(argv[2]);
+			printf(", \"bytes\": %llu", (unsigned long long)bytes);
+			json_error(err);
+			json_end();
+		}
 		if (err) {
 			error_msg("snapshot: %s", strerror(-err));
 			return -1;
 		}
-		printf("snapshot %llu bytes\n", (unsigned long long)bytes);
+		if (!json)
+			printf("snapshot %llu bytes\n", (unsigned long long)bytes);
 		return 0;
 	}
 
@@ -1196,13 +1580,16 @@ static int script_line(struct session *s, int argc, char **argv)
 		if (parse_id(s, argv[1], &id))
 			return -1;
 		if (argc == 3) {
-			if (strcmp(argv[2], "mappings") && strcmp(argv[2], "table_pages")) {
-				error_msg("dump: unknown file '%s' (mappings or table_pages)",
+			if (strcmp(argv[2], "mappings") && strcmp(argv[2], "table_pages") &&
+			    strcmp(argv[2], "regs")) {
+				error_msg("dump: unknown file '%s' (mappings, table_pages, regs)",
 					  argv[2]);
 				return -1;
 			}
 			return print_debugfs(id, argv[2]);
 		}
+		if (json)
+			return print_dump_json(id, NULL);
 		if (print_debugfs(id, "mappings"))
 			return -1;
 		return print_debugfs(id, "table_pages");
@@ -1218,12 +1605,21 @@ static int script_line(struct session *s, int argc, char **argv)
 
 	if (!strcmp(cmd, "dirty"))
 		return script_dirty(s, argc, argv);
+	if (!strcmp(cmd, "draw")) {
+		if (argc != 3)
+			goto usage;
+		if (parse_id(s, argv[1], &id))
+			return -1;
+		return ptctl_draw(s->fd, id, argv[2], json) ? -1 : 0;
+	}
+
 	if (!strcmp(cmd, "attach"))
 		return script_attach(s, argc, argv);
 	if (!strcmp(cmd, "dma"))
 		return script_dma(s, argc, argv);
 	if (!strcmp(cmd, "faults") || !strcmp(cmd, "iotlb") || !strcmp(cmd, "detach")) {
 		__u32 dev;
+		int err;
 
 		if (argc != 2)
 			goto usage;
@@ -1234,14 +1630,23 @@ static int script_line(struct session *s, int argc, char **argv)
 		if (!strcmp(cmd, "iotlb")) {
 			char why[PTLAB_WHY_LEN];
 
+			if (json)
+				return print_iotlb_json(dev);
 			if (ptlab_dev_debugfs_copy(dev, "iotlb", stdout, why, sizeof(why))) {
 				error_msg("%s", why);
 				return -1;
 			}
 			return 0;
 		}
-		if (ptlab_dev_destroy(s->fd, dev)) {
-			error_msg("detach %u: %s", dev, strerror(errno));
+		err = ptlab_dev_destroy(s->fd, dev);
+		if (json) {
+			json_begin("detach");
+			printf(", \"dev\": %u", dev);
+			json_error(err);
+			json_end();
+		}
+		if (err) {
+			error_msg("detach %u: %s", dev, strerror(-err));
 			return -1;
 		}
 		return 0;
@@ -1421,6 +1826,8 @@ int main(int argc, char **argv)
 		return cmd_create(argc, argv);
 	if (!strcmp(cmd, "script"))
 		return cmd_script(argc, argv);
+	if (!strcmp(cmd, "replay"))
+		return ptctl_replay(argc, argv, json, no_load);
 	if (!strcmp(cmd, "help")) {
 		print_usage(stdout);
 		return 0;

@@ -418,6 +418,13 @@ static const struct peer_case cases[] = {
 	{ .name = "4K, tables kept", .iova = warm_page, .pgsize = SZ_4K,
 	  .pgcount = 1, .count = PEER_SMALL, .pin = WARM_PIN,
 	  .pin_stride = SZ_2M, .nr_pins = PEER_REGIONS },
+	/* Between one page and 256: time per page against the batch size. */
+	{ .name = "16x4K, tables kept", .iova = warm_region, .pgsize = SZ_4K,
+	  .pgcount = 16, .count = PEER_REGIONS, .pin = WARM_PIN,
+	  .pin_stride = SZ_2M, .nr_pins = PEER_REGIONS },
+	{ .name = "64x4K, tables kept", .iova = warm_region, .pgsize = SZ_4K,
+	  .pgcount = 64, .count = PEER_REGIONS, .pin = WARM_PIN,
+	  .pin_stride = SZ_2M, .nr_pins = PEER_REGIONS },
 	{ .name = "2M, tables kept", .iova = block, .pgsize = SZ_2M,
 	  .pgcount = 1, .count = PEER_REGIONS, .pin = BLOCK_PIN,
 	  .nr_pins = 1 },

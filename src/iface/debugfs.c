@@ -99,6 +99,46 @@ static int ptlab_mappings_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(ptlab_mappings);
 
+/*
+ * regs: the three values of PTLAB_IOCTL_INFO under the names the format's
+ * driver uses (the views of struct ptlab_info in the uapi), one per line;
+ * a format without names here shows the uapi's own.
+ */
+static const char *const ptlab_reg_names[][3] = {
+	[PTLAB_FMT_ARM64_LPAE_S1] = { "ttbr0", "tcr", "mair" },
+	[PTLAB_FMT_ARM64_LPAE_S2] = { "vttbr", "vtcr", NULL },
+	[PTLAB_FMT_ARM_MALI_LPAE] = { "transtab", NULL, "memattr" },
+	[PTLAB_FMT_ARM_V7S] = { "ttbr0", "ttbcr", "prrr_nmrr" },
+	[PTLAB_FMT_X86_64] = { "cr3", "paging_mode", NULL },
+	[PTLAB_FMT_VTD_SS] = { "slptptr", "aw", NULL },
+	[PTLAB_FMT_AMD_V1] = { "dte_root", "dte_mode", NULL },
+	[PTLAB_FMT_RISCV] = { "iosatp", "mode", NULL },
+	[PTLAB_FMT_APPLE_DART] = { "ttbr", "tcr", NULL },
+	[PTLAB_FMT_APPLE_UAT] = { "ttb", NULL, NULL },
+};
+
+static int ptlab_regs_show(struct seq_file *m, void *unused)
+{
+	static const char *const uapi_names[3] = { "ttbr", "tcr", "mair" };
+	struct ptlab_as *as = m->private;
+	unsigned int id = as->pt.cfg.fmt->id, i;
+	const char *const *names = uapi_names;
+	struct pt_hw_regs regs;
+	u64 root_pa, val[3];
+
+	if (id < ARRAY_SIZE(ptlab_reg_names) && ptlab_reg_names[id][0])
+		names = ptlab_reg_names[id];
+	ptlab_as_regs(as, ptlab_file_shows_pa(m->file), &root_pa, &regs);
+	val[0] = regs.ttbr;
+	val[1] = regs.tcr;
+	val[2] = regs.mair;
+	for (i = 0; i < 3; i++)
+		if (names[i])
+			seq_printf(m, "%s 0x%016llx\n", names[i], val[i]);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(ptlab_regs);
+
 static int ptlab_table_pages_show(struct seq_file *m, void *unused)
 {
 	struct ptlab_as *as = m->private;
@@ -276,6 +316,7 @@ void ptlab_debugfs_add_as(struct ptlab_as *as)
 			    &ptlab_table_pages_fops);
 	debugfs_create_file("flushes", 0400, as->dir, as, &ptlab_flushes_fops);
 	debugfs_create_file("entries", 0400, as->dir, as, &ptlab_entries_fops);
+	debugfs_create_file("regs", 0400, as->dir, as, &ptlab_regs_fops);
 	debugfs_create_file("snapshot", 0400, as->dir, as, &ptlab_snapshot_fops);
 }
 

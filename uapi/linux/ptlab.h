@@ -195,6 +195,144 @@ struct ptlab_destroy {
 	__u32 id;
 };
 
+/*
+ * The three register values of struct ptlab_info under each format's own
+ * names: what that format's driver programs, and all the simulated device
+ * starts its walk from. Each view overlays out_ttbr, out_tcr and out_mair
+ * (the binary layout is that of the first version); a slot a format does
+ * not use reads 0. ptctl prints these names, and so does debugfs <id>/regs.
+ */
+
+/**
+ * struct ptlab_regs_arm64_s1 - Arm VMSAv8-64 stage 1 (PTLAB_FMT_ARM64_LPAE_S1)
+ * @ttbr0: TTBR0_EL1: the table's base address (BADDR)
+ * @tcr: TCR_EL1, the TTBR0 half: T0SZ, IRGN0, ORGN0, SH0, TG0, IPS
+ * @mair: MAIR_EL1: the attribute indexes the leaves use
+ */
+struct ptlab_regs_arm64_s1 {
+	__u64 ttbr0;
+	__u64 tcr;
+	__u64 mair;
+};
+
+/**
+ * struct ptlab_regs_arm64_s2 - Arm stage 2 (PTLAB_FMT_ARM64_LPAE_S2)
+ * @vttbr: VTTBR_EL2: the (concatenated) top table's base address
+ * @vtcr: VTCR_EL2: T0SZ, SL0, IRGN0, ORGN0, SH0, TG0, PS
+ * @__unused: 0
+ */
+struct ptlab_regs_arm64_s2 {
+	__u64 vttbr;
+	__u64 vtcr;
+	__u64 __unused;
+};
+
+/**
+ * struct ptlab_regs_mali - Arm Mali LPAE (PTLAB_FMT_ARM_MALI_LPAE)
+ * @transtab: AS_TRANSTAB: the table's base address and ADRMODE
+ * @__unused: 0
+ * @memattr: AS_MEMATTR: the attribute indexes the leaves use
+ */
+struct ptlab_regs_mali {
+	__u64 transtab;
+	__u64 __unused;
+	__u64 memattr;
+};
+
+/**
+ * struct ptlab_regs_v7s - Armv7 short descriptor (PTLAB_FMT_ARM_V7S)
+ * @ttbr0: TTBR0: the first-level table's base address and walk attributes
+ * @ttbcr: TTBCR: N and PD1
+ * @prrr_nmrr: NMRR in bits 63:32, PRRR in bits 31:0
+ */
+struct ptlab_regs_v7s {
+	__u64 ttbr0;
+	__u64 ttbcr;
+	__u64 prrr_nmrr;
+};
+
+/**
+ * struct ptlab_regs_x86_64 - x86-64 (PTLAB_FMT_X86_64)
+ * @cr3: the top table's address as CR3 holds it, and as a VT-d scalable-mode
+ *	PASID entry's first-level page-table pointer (FLPTR) or an AMD v2
+ *	GCR3 table entry does
+ * @paging_mode: PTLAB_X86_PAGING_4LEVEL or PTLAB_X86_PAGING_5LEVEL (the PASID
+ *	entry's FLPM; CR4.LA57 on a CPU)
+ * @__unused: 0
+ */
+struct ptlab_regs_x86_64 {
+	__u64 cr3;
+	__u64 paging_mode;
+	__u64 __unused;
+};
+
+#define PTLAB_X86_PAGING_4LEVEL	0
+#define PTLAB_X86_PAGING_5LEVEL	1
+
+/**
+ * struct ptlab_regs_vtd_ss - Intel VT-d second stage (PTLAB_FMT_VTD_SS)
+ * @slptptr: the context entry's (or PASID entry's) second-level page-table
+ *	pointer
+ * @aw: the entry's address width field: levels - 2 (1: 39 bits, 3 levels;
+ *	2: 48 bits, 4 levels; 3: 57 bits, 5 levels)
+ * @__unused: 0
+ */
+struct ptlab_regs_vtd_ss {
+	__u64 slptptr;
+	__u64 aw;
+	__u64 __unused;
+};
+
+/**
+ * struct ptlab_regs_amd_v1 - AMD IOMMU v1 (PTLAB_FMT_AMD_V1)
+ * @dte_root: the device table entry's Page Table Root Pointer
+ * @dte_mode: the device table entry's Mode: the number of levels (1-6)
+ * @__unused: 0
+ */
+struct ptlab_regs_amd_v1 {
+	__u64 dte_root;
+	__u64 dte_mode;
+	__u64 __unused;
+};
+
+/**
+ * struct ptlab_regs_riscv - RISC-V (PTLAB_FMT_RISCV)
+ * @iosatp: iosatp (satp's layout): MODE in bits 63:60, PPN of the root below
+ * @mode: the MODE field alone: 8 Sv39, 9 Sv48, 10 Sv57
+ * @__unused: 0
+ */
+struct ptlab_regs_riscv {
+	__u64 iosatp;
+	__u64 mode;
+	__u64 __unused;
+};
+
+/**
+ * struct ptlab_regs_dart - Apple DART (PTLAB_FMT_APPLE_DART)
+ * @ttbr: the stream's TTBR: valid bit and the table's address, encoded as
+ *	t8020 or t8110 expects it
+ * @tcr: the stream's TCR: translation enabled (t8110: and 4-level)
+ * @__unused: 0
+ */
+struct ptlab_regs_dart {
+	__u64 ttbr;
+	__u64 tcr;
+	__u64 __unused;
+};
+
+/**
+ * struct ptlab_regs_uat - Apple GPU UAT (PTLAB_FMT_APPLE_UAT)
+ * @ttb: the TTB as the firmware's context expects it: the top table's
+ *	address and the valid bit
+ * @__unused: 0
+ * @__unused2: 0
+ */
+struct ptlab_regs_uat {
+	__u64 ttb;
+	__u64 __unused;
+	__u64 __unused2;
+};
+
 /**
  * struct ptlab_info - PTLAB_IOCTL_INFO: geometry and what a driver would program
  * @size: sizeof(struct ptlab_info)
@@ -212,6 +350,17 @@ struct ptlab_destroy {
  * @out_tcr: translation control register value (Arm: TCR, the TTBR0 half
  *	or with PTLAB_CREATE_ARM_TTBR1 the TTBR1 half)
  * @out_mair: memory attribute indirection register value (Arm: MAIR)
+ * @out_regs: the same three values as an array
+ * @arm64_s1: the three values under stage 1's names
+ * @arm64_s2: under stage 2's
+ * @mali: under Mali's
+ * @v7s: under the Armv7 short descriptor's
+ * @x86: under x86-64's (CR3 or PASID FLPTR, paging mode)
+ * @vtd_ss: under VT-d second stage's (SLPTPTR, AW)
+ * @amd_v1: under AMD v1's (DTE root pointer and mode)
+ * @riscv: under RISC-V's (iosatp, MODE)
+ * @dart: under DART's (TTBR, TCR)
+ * @uat: under UAT's (TTB)
  * @out_table_pages: pages of table memory the address space owns
  * @out_mapped_bytes: bytes currently mapped
  * @out_prot_mask: PTLAB_PROT_* bits the format can express; others are
@@ -238,9 +387,24 @@ struct ptlab_info {
 	__u32 __reserved;
 	__u64 out_pgsize_bitmap;
 	__u64 out_root_pa;
-	__u64 out_ttbr;
-	__u64 out_tcr;
-	__u64 out_mair;
+	union {
+		struct {
+			__u64 out_ttbr;
+			__u64 out_tcr;
+			__u64 out_mair;
+		};
+		__u64 out_regs[3];
+		struct ptlab_regs_arm64_s1 arm64_s1;
+		struct ptlab_regs_arm64_s2 arm64_s2;
+		struct ptlab_regs_mali mali;
+		struct ptlab_regs_v7s v7s;
+		struct ptlab_regs_x86_64 x86;
+		struct ptlab_regs_vtd_ss vtd_ss;
+		struct ptlab_regs_amd_v1 amd_v1;
+		struct ptlab_regs_riscv riscv;
+		struct ptlab_regs_dart dart;
+		struct ptlab_regs_uat uat;
+	};
 	__u64 out_table_pages;
 	__u64 out_mapped_bytes;
 	__u32 out_prot_mask;
