@@ -1158,8 +1158,8 @@ static int script_dirty(struct session *s, int argc, char **argv)
 	}
 	if (json) {
 		json_begin("dirty");
-		printf(", \"id\": %u, \"page\": %llu, \"cleared\": %s, \"dirty\": %llu, \"runs\": [",
-		       id, (unsigned long long)page,
+		printf(", \"id\": %u, \"page\": %llu", id, (unsigned long long)page);
+		printf(", \"cleared\": %s, \"dirty\": %llu, \"runs\": [",
 		       flags & PTLAB_READ_DIRTY_NO_CLEAR ? "false" : "true",
 		       (unsigned long long)dirty);
 	} else {
