@@ -1093,6 +1093,97 @@ const char *ptlab_format_reg_name(__u32 format, unsigned int reg)
 	return uapi[reg];
 }
 
+/* The PTLAB_CREATE_ARM_* variants by the names ptctl takes. */
+static const struct {
+	const char *name;
+	__u32 flag;
+} create_flags[] = {
+	{ "lpa2", PTLAB_CREATE_ARM_LPA2 },
+	{ "ttbr1", PTLAB_CREATE_ARM_TTBR1 },
+	{ "ns", PTLAB_CREATE_ARM_NS },
+	{ "outer-wbwa", PTLAB_CREATE_ARM_OUTER_WBWA },
+	{ "s2fwb", PTLAB_CREATE_ARM_S2FWB },
+	{ "mtk", PTLAB_CREATE_ARM_MTK_EXT },
+};
+
+/**
+ * ptlab_create_flag_parse() - a PTLAB_CREATE_ARM_* variant by its name
+ * @name: "lpa2", "ttbr1", "ns", "outer-wbwa", "s2fwb" or "mtk"
+ * @flag: receives the flag
+ *
+ * Return: 0, or -EINVAL for a name this library does not know.
+ */
+int ptlab_create_flag_parse(const char *name, __u32 *flag)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(create_flags); i++) {
+		if (!strcmp(create_flags[i].name, name)) {
+			*flag = create_flags[i].flag;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/**
+ * ptlab_create_flags_format() - the variants of struct ptlab_info's out_flags
+ * @flags: PTLAB_CREATE_ARM_* bits
+ * @buf: receives their names separated by commas ("lpa2,ttbr1"), "none"
+ *	for 0, and any unknown bits in hex
+ * @len: size of @buf
+ *
+ * Return: @buf.
+ */
+char *ptlab_create_flags_format(__u32 flags, char *buf, size_t len)
+{
+	size_t i, used = 0;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(create_flags); i++) {
+		if (!(flags & create_flags[i].flag))
+			continue;
+		used += snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+				 used ? "," : "", create_flags[i].name);
+		flags &= ~create_flags[i].flag;
+	}
+	if (flags)
+		used += snprintf(buf + used, used < len ? len - used : 0, "%s0x%x",
+				 used ? "," : "", flags);
+	if (!used)
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+/**
+ * ptlab_info_reg_name() - what the driver calls a register of this space
+ * @info: a PTLAB_IOCTL_INFO reply
+ * @reg: as for ptlab_format_reg_name()
+ *
+ * The variants change some: TTBR1 spaces report "ttbr1", stage 2 with
+ * S2FWB "hcr" (HCR_EL2 with FWB) where it has no MAIR, and a MediaTek
+ * v7s space its M4U's "pt_base" and no TEX remap registers.
+ *
+ * Return: as ptlab_format_reg_name().
+ */
+const char *ptlab_info_reg_name(const struct ptlab_info *info, unsigned int reg)
+{
+	__u32 flags = info->out_flags;
+
+	if (info->out_format == PTLAB_FMT_ARM64_LPAE_S1 && reg == 0 &&
+	    (flags & PTLAB_CREATE_ARM_TTBR1))
+		return "ttbr1";
+	if (info->out_format == PTLAB_FMT_ARM64_LPAE_S2 && reg == 2 &&
+	    (flags & PTLAB_CREATE_ARM_S2FWB))
+		return "hcr";
+	if (info->out_format == PTLAB_FMT_ARM_V7S &&
+	    (flags & PTLAB_CREATE_ARM_MTK_EXT))
+		return reg == 0 ? "pt_base" : reg == 1 ? "ttbcr" : NULL;
+	return ptlab_format_reg_name(info->out_format, reg);
+}
+
 /**
  * ptlab_level_name() - a level as the architecture names it
  * @format: enum ptlab_format
@@ -1123,6 +1214,11 @@ char *ptlab_level_name(__u32 format, unsigned int levels, unsigned int level,
 		/* The last level is level 3, whatever the granule. */
 		if (level <= 3) {
 			snprintf(buf, len, "L%u", 3 - level);
+			return buf;
+		}
+		/* FEAT_LPA2's fifth level, above level 0. */
+		if (level == 4 && format != PTLAB_FMT_APPLE_UAT) {
+			snprintf(buf, len, "L-1");
 			return buf;
 		}
 		break;

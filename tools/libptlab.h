@@ -79,6 +79,9 @@ int ptlab_format_parse(const char *str, __u32 *format);
 const char *ptlab_format_name(__u32 format);
 const char *ptlab_format_what(__u32 format);
 const char *ptlab_format_reg_name(__u32 format, unsigned int reg);
+const char *ptlab_info_reg_name(const struct ptlab_info *info, unsigned int reg);
+int ptlab_create_flag_parse(const char *name, __u32 *flag);
+char *ptlab_create_flags_format(__u32 flags, char *buf, size_t len);
 __u32 ptlab_format_at(size_t i);
 char *ptlab_level_name(__u32 format, unsigned int levels, unsigned int level,
 		       char *buf, size_t len);

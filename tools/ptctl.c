@@ -123,6 +123,7 @@ enum {
 	OPT_IOVA,
 	OPT_ECHO,
 	OPT_JSON,
+	OPT_CREATE_FLAG,
 };
 
 /* create --dirty, dirty --no-clear */
@@ -173,7 +174,8 @@ static void print_usage(FILE *f)
 		"      (default 4M at 0x40000000) read/write, print its info, walks and the\n"
 		"      debugfs dump, unmap it and exit.\n"
 		"  create [--format NAME] [--ias BITS] [--oas BITS] [--granule SIZE]\n"
-		"         [--pgsizes LIST] [--dirty]\n"
+		"         [--pgsizes LIST] [--dirty] [--lpa2] [--ttbr1] [--ns]\n"
+		"         [--outer-wbwa] [--s2fwb] [--mtk]\n"
 		"      Create an address space and print its info (it is freed on exit:\n"
 		"      use it to check parameters and register values).\n"
 		"  script [--echo] FILE|-\n"
@@ -355,15 +357,28 @@ static int parse_create(int argc, char **argv, struct ptlab_create *c)
 		{ "pgsizes", required_argument, NULL, OPT_PGSIZES },
 		{ "no-load", no_argument, NULL, OPT_NO_LOAD },
 		{ "dirty", no_argument, NULL, OPT_DIRTY },
+		/* The PTLAB_CREATE_ARM_* variants, by their library names. */
+		{ "lpa2", no_argument, NULL, OPT_CREATE_FLAG },
+		{ "ttbr1", no_argument, NULL, OPT_CREATE_FLAG },
+		{ "ns", no_argument, NULL, OPT_CREATE_FLAG },
+		{ "outer-wbwa", no_argument, NULL, OPT_CREATE_FLAG },
+		{ "s2fwb", no_argument, NULL, OPT_CREATE_FLAG },
+		{ "mtk", no_argument, NULL, OPT_CREATE_FLAG },
 		{ }
 	};
+	__u32 flag;
 	__u64 val;
-	int opt;
+	int opt, idx;
 
 	ptlab_create_init(c);
 	optind = 0;	/* glibc: also resets its internal state between calls */
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "", opts, &idx)) != -1) {
 		switch (opt) {
+		case OPT_CREATE_FLAG:
+			if (ptlab_create_flag_parse(opts[idx].name, &flag))
+				return 2;
+			c->flags |= flag;
+			break;
 		case OPT_FORMAT:
 			if (ptlab_format_parse(optarg, &c->format)) {
 				error_msg("unknown format '%s'", optarg);
@@ -444,12 +459,22 @@ static void print_info_json(const struct ptlab_info *info, const __u64 regs[3])
 	printf("], \"root_pa\": \"0x%llx\", \"regs\": {", (unsigned long long)info->out_root_pa);
 	sep = "";
 	for (i = 0; i < 3; i++) {
-		const char *reg = ptlab_format_reg_name(info->out_format, i);
+		const char *reg = ptlab_info_reg_name(info, i);
 
 		if (reg) {
 			printf("%s\"%s\": \"0x%llx\"", sep, reg, (unsigned long long)regs[i]);
 			sep = ", ";
 		}
+	}
+	if (info->out_flags) {
+		char flags[128];
+
+		printf("}, \"flags\": \"%s\"",
+		       ptlab_create_flags_format(info->out_flags, flags, sizeof(flags)));
+		printf(", \"table_pages\": %llu, \"mapped_bytes\": %llu}\n",
+		       (unsigned long long)info->out_table_pages,
+		       (unsigned long long)info->out_mapped_bytes);
+		return;
 	}
 	printf("}, \"table_pages\": %llu, \"mapped_bytes\": %llu}\n",
 	       (unsigned long long)info->out_table_pages,
@@ -493,10 +518,17 @@ static int print_info(int fd, __u32 id)
 	printf("root_pa 0x%llx\n", info.out_root_pa);
 	/* Under the names the format's driver uses (x86-64: cr3, riscv: iosatp). */
 	for (i = 0; i < 3; i++) {
-		const char *reg = ptlab_format_reg_name(info.out_format, i);
+		const char *reg = ptlab_info_reg_name(&info, i);
 
 		if (reg)
 			printf("%s 0x%016llx\n", reg, (unsigned long long)regs[i]);
+	}
+	/* The PTLAB_CREATE_ARM_* variants, only where there are some. */
+	if (info.out_flags) {
+		char flags[128];
+
+		printf("flags %s\n",
+		       ptlab_create_flags_format(info.out_flags, flags, sizeof(flags)));
 	}
 	printf("table_pages %llu\n", info.out_table_pages);
 	printf("mapped_bytes %llu\n", info.out_mapped_bytes);

@@ -229,6 +229,53 @@ FIXTURE_VARIANT_ADD(fmt, lpae_s2_64k_46_oas40_concat) {
 	LPAE_S2(16, 46, 40, 2, ARM_64K_SIZES, 256, true, 46),
 };
 
+/*
+ * The Arm variants of PTLAB_CREATE_ARM_*: FEAT_LPA2 (52 bits with 4K and
+ * 16K: a fifth level of 16 entries with 4K, 512G and 64G blocks), NS and
+ * the outer-WBWA walker (no geometry change), S2FWB.
+ */
+#define SZ_64G		0x1000000000ULL
+#define LPAE_F(fmt, fl, g, i, o, lv, sz, pm, root, cc, mx)		\
+	.c = { .format = (fmt), .flags = (fl), .granule_shift = (g),	\
+	       .ias = (i), .oas = (o) },				\
+	.def_gran = 12, .def_ias = 48, .def_oas = 48,			\
+	.want_levels = (lv), .want_pgsizes = (sz),			\
+	.want_prot_mask = (pm), .want_root_pages = (root),		\
+	.concat = (cc), .ias_max = (mx)
+
+FIXTURE_VARIANT_ADD(fmt, lpae_s1_4k_52_lpa2) {
+	LPAE_F(PTLAB_FMT_ARM64_LPAE_S1, PTLAB_CREATE_ARM_LPA2, 12, 52, 52, 5,
+	       ARM_4K_SIZES | SZ_512G, PTLAB_PROT_ALL, 1, false, 52),
+};
+
+FIXTURE_VARIANT_ADD(fmt, lpae_s1_16k_52_lpa2) {
+	LPAE_F(PTLAB_FMT_ARM64_LPAE_S1, PTLAB_CREATE_ARM_LPA2, 14, 52, 52, 4,
+	       ARM_16K_SIZES | SZ_64G, PTLAB_PROT_ALL, 1, false, 52),
+};
+
+FIXTURE_VARIANT_ADD(fmt, lpae_s1_4k_48_ns_outer_wbwa) {
+	LPAE_F(PTLAB_FMT_ARM64_LPAE_S1,
+	       PTLAB_CREATE_ARM_NS | PTLAB_CREATE_ARM_OUTER_WBWA, 12, 48, 0, 4,
+	       ARM_4K_SIZES, PTLAB_PROT_ALL, 1, false, 48),
+};
+
+/* Stage 2, 4K, 52 bits: sixteen level-0 tables (64K), as KVM does. */
+FIXTURE_VARIANT_ADD(fmt, lpae_s2_4k_52_lpa2_concat) {
+	LPAE_F(PTLAB_FMT_ARM64_LPAE_S2, PTLAB_CREATE_ARM_LPA2, 12, 52, 52, 4,
+	       ARM_4K_SIZES | SZ_512G, PROT_NO_PRIV, 16, true, 52),
+};
+
+/* 16K from level 0 (VTCR.SL0 = 0b11 with DS): 32 entries. */
+FIXTURE_VARIANT_ADD(fmt, lpae_s2_16k_52_lpa2) {
+	LPAE_F(PTLAB_FMT_ARM64_LPAE_S2, PTLAB_CREATE_ARM_LPA2, 14, 52, 52, 4,
+	       ARM_16K_SIZES | SZ_64G, PROT_NO_PRIV, 1, false, 52),
+};
+
+FIXTURE_VARIANT_ADD(fmt, lpae_s2_4k_48_s2fwb) {
+	LPAE_F(PTLAB_FMT_ARM64_LPAE_S2, PTLAB_CREATE_ARM_S2FWB, 12, 48, 0, 4,
+	       ARM_4K_SIZES, PROT_NO_PRIV, 1, false, 48),
+};
+
 /* Mali walks four levels from a whole table whatever the input size. */
 #define MALI(i)								\
 	.c = { .format = PTLAB_FMT_ARM_MALI_LPAE, .ias = (i) },		\
@@ -752,6 +799,7 @@ TEST_F(fmt, empty)
 		  info.out_granule_shift);
 	ASSERT_EQ(variant->c.ias ? variant->c.ias : variant->def_ias, info.out_ias);
 	ASSERT_EQ(variant->c.oas ? variant->c.oas : variant->def_oas, info.out_oas);
+	ASSERT_EQ(variant->c.flags & PTLAB_CREATE_ARM_QUIRKS, info.out_flags);
 	ASSERT_EQ(variant->want_levels, info.out_levels);
 	ASSERT_EQ(variant->want_pgsizes, info.out_pgsize_bitmap);
 	ASSERT_EQ(variant->want_prot_mask, info.out_prot_mask);
@@ -1501,6 +1549,269 @@ TEST_F(fmt, bad_ias)
 	ASSERT_EQ(0, pt_destroy(fx->s.fd, id2));
 	ASSERT_EQ(secpt, secpt_kb());
 	check_state(_metadata, fx, true);
+}
+
+/* --- the Arm variants beyond one geometry (PTLAB_CREATE_ARM_*) --- */
+
+#define ARM_LPA2	PTLAB_CREATE_ARM_LPA2
+#define ARM_TTBR1	PTLAB_CREATE_ARM_TTBR1
+#define ARM_MTK		PTLAB_CREATE_ARM_MTK_EXT
+
+static int create_flags(int fd, __u32 format, __u32 flags, __u32 gran,
+			__u32 ias, __u32 oas, __u32 *id)
+{
+	struct ptlab_create c = {
+		.format = format, .flags = flags, .granule_shift = gran,
+		.ias = ias, .oas = oas,
+	};
+
+	return pt_create_req(fd, &c, id);
+}
+
+/* The tests below make their own spaces. */
+FIXTURE(armv) {
+	int unused;
+};
+
+FIXTURE_SETUP(armv)
+{
+	self->unused = 0;
+}
+
+FIXTURE_TEARDOWN(armv)
+{
+}
+
+/* Does the debugfs dump of @id hold a line with @str (at its start)? */
+static bool dump_has(__u32 id, const char *str, bool start)
+{
+	char path[128], line[256];
+	bool found = false;
+	FILE *f;
+
+	debugfs_path(path, sizeof(path), id, "mappings");
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = start ? !strncmp(line, str, strlen(str)) :
+			!!strstr(line, str);
+	fclose(f);
+	return found;
+}
+
+/*
+ * A TTBR1 space takes IOVAs as the CPU sees them, every bit above ias set:
+ * its first and last pages map, walk to what pagemap says and show in the
+ * dump under those IOVAs; anything below the range is refused. INFO
+ * reports the TTBR1 half of TCR: T1SZ, TG1 (4K is 0b10) and EPD0.
+ */
+TEST_F(armv, arm_ttbr1_upper_range)
+{
+	const __u64 base = 0xffff000000000000ULL, top = ~0ULL - 4 * SZ_4K + 1;
+	long secpt = secpt_kb();
+	struct ptlab_info info;
+	struct ptlab_walk w;
+	__u64 pas[8], done;
+	char line[64];
+	struct buf b;
+	__u32 id;
+	int fd, i;
+
+	fd = ptlab_open(_metadata);
+	ASSERT_EQ(0, create_flags(fd, PTLAB_FMT_ARM64_LPAE_S1, ARM_TTBR1, 12,
+				  48, 0, &id));
+	ASSERT_EQ(0, pt_info(fd, id, &info));
+	EXPECT_EQ((__u32)ARM_TTBR1, info.out_flags);
+	EXPECT_EQ(info.out_root_pa, info.out_ttbr);
+	EXPECT_EQ(0x80ULL, info.out_tcr & 0xffffULL) TH_LOG("EPD0 alone in the TTBR0 half");
+	EXPECT_EQ(16ULL, (info.out_tcr >> 16) & 0x3f) TH_LOG("T1SZ");
+	EXPECT_EQ(2ULL, (info.out_tcr >> 30) & 3) TH_LOG("TG1 4K");
+	EXPECT_EQ(0ULL, info.out_tcr & (1ULL << 23)) TH_LOG("EPD1 clear");
+	ASSERT_EQ(0, buf_alloc(&b, 8 * SZ_4K, false));
+	ASSERT_EQ(0, pagemap_pas(b.p, 8, pas));
+	ASSERT_EQ(0, pt_map_user(fd, id, base, b.p, 4 * SZ_4K, PT_RW, 0, &done));
+	ASSERT_EQ(0, pt_map_user(fd, id, top, b.p + 4 * SZ_4K, 4 * SZ_4K, PT_R,
+				 0, &done));
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(0, pt_walk(fd, id, base + i * SZ_4K + 0x123, &w));
+		EXPECT_EQ(pas[i] + 0x123, w.out_pa);
+		EXPECT_EQ(4U, w.out_nr_entries);
+		ASSERT_EQ(0, pt_walk(fd, id, top + i * SZ_4K + 0xfff, &w));
+		EXPECT_EQ(pas[4 + i] + 0xfff, w.out_pa);
+		EXPECT_EQ(PT_R, w.out_prot);
+	}
+	EXPECT_EQ(-EINVAL, pt_walk(fd, id, base - SZ_4K, &w));
+	EXPECT_EQ(-EINVAL, pt_walk(fd, id, 0x1000, &w));
+	EXPECT_EQ(-ENOENT, pt_walk(fd, id, base + 4 * SZ_4K, &w));
+	EXPECT_EQ(-EINVAL, pt_map_user(fd, id, 0x1000, b.p, SZ_4K, PT_RW, 0,
+				       &done));
+	EXPECT_EQ(-EINVAL, pt_map_user(fd, id, base - SZ_4K, b.p, 2 * SZ_4K,
+				       PT_RW, 0, &done));
+	/* Runs of physically contiguous pages: the first starts at base. */
+	snprintf(line, sizeof(line), "0x%016llx-", base);
+	EXPECT_TRUE(dump_has(id, line, true)) TH_LOG("no '%s' in the dump", line);
+	snprintf(line, sizeof(line), "-0x%016llx ", ~0ULL);
+	EXPECT_TRUE(dump_has(id, line, false)) TH_LOG("no '%s' in the dump", line);
+	ASSERT_EQ(0, pt_unmap(fd, id, top, 4 * SZ_4K, &done));
+	EXPECT_EQ(4 * SZ_4K, done);
+	ASSERT_EQ(0, pt_unmap(fd, id, base, 4 * SZ_4K, &done));
+	EXPECT_EQ(4 * SZ_4K, done);
+	ASSERT_EQ(0, pt_info(fd, id, &info));
+	EXPECT_EQ(0ULL, info.out_mapped_bytes);
+	close(fd);
+	buf_free(&b);
+	EXPECT_EQ(secpt, secpt_kb());
+}
+
+/*
+ * FEAT_LPA2: a physical address above 2^50 (no RAM is there) walks back
+ * whole, and its leaf holds bits 51:50 in entry bits 9:8 and 49:12 in
+ * place (uapi); a 512G block sits at the fourth of five levels. INFO sets
+ * TCR.DS (bit 59) and IPS 52 bits.
+ */
+TEST_F(armv, arm_lpa2_high_addresses)
+{
+	const __u64 pa = 0xf000000001000ULL, blk = 0x8000000000000ULL;
+	long secpt = secpt_kb();
+	struct ptlab_info info;
+	struct ptlab_walk w;
+	__u64 done, e;
+	__u32 id, kind;
+	int fd;
+
+	fd = ptlab_open(_metadata);
+	ASSERT_EQ(0, create_flags(fd, PTLAB_FMT_ARM64_LPAE_S1, ARM_LPA2, 12,
+				  52, 52, &id));
+	ASSERT_EQ(0, pt_info(fd, id, &info));
+	EXPECT_EQ(5U, info.out_levels);
+	EXPECT_EQ(1ULL << 59, info.out_tcr & (1ULL << 59)) TH_LOG("TCR.DS");
+	EXPECT_EQ(6ULL, (info.out_tcr >> 32) & 7) TH_LOG("IPS 52 bits");
+	ASSERT_EQ(0, pt_map_phys(fd, id, 0x1000, pa, SZ_4K, PT_RW | PT_M, 0,
+				 &done, &kind));
+	ASSERT_EQ(0, pt_walk(fd, id, 0x1abc, &w));
+	EXPECT_EQ(pa + 0xabc, w.out_pa);
+	ASSERT_EQ(5U, w.out_nr_entries);
+	e = w.out_entries[4];
+	EXPECT_EQ(3ULL, (e >> 8) & 3) TH_LOG("OA[51:50] in bits 9:8: 0x%llx", e);
+	EXPECT_EQ(pa & GENMASK_ULL(49, 12), e & GENMASK_ULL(49, 12));
+	ASSERT_EQ(0, pt_map_phys(fd, id, SZ_512G, blk, SZ_512G, PT_R | PT_M,
+				 SZ_512G, &done, &kind));
+	ASSERT_EQ(0, pt_walk(fd, id, SZ_512G + 0x12345678, &w));
+	EXPECT_EQ(blk + 0x12345678, w.out_pa);
+	EXPECT_EQ(SZ_512G, w.out_pgsize);
+	EXPECT_EQ(3U, w.out_level);
+	EXPECT_EQ(2U, w.out_nr_entries);
+	EXPECT_EQ(2ULL, (w.out_entries[1] >> 8) & 3);
+	close(fd);
+	EXPECT_EQ(secpt, secpt_kb());
+}
+
+/*
+ * MediaTek v7s: output addresses up to 35 bits, bits 32, 33, 34 in entry
+ * bits 9, 4, 5; no permissions, so only READ | WRITE | EXEC maps; INFO
+ * reports the M4U's base register and no TEX remap registers.
+ */
+TEST_F(armv, arm_v7s_mtk)
+{
+	const __u32 rwx = PT_RW | PT_X;
+	long secpt = secpt_kb();
+	struct ptlab_info info;
+	struct ptlab_walk w;
+	__u64 done;
+	__u32 id, id2, kind;
+	int fd;
+
+	fd = ptlab_open(_metadata);
+	ASSERT_EQ(0, create_flags(fd, PTLAB_FMT_ARM_V7S, ARM_MTK, 0, 0, 0, &id));
+	ASSERT_EQ(0, pt_info(fd, id, &info));
+	EXPECT_EQ(35U, info.out_oas);
+	EXPECT_EQ((__u32)ARM_MTK, info.out_flags);
+	EXPECT_EQ(rwx | PT_C | PT_M, info.out_prot_mask);
+	EXPECT_EQ(0ULL, info.out_mair);
+	EXPECT_EQ((info.out_root_pa & 0xffffffffULL) | (info.out_root_pa >> 32),
+		  info.out_ttbr) TH_LOG("PT_BASE_ADDR: bits 34:32 in 2:0");
+	/* A section at 0x7_0010_0000: every extended bit. */
+	ASSERT_EQ(0, pt_map_phys(fd, id, 0x100000, 0x700100000ULL, SZ_1M,
+				 rwx | PT_M, 0, &done, &kind));
+	ASSERT_EQ(0, pt_walk(fd, id, 0x123456, &w));
+	EXPECT_EQ(0x700123456ULL, w.out_pa);
+	EXPECT_EQ(SZ_1M, w.out_pgsize);
+	EXPECT_EQ(rwx | PT_M, w.out_prot);
+	EXPECT_EQ(0x00100000ULL, w.out_entries[0] & 0xfff00000ULL);
+	EXPECT_EQ(0x230ULL, w.out_entries[0] & 0x230ULL)
+		TH_LOG("0x%llx", w.out_entries[0]);
+	/* A small page at 0x2_0000_3000: bit 33 alone, in bit 4. */
+	ASSERT_EQ(0, pt_map_phys(fd, id, 0x400000, 0x200003000ULL, SZ_4K,
+				 rwx, 0, &done, &kind));
+	ASSERT_EQ(0, pt_walk(fd, id, 0x400010, &w));
+	EXPECT_EQ(0x200003010ULL, w.out_pa);
+	ASSERT_EQ(2U, w.out_nr_entries);
+	EXPECT_EQ(0x10ULL, w.out_entries[1] & 0x230ULL)
+		TH_LOG("0x%llx", w.out_entries[1]);
+	EXPECT_EQ(-EINVAL, pt_map_phys(fd, id, 0x500000, 0x200000000ULL, SZ_4K,
+				       PT_RW, 0, &done, &kind));
+	EXPECT_EQ(-EOPNOTSUPP, pt_map_phys(fd, id, 0x500000, 0x200000000ULL,
+					   SZ_4K, rwx | PT_P, 0, &done, &kind));
+	EXPECT_EQ(-EINVAL, pt_map_phys(fd, id, 0x500000, 1ULL << 35, SZ_4K,
+				       rwx, 0, &done, &kind));
+	/* Without the variant, 32 bits. */
+	ASSERT_EQ(0, create_flags(fd, PTLAB_FMT_ARM_V7S, 0, 0, 0, 0, &id2));
+	EXPECT_EQ(-EINVAL, pt_map_phys(fd, id2, 0x500000, 0x200000000ULL, SZ_4K,
+				       rwx, 0, &done, &kind));
+	close(fd);
+	EXPECT_EQ(secpt, secpt_kb());
+}
+
+/*
+ * Each variant belongs to some formats only (-EOPNOTSUPP elsewhere); LPA2
+ * is meaningless with 64K (-EINVAL), and 52-bit inputs or outputs with 4K
+ * and 16K need it. INFO of the first size (96 bytes) leaves out_flags to
+ * the caller.
+ */
+TEST_F(armv, arm_variants_refused)
+{
+	static const struct {
+		__u32 format, flags, gran, ias, oas;
+		int err;
+	} cases[] = {
+		{ PTLAB_FMT_ARM64_LPAE_S2, ARM_TTBR1, 0, 0, 0, -EOPNOTSUPP },
+		{ PTLAB_FMT_ARM64_LPAE_S2, PTLAB_CREATE_ARM_NS, 0, 0, 0, -EOPNOTSUPP },
+		{ PTLAB_FMT_ARM64_LPAE_S2, PTLAB_CREATE_ARM_OUTER_WBWA, 0, 0, 0,
+		  -EOPNOTSUPP },
+		{ PTLAB_FMT_ARM64_LPAE_S1, PTLAB_CREATE_ARM_S2FWB, 0, 0, 0, -EOPNOTSUPP },
+		{ PTLAB_FMT_ARM_MALI_LPAE, ARM_LPA2, 0, 0, 0, -EOPNOTSUPP },
+		{ PTLAB_FMT_ARM_V7S, ARM_TTBR1, 0, 0, 0, -EOPNOTSUPP },
+		{ PTLAB_FMT_X86_64, PTLAB_CREATE_ARM_NS, 0, 0, 0, -EOPNOTSUPP },
+		{ PTLAB_FMT_AMD_V1, ARM_MTK, 0, 0, 0, -EOPNOTSUPP },
+		{ PTLAB_FMT_ARM64_LPAE_S1, 0x100, 0, 0, 0, -EOPNOTSUPP },
+		{ PTLAB_FMT_ARM64_LPAE_S1, ARM_LPA2, 16, 0, 0, -EINVAL },
+		{ PTLAB_FMT_ARM64_LPAE_S1, 0, 12, 52, 0, -EINVAL },
+		{ PTLAB_FMT_ARM64_LPAE_S1, 0, 14, 0, 52, -EINVAL },
+		{ PTLAB_FMT_ARM_V7S, ARM_MTK, 0, 0, 36, -EINVAL },
+	};
+	int dirs = debugfs_nr_dirs(), fd;
+	struct ptlab_info info;
+	unsigned int i;
+	__u32 id;
+
+	fd = ptlab_open(_metadata);
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		EXPECT_EQ(cases[i].err,
+			  create_flags(fd, cases[i].format, cases[i].flags,
+				       cases[i].gran, cases[i].ias, cases[i].oas,
+				       &id)) TH_LOG("case %u", i);
+	EXPECT_EQ(dirs, debugfs_nr_dirs());
+	ASSERT_EQ(0, create_flags(fd, PTLAB_FMT_ARM64_LPAE_S1, ARM_LPA2, 0, 0,
+				  0, &id));
+	memset(&info, 0, sizeof(info));
+	info.size = offsetof(struct ptlab_info, out_flags);
+	info.id = id;
+	info.out_flags = 0xdead;
+	ASSERT_EQ(0, pt_ioctl(fd, PTLAB_IOCTL_INFO, &info));
+	EXPECT_EQ(0xdeadU, info.out_flags);
+	EXPECT_EQ(48U, info.out_ias);
+	close(fd);
 }
 
 TEST_HARNESS_MAIN

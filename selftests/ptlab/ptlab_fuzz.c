@@ -1398,6 +1398,10 @@ static void op_create(struct th *t)
 		switch (rnd(t, 4)) {
 		case 0:
 			one_fault(t, &c, &a->flags, NULL, false);
+			/* DIRTY and the Arm variants are known: keep one unknown. */
+			if (!(a->flags & ~(PTLAB_CREATE_ADOPT | PTLAB_CREATE_DIRTY |
+					   PTLAB_CREATE_ARM_QUIRKS)))
+				a->flags |= 1U << (8 + rnd(t, 24));
 			break;
 		case 1:
 			one_fault(t, &c, NULL, chance(t, 50) ?

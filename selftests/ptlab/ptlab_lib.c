@@ -1320,6 +1320,9 @@ size_t cmd_first_size(unsigned long cmd)
 {
 	if (cmd == PTLAB_IOCTL_CREATE)
 		return offsetof(struct ptlab_create, adopt_root_pa);
+	/* The second version added out_flags (the Arm variants). */
+	if (cmd == PTLAB_IOCTL_INFO)
+		return offsetof(struct ptlab_info, out_flags);
 	return _IOC_SIZE(cmd);
 }
 

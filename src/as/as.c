@@ -257,14 +257,17 @@ static void ptlab_as_table_retire(struct pt_gather *gather, void *table,
 static void ptlab_gather_range(struct ptlab_gather *g, u64 iova, u64 size,
 			       u64 granule)
 {
+	/* The end of an upper (TTBR1) range is 2^64: keep it from wrapping. */
+	u64 end = iova + size < iova ? ~0ULL : iova + size;
+
 	if (g->end == g->start) {
 		g->start = iova;
-		g->end = iova + size;
+		g->end = end;
 		g->granule = granule;
 		return;
 	}
 	g->start = min(g->start, iova);
-	g->end = max(g->end, iova + size);
+	g->end = max(g->end, end);
 	g->granule = min(g->granule, granule);
 }
 
@@ -1052,7 +1055,7 @@ int ptlab_as_next_leaf(struct ptlab_as *as, u64 iova, bool show_pa,
 	int ret;
 
 	for (;;) {
-		if (as->pt.cfg.ias < 64 && iova >> as->pt.cfg.ias)
+		if (iova > pt_iova_last(&as->pt.cfg))
 			return -ENOENT;
 		if (ptlab_range_lock(&as->ranges, &h, iova, ~0ULL, true))
 			return -EINTR;
@@ -1528,8 +1531,8 @@ int ptlab_as_read_dirty(struct ptlab_as *as, u64 iova, u64 length,
 		return -EOPNOTSUPP;
 	if (!page_size || page_size & (page_size - 1) || page_size < min_page ||
 	    !length || (iova | length) & (page_size - 1) ||
-	    iova + length - 1 < iova ||
-	    (cfg->ias < 64 && (iova + length - 1) >> cfg->ias))
+	    iova + length - 1 < iova || iova < cfg->iova_base ||
+	    iova + length - 1 > pt_iova_last(cfg))
 		return -EINVAL;
 	d.shift = __ffs64(page_size);
 	nbits = length >> d.shift;

@@ -991,7 +991,8 @@ static int alg_iterate(const struct pt_space *pt, u64 first, u64 last,
 	};
 	int ret;
 
-	ret = alg_iter_table(&it, pt->root, pt->cfg.levels - 1, 0);
+	ret = alg_iter_table(&it, pt->root, pt->cfg.levels - 1,
+			     pt->cfg.iova_base);
 	if (!ret)
 		ret = alg_iter_flush(&it);
 	return ret;
@@ -1074,8 +1075,8 @@ static void alg_prune_up(struct pt_space *pt, u64 at, u64 first, u64 last,
 static void alg_prune(struct pt_space *pt, u64 first, u64 last,
 		      struct pt_gather *gather)
 {
-	alg_prune_table(pt, pt->root, pt->cfg.levels - 1, 0, first, last,
-			gather);
+	alg_prune_table(pt, pt->root, pt->cfg.levels - 1, pt->cfg.iova_base,
+			first, last, gather);
 	alg_prune_up(pt, first, first, last, gather);
 	alg_prune_up(pt, last, first, last, gather);
 }
@@ -1151,7 +1152,7 @@ static void alg_destroy(struct pt_space *pt, struct pt_gather *gather)
 	const struct pt_cfg *cfg = &pt->cfg;
 	struct alg_destroy d = { .pt = pt, .gather = gather };
 
-	alg_destroy_table(&d, pt->root, cfg->levels - 1, 0);
+	alg_destroy_table(&d, pt->root, cfg->levels - 1, cfg->iova_base);
 	if (!pt->root_borrowed)
 		pt->ops->retire(gather, pt->root,
 				alg_table_bytes(cfg, cfg->levels - 1));
@@ -1257,7 +1258,8 @@ static int alg_read_dirty(struct pt_space *pt, u64 first, u64 last,
 		.visitor = visitor,
 	};
 
-	return alg_dirty_table(&d, pt->root, pt->cfg.levels - 1, 0);
+	return alg_dirty_table(&d, pt->root, pt->cfg.levels - 1,
+			       pt->cfg.iova_base);
 }
 
 #define ALG_READ_DIRTY alg_read_dirty

@@ -6,12 +6,6 @@
  */
 #include "engine/pt_engine.h"
 
-/* The last IOVA of the input address space. */
-static inline u64 pt_last_iova(const struct pt_cfg *cfg)
-{
-	return cfg->ias >= 64 ? ~0ULL : (1ULL << cfg->ias) - 1;
-}
-
 /**
  * pt_table_bytes() - size in bytes of a table at @level
  * @cfg: geometry
@@ -45,6 +39,9 @@ int pt_cfg_init(struct pt_cfg *cfg, const struct pt_format *fmt,
 	ret = fmt->init(cfg, params);
 	if (ret)
 		return ret;
+	/* A variant the format did not take is one it does not have. */
+	if (params->quirks & ~cfg->quirks)
+		return -EOPNOTSUPP;
 	/* Only formats with dirty bits have the operation. */
 	if (params->dirty && !fmt->ops->read_dirty)
 		return -EOPNOTSUPP;
@@ -138,11 +135,11 @@ u64 pt_root_pa(const struct pt_space *pt)
 int pt_check_range(const struct pt_cfg *cfg, u64 iova, u64 size, u64 pgsizes)
 {
 	u64 min_page = pgsizes & -pgsizes;
-	u64 limit = pt_last_iova(cfg);
+	u64 limit = pt_iova_last(cfg);
 
 	if (!size || !min_page || ((iova | size) & (min_page - 1)))
 		return -EINVAL;
-	if (iova > limit || size - 1 > limit - iova)
+	if (iova < cfg->iova_base || iova > limit || size - 1 > limit - iova)
 		return -EINVAL;
 	return 0;
 }
@@ -280,7 +277,7 @@ int pt_walk(const struct pt_space *pt, u64 iova, struct pt_walk_result *res)
 	const struct pt_cfg *cfg = &pt->cfg;
 
 	*res = (struct pt_walk_result){};
-	if (iova > pt_last_iova(cfg))
+	if (iova < cfg->iova_base || iova > pt_iova_last(cfg))
 		return -EINVAL;
 	return cfg->fmt->ops->walk(pt, iova, res);
 }
@@ -297,13 +294,18 @@ int pt_walk(const struct pt_space *pt, u64 iova, struct pt_walk_result *res)
 int pt_iterate(const struct pt_space *pt, u64 iova, u64 size,
 	       struct pt_run_visitor *visitor)
 {
-	u64 limit = pt_last_iova(&pt->cfg), last;
+	u64 limit = pt_iova_last(&pt->cfg), last;
 
 	if (!size || iova > limit)
 		return 0;
 	last = iova + size - 1 < iova ? ~0ULL : iova + size - 1;
 	if (last > limit)
 		last = limit;
+	/* An upper range: what lies below its first IOVA is not in it. */
+	if (last < pt->cfg.iova_base)
+		return 0;
+	if (iova < pt->cfg.iova_base)
+		iova = pt->cfg.iova_base;
 	return pt->cfg.fmt->ops->iterate(pt, iova, last, visitor);
 }
 

@@ -38,6 +38,19 @@
 #define PT_PROT_MMIO	BIT(5)
 #define PT_PROT_ALL	0x3fU
 
+/*
+ * Variants of a format chosen at creation (struct pt_params @quirks); the
+ * uapi's PTLAB_CREATE_* flags have the same values. See src/fmt/arm_lpae.h
+ * and src/fmt/arm_v7s.h for what each changes.
+ */
+#define PT_QUIRK_ARM_LPA2	BIT(2)	/* FEAT_LPA2 descriptors, TCR.DS = 1 */
+#define PT_QUIRK_ARM_TTBR1	BIT(3)	/* the upper, TTBR1 range */
+#define PT_QUIRK_ARM_NS		BIT(4)	/* NS and NSTable set */
+#define PT_QUIRK_ARM_OUTER_WBWA	BIT(5)	/* walks inner NC, outer WBWA */
+#define PT_QUIRK_ARM_S2FWB	BIT(6)	/* stage-2 forced write-back MemAttr */
+#define PT_QUIRK_ARM_MTK_EXT	BIT(7)	/* v7s: MediaTek 35-bit addresses */
+#define PT_QUIRK_ARM_ALL	0xfcU
+
 enum pt_entry_kind {
 	PT_ENTRY_EMPTY,
 	PT_ENTRY_TABLE,
@@ -69,6 +82,7 @@ struct pt_level {
  * @ias: input address bits, 0 for the format default
  * @oas: output address bits, 0 for the format default
  * @pgsize_bitmap: page sizes wanted, 0 for all the format offers
+ * @quirks: PT_QUIRK_* variants; a format refuses those it does not know
  * @dirty: hardware access and dirty tracking: writable leaves start clean
  *	and the registers enable the hardware's updates; formats without
  *	dirty bits refuse it (-EOPNOTSUPP)
@@ -78,6 +92,7 @@ struct pt_params {
 	u32 ias;
 	u32 oas;
 	u64 pgsize_bitmap;
+	u32 quirks;
 	bool dirty;
 };
 
@@ -99,6 +114,10 @@ struct pt_params {
  *	leaf: the engine then writes leaves as attributes plus address
  * @leaf_oa_shift: how far right the format stores the output address
  * @lvl: per-level geometry, index 0 is the last level
+ * @quirks: the PT_QUIRK_* variants the format accepted (all asked for)
+ * @iova_base: first IOVA: 0, or 2^64 - 2^ias for an upper (Arm TTBR1)
+ *	range, whose IOVAs have every bit above the input size set; table
+ *	indices ignore those bits
  * @dirty: dirty tracking is on (struct pt_params)
  */
 struct pt_cfg {
@@ -114,8 +133,17 @@ struct pt_cfg {
 	bool leaf_linear;
 	u32 leaf_oa_shift;
 	struct pt_level lvl[PT_MAX_LEVELS];
+	u32 quirks;
+	u64 iova_base;
 	bool dirty;
 };
+
+/* The last IOVA of the input address space. */
+static inline u64 pt_iova_last(const struct pt_cfg *cfg)
+{
+	return cfg->iova_base +
+	       (cfg->ias >= 64 ? ~0ULL : (1ULL << cfg->ias) - 1);
+}
 
 /**
  * struct pt_hw_regs - what a driver would program into the hardware

@@ -27,9 +27,44 @@
  * Every value is the one for a table walker that snoops the CPU caches
  * (write-back, shareable walks), as the stage-1 format always assumed.
  *
- * Not modelled: the NS/NSTable bits (no secure-world quirk in the uapi),
- * TTBR1 (upper) address spaces, FEAT_LPA2 (52 bits with 4K and 16K
- * granules, level -1), FEAT_S2FWB, hardware dirty state at stage 2.
+ * Variants chosen at creation (PT_QUIRK_*, the uapi's PTLAB_CREATE_ARM_*,
+ * after Linux's IO_PGTABLE_QUIRK_ARM_*):
+ *   LPA2 (s1, s2; 4K and 16K granules): FEAT_LPA2 with TCR.DS (bit 59) or
+ *	VTCR.DS (bit 32) set. Arm ARM D8.3 "Translation table descriptor
+ *	formats", with DS = 1: output address bits 49:granule stay in place
+ *	and OA[51:50] move to descriptor bits 9:8, where SH[1:0] was: the
+ *	shareability of Normal memory then comes from TCR.SH0/SH1 (VTCR.SH0),
+ *	as Linux's arch/arm64 does (pgtable-hwdef.h PTE_ADDR_HIGH = 0x3 << 8
+ *	with PTE_ADDR_HIGH_SHIFT 42 for 4K/16K pages; pgtable-prot.h
+ *	PTE_MAYBE_SHARED is 0 when lpa2_is_enabled()). Inputs up to 52 bits
+ *	(TxSZ down to 12): with 4K one more level, level -1, of up to 16
+ *	entries; blocks at level 0 with 4K (512G) and level 1 with 16K (64G)
+ *	(D8.2, "block descriptors" table). TTBR BADDR[51:48] is in bits 5:2,
+ *	as for FEAT_LPA (phys_to_ttbr()). The contiguous bit is not used at
+ *	the new block levels. Stage 2 concatenates up to 16 tables at level 0
+ *	for more than 48 input bits with 4K, as KVM does, and may start at
+ *	level 0 with 16K (VTCR.SL0 = 0b11).
+ *   TTBR1 (s1): the upper range. IOVAs have every bit above ias set
+ *	(cfg->iova_base); the registers are TTBR1 and TCR's TTBR1 half: T1SZ
+ *	(21:16), IRGN1 (25:24), ORGN1 (27:26), SH1 (29:28) and TG1 (31:30,
+ *	encoded 4K 0b10, 16K 0b01, 64K 0b11), with EPD0 (bit 7) set instead
+ *	of EPD1, as io-pgtable-arm's ARM_TTBR1 users (arm-smmu's
+ *	arm_smmu_lpae_tcr()) program it.
+ *   NS (s1): leaves set NS (bit 5) and table entries NSTable (bit 63), as
+ *	io-pgtable-arm does for IO_PGTABLE_QUIRK_ARM_NS; a Non-secure walker
+ *	ignores both.
+ *   OUTER_WBWA (s1): a walker that does not snoop: TCR IRGN = 0b00
+ *	(non-cacheable), ORGN = 0b01 (write-back write-allocate), SH = 0b10
+ *	(outer shareable), io-pgtable-arm's coherent_walk = false with
+ *	IO_PGTABLE_QUIRK_ARM_OUTER_WBWA.
+ *   S2FWB (s2): FEAT_S2FWB's MemAttr (Arm ARM D8.6.6): MemAttr[3] is RES0,
+ *	MemAttr[2] = 1 forces Normal memory with MemAttr[1:0] 0b10 write-back
+ *	and 0b01 non-cacheable; MemAttr[2] = 0 is Device, [1:0] its type.
+ *	Cacheable is 0b0110, as io-pgtable-arm's ARM_LPAE_PTE_MEMATTR_FWB_WB;
+ *	mair holds HCR_EL2 with FWB (bit 46), the switch a hypervisor sets
+ *	(an SMMUv3 sets STE.S2FWB instead).
+ *
+ * Not modelled: FEAT_LPA2 on Mali, hardware dirty state at stage 2.
  *
  * Hardware dirty state (FEAT_HAFDBS), stage 1 only, as Linux's
  * io-pgtable-arm (IO_PGTABLE_QUIRK_ARM_HD) and the SMMUv3 driver use it:
@@ -110,7 +145,28 @@
 /* TCR and VTCR fields for TTBR0 walks; TTBR1 walks are disabled. */
 #define LPAE_TCR_IRGN0_WBWA	BIT_ULL(8)
 #define LPAE_TCR_ORGN0_WBWA	BIT_ULL(10)
+#define LPAE_TCR_SH0_OUTER	(2ULL << 12)
 #define LPAE_TCR_SH0_INNER	(3ULL << 12)
+#define LPAE_TCR_EPD0		BIT_ULL(7)
+#define LPAE_TCR_T1_SHIFT	16	/* TTBR1 half: T0 fields + 16 */
+#define LPAE_TCR_TG1_4K		2ULL
+#define LPAE_TCR_TG1_16K	1ULL
+#define LPAE_TCR_TG1_64K	3ULL
+#define LPAE_TCR_TG1_SHIFT	30
+#define LPAE_TCR_DS		BIT_ULL(59)
+#define LPAE_VTCR_DS		BIT_ULL(32)
+#define LPAE_HCR_FWB		BIT_ULL(46)
+
+/* FEAT_LPA2: OA[51:50] in descriptor bits 9:8 (PTE_ADDR_HIGH). */
+#define LPA2_OA_HI_BITS		GENMASK_ULL(9, 8)
+#define LPA2_OA_HI_SHIFT	42
+
+/* NS of leaves (bit 5) and NSTable of table entries (bit 63). */
+#define LPAE_NS			BIT_ULL(5)
+#define LPAE_NSTABLE		BIT_ULL(63)
+
+/* FEAT_S2FWB MemAttr: forced write-back (0b0110). */
+#define S2_MEMATTR_FWB_WB	0x6ULL
 #define LPAE_TCR_TG0_SHIFT	14
 #define LPAE_TCR_TG0_4K		0ULL
 #define LPAE_TCR_TG0_64K	1ULL
@@ -145,6 +201,11 @@
 #define LPAE_PROT_NO_PRIV	(PT_PROT_READ | PT_PROT_WRITE | PT_PROT_EXEC | \
 				 PT_PROT_CACHE | PT_PROT_MMIO)
 
+static inline bool lpae_lpa2(const struct pt_cfg *cfg)
+{
+	return cfg->quirks & PT_QUIRK_ARM_LPA2;
+}
+
 /* The IPS/PS encoding of the output size, or -EINVAL. */
 static inline int lpae_ps(const struct pt_cfg *cfg)
 {
@@ -156,16 +217,20 @@ static inline int lpae_ps(const struct pt_cfg *cfg)
 	case 44: return 4;
 	case 48: return 5;
 	}
-	/* 52 bits (FEAT_LPA) only with the 64K granule. */
-	if (cfg->oas == 52 && cfg->granule_shift == LPAE_GRANULE_64K)
+	/* 52 bits: FEAT_LPA with the 64K granule, FEAT_LPA2 with the others. */
+	if (cfg->oas == 52 &&
+	    (cfg->granule_shift == LPAE_GRANULE_64K || lpae_lpa2(cfg)))
 		return 6;
 	return -EINVAL;
 }
 
-/* Arm numbers levels from the top of a 4-level walk: level 3 is the last. */
-static inline unsigned int lpae_arm_level(unsigned int level)
+/*
+ * Arm numbers levels from the top of a 4-level walk: level 3 is the last,
+ * and FEAT_LPA2's fifth level is -1.
+ */
+static inline int lpae_arm_level(unsigned int level)
 {
-	return 3 - level;
+	return 3 - (int)level;
 }
 
 /*
@@ -173,25 +238,34 @@ static inline unsigned int lpae_arm_level(unsigned int level)
  * walk that starts where the input size needs it to: bits_per_level =
  * granule_shift - 3 index bits per table, the top table gets what is left.
  */
-static inline int lpae_init_geometry(struct pt_cfg *cfg, const struct pt_params *p)
+static inline int lpae_init_geometry(struct pt_cfg *cfg, const struct pt_params *p,
+				     u32 quirks)
 {
 	u32 bits_per_level, level, max_ias;
 
 	cfg->granule_shift = p->granule_shift ? p->granule_shift : 12;
 	cfg->ias = p->ias ? p->ias : 48;
 	cfg->oas = p->oas ? p->oas : 48;
+	/* The variants this format has; pt_cfg_init() refuses the others. */
+	cfg->quirks = p->quirks & quirks;
 	if (cfg->granule_shift != LPAE_GRANULE_4K &&
 	    cfg->granule_shift != LPAE_GRANULE_16K &&
 	    cfg->granule_shift != LPAE_GRANULE_64K)
 		return -EOPNOTSUPP;
-	/* 52-bit input (FEAT_LVA, FEAT_LPA at stage 2) only with 64K. */
-	max_ias = cfg->granule_shift == LPAE_GRANULE_64K ? 52 : 48;
+	/* TCR.DS means nothing with 64K, which has FEAT_LPA/LVA instead. */
+	if (lpae_lpa2(cfg) && cfg->granule_shift == LPAE_GRANULE_64K)
+		return -EINVAL;
+	/* 52-bit input: FEAT_LVA (FEAT_LPA at stage 2) with 64K, or LPA2. */
+	max_ias = cfg->granule_shift == LPAE_GRANULE_64K || lpae_lpa2(cfg) ?
+		  52 : 48;
 	if (cfg->ias < 32 || cfg->ias > max_ias || lpae_ps(cfg) < 0)
 		return -EINVAL;
+	if (cfg->quirks & PT_QUIRK_ARM_TTBR1)
+		cfg->iova_base = ~0ULL << cfg->ias;
 
 	cfg->entry_shift = 3;
 	/* Output address bits in place, but for 52-bit OA's split field. */
-	cfg->leaf_linear = cfg->oas <= 48;
+	cfg->leaf_linear = cfg->oas <= (lpae_lpa2(cfg) ? 50U : 48U);
 	bits_per_level = cfg->granule_shift - cfg->entry_shift;
 	cfg->levels = (cfg->ias - cfg->granule_shift + bits_per_level - 1) /
 		      bits_per_level;
@@ -208,16 +282,16 @@ static inline int lpae_init_geometry(struct pt_cfg *cfg, const struct pt_params 
 /*
  * Levels with block or page descriptors: 4K pages, 2M and 1G blocks; 16K
  * pages and 32M blocks; 64K pages, 512M blocks, and 4T blocks when output
- * addresses have 52 bits. (Blocks at 4K level 0 and 16K level 1 need
- * FEAT_LPA2.)
+ * addresses have 52 bits. FEAT_LPA2 adds 512G blocks at 4K level 0 and
+ * 64G blocks at 16K level 1.
  */
 static inline bool lpae_has_leaves(const struct pt_cfg *cfg, unsigned int level)
 {
 	switch (cfg->granule_shift) {
 	case LPAE_GRANULE_4K:
-		return level <= 2;
+		return level <= 2 || (level == 3 && lpae_lpa2(cfg));
 	case LPAE_GRANULE_16K:
-		return level <= 1;
+		return level <= 1 || (level == 2 && lpae_lpa2(cfg));
 	}
 	return level <= 1 || (level == 2 && cfg->oas > 48);
 }
@@ -232,9 +306,9 @@ static inline unsigned int lpae_cont_shift(const struct pt_cfg *cfg,
 {
 	switch (cfg->granule_shift) {
 	case LPAE_GRANULE_4K:
-		return 4;
+		return level <= 2 ? 4 : 0;
 	case LPAE_GRANULE_16K:
-		return level ? 5 : 7;
+		return level > 1 ? 0 : level ? 5 : 7;
 	}
 	return level < 2 ? 5 : 0;
 }
@@ -275,7 +349,9 @@ static inline int lpae_init_pgsizes(struct pt_cfg *cfg, const struct pt_params *
 
 static inline int lpae_s1_init(struct pt_cfg *cfg, const struct pt_params *p)
 {
-	int ret = lpae_init_geometry(cfg, p);
+	int ret = lpae_init_geometry(cfg, p, PT_QUIRK_ARM_LPA2 |
+				     PT_QUIRK_ARM_TTBR1 | PT_QUIRK_ARM_NS |
+				     PT_QUIRK_ARM_OUTER_WBWA);
 
 	if (ret)
 		return ret;
@@ -290,13 +366,15 @@ static inline int lpae_s1_init(struct pt_cfg *cfg, const struct pt_params *p)
  * 44 bits; 16K level 0 needs FEAT_LPA2. The output size stands for the
  * implemented physical address size here, as in Linux.
  */
-static inline bool lpae_s2_start_ok(const struct pt_cfg *cfg, unsigned int start)
+static inline bool lpae_s2_start_ok(const struct pt_cfg *cfg, int start)
 {
 	switch (cfg->granule_shift) {
 	case LPAE_GRANULE_4K:
-		return start || cfg->oas >= 44;
+		/* Level -1 would need VTCR.SL2; Linux and KVM concatenate. */
+		return start > 0 || (start == 0 && cfg->oas >= 44);
 	case LPAE_GRANULE_16K:
-		return start > 1 || (start == 1 && cfg->oas >= 42);
+		return start > 1 || (start == 1 && cfg->oas >= 42) ||
+		       (start == 0 && lpae_lpa2(cfg));
 	}
 	return start > 1 || (start == 1 && cfg->oas >= 44);
 }
@@ -313,16 +391,17 @@ static inline bool lpae_s2_start_ok(const struct pt_cfg *cfg, unsigned int start
  */
 static inline int lpae_s2_init(struct pt_cfg *cfg, const struct pt_params *p)
 {
-	unsigned int top, start, extra;
-	int ret = lpae_init_geometry(cfg, p);
+	unsigned int top, extra;
+	int start, ret;
 
+	ret = lpae_init_geometry(cfg, p, PT_QUIRK_ARM_LPA2 | PT_QUIRK_ARM_S2FWB);
 	if (ret)
 		return ret;
 	top = cfg->levels - 1;
 	start = lpae_arm_level(top);
 	extra = cfg->lvl[top].index_bits;
 	if (!lpae_s2_start_ok(cfg, start) ||
-	    (!start && extra <= LPAE_S2_CONCAT_SHIFT)) {
+	    (start <= 0 && extra <= LPAE_S2_CONCAT_SHIFT)) {
 		if (top < 1 || extra > LPAE_S2_CONCAT_SHIFT ||
 		    !lpae_s2_start_ok(cfg, start + 1))
 			return -EINVAL;
@@ -386,51 +465,75 @@ static inline int lpae_rw_check_prot(const struct pt_cfg *cfg, u32 prot)
 	return 0;
 }
 
-/* Output address bits a leaf at @level holds in place: up to bit 47. */
+/* The highest address bit in place: 47, or 49 with FEAT_LPA2. */
+static inline u32 lpae_oa_top(const struct pt_cfg *cfg)
+{
+	return lpae_lpa2(cfg) ? 49 : 47;
+}
+
+/* Output address bits a leaf at @level holds in place. */
 static inline u64 lpae_oa_mask(const struct pt_cfg *cfg, unsigned int level)
 {
-	u32 top = cfg->oas > 48 ? 48 : cfg->oas;
+	u32 top = min(cfg->oas - 1, lpae_oa_top(cfg));
 
-	return GENMASK_ULL(top - 1, cfg->lvl[level].shift);
+	return GENMASK_ULL(top, cfg->lvl[level].shift);
+}
+
+/* The bits above those in place: 51:48 (FEAT_LPA) or 51:50 (LPA2). */
+static inline u64 lpae_oa_hi(const struct pt_cfg *cfg, u64 pa)
+{
+	if (cfg->oas <= lpae_oa_top(cfg) + 1)
+		return 0;
+	if (lpae_lpa2(cfg))
+		return (pa >> LPA2_OA_HI_SHIFT) & LPA2_OA_HI_BITS;
+	return (pa >> LPAE_OA_HI_SHIFT) & LPAE_OA_HI_BITS;
+}
+
+static inline u64 lpae_pa_hi(const struct pt_cfg *cfg, u64 pte)
+{
+	if (cfg->oas <= lpae_oa_top(cfg) + 1)
+		return 0;
+	if (lpae_lpa2(cfg))
+		return (pte & LPA2_OA_HI_BITS) << LPA2_OA_HI_SHIFT;
+	return (pte & LPAE_OA_HI_BITS) << LPAE_OA_HI_SHIFT;
 }
 
 static inline u64 lpae_pa_to_oa(const struct pt_cfg *cfg, unsigned int level, u64 pa)
 {
-	u64 pte = pa & lpae_oa_mask(cfg, level);
-
-	if (cfg->oas > 48)
-		pte |= (pa >> LPAE_OA_HI_SHIFT) & LPAE_OA_HI_BITS;
-	return pte;
+	return (pa & lpae_oa_mask(cfg, level)) | lpae_oa_hi(cfg, pa);
 }
 
 static inline u64 lpae_oa_to_pa(const struct pt_cfg *cfg, unsigned int level,
 				u64 pte)
 {
-	u64 pa = pte & lpae_oa_mask(cfg, level);
-
-	if (cfg->oas > 48)
-		pa |= (pte & LPAE_OA_HI_BITS) << LPAE_OA_HI_SHIFT;
-	return pa;
+	return (pte & lpae_oa_mask(cfg, level)) | lpae_pa_hi(cfg, pte);
 }
 
-/* A next-level table address: bits 47:granule (51:48 as for leaves). */
+/* A next-level table address: bits 47 (49):granule, the rest as leaves. */
 static inline u64 lpae_table_pa(const struct pt_cfg *cfg, u64 pte)
 {
-	u64 pa = pte & GENMASK_ULL(47, cfg->granule_shift);
-
-	if (cfg->oas > 48)
-		pa |= (pte & LPAE_OA_HI_BITS) << LPAE_OA_HI_SHIFT;
-	return pa;
+	return (pte & GENMASK_ULL(lpae_oa_top(cfg), cfg->granule_shift)) |
+	       lpae_pa_hi(cfg, pte);
 }
 
 static inline u64 lpae_mk_table(const struct pt_cfg *cfg, unsigned int level,
 				u64 table_pa)
 {
-	u64 pte = table_pa & GENMASK_ULL(47, cfg->granule_shift);
+	u64 pte = (table_pa & GENMASK_ULL(lpae_oa_top(cfg), cfg->granule_shift)) |
+		  lpae_oa_hi(cfg, table_pa);
 
-	if (cfg->oas > 48)
-		pte |= (table_pa >> LPAE_OA_HI_SHIFT) & LPAE_OA_HI_BITS;
+	if (cfg->quirks & PT_QUIRK_ARM_NS)
+		pte |= LPAE_NSTABLE;
 	return pte | LPAE_TYPE_TABLE;
+}
+
+/*
+ * The descriptor's shareability, unless FEAT_LPA2 took its bits for the
+ * address (then TCR.SH0/SH1 or VTCR.SH0 applies to Normal memory).
+ */
+static inline u64 lpae_sh(const struct pt_cfg *cfg, u64 sh)
+{
+	return lpae_lpa2(cfg) ? 0 : sh;
 }
 
 /* Address, type, AF and contiguous bit: what stages 1 and 2 share. */
@@ -453,6 +556,8 @@ static inline u64 lpae_s1_mk_leaf(const struct pt_cfg *cfg, unsigned int level,
 {
 	u64 pte = lpae_leaf_base(cfg, level, pa, pgsize) | LPAE_NG;
 
+	if (cfg->quirks & PT_QUIRK_ARM_NS)
+		pte |= LPAE_NS;
 	if (!(prot & PT_PROT_PRIV))
 		pte |= LPAE_AP_UNPRIV;
 	if (!(prot & PT_PROT_WRITE))
@@ -462,11 +567,14 @@ static inline u64 lpae_s1_mk_leaf(const struct pt_cfg *cfg, unsigned int level,
 	if (!(prot & PT_PROT_EXEC))
 		pte |= LPAE_UXN | LPAE_PXN;
 	if (prot & PT_PROT_CACHE)
-		pte |= (u64)LPAE_ATTR_WB << LPAE_ATTRINDX_SHIFT | LPAE_SH_INNER;
+		pte |= (u64)LPAE_ATTR_WB << LPAE_ATTRINDX_SHIFT |
+		       lpae_sh(cfg, LPAE_SH_INNER);
 	else if (prot & PT_PROT_MMIO)
-		pte |= (u64)LPAE_ATTR_DEV << LPAE_ATTRINDX_SHIFT | LPAE_SH_OUTER;
+		pte |= (u64)LPAE_ATTR_DEV << LPAE_ATTRINDX_SHIFT |
+		       lpae_sh(cfg, LPAE_SH_OUTER);
 	else
-		pte |= (u64)LPAE_ATTR_NC << LPAE_ATTRINDX_SHIFT | LPAE_SH_OUTER;
+		pte |= (u64)LPAE_ATTR_NC << LPAE_ATTRINDX_SHIFT |
+		       lpae_sh(cfg, LPAE_SH_OUTER);
 	return pte;
 }
 
@@ -482,11 +590,15 @@ static inline u64 lpae_s2_mk_leaf(const struct pt_cfg *cfg, unsigned int level,
 	if (!(prot & PT_PROT_EXEC))
 		pte |= S2_XN;
 	if (prot & PT_PROT_CACHE)
-		pte |= S2_MEMATTR_WB << S2_MEMATTR_SHIFT | LPAE_SH_INNER;
+		pte |= (cfg->quirks & PT_QUIRK_ARM_S2FWB ? S2_MEMATTR_FWB_WB :
+			S2_MEMATTR_WB) << S2_MEMATTR_SHIFT |
+		       lpae_sh(cfg, LPAE_SH_INNER);
 	else if (prot & PT_PROT_MMIO)
-		pte |= S2_MEMATTR_DEV << S2_MEMATTR_SHIFT | LPAE_SH_OUTER;
+		pte |= S2_MEMATTR_DEV << S2_MEMATTR_SHIFT |
+		       lpae_sh(cfg, LPAE_SH_OUTER);
 	else
-		pte |= S2_MEMATTR_NC << S2_MEMATTR_SHIFT | LPAE_SH_OUTER;
+		pte |= S2_MEMATTR_NC << S2_MEMATTR_SHIFT |
+		       lpae_sh(cfg, LPAE_SH_OUTER);
 	return pte;
 }
 
@@ -587,7 +699,8 @@ static inline u32 lpae_s1_leaf_prot(const struct pt_cfg *cfg, unsigned int level
 /*
  * MemAttr[3:2] 0b00 is Device memory (of any kind); otherwise Normal with
  * the outer policy in [3:2] and the inner in [1:0]: CACHE is write-back
- * on both.
+ * on both. With FEAT_S2FWB, MemAttr[2] = 0 is Device and 0b0110 forced
+ * write-back.
  */
 static inline u32 lpae_s2_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
 				    u64 pte)
@@ -601,6 +714,13 @@ static inline u32 lpae_s2_leaf_prot(const struct pt_cfg *cfg, unsigned int level
 		prot |= PT_PROT_WRITE;
 	if (!(pte & S2_XN))
 		prot |= PT_PROT_EXEC;
+	if (cfg->quirks & PT_QUIRK_ARM_S2FWB) {
+		if (attr == S2_MEMATTR_FWB_WB)
+			prot |= PT_PROT_CACHE;
+		else if (!(attr & 0x4))
+			prot |= PT_PROT_MMIO;
+		return prot;
+	}
 	if (attr == S2_MEMATTR_WB)
 		prot |= PT_PROT_CACHE;
 	else if (!(attr & 0xc))
@@ -640,7 +760,7 @@ static inline u64 lpae_s1_leaf_clean(const struct pt_cfg *cfg,
 	return pte & LPAE_DBM ? pte | LPAE_AP_RDONLY : pte;
 }
 
-/* TTBR0/VTTBR BADDR: with 52-bit output, address bits 51:48 in 5:2. */
+/* TTBR/VTTBR BADDR: with 52-bit output, address bits 51:48 in 5:2. */
 static inline u64 lpae_baddr(const struct pt_cfg *cfg, u64 root_pa)
 {
 	if (cfg->oas <= 48)
@@ -661,13 +781,37 @@ static inline u64 lpae_tg0(const struct pt_cfg *cfg)
 	return LPAE_TCR_TG0_4K << LPAE_TCR_TG0_SHIFT;
 }
 
+/* TG1 (TCR bits 31:30) encodes the granule differently from TG0. */
+static inline u64 lpae_tg1(const struct pt_cfg *cfg)
+{
+	switch (cfg->granule_shift) {
+	case LPAE_GRANULE_16K:
+		return LPAE_TCR_TG1_16K << LPAE_TCR_TG1_SHIFT;
+	case LPAE_GRANULE_64K:
+		return LPAE_TCR_TG1_64K << LPAE_TCR_TG1_SHIFT;
+	}
+	return LPAE_TCR_TG1_4K << LPAE_TCR_TG1_SHIFT;
+}
+
 static inline void lpae_s1_regs(const struct pt_cfg *cfg, u64 root_pa,
 				struct pt_hw_regs *regs)
 {
+	/* T0SZ, IRGN0, ORGN0, SH0: the TTBR1 half has them 16 bits up. */
+	u64 half = (64 - cfg->ias) | LPAE_TCR_IRGN0_WBWA |
+		   LPAE_TCR_ORGN0_WBWA | LPAE_TCR_SH0_INNER;
+
+	if (cfg->quirks & PT_QUIRK_ARM_OUTER_WBWA)
+		half = (64 - cfg->ias) | LPAE_TCR_ORGN0_WBWA |
+		       LPAE_TCR_SH0_OUTER;
 	regs->ttbr = lpae_baddr(cfg, root_pa);
-	regs->tcr = (64 - cfg->ias) | LPAE_TCR_IRGN0_WBWA |
-		    LPAE_TCR_ORGN0_WBWA | LPAE_TCR_SH0_INNER | lpae_tg0(cfg) |
-		    LPAE_TCR_EPD1 | (u64)lpae_ps(cfg) << LPAE_TCR_IPS_SHIFT;
+	if (cfg->quirks & PT_QUIRK_ARM_TTBR1)
+		regs->tcr = half << LPAE_TCR_T1_SHIFT | lpae_tg1(cfg) |
+			    LPAE_TCR_EPD0;
+	else
+		regs->tcr = half | lpae_tg0(cfg) | LPAE_TCR_EPD1;
+	regs->tcr |= (u64)lpae_ps(cfg) << LPAE_TCR_IPS_SHIFT;
+	if (lpae_lpa2(cfg))
+		regs->tcr |= LPAE_TCR_DS;
 	if (cfg->dirty)
 		regs->tcr |= LPAE_TCR_HA | LPAE_TCR_HD;
 	regs->mair = LPAE_MAIR_NC << (8 * LPAE_ATTR_NC) |
@@ -684,7 +828,7 @@ static inline void lpae_s1_regs(const struct pt_cfg *cfg, u64 root_pa,
 static inline void lpae_s2_regs(const struct pt_cfg *cfg, u64 root_pa,
 				struct pt_hw_regs *regs)
 {
-	unsigned int start = lpae_arm_level(cfg->levels - 1);
+	int start = lpae_arm_level(cfg->levels - 1);
 	u64 sl0 = (cfg->granule_shift == LPAE_GRANULE_4K ? 2 : 3) - start;
 
 	regs->ttbr = lpae_baddr(cfg, root_pa);
@@ -692,7 +836,9 @@ static inline void lpae_s2_regs(const struct pt_cfg *cfg, u64 root_pa,
 		    LPAE_TCR_IRGN0_WBWA | LPAE_TCR_ORGN0_WBWA |
 		    LPAE_TCR_SH0_INNER | lpae_tg0(cfg) |
 		    (u64)lpae_ps(cfg) << LPAE_VTCR_PS_SHIFT | LPAE_VTCR_RES1;
-	regs->mair = 0;
+	if (lpae_lpa2(cfg))
+		regs->tcr |= LPAE_VTCR_DS;
+	regs->mair = cfg->quirks & PT_QUIRK_ARM_S2FWB ? LPAE_HCR_FWB : 0;
 }
 
 static inline void mali_regs(const struct pt_cfg *cfg, u64 root_pa,

@@ -22,10 +22,27 @@
  * Read without TEX remap (SCTLR.TRE = 0) these are the same types, so the
  * tables also suit walkers that never remap.
  *
+ * Variants (PT_QUIRK_*, after Linux's io-pgtable-arm-v7s.c):
+ *   NS (IO_PGTABLE_QUIRK_ARM_NS): sections and supersections set NS (bit
+ *	19), first-level table entries NS (bit 3).
+ *   MTK_EXT (IO_PGTABLE_QUIRK_ARM_MTK_EXT with ARM_MTK_TTBR_EXT, and the
+ *	NO_PERMS that MTK_EXT requires): a MediaTek M4U. Output addresses
+ *	and table addresses up to 35 bits: address bits 32, 33 and 34 in
+ *	descriptor bits 9, 4 and 5 of every leaf and first-level table entry
+ *	(io-pgtable-arm-v7s.c ARM_V7S_ATTR_MTK_PA_BIT32/33/34, to_mtk_iopte();
+ *	supersections carry their address the same way, not in the Arm
+ *	extended fields). No permission bits: AP[2:0] and XN stay 0 and the
+ *	M4U checks none, so every mapping reads, writes and executes. The
+ *	M4U's base register (REG_MMU_PT_BASE_ADDR) takes the table address
+ *	with bits 34:32 in bits 2:0 (io-pgtable's "paddr | upper_32_bits
+ *	(paddr)"), and it has no TEX remap registers: mair is 0, and TEX[0],
+ *	C and B keep their plain meaning (normal write-back, device, normal
+ *	non-cacheable, as below).
+ *
  * Not supported: the legacy AP[2:0] model, domains (always 0), PXN (never
- * set; a first-level 0b11 descriptor is decoded as a section with PXN), the
- * NS bits (secure-world quirk), supersection addresses above 4GB (output
- * addresses are 32 bits) and MediaTek's extra address bits.
+ * set; a first-level 0b11 descriptor is decoded as a section with PXN),
+ * supersection addresses above 4GB without MTK_EXT (output addresses are
+ * 32 bits), MediaTek's 34-bit input (IOVA_34_EN).
  *
  * Register values (struct pt_hw_regs):
  * @ttbr: TTBR0: the first-level table's address (bits 31:14-N) with
@@ -89,6 +106,17 @@
 #define V7S_SMALL_TEX_SHIFT	6
 #define V7S_SMALL_ADDR		0xfffff000U
 
+/* MediaTek M4U: output address bits 32, 33, 34 (MTK_EXT). */
+#define V7S_MTK_PA32		BIT(9)
+#define V7S_MTK_PA33		BIT(4)
+#define V7S_MTK_PA34		BIT(5)
+#define V7S_MTK_OAS		35
+#define V7S_MTK_TTBR_HI		0x7ULL	/* PT_BASE_ADDR: PA[34:32] */
+
+/* NS of sections and of first-level table entries (ARM_NS). */
+#define V7S_SECT_NS		BIT(19)
+#define V7S_L1_TABLE_NS		BIT(3)
+
 /* Memory types as TEX remap indices, TEX[0]:C:B. */
 #define V7S_IDX_DEVICE		1
 #define V7S_IDX_NC		4
@@ -115,24 +143,37 @@
 #define V7S_ADDR_BITS		32
 #define V7S_MIN_IAS		25	/* TTBCR.N at most 7 */
 
+static inline bool v7s_mtk(const struct pt_cfg *cfg)
+{
+	return cfg->quirks & PT_QUIRK_ARM_MTK_EXT;
+}
+
 static inline int v7s_init(struct pt_cfg *cfg, const struct pt_params *p)
 {
 	u64 all = V7S_SZ_4K | V7S_SZ_64K | V7S_SZ_1M | V7S_SZ_16M;
 
+	cfg->quirks = p->quirks & (PT_QUIRK_ARM_NS | PT_QUIRK_ARM_MTK_EXT);
 	cfg->granule_shift = p->granule_shift ? p->granule_shift : 12;
 	cfg->ias = p->ias ? p->ias : V7S_ADDR_BITS;
-	cfg->oas = p->oas ? p->oas : V7S_ADDR_BITS;
+	cfg->oas = p->oas ? p->oas : v7s_mtk(cfg) ? V7S_MTK_OAS : V7S_ADDR_BITS;
 	if (cfg->granule_shift != 12)
 		return -EOPNOTSUPP;
-	if (cfg->ias < V7S_MIN_IAS || cfg->ias > V7S_ADDR_BITS ||
+	if (cfg->ias < V7S_MIN_IAS || cfg->ias > V7S_ADDR_BITS)
+		return -EINVAL;
+	/* The M4U takes 32 to 35 bits (io-pgtable: oas <= 35). */
+	if (v7s_mtk(cfg) ? cfg->oas < V7S_ADDR_BITS || cfg->oas > V7S_MTK_OAS :
 	    cfg->oas != V7S_ADDR_BITS)
 		return -EINVAL;
 
 	cfg->levels = 2;
 	cfg->entry_shift = 2;
 	/* Small pages and sections hold their address bits in place. */
-	cfg->leaf_linear = true;
+	cfg->leaf_linear = !v7s_mtk(cfg);
 	cfg->prot_mask = PT_PROT_ALL;
+	/* No permission bits: read, write and execute, any privilege. */
+	if (v7s_mtk(cfg))
+		cfg->prot_mask = PT_PROT_READ | PT_PROT_WRITE | PT_PROT_EXEC |
+				 PT_PROT_CACHE | PT_PROT_MMIO;
 	cfg->lvl[0] = (struct pt_level){
 		.shift = 12, .index_bits = 8, .pgsizes = V7S_SZ_4K | V7S_SZ_64K,
 	};
@@ -155,16 +196,43 @@ static inline int v7s_check_prot(const struct pt_cfg *cfg, u32 prot)
 	/* AP[2:1] cannot express write-only or no-access mappings. */
 	if (!(prot & PT_PROT_READ))
 		return -EINVAL;
+	/* Nor can the M4U anything but everything. */
+	if (v7s_mtk(cfg) && (!(prot & PT_PROT_WRITE) || !(prot & PT_PROT_EXEC)))
+		return -EINVAL;
 	if ((prot & PT_PROT_CACHE) && (prot & PT_PROT_MMIO))
 		return -EINVAL;
 	return 0;
 }
 
+/* MediaTek's address bits 34:32 of @pa, in descriptor bits 9, 4, 5. */
+static inline u32 v7s_mtk_bits(const struct pt_cfg *cfg, u64 pa)
+{
+	if (!v7s_mtk(cfg))
+		return 0;
+	return (pa & BIT_ULL(32) ? V7S_MTK_PA32 : 0) |
+	       (pa & BIT_ULL(33) ? V7S_MTK_PA33 : 0) |
+	       (pa & BIT_ULL(34) ? V7S_MTK_PA34 : 0);
+}
+
+static inline u64 v7s_mtk_pa(const struct pt_cfg *cfg, u64 pte)
+{
+	if (!v7s_mtk(cfg))
+		return 0;
+	return (pte & V7S_MTK_PA32 ? BIT_ULL(32) : 0) |
+	       (pte & V7S_MTK_PA33 ? BIT_ULL(33) : 0) |
+	       (pte & V7S_MTK_PA34 ? BIT_ULL(34) : 0);
+}
+
 static inline u64 v7s_mk_table(const struct pt_cfg *cfg, unsigned int level,
 			       u64 table_pa)
 {
-	/* Domain 0, no PXN or NS for the table. */
-	return ((u32)table_pa & V7S_L1_TABLE_ADDR) | V7S_L1_TABLE;
+	/* Domain 0, no PXN for the table. */
+	u32 pte = ((u32)table_pa & V7S_L1_TABLE_ADDR) | V7S_L1_TABLE |
+		  v7s_mtk_bits(cfg, table_pa);
+
+	if (cfg->quirks & PT_QUIRK_ARM_NS)
+		pte |= V7S_L1_TABLE_NS;
+	return pte;
 }
 
 static inline u32 v7s_mem_index(u32 prot)
@@ -183,11 +251,21 @@ static inline u32 v7s_mem_bits(u32 idx, unsigned int tex_shift)
 	       (idx >> 2) << tex_shift;
 }
 
-static inline u32 v7s_mk_section(u64 pa, bool super, u32 prot)
+static inline u32 v7s_mk_section(const struct pt_cfg *cfg, u64 pa, bool super,
+				 u32 prot)
 {
-	u32 pte = V7S_L1_SECT | V7S_SECT_AP0 | V7S_SECT_S | V7S_SECT_NG |
+	u32 pte = V7S_L1_SECT | V7S_SECT_S | V7S_SECT_NG |
 		  v7s_mem_bits(v7s_mem_index(prot), V7S_SECT_TEX_SHIFT);
 
+	if (cfg->quirks & PT_QUIRK_ARM_NS)
+		pte |= V7S_SECT_NS;
+	/* Every entry of a supersection holds the supersection's address. */
+	if (v7s_mtk(cfg) && super)
+		return pte | V7S_SECT_SUPER | ((u32)pa & V7S_SUPER_ADDR) |
+		       v7s_mtk_bits(cfg, pa);
+	if (v7s_mtk(cfg))
+		return pte | ((u32)pa & V7S_SECT_ADDR) | v7s_mtk_bits(cfg, pa);
+	pte |= V7S_SECT_AP0;
 	if (!(prot & PT_PROT_PRIV))
 		pte |= V7S_SECT_AP1;
 	if (!(prot & PT_PROT_WRITE))
@@ -202,26 +280,32 @@ static inline u32 v7s_mk_section(u64 pa, bool super, u32 prot)
 	       (u32)((pa >> 36) & 0xf) << V7S_SUPER_PA39_SHIFT;
 }
 
-static inline u32 v7s_mk_page(u64 pa, bool large, u32 prot)
+static inline u32 v7s_mk_page(const struct pt_cfg *cfg, u64 pa, bool large,
+			      u32 prot)
 {
 	u32 idx = v7s_mem_index(prot);
-	u32 pte = V7S_PAGE_AP0 | V7S_PAGE_S | V7S_PAGE_NG;
+	u32 pte = V7S_PAGE_S | V7S_PAGE_NG;
+	bool perms = !v7s_mtk(cfg);
 
-	if (!(prot & PT_PROT_PRIV))
-		pte |= V7S_PAGE_AP1;
-	if (!(prot & PT_PROT_WRITE))
-		pte |= V7S_PAGE_AP2;
+	pte |= v7s_mtk_bits(cfg, pa);
+	if (perms) {
+		pte |= V7S_PAGE_AP0;
+		if (!(prot & PT_PROT_PRIV))
+			pte |= V7S_PAGE_AP1;
+		if (!(prot & PT_PROT_WRITE))
+			pte |= V7S_PAGE_AP2;
+	}
 	if (large) {
 		/* Every entry of a large page holds the large page's address. */
 		pte |= V7S_L2_LARGE | v7s_mem_bits(idx, V7S_LARGE_TEX_SHIFT) |
 		       ((u32)pa & V7S_LARGE_ADDR);
-		if (!(prot & PT_PROT_EXEC))
+		if (perms && !(prot & PT_PROT_EXEC))
 			pte |= V7S_LARGE_XN;
 		return pte;
 	}
 	pte |= V7S_L2_SMALL | v7s_mem_bits(idx, V7S_SMALL_TEX_SHIFT) |
 	       ((u32)pa & V7S_SMALL_ADDR);
-	if (!(prot & PT_PROT_EXEC))
+	if (perms && !(prot & PT_PROT_EXEC))
 		pte |= V7S_SMALL_XN;
 	return pte;
 }
@@ -232,8 +316,8 @@ static inline u64 v7s_mk_leaf(const struct pt_cfg *cfg, unsigned int level, u64 
 	bool multi = pgsize != 1ULL << cfg->lvl[level].shift;
 
 	if (level)
-		return v7s_mk_section(pa, multi, prot);
-	return v7s_mk_page(pa, multi, prot);
+		return v7s_mk_section(cfg, pa, multi, prot);
+	return v7s_mk_page(cfg, pa, multi, prot);
 }
 
 static inline enum pt_entry_kind v7s_kind(const struct pt_cfg *cfg,
@@ -262,10 +346,13 @@ static inline u64 v7s_entry_pa(const struct pt_cfg *cfg, unsigned int level,
 	u32 type = (u32)pte & V7S_TYPE_MASK;
 
 	if (!level)
-		return pte & (type == V7S_L2_LARGE ? V7S_LARGE_ADDR :
-			      V7S_SMALL_ADDR);
+		return (pte & (type == V7S_L2_LARGE ? V7S_LARGE_ADDR :
+			       V7S_SMALL_ADDR)) | v7s_mtk_pa(cfg, pte);
 	if (type == V7S_L1_TABLE)
-		return pte & V7S_L1_TABLE_ADDR;
+		return (pte & V7S_L1_TABLE_ADDR) | v7s_mtk_pa(cfg, pte);
+	if (v7s_mtk(cfg))
+		return (pte & (pte & V7S_SECT_SUPER ? V7S_SUPER_ADDR :
+			       V7S_SECT_ADDR)) | v7s_mtk_pa(cfg, pte);
 	if (!(pte & V7S_SECT_SUPER))
 		return pte & V7S_SECT_ADDR;
 	return (pte & V7S_SUPER_ADDR) |
@@ -297,6 +384,14 @@ static inline u32 v7s_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
 	u32 prot = PT_PROT_READ;
 	bool xn;
 
+	if (v7s_mtk(cfg)) {
+		prot |= PT_PROT_WRITE | PT_PROT_EXEC;
+		if (level)
+			return prot | v7s_mem_prot(pte, V7S_SECT_TEX_SHIFT);
+		return prot | v7s_mem_prot(pte, type == V7S_L2_LARGE ?
+					   V7S_LARGE_TEX_SHIFT :
+					   V7S_SMALL_TEX_SHIFT);
+	}
 	if (level) {
 		if (!(pte & V7S_SECT_AP2))
 			prot |= PT_PROT_WRITE;
@@ -329,6 +424,13 @@ static inline void v7s_regs(const struct pt_cfg *cfg, u64 root_pa,
 	u32 n = V7S_ADDR_BITS - cfg->ias;
 	u32 prrr, nmrr;
 
+	if (v7s_mtk(cfg)) {
+		regs->ttbr = (root_pa & GENMASK_ULL(31, 0)) |
+			     ((root_pa >> 32) & V7S_MTK_TTBR_HI);
+		regs->tcr = n | (n ? V7S_TTBCR_PD1 : 0);
+		regs->mair = 0;
+		return;
+	}
 	regs->ttbr = root_pa | V7S_TTBR_IRGN0 | V7S_TTBR_RGN_WBWA |
 		     V7S_TTBR_S | V7S_TTBR_NOS;
 	regs->tcr = n | (n ? V7S_TTBCR_PD1 : 0);

@@ -294,7 +294,8 @@ void *ptlab_fw_adopt(phys_addr_t root_pa, const struct pt_cfg *cfg,
 	}
 	if (fw->pt.cfg.fmt != cfg->fmt || fw->pt.cfg.ias != cfg->ias ||
 	    fw->pt.cfg.oas != cfg->oas ||
-	    fw->pt.cfg.granule_shift != cfg->granule_shift) {
+	    fw->pt.cfg.granule_shift != cfg->granule_shift ||
+	    fw->pt.cfg.quirks != cfg->quirks) {
 		fw = ERR_PTR(-EINVAL);
 		goto out;
 	}

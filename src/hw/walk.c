@@ -67,32 +67,43 @@ static int hw_limiting_table(struct hw_entry *e, u64 next_pa, u32 next_level,
 
 /* --- Arm VMSAv8-64 long descriptors (stage 1, stage 2, Mali) ------------- */
 
-/* Arm levels with block descriptors (Arm ARM D8.3, without FEAT_LPA2). */
-static bool arm_block_ok(const struct ptlab_hw_geom *g, u32 arm)
+/*
+ * Arm levels with block descriptors (Arm ARM D8.3): with TCR.DS = 1
+ * (FEAT_LPA2) also 4K level 0 and 16K level 1.
+ */
+static bool arm_block_ok(const struct ptlab_hw_geom *g, int arm)
 {
 	switch (g->granule_shift) {
 	case 12:
-		return arm == 1 || arm == 2;
+		return arm == 1 || arm == 2 || (arm == 0 && g->ds);
 	case 14:
-		return arm == 2;
+		return arm == 2 || (arm == 1 && g->ds);
 	}
 	return arm == 2 || (arm == 1 && g->oas == 52);
 }
 
-/* Output address bits 47:@low, and with FEAT_LPA (64K) 51:48 from 15:12. */
+/*
+ * Output address bits 47:@low, and with FEAT_LPA (64K, 52 bits) 51:48 from
+ * 15:12; with DS = 1, bits 49:@low and 51:50 from 9:8 (D8.3, "OA[51:50]").
+ */
 static u64 arm_oa(const struct ptlab_hw_geom *g, u64 pte, u32 low)
 {
-	u64 pa = pte & GENMASK_ULL(47, low);
+	u64 pa;
 
+	if (g->ds)
+		return (pte & GENMASK_ULL(49, low)) | ((pte >> 8) & 3) << 50;
+	pa = pte & GENMASK_ULL(47, low);
 	if (g->oas == 52)
 		pa |= ((pte >> 12) & 0xf) << 48;
 	return pa;
 }
 
+/* NS (bit 5) and NSTable (bit 63) mean nothing to a Non-secure walker. */
 static int arm_entry(const struct ptlab_hw_geom *g, u32 level, u64 iova,
 		     u64 pte, struct hw_entry *e)
 {
-	u32 arm = 3 - level, type = pte & 3;
+	int arm = 3 - (int)level;
+	u32 type = pte & 3;
 	bool mali = g->format == PTLAB_FMT_ARM_MALI_LPAE;
 	bool ro, user, xn;
 
@@ -150,6 +161,14 @@ static int arm_granule(u64 tcr)
 	return shifts[(tcr >> 14) & 3];
 }
 
+/* TG1, TCR bits 31:30: 16K 0b01, 4K 0b10, 64K 0b11. */
+static int arm_granule1(u64 tcr)
+{
+	static const int shifts[4] = { 0, 14, 12, 16 };
+
+	return shifts[(tcr >> 30) & 3];
+}
+
 /* IPS (TCR 34:32) and PS (VTCR 18:16). */
 static int arm_pa_bits(u64 field)
 {
@@ -177,17 +196,41 @@ static int arm_decode(u32 format, u64 ttbr, u64 tcr, u64 mair,
 	}
 	g->granule_shift = arm_granule(tcr);
 	g->ias = 64 - (tcr & 0x3f);
+	/*
+	 * TTBR0 walks disabled (EPD0) and TTBR1 walks enabled: the registers
+	 * describe the upper range, T1SZ and TG1 (the value is TTBR1's).
+	 */
+	if (format == PTLAB_FMT_ARM64_LPAE_S1 && (tcr & BIT_ULL(7)) &&
+	    !(tcr & BIT_ULL(23))) {
+		g->upper = true;
+		g->granule_shift = arm_granule1(tcr);
+		g->ias = 64 - ((tcr >> 16) & 0x3f);
+	}
 	g->oas = arm_pa_bits(format == PTLAB_FMT_ARM64_LPAE_S1 ?
 			     tcr >> 32 : tcr >> 16);
+	/* DS: TCR bit 59, VTCR bit 32; only the 4K and 16K granules have it. */
+	g->ds = (tcr & (format == PTLAB_FMT_ARM64_LPAE_S1 ? BIT_ULL(59) :
+			BIT_ULL(32))) && g->granule_shift != 16;
+	g->fwb = format == PTLAB_FMT_ARM64_LPAE_S2 && (mair & BIT_ULL(46));
 	if (!g->granule_shift || !g->oas || g->ias < 25 || g->ias > 52)
+		return -EINVAL;
+	/* 52 bits in or out: FEAT_LVA/LPA with 64K, DS with the others. */
+	if ((g->ias > 48 || g->oas > 48) && g->granule_shift != 16 && !g->ds)
 		return -EINVAL;
 	stride = g->granule_shift - 3;
 	if (format == PTLAB_FMT_ARM64_LPAE_S1) {
 		g->levels = (g->ias - g->granule_shift + stride - 1) / stride;
 	} else {
-		/* VTCR.SL0: the start level, 4K 2 - SL0, others 3 - SL0. */
+		/*
+		 * VTCR.SL0: the start level, 4K 2 - SL0, others 3 - SL0; with
+		 * DS, 16K SL0 = 0b11 is level 0 and 4K SL2 (bit 33) with SL0 =
+		 * 0 level -1.
+		 */
 		start = (g->granule_shift == 12 ? 2 : 3) - (int)((tcr >> 6) & 3);
-		if (start < 0 || start > 3)
+		if (g->ds && g->granule_shift == 12 && (tcr & BIT_ULL(33)))
+			start = ((tcr >> 6) & 3) ? 4 : -1;
+		if (start < (g->ds ? -1 : 0) || start > 3 ||
+		    (start == 0 && g->granule_shift == 14 && !g->ds))
 			return -EINVAL;
 		g->levels = 4 - start;
 	}
@@ -196,6 +239,7 @@ static int arm_decode(u32 format, u64 ttbr, u64 tcr, u64 mair,
 		g->ha = tcr & BIT_ULL(39);
 		g->hd = g->ha && (tcr & BIT_ULL(40));
 	}
+	/* BADDR[51:48] in bits 5:2 with 52-bit output (LPA and LPA2). */
 	g->root_pa = ttbr & GENMASK_ULL(47, 6);
 	if (g->oas == 52)
 		g->root_pa |= ((ttbr >> 2) & 0xf) << 48;
@@ -213,6 +257,35 @@ static int v7s_leaf(struct hw_entry *e, bool ap0, bool ap1, bool ap2, bool xn,
 	return ap0 ? HW_LEAF : PTLAB_FAULT_ACCESS;
 }
 
+/*
+ * A MediaTek M4U's address bits 34:32 in descriptor bits 9, 4, 5 (Linux
+ * io-pgtable-arm-v7s.c, IO_PGTABLE_QUIRK_ARM_MTK_EXT and MTK_TTBR_EXT).
+ */
+static u64 v7s_mtk_hi(u32 d)
+{
+	return (u64)((d >> 9) & 1) << 32 | (u64)((d >> 4) & 1) << 33 |
+	       (u64)((d >> 5) & 1) << 34;
+}
+
+/* The M4U has no permission bits: AP and XN are its address bits. */
+static int v7s_mtk_entry(u32 level, u32 d, struct hw_entry *e)
+{
+	if (level == 1) {
+		if ((d & 3) == 1) {
+			e->next_pa = (d & 0xfffffc00) | v7s_mtk_hi(d);
+			e->next_level = 0;
+			return HW_TABLE;
+		}
+		e->size = d & BIT(18) ? 1ULL << 24 : 1ULL << 20;
+		e->pa = (d & (u32)~(e->size - 1)) | v7s_mtk_hi(d);
+	} else {
+		e->size = (d & 3) == 1 ? 1ULL << 16 : 1ULL << 12;
+		e->pa = (d & (u32)~(e->size - 1)) | v7s_mtk_hi(d);
+	}
+	hw_set_perm(e, hw_perm(true, true, true), true);
+	return HW_LEAF;
+}
+
 static int v7s_entry(const struct ptlab_hw_geom *g, u32 level, u64 iova,
 		     u64 pte, struct hw_entry *e)
 {
@@ -220,6 +293,8 @@ static int v7s_entry(const struct ptlab_hw_geom *g, u32 level, u64 iova,
 
 	if (!(d & 3))
 		return PTLAB_FAULT_TRANSLATION;
+	if (g->mtk)
+		return v7s_mtk_entry(level, d, e);
 	if (level == 1) {
 		if ((d & 3) == 1) {
 			e->next_pa = d & 0xfffffc00;
@@ -737,6 +812,15 @@ int ptlab_hw_decode(u32 format, u64 ttbr, u64 tcr, u64 mair,
 		g->ias = 32 - (tcr & 7);
 		g->oas = 40;
 		g->root_pa = ttbr & GENMASK_ULL(31, 14 - (tcr & 7));
+		/*
+		 * A MediaTek M4U has no TEX remap registers (mair 0); its base
+		 * register holds table address bits 34:32 in bits 2:0.
+		 */
+		if (!mair) {
+			g->mtk = true;
+			g->oas = 35;
+			g->root_pa |= (ttbr & 7) << 32;
+		}
 		break;
 	case PTLAB_FMT_X86_64:
 		/* The paging mode: 0 four levels, 1 five. */
@@ -865,8 +949,10 @@ void ptlab_hw_walk(const struct ptlab_hw_geom *geom, ptlab_hw_read_fn read,
 	int ret;
 
 	*x = (struct ptlab_hw_xlate){ .level = level };
+	/* The bits above the input size: all clear, or all set (TTBR1). */
 	if ((!entry && !geom->gmmu_big_shift) ||
-	    (geom->ias < 64 && iova >> geom->ias)) {
+	    (geom->ias < 64 &&
+	     (iova >> geom->ias) != (geom->upper ? ~0ULL >> geom->ias : 0))) {
 		x->fault = PTLAB_FAULT_ADDR_SIZE;
 		return;
 	}

@@ -26,6 +26,11 @@
  * @top_bits: index bits of the root table
  * @root_pa: physical address of the root table
  * @dart2: Apple DART: the t8110 ("DART2") entry encoding
+ * @upper: Arm stage 1: the TTBR1 range, IOVAs with every bit above @ias set
+ * @ds: Arm: TCR.DS / VTCR.DS, FEAT_LPA2's descriptors
+ * @fwb: Arm stage 2: HCR_EL2.FWB, FEAT_S2FWB's memory attributes (the
+ *	walker reports no memory types: it changes no translation)
+ * @mtk: Armv7 short descriptors as a MediaTek M4U walks them
  * @ha: the hardware sets access flags (Arm TCR.HA, VT-d SSADE, AMD
  *	DTE.HAD, RISC-V DC.tc.SADE; x86-64: set by the device's owner)
  * @hd: the hardware sets the dirty state of leaves it writes through
@@ -41,6 +46,10 @@ struct ptlab_hw_geom {
 	u32 top_bits;
 	u64 root_pa;
 	bool dart2;
+	bool upper;
+	bool ds;
+	bool fwb;
+	bool mtk;
 	bool ha;
 	bool hd;
 	u32 gmmu_big_shift;

@@ -59,6 +59,13 @@ PTLAB_SAME(PTLAB_PROT_PRIV, PT_PROT_PRIV);
 PTLAB_SAME(PTLAB_PROT_CACHE, PT_PROT_CACHE);
 PTLAB_SAME(PTLAB_PROT_MMIO, PT_PROT_MMIO);
 PTLAB_SAME(PTLAB_PROT_ALL, PT_PROT_ALL);
+PTLAB_SAME(PTLAB_CREATE_ARM_LPA2, PT_QUIRK_ARM_LPA2);
+PTLAB_SAME(PTLAB_CREATE_ARM_TTBR1, PT_QUIRK_ARM_TTBR1);
+PTLAB_SAME(PTLAB_CREATE_ARM_NS, PT_QUIRK_ARM_NS);
+PTLAB_SAME(PTLAB_CREATE_ARM_OUTER_WBWA, PT_QUIRK_ARM_OUTER_WBWA);
+PTLAB_SAME(PTLAB_CREATE_ARM_S2FWB, PT_QUIRK_ARM_S2FWB);
+PTLAB_SAME(PTLAB_CREATE_ARM_MTK_EXT, PT_QUIRK_ARM_MTK_EXT);
+PTLAB_SAME(PTLAB_CREATE_ARM_QUIRKS, PT_QUIRK_ARM_ALL);
 /* Firmware ranges are copied from the user straight into the engine's. */
 static_assert(sizeof(struct ptlab_range) == sizeof(struct pt_extent));
 static_assert(offsetof(struct ptlab_range, iova) ==
@@ -145,13 +152,15 @@ static int ptlab_ioctl_create(struct ptlab_ucmd *ucmd)
 		.ias = cmd->ias,
 		.oas = cmd->oas,
 		.pgsize_bitmap = cmd->pgsize_bitmap,
+		.quirks = cmd->flags & PTLAB_CREATE_ARM_QUIRKS,
 		.dirty = cmd->flags & PTLAB_CREATE_DIRTY,
 	};
 	bool adopting = cmd->flags & PTLAB_CREATE_ADOPT;
 	struct ptlab_as *as;
 	int ret;
 
-	if (cmd->flags & ~(PTLAB_CREATE_ADOPT | PTLAB_CREATE_DIRTY))
+	if (cmd->flags & ~(PTLAB_CREATE_ADOPT | PTLAB_CREATE_DIRTY |
+			   PTLAB_CREATE_ARM_QUIRKS))
 		return -EOPNOTSUPP;
 	/* The device would write the firmware's entries: not ptlab's to change. */
 	if (adopting && params.dirty)
@@ -207,7 +216,7 @@ static int ptlab_ioctl_info(struct ptlab_ucmd *ucmd, struct ptlab_as *as)
 	struct pt_hw_regs regs;
 	u64 root_pa;
 
-	if (cmd->__reserved || cmd->__reserved2)
+	if (cmd->__reserved || cmd->__reserved2 || cmd->__reserved3)
 		return -EINVAL;
 	ptlab_as_regs(as, ucmd->ctx->show_pa, &root_pa, &regs);
 	cmd->out_format = cfg->fmt->id;
@@ -223,6 +232,7 @@ static int ptlab_ioctl_info(struct ptlab_ucmd *ucmd, struct ptlab_as *as)
 	cmd->out_table_pages = atomic_long_read(&as->table_pages);
 	cmd->out_mapped_bytes = atomic64_read(&as->mapped_bytes);
 	cmd->out_prot_mask = cfg->prot_mask;
+	cmd->out_flags = cfg->quirks & PTLAB_CREATE_ARM_QUIRKS;
 	return 0;
 }
 
@@ -403,7 +413,7 @@ static const struct ptlab_ioctl_op ptlab_ioctl_ops[] = {
 	},
 	[PTLAB_CMD_INFO - PTLAB_CMD_BASE] = {
 		.size = sizeof(struct ptlab_info),
-		.min_size = sizeof(struct ptlab_info),
+		.min_size = offsetofend(struct ptlab_info, __reserved2),
 		.id_offset = offsetof(struct ptlab_info, id),
 		.as_fn = ptlab_ioctl_info,
 	},

@@ -12,62 +12,102 @@
  * and the top table's index bits, concatenated stage-2 tables included.
  */
 const struct arm_ref_space arm_ref_spaces[ARM_NR_REF_SPACES] = {
-	[ARM_S1_4K_48] = { "s1 4K 48", REF_S1, 12, 48, 48, 4, 9 },
-	[ARM_S1_4K_39] = { "s1 4K 39", REF_S1, 12, 39, 48, 3, 9 },
-	[ARM_S1_4K_32] = { "s1 4K 32", REF_S1, 12, 32, 48, 3, 2 },
-	[ARM_S1_16K_48] = { "s1 16K 48", REF_S1, 14, 48, 48, 4, 1 },
-	[ARM_S1_16K_36] = { "s1 16K 36", REF_S1, 14, 36, 40, 2, 11 },
-	[ARM_S1_64K_48] = { "s1 64K 48", REF_S1, 16, 48, 48, 3, 6 },
-	[ARM_S1_64K_52] = { "s1 64K 52", REF_S1, 16, 52, 52, 3, 10 },
-	[ARM_S1_64K_32] = { "s1 64K 32", REF_S1, 16, 32, 32, 2, 3 },
-	[ARM_S2_4K_48] = { "s2 4K 48", REF_S2, 12, 48, 48, 4, 9 },
-	[ARM_S2_4K_40] = { "s2 4K 40 (2 tables)", REF_S2, 12, 40, 48, 3, 10 },
+	[ARM_S1_4K_48] = { "s1 4K 48", REF_S1, 12, 48, 48, 4, 9, 0 },
+	[ARM_S1_4K_39] = { "s1 4K 39", REF_S1, 12, 39, 48, 3, 9, 0 },
+	[ARM_S1_4K_32] = { "s1 4K 32", REF_S1, 12, 32, 48, 3, 2, 0 },
+	[ARM_S1_16K_48] = { "s1 16K 48", REF_S1, 14, 48, 48, 4, 1, 0 },
+	[ARM_S1_16K_36] = { "s1 16K 36", REF_S1, 14, 36, 40, 2, 11, 0 },
+	[ARM_S1_64K_48] = { "s1 64K 48", REF_S1, 16, 48, 48, 3, 6, 0 },
+	[ARM_S1_64K_52] = { "s1 64K 52", REF_S1, 16, 52, 52, 3, 10, 0 },
+	[ARM_S1_64K_32] = { "s1 64K 32", REF_S1, 16, 32, 32, 2, 3, 0 },
+	[ARM_S2_4K_48] = { "s2 4K 48", REF_S2, 12, 48, 48, 4, 9, 0 },
+	[ARM_S2_4K_40] = { "s2 4K 40 (2 tables)", REF_S2, 12, 40, 48, 3, 10, 0 },
 	[ARM_S2_4K_42_42] = { "s2 4K 42/42 (8 tables)", REF_S2, 12, 42, 42,
-			      3, 12 },
-	[ARM_S2_4K_43] = { "s2 4K 43 (16 tables)", REF_S2, 12, 43, 48, 3, 13 },
-	[ARM_S2_4K_44] = { "s2 4K 44 (32 entries)", REF_S2, 12, 44, 44, 4, 5 },
-	[ARM_S2_4K_32] = { "s2 4K 32", REF_S2, 12, 32, 32, 3, 2 },
+			      3, 12, 0 },
+	[ARM_S2_4K_43] = { "s2 4K 43 (16 tables)", REF_S2, 12, 43, 48, 3, 13, 0 },
+	[ARM_S2_4K_44] = { "s2 4K 44 (32 entries)", REF_S2, 12, 44, 44, 4, 5, 0 },
+	[ARM_S2_4K_32] = { "s2 4K 32", REF_S2, 12, 32, 32, 3, 2, 0 },
 	[ARM_S2_16K_48] = { "s2 16K 48 (2 tables)", REF_S2, 14, 48, 48, 3,
-			    12 },
+			    12, 0 },
 	[ARM_S2_16K_40_40] = { "s2 16K 40/40 (16 tables)", REF_S2, 14, 40, 40,
-			       2, 15 },
+			       2, 15, 0 },
 	[ARM_S2_64K_44_40] = { "s2 64K 44/40 (4 tables)", REF_S2, 16, 44, 40,
-			       2, 15 },
-	[ARM_S2_64K_52] = { "s2 64K 52", REF_S2, 16, 52, 52, 3, 10 },
-	[ARM_MALI_48] = { "Mali 48", REF_MALI, 12, 48, 40, 4, 9 },
-	[ARM_MALI_32] = { "Mali 32", REF_MALI, 12, 32, 32, 4, 9 },
-	[ARM_MALI_40_36] = { "Mali 40/36", REF_MALI, 12, 40, 36, 4, 9 },
+			       2, 15, 0 },
+	[ARM_S2_64K_52] = { "s2 64K 52", REF_S2, 16, 52, 52, 3, 10, 0 },
+	/*
+	 * FEAT_LPA2: with 4K, 52 bits take a fifth level (-1) of 16 entries;
+	 * 16K level 0 has 32 (52 - 47 bits) or 1 (47 bits). Stage 2 instead
+	 * concatenates 16 tables at 4K level 0 (9 + 4 bits), and starts at
+	 * 16K level 0 with 32 entries, more than concatenation allows.
+	 */
+	[ARM_S1_4K_52_LPA2] = { "s1 4K 52 LPA2", REF_S1, 12, 52, 52, 5, 4,
+				PT_QUIRK_ARM_LPA2 },
+	[ARM_S1_4K_48_LPA2_NS] = { "s1 4K 48/48 LPA2 NS", REF_S1, 12, 48, 48,
+				   4, 9, PT_QUIRK_ARM_LPA2 | PT_QUIRK_ARM_NS },
+	[ARM_S1_16K_52_LPA2] = { "s1 16K 52 LPA2", REF_S1, 14, 52, 52, 4, 5,
+				 PT_QUIRK_ARM_LPA2 },
+	[ARM_S1_16K_47_LPA2] = { "s1 16K 47/52 LPA2", REF_S1, 14, 47, 52, 3,
+				 11, PT_QUIRK_ARM_LPA2 },
+	[ARM_S2_4K_52_LPA2] = { "s2 4K 52 LPA2 (16 tables)", REF_S2, 12, 52,
+				52, 4, 13, PT_QUIRK_ARM_LPA2 },
+	[ARM_S2_16K_52_LPA2] = { "s2 16K 52 LPA2", REF_S2, 14, 52, 52, 4, 5,
+				 PT_QUIRK_ARM_LPA2 },
+	[ARM_S2_4K_40_FWB] = { "s2 4K 40 S2FWB", REF_S2, 12, 40, 48, 3, 10,
+			       PT_QUIRK_ARM_S2FWB },
+	[ARM_MALI_48] = { "Mali 48", REF_MALI, 12, 48, 40, 4, 9, 0 },
+	[ARM_MALI_32] = { "Mali 32", REF_MALI, 12, 32, 32, 4, 9, 0 },
+	[ARM_MALI_40_36] = { "Mali 40/36", REF_MALI, 12, 40, 36, 4, 9, 0 },
 };
 
-/* Arm levels with blocks (Arm ARM granule table; 4T needs FEAT_LPA). */
+static bool ref_lpa2(const struct arm_ref_space *rs)
+{
+	return rs->quirks & PT_QUIRK_ARM_LPA2;
+}
+
+/*
+ * Arm levels with blocks (Arm ARM granule table; 4T needs FEAT_LPA; with
+ * TCR.DS = 1, 512G blocks at 4K level 0 and 64G at 16K level 1).
+ */
 static bool ref_block_level(const struct arm_ref_space *rs, int arm)
 {
 	switch (rs->granule) {
-	case 12: return arm == 1 || arm == 2;
-	case 14: return arm == 2;
+	case 12: return arm == 1 || arm == 2 || (arm == 0 && ref_lpa2(rs));
+	case 14: return arm == 2 || (arm == 1 && ref_lpa2(rs));
 	}
 	return arm == 2 || (arm == 1 && rs->oas == 52);
 }
 
-/* Entries one contiguous-bit run covers (Arm ARM, "The Contiguous bit"). */
+/*
+ * Entries one contiguous-bit run covers (Arm ARM, "The Contiguous bit");
+ * ptlab sets none at LPA2's new block levels.
+ */
 static u64 ref_contig(const struct arm_ref_space *rs, int arm)
 {
 	if (rs->variant == REF_MALI)
 		return 1;
 	if (rs->granule == 12)
-		return 16;
+		return arm >= 1 ? 16 : 1;
 	if (rs->granule == 14)
-		return arm == 3 ? 128 : 32;
+		return arm == 3 ? 128 : arm == 2 ? 32 : 1;
 	return arm >= 2 ? 32 : 1;
 }
 
-/* Output address bits [top:low] plus, with 52-bit OA, 51:48 from 15:12. */
+/*
+ * Output address bits [top:low] plus, with 52-bit OA, 51:48 from 15:12;
+ * with TCR.DS = 1 bits 49:low in place and 51:50 from 9:8 at any size.
+ */
 static u64 ref_oa(const struct arm_ref_space *rs, u64 pte, unsigned int low,
 		  bool table)
 {
 	unsigned int top = table || rs->oas > 48 ? 47 : rs->oas - 1;
-	u64 pa = pte & (~0ULL >> (63 - top)) & (~0ULL << low);
+	u64 pa;
 
+	if (ref_lpa2(rs)) {
+		top = table || rs->oas > 50 ? 49 : rs->oas - 1;
+		pa = pte & (~0ULL >> (63 - top)) & (~0ULL << low);
+		return pa | ((pte >> 8) & 3) << 50;
+	}
+	pa = pte & (~0ULL >> (63 - top)) & (~0ULL << low);
 	if (rs->oas == 52)
 		pa |= ((pte >> 12) & 0xf) << 48;
 	return pa;
@@ -89,7 +129,13 @@ static u32 ref_prot(const struct arm_ref_space *rs, u64 pte)
 		/* S2AP 7:6, MemAttr 5:2 (0b00xx device, 0xf WB), XN 54. */
 		prot = (pte & BIT_ULL(6) ? R : 0) | (pte & BIT_ULL(7) ? W : 0) |
 		       (pte & BIT_ULL(54) ? 0 : X);
-		prot |= memattr == 0xf ? CACHE : !(memattr >> 2) ? MMIO : 0;
+		/* FEAT_S2FWB (D8.6.6): [2] = 0 device, 0b0110 forced WB. */
+		if (rs->quirks & PT_QUIRK_ARM_S2FWB)
+			prot |= memattr == 6 ? CACHE :
+				!(memattr & 4) ? MMIO : 0;
+		else
+			prot |= memattr == 0xf ? CACHE :
+				!(memattr >> 2) ? MMIO : 0;
 		break;
 	case REF_MALI:
 		/* kbase: RD 6, WR 7, NX 54, AttrIndx 4:2 into AS_MEMATTR. */
@@ -205,7 +251,7 @@ bool arm_ref_new(struct fc_tree *t, const struct fc_fmt *f,
 {
 	struct pt_params params = {
 		.granule_shift = rs->granule, .ias = rs->ias, .oas = rs->oas,
-		.pgsize_bitmap = pgsizes,
+		.pgsize_bitmap = pgsizes, .quirks = rs->quirks,
 	};
 	const struct pt_cfg *cfg = &t->pt.cfg;
 

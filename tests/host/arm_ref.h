@@ -23,6 +23,7 @@ enum arm_ref_variant { REF_S1, REF_S2, REF_MALI };
  * @oas: output address bits
  * @levels: levels of the walk
  * @top_bits: index bits of the top table (concatenated ones included)
+ * @quirks: PT_QUIRK_* variants: FEAT_LPA2 (TCR.DS), FEAT_S2FWB, NS
  */
 struct arm_ref_space {
 	const char *what;
@@ -30,6 +31,7 @@ struct arm_ref_space {
 	u32 granule, ias, oas;
 	u32 levels;
 	u32 top_bits;
+	u32 quirks;
 };
 
 /* The spaces the tests run in, by hand (arm_ref_spaces[]). */
@@ -52,6 +54,13 @@ enum arm_ref_space_id {
 	ARM_S2_16K_40_40,
 	ARM_S2_64K_44_40,
 	ARM_S2_64K_52,
+	ARM_S1_4K_52_LPA2,
+	ARM_S1_4K_48_LPA2_NS,
+	ARM_S1_16K_52_LPA2,
+	ARM_S1_16K_47_LPA2,
+	ARM_S2_4K_52_LPA2,
+	ARM_S2_16K_52_LPA2,
+	ARM_S2_4K_40_FWB,
 	ARM_MALI_48,
 	ARM_MALI_32,
 	ARM_MALI_40_36,

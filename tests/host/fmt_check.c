@@ -333,6 +333,9 @@ u64 fc_top(const struct fc_tree *t)
 
 static bool fc_in_range(const struct fc_tree *t, u64 iova)
 {
+	/* An upper (TTBR1) range has every bit above ias set. */
+	if (t->pt.cfg.iova_base)
+		return iova >= t->pt.cfg.iova_base;
 	return t->pt.cfg.ias >= 64 || !(iova >> t->pt.cfg.ias);
 }
 
@@ -698,7 +701,7 @@ int fc_list(const struct fc_tree *t, u64 iova, u64 size, struct fc_list *l)
 /* Every leaf of the tree, in order. */
 void fc_list_tree(const struct fc_tree *t, struct fc_list *l)
 {
-	CHECK_INT(fc_list(t, 0, fc_top(t), l), 0, "iterate");
+	CHECK_INT(fc_list(t, t->pt.cfg.iova_base, fc_top(t), l), 0, "iterate");
 }
 
 /* The same leaves, in the same order. */

@@ -71,7 +71,7 @@ extern const struct fc_fmt ref_gmmu2, ref_gmmu3;
 
 /* ---- Armv7 short descriptor (ref_v7s.c) ---- */
 
-extern const struct fc_fmt ref_v7s;
+extern const struct fc_fmt ref_v7s, ref_v7s_mtk;
 
 /* ---- x86-64 and VT-d second stage (ref_x86.c) ---- */
 

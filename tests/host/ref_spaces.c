@@ -33,6 +33,14 @@ const struct ref_space ref_spaces[] = {
 	ARM(ARM_S2_16K_40_40, arm_s2, true),
 	ARM(ARM_S2_64K_44_40, arm_s2, true),
 	ARM(ARM_S2_64K_52, arm_s2, true),
+	/* FEAT_LPA2: level -1, 512G and 64G blocks, OA[51:50] in 9:8. */
+	ARM(ARM_S1_4K_52_LPA2, arm_s1, true),
+	ARM(ARM_S1_4K_48_LPA2_NS, arm_s1, false),
+	ARM(ARM_S1_16K_52_LPA2, arm_s1, true),
+	ARM(ARM_S1_16K_47_LPA2, arm_s1, false),
+	ARM(ARM_S2_4K_52_LPA2, arm_s2, true),
+	ARM(ARM_S2_16K_52_LPA2, arm_s2, false),
+	ARM(ARM_S2_4K_40_FWB, arm_s2, false),
 	/* Mali: four levels whatever the input size. */
 	ARM(ARM_MALI_48, arm_mali, false),
 	ARM(ARM_MALI_32, arm_mali, false),
@@ -42,6 +50,11 @@ const struct ref_space ref_spaces[] = {
 	SPACE("v7s 28", ref_v7s, false, .ias = 28),
 	SPACE("v7s 25 4K+1M", ref_v7s, false, .ias = 25,
 	      .pgsize_bitmap = SZ_4K | SZ_1M),
+	/* MediaTek: 35-bit addresses, no permissions; with NS. */
+	SPACE("v7s mtk 32/35", ref_v7s_mtk, false, .ias = 32,
+	      .quirks = PT_QUIRK_ARM_MTK_EXT),
+	SPACE("v7s 32 ns", ref_v7s, false, .ias = 32,
+	      .quirks = PT_QUIRK_ARM_NS),
 	/* x86-64: 4 levels (32 bits of them used, or 48), 5 levels. */
 	SPACE("x86-64 32", ref_x86, false, .ias = 32),
 	SPACE("x86-64 48/40", ref_x86, false, .ias = 48, .oas = 40),
@@ -104,6 +117,7 @@ bool ref_space_new(struct fc_tree *t, const struct ref_space *rs)
 		params.granule_shift = rs->arm->granule;
 		params.ias = rs->arm->ias;
 		params.oas = rs->arm->oas;
+		params.quirks = rs->arm->quirks;
 	}
 	if (rs->all_sizes) {
 		if (!CHECK_INT(pt_cfg_init(&cfg, rs->f->fmt, &params), 0,

@@ -15,6 +15,53 @@ static int v7s_valid(const struct pt_cfg *cfg, u32 prot)
 	       0 : -EINVAL;
 }
 
+/*
+ * A MediaTek M4U (MTK_EXT) has no permission bits: anything it maps is read,
+ * write and execute, for any request; PRIV is not its.
+ */
+static int v7s_mtk_valid(const struct pt_cfg *cfg, u32 prot)
+{
+	if (prot & PRIV)
+		return -EOPNOTSUPP;
+	return (prot & (R | W | X)) == (R | W | X) &&
+	       (prot & (CACHE | MMIO)) != (CACHE | MMIO) ? 0 : -EINVAL;
+}
+
+/*
+ * MediaTek's bits 34:32 of an address, in descriptor bits 9, 4 and 5
+ * (Linux io-pgtable-arm-v7s.c, ARM_V7S_ATTR_MTK_PA_BIT32/33/34).
+ */
+static u64 ref_mtk_hi(u32 d)
+{
+	return (u64)((d >> 9) & 1) << 32 | (u64)((d >> 4) & 1) << 33 |
+	       (u64)((d >> 5) & 1) << 34;
+}
+
+/*
+ * The M4U's leaf: TEX[0]:C:B read plainly, as it has no TEX remap
+ * registers (0b111 write-back, 0b100 non-cacheable, else device), and
+ * the address with MediaTek's bits.
+ */
+static int v7s_mtk_ref_leaf(const struct fc_tree *t, u64 iova,
+			    struct fc_ref *r)
+{
+	u32 e = r->entries[r->nr - 1], idx;
+
+	if (!(e & 3) || r->nr != 2 - r->level || (r->level && (e & 3) == 1))
+		return -ENOENT;
+	if (!r->level) {
+		r->size = (e & 3) == 1 ? SZ_64K : SZ_4K;
+		idx = ((e >> ((e & 3) == 1 ? 12 : 6)) & 1) << 2 | ((e >> 2) & 3);
+	} else {
+		r->size = e & 0x40000 ? SZ_16M : SZ_1M;
+		idx = ((e >> 12) & 1) << 2 | ((e >> 2) & 3);
+	}
+	r->pa = (e & ~(u32)(r->size - 1)) | ref_mtk_hi(e) |
+		(iova & (r->size - 1));
+	r->prot = R | W | X | (idx == 7 ? CACHE : idx == 4 ? 0 : MMIO);
+	return 0;
+}
+
 /* Sections and supersections in the first-level table, pages below. */
 static unsigned int v7s_level_of(u64 size)
 {
@@ -102,4 +149,15 @@ const struct fc_fmt ref_v7s = {
 	.same_replicas = true,
 	.low_tables = true,
 	.prot = RW | CACHE,
+};
+
+/* The MediaTek variant: read, write and execute always. */
+const struct fc_fmt ref_v7s_mtk = {
+	.fmt = &pt_fmt_arm_v7s,
+	.valid = v7s_mtk_valid,
+	.leaf = v7s_mtk_ref_leaf,
+	.level_of = v7s_level_of,
+	.same_replicas = true,
+	.low_tables = true,
+	.prot = R | W | X | CACHE,
 };

@@ -41,7 +41,7 @@ static const struct arm_ref_space *const eng_spaces[] = {
 
 /* 48-bit input, 40-bit output. */
 static const struct arm_ref_space eng_oas40 = {
-	"s1 4K 48/40", REF_S1, 12, 48, 40, 4, 9
+	"s1 4K 48/40", REF_S1, 12, 48, 40, 4, 9, 0
 };
 
 static bool eng_new_bitmap(struct fc_tree *t, u32 ias, u64 pgsize_bitmap)

@@ -524,13 +524,17 @@ static void s2_mali_params(void)
 static bool arm_new(struct fc_tree *t, const struct arm_ref_space *rs,
 		    bool all)
 {
+	struct pt_params p = {
+		.granule_shift = rs->granule, .ias = rs->ias, .oas = rs->oas,
+		.quirks = rs->quirks,
+	};
 	struct pt_cfg cfg;
 	u64 sizes = 0;
 	unsigned int l;
 
 	if (all) {
-		if (!fmt_cfg(arm_ref_fmt(rs)->fmt, &cfg, rs->granule, rs->ias,
-			     rs->oas))
+		if (!CHECK_INT(pt_cfg_init(&cfg, arm_ref_fmt(rs)->fmt, &p), 0,
+			       rs->what))
 			return false;
 		for (l = 0; l < cfg.levels; l++)
 			sizes |= cfg.lvl[l].pgsizes;
@@ -793,7 +797,7 @@ static void sem_suite(void)
 		struct fc_fmt f = *arm_ref_fmt(rs);
 		struct pt_params params = {
 			.granule_shift = rs->granule, .ias = rs->ias,
-			.oas = rs->oas,
+			.oas = rs->oas, .quirks = rs->quirks,
 		};
 
 		f.ref = rs;

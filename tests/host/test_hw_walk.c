@@ -40,6 +40,33 @@ static const struct hw_case hw_cases[] = {
 	{ "arm64-s2 16K 48", &pt_fmt_arm64_lpae_s2, { .granule_shift = 14, .ias = 48 }, false },
 	{ "arm64-s2 64K 46", &pt_fmt_arm64_lpae_s2,
 	  { .granule_shift = 16, .ias = 46, .oas = 40 }, true },
+	/* The variants of io-pgtable-arm's quirks (PTLAB_CREATE_ARM_*). */
+	{ "arm64-s1 4K 52 LPA2", &pt_fmt_arm64_lpae_s1,
+	  { .ias = 52, .oas = 52, .quirks = PT_QUIRK_ARM_LPA2 }, false },
+	{ "arm64-s1 16K 52 LPA2", &pt_fmt_arm64_lpae_s1,
+	  { .granule_shift = 14, .ias = 52, .oas = 52,
+	    .quirks = PT_QUIRK_ARM_LPA2 }, false },
+	{ "arm64-s1 4K 48 TTBR1", &pt_fmt_arm64_lpae_s1,
+	  { .ias = 48, .quirks = PT_QUIRK_ARM_TTBR1 }, false },
+	{ "arm64-s1 16K 39 TTBR1 NS outer-WBWA", &pt_fmt_arm64_lpae_s1,
+	  { .granule_shift = 14, .ias = 39, .quirks = PT_QUIRK_ARM_TTBR1 |
+	    PT_QUIRK_ARM_NS | PT_QUIRK_ARM_OUTER_WBWA }, false },
+	{ "arm64-s1 4K 52 LPA2 TTBR1", &pt_fmt_arm64_lpae_s1,
+	  { .ias = 52, .oas = 52,
+	    .quirks = PT_QUIRK_ARM_LPA2 | PT_QUIRK_ARM_TTBR1 }, false },
+	{ "arm64-s1 64K 48 TTBR1", &pt_fmt_arm64_lpae_s1,
+	  { .granule_shift = 16, .ias = 48, .quirks = PT_QUIRK_ARM_TTBR1 },
+	  false },
+	{ "arm64-s2 4K 52 LPA2", &pt_fmt_arm64_lpae_s2,
+	  { .ias = 52, .oas = 52, .quirks = PT_QUIRK_ARM_LPA2 }, false },
+	{ "arm64-s2 16K 52 LPA2", &pt_fmt_arm64_lpae_s2,
+	  { .granule_shift = 14, .ias = 52, .oas = 52,
+	    .quirks = PT_QUIRK_ARM_LPA2 }, false },
+	{ "arm64-s2 4K 40 S2FWB", &pt_fmt_arm64_lpae_s2,
+	  { .ias = 40, .quirks = PT_QUIRK_ARM_S2FWB }, false },
+	{ "v7s mtk 35", &pt_fmt_arm_v7s, { .quirks = PT_QUIRK_ARM_MTK_EXT },
+	  true },
+	{ "v7s ns", &pt_fmt_arm_v7s, { .quirks = PT_QUIRK_ARM_NS }, true },
 	{ "mali", &pt_fmt_arm_mali_lpae, { }, false },
 	{ "v7s 32", &pt_fmt_arm_v7s, { }, true },
 	{ "v7s 28", &pt_fmt_arm_v7s, { .ias = 28 }, true },
@@ -235,6 +262,9 @@ static void hw_case_run(const struct hw_case *c, u64 seed)
 
 	top = pt.cfg.ias < 64 ? 1ULL << pt.cfg.ias : 0;
 	pa_top = 1ULL << (pt.cfg.oas < 40 ? pt.cfg.oas : 40);
+	/* FEAT_LPA2 moves address bits 51:50: exercise them. */
+	if (pt.cfg.quirks & PT_QUIRK_ARM_LPA2)
+		pa_top = 1ULL << pt.cfg.oas;
 	for (i = 0; i < HW_MAPS; i++) {
 		u64 bitmap = pt.cfg.pgsize_bitmap & ((1ULL << 31) - 1), size, iova;
 		unsigned int bit;
@@ -248,7 +278,7 @@ static void hw_case_run(const struct hw_case *c, u64 seed)
 		iova = (i & 1 && nr ? mapped[hw_rand(&s) % nr] + size * (hw_rand(&s) % 64) :
 			hw_rand(&s)) & ~(size - 1);
 		if (top)
-			iova &= top - 1;
+			iova = (iova & (top - 1)) | pt.cfg.iova_base;
 		ret = pt_map(&pt, iova, hw_rand(&s) & (pa_top - 1) & ~(size - 1),
 			     size * (1 + hw_rand(&s) % 3), hw_prot(&pt.cfg, &s),
 			     size, &gather.pt, &done);
@@ -268,7 +298,7 @@ static void hw_case_run(const struct hw_case *c, u64 seed)
 				(hw_rand(&s) & ((1ULL << 22) - 1)) : hw_rand(&s);
 
 		if (top)
-			iova &= top - 1;
+			iova = (iova & (top - 1)) | pt.cfg.iova_base;
 		hw_probe(c, &pt, &g, iova);
 	}
 out:
@@ -320,6 +350,24 @@ static void hw_bad_registers(void)
 			      0, &g) == -EINVAL, "GMMU version 1 tables");
 	CHECK(ptlab_hw_decode(PTLAB_FMT_NVIDIA_GMMU_V2, 0x1c06, (1ULL << 40) - 1,
 			      0, &g) == -EINVAL, "GMMU ADR_LIMIT below the VA");
+	/* T0SZ 12 (52 bits) with 4K needs TCR.DS (bit 59). */
+	CHECK(ptlab_hw_decode(PTLAB_FMT_ARM64_LPAE_S1, 0x1000, 12 | 6ULL << 32,
+			      0, &g) == -EINVAL, "52 bits, 4K, no DS");
+	CHECK(!ptlab_hw_decode(PTLAB_FMT_ARM64_LPAE_S1, 0x1000,
+			       12 | 6ULL << 32 | BIT_ULL(59), 0, &g) &&
+	      g.levels == 5 && g.ds, "52 bits, 4K, DS: five levels");
+	/* 16K VTCR.SL0 = 0b11 (level 0) only with DS. */
+	CHECK(ptlab_hw_decode(PTLAB_FMT_ARM64_LPAE_S2, 0x1000,
+			      16 | 2ULL << 14 | 3ULL << 6 | 5ULL << 16, 0, &g) ==
+	      -EINVAL, "16K SL0 3 without DS");
+	/* EPD0 with TG1 0b00 (reserved) refuses the TTBR1 half. */
+	CHECK(ptlab_hw_decode(PTLAB_FMT_ARM64_LPAE_S1, 0x1000,
+			      BIT_ULL(7) | 16ULL << 16, 0, &g) == -EINVAL,
+	      "TG1 0b00");
+	/* TTBR1: an IOVA without every upper bit set is out of range. */
+	CHECK(!ptlab_hw_decode(PTLAB_FMT_ARM64_LPAE_S1, 0x1000,
+			       BIT_ULL(7) | 16ULL << 16 | 2ULL << 30, 0, &g) &&
+	      g.upper && g.ias == 48, "TTBR1 4K 48");
 }
 
 /*

@@ -94,6 +94,51 @@ struct ptlab_range {
  * adopted firmware tables, refuse it with -EOPNOTSUPP.
  */
 #define PTLAB_CREATE_DIRTY	0x2
+
+/*
+ * Arm variants, the quirks of Linux's io-pgtable-arm and -v7s (in brackets
+ * the IO_PGTABLE_QUIRK_ each stands for). A format that cannot have one
+ * refuses it with -EOPNOTSUPP; INFO reports them in @out_flags.
+ *
+ * PTLAB_CREATE_ARM_LPA2: arm64-lpae-s1 and -s2 with the 4K or 16K granule
+ *	use FEAT_LPA2's descriptors (TCR.DS / VTCR.DS = 1): output address
+ *	bits 51:50 in descriptor bits 9:8, shareability from the TCR (SH0 or
+ *	SH1) instead of the descriptor, blocks at Arm level 0 (4K, 512G) and
+ *	level 1 (16K, 64G). It is what makes 52-bit @ias and @oas possible
+ *	with these granules (4K with more than 48 bits of input walks from
+ *	level -1, five levels; stage 2 concatenates tables at level 0
+ *	instead). Without it, @ias and @oas above 48 with 4K or 16K are
+ *	-EINVAL as before; with the 64K granule (which reaches 52 bits by
+ *	FEAT_LPA/LVA) it is -EINVAL.
+ * PTLAB_CREATE_ARM_TTBR1 [ARM_TTBR1]: arm64-lpae-s1: the upper range of a
+ *	split address space. IOVAs are given as the CPU sees them, every bit
+ *	above @ias set: [2^64 - 2^ias, 2^64); anything else is -EINVAL. INFO's
+ *	@out_ttbr is the TTBR1 value and @out_tcr the TTBR1 half of TCR
+ *	(T1SZ, IRGN1, ORGN1, SH1, TG1) with EPD0 set, as io-pgtable-arm's
+ *	users program it.
+ * PTLAB_CREATE_ARM_NS [ARM_NS]: arm64-lpae-s1 and arm-v7s: leaves carry NS
+ *	and table entries NSTable (v7s: NS of sections, NS of tables).
+ * PTLAB_CREATE_ARM_OUTER_WBWA [ARM_OUTER_WBWA]: arm64-lpae-s1: the TCR
+ *	describes a walker that does not snoop: walks inner non-cacheable,
+ *	outer write-back write-allocate, outer shareable (io-pgtable-arm with
+ *	coherent_walk = false and the quirk).
+ * PTLAB_CREATE_ARM_S2FWB [ARM_S2FWB]: arm64-lpae-s2: MemAttr in the
+ *	FEAT_S2FWB encoding (cacheable is "forced write-back", 0b0110); INFO's
+ *	@out_mair holds HCR_EL2 with FWB (bit 46) set.
+ * PTLAB_CREATE_ARM_MTK_EXT [ARM_MTK_EXT, ARM_MTK_TTBR_EXT, NO_PERMS]:
+ *	arm-v7s as MediaTek's IOMMUs walk it: output and table addresses up to
+ *	35 bits, bits 32, 33, 34 in descriptor bits 9, 4, 5 and in TTBR bits
+ *	2:0; no permission bits (every mapping is read, write and execute for
+ *	any request: a map must ask for exactly READ | WRITE | EXEC, with or
+ *	without CACHE or MMIO, else -EINVAL); @oas defaults to 35.
+ */
+#define PTLAB_CREATE_ARM_LPA2		0x4
+#define PTLAB_CREATE_ARM_TTBR1		0x8
+#define PTLAB_CREATE_ARM_NS		0x10
+#define PTLAB_CREATE_ARM_OUTER_WBWA	0x20
+#define PTLAB_CREATE_ARM_S2FWB		0x40
+#define PTLAB_CREATE_ARM_MTK_EXT	0x80
+#define PTLAB_CREATE_ARM_QUIRKS		0xfc
 #define PTLAB_MAX_FW_RANGES	8
 
 /**
@@ -114,7 +159,9 @@ struct ptlab_range {
  *
  * @size: sizeof(struct ptlab_create); 40 (up to @__reserved) is the first
  *	version, without adoption
- * @flags: 0, PTLAB_CREATE_ADOPT or PTLAB_CREATE_DIRTY
+ * @flags: PTLAB_CREATE_ADOPT, PTLAB_CREATE_DIRTY and the PTLAB_CREATE_ARM_*
+ *	variants; adopting a firmware's table needs the same variants as the
+ *	firmware's (none)
  * @format: enum ptlab_format
  * @granule_shift: log2 of the translation granule; 0 picks the format default
  * @ias: input (IOVA) address bits; 0 picks the format default
@@ -305,8 +352,10 @@ struct ptlab_regs_uat {
  * @__reserved: must be 0
  * @out_pgsize_bitmap: page sizes in use
  * @out_root_pa: physical address of the top-level table
- * @out_ttbr: translation table base register value (Arm: TTBR0)
- * @out_tcr: translation control register value (Arm: TCR, TTBR0 half)
+ * @out_ttbr: translation table base register value (Arm: TTBR0, or TTBR1
+ *	with PTLAB_CREATE_ARM_TTBR1)
+ * @out_tcr: translation control register value (Arm: TCR, the TTBR0 half
+ *	or with PTLAB_CREATE_ARM_TTBR1 the TTBR1 half)
  * @out_mair: memory attribute indirection register value (Arm: MAIR)
  * @out_regs: the same three values as an array
  * @arm64_s1: the three values under stage 1's names
@@ -324,6 +373,9 @@ struct ptlab_regs_uat {
  * @out_prot_mask: PTLAB_PROT_* bits the format can express; others are
  *	refused with -EOPNOTSUPP
  * @__reserved2: must be 0
+ * @out_flags: the PTLAB_CREATE_ARM_* variants of the address space (from
+ *	the second version of the struct, 104 bytes)
+ * @__reserved3: 0
  *
  * With PTLAB_CREATE_DIRTY the register values carry the enable bits: Arm
  * stage 1 @out_tcr bits 39 (HA) and 40 (HD) as in TCR_EL1; VT-d @out_tcr
@@ -364,6 +416,8 @@ struct ptlab_info {
 	__u64 out_mapped_bytes;
 	__u32 out_prot_mask;
 	__u32 __reserved2;
+	__u32 out_flags;
+	__u32 __reserved3;
 };
 
 /**
