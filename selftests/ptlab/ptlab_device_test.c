@@ -28,75 +28,6 @@
 
 #define NR_PAGES	16	/* pages of the variant's smallest size */
 
-static int dev_create(int fd, __u32 id, __u32 flags, __u32 entries,
-		      __u32 *dev_id)
-{
-	struct ptlab_dev_create c = {
-		.size = sizeof(c), .flags = flags, .id = id,
-		.iotlb_entries = entries,
-	};
-	int ret = pt_ioctl(fd, PTLAB_IOCTL_DEV_CREATE, &c);
-
-	*dev_id = c.out_dev_id;
-	return ret;
-}
-
-static int dev_destroy(int fd, __u32 dev_id)
-{
-	struct ptlab_dev_destroy d = { .size = sizeof(d), .dev_id = dev_id };
-
-	return pt_ioctl(fd, PTLAB_IOCTL_DEV_DESTROY, &d);
-}
-
-static int dev_dma(int fd, __u32 dev_id, __u32 access, __u64 iova, void *buf,
-		   __u64 len, __u64 *done, int *fault)
-{
-	struct ptlab_dev_dma d = {
-		.size = sizeof(d), .dev_id = dev_id, .access = access,
-		.iova = iova, .uptr = (__u64)(uintptr_t)buf, .length = len,
-	};
-	int ret = pt_ioctl(fd, PTLAB_IOCTL_DEV_DMA, &d);
-
-	if (done)
-		*done = d.out_done;
-	if (fault)
-		*fault = (int)d.out_fault;
-	return ret;
-}
-
-static int dev_faults(int fd, __u32 dev_id, struct ptlab_fault *f, __u32 max,
-		      int *count, int *overflow)
-{
-	struct ptlab_dev_faults q = {
-		.size = sizeof(q), .dev_id = dev_id, .max = max,
-		.records = (__u64)(uintptr_t)f,
-	};
-	int ret = pt_ioctl(fd, PTLAB_IOCTL_DEV_FAULTS, &q);
-
-	*count = (int)q.out_count;
-	if (overflow)
-		*overflow = (int)q.out_overflow;
-	return ret;
-}
-
-/* A counter of debugfs ptlab/dev<id>/iotlb, or -1. */
-static long long iotlb_stat(__u32 dev_id, const char *name)
-{
-	char path[128], key[32];
-	long long val, found = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), PTLAB_DEBUGFS "/dev%u/iotlb", dev_id);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%31s %lld%*[^\n]", key, &val) == 2)
-		if (!strcmp(key, name))
-			found = val;
-	fclose(f);
-	return found;
-}
-
 static bool dev_dir_exists(__u32 dev_id)
 {
 	char path[128];
@@ -190,17 +121,6 @@ FIXTURE_VARIANT_ADD(dev, nvidia_gmmu_v3) {
 FIXTURE_VARIANT_ADD(dev, nvidia_gmmu_v3_64k) {
 	FMT(PTLAB_FMT_NVIDIA_GMMU_V3, .granule_shift = 16), .iova = 0x1fffffffe000000ULL };
 
-static int map_buf(int fd, __u32 id, __u64 iova, void *p, __u64 len,
-		   __u32 prot, __u64 pgsize)
-{
-	struct ptlab_map_user m = {
-		.size = sizeof(m), .id = id, .prot = prot, .iova = iova,
-		.uptr = (__u64)(uintptr_t)p, .length = len, .pgsize = pgsize,
-	};
-
-	return pt_ioctl(fd, PTLAB_IOCTL_MAP_USER, &m);
-}
-
 FIXTURE_SETUP(dev)
 {
 	struct ptlab_create c = variant->c;
@@ -229,9 +149,9 @@ FIXTURE_SETUP(dev)
 		     (unsigned long long)self->page);
 	self->buf = (unsigned char *)self->mem.p;
 	memset(self->buf, 0x5a, self->len);
-	ASSERT_EQ(0, map_buf(self->fd, self->id, self->iova, self->buf,
-			     self->len, PT_RW, self->page));
-	ASSERT_EQ(0, dev_create(self->fd, self->id, 0, 0, &self->dev));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, self->iova, self->buf, self->len, PT_RW,
+				 self->page, NULL));
+	ASSERT_EQ(0, pt_dev_create(self->fd, self->id, 0, 0, &self->dev));
 	ASSERT_TRUE(dev_dir_exists(self->dev));
 }
 
@@ -262,16 +182,15 @@ TEST_F(dev, dma_write_lands_in_buffer)
 
 	ASSERT_NE(NULL, src);
 	fill(src, self->len, 1);
-	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE,
-			     self->iova, src, self->len, &done, &fault));
+	ASSERT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE, self->iova, src, self->len,
+				&done, &fault));
 	EXPECT_EQ(self->len, done);
 	EXPECT_EQ(0, fault);
 	EXPECT_EQ(0, memcmp(src, self->buf, self->len));
 	/* An unaligned piece in the middle, across a page boundary. */
 	fill(src, 100, 9);
-	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE,
-			     self->iova + self->page - 50, src, 100, &done,
-			     &fault));
+	ASSERT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE,
+				self->iova + self->page - 50, src, 100, &done, &fault));
 	EXPECT_EQ(0, memcmp(src, self->buf + self->page - 50, 100));
 	free(src);
 }
@@ -288,16 +207,16 @@ TEST_F(dev, dma_read_sees_buffer)
 	/* Each page distinct, so that a wrong translation shows. */
 	for (i = 0; i < NR_PAGES; i++)
 		self->buf[i * self->page] = i;
-	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
-			     self->iova, dst, self->len, &done, NULL));
+	ASSERT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, self->iova, dst, self->len,
+				&done, NULL));
 	EXPECT_EQ(self->len, done);
 	EXPECT_EQ(0, memcmp(dst, self->buf, self->len));
 	/* Read again: the IOTLB now answers. */
-	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
-			     self->iova, dst, self->len, &done, NULL));
-	EXPECT_LE(NR_PAGES, iotlb_stat(self->dev, "hits"));
-	EXPECT_LE(1, iotlb_stat(self->dev, "misses"));
-	EXPECT_LE(1, iotlb_stat(self->dev, "walks"));
+	ASSERT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, self->iova, dst, self->len,
+				&done, NULL));
+	EXPECT_LE(NR_PAGES, pt_iotlb_stat(self->dev, "hits"));
+	EXPECT_LE(1, pt_iotlb_stat(self->dev, "misses"));
+	EXPECT_LE(1, pt_iotlb_stat(self->dev, "walks"));
 	free(dst);
 }
 
@@ -313,28 +232,25 @@ TEST_F(dev, unmapped_faults)
 	int fault, n;
 	__u64 done;
 
-	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
-			     self->iova, b, sizeof(b), &done, NULL));
+	ASSERT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, self->iova, b, sizeof(b),
+				&done, NULL));
 	ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_UNMAP, &u));
-	EXPECT_LE(1, iotlb_stat(self->dev, "invalidations"));
+	EXPECT_LE(1, pt_iotlb_stat(self->dev, "invalidations"));
 	/* From two pages before: stops at the hole with the bytes before it. */
-	EXPECT_EQ(-EIO, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
-				self->iova + self->page, self->buf, 2 * self->page,
-				&done, &fault));
+	EXPECT_EQ(-EIO, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, self->iova + self->page,
+				   self->buf, 2 * self->page, &done, &fault));
 	EXPECT_EQ(self->page, done);
 	EXPECT_EQ(PTLAB_FAULT_TRANSLATION, fault);
-	ASSERT_EQ(0, dev_faults(self->fd, self->dev, f, PTLAB_DEV_MAX_FAULTS,
-				&n, NULL));
+	ASSERT_EQ(0, pt_dev_faults(self->fd, self->dev, f, PTLAB_DEV_MAX_FAULTS, &n, NULL));
 	ASSERT_EQ(1, n);
 	EXPECT_EQ(PTLAB_FAULT_TRANSLATION, (int)f[0].kind);
 	EXPECT_EQ(self->iova + 2 * self->page, f[0].iova);
 	EXPECT_EQ(PTLAB_ACCESS_READ, f[0].access);
 	EXPECT_EQ(0ULL, f[0].entry);	/* the entry the walk stopped at is empty */
 	/* Drained. */
-	ASSERT_EQ(0, dev_faults(self->fd, self->dev, f, PTLAB_DEV_MAX_FAULTS,
-				&n, NULL));
+	ASSERT_EQ(0, pt_dev_faults(self->fd, self->dev, f, PTLAB_DEV_MAX_FAULTS, &n, NULL));
 	EXPECT_EQ(0, n);
-	EXPECT_EQ(1, iotlb_stat(self->dev, "faults"));
+	EXPECT_EQ(1, pt_iotlb_stat(self->dev, "faults"));
 }
 
 /* A read-only mapping: writes fault and change nothing, reads work. */
@@ -346,23 +262,23 @@ TEST_F(dev, readonly_refuses_writes)
 	struct ptlab_fault f[4];
 	__u64 done;
 
-	ASSERT_EQ(0, map_buf(self->fd, self->id, ro, self->buf, self->page,
-			     PT_R, self->page));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, ro, self->buf, self->page, PT_R, self->page,
+				 NULL));
 	memset(self->buf, 0x11, self->page);
 	memset(src, 0xee, sizeof(src));
-	EXPECT_EQ(-EIO, dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE, ro,
-				src, sizeof(src), &done, &fault));
+	EXPECT_EQ(-EIO, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE, ro, src, sizeof(src),
+				   &done, &fault));
 	EXPECT_EQ(0ULL, done);
 	EXPECT_EQ(PTLAB_FAULT_PERMISSION, fault);
 	EXPECT_EQ(0x11, self->buf[0]);
 	EXPECT_EQ(0x11, self->buf[sizeof(src) - 1]);
-	ASSERT_EQ(0, dev_faults(self->fd, self->dev, f, 4, &n, NULL));
+	ASSERT_EQ(0, pt_dev_faults(self->fd, self->dev, f, 4, &n, NULL));
 	ASSERT_EQ(1, n);
 	EXPECT_EQ(PTLAB_FAULT_PERMISSION, (int)f[0].kind);
 	EXPECT_EQ(ro, f[0].iova);
 	EXPECT_NE(0ULL, f[0].entry);	/* the leaf, as root reads it */
-	EXPECT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, ro, dst,
-			     sizeof(dst), &done, NULL));
+	EXPECT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, ro, dst, sizeof(dst), &done,
+				NULL));
 	EXPECT_EQ(0x11, dst[0]);
 }
 
@@ -383,16 +299,15 @@ TEST_F(dev, missing_flush_is_observed)
 	int fault, n;
 	__u64 done;
 
-	ASSERT_EQ(0, dev_create(self->fd, self->id,
-				PTLAB_DEV_NO_INVALIDATE | PTLAB_DEV_CHECK, 0,
-				&dev2));
-	ASSERT_EQ(0, dev_dma(self->fd, dev2, PTLAB_ACCESS_READ, self->iova, b,
-			     sizeof(b), &done, NULL));
-	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
-			     self->iova, b, sizeof(b), &done, NULL));
+	ASSERT_EQ(0, pt_dev_create(self->fd, self->id, PTLAB_DEV_NO_INVALIDATE | PTLAB_DEV_CHECK, 0,
+				   &dev2));
+	ASSERT_EQ(0, pt_dev_dma(self->fd, dev2, PTLAB_ACCESS_READ, self->iova, b, sizeof(b), &done,
+				NULL));
+	ASSERT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, self->iova, b, sizeof(b),
+				&done, NULL));
 	ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_UNMAP, &u));
 	/* The check after the flush found the entry the flush left. */
-	ASSERT_EQ(0, dev_faults(self->fd, dev2, f, 8, &n, NULL));
+	ASSERT_EQ(0, pt_dev_faults(self->fd, dev2, f, 8, &n, NULL));
 	ASSERT_EQ(1, n);
 	EXPECT_EQ(PTLAB_FAULT_STALE, (int)f[0].kind);
 	EXPECT_EQ(self->iova, f[0].iova);
@@ -400,27 +315,26 @@ TEST_F(dev, missing_flush_is_observed)
 	EXPECT_NE(0ULL, f[0].cached_pa);
 	EXPECT_EQ(0ULL, f[0].table_pa);
 	/* The device that obeyed the flush: a translation fault. */
-	EXPECT_EQ(-EIO, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
-				self->iova, b, sizeof(b), &done, &fault));
+	EXPECT_EQ(-EIO, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, self->iova, b, sizeof(b),
+				   &done, &fault));
 	EXPECT_EQ(PTLAB_FAULT_TRANSLATION, fault);
 	/* The one that did not: a hit on a stale entry. */
-	EXPECT_EQ(-EIO, dev_dma(self->fd, dev2, PTLAB_ACCESS_READ, self->iova,
-				b, sizeof(b), &done, &fault));
+	EXPECT_EQ(-EIO, pt_dev_dma(self->fd, dev2, PTLAB_ACCESS_READ, self->iova, b, sizeof(b),
+				   &done, &fault));
 	EXPECT_EQ(PTLAB_FAULT_STALE, fault);
 	EXPECT_EQ(0ULL, done);
-	EXPECT_LE(2, iotlb_stat(dev2, "stale"));
-	EXPECT_EQ(0, iotlb_stat(self->dev, "stale"));
+	EXPECT_LE(2, pt_iotlb_stat(dev2, "stale"));
+	EXPECT_EQ(0, pt_iotlb_stat(self->dev, "stale"));
 	/* Mapped again elsewhere in memory: still stale, never the old page. */
-	ASSERT_EQ(0, map_buf(self->fd, self->id, self->iova,
-			     self->buf + self->page, self->page, PT_RW,
-			     self->page));
-	EXPECT_EQ(-EIO, dev_dma(self->fd, dev2, PTLAB_ACCESS_WRITE, self->iova,
-				b, sizeof(b), &done, &fault));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, self->iova, self->buf + self->page, self->page,
+				 PT_RW, self->page, NULL));
+	EXPECT_EQ(-EIO, pt_dev_dma(self->fd, dev2, PTLAB_ACCESS_WRITE, self->iova, b, sizeof(b),
+				   &done, &fault));
 	EXPECT_EQ(PTLAB_FAULT_STALE, fault);
-	EXPECT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
-			     self->iova, b, sizeof(b), &done, NULL));
+	EXPECT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, self->iova, b, sizeof(b),
+				&done, NULL));
 	EXPECT_EQ(self->buf[self->page], b[0]);
-	EXPECT_EQ(0, dev_destroy(self->fd, dev2));
+	EXPECT_EQ(0, pt_dev_destroy(self->fd, dev2));
 }
 
 /* A seeded random sequence: with flushes obeyed, nothing is ever stale. */
@@ -449,14 +363,14 @@ TEST_F(dev, random_never_stale)
 			ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_UNMAP, &u));
 			mapped[pg] = false;
 		} else if (op == 1 && !mapped[pg]) {
-			ASSERT_EQ(0, map_buf(self->fd, self->id, iova,
-					     self->buf + pg * self->page,
-					     self->page, PT_RW, self->page));
+			ASSERT_EQ(0, pt_map_user(self->fd, self->id, iova,
+						 self->buf + pg * self->page, self->page, PT_RW,
+						 self->page, NULL));
 			mapped[pg] = true;
 		} else {
 			self->buf[pg * self->page + 7] = i;
-			ret = dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
-				      iova, b, sizeof(b), &done, &fault);
+			ret = pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, iova, b, sizeof(b),
+					 &done, &fault);
 			if (mapped[pg]) {
 				ASSERT_EQ(0, ret) TH_LOG("step %u page %u", i, pg);
 				ASSERT_EQ((unsigned char)i, b[7]);
@@ -466,7 +380,7 @@ TEST_F(dev, random_never_stale)
 			}
 		}
 	}
-	EXPECT_EQ(0, iotlb_stat(self->dev, "stale"));
+	EXPECT_EQ(0, pt_iotlb_stat(self->dev, "stale"));
 }
 
 /*
@@ -539,13 +453,12 @@ TEST_F(dev, debugfs_faults_hide_addresses)
 	unsigned char b[8];
 	__u32 dev2;
 
-	ASSERT_EQ(0, dev_create(self->fd, self->id, PTLAB_DEV_NO_INVALIDATE, 0,
-				&dev2));
-	ASSERT_EQ(0, dev_dma(self->fd, dev2, PTLAB_ACCESS_READ, self->iova, b,
-			     sizeof(b), NULL, NULL));
+	ASSERT_EQ(0, pt_dev_create(self->fd, self->id, PTLAB_DEV_NO_INVALIDATE, 0, &dev2));
+	ASSERT_EQ(0, pt_dev_dma(self->fd, dev2, PTLAB_ACCESS_READ, self->iova, b, sizeof(b), NULL,
+				NULL));
 	ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_UNMAP, &u));
-	ASSERT_EQ(-EIO, dev_dma(self->fd, dev2, PTLAB_ACCESS_READ, self->iova,
-				b, sizeof(b), NULL, NULL));
+	ASSERT_EQ(-EIO, pt_dev_dma(self->fd, dev2, PTLAB_ACCESS_READ, self->iova, b, sizeof(b),
+				   NULL, NULL));
 	faults_line(dev2, line, sizeof(line));
 	ASSERT_EQ(0, strncmp(line, "stale ", 6)) TH_LOG("%s", line);
 	EXPECT_EQ(NULL, strstr(line, "cached_pa 0x0 ")) TH_LOG("%s", line);
@@ -561,9 +474,9 @@ TEST_F(dev, space_busy_while_attached)
 	struct ptlab_destroy d = { .size = sizeof(d), .id = self->id };
 
 	EXPECT_EQ(-EBUSY, pt_ioctl(self->fd, PTLAB_IOCTL_DESTROY, &d));
-	ASSERT_EQ(0, dev_destroy(self->fd, self->dev));
+	ASSERT_EQ(0, pt_dev_destroy(self->fd, self->dev));
 	EXPECT_FALSE(dev_dir_exists(self->dev));
-	EXPECT_EQ(-ENOENT, dev_destroy(self->fd, self->dev));
+	EXPECT_EQ(-ENOENT, pt_dev_destroy(self->fd, self->dev));
 	EXPECT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_DESTROY, &d));
 }
 
@@ -579,26 +492,21 @@ TEST_F(dev, bad_requests)
 	unsigned char b[8];
 	__u32 id;
 
-	EXPECT_EQ(-EINVAL, dev_dma(self->fd, self->dev, 0, self->iova, b, 8,
-				   NULL, NULL));
-	EXPECT_EQ(-EINVAL, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ |
-				   PTLAB_ACCESS_WRITE, self->iova, b, 8, NULL,
-				   NULL));
-	EXPECT_EQ(-EINVAL, dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE |
-				   PTLAB_ACCESS_EXEC, self->iova, b, 8, NULL,
-				   NULL));
-	EXPECT_EQ(-EINVAL, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
-				   self->iova, b, 0, NULL, NULL));
-	EXPECT_EQ(-EINVAL, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
-				   self->iova, b, PTLAB_DEV_MAX_DMA + 1ULL,
-				   NULL, NULL));
-	EXPECT_EQ(-EINVAL, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
-				   ~0ULL - 3, b, 8, NULL, NULL));
-	EXPECT_EQ(-ENOENT, dev_dma(self->fd, self->dev + 1000,
-				   PTLAB_ACCESS_READ, self->iova, b, 8, NULL,
-				   NULL));
-	EXPECT_EQ(-EFAULT, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
-				   self->iova, (void *)8, 8, NULL, NULL));
+	EXPECT_EQ(-EINVAL, pt_dev_dma(self->fd, self->dev, 0, self->iova, b, 8, NULL, NULL));
+	EXPECT_EQ(-EINVAL, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ | PTLAB_ACCESS_WRITE,
+				      self->iova, b, 8, NULL, NULL));
+	EXPECT_EQ(-EINVAL, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE | PTLAB_ACCESS_EXEC,
+				      self->iova, b, 8, NULL, NULL));
+	EXPECT_EQ(-EINVAL, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, self->iova, b, 0,
+				      NULL, NULL));
+	EXPECT_EQ(-EINVAL, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, self->iova, b,
+				      PTLAB_DEV_MAX_DMA + 1ULL, NULL, NULL));
+	EXPECT_EQ(-EINVAL, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, ~0ULL - 3, b, 8, NULL,
+				      NULL));
+	EXPECT_EQ(-ENOENT, pt_dev_dma(self->fd, self->dev + 1000, PTLAB_ACCESS_READ, self->iova, b,
+				      8, NULL, NULL));
+	EXPECT_EQ(-EFAULT, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, self->iova, (void *)8,
+				      8, NULL, NULL));
 	d.__reserved = 1;
 	EXPECT_EQ(-EINVAL, pt_ioctl(self->fd, PTLAB_IOCTL_DEV_DMA, &d));
 	c.flags = 0x80;
@@ -606,13 +514,13 @@ TEST_F(dev, bad_requests)
 	c.flags = 0;
 	c.iotlb_entries = PTLAB_DEV_IOTLB_MAX + 1;
 	EXPECT_EQ(-EINVAL, pt_ioctl(self->fd, PTLAB_IOCTL_DEV_CREATE, &c));
-	EXPECT_EQ(-ENOENT, dev_create(self->fd, self->id + 1000, 0, 0, &id));
+	EXPECT_EQ(-ENOENT, pt_dev_create(self->fd, self->id + 1000, 0, 0, &id));
 	/* An IOVA past the input size: an address-size fault. */
 	if (variant->c.format != PTLAB_FMT_AMD_V1 || variant->c.ias != 64) {
 		int fault;
 
-		EXPECT_EQ(-EIO, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
-					1ULL << 62, b, 8, NULL, &fault));
+		EXPECT_EQ(-EIO, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, 1ULL << 62, b, 8,
+					   NULL, &fault));
 		EXPECT_TRUE(fault == PTLAB_FAULT_ADDR_SIZE ||
 			    fault == PTLAB_FAULT_TRANSLATION);
 	}
@@ -626,17 +534,16 @@ TEST_F(dev, tiny_iotlb)
 	__u64 done;
 	unsigned int i;
 
-	ASSERT_EQ(0, dev_create(self->fd, self->id, 0, 1, &dev2));
+	ASSERT_EQ(0, pt_dev_create(self->fd, self->id, 0, 1, &dev2));
 	for (i = 0; i < 2 * NR_PAGES; i++) {
 		unsigned int pg = (i * 7) % NR_PAGES;
 
 		self->buf[pg * self->page] = i;
-		ASSERT_EQ(0, dev_dma(self->fd, dev2, PTLAB_ACCESS_READ,
-				     self->iova + pg * self->page, b, 1, &done,
-				     NULL));
+		ASSERT_EQ(0, pt_dev_dma(self->fd, dev2, PTLAB_ACCESS_READ,
+					self->iova + pg * self->page, b, 1, &done, NULL));
 		ASSERT_EQ((unsigned char)i, b[0]);
 	}
-	EXPECT_LE(NR_PAGES, iotlb_stat(dev2, "misses"));
+	EXPECT_LE(NR_PAGES, pt_iotlb_stat(dev2, "misses"));
 }
 
 /* Every allocation of create, DMA and the fault read can fail cleanly. */
@@ -650,21 +557,20 @@ TEST_F(dev, fail_nth)
 
 	for (nth = 1; nth < 20; nth++) {
 		ASSERT_EQ(0, set_fail_nth(nth));
-		ret = dev_create(self->fd, self->id, 0, 0, &dev2);
+		ret = pt_dev_create(self->fd, self->id, 0, 0, &dev2);
 		set_fail_nth(0);
 		if (!ret)
 			break;
 		ASSERT_EQ(-ENOMEM, ret);
 	}
 	ASSERT_LT(1, nth);
-	ASSERT_EQ(0, dev_destroy(self->fd, dev2));
+	ASSERT_EQ(0, pt_dev_destroy(self->fd, dev2));
 	ASSERT_EQ(0, set_fail_nth(1));
-	ret = dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, self->iova, b, 8,
-		      NULL, NULL);
+	ret = pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, self->iova, b, 8, NULL, NULL);
 	set_fail_nth(0);
 	EXPECT_EQ(-ENOMEM, ret);
 	ASSERT_EQ(0, set_fail_nth(1));
-	ret = dev_faults(self->fd, self->dev, f, 4, &n, NULL);
+	ret = pt_dev_faults(self->fd, self->dev, f, 4, &n, NULL);
 	set_fail_nth(0);
 	EXPECT_EQ(-ENOMEM, ret);
 }
@@ -678,15 +584,12 @@ TEST_F(dev, fault_queue_overflow)
 	int i;
 
 	for (i = 0; i < PTLAB_DEV_MAX_FAULTS + 5; i++)
-		ASSERT_EQ(-EIO, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
-					self->iova + 2 * self->len, b, 8, NULL,
-					NULL));
-	ASSERT_EQ(0, dev_faults(self->fd, self->dev, f, PTLAB_DEV_MAX_FAULTS,
-				&n, &overflow));
+		ASSERT_EQ(-EIO, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
+					   self->iova + 2 * self->len, b, 8, NULL, NULL));
+	ASSERT_EQ(0, pt_dev_faults(self->fd, self->dev, f, PTLAB_DEV_MAX_FAULTS, &n, &overflow));
 	EXPECT_EQ(PTLAB_DEV_MAX_FAULTS, n);
 	EXPECT_EQ(5, overflow);
-	ASSERT_EQ(0, dev_faults(self->fd, self->dev, f, PTLAB_DEV_MAX_FAULTS,
-				&n, &overflow));
+	ASSERT_EQ(0, pt_dev_faults(self->fd, self->dev, f, PTLAB_DEV_MAX_FAULTS, &n, &overflow));
 	EXPECT_EQ(0, n);
 	EXPECT_EQ(0, overflow);
 }
@@ -707,8 +610,8 @@ static void *dma_thread(void *arg)
 	int ret;
 
 	while (!__atomic_load_n(&l->stop, __ATOMIC_ACQUIRE)) {
-		ret = dev_dma(l->fd, l->dev, PTLAB_ACCESS_READ, l->iova, l->buf,
-			      l->len, NULL, NULL);
+		ret = pt_dev_dma(l->fd, l->dev, PTLAB_ACCESS_READ, l->iova, l->buf, l->len, NULL,
+				 NULL);
 		/* The device or the file goes away under it. */
 		if (ret && ret != -ENOENT && ret != -EBADF && ret != -EIO)
 			l->errors++;
@@ -741,10 +644,10 @@ TEST_F(dev, teardown_during_dma)
 	 * hardware may use it then). Once the unmap returned, none is left.
 	 */
 	ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_UNMAP, &u));
-	stale = iotlb_stat(self->dev, "stale");
+	stale = pt_iotlb_stat(self->dev, "stale");
 	usleep(20000);
-	EXPECT_EQ(stale, iotlb_stat(self->dev, "stale"));
-	EXPECT_EQ(0, dev_destroy(self->fd, self->dev));
+	EXPECT_EQ(stale, pt_iotlb_stat(self->dev, "stale"));
+	EXPECT_EQ(0, pt_dev_destroy(self->fd, self->dev));
 	usleep(20000);
 	__atomic_store_n(&l.stop, true, __ATOMIC_RELEASE);
 	pthread_join(t, NULL);
@@ -787,8 +690,8 @@ TEST_F(dev, phys_mappings_are_external)
 	if (!io || !iomem_find_mmio(io, self->page, &p.paddr))
 		SKIP(return, "no MMIO range of a page in /proc/iomem");
 	ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_MAP_PHYS, &p));
-	EXPECT_EQ(-EIO, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ,
-				p.iova, b, 8, NULL, &fault));
+	EXPECT_EQ(-EIO, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, p.iova, b, 8, NULL,
+				   &fault));
 	EXPECT_EQ(PTLAB_FAULT_EXTERNAL, fault);
 }
 
@@ -809,12 +712,10 @@ TEST_F(dev, unprivileged_records_hide_addresses)
 	c.size = sizeof(c);
 	ASSERT_EQ(0, pt_ioctl(fd2, PTLAB_IOCTL_CREATE, &c));
 	id2 = c.out_id;
-	ASSERT_EQ(0, map_buf(fd2, id2, ro, self->buf, self->page, PT_R,
-			     self->page));
-	ASSERT_EQ(0, dev_create(fd2, id2, 0, 0, &d2));
-	EXPECT_EQ(-EIO, dev_dma(fd2, d2, PTLAB_ACCESS_WRITE, ro, src, 8, NULL,
-				NULL));
-	ASSERT_EQ(0, dev_faults(fd2, d2, f, 4, &n, NULL));
+	ASSERT_EQ(0, pt_map_user(fd2, id2, ro, self->buf, self->page, PT_R, self->page, NULL));
+	ASSERT_EQ(0, pt_dev_create(fd2, id2, 0, 0, &d2));
+	EXPECT_EQ(-EIO, pt_dev_dma(fd2, d2, PTLAB_ACCESS_WRITE, ro, src, 8, NULL, NULL));
+	ASSERT_EQ(0, pt_dev_faults(fd2, d2, f, 4, &n, NULL));
 	ASSERT_EQ(1, n);
 	EXPECT_EQ(PTLAB_FAULT_PERMISSION, (int)f[0].kind);
 	EXPECT_EQ(0ULL, f[0].entry);
@@ -868,10 +769,10 @@ TEST_F(mtk, dma_through_m4u)
 	ASSERT_NE(NULL, dst);
 	memset(self->mem.p, 0, 64 * SZ_4K);
 	ASSERT_EQ(0, pagemap_pas(self->mem.p, 64, pas));
-	EXPECT_EQ(-EINVAL, map_buf(self->fd, self->id, iova, self->mem.p,
-				   64 * SZ_4K, PT_RW, SZ_4K));
-	ASSERT_EQ(0, map_buf(self->fd, self->id, iova, self->mem.p, 64 * SZ_4K,
-			     rwx, SZ_4K));
+	EXPECT_EQ(-EINVAL, pt_map_user(self->fd, self->id, iova, self->mem.p, 64 * SZ_4K, PT_RW,
+				       SZ_4K, NULL));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, iova, self->mem.p, 64 * SZ_4K, rwx, SZ_4K,
+				 NULL));
 	for (i = 0; i < 64; i++) {
 		__u64 e, hi;
 
@@ -884,16 +785,16 @@ TEST_F(mtk, dma_through_m4u)
 		high += pas[i] >> 32 != 0;
 	}
 	ksft_print_msg("%d of 64 pages above 4 GiB\n", high);
-	ASSERT_EQ(0, dev_create(self->fd, self->id, PTLAB_DEV_CHECK, 0, &self->dev));
+	ASSERT_EQ(0, pt_dev_create(self->fd, self->id, PTLAB_DEV_CHECK, 0, &self->dev));
 	fill(src, 64 * SZ_4K, 3);
-	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE, iova, src,
-			     64 * SZ_4K, &done, &fault));
+	ASSERT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE, iova, src, 64 * SZ_4K,
+				&done, &fault));
 	EXPECT_EQ(64 * SZ_4K, done);
 	EXPECT_EQ(0, memcmp(src, self->mem.p, 64 * SZ_4K));
 	/* No permission bits: privileged fetches go through too. */
-	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ |
-			     PTLAB_ACCESS_EXEC | PTLAB_ACCESS_PRIV, iova, dst,
-			     64 * SZ_4K, &done, &fault));
+	ASSERT_EQ(0, pt_dev_dma(self->fd, self->dev,
+				PTLAB_ACCESS_READ | PTLAB_ACCESS_EXEC | PTLAB_ACCESS_PRIV, iova,
+				dst, 64 * SZ_4K, &done, &fault));
 	EXPECT_EQ(0, memcmp(src, dst, 64 * SZ_4K));
 	free(src);
 	free(dst);

@@ -33,29 +33,6 @@
 #define NR_PAGES	16
 #define ARM_DBM		BIT_ULL(51)
 
-static int dev_create(int fd, __u32 id, __u32 flags, __u32 *dev_id)
-{
-	struct ptlab_dev_create c = { .size = sizeof(c), .flags = flags, .id = id };
-	int ret = pt_ioctl(fd, PTLAB_IOCTL_DEV_CREATE, &c);
-
-	*dev_id = c.out_dev_id;
-	return ret;
-}
-
-static int dev_dma(int fd, __u32 dev, __u32 access, __u64 iova, void *buf,
-		   __u64 len, int *fault)
-{
-	struct ptlab_dev_dma d = {
-		.size = sizeof(d), .dev_id = dev, .access = access,
-		.iova = iova, .uptr = (__u64)(uintptr_t)buf, .length = len,
-	};
-	int ret = pt_ioctl(fd, PTLAB_IOCTL_DEV_DMA, &d);
-
-	if (fault)
-		*fault = (int)d.out_fault;
-	return ret;
-}
-
 static int read_dirty(int fd, __u32 id, __u32 flags, __u64 iova, __u64 len,
 		      __u64 page, __u64 *bits, __u64 bytes, __u64 *dirty)
 {
@@ -69,34 +46,6 @@ static int read_dirty(int fd, __u32 id, __u32 flags, __u64 iova, __u64 len,
 	if (dirty)
 		*dirty = r.out_dirty;
 	return ret;
-}
-
-static int map_buf(int fd, __u32 id, __u64 iova, void *p, __u64 len,
-		   __u32 prot, __u64 pgsize)
-{
-	struct ptlab_map_user m = {
-		.size = sizeof(m), .id = id, .prot = prot, .iova = iova,
-		.uptr = (__u64)(uintptr_t)p, .length = len, .pgsize = pgsize,
-	};
-
-	return pt_ioctl(fd, PTLAB_IOCTL_MAP_USER, &m);
-}
-
-static long long iotlb_stat(__u32 dev, const char *name)
-{
-	char path[128], key[32];
-	long long val, found = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), PTLAB_DEBUGFS "/dev%u/iotlb", dev);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fscanf(f, "%31s %lld%*[^\n]", key, &val) == 2)
-		if (!strcmp(key, name))
-			found = val;
-	fclose(f);
-	return found;
 }
 
 FIXTURE(dirty) {
@@ -179,7 +128,7 @@ FIXTURE_SETUP(dirty)
 	ASSERT_EQ(0, buf_alloc(&self->mem, SZ_4M, true));
 	self->buf = (unsigned char *)self->mem.p;
 	memset(self->buf, 0x5a, SZ_4M);
-	ASSERT_EQ(0, dev_create(self->fd, self->id, 0, &self->dev));
+	ASSERT_EQ(0, pt_dev_create(self->fd, self->id, 0, 0, &self->dev));
 }
 
 FIXTURE_TEARDOWN(dirty)
@@ -255,9 +204,8 @@ static void write_pages(struct __test_metadata *_metadata,
 	for (i = 0; which[i]; i++) {
 		if (which[i] != '1')
 			continue;
-		ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE,
-				     self->iova + i * self->page, src,
-				     self->page, NULL));
+		ASSERT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE,
+					self->iova + i * self->page, src, self->page, NULL, NULL));
 	}
 	/* The truth: the buffer holds the pattern exactly there. */
 	for (i = 0; i < NR_PAGES; i++)
@@ -272,8 +220,8 @@ TEST_F(dirty, pattern_then_clear_then_again)
 	struct ptlab_walk w;
 	long long dupd;
 
-	ASSERT_EQ(0, map_buf(self->fd, self->id, self->iova, self->buf,
-			     self->len, PT_RW, self->page));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, self->iova, self->buf, self->len, PT_RW,
+				 self->page, NULL));
 	/* Writable leaves start clean. */
 	expect_bits(_metadata, self->fd, self->id, 0, self->iova, NR_PAGES,
 		    self->page, "0000000000000000");
@@ -287,9 +235,9 @@ TEST_F(dirty, pattern_then_clear_then_again)
 	EXPECT_FALSE(entry_dirty(variant, leaf_of(_metadata, self->fd, self->id,
 						  self->iova + self->page, &w)));
 	/* Still mapped, maybe still cached: the write must dirty it again. */
-	dupd = iotlb_stat(self->dev, "dirty_updates");
+	dupd = pt_iotlb_stat(self->dev, "dirty_updates");
 	write_pages(_metadata, self, "0100000000000001", 0x22);
-	EXPECT_EQ(dupd + 2, iotlb_stat(self->dev, "dirty_updates"));
+	EXPECT_EQ(dupd + 2, pt_iotlb_stat(self->dev, "dirty_updates"));
 	EXPECT_TRUE(entry_dirty(variant, leaf_of(_metadata, self->fd, self->id,
 						 self->iova + self->page, &w)));
 	expect_bits(_metadata, self->fd, self->id, 0, self->iova, NR_PAGES,
@@ -310,16 +258,16 @@ TEST_F(dirty, access_bits_after_read)
 	__u64 e;
 	__u32 i;
 
-	ASSERT_EQ(0, map_buf(self->fd, self->id, self->iova, self->buf,
-			     self->len, PT_RW, self->page));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, self->iova, self->buf, self->len, PT_RW,
+				 self->page, NULL));
 	e = leaf_of(_metadata, self->fd, self->id, self->iova, &w);
 	if (variant->a_leaf)
 		EXPECT_EQ(0ULL, e & variant->a_leaf);
 	if (!variant->d)
 		EXPECT_EQ(ARM_DBM | DESC_AP2 | DESC_AF,
 			  e & (ARM_DBM | DESC_AP2 | DESC_AF));
-	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, self->iova,
-			     tmp, sizeof(tmp), NULL));
+	ASSERT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, self->iova, tmp,
+				sizeof(tmp), NULL, NULL));
 	EXPECT_EQ(0, memcmp(tmp, self->buf, sizeof(tmp)));
 	e = leaf_of(_metadata, self->fd, self->id, self->iova, &w);
 	if (variant->a_leaf)
@@ -336,8 +284,8 @@ TEST_F(dirty, access_bits_after_read)
 	expect_bits(_metadata, self->fd, self->id, 0, self->iova, NR_PAGES,
 		    self->page, "0000000000000000");
 	/* A write sets the dirty state at the specification's place. */
-	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE, self->iova,
-			     tmp, sizeof(tmp), NULL));
+	ASSERT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE, self->iova, tmp,
+				sizeof(tmp), NULL, NULL));
 	e = leaf_of(_metadata, self->fd, self->id, self->iova, &w);
 	EXPECT_TRUE(entry_dirty(variant, e));
 	if (!variant->d)
@@ -354,18 +302,18 @@ TEST_F(dirty, read_only_and_faults_never_dirty)
 
 	ASSERT_NE(NULL, src);
 	memset(src, 0x77, self->page);
-	ASSERT_EQ(0, map_buf(self->fd, self->id, self->iova, self->buf, half,
-			     PT_R, self->page));
-	ASSERT_EQ(0, map_buf(self->fd, self->id, self->iova + half,
-			     self->buf + half, half, PT_RW, self->page));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, self->iova, self->buf, half, PT_R, self->page,
+				 NULL));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, self->iova + half, self->buf + half, half,
+				 PT_RW, self->page, NULL));
 	for (i = 0; i < NR_PAGES; i++)
 		before[i] = leaf_of(_metadata, self->fd, self->id,
 				    self->iova + i * self->page, &w);
 	/* A permission fault on every read-only page. */
 	for (i = 0; i < NR_PAGES / 2; i++) {
-		EXPECT_EQ(-EIO, dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE,
-					self->iova + i * self->page, src,
-					self->page, &fault));
+		EXPECT_EQ(-EIO, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE,
+					   self->iova + i * self->page, src, self->page, NULL,
+					   &fault));
 		EXPECT_EQ(PTLAB_FAULT_PERMISSION, fault);
 		after = leaf_of(_metadata, self->fd, self->id,
 				self->iova + i * self->page, &w);
@@ -376,13 +324,13 @@ TEST_F(dirty, read_only_and_faults_never_dirty)
 	ASSERT_EQ(0, pt_unmap(self->fd, self->id,
 			      self->iova + (NR_PAGES - 1) * self->page,
 			      self->page, &after));
-	EXPECT_EQ(-EIO, dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE,
-				self->iova + (NR_PAGES - 2) * self->page, src,
-				self->page + 64, &fault));
+	EXPECT_EQ(-EIO, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE,
+				   self->iova + (NR_PAGES - 2) * self->page, src, self->page + 64,
+				   NULL, &fault));
 	EXPECT_EQ(PTLAB_FAULT_TRANSLATION, fault);
 	/* Reads of read-only pages are fine and do not dirty either. */
-	EXPECT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, self->iova,
-			     src, self->page, NULL));
+	EXPECT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, self->iova, src, self->page,
+				NULL, NULL));
 	expect_bits(_metadata, self->fd, self->id, 0, self->iova,
 		    NR_PAGES - 1, self->page, "000000000000001");
 	free(src);
@@ -395,8 +343,8 @@ TEST_F(dirty, no_clear_keeps_tables)
 	struct ptlab_walk w;
 	int i, k;
 
-	ASSERT_EQ(0, map_buf(self->fd, self->id, self->iova, self->buf,
-			     self->len, PT_RW, self->page));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, self->iova, self->buf, self->len, PT_RW,
+				 self->page, NULL));
 	write_pages(_metadata, self, "1110000000000111", 0x44);
 	for (i = 0; i < NR_PAGES; i++) {
 		leaf_of(_metadata, self->fd, self->id,
@@ -434,10 +382,10 @@ TEST_F(dirty, blocks_and_contiguous_report_whole)
 		SKIP(return, "no 2M transparent huge page");
 	memset(src, 0x66, sizeof(src));
 	if (self->page == SZ_4K) {
-		ASSERT_EQ(0, map_buf(self->fd, self->id, SZ_1G, self->buf,
-				     SZ_2M, PT_RW, SZ_2M));
-		ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE,
-				     SZ_1G + 0x3000, src, sizeof(src), NULL));
+		ASSERT_EQ(0, pt_map_user(self->fd, self->id, SZ_1G, self->buf, SZ_2M, PT_RW, SZ_2M,
+					 NULL));
+		ASSERT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE, SZ_1G + 0x3000,
+					src, sizeof(src), NULL, NULL));
 		EXPECT_EQ(0x66, self->buf[0x3000]);
 		/* At 2M per bit: one bit; at 64K per bit: all 32. */
 		expect_bits(_metadata, self->fd, self->id,
@@ -453,11 +401,11 @@ TEST_F(dirty, blocks_and_contiguous_report_whole)
 	if (!variant->cont)
 		return;
 	/* A leaf of several entries, dirty through its last one. */
-	ASSERT_EQ(0, map_buf(self->fd, self->id, 2 * SZ_1G, self->buf,
-			     variant->cont, PT_RW, variant->cont));
-	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE,
-			     2 * SZ_1G + variant->cont - self->page, src,
-			     sizeof(src), NULL));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, 2 * SZ_1G, self->buf, variant->cont, PT_RW,
+				 variant->cont, NULL));
+	ASSERT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE,
+				2 * SZ_1G + variant->cont - self->page, src, sizeof(src), NULL,
+				NULL));
 	n = variant->cont / self->page;
 	ASSERT_EQ(0, read_dirty(self->fd, self->id, PTLAB_READ_DIRTY_NO_CLEAR,
 				2 * SZ_1G, variant->cont, self->page, bits,
@@ -485,12 +433,12 @@ TEST_F(dirty, missed_flush_after_clean_is_visible)
 	__u32 dev2;
 
 	memset(src, 0x12, sizeof(src));
-	ASSERT_EQ(0, map_buf(self->fd, self->id, self->iova, self->buf,
-			     self->len, PT_RW, self->page));
-	ASSERT_EQ(0, dev_create(self->fd, self->id,
-				PTLAB_DEV_NO_INVALIDATE | PTLAB_DEV_CHECK, &dev2));
-	ASSERT_EQ(0, dev_dma(self->fd, dev2, PTLAB_ACCESS_WRITE, self->iova,
-			     src, sizeof(src), NULL));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, self->iova, self->buf, self->len, PT_RW,
+				 self->page, NULL));
+	ASSERT_EQ(0, pt_dev_create(self->fd, self->id, PTLAB_DEV_NO_INVALIDATE | PTLAB_DEV_CHECK, 0,
+				   &dev2));
+	ASSERT_EQ(0, pt_dev_dma(self->fd, dev2, PTLAB_ACCESS_WRITE, self->iova, src, sizeof(src),
+				NULL, NULL));
 	expect_bits(_metadata, self->fd, self->id, 0, self->iova, 2, self->page,
 		    "10");
 	q.dev_id = dev2;
@@ -499,13 +447,13 @@ TEST_F(dirty, missed_flush_after_clean_is_visible)
 	ASSERT_EQ(1U, q.out_count);
 	EXPECT_EQ((__u32)PTLAB_FAULT_STALE, f[0].kind);
 	EXPECT_EQ(self->iova, f[0].iova);
-	ASSERT_EQ(0, dev_dma(self->fd, dev2, PTLAB_ACCESS_WRITE, self->iova,
-			     src, sizeof(src), NULL));
+	ASSERT_EQ(0, pt_dev_dma(self->fd, dev2, PTLAB_ACCESS_WRITE, self->iova, src, sizeof(src),
+				NULL, NULL));
 	expect_bits(_metadata, self->fd, self->id, 0, self->iova, 2, self->page,
 		    "00");
 	/* The obedient device's write is recorded. */
-	ASSERT_EQ(0, dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE, self->iova,
-			     src, sizeof(src), NULL));
+	ASSERT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE, self->iova, src,
+				sizeof(src), NULL, NULL));
 	expect_bits(_metadata, self->fd, self->id, 0, self->iova, 2, self->page,
 		    "10");
 	d.dev_id = dev2;
@@ -519,8 +467,8 @@ TEST_F(dirty, bad_requests)
 	struct ptlab_read_dirty r;
 
 	ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_INFO, &info));
-	ASSERT_EQ(0, map_buf(self->fd, self->id, self->iova, self->buf,
-			     self->len, PT_RW, self->page));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, self->iova, self->buf, self->len, PT_RW,
+				 self->page, NULL));
 #define RD(fl, io, ln, pg, b, bb) \
 	read_dirty(self->fd, self->id, fl, io, ln, pg, b, bb, NULL)
 	EXPECT_EQ(-EOPNOTSUPP, RD(2, self->iova, self->len, self->page, bits, 32));
@@ -565,8 +513,8 @@ TEST_F(dirty, fail_nth)
 	__u64 bits[1], dirty = 0;
 	int nth, ret = -ENOMEM;
 
-	ASSERT_EQ(0, map_buf(self->fd, self->id, self->iova, self->buf,
-			     self->len, PT_RW, self->page));
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, self->iova, self->buf, self->len, PT_RW,
+				 self->page, NULL));
 	write_pages(_metadata, self, "1000000000000001", 0x55);
 	for (nth = 1; nth < 16 && ret == -ENOMEM; nth++) {
 		ASSERT_EQ(0, set_fail_nth(nth));
@@ -611,12 +559,12 @@ TEST_F(dirty, unprivileged_opener)
 		c.size = sizeof(c);
 		if (fd < 0 || pt_ioctl(fd, PTLAB_IOCTL_CREATE, &c))
 			_exit(11);
-		if (map_buf(fd, c.out_id, self->iova, mem.p, self->len,
-			    PT_RW, self->page) ||
-		    dev_create(fd, c.out_id, 0, &dev))
+		if (pt_map_user(fd, c.out_id, self->iova, mem.p, self->len, PT_RW, self->page,
+				NULL) ||
+		    pt_dev_create(fd, c.out_id, 0, 0, &dev))
 			_exit(12);
-		if (dev_dma(fd, dev, PTLAB_ACCESS_WRITE,
-			    self->iova + 3 * self->page, src, sizeof(src), NULL))
+		if (pt_dev_dma(fd, dev, PTLAB_ACCESS_WRITE, self->iova + 3 * self->page, src,
+			       sizeof(src), NULL, NULL))
 			_exit(13);
 		if (read_dirty(fd, c.out_id, 0, self->iova, self->len,
 			       self->page, bits, sizeof(bits), &dirty) ||

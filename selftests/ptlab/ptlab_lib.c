@@ -133,6 +133,76 @@ int pt_map_user(int fd, __u32 id, __u64 iova, const void *uptr, __u64 len,
 	return ret;
 }
 
+/* The simulated device (struct ptlab_dev_*): @done and @fault may be NULL. */
+int pt_dev_create(int fd, __u32 id, __u32 flags, __u32 entries,
+		  __u32 *dev_id)
+{
+	struct ptlab_dev_create c = {
+		.size = sizeof(c), .flags = flags, .id = id,
+		.iotlb_entries = entries,
+	};
+	int ret = pt_ioctl(fd, PTLAB_IOCTL_DEV_CREATE, &c);
+
+	*dev_id = c.out_dev_id;
+	return ret;
+}
+
+int pt_dev_destroy(int fd, __u32 dev_id)
+{
+	struct ptlab_dev_destroy d = { .size = sizeof(d), .dev_id = dev_id };
+
+	return pt_ioctl(fd, PTLAB_IOCTL_DEV_DESTROY, &d);
+}
+
+int pt_dev_dma(int fd, __u32 dev_id, __u32 access, __u64 iova, void *buf,
+	       __u64 len, __u64 *done, int *fault)
+{
+	struct ptlab_dev_dma d = {
+		.size = sizeof(d), .dev_id = dev_id, .access = access,
+		.iova = iova, .uptr = (__u64)(uintptr_t)buf, .length = len,
+	};
+	int ret = pt_ioctl(fd, PTLAB_IOCTL_DEV_DMA, &d);
+
+	if (done)
+		*done = d.out_done;
+	if (fault)
+		*fault = (int)d.out_fault;
+	return ret;
+}
+
+int pt_dev_faults(int fd, __u32 dev_id, struct ptlab_fault *f, __u32 max,
+		  int *count, int *overflow)
+{
+	struct ptlab_dev_faults q = {
+		.size = sizeof(q), .dev_id = dev_id, .max = max,
+		.records = (__u64)(uintptr_t)f,
+	};
+	int ret = pt_ioctl(fd, PTLAB_IOCTL_DEV_FAULTS, &q);
+
+	*count = (int)q.out_count;
+	if (overflow)
+		*overflow = (int)q.out_overflow;
+	return ret;
+}
+
+/* A counter of debugfs ptlab/dev<id>/iotlb, or -1. */
+long long pt_iotlb_stat(__u32 dev_id, const char *name)
+{
+	char path[128], key[32];
+	long long val, found = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), PTLAB_DEBUGFS "/dev%u/iotlb", dev_id);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%31s %lld%*[^\n]", key, &val) == 2)
+		if (!strcmp(key, name))
+			found = val;
+	fclose(f);
+	return found;
+}
+
 /* A physical map of @pgsize (0: any); @mapped and @kind may be NULL. */
 int pt_map_phys(int fd, __u32 id, __u64 iova, __u64 pa, __u64 len,
 		__u32 prot, __u64 pgsize, __u64 *mapped, __u32 *kind)

@@ -186,6 +186,14 @@ int pt_map_phys(int fd, __u32 id, __u64 iova, __u64 pa, __u64 len,
 		__u32 prot, __u64 pgsize, __u64 *mapped, __u32 *kind);
 int pt_unmap(int fd, __u32 id, __u64 iova, __u64 len, __u64 *unmapped);
 int pt_walk(int fd, __u32 id, __u64 iova, struct ptlab_walk *w);
+int pt_dev_create(int fd, __u32 id, __u32 flags, __u32 entries,
+		  __u32 *dev_id);
+int pt_dev_destroy(int fd, __u32 dev_id);
+int pt_dev_dma(int fd, __u32 dev_id, __u32 access, __u64 iova, void *buf,
+	       __u64 len, __u64 *done, int *fault);
+int pt_dev_faults(int fd, __u32 dev_id, struct ptlab_fault *f, __u32 max,
+		  int *count, int *overflow);
+long long pt_iotlb_stat(__u32 dev_id, const char *name);
 size_t cmd_struct_size(unsigned long cmd);
 size_t cmd_first_size(unsigned long cmd);
 
