@@ -112,6 +112,7 @@
 enum {
 	C_CREATE, C_DESTROY, C_INFO, C_MAP_USER, C_UNMAP, C_WALK, C_MAP_PHYS,
 	C_SNAPSHOT, C_DEV_CREATE, C_DEV_DESTROY, C_DEV_DMA, C_DEV_FAULTS,
+	C_READ_DIRTY,
 	C_BADCMD,	/* commands the module does not have */
 	NR_CMDS
 };
@@ -211,6 +212,14 @@ static const struct field dev_faults_fields[] = {
 	{ NULL },
 };
 
+static const struct field read_dirty_fields[] = {
+	F4(ptlab_read_dirty, flags), F4(ptlab_read_dirty, id),
+	F4(ptlab_read_dirty, __reserved), F8(ptlab_read_dirty, iova),
+	F8(ptlab_read_dirty, length), F8(ptlab_read_dirty, page_size),
+	F8(ptlab_read_dirty, bitmap), F8(ptlab_read_dirty, bitmap_bytes),
+	F8(ptlab_read_dirty, out_dirty), { NULL },
+};
+
 /*
  * The errnos each command may return, from uapi/linux/ptlab.h and the
  * module's code, plus what the module is about to add (E2BIG for structs
@@ -266,6 +275,10 @@ static const struct cmd_info {
 	[C_DEV_FAULTS] = { "DEV_FAULTS", PTLAB_IOCTL_DEV_FAULTS,
 		sizeof(struct ptlab_dev_faults), dev_faults_fields,
 		{ EINVAL, E2BIG, EFAULT, ENOENT, ENOMEM } },
+	[C_READ_DIRTY] = { "READ_DIRTY", PTLAB_IOCTL_READ_DIRTY,
+		sizeof(struct ptlab_read_dirty), read_dirty_fields,
+		{ EINVAL, E2BIG, EFAULT, ENOENT, EOPNOTSUPP, ENOSPC, ENOMEM,
+		  EBUSY, EINTR } },
 	[C_BADCMD] = { "unknown command", 0, sizeof(struct ptlab_walk), NULL,
 		{ ENOTTY } },
 };
@@ -789,6 +802,7 @@ union args {
 	struct ptlab_dev_destroy dev_destroy;
 	struct ptlab_dev_dma dev_dma;
 	struct ptlab_dev_faults dev_faults;
+	struct ptlab_read_dirty read_dirty;
 	__u8 raw[sizeof(struct ptlab_walk)];
 };
 
@@ -1376,6 +1390,9 @@ static void op_create(struct th *t)
 	a->oas = g->oas;
 	a->pgsize_bitmap = g->pgsizes;
 	if (k < 70) {
+		/* Dirty tracking where the format has it (else EOPNOTSUPP). */
+		if (chance(t, 50))
+			a->flags |= PTLAB_CREATE_DIRTY;
 		pick_size(t, &c);
 	} else if (k < 84) {
 		/* Every format with boundary geometry. */
@@ -1975,6 +1992,57 @@ static void op_dev_faults(struct th *t)
 			call_fail(t, &c, "a record of no known kind");
 }
 
+/*
+ * Read-and-clear-dirty over a hot range, racing maps, unmaps and DMA: on
+ * spaces without dirty tracking EOPNOTSUPP; the count never exceeds the
+ * bits asked for, and no bit past them is written.
+ */
+static void op_read_dirty(struct th *t)
+{
+	__u64 bits[9], pages, i;
+	struct call c = { .c = C_READ_DIRTY };
+	struct ptlab_read_dirty *a = &c.a.read_dirty;
+	struct rec r;
+
+	memset(bits, 0xa5, sizeof(bits));
+	a->id = pick_id(t, &r, &c.slot);
+	a->flags = chance(t, 30) ? PTLAB_READ_DIRTY_NO_CLEAR : 0;
+	a->page_size = r.pgsizes & -r.pgsizes;
+	if (!a->page_size)
+		a->page_size = PG;
+	if (chance(t, 20))
+		a->page_size <<= rnd(t, 10);
+	pages = 1 + rnd(t, 8 * 64);
+	a->iova = r.base + rnd(t, NHOT) * r.stride;
+	a->iova &= ~(a->page_size - 1);
+	a->length = pages * a->page_size;
+	a->bitmap = (__u64)(uintptr_t)bits;
+	/* The last word stays out of reach: it must come back untouched. */
+	a->bitmap_bytes = sizeof(bits) - sizeof(bits[0]);
+	if (chance(t, 10))
+		odd_range(t, &r, &a->iova, &a->length);
+	else if (chance(t, 5))
+		a->bitmap = (__u64)(uintptr_t)(t->cbuf + 3 * PG);	/* PROT_NONE */
+	else if (chance(t, 5))
+		a->bitmap_bytes = rnd(t, a->bitmap_bytes);	/* maybe ENOSPC */
+	if (chance(t, 5))
+		one_fault(t, &c, &a->flags, &a->__reserved, true);
+	else
+		pick_size(t, &c);
+	if (do_call(t, &c) < 0 || c.at != AT_NORMAL || c.refused || c.ret)
+		return;
+	pages = a->length / a->page_size;
+	if (a->bitmap != (__u64)(uintptr_t)bits)
+		return;
+	if (a->out_dirty > pages) {
+		call_fail(t, &c, "more dirty pages than asked for");
+		return;
+	}
+	for (i = (pages + 63) / 64; i < ARRAY_SIZE(bits); i++)
+		if (bits[i] != 0xa5a5a5a5a5a5a5a5ULL)
+			call_fail(t, &c, "a bitmap word past the range written");
+}
+
 /* The mix: most calls do real work on live ids, racing on the same IOVAs. */
 static void run_op(struct th *t)
 {
@@ -2004,6 +2072,8 @@ static void run_op(struct th *t)
 		op_dev_dma(t);
 	else if (k < 936)
 		op_dev_faults(t);
+	else if (k < 948)
+		op_read_dirty(t);
 	else if (k < 960)
 		op_badcmd(t);
 	else
