@@ -434,19 +434,29 @@ void host_flush(struct host_gather *g, struct pt_space *pt)
 	g->nr_leaves = 0;
 }
 
-/* A tree with the given parameters; returns what pt_cfg_init() did. */
-int host_space_new(struct pt_space *pt, struct host_ctx *ctx,
-		   const struct pt_params *params)
+/*
+ * A space of @fmt with @p on fresh host tables (below 4GB if @low) and
+ * its gather; false, with a failed check naming @what, if it cannot be
+ * made (nothing is left to free then).
+ */
+bool host_space_new(struct pt_space *pt, struct host_ctx *ctx,
+		    struct host_gather *g, const struct pt_format *fmt,
+		    const struct pt_params *p, bool low, const char *what)
 {
 	struct pt_cfg cfg;
 	int ret;
 
 	host_ctx_init(ctx);
-	*pt = (struct pt_space){};
-	ret = pt_cfg_init(&cfg, &pt_fmt_arm64_lpae_s1, params);
-	if (ret)
-		return ret;
-	return pt_space_init(pt, &cfg, &host_table_ops, ctx);
+	ctx->low = low;
+	ret = pt_cfg_init(&cfg, fmt, p);
+	if (!ret)
+		ret = pt_space_init(pt, &cfg, &host_table_ops, ctx);
+	if (!CHECK(!ret, "%s: new tree: %s", what, th_errname(ret))) {
+		host_ctx_fini(ctx);
+		return false;
+	}
+	host_gather_init(g, ctx);
+	return true;
 }
 
 /* Destroy the tree; every table, the root included, must be gone after. */

@@ -87,8 +87,9 @@ void host_gather_init(struct host_gather *g, struct host_ctx *ctx);
 void host_gather_fini(struct host_gather *g);
 void host_flush(struct host_gather *g, struct pt_space *pt);
 
-int host_space_new(struct pt_space *pt, struct host_ctx *ctx,
-		   const struct pt_params *params);
+bool host_space_new(struct pt_space *pt, struct host_ctx *ctx,
+		    struct host_gather *g, const struct pt_format *fmt,
+		    const struct pt_params *p, bool low, const char *what);
 void host_space_free(struct pt_space *pt, struct host_gather *g);
 
 u64 host_read_entry(const struct pt_cfg *cfg, const void *table,

@@ -144,19 +144,11 @@ static void dirty_case_run(const struct dirty_case *c)
 	struct host_ctx ctx;
 	struct spans sp = { .v.dirty = spans_add };
 	struct pt_space pt;
-	struct pt_cfg cfg;
 	unsigned int i;
 	int ret;
 
-	host_ctx_init(&ctx);
-	ret = pt_cfg_init(&cfg, c->fmt, &c->p);
-	if (!ret)
-		ret = pt_space_init(&pt, &cfg, &host_table_ops, &ctx);
-	if (!CHECK(!ret, "%s: new tree: %s", c->what, th_errname(ret))) {
-		host_ctx_fini(&ctx);
+	if (!host_space_new(&pt, &ctx, &gather, c->fmt, &c->p, false, c->what))
 		return;
-	}
-	host_gather_init(&gather, &ctx);
 	page = pt.cfg.pgsize_bitmap & -pt.cfg.pgsize_bitmap;
 	c->fmt->regs(&pt.cfg, pt_root_pa(&pt), &regs);
 	ret = ptlab_hw_decode(c->fmt->id, regs.ttbr, regs.tcr, regs.mair, &g);

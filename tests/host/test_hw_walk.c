@@ -233,22 +233,13 @@ static void hw_case_run(const struct hw_case *c, u64 seed)
 	struct pt_hw_regs regs;
 	struct host_ctx ctx;
 	struct pt_space pt;
-	struct pt_cfg cfg;
 	u64 s = seed, mapped[HW_MAPS], top, pa_top, root;
 	unsigned long failures = th_failures();
 	unsigned int nr = 0, i;
 	int ret;
 
-	host_ctx_init(&ctx);
-	ctx.low = c->low;
-	ret = pt_cfg_init(&cfg, c->fmt, &c->p);
-	if (!ret)
-		ret = pt_space_init(&pt, &cfg, &host_table_ops, &ctx);
-	if (!CHECK(!ret, "%s: new tree: %s", c->what, th_errname(ret))) {
-		host_ctx_fini(&ctx);
+	if (!host_space_new(&pt, &ctx, &gather, c->fmt, &c->p, c->low, c->what))
 		return;
-	}
-	host_gather_init(&gather, &ctx);
 	root = pt_root_pa(&pt);
 	c->fmt->regs(&pt.cfg, root, &regs);
 	ret = ptlab_hw_decode(c->fmt->id, regs.ttbr, regs.tcr, regs.mair, &g);
