@@ -77,6 +77,8 @@ static __always_inline bool alg_dual(const struct pt_cfg *cfg,
 static __always_inline size_t alg_table_bytes(const struct pt_cfg *cfg,
 					      unsigned int level)
 {
+	if (cfg->lvl[level].table_bytes)
+		return cfg->lvl[level].table_bytes;
 	return (size_t)alg_nr(cfg, level) <<
 	       (ALG_ENTRY_SHIFT + alg_dual(cfg, level));
 }

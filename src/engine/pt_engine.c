@@ -15,6 +15,8 @@
  */
 size_t pt_table_bytes(const struct pt_cfg *cfg, unsigned int level)
 {
+	if (cfg->lvl[level].table_bytes)
+		return cfg->lvl[level].table_bytes;
 	return (size_t)1 << (cfg->lvl[level].index_bits + cfg->entry_shift +
 			     cfg->lvl[level].dual);
 }

@@ -68,11 +68,15 @@ enum pt_entry_kind {
  * @dual: each entry is two words (NVIDIA GMMU's dual PDE: a big-page and a
  *	small-page table pointer); the engine sees one word of it, the
  *	format's view (engine/pt_fmt_defaults.h, PT_FMT_DUAL)
+ * @table_bytes: bytes allocated for a table of this level when that is not
+ *	its entries' size (a power of two, larger): a pointer field that
+ *	wants more alignment than the table's size gives; 0 otherwise
  */
 struct pt_level {
 	u8 shift;
 	u8 index_bits;
 	bool dual;
+	u32 table_bytes;
 	u64 pgsizes;
 };
 
