@@ -15,7 +15,8 @@
  * contiguous in IOVA and PA), <id>/entries for the tables (one line per
  * leaf, with the raw entry of each level on its path, root first; leaves
  * come in IOVA order, so the leaves under one table are consecutive and a
- * table is counted where the entry pointing to it changes).
+ * table is counted where the entry pointing to it changes; NVIDIA GMMU's
+ * pair of page tables under one PD0 entry counts as one).
  *
  * Every bar carries its numbers as data-* attributes, so that a test can
  * check the picture against the dump.
@@ -178,9 +179,36 @@ static void bin_runs(struct picture *p)
 	}
 }
 
-/* Tables per level from the entries file (see the top of this file). */
-static int count_tables(__u32 id, struct picture *p)
+/*
+ * The tables a line's words pass through, root first: the key of each is
+ * the word that points at it (0 for the root). Returns how many. NVIDIA
+ * GMMU reads two words of PD0 and may read two page table entries after
+ * them: the tables under PD0, one or a pair, are keyed by word 1 (the
+ * small table's pointer) or else word 0.
+ */
+static unsigned int table_keys(__u32 format, unsigned int levels,
+			       const unsigned long long *words, unsigned int n,
+			       unsigned long long *keys)
 {
+	unsigned int d, depth = n;
+
+	if ((format == PTLAB_FMT_NVIDIA_GMMU_V2 ||
+	     format == PTLAB_FMT_NVIDIA_GMMU_V3) && levels >= 2 && n >= levels) {
+		depth = levels - 1 + (n > levels);
+		if (n > levels)
+			keys[levels - 1] = words[levels - 1] ? words[levels - 1] :
+				words[levels - 2];
+		n = levels - 1;
+	}
+	for (d = 0; d < n; d++)
+		keys[d] = d ? words[d - 1] : 0;
+	return depth;
+}
+
+/* Tables per level from the entries file (see the top of this file). */
+static int count_tables(__u32 id, const struct ptlab_info *info, struct picture *p)
+{
+	unsigned long long keys[PTLAB_MAX_LEVELS + 2];
 	unsigned long long vals[PTLAB_MAX_LEVELS + 2], prev[PTLAB_MAX_LEVELS + 2];
 	bool seen[PTLAB_MAX_LEVELS + 2] = { };
 	char *line = NULL, *pos, *end;
@@ -204,12 +232,12 @@ static int count_tables(__u32 id, struct picture *p)
 		}
 		if (n < 3)
 			continue;
-		n -= 2;
+		n = table_keys(info->out_format, info->out_levels, vals + 2, n - 2, keys);
 		if (n > p->depth)
 			p->depth = n;
 		/* The root, then each table the entry above it points to. */
 		for (d = 0; d < n; d++) {
-			unsigned long long key = d ? vals[2 + d - 1] : 0;
+			unsigned long long key = keys[d];
 			unsigned int b;
 
 			if (seen[d] && prev[d] == key)
@@ -404,7 +432,7 @@ int ptctl_draw(int fd, __u32 id, const char *path, bool json)
 	if (!p.bytes || !p.table_bins)
 		goto out;
 	bin_runs(&p);
-	err = count_tables(id, &p);
+	err = count_tables(id, &info, &p);
 	if (err)
 		goto out;
 	out = fopen(path, "we");

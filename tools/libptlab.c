@@ -1185,6 +1185,52 @@ const char *ptlab_info_reg_name(const struct ptlab_info *info, unsigned int reg)
 }
 
 /**
+ * ptlab_walk_word_name() - a word a walk read, as the architecture names it
+ * @format: enum ptlab_format
+ * @levels: levels of the address space (struct ptlab_info's out_levels)
+ * @walk: the walk's result
+ * @i: which of its @walk->out_entries
+ * @buf: receives the name of the word's level (ptlab_level_name()); for
+ *	NVIDIA GMMU the half too: "PD0.big" and "PD0.small" for the two words
+ *	of a dual entry, "PTE.big" or "PTE.small" for the page table read
+ *	(the big one when PD0's word 0 points at one: the MMU reads it first)
+ * @len: size of @buf
+ *
+ * Return: @buf.
+ */
+char *ptlab_walk_word_name(__u32 format, unsigned int levels,
+			   const struct ptlab_walk *walk, unsigned int i,
+			   char *buf, size_t len)
+{
+	unsigned int level = walk->out_entry_levels[i], j, first = i;
+	bool big = false;
+	size_t n;
+
+	ptlab_level_name(format, levels, level, buf, len);
+	if (format != PTLAB_FMT_NVIDIA_GMMU_V2 &&
+	    format != PTLAB_FMT_NVIDIA_GMMU_V3)
+		return buf;
+	while (first && walk->out_entry_levels[first - 1] == level)
+		first--;
+	if (level == 1) {
+		big = i == first;
+	} else if (!level) {
+		/* PD0's word 0, the walk's first word at level 1. */
+		for (j = 0; j < i; j++)
+			if (walk->out_entry_levels[j] == 1)
+				break;
+		/* VALID = 0 and an aperture: a big page table pointer. */
+		big = i == first && j < i && !(walk->out_entries[j] & 1) &&
+		      (walk->out_entries[j] & 6);
+	} else {
+		return buf;
+	}
+	n = strlen(buf);
+	snprintf(buf + n, len > n ? len - n : 0, "%s", big ? ".big" : ".small");
+	return buf;
+}
+
+/**
  * ptlab_level_name() - a level as the architecture names it
  * @format: enum ptlab_format
  * @levels: levels of the address space (struct ptlab_info's out_levels)

@@ -83,6 +83,9 @@ const char *ptlab_info_reg_name(const struct ptlab_info *info, unsigned int reg)
 int ptlab_create_flag_parse(const char *name, __u32 *flag);
 char *ptlab_create_flags_format(__u32 flags, char *buf, size_t len);
 __u32 ptlab_format_at(size_t i);
+char *ptlab_walk_word_name(__u32 format, unsigned int levels,
+			   const struct ptlab_walk *walk, unsigned int i,
+			   char *buf, size_t len);
 char *ptlab_level_name(__u32 format, unsigned int levels, unsigned int level,
 		       char *buf, size_t len);
 

@@ -537,7 +537,8 @@ static int print_info(int fd, __u32 id)
 
 /*
  * Entries are reported root first; label each with its level, counted like
- * out_level from the last-level table (0), so the leaf's label matches it.
+ * out_level from the last-level table (0), so the leaf's label matches it
+ * (NVIDIA GMMU: two words at a level, each with its half).
  */
 static void print_walk_json(const struct ptlab_info *info, unsigned int levels, __u64 iova,
 			    const struct ptlab_walk *walk, bool mapped)
@@ -560,14 +561,12 @@ static void print_walk_json(const struct ptlab_info *info, unsigned int levels, 
 	printf(", \"entries\": [");
 	if (n > PTLAB_MAX_LEVELS)
 		n = PTLAB_MAX_LEVELS;
-	for (i = 0; i < n; i++) {
-		unsigned int level = levels >= n ? levels - 1 - i : 0;
-
+	for (i = 0; i < n; i++)
 		printf("%s{\"level\": %u, \"name\": \"%s\", \"value\": \"0x%016llx\"}",
-		       i ? ", " : "", level,
-		       ptlab_level_name(info->out_format, levels, level, name, sizeof(name)),
+		       i ? ", " : "", walk->out_entry_levels[i],
+		       ptlab_walk_word_name(info->out_format, levels, walk, i, name,
+					    sizeof(name)),
 		       (unsigned long long)walk->out_entries[i]);
-	}
 	printf("]}\n");
 }
 
@@ -605,15 +604,11 @@ static int print_walk(int fd, __u32 id, __u64 iova)
 	n = walk.out_nr_entries;
 	if (n > PTLAB_MAX_LEVELS)
 		n = PTLAB_MAX_LEVELS;
-	for (i = 0; i < n; i++) {
-		if (levels >= n)
-			printf("entry %u %s 0x%016llx\n", levels - 1 - i,
-			       ptlab_level_name(info.out_format, levels, levels - 1 - i, name,
-						sizeof(name)),
-			       walk.out_entries[i]);
-		else
-			printf("entry ? 0x%016llx\n", walk.out_entries[i]);
-	}
+	for (i = 0; i < n; i++)
+		printf("entry %u %s 0x%016llx\n", walk.out_entry_levels[i],
+		       ptlab_walk_word_name(info.out_format, levels, &walk, i, name,
+					    sizeof(name)),
+		       walk.out_entries[i]);
 	if (err)
 		error_msg("walk %u 0x%llx: not mapped (%s)", id, iova, strerror(-err));
 	return err;

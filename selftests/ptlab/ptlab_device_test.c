@@ -120,6 +120,14 @@ FIXTURE_VARIANT_ADD(dev, nvidia_gmmu_v3) {
 	FMT(PTLAB_FMT_NVIDIA_GMMU_V3), .iova = 0x100000000000000ULL };
 FIXTURE_VARIANT_ADD(dev, nvidia_gmmu_v3_64k) {
 	FMT(PTLAB_FMT_NVIDIA_GMMU_V3, .granule_shift = 16), .iova = 0x1fffffffe000000ULL };
+/* Both halves: 4K and 64K pages under one PD0 entry. */
+FIXTURE_VARIANT_ADD(dev, nvidia_gmmu_v2_mixed) {
+	FMT(PTLAB_FMT_NVIDIA_GMMU_V2, .pgsize_bitmap = SZ_4K | SZ_64K | SZ_2M),
+	.iova = 0x40000000 };
+FIXTURE_VARIANT_ADD(dev, nvidia_gmmu_v3_mixed) {
+	FMT(PTLAB_FMT_NVIDIA_GMMU_V3,
+	    .pgsize_bitmap = SZ_4K | SZ_64K | SZ_2M | SZ_512M),
+	.iova = 0x1fffffff0000000ULL };
 
 FIXTURE_SETUP(dev)
 {
@@ -796,6 +804,153 @@ TEST_F(mtk, dma_through_m4u)
 				PTLAB_ACCESS_READ | PTLAB_ACCESS_EXEC | PTLAB_ACCESS_PRIV, iova,
 				dst, 64 * SZ_4K, &done, &fault));
 	EXPECT_EQ(0, memcmp(src, dst, 64 * SZ_4K));
+	free(src);
+	free(dst);
+}
+
+/*
+ * NVIDIA GMMU with 4K and 64K pages under one PD0 entry: word 0 points at
+ * the big page table, word 1 at the small one, and the device's walker
+ * (src/hw/walk.c) reads the big PTE first, falling through to the small
+ * table where it is invalid. The engine's WALK reports the same words.
+ */
+FIXTURE(gmmu_mixed) {
+	int fd;
+	__u32 id;
+	__u32 dev;
+	__u32 levels;
+	struct buf mem;
+	long secpt;
+};
+
+FIXTURE_VARIANT(gmmu_mixed) {
+	__u32 format;
+	__u64 pgsizes;
+};
+
+FIXTURE_VARIANT_ADD(gmmu_mixed, v2) {
+	.format = PTLAB_FMT_NVIDIA_GMMU_V2, .pgsizes = SZ_4K | SZ_64K | SZ_2M,
+};
+
+FIXTURE_VARIANT_ADD(gmmu_mixed, v3) {
+	.format = PTLAB_FMT_NVIDIA_GMMU_V3,
+	.pgsizes = SZ_4K | SZ_64K | SZ_2M | SZ_512M,
+};
+
+FIXTURE_SETUP(gmmu_mixed)
+{
+	struct ptlab_create c = {
+		.size = sizeof(c), .format = variant->format,
+		.pgsize_bitmap = variant->pgsizes,
+	};
+	struct ptlab_info info = { .size = sizeof(info) };
+
+	self->secpt = secpt_kb();
+	self->fd = ptlab_open(_metadata);
+	ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_CREATE, &c));
+	self->id = c.out_id;
+	info.id = self->id;
+	ASSERT_EQ(0, pt_ioctl(self->fd, PTLAB_IOCTL_INFO, &info));
+	ASSERT_EQ(variant->pgsizes, info.out_pgsize_bitmap);
+	ASSERT_EQ(12U, info.out_granule_shift);
+	self->levels = info.out_levels;
+	/* 64K pages need physically contiguous memory: a huge page. */
+	ASSERT_EQ(0, buf_alloc(&self->mem, SZ_2M, true));
+	if (!is_huge_backed(self->mem.p))
+		SKIP(return, "no transparent huge page for 64K pages");
+}
+
+FIXTURE_TEARDOWN(gmmu_mixed)
+{
+	close(self->fd);
+	buf_free(&self->mem);
+	EXPECT_EQ(self->secpt, secpt_kb());
+}
+
+/* The words a walk of @iova reads must be those the device's fault shows. */
+static void gmmu_fault_matches_walk(struct __test_metadata *_metadata, int fd,
+				    __u32 id, __u32 dev, __u64 iova)
+{
+	struct ptlab_fault f[PTLAB_DEV_MAX_FAULTS];
+	struct ptlab_walk w;
+	unsigned char b[16];
+	int fault, n;
+	__u64 done;
+
+	ASSERT_EQ(-ENOENT, pt_walk(fd, id, iova, &w));
+	ASSERT_EQ(-EIO, pt_dev_dma(fd, dev, PTLAB_ACCESS_READ, iova, b, sizeof(b), &done, &fault));
+	EXPECT_EQ(PTLAB_FAULT_TRANSLATION, fault);
+	ASSERT_EQ(0, pt_dev_faults(fd, dev, f, PTLAB_DEV_MAX_FAULTS, &n, NULL));
+	ASSERT_EQ(1, n);
+	EXPECT_EQ(iova, f[0].iova);
+	EXPECT_EQ(w.out_entries[w.out_nr_entries - 1], f[0].entry);
+	EXPECT_EQ(w.out_entry_levels[w.out_nr_entries - 1], f[0].level);
+}
+
+TEST_F(gmmu_mixed, big_and_small_pages_under_one_pd0)
+{
+	const __u64 iova = 0x40000000, len = 4 * SZ_64K;
+	unsigned char *buf = (unsigned char *)self->mem.p;
+	unsigned char *src = malloc(len), *dst = malloc(len);
+	unsigned int lv = self->levels, i;
+	struct ptlab_walk w;
+	__u64 pas[64], done;
+	int fault;
+
+	ASSERT_NE(NULL, src);
+	ASSERT_NE(NULL, dst);
+	memset(buf, 0, len);
+	ASSERT_EQ(0, pagemap_pas(buf, len / SZ_4K, pas));
+	/* 64K, then 64K of 4K pages, then 64K, then 4K pages again. */
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, pt_map_user(self->fd, self->id, iova + i * SZ_64K,
+					 buf + i * SZ_64K, SZ_64K, PT_RW,
+					 i & 1 ? SZ_4K : SZ_64K, NULL));
+	for (i = 0; i < len / SZ_4K; i++) {
+		bool big = !((i / 16) & 1);
+
+		ASSERT_EQ(0, pt_walk(self->fd, self->id, iova + i * SZ_4K, &w));
+		EXPECT_EQ(pas[i], w.out_pa);
+		EXPECT_EQ(big ? SZ_64K : SZ_4K, w.out_pgsize);
+		/* PD0's two words, then the big PTE and, if 0, the small. */
+		ASSERT_EQ(big ? lv + 1 : lv + 2, w.out_nr_entries);
+		EXPECT_EQ(4ULL, w.out_entries[lv - 2] & 7);
+		EXPECT_EQ(4ULL, w.out_entries[lv - 1] & 7);
+		EXPECT_EQ(big, w.out_entries[lv] & 1);
+		if (!big)
+			EXPECT_EQ(1ULL, w.out_entries[lv + 1] & 1);
+	}
+	/* The device translates both halves, in checking mode. */
+	ASSERT_EQ(0, pt_dev_create(self->fd, self->id, PTLAB_DEV_CHECK, 0, &self->dev));
+	fill(src, len, 5);
+	ASSERT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE, iova, src, len,
+				&done, &fault));
+	EXPECT_EQ(len, done);
+	EXPECT_EQ(0, memcmp(src, buf, len));
+	ASSERT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_READ, iova, dst, len,
+				&done, NULL));
+	EXPECT_EQ(0, memcmp(dst, buf, len));
+	/* A hole among small pages, and a big page gone: the same words. */
+	ASSERT_EQ(0, pt_unmap(self->fd, self->id, iova + SZ_64K + 2 * SZ_4K, SZ_4K, &done));
+	EXPECT_EQ(SZ_4K, done);
+	gmmu_fault_matches_walk(_metadata, self->fd, self->id, self->dev,
+				iova + SZ_64K + 2 * SZ_4K);
+	ASSERT_EQ(0, pt_unmap(self->fd, self->id, iova + 2 * SZ_64K, SZ_64K, &done));
+	EXPECT_EQ(SZ_64K, done);
+	gmmu_fault_matches_walk(_metadata, self->fd, self->id, self->dev,
+				iova + 2 * SZ_64K + SZ_4K);
+	/* The big page's range as small pages now: the big PTE must go. */
+	ASSERT_EQ(0, pt_map_user(self->fd, self->id, iova + 2 * SZ_64K, buf + 2 * SZ_64K,
+				 SZ_64K, PT_RW, SZ_4K, NULL));
+	fill(src, len, 6);
+	ASSERT_EQ(0, pt_dev_dma(self->fd, self->dev, PTLAB_ACCESS_WRITE, iova + 2 * SZ_64K, src,
+				SZ_64K, &done, &fault));
+	EXPECT_EQ(SZ_64K, done);
+	EXPECT_EQ(0, memcmp(src, buf + 2 * SZ_64K, SZ_64K));
+	EXPECT_EQ(0, pt_iotlb_stat(self->dev, "stale"));
+	ASSERT_EQ(0, pt_walk(self->fd, self->id, iova + 2 * SZ_64K, &w));
+	EXPECT_EQ(SZ_4K, w.out_pgsize);
+	EXPECT_EQ(0ULL, w.out_entries[lv]);
 	free(src);
 	free(dst);
 }

@@ -35,6 +35,7 @@ enum fail_op {
 	OP_MAP_NO_TABLES,	/* pages in tables that exist */
 	OP_MAP_STALE,	/* user pages where a physical map was */
 	OP_MAP_GMMU,	/* GMMU v3 64K pages: two PD0 entries, big tables */
+	OP_MAP_GMMU_MIXED,	/* GMMU v2 4K and 64K: two pairs of tables */
 	OP_PHYS_RAM,
 	OP_PHYS_MMIO,
 	OP_SNAP_IOCTL,
@@ -67,6 +68,7 @@ FIXTURE_VARIANT_ADD(fail_nth, map_2m) { .op = OP_MAP_2M };
 FIXTURE_VARIANT_ADD(fail_nth, map_no_tables) { .op = OP_MAP_NO_TABLES };
 FIXTURE_VARIANT_ADD(fail_nth, map_stale) { .op = OP_MAP_STALE };
 FIXTURE_VARIANT_ADD(fail_nth, map_gmmu) { .op = OP_MAP_GMMU };
+FIXTURE_VARIANT_ADD(fail_nth, map_gmmu_mixed) { .op = OP_MAP_GMMU_MIXED };
 FIXTURE_VARIANT_ADD(fail_nth, phys_ram) { .op = OP_PHYS_RAM };
 FIXTURE_VARIANT_ADD(fail_nth, phys_mmio) { .op = OP_PHYS_MMIO };
 FIXTURE_VARIANT_ADD(fail_nth, snapshot_ioctl) { .op = OP_SNAP_IOCTL };
@@ -87,7 +89,8 @@ FIXTURE_SETUP(fail_nth)
 	fill_unique(&self->env.b);
 	ASSERT_EQ(0, pagemap_pas(self->env.b.p + (FAIL_B_PAGES - 1) * SZ_4K, 1,
 				 &self->env.own_pa));
-	if (variant->op == OP_MAP_2M || variant->op == OP_MAP_GMMU) {
+	if (variant->op == OP_MAP_2M || variant->op == OP_MAP_GMMU ||
+	    variant->op == OP_MAP_GMMU_MIXED) {
 		alloc_or_die(_metadata, &self->env.h, SZ_2M + SZ_4K, true);
 		if (!is_huge_backed(self->env.h.p))
 			SKIP(return, "no THP: pagemap shows no 2M block");
@@ -140,20 +143,34 @@ static void fail_prepare(struct __test_metadata *_metadata,
 	t->s.fd = t->fd;
 	if (op == OP_CREATE)
 		return;
-	if (op == OP_MAP_GMMU) {
+	if (op == OP_MAP_GMMU || op == OP_MAP_GMMU_MIXED) {
 		struct ptlab_create c = {
 			.size = sizeof(c), .format = PTLAB_FMT_NVIDIA_GMMU_V3,
 			.granule_shift = 16,
 		};
+		struct ptlab_create mixed = {
+			.size = sizeof(c), .format = PTLAB_FMT_NVIDIA_GMMU_V2,
+			.pgsize_bitmap = SZ_4K | SZ_64K | SZ_2M,
+		};
 		struct ptlab_info info;
 
-		ASSERT_EQ(0, pt_create_req(t->fd, &c, &t->s.id));
+		ASSERT_EQ(0, pt_create_req(t->fd, op == OP_MAP_GMMU ? &c : &mixed,
+					   &t->s.id));
 		ASSERT_EQ(0, pt_info(t->fd, t->s.id, &info));
 		space_set_info(&t->s, &info);
 		/* Across a 2M boundary: PDE3..PD0 and two big page tables. */
 		t->iova = SZ_1G + SZ_2M - 2 * SZ_64K;
 		t->len = 4 * SZ_64K;
 		t->uptr = env->h.p;
+		if (op == OP_MAP_GMMU)
+			return;
+		/*
+		 * A 4K and a 64K page on each side of a 2M boundary: two
+		 * pairs of page tables, both halves of two PD0 entries.
+		 */
+		t->iova = SZ_1G + SZ_2M - SZ_64K - SZ_4K;
+		t->len = 2 * SZ_64K + 2 * SZ_4K;
+		t->uptr = env->h.p + SZ_1M - SZ_64K - SZ_4K;
 		return;
 	}
 	space_create(_metadata, &t->s, t->fd, 0, 0);

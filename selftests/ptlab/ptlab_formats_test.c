@@ -53,7 +53,6 @@
 #define PT_C		PTLAB_PROT_CACHE
 #define PT_M		PTLAB_PROT_MMIO
 
-#define SZ_512M		0x20000000ULL
 #define SZ_64M		0x4000000ULL
 #define SZ_16M		0x1000000ULL
 #define SZ_4T		0x40000000000ULL
@@ -425,20 +424,25 @@ FIXTURE_VARIANT_ADD(fmt, apple_uat) {
 /*
  * NVIDIA GMMU: the whole VA only (49 bits v2, 57 v3), the root one page;
  * the 4K granule uses PD0's small-page half (4K, 2M, v3 512M pages), the
- * 64K one its big-page half (64K, 2M, v3 512M); no execute permission.
+ * 64K one its big-page half (64K, 2M, v3 512M); asking for 4K and 64K
+ * pages uses both halves ("mixed"); no execute permission.
  */
-#define GMMU_V2(g, sz)							\
-	.c = { .format = PTLAB_FMT_NVIDIA_GMMU_V2, .granule_shift = (g) }, \
+#define GMMU_V2M(g, bm, sz)						\
+	.c = { .format = PTLAB_FMT_NVIDIA_GMMU_V2, .granule_shift = (g), \
+	       .pgsize_bitmap = (bm) },					\
 	.def_gran = 12, .def_ias = 49, .def_oas = 52,			\
 	.want_levels = 5, .want_pgsizes = (sz),				\
 	.want_prot_mask = PTLAB_PROT_ALL & ~PT_X, .want_root_pages = 1,	\
 	.ias_max = 49
-#define GMMU_V3(g, sz)							\
-	.c = { .format = PTLAB_FMT_NVIDIA_GMMU_V3, .granule_shift = (g) }, \
+#define GMMU_V3M(g, bm, sz)						\
+	.c = { .format = PTLAB_FMT_NVIDIA_GMMU_V3, .granule_shift = (g), \
+	       .pgsize_bitmap = (bm) },					\
 	.def_gran = 12, .def_ias = 57, .def_oas = 52,			\
 	.want_levels = 6, .want_pgsizes = (sz),				\
 	.want_prot_mask = PTLAB_PROT_ALL & ~PT_X, .want_root_pages = 1,	\
 	.ias_max = 57
+#define GMMU_V2(g, sz) GMMU_V2M(g, 0, sz)
+#define GMMU_V3(g, sz) GMMU_V3M(g, 0, sz)
 
 FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2) {
 	GMMU_V2(0, SZ_4K | SZ_2M),
@@ -454,6 +458,15 @@ FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v3) {
 
 FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v3_64k) {
 	GMMU_V3(16, SZ_64K | SZ_2M | SZ_512M),
+};
+
+FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2_mixed) {
+	GMMU_V2M(0, SZ_4K | SZ_64K | SZ_2M, SZ_4K | SZ_64K | SZ_2M),
+};
+
+FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v3_mixed) {
+	GMMU_V3M(0, SZ_4K | SZ_64K | SZ_2M | SZ_512M,
+		 SZ_4K | SZ_64K | SZ_2M | SZ_512M),
 };
 
 /* An address space as @c asks, but with input size @ias. */

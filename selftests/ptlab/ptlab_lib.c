@@ -573,7 +573,9 @@ void geom_init(struct geom *g, const struct ptlab_info *info)
 	/*
 	 * NVIDIA GMMU: 4K or 64K pages (the granule), PD0 with 256 dual
 	 * entries of 2M, then 9 bits a level from 29; the root a whole page.
-	 * A big page table is 32 entries, 256 bytes.
+	 * A big page table is 32 entries, 256 bytes. With both 4K and 64K
+	 * pages, the small and big page tables under a PD0 entry come
+	 * together in 8K.
 	 */
 	if (g->format == PTLAB_FMT_NVIDIA_GMMU_V2 ||
 	    g->format == PTLAB_FMT_NVIDIA_GMMU_V3) {
@@ -581,7 +583,8 @@ void geom_init(struct geom *g, const struct ptlab_info *info)
 			g->shift[l] = l == 1 ? 21 : 29 + 9 * (l - 2);
 		g->root_bytes = SZ_4K;
 		g->table_bytes = SZ_4K;
-		g->pt_bytes = 8ULL << (21 - g->gran);
+		g->pt_bytes = geom_gmmu_mixed(g) ? SZ_8K :
+			      8ULL << (21 - g->gran);
 		return;
 	}
 	top_bits = g->ias - g->shift[g->levels - 1];
@@ -600,6 +603,32 @@ void geom_init(struct geom *g, const struct ptlab_info *info)
 		break;
 	}
 	g->table_bytes = geom_gran(g);
+}
+
+/* NVIDIA GMMU with 4K and 64K pages: both page tables under PD0 entries. */
+bool geom_gmmu_mixed(const struct geom *g)
+{
+	return geom_gmmu(g) && g->gran == 12 && (g->pgsizes & SZ_64K);
+}
+
+bool geom_gmmu(const struct geom *g)
+{
+	return g->format == PTLAB_FMT_NVIDIA_GMMU_V2 ||
+	       g->format == PTLAB_FMT_NVIDIA_GMMU_V3;
+}
+
+/*
+ * Words a walk reads to a leaf at @lvl: one per level; NVIDIA GMMU reads
+ * both words of PD0 and, in a mixed space, the big PTE before a small one.
+ */
+unsigned int geom_walk_words(const struct geom *g, unsigned int lvl,
+			     __u64 size)
+{
+	unsigned int n = g->levels - lvl;
+
+	if (!geom_gmmu(g) || lvl > 1)
+		return n;
+	return n + 1 + (!lvl && size == SZ_4K && geom_gmmu_mixed(g));
 }
 
 /* Levels of Arm LPAE with 4K granules for @ias input bits. */
@@ -900,7 +929,11 @@ void model_table_range(const struct model *m, __u64 *min, __u64 *max)
 		}
 	}
 	*min += (sub + SZ_4K - 1) / SZ_4K;
-	if (n0) {
+	if (n0 && g->pt_bytes >= SZ_4K) {
+		/* GMMU's pair of page tables, in one 8K block. */
+		*min += n0 * bytes_pages(g->pt_bytes);
+		*max += n0 * bytes_pages(g->pt_bytes);
+	} else if (n0) {
 		*min += (n0 * g->pt_bytes + SZ_4K - 1) / SZ_4K;
 		*max += n0;
 	}
@@ -1021,6 +1054,50 @@ static void check_walk_lpae(struct __test_metadata *_metadata,
 }
 
 /*
+ * The words of an NVIDIA GMMU walk, from the manuals (dev_mmu.h): PD0's
+ * word 0 is the 2M PTE (VALID) or the big page table's pointer, word 1 the
+ * small one's; a space of one page size uses one of them, a mixed space
+ * both. The leaf is VALID, and a small page of a mixed space comes after
+ * its big PTE, which is 0.
+ */
+static void check_walk_gmmu(struct __test_metadata *_metadata,
+			    const struct space *s, const struct leaf *lf,
+			    __u64 iova, const struct ptlab_walk *w)
+{
+	const struct geom *g = &s->m.g;
+	unsigned int pd0 = g->levels - 2, n = w->out_nr_entries;
+	__u64 w0 = w->out_entries[pd0], w1 = w->out_entries[pd0 + 1];
+
+	/* A 512M PTE at PD1 (v3): the walk ends above PD0. */
+	if (lf->size > SZ_2M) {
+		ASSERT_EQ(1ULL, w->out_entries[n - 1] & 1);
+		return;
+	}
+	ASSERT_EQ(1, w->out_entry_levels[pd0]);
+	ASSERT_EQ(1, w->out_entry_levels[pd0 + 1]);
+	/* A 2M PTE is PD0's word 0, the word 1 after it is 0. */
+	if (lf->size == SZ_2M) {
+		ASSERT_EQ(pd0 + 2, n);
+		ASSERT_EQ(1ULL, w0 & 1) TH_LOG("walk 0x%llx: 0x%llx", iova, w0);
+		ASSERT_EQ(0ULL, w1);
+		return;
+	}
+	ASSERT_EQ(1ULL, w->out_entries[n - 1] & 1)
+		TH_LOG("walk 0x%llx: leaf 0x%llx", iova, w->out_entries[n - 1]);
+	/* A table pointer: VALID 0, aperture system memory (2). */
+	ASSERT_EQ(geom_gmmu_mixed(g) || g->gran == 16 ? 4ULL : 0ULL, w0 & 7)
+		TH_LOG("PD0 word 0 0x%llx", w0);
+	ASSERT_EQ(g->gran == 16 ? 0ULL : 4ULL, w1 & 7)
+		TH_LOG("PD0 word 1 0x%llx", w1);
+	if (!geom_gmmu_mixed(g) && g->gran != 16)
+		ASSERT_EQ(0ULL, w0);
+	if (g->gran == 16)
+		ASSERT_EQ(0ULL, w1);
+	if (geom_gmmu_mixed(g) && lf->size == SZ_4K)
+		ASSERT_EQ(0ULL, w->out_entries[n - 2]);
+}
+
+/*
  * Walks @iova inside @lf and checks all the walk reports against the
  * geometry; the raw entries too where the library knows the format's
  * encoding (Arm stage 1, 4K granules).
@@ -1045,15 +1122,32 @@ void check_walk(struct __test_metadata *_metadata, const struct space *s,
 		       g->prot_mask);
 	ASSERT_EQ(lvl, w.out_level) TH_LOG("walk 0x%llx size 0x%llx", iova,
 					   lf->size);
-	ASSERT_EQ(g->levels - lvl, w.out_nr_entries)
+	ASSERT_EQ(geom_walk_words(g, lvl, lf->size), w.out_nr_entries)
 		TH_LOG("walk 0x%llx", iova);
-	for (i = 0; i < w.out_nr_entries && i < PTLAB_MAX_LEVELS; i++)
+	for (i = 0; i < w.out_nr_entries && i < PTLAB_MAX_LEVELS; i++) {
+		unsigned int want = i ? w.out_entry_levels[i - 1] - 1U :
+				    g->levels - 1;
+
+		/* Root first, a level a word; GMMU reads two at some. */
+		if (geom_gmmu(g) && i &&
+		    w.out_entry_levels[i] == w.out_entry_levels[i - 1])
+			want++;
+		ASSERT_EQ(want, w.out_entry_levels[i])
+			TH_LOG("walk 0x%llx: entry %u at level %u", iova, i,
+			       w.out_entry_levels[i]);
+		/* GMMU: the half a space does not use is 0. */
+		if (geom_gmmu(g) && w.out_entry_levels[i] <= 1)
+			continue;
 		ASSERT_NE(0ULL, w.out_entries[i])
 			TH_LOG("walk 0x%llx: entry %u of a present path is 0",
 			       iova, i);
+	}
+	ASSERT_EQ(lvl, w.out_entry_levels[w.out_nr_entries - 1]);
+	if (geom_gmmu(g))
+		check_walk_gmmu(_metadata, s, lf, iova, &w);
 	/* Nothing past the entries read, so no stale kernel bytes either. */
 	for (; i < PTLAB_MAX_LEVELS; i++)
-		ASSERT_EQ(0ULL, w.out_entries[i])
+		ASSERT_EQ(0ULL, w.out_entries[i] | w.out_entry_levels[i])
 			TH_LOG("walk 0x%llx: entry %u past the walk", iova, i);
 	if (g->format == PTLAB_FMT_ARM64_LPAE_S1 && g->gran == 12 &&
 	    g->oas <= 48)
@@ -1077,9 +1171,10 @@ void check_unmapped(struct __test_metadata *_metadata, const struct space *s,
 	ASSERT_EQ(-ENOENT, ret) TH_LOG("walk 0x%llx: pa 0x%llx size 0x%llx",
 				       iova, w.out_pa, w.out_pgsize);
 	ASSERT_LE(1U, w.out_nr_entries) TH_LOG("walk 0x%llx", iova);
-	ASSERT_GE(s->m.g.levels, w.out_nr_entries) TH_LOG("walk 0x%llx", iova);
+	ASSERT_GE(geom_walk_words(&s->m.g, 0, SZ_4K), w.out_nr_entries)
+		TH_LOG("walk 0x%llx", iova);
 	for (i = w.out_nr_entries; i < PTLAB_MAX_LEVELS; i++)
-		ASSERT_EQ(0ULL, w.out_entries[i]);
+		ASSERT_EQ(0ULL, w.out_entries[i] | w.out_entry_levels[i]);
 }
 
 /*
@@ -1393,6 +1488,9 @@ size_t cmd_first_size(unsigned long cmd)
 	/* The second version added out_flags (the Arm variants). */
 	if (cmd == PTLAB_IOCTL_INFO)
 		return offsetof(struct ptlab_info, out_flags);
+	/* The second version added each entry's level. */
+	if (cmd == PTLAB_IOCTL_WALK)
+		return offsetof(struct ptlab_walk, out_entry_levels);
 	return _IOC_SIZE(cmd);
 }
 

@@ -39,6 +39,7 @@ struct __test_metadata;
 #define SZ_2M			0x200000ULL
 #define SZ_4M			0x400000ULL
 #define SZ_32M			0x2000000ULL
+#define SZ_512M			0x20000000ULL
 #define SZ_1G			0x40000000ULL
 #define SZ_16G			0x400000000ULL
 #define SZ_512G			0x8000000000ULL
@@ -241,6 +242,10 @@ bool is_huge_backed(const void *p);
 void geom_init(struct geom *g, const struct ptlab_info *info);
 unsigned int levels_for_ias(unsigned int ias);
 unsigned int geom_level(const struct geom *g, __u64 size);
+bool geom_gmmu(const struct geom *g);
+bool geom_gmmu_mixed(const struct geom *g);
+unsigned int geom_walk_words(const struct geom *g, unsigned int lvl,
+			     __u64 size);
 __u64 geom_gran(const struct geom *g);
 int geom_sizes(const struct geom *g, __u64 *sizes);
 __u64 geom_min_pgsize(const struct geom *g);

@@ -403,7 +403,8 @@ TEST_F(ptlab, size_rules_walk)
 {
 	struct ptlab_walk w = {
 		.size = sizeof(w), .id = self->sp.id, .iova = SZ_1G + 0x123,
-	};
+	}, old;
+	unsigned int i;
 	__u64 pa;
 	struct buf b;
 
@@ -414,6 +415,20 @@ TEST_F(ptlab, size_rules_walk)
 	ASSERT_EQ(pa + 0x123, w.out_pa);
 	ASSERT_EQ(SZ_4K, w.out_pgsize);
 	ASSERT_EQ(4U, w.out_nr_entries);
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(3 - i, w.out_entry_levels[i]);
+	/* The first version's struct: the same walk, nothing written past. */
+	memset(&old, 0xa5, sizeof(old));
+	old.size = offsetof(struct ptlab_walk, out_entry_levels);
+	old.id = self->sp.id;
+	old.iova = w.iova;
+	old.__reserved = 0;
+	ASSERT_EQ(0, pt_ioctl(self->sp.fd, PTLAB_IOCTL_WALK, &old));
+	ASSERT_EQ(w.out_pa, old.out_pa);
+	ASSERT_EQ(0, memcmp(w.out_entries, old.out_entries,
+			    sizeof(w.out_entries)));
+	for (i = 0; i < PTLAB_MAX_LEVELS; i++)
+		ASSERT_EQ(0xa5, old.out_entry_levels[i]);
 	check_all(_metadata, &self->base, &self->sp);
 }
 

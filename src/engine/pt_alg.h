@@ -74,6 +74,28 @@ static __always_inline bool alg_dual(const struct pt_cfg *cfg,
 #endif
 }
 
+/*
+ * Is @level's table a pair the format shows as one (NVIDIA GMMU's small
+ * and big page tables)? Known at compile time to be false for every other
+ * format.
+ */
+static __always_inline bool alg_pair(const struct pt_cfg *cfg,
+				     unsigned int level)
+{
+#ifdef PT_FMT_DUAL
+	return cfg->lvl[level].pair;
+#else
+	return false;
+#endif
+}
+
+/* Are @level's entries the format's view rather than words in memory? */
+static __always_inline bool alg_view(const struct pt_cfg *cfg,
+				     unsigned int level)
+{
+	return alg_dual(cfg, level) || alg_pair(cfg, level);
+}
+
 static __always_inline size_t alg_table_bytes(const struct pt_cfg *cfg,
 					      unsigned int level)
 {
@@ -91,6 +113,8 @@ static __always_inline u64 alg_read(const struct pt_cfg *cfg,
 #ifdef PT_FMT_DUAL
 	if (alg_dual(cfg, level))
 		return pt_fmt_dual_read(cfg, level, table, idx);
+	if (alg_pair(cfg, level))
+		return pt_fmt_pair_read(cfg, level, table, idx);
 #endif
 	return READ_ONCE(((const alg_entry_t *)table)[idx]);
 }
@@ -102,6 +126,10 @@ static __always_inline void alg_write(const struct pt_cfg *cfg,
 #ifdef PT_FMT_DUAL
 	if (alg_dual(cfg, level)) {
 		pt_fmt_dual_write(cfg, level, table, idx, pte);
+		return;
+	}
+	if (alg_pair(cfg, level)) {
+		pt_fmt_pair_write(cfg, level, table, idx, pte);
 		return;
 	}
 #endif
@@ -160,6 +188,11 @@ static bool alg_table_empty(const struct pt_cfg *cfg, const void *table,
 {
 	unsigned int words = alg_dual(cfg, level) ? 2 : 1;
 
+#ifdef PT_FMT_DUAL
+	/* The view's table is read raw; the other one of a pair whole. */
+	if (alg_pair(cfg, level) && !pt_fmt_pair_empty(cfg, level, table))
+		return false;
+#endif
 	/* A dual entry is empty when both its words are. */
 	return alg_zero(table, 0, zero_first * words) &&
 	       alg_zero(table, zero_end * words, alg_nr(cfg, level) * words);
@@ -297,7 +330,7 @@ static __always_inline bool alg_run_add(struct alg_runs *r,
 	/* One-entry leaves stored in place: expect the next by arithmetic. */
 	r->step = 0;
 	if (cfg->leaf_linear && leaf->size == alg_span(cfg, leaf->level) &&
-	    !alg_dual(cfg, leaf->level)) {
+	    !alg_view(cfg, leaf->level)) {
 		r->step = leaf->size >> cfg->leaf_oa_shift;
 		r->next_pte = pte + r->step;
 	}
@@ -374,8 +407,8 @@ alg_write_singles(const struct pt_cfg *cfg, void *table, unsigned int level,
 	u64 span = alg_span(cfg, level);
 	unsigned int i;
 
-	/* Dual entries are written through the format, one by one. */
-	if (cfg->leaf_linear && !alg_dual(cfg, level)) {
+	/* Viewed entries are written through the format, one by one. */
+	if (cfg->leaf_linear && !alg_view(cfg, level)) {
 		u64 pte = pt_fmt_mk_leaf(cfg, level, 0, span, prot) +
 			  (pa >> cfg->leaf_oa_shift);
 		u64 step = span >> cfg->leaf_oa_shift;
@@ -881,19 +914,39 @@ static int alg_unmap(struct pt_space *pt, u64 iova, u64 size,
 
 /* --- walk --- */
 
+/* Note the words hardware reads for entry @idx (@pte where not a view). */
+static __always_inline void alg_walk_note(const struct pt_cfg *cfg,
+					  unsigned int level,
+					  const void *table, unsigned int idx,
+					  u64 pte, struct pt_walk_result *res)
+{
+	u64 words[2] = { pte };
+	unsigned int n = 1, i;
+
+#ifdef PT_FMT_DUAL
+	if (alg_view(cfg, level))
+		n = pt_fmt_walk_words(cfg, level, table, idx, words);
+#endif
+	for (i = 0; i < n && res->nr_entries < PT_MAX_WALK_WORDS; i++) {
+		res->entry_levels[res->nr_entries] = level;
+		res->entries[res->nr_entries++] = words[i];
+	}
+}
+
 static int alg_walk(const struct pt_space *pt, u64 iova,
 		    struct pt_walk_result *res)
 {
 	const struct pt_cfg *cfg = &pt->cfg;
-	unsigned int level = cfg->levels, child_level;
+	unsigned int level = cfg->levels, child_level, idx;
 	void *table = pt->root;
 
 	/* pt_walk() cleared @res. */
 	while (level--) {
-		u64 pte = alg_read(cfg, level, table, alg_index(cfg, level, iova));
+		u64 pte;
 
-		res->entry_levels[res->nr_entries] = level;
-		res->entries[res->nr_entries++] = pte;
+		idx = alg_index(cfg, level, iova);
+		pte = alg_read(cfg, level, table, idx);
+		alg_walk_note(cfg, level, table, idx, pte, res);
 		switch (alg_kind(cfg, level, pte)) {
 		case PT_ENTRY_EMPTY:
 			return -ENOENT;

@@ -68,14 +68,20 @@ enum pt_entry_kind {
  * @dual: each entry is two words (NVIDIA GMMU's dual PDE: a big-page and a
  *	small-page table pointer); the engine sees one word of it, the
  *	format's view (engine/pt_fmt_defaults.h, PT_FMT_DUAL)
+ * @pair: a table of this level is two tables allocated together, which
+ *	the engine reads and writes through the format's view of one entry
+ *	per @shift of IOVA (NVIDIA GMMU's small and big page tables under one
+ *	dual PDE, engine/pt_fmt_defaults.h, PT_FMT_DUAL)
  * @table_bytes: bytes allocated for a table of this level when that is not
  *	its entries' size (a power of two, larger): a pointer field that
- *	wants more alignment than the table's size gives; 0 otherwise
+ *	wants more alignment than the table's size gives, or a @pair;
+ *	0 otherwise
  */
 struct pt_level {
 	u8 shift;
 	u8 index_bits;
 	bool dual;
+	bool pair;
 	u32 table_bytes;
 	u64 pgsizes;
 };
@@ -307,18 +313,26 @@ struct pt_map_src {
 	u64 page_size;
 };
 
+/*
+ * Words a walk reads at most: one per level, and two more for NVIDIA
+ * GMMU's dual PDE and the big page table read before the small one.
+ */
+#define PT_MAX_WALK_WORDS	(PT_MAX_LEVELS + 2)
+
 /**
  * struct pt_walk_result - what a walk of one IOVA found
  * @leaf: the translation (@leaf.pa includes the offset of the IOVA)
- * @nr_entries: entries read, root first
- * @entries: raw value of each entry read
- * @entry_levels: the level of each entry read
+ * @nr_entries: words read, root first
+ * @entries: raw value of each word read, as hardware reads them: both
+ *	words of a two-word entry, and the big page table's entry before the
+ *	small one's where a table pair has both (NVIDIA GMMU)
+ * @entry_levels: the level of each word read
  */
 struct pt_walk_result {
 	struct pt_leaf leaf;
 	u32 nr_entries;
-	u64 entries[PT_MAX_LEVELS];
-	u8 entry_levels[PT_MAX_LEVELS];
+	u64 entries[PT_MAX_WALK_WORDS];
+	u8 entry_levels[PT_MAX_WALK_WORDS];
 };
 
 /**

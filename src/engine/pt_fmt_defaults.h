@@ -57,9 +57,33 @@
  *                                                       seen before
  * The engine never reads such a table through raw pointers, except to ask
  * whether all its words are 0.
+ *
+ * The same formats may have a level whose tables come in pairs
+ * (cfg->lvl[].pair: NVIDIA GMMU's small and big page tables under one dual
+ * PDE, allocated together). The engine sees one table of one-word entries,
+ * the format's view of the pair:
+ *   pt_fmt_pair_read(cfg, level, table, idx)            the view
+ *   pt_fmt_pair_write(cfg, level, table, idx, pte)      store a view; 0
+ *                                                       clears the entry
+ *                                                       the view came from
+ *   pt_fmt_pair_empty(cfg, level, table)                is the table the
+ *                                                       view does not index
+ *                                                       all 0?
+ * The entries of the view's own table are read raw, as any table's.
+ * Leaves of several entries are written in ascending order, the last one
+ * last: a pair's format may publish such a leaf with its last entry.
+ *
+ * A walk reports the words hardware reads (struct pt_walk_result), which
+ * for these levels are not the view:
+ *   pt_fmt_walk_words(cfg, level, table, idx, words)    fills @words with
+ *                                                       up to 2 raw words
+ *                                                       and returns how
+ *                                                       many
  */
 #if defined(PT_FMT_DUAL) && (!defined(pt_fmt_dual_read) || \
-	!defined(pt_fmt_dual_write) || !defined(pt_fmt_dual_cmpxchg))
+	!defined(pt_fmt_dual_write) || !defined(pt_fmt_dual_cmpxchg) || \
+	!defined(pt_fmt_pair_read) || !defined(pt_fmt_pair_write) || \
+	!defined(pt_fmt_pair_empty) || !defined(pt_fmt_walk_words))
 #error "a format with dual entries must define their operations"
 #endif
 

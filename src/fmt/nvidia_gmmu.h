@@ -25,16 +25,34 @@
  * The root is one 4K page whatever the hardware indexes of it (the
  * instance block holds a 4K-aligned address), as nouveau allocates it.
  *
- * Big or small half: an address space is created with a granule of 4K
- * (small half: 4K, 2M and, v3, 512M pages) or 64K (big half: 64K, 2M and,
- * v3, 512M pages). Every PD0 entry of a space then uses the same half and
- * the other word stays 0, so the MMU's rule for an entry with both halves
- * (it looks at the big PTE first; an invalid big PTE, VALID = 0, sends it
- * to the small page table unless the big PTE says not to: v2 PRIV = 1,
- * gp100_vmm_lpt_invalid; v3 PCF = NO_VALID_4KB_PAGE) never comes into
- * play. Mixing 4K and 64K pages under one PD0 entry, as nouveau does, is
- * not implemented. The engine sees one word of a dual entry (its view,
- * PT_FMT_DUAL): the 2M PTE or the pointer of the space's half.
+ * Big half, small half or both: an address space is created with
+ *  - a granule of 4K (small half: 4K, 2M and, v3, 512M pages), or
+ *  - a granule of 64K (big half: 64K, 2M and, v3, 512M pages): every PD0
+ *    entry of the space uses the one half and the other word stays 0; or
+ *  - page sizes that include both 4K and 64K ("mixed", as nouveau runs its
+ *    address spaces): every PD0 entry that points at tables points at both
+ *    a small and a big page table, and the MMU's rule for such an entry
+ *    decides. It reads the big PTE first; a valid one maps 64K; an invalid
+ *    one (VALID = 0) sends it to the small page table, unless the big PTE
+ *    says not to (v2 PRIV = 1, gp100_vmm_lpt_invalid; v3 PCF =
+ *    NO_VALID_4KB_PAGE), which ptlab never writes: its invalid big PTEs are
+ *    0. A 64K range is mapped either by its big PTE, with its 16 small
+ *    PTEs 0, or by small PTEs, with its big PTE 0.
+ * The engine sees one word of a dual entry (its view, PT_FMT_DUAL): the 2M
+ * PTE, or the pointer of the space's half (the small one when mixed).
+ *
+ * Mixed spaces allocate the two page tables under a PD0 entry together,
+ * the small one (4 KiB) first and the big one (256 bytes) at 4 KiB, in an
+ * 8 KiB block the engine sees as one level-0 table (pt_level.pair): both
+ * go when the last page under the entry does. nouveau allocates them
+ * apart and keeps a small table only while 4K pages use it, so a mixed
+ * ptlab space holds 8 KiB per PD0 entry in use where nouveau holds 4.25 at
+ * most. The engine's view of that table has 512 entries of 4K: an entry
+ * under a valid big PTE reads as that PTE marked with GMMU_VIEW_BIG (never
+ * written to a table), which makes it a 64K leaf of 16 entries; any other
+ * entry reads as its small PTE. The big PTE is written with the last of
+ * its 16 entries (the engine writes them in order, after checking that
+ * all 16 small PTEs are 0) and cleared with the first.
  *
  * Big page size: 64K. The instance block can select 128K
  * (NV_RAMIN_BIG_PAGE_SIZE = 0) but ptlab does not offer it: a 128K big
@@ -100,8 +118,13 @@
 #define GMMU3_ADDR		GENMASK_ULL(51, 12)
 #define GMMU3_ADDR_BIG		GENMASK_ULL(51, 8)
 
+/* The view's mark of a big page table's PTE; no table ever holds it. */
+#define GMMU_VIEW_BIG		BIT_ULL(63)
+
 #define GMMU_SMALL_SHIFT	12
 #define GMMU_BIG_SHIFT		16
+#define GMMU_SPT_BYTES		4096	/* a small page table; the big one next */
+#define GMMU_PAIR_BYTES		8192
 #define GMMU_PD0_SHIFT		21
 #define GMMU_PD1_SHIFT		29
 #define GMMU_PD0_LEVEL		1
@@ -124,21 +147,32 @@ static inline bool gmmu_v3(const struct pt_cfg *cfg)
 	return cfg->levels == 6;
 }
 
-/* Does the space use the big half of PD0 entries (64K pages)? */
+/* Does the space use the big half of PD0 entries (64K pages) alone? */
 static inline bool gmmu_big(const struct pt_cfg *cfg)
 {
 	return cfg->granule_shift == GMMU_BIG_SHIFT;
+}
+
+/* Does the space use both halves (4K and 64K pages under one PD0 entry)? */
+static inline bool gmmu_mixed(const struct pt_cfg *cfg)
+{
+	return cfg->lvl[0].pair;
 }
 
 static inline int gmmu_init(struct pt_cfg *cfg, const struct pt_params *p,
 			    bool v3)
 {
 	u32 ias = v3 ? GMMU3_IAS : GMMU2_IAS;
+	u64 both = (1ULL << GMMU_SMALL_SHIFT) | (1ULL << GMMU_BIG_SHIFT);
+	bool mixed = (p->pgsize_bitmap & both) == both;
 	u64 all = 0;
 	unsigned int level;
 
 	cfg->granule_shift = p->granule_shift ? p->granule_shift :
 			     GMMU_SMALL_SHIFT;
+	/* Both page tables under each PD0 entry: the granule stays 4K. */
+	if (mixed && cfg->granule_shift != GMMU_SMALL_SHIFT)
+		return -EINVAL;
 	cfg->ias = p->ias ? p->ias : ias;
 	cfg->oas = p->oas ? p->oas : (v3 ? GMMU3_MAX_OAS : GMMU2_MAX_OAS);
 	if (cfg->granule_shift != GMMU_SMALL_SHIFT &&
@@ -160,6 +194,13 @@ static inline int gmmu_init(struct pt_cfg *cfg, const struct pt_params *p,
 		.index_bits = GMMU_PD0_SHIFT - cfg->granule_shift,
 		.pgsizes = 1ULL << cfg->granule_shift,
 	};
+	if (mixed)
+		cfg->lvl[0] = (struct pt_level){
+			.shift = GMMU_SMALL_SHIFT,
+			.index_bits = GMMU_PD0_SHIFT - GMMU_SMALL_SHIFT,
+			.pair = true, .table_bytes = GMMU_PAIR_BYTES,
+			.pgsizes = both,
+		};
 	cfg->lvl[1] = (struct pt_level){
 		.shift = GMMU_PD0_SHIFT, .index_bits = 8, .dual = true,
 		.pgsizes = 1ULL << GMMU_PD0_SHIFT,
@@ -234,6 +275,12 @@ static inline u64 gmmu_mk_leaf(const struct pt_cfg *cfg, unsigned int level,
 	u64 pte = GMMU_VALID | apt << 1;
 	u32 pcf = GMMU3_PCF_ACD;
 
+	/* Each entry of a big page in a pair's view: the big PTE, marked. */
+	if (!level && gmmu_mixed(cfg) && pgsize == 1ULL << GMMU_BIG_SHIFT) {
+		pte |= GMMU_VIEW_BIG;
+		pa &= ~(pgsize - 1);
+	}
+
 	if (gmmu_v3(cfg)) {
 		if (prot & PT_PROT_MMIO)
 			pcf |= GMMU3_PCF_UNCACHED;
@@ -262,6 +309,15 @@ static inline enum pt_entry_kind gmmu_kind(const struct pt_cfg *cfg,
 	if (!level || !(pte & GMMU_APERTURE))
 		return PT_ENTRY_EMPTY;
 	return PT_ENTRY_TABLE;
+}
+
+/* A leaf is one entry, except a big page in a pair's view (16). */
+static inline u64 gmmu_leaf_size(const struct pt_cfg *cfg, unsigned int level,
+				 u64 pte)
+{
+	if (pte & GMMU_VIEW_BIG)
+		return 1ULL << GMMU_BIG_SHIFT;
+	return 1ULL << cfg->lvl[level].shift;
 }
 
 static inline u64 gmmu_leaf_pa(const struct pt_cfg *cfg, unsigned int level,
@@ -301,21 +357,46 @@ static inline u32 gmmu_leaf_prot(const struct pt_cfg *cfg, unsigned int level,
 	return prot;
 }
 
+/* A mixed space's big-page-table pointer, for the pair at @table_pa. */
+static inline u64 gmmu_mk_big_ptr(const struct pt_cfg *cfg, u64 table_pa)
+{
+	u64 lpt = table_pa + GMMU_SPT_BYTES;
+	u64 pde = GMMU_APT_SYS_COH << 1;
+
+	if (gmmu_v3(cfg))
+		return pde | (GMMU3_PDE_PCF_UNCACHED_ATS << GMMU3_PCF_SHIFT) |
+		       (lpt & GMMU3_ADDR_BIG);
+	return pde | GMMU2_VOL | ((lpt >> GMMU2_ADDR_SHIFT) & GMMU2_ADDR_BIG);
+}
+
 /*
  * The dual PD0 entry as the engine sees it (engine/pt_fmt_defaults.h):
  * word 0 holds a 2M PTE or the big-page-table pointer, word 1 the
- * small-page-table pointer. In a small-half space the view is word 0 when
- * it is a PTE, else word 1; in a big-half space it is word 0.
+ * small-page-table pointer. In a big-half space the view is word 0; in the
+ * others it is word 0 when that is a PTE, else word 1.
+ *
+ * A mixed space installs a pair by its small pointer (word 1, with
+ * cmpxchg), then sets the big one. Until then the MMU sees the small table
+ * alone, which is right while the big one is empty; but a map that finds
+ * the pair through word 1 may write a big PTE the MMU would not see, so
+ * every reader of such an entry sets word 0 first if it is still 0: it is
+ * a function of word 1, and whoever writes it first writes the same value.
+ * An entry is cleared only by an operation that owns its whole span.
  */
 static inline u64 gmmu_dual_read(const struct pt_cfg *cfg, unsigned int level,
 				 const void *table, unsigned int idx)
 {
-	const u64 *e = (const u64 *)table + 2 * idx;
-	u64 w0 = READ_ONCE(e[0]);
+	/* The view may complete the entry: the table is not const for it. */
+	u64 *e = (u64 *)table + 2 * idx;
+	u64 w0 = READ_ONCE(e[0]), w1;
 
 	if (gmmu_big(cfg) || (w0 & GMMU_VALID))
 		return w0;
-	return READ_ONCE(e[1]);
+	w1 = READ_ONCE(e[1]);
+	if (gmmu_mixed(cfg) && w1 && !w0)
+		pt_cmpxchg_u64(&e[0], 0,
+			       gmmu_mk_big_ptr(cfg, gmmu_table_pa(cfg, level, w1)));
+	return w1;
 }
 
 static inline void gmmu_dual_write(const struct pt_cfg *cfg,
@@ -325,12 +406,17 @@ static inline void gmmu_dual_write(const struct pt_cfg *cfg,
 	u64 *e = (u64 *)table + 2 * idx;
 
 	if (!pte) {
-		WRITE_ONCE(e[0], 0);
+		/* Small first: no reader then sets the big pointer again. */
 		WRITE_ONCE(e[1], 0);
+		WRITE_ONCE(e[0], 0);
 	} else if (gmmu_big(cfg) || (pte & GMMU_VALID)) {
 		WRITE_ONCE(e[0], pte);
 	} else {
 		WRITE_ONCE(e[1], pte);
+		if (gmmu_mixed(cfg))
+			WRITE_ONCE(e[0],
+				   gmmu_mk_big_ptr(cfg,
+						   gmmu_table_pa(cfg, level, pte)));
 	}
 }
 
@@ -339,7 +425,7 @@ static inline u64 gmmu_dual_cmpxchg(const struct pt_cfg *cfg,
 				    unsigned int idx, u64 old, u64 pte)
 {
 	u64 *e = (u64 *)table + 2 * idx;
-	u64 w0;
+	u64 w0, seen;
 
 	if (gmmu_big(cfg))
 		return pt_cmpxchg_u64(&e[0], old, pte);
@@ -347,7 +433,87 @@ static inline u64 gmmu_dual_cmpxchg(const struct pt_cfg *cfg,
 	w0 = READ_ONCE(e[0]);
 	if (w0 & GMMU_VALID)
 		return w0;
-	return pt_cmpxchg_u64(&e[1], old, pte);
+	seen = pt_cmpxchg_u64(&e[1], old, pte);
+	if (seen == old && gmmu_mixed(cfg))
+		pt_cmpxchg_u64(&e[0], 0,
+			       gmmu_mk_big_ptr(cfg, gmmu_table_pa(cfg, level, pte)));
+	return seen;
+}
+
+/*
+ * A mixed space's level-0 pair as the engine sees it: 512 entries of 4K,
+ * each the big PTE that covers it (marked GMMU_VIEW_BIG) when that is
+ * valid, else its small PTE. Level 0 is the only paired level.
+ */
+static inline u64 *gmmu_lpte(const struct pt_cfg *cfg, const void *table,
+			     unsigned int idx)
+{
+	return (u64 *)((u8 *)table + GMMU_SPT_BYTES) +
+	       (idx >> (GMMU_BIG_SHIFT - GMMU_SMALL_SHIFT));
+}
+
+static inline u64 gmmu_pair_read(const struct pt_cfg *cfg, unsigned int level,
+				 const void *table, unsigned int idx)
+{
+	u64 big = READ_ONCE(*gmmu_lpte(cfg, table, idx));
+
+	if (big & GMMU_VALID)
+		return big | GMMU_VIEW_BIG;
+	return READ_ONCE(((const u64 *)table)[idx]);
+}
+
+static inline void gmmu_pair_write(const struct pt_cfg *cfg,
+				   unsigned int level, void *table,
+				   unsigned int idx, u64 pte)
+{
+	u64 *big = gmmu_lpte(cfg, table, idx);
+	unsigned int per = 1U << (GMMU_BIG_SHIFT - GMMU_SMALL_SHIFT);
+
+	if (pte & GMMU_VIEW_BIG) {
+		/* Published with its last entry, once all 16 were checked. */
+		if ((idx & (per - 1)) == per - 1)
+			WRITE_ONCE(*big, pte & ~GMMU_VIEW_BIG);
+	} else if (!pte && (READ_ONCE(*big) & GMMU_VALID)) {
+		WRITE_ONCE(*big, 0);
+	} else {
+		WRITE_ONCE(((u64 *)table)[idx], pte);
+	}
+}
+
+/* Is the big page table of a pair all 0? */
+static inline bool gmmu_pair_empty(const struct pt_cfg *cfg,
+				   unsigned int level, const void *table)
+{
+	const u64 *big = gmmu_lpte(cfg, table, 0);
+	unsigned int i, n = 1U << (GMMU_PD0_SHIFT - GMMU_BIG_SHIFT);
+
+	for (i = 0; i < n; i++)
+		if (READ_ONCE(big[i]))
+			return false;
+	return true;
+}
+
+/*
+ * What the MMU reads (src/hw/walk.c does the same): both words of a dual
+ * entry; in a pair, the big PTE, then the small one if the big is invalid.
+ */
+static inline unsigned int gmmu_walk_words(const struct pt_cfg *cfg,
+					   unsigned int level,
+					   const void *table, unsigned int idx,
+					   u64 *words)
+{
+	const u64 *e = table;
+
+	if (level) {
+		words[0] = READ_ONCE(e[2 * idx]);
+		words[1] = READ_ONCE(e[2 * idx + 1]);
+		return 2;
+	}
+	words[0] = READ_ONCE(*gmmu_lpte(cfg, table, idx));
+	if (words[0] & GMMU_VALID)
+		return 1;
+	words[1] = READ_ONCE(e[idx]);
+	return 2;
 }
 
 static inline void gmmu_regs(const struct pt_cfg *cfg, u64 root_pa,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The nvidia-gmmu-v3 format: its entry operations (fmt/nvidia_gmmu.h),
- * with the dual PD0 entry, in the algorithm.
+ * with the dual PD0 entry and the paired page tables, in the algorithm.
  */
 #include "fmt/nvidia_gmmu.h"
 
@@ -11,10 +11,15 @@
 #define pt_fmt_mk_leaf		gmmu_mk_leaf
 #define pt_fmt_leaf_pa		gmmu_leaf_pa
 #define pt_fmt_leaf_prot	gmmu_leaf_prot
+#define pt_fmt_leaf_size	gmmu_leaf_size
 #define PT_FMT_DUAL
 #define pt_fmt_dual_read	gmmu_dual_read
 #define pt_fmt_dual_write	gmmu_dual_write
 #define pt_fmt_dual_cmpxchg	gmmu_dual_cmpxchg
+#define pt_fmt_pair_read	gmmu_pair_read
+#define pt_fmt_pair_write	gmmu_pair_write
+#define pt_fmt_pair_empty	gmmu_pair_empty
+#define pt_fmt_walk_words	gmmu_walk_words
 #include "engine/pt_alg.h"
 
 static int gmmu_v3_init(struct pt_cfg *cfg, const struct pt_params *p)

@@ -68,6 +68,7 @@ PTLAB_SAME(PTLAB_CREATE_ARM_MTK_EXT, PT_QUIRK_ARM_MTK_EXT);
 PTLAB_SAME(PTLAB_CREATE_ARM_QUIRKS, PT_QUIRK_ARM_ALL);
 /* Firmware ranges are copied from the user straight into the engine's. */
 static_assert(sizeof(struct ptlab_range) == sizeof(struct pt_extent));
+static_assert(PTLAB_MAX_LEVELS >= PT_MAX_WALK_WORDS);
 static_assert(offsetof(struct ptlab_range, iova) ==
 	      offsetof(struct pt_extent, iova));
 static_assert(offsetof(struct ptlab_range, length) ==
@@ -316,8 +317,11 @@ static int ptlab_ioctl_walk(struct ptlab_ucmd *ucmd, struct ptlab_as *as)
 	cmd->out_prot = res.leaf.prot;
 	cmd->out_level = res.leaf.level;
 	cmd->out_nr_entries = res.nr_entries;
-	for (i = 0; i < PTLAB_MAX_LEVELS; i++)
+	for (i = 0; i < PTLAB_MAX_LEVELS; i++) {
 		cmd->out_entries[i] = i < res.nr_entries ? res.entries[i] : 0;
+		cmd->out_entry_levels[i] = i < res.nr_entries ?
+					   res.entry_levels[i] : 0;
+	}
 	return ret;
 }
 
@@ -390,7 +394,7 @@ static int ptlab_ioctl_read_dirty(struct ptlab_ucmd *ucmd,
 /*
  * A command either works on the file (create, destroy) or on one of its
  * address spaces, named by the struct's id field. @min_size is the size of
- * the struct's first version: struct ptlab_create has grown since.
+ * the struct's first version: create, info and walk have grown since.
  */
 struct ptlab_ioctl_op {
 	size_t size;
@@ -443,7 +447,7 @@ static const struct ptlab_ioctl_op ptlab_ioctl_ops[] = {
 	},
 	[PTLAB_CMD_WALK - PTLAB_CMD_BASE] = {
 		.size = sizeof(struct ptlab_walk),
-		.min_size = sizeof(struct ptlab_walk),
+		.min_size = offsetofend(struct ptlab_walk, out_entries),
 		.id_offset = offsetof(struct ptlab_walk, id),
 		.as_fn = ptlab_ioctl_walk,
 	},

@@ -219,9 +219,11 @@ static void diff_walk_entries(struct diff *d, u64 iova,
 			      const struct fc_ref *ref, enum pt_entry_kind last)
 {
 	const struct pt_cfg *cfg = &d->t.pt.cfg;
-	unsigned int i, top = cfg->levels - 1;
+	unsigned int i, level, above;
+	bool two;
 
-	if (!CHECK(res->nr_entries >= 1 && res->nr_entries <= cfg->levels &&
+	if (!CHECK(res->nr_entries >= 1 &&
+		   res->nr_entries <= PT_MAX_WALK_WORDS &&
 		   res->nr_entries == ref->nr,
 		   "%s: walk(%#llx) read %u entries, the reference %u",
 		   diff_name(d), (unsigned long long)iova, res->nr_entries,
@@ -236,7 +238,19 @@ static void diff_walk_entries(struct diff *d, u64 iova,
 		      diff_name(d), (unsigned long long)iova, i,
 		      (unsigned long long)res->entries[i],
 		      (unsigned long long)ref->entries[i]);
-		CHECK(cfg->fmt->kind(cfg, top - i, res->entries[i]) == want,
+		level = res->entry_levels[i];
+		/* Down from the root (AMD v1 may skip); two words at one. */
+		two = cfg->lvl[level].dual || cfg->lvl[level].pair;
+		above = i ? res->entry_levels[i - 1] : cfg->levels;
+		CHECK(level < above || (level == above && two),
+		      "%s: walk(%#llx): entry %u at level %u",
+		      diff_name(d), (unsigned long long)iova, i, level);
+		CHECK(i || level == cfg->levels - 1, "%s: walk(%#llx): root",
+		      diff_name(d), (unsigned long long)iova);
+		/* The words of a two-word entry or a pair are not all tables. */
+		if (two)
+			continue;
+		CHECK(cfg->fmt->kind(cfg, level, res->entries[i]) == want,
 		      "%s: walk(%#llx): entry %u (%#llx) is not of kind %d",
 		      diff_name(d), (unsigned long long)iova, i,
 		      (unsigned long long)res->entries[i], want);

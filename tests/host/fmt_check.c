@@ -553,8 +553,6 @@ int fc_ref_walk(const struct fc_tree *t, u64 iova, struct fc_ref *ref)
 		return -EINVAL;
 	cfg->fmt->regs(cfg, pt_root_pa(&t->pt), &regs);
 	ret = fc_hw_walk(cfg->fmt->id, &regs, iova, ref, &x);
-	if (ret != -EIO && t->f->one_word && t->f->one_word(t, ref))
-		return -EIO;
 	if (ret)
 		return ret;
 	ret = t->f->leaf(t, iova, ref);
@@ -592,6 +590,17 @@ int fc_decode_leaf(const struct fc_tree *t, u64 iova, struct fc_ref *ref)
 	ref->size = size;
 	ref->prot = prot;
 	return 0;
+}
+
+/* Does hardware read two words of some entry (NVIDIA GMMU's dual PD0)? */
+static bool fc_two_words(const struct pt_cfg *cfg)
+{
+	unsigned int level;
+
+	for (level = 0; level < cfg->levels; level++)
+		if (cfg->lvl[level].dual)
+			return true;
+	return false;
 }
 
 /*
@@ -632,18 +641,29 @@ bool fc_walk_expect(const struct fc_tree *t, u64 iova, u64 pa, u64 size,
 		    "%s: reference walk(%#llx) gives pa %#llx size %#llx prot %#x level %u",
 		    name, (unsigned long long)iova, (unsigned long long)ref.pa,
 		    (unsigned long long)ref.size, ref.prot, ref.level);
-	ok &= CHECK_INT(res.nr_entries, cfg->levels - level, "entries read");
+	/* A word a level, where hardware reads no more (not NVIDIA GMMU). */
+	if (!fc_two_words(cfg))
+		ok &= CHECK_INT(res.nr_entries, cfg->levels - level,
+				"entries read");
 	if (!CHECK_INT(res.nr_entries, ref.nr, "entries the reference read"))
 		return false;
-	for (i = 0; i < ref.nr && i < cfg->levels; i++) {
-		unsigned int l = cfg->levels - 1 - i;
+	for (i = 0; i < ref.nr && i < PTLAB_MAX_LEVELS; i++) {
+		unsigned int l = res.entry_levels[i];
 		enum pt_entry_kind want = i + 1 < ref.nr ? PT_ENTRY_TABLE :
 					  PT_ENTRY_LEAF;
 
 		ok &= CHECK_EQ(res.entries[i], ref.entries[i],
 			       "raw entry, root first");
-		ok &= CHECK_KIND(cfg, l, res.entries[i], want, name);
+		/* From the root down, never up (AMD v1 may skip levels). */
+		ok &= CHECK(i ? l <= res.entry_levels[i - 1] :
+			    l == cfg->levels - 1,
+			    "%s: word %u at level %u", name, i, l);
+		/* The words of a two-word entry or a pair are not all tables. */
+		if (!cfg->lvl[l].dual && !cfg->lvl[l].pair)
+			ok &= CHECK_KIND(cfg, l, res.entries[i], want, name);
 	}
+	ok &= CHECK_INT(res.entry_levels[res.nr_entries - 1], level,
+			"level of the last word");
 	return ok;
 }
 
@@ -831,34 +851,34 @@ static void fc_hidden_path(const struct fc_tree *t, u64 iova)
 {
 	const struct pt_cfg *cfg = &t->pt.cfg;
 	const struct pt_format *fmt = cfg->fmt;
-	unsigned int i, level = cfg->levels - 1;
 	struct pt_walk_result res;
+	unsigned int i, level;
 
 	if (!CHECK_INT(pt_walk(&t->pt, iova, &res), 0, "walk to hide"))
 		return;
 	for (i = 0; i < res.nr_entries; i++) {
 		u64 pte = res.entries[i];
-		u64 hid = pt_entry_hide_oa(cfg, level, pte);
-		enum pt_entry_kind kind = fmt->kind(cfg, level, pte);
+		u64 hid, size;
+		enum pt_entry_kind kind;
 
+		/* Each word at its own level (NVIDIA GMMU reads two some). */
+		level = res.entry_levels[i];
+		hid = pt_entry_hide_oa(cfg, level, pte);
+		kind = fmt->kind(cfg, level, pte);
 		CHECK_KIND(cfg, level, hid, kind, "entry without address");
 		CHECK_EQ(fmt->entry_pa(cfg, level, hid), 0, "hidden address");
 		CHECK(hid != pte || !fmt->entry_pa(cfg, level, pte),
 		      "address of %#llx kept\n", (unsigned long long)pte);
-		if (kind != PT_ENTRY_TABLE) {
+		if (kind == PT_ENTRY_LEAF) {
 			CHECK_EQ(fmt->leaf_prot(cfg, level, hid),
 				 fmt->leaf_prot(cfg, level, pte), "hidden prot");
-			CHECK_EQ(fc_leaf_size(cfg, level, hid),
-				 fc_leaf_size(cfg, level, pte), "hidden size");
-			return;
-		}
-		if (fmt->table_level) {
+			size = fc_leaf_size(cfg, level, pte);
+			CHECK_EQ(fc_leaf_size(cfg, level, hid), size,
+				 "hidden size");
+		} else if (kind == PT_ENTRY_TABLE && fmt->table_level) {
 			CHECK_INT(fmt->table_level(cfg, level, hid),
 				  fmt->table_level(cfg, level, pte),
 				  "hidden next level");
-			level = fmt->table_level(cfg, level, pte);
-		} else {
-			level--;
 		}
 	}
 }

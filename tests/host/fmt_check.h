@@ -152,9 +152,6 @@ typedef enum pt_entry_kind (*fc_decode_fn)(unsigned int level, u64 pte,
  *	fills in @ref's address (the offset of @iova included), size and
  *	permissions; 0, or an error for an entry the engine never writes
  *	(fc_decode_leaf() for formats with @decode)
- * @one_word: optional: turn the entries the walker read into those the
- *	engine reports, before @leaf (NVIDIA GMMU: the walker reads both
- *	words of a dual entry, the engine reports one); 0 or an error
  * @level_of: optional: the engine level of a leaf of @size, from the
  *	specification; else the lowest level whose sizes hold it
  * @same_replicas: every entry of a leaf that spans several holds the same
@@ -170,7 +167,6 @@ struct fc_fmt {
 	fc_decode_fn decode;
 	u64 (*bits)(unsigned int level, u64 pa, u64 size, u32 prot);
 	int (*leaf)(const struct fc_tree *t, u64 iova, struct fc_ref *ref);
-	int (*one_word)(const struct fc_tree *t, struct fc_ref *ref);
 	unsigned int (*level_of)(u64 size);
 	bool same_replicas;
 	bool low_tables;

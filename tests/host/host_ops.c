@@ -320,6 +320,12 @@ static void host_visit(const struct pt_cfg *cfg, const void *table,
 			empty = false;
 		if (kind != PT_ENTRY_TABLE || !level)
 			continue;
+		/*
+		 * A dual entry's word 0 that points into the table pair
+		 * word 1 points at (NVIDIA GMMU, mixed): one table, once.
+		 */
+		if (cfg->lvl[level].dual && cfg->lvl[0].pair && !(idx & 1))
+			continue;
 		child = pt_phys_to_virt(fmt->entry_pa(cfg, level, pte));
 		child_level = fmt->table_level ?
 			      fmt->table_level(cfg, level, pte) : level - 1;

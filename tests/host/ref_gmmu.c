@@ -31,44 +31,59 @@ static unsigned int gmmu_level_of(u64 size)
 }
 
 /*
- * The walker lists both words of the PD0 entry (root first, PD0 is the
- * walk's entries levels - 2 and levels - 1); the engine the one of them its
- * space uses. A space uses one half of every PD0 entry: the other word
- * must be 0, and goes.
+ * The walker lists both words of the PD0 entry (root first, PD0's are the
+ * walk's entries levels - 2 and levels - 1). A space of one half uses one
+ * word of every PD0 entry: the other must be 0. A mixed space (4K and 64K
+ * pages) points at both tables from every PD0 entry that has tables.
  */
-static int gmmu_one_half(const struct fc_tree *t, struct fc_ref *r)
+static int gmmu_check_pd0(const struct fc_tree *t, const struct fc_ref *r)
 {
-	unsigned int pd0 = t->pt.cfg.levels - 2, i, other;
+	const struct pt_cfg *cfg = &t->pt.cfg;
+	unsigned int pd0 = cfg->levels - 2;
+	u64 w0, w1;
 
 	if (r->nr < pd0 + 2)
 		return 0;
-	if (!CHECK(!r->entries[pd0] || !r->entries[pd0 + 1],
-		   "%s: both PD0 words in use: %#llx %#llx",
-		   t->pt.cfg.fmt->name, (unsigned long long)r->entries[pd0],
-		   (unsigned long long)r->entries[pd0 + 1]))
-		return -EIO;
-	other = r->entries[pd0] ? pd0 + 1 : pd0;
-	for (i = other; i + 1 < r->nr; i++)
-		r->entries[i] = r->entries[i + 1];
-	r->nr--;
-	return 0;
+	w0 = r->entries[pd0];
+	w1 = r->entries[pd0 + 1];
+	if (cfg->lvl[0].pair && !(w0 & 1) && w1)
+		return CHECK(((w0 >> 1) & 3) == 2 && ((w1 >> 1) & 3) == 2,
+			     "%s: a mixed PD0 entry without both tables: %#llx %#llx",
+			     cfg->fmt->name, (unsigned long long)w0,
+			     (unsigned long long)w1) ? 0 : -EIO;
+	return CHECK(!w0 || !w1, "%s: both PD0 words in use: %#llx %#llx",
+		     cfg->fmt->name, (unsigned long long)w0,
+		     (unsigned long long)w1) ? 0 : -EIO;
 }
 
 static int gmmu_ref_leaf(const struct fc_tree *t, u64 iova, struct fc_ref *r)
 {
 	const struct pt_cfg *cfg = &t->pt.cfg;
-	bool v3 = cfg->fmt == &pt_fmt_nvidia_gmmu_v3, vol, priv, ro;
+	bool v3 = cfg->fmt == &pt_fmt_nvidia_gmmu_v3, vol, priv, ro, big;
 	unsigned int apt;
 	u64 pte;
 
 	if (!r->nr)
 		return -ENOENT;
+	if (gmmu_check_pd0(t, r))
+		return -EIO;
 	pte = r->entries[r->nr - 1];
+	/* A 2M PTE is word 0 of PD0's two, the last two words read. */
+	if (r->level == 1 && r->nr == cfg->levels)
+		pte = r->entries[r->nr - 2];
 	/* VALID; a PTE at the PTE level, PD0 (2M) or, v3, PD1 (512M). */
 	if (!(pte & 1) || r->level > (v3 ? 2 : 1))
 		return -ENOENT;
+	/*
+	 * At the PTE level: a big page when the PTE is the word right after
+	 * PD0's two and word 0 points at a big page table (the MMU reads
+	 * that table first); otherwise a small page, read after them.
+	 */
+	big = r->nr == cfg->levels + 1 &&
+	      !(r->entries[cfg->levels - 2] & 1) &&
+	      ((r->entries[cfg->levels - 2] >> 1) & 3);
 	r->size = r->level == 2 ? SZ_512M : r->level ? SZ_2M :
-		  1ULL << cfg->granule_shift;
+		  big ? SZ_64K : SZ_4K;
 	apt = (pte >> 1) & 3;
 	if (v3) {
 		/* PCF 7:3: uncached, privilege, read-only, no atomics, ACD. */
@@ -93,7 +108,6 @@ const struct fc_fmt ref_gmmu2 = {
 	.fmt = &pt_fmt_nvidia_gmmu_v2,
 	.valid = gmmu_valid,
 	.leaf = gmmu_ref_leaf,
-	.one_word = gmmu_one_half,
 	.level_of = gmmu_level_of,
 	.prot = RW | CACHE,
 };
@@ -102,7 +116,6 @@ const struct fc_fmt ref_gmmu3 = {
 	.fmt = &pt_fmt_nvidia_gmmu_v3,
 	.valid = gmmu_valid,
 	.leaf = gmmu_ref_leaf,
-	.one_word = gmmu_one_half,
 	.level_of = gmmu_level_of,
 	.prot = RW | CACHE,
 };

@@ -93,6 +93,11 @@ const struct ref_space ref_spaces[] = {
 	SPACE("gmmu-v3 64K", ref_gmmu3, false, .granule_shift = 16),
 	SPACE("gmmu-v3 4K 2M", ref_gmmu3, false, .granule_shift = 12,
 	      .pgsize_bitmap = SZ_4K | SZ_2M),
+	/* Both: 4K and 64K pages under one PD0 entry. */
+	SPACE("gmmu-v2 mixed", ref_gmmu2, false,
+	      .pgsize_bitmap = SZ_4K | SZ_64K | SZ_2M),
+	SPACE("gmmu-v3 mixed/40", ref_gmmu3, false, .oas = 40,
+	      .pgsize_bitmap = SZ_4K | SZ_64K | SZ_2M | SZ_512M),
 };
 
 const unsigned int nr_ref_spaces = TH_ARRAY_SIZE(ref_spaces);

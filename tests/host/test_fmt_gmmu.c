@@ -197,10 +197,13 @@ static void gmmu_params(void)
 		{ { .oas = 31 }, -EINVAL, "oas 31" },
 		{ { .oas = 40 }, 0, "oas 40" },
 		{ { .pgsize_bitmap = SZ_2M }, -EINVAL, "no 4K" },
-		{ { .pgsize_bitmap = SZ_4K | SZ_64K }, -EINVAL,
-		  "64K in a 4K space" },
+		{ { .pgsize_bitmap = SZ_4K | SZ_64K }, 0, "4K and 64K" },
+		{ { .granule_shift = 12, .pgsize_bitmap = SZ_64K }, -EINVAL,
+		  "64K alone in a 4K space" },
 		{ { .granule_shift = 16, .pgsize_bitmap = SZ_4K | SZ_64K },
-		  -EINVAL, "4K in a 64K space" },
+		  -EINVAL, "4K and 64K with a 64K granule" },
+		{ { .granule_shift = 16, .pgsize_bitmap = SZ_4K }, -EINVAL,
+		  "4K in a 64K space" },
 	};
 
 	fc_params(v2, cases, TH_ARRAY_SIZE(cases));
@@ -274,6 +277,89 @@ static void gmmu_dual_halves(void)
 	}
 }
 
+#define MIXED	{ .pgsize_bitmap = SZ_4K | SZ_64K | SZ_2M }
+
+/* The words a walk of @iova reads, as the engine reports them. */
+static unsigned int walk_words(const struct fc_tree *t, u64 iova, u64 *w)
+{
+	struct pt_walk_result res;
+	unsigned int i;
+
+	pt_walk(&t->pt, iova, &res);
+	for (i = 0; i < res.nr_entries; i++)
+		w[i] = res.entries[i];
+	return res.nr_entries;
+}
+
+/*
+ * Mixed: 4K and 64K pages under one PD0 entry. Its word 0 points at the
+ * big page table, word 1 at the small one; the MMU reads the big PTE
+ * first, then the small one if the big is invalid (0). A 64K range is
+ * either one big PTE or small PTEs, never both.
+ */
+static void gmmu_mixed(void)
+{
+	const struct fc_fmt *fs[] = { &ref_gmmu2, &ref_gmmu3 };
+	u64 w[PTLAB_MAX_LEVELS], base = 0x40000000ULL, pd0[2];
+	unsigned int i, n, lv;
+	struct fc_tree t;
+
+	for (i = 0; i < 2; i++) {
+		if (!fc_new(&t, fs[i], &(struct pt_params)MIXED))
+			continue;
+		lv = t.pt.cfg.levels;
+		CHECK_EQ(t.pt.cfg.pgsize_bitmap, SZ_4K | SZ_64K | SZ_2M,
+			 "mixed sizes");
+		/* A 4K page, then a 64K page beside it: one PD0 entry. */
+		fc_map_ok(&t, base + SZ_4K, 0x812345000ULL, SZ_4K, RW);
+		fc_map_ok(&t, base + SZ_64K, 0x812340000ULL, SZ_64K, RW);
+		pd0_words(&t, base + SZ_4K, pd0);
+		CHECK_EQ((pd0[0] & 7), 4, "word 0: big table, coherent");
+		CHECK_EQ((pd0[1] & 7), 4, "word 1: small table, coherent");
+		fc_walk_expect(&t, base + SZ_4K + 0x123, 0x812345123ULL, SZ_4K,
+			       RW);
+		fc_walk_expect(&t, base + SZ_64K + 0xfedc, 0x81234fedcULL,
+			       SZ_64K, RW);
+		/* 4K: PD0's two words, the big PTE (0), the small PTE. */
+		n = walk_words(&t, base + SZ_4K, w);
+		CHECK_INT(n, lv + 2, "4K: words read");
+		CHECK_EQ(w[lv], 0, "4K: the big PTE first, invalid");
+		CHECK_EQ(w[lv + 1] & 1, 1, "4K: then the small PTE");
+		/* 64K: PD0's two words and the big PTE, as in a 64K space. */
+		n = walk_words(&t, base + SZ_64K, w);
+		CHECK_INT(n, lv + 1, "64K: words read");
+		/* Non-coherent (APERTURE 3), as "v2 64K" but for CACHE. */
+		CHECK_EQ(w[lv], i ? 0x812340087ULL : 0x81234007ULL,
+			 "64K: the golden big PTE");
+		/* Overlaps either way, inside and around. */
+		fc_map_fails(&t, base + SZ_64K + SZ_4K, 0x812000000ULL, SZ_4K,
+			     RW, -EADDRINUSE, 0);
+		fc_map_fails(&t, base, 0x812000000ULL, SZ_64K, RW,
+			     -EADDRINUSE, 0);
+		/* The failed 64K map left the small PTEs as they were. */
+		fc_walk_expect(&t, base + SZ_4K, 0x812345000ULL, SZ_4K, RW);
+		fc_walk_none(&t, base, -ENOENT);
+		fc_walk_none(&t, base + 2 * SZ_4K, -ENOENT);
+		/* Never split the big page; unmap it whole, then the 4K. */
+		fc_unmap_expect(&t, base + SZ_64K + SZ_4K, SZ_4K, -EINVAL, 0);
+		fc_unmap_expect(&t, base + SZ_64K, SZ_64K, 0, SZ_64K);
+		fc_walk_none(&t, base + SZ_64K, -ENOENT);
+		/* Its range now takes small pages, under the same tables. */
+		fc_map_ok(&t, base + SZ_64K + SZ_4K, 0x812001000ULL, SZ_4K, RW);
+		fc_walk_expect(&t, base + SZ_64K + SZ_4K, 0x812001000ULL, SZ_4K,
+			       RW);
+		fc_unmap_expect(&t, base + SZ_64K + SZ_4K, SZ_4K, 0, SZ_4K);
+		fc_unmap_expect(&t, base + SZ_4K, SZ_4K, 0, SZ_4K);
+		/* The last page gone, the pair and the tables above it go. */
+		CHECK_INT(t.ctx.live_tables, 1, "tables after the unmaps");
+		/* A 2M page where the pair was; and 64K over a whole 2M. */
+		fc_map_ok(&t, base, 0x812400000ULL, SZ_2M, RW);
+		fc_walk_expect(&t, base + 0x1234, 0x812401234ULL, SZ_2M, RW);
+		fc_unmap_expect(&t, base, SZ_2M, 0, SZ_2M);
+		fc_free(&t);
+	}
+}
+
 /* The scenarios that take their sizes from the tree (fc_sem_all assumes 1G). */
 static void gmmu_sem(void)
 {
@@ -281,6 +367,8 @@ static void gmmu_sem(void)
 	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)G64K);
 	fc_sem_sizes(&ref_gmmu3, &(struct pt_params)G4K);
 	fc_sem_sizes(&ref_gmmu3, &(struct pt_params)G64K);
+	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)MIXED);
+	fc_sem_sizes(&ref_gmmu3, &(struct pt_params)MIXED);
 }
 
 static const struct th_test gmmu_tests[] = {
@@ -291,6 +379,7 @@ static const struct th_test gmmu_tests[] = {
 	TH_TEST(gmmu_geometry),
 	TH_TEST(gmmu_params),
 	TH_TEST(gmmu_dual_halves),
+	TH_TEST(gmmu_mixed),
 	TH_TEST(gmmu_sem),
 };
 

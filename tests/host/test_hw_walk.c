@@ -88,36 +88,12 @@ static const struct hw_case hw_cases[] = {
 	{ "gmmu-v2 64K", &pt_fmt_nvidia_gmmu_v2, { .granule_shift = 16 }, false },
 	{ "gmmu-v3 4K", &pt_fmt_nvidia_gmmu_v3, { }, false },
 	{ "gmmu-v3 64K", &pt_fmt_nvidia_gmmu_v3, { .granule_shift = 16 }, false },
+	/* 4K, 64K, 2M (and 512M): both tables under PD0 entries. */
+	{ "gmmu-v2 mixed", &pt_fmt_nvidia_gmmu_v2,
+	  { .pgsize_bitmap = 0x211000 }, false },
+	{ "gmmu-v3 mixed", &pt_fmt_nvidia_gmmu_v3,
+	  { .pgsize_bitmap = 0x20211000 }, false },
 };
-
-/*
- * The GMMU walker lists both words of the dual PD0 entry; the engine the
- * one its space uses. Drop the other from @x, which must be 0: a space
- * uses one half of every PD0 entry.
- */
-static void hw_gmmu_one_half(const struct hw_case *c, u64 iova,
-			     const struct pt_walk_result *res,
-			     struct ptlab_hw_xlate *x)
-{
-	unsigned int i, pd0 = res->nr_entries, other;
-
-	for (i = 0; i + 1 < x->nr; i++)
-		if (x->entry_level[i] == 1 && x->entry_level[i + 1] == 1)
-			break;
-	if (i + 1 >= x->nr || i >= res->nr_entries)
-		return;
-	pd0 = i;
-	other = res->entries[pd0] == x->entries[pd0] ? pd0 + 1 : pd0;
-	CHECK(!x->entries[other],
-	      "%s: 0x%llx: PD0 words 0x%llx 0x%llx, the engine's 0x%llx",
-	      c->what, (unsigned long long)iova,
-	      (unsigned long long)x->entries[pd0],
-	      (unsigned long long)x->entries[pd0 + 1],
-	      (unsigned long long)res->entries[pd0]);
-	for (i = other; i + 1 < x->nr; i++)
-		x->entries[i] = x->entries[i + 1];
-	x->nr--;
-}
 
 static u64 hw_rand(u64 *s)
 {
@@ -202,8 +178,6 @@ static void hw_probe(const struct hw_case *c, const struct pt_space *pt,
 	if (!CHECK(!x.fault, "%s: 0x%llx: mapped, walker fault %u at level %u",
 		   c->what, (unsigned long long)iova, x.fault, x.level))
 		return;
-	if (g->gmmu_big_shift)
-		hw_gmmu_one_half(c, iova, &res, &x);
 	CHECK(x.pa + (iova - x.iova) == res.leaf.pa,
 	      "%s: 0x%llx: engine pa 0x%llx, walker 0x%llx", c->what,
 	      (unsigned long long)iova, (unsigned long long)res.leaf.pa,

@@ -539,7 +539,13 @@ struct ptlab_unmap {
  * @out_level: level of the leaf, counted from the last-level table (0)
  * @out_nr_entries: how many entries the walk read, root first
  * @__reserved: must be 0
- * @out_entries: raw value of each entry read, root first
+ * @out_entries: raw value of each entry read, root first: the words the
+ *	hardware reads, in its order. An NVIDIA GMMU PD0 entry is two words,
+ *	word 0 (the 2M PTE or big page table pointer) then word 1 (the small
+ *	page table pointer); under a PD0 entry with both tables the big PTE
+ *	comes first, then the small one if the big one is invalid.
+ * @out_entry_levels: the level of each of @out_entries (added later: a
+ *	caller whose struct ends at @out_entries gets the rest)
  *
  * Fails with -ENOENT when @iova is not mapped; the entries read up to the
  * empty one are still reported. An @iova beyond the input size is -EINVAL.
@@ -556,6 +562,7 @@ struct ptlab_walk {
 	__u32 out_nr_entries;
 	__u32 __reserved;
 	__u64 out_entries[PTLAB_MAX_LEVELS];
+	__u8 out_entry_levels[PTLAB_MAX_LEVELS];
 };
 
 /**
