@@ -543,6 +543,40 @@ TEST_F(fw, create_16k_formats)
 	}
 }
 
+/*
+ * NVIDIA GMMU firmware tables use PD0's small half (4K pages): an address
+ * space that asks for 4K and 64K pages lays its tables out otherwise (a
+ * small and a big page table under each PD0 entry) and may not adopt
+ * them, though its granule is the same; one of the firmware's own layout
+ * may, and translates the firmware's pages.
+ */
+TEST_F(fw, gmmu_layout_must_match)
+{
+	const __u64 iova = 0x10000000;
+	struct ptlab_create c;
+	struct ptlab_walk w;
+	struct fw_inst x;
+	int fd;
+
+	fw_create(_metadata, &self->e.own, "nvidia-gmmu-v2", "0x10000000:0x4000",
+		  &x);
+	fd = ptlab_open(_metadata);
+	c = adopt_req(x.root, x.r, x.nr);
+	c.format = PTLAB_FMT_NVIDIA_GMMU_V2;
+	c.pgsize_bitmap = SZ_4K | SZ_64K | SZ_2M;
+	ASSERT_EQ(-EINVAL, pt_ioctl(fd, PTLAB_IOCTL_CREATE, &c));
+	c = adopt_req(x.root, x.r, x.nr);
+	c.format = PTLAB_FMT_NVIDIA_GMMU_V2;
+	ASSERT_EQ(0, pt_ioctl(fd, PTLAB_IOCTL_CREATE, &c));
+	ASSERT_EQ(0, pt_walk(fd, c.out_id, iova + SZ_4K + 8, &w));
+	ASSERT_EQ((__u64)SZ_4K, w.out_pgsize);
+	ASSERT_TRUE(pa_is_ram(w.out_pa - 8)) TH_LOG("pa 0x%llx", w.out_pa);
+	ASSERT_EQ(0, pt_destroy(fd, c.out_id));
+	close(fd);
+	ASSERT_EQ(0, fw_cmd("destroy %u", x.id));
+	fw_owned_forget(&self->e.own, x.id);
+}
+
 #define NINE_RANGES	"0x1000:0x1000,0x3000:0x1000,0x5000:0x1000,0x7000:0x1000," \
 			"0x9000:0x1000,0xb000:0x1000,0xd000:0x1000,0xf000:0x1000," \
 			"0x11000:0x1000"

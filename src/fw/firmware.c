@@ -292,10 +292,16 @@ void *ptlab_fw_adopt(phys_addr_t root_pa, const struct pt_cfg *cfg,
 		fw = ERR_PTR(-EBUSY);
 		goto out;
 	}
+	/*
+	 * The same tables level by level: one granule may still lay them out
+	 * otherwise (NVIDIA GMMU's small half and its pairs of tables).
+	 */
 	if (fw->pt.cfg.fmt != cfg->fmt || fw->pt.cfg.ias != cfg->ias ||
 	    fw->pt.cfg.oas != cfg->oas ||
 	    fw->pt.cfg.granule_shift != cfg->granule_shift ||
-	    fw->pt.cfg.quirks != cfg->quirks) {
+	    fw->pt.cfg.quirks != cfg->quirks ||
+	    fw->pt.cfg.levels != cfg->levels ||
+	    memcmp(fw->pt.cfg.lvl, cfg->lvl, sizeof(cfg->lvl))) {
 		fw = ERR_PTR(-EINVAL);
 		goto out;
 	}
