@@ -26,7 +26,10 @@
  *    must fault on both;
  *  - unmap: both unmap the same random parts at the page size they were
  *    mapped with, and must report the same bytes; then all of the above
- *    again, and once more after everything is unmapped.
+ *    again, and once more after everything is unmapped;
+ *  - an unmap that starts inside a leaf, where the two differ by design
+ *    (io-pgtable splits, ptlab refuses): each must do what it documents
+ *    (xc_check_split(), which also tells a defect of 6.12's v7s split).
  *
  * Where the two legitimately differ the check says so in its line, with
  * the reason (see xc_mair_expected(), XC_TABLE_SW_BITS): nothing is masked
@@ -1006,6 +1009,115 @@ static void xc_unmap_some(struct xc *x, bool all)
 		  "unmap of parts: same bytes on both", &c);
 }
 
+/*
+ * Where the two differ by design: an unmap that starts inside a leaf.
+ * io-pgtable (6.12) splits the block (or the v7s large page or
+ * supersection) into smaller leaves and unmaps the one page asked for;
+ * ptlab's engine never splits (pt_unmap(): -EINVAL for a range that
+ * starts inside a page, nothing changed). For every page size above the
+ * granule, on an empty tree: one leaf, then an unmap of its second
+ * granule on both; each side must do what it documents, and walks must
+ * show it: on io-pgtable's tree the first granule still translates as
+ * mapped and the second faults; ptlab's leaf is whole. (Linux 6.13 removed
+ * the splitting, "Remove split on unmap behavior" for io-pgtable-arm and
+ * -v7s: there such an unmap warns and returns 0, which vmrun's
+ * panic_on_warn would turn into a crash. This check is 6.12's.)
+ */
+static void xc_check_split(struct xc *x)
+{
+	u64 bits = x->pt.cfg.pgsize_bitmap, g = bits & -bits;
+	struct xc_check c = {};
+	unsigned int lost = 0;
+
+	for (bits &= bits - 1; bits; bits &= bits - 1) {
+		u64 size = bits & -bits, off = size, iova = x->base + off;
+		struct xc_map m = {
+			.first = off, .iova = off, .pgsize = size, .count = 1,
+			.pa = xc_rand(x, 1ULL << x->v->oas) & ~(size - 1),
+			.prot = PT_PROT_READ | PT_PROT_WRITE | PT_PROT_EXEC,
+		};
+		struct ptlab_hw_xlate a0, a1, b1;
+		u64 io_done, pt_done = 0, mapped = 0;
+		int ret;
+
+		if ((off + size - 1) >> x->v->ias)
+			continue;
+		c.n++;
+		ret = xc_io_map(x, &m) ?:
+		      pt_map(&x->pt, iova, m.pa, size, m.prot, size,
+			     &x->gather, &mapped);
+		if (ret || mapped != size) {
+			xc_fail(&c, "map of 0x%llx at 0x%llx: %d", size, iova,
+				ret);
+			continue;
+		}
+		io_done = xc_io_unmap(x, iova + g, g, 1);
+		ret = pt_unmap(&x->pt, iova + g, g, &x->gather, &pt_done);
+		xc_walk(&x->io_geom, iova, &a0);
+		xc_walk(&x->io_geom, iova + g, &a1);
+		xc_walk(&x->pt_geom, iova + g, &b1);
+		c.n += 5;
+		if (io_done != g)
+			xc_fail(&c,
+				"0x%llx leaf: io-pgtable unmapped 0x%llx inside it, want 0x%llx",
+				size, io_done, g);
+		if (ret != -EINVAL || pt_done)
+			xc_fail(&c,
+				"0x%llx leaf: ptlab's unmap inside it: %d, 0x%llx bytes; want -EINVAL, 0",
+				size, ret, pt_done);
+		/*
+		 * A defect of io-pgtable-arm-v7s in 6.12, not a difference of
+		 * design: arm_v7s_split_blk_unmap() builds the section's
+		 * pages from arm_v7s_prot_to_pte() alone, without the
+		 * section's address, so the rest of a split section (and of
+		 * a split supersection's section) maps from physical address
+		 * 0. Seen, it is counted and said; anything else fails.
+		 */
+		if (x->v->fmt == PTLAB_FMT_ARM_V7S && size >= SZ_1M &&
+		    !a0.fault && a0.size == g && a0.pa == 0 && m.pa)
+			lost++;
+		else if (a0.fault || a0.size >= size || a0.pa != m.pa)
+			xc_fail(&c,
+				"0x%llx leaf split by io-pgtable: its first granule gives fault %u pa 0x%llx size 0x%llx, want pa 0x%llx in a smaller leaf",
+				size, a0.fault, a0.pa, a0.size, m.pa);
+		if (a1.fault != PTLAB_FAULT_TRANSLATION)
+			xc_fail(&c,
+				"0x%llx leaf split by io-pgtable: the unmapped granule gives fault %u",
+				size, a1.fault);
+		if (b1.fault || b1.size != size || b1.pa != m.pa)
+			xc_fail(&c,
+				"0x%llx leaf: ptlab's after a refused unmap: fault %u pa 0x%llx size 0x%llx",
+				size, b1.fault, b1.pa, b1.size);
+
+		/*
+		 * Clean up. A v7s large page splits into 16 pages of the same
+		 * table: unmap the 15 left one by one (io-pgtable warns on an
+		 * unmap that meets an empty entry); any other split leaf is a
+		 * table now, which an unmap of the whole leaf frees.
+		 */
+		if (x->v->fmt == PTLAB_FMT_ARM_V7S && size == SZ_64K)
+			io_done = xc_io_unmap(x, iova, g, 1) +
+				  xc_io_unmap(x, iova + 2 * g, g,
+					      size / g - 2) + g;
+		else
+			io_done = xc_io_unmap(x, iova, size, 1);
+		ret = pt_unmap(&x->pt, iova, size, &x->gather, &pt_done);
+		xc_pt_flush(x);
+		c.n++;
+		if (io_done != size || ret || pt_done != size)
+			xc_fail(&c,
+				"0x%llx leaf: unmapping the rest: io-pgtable 0x%llx, ptlab %d 0x%llx",
+				size, io_done, ret, pt_done);
+	}
+	if (lost && !c.bad)
+		snprintf(c.why, sizeof(c.why),
+			 "Linux 6.12 defect seen %u times: io-pgtable-arm-v7s's split of a section maps its other pages from physical address 0 (arm_v7s_split_blk_unmap() drops the address)",
+			 lost);
+	xc_result(x,
+		  "unmap inside a leaf (a difference by design): io-pgtable splits and unmaps the granule, ptlab refuses with -EINVAL",
+		  &c);
+}
+
 static void xc_run_variant(struct xc_out *out, const struct xc_variant *v,
 			   u64 vseed, struct pt_run **runs)
 {
@@ -1051,6 +1163,7 @@ static void xc_run_variant(struct xc_out *out, const struct xc_variant *v,
 	xc_check_all(x, "after unmapping parts", false);
 	xc_unmap_some(x, true);
 	xc_check_all(x, "after unmapping the rest", true);
+	xc_check_split(x);
 out:
 	if (!rb) {
 		pt_space_destroy(&x->pt, &x->gather);
