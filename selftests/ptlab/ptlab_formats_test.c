@@ -88,6 +88,7 @@ struct fx {
 	struct buf thp;		/* THP_CHUNKS 2M chunks, THP advised */
 	bool have_small;
 	int nr_thp;		/* leading chunks of @thp pagemap shows huge */
+	__u32 prot_need;	/* the variant's @prot_need */
 };
 
 FIXTURE(fmt) {
@@ -102,6 +103,10 @@ FIXTURE(fmt) {
  * @want_prot_mask; @want_root_pages, the top-level table in 4K pages;
  * @concat, stage-2 concatenated top tables; @ias_max, the largest input
  * size the format allows at this granule and output size.
+ * @prot_need: permissions every map of the variant gets on top of what a
+ * test asks (the map helpers add them, to the request and to the model):
+ * a MediaTek M4U has no permission bits, and ptlab maps only what it does,
+ * reads, writes and instruction fetches alike.
  */
 FIXTURE_VARIANT(fmt) {
 	struct ptlab_create c;
@@ -114,6 +119,7 @@ FIXTURE_VARIANT(fmt) {
 	__u32 want_root_pages;
 	bool concat;
 	__u32 ias_max;
+	__u32 prot_need;
 };
 
 #define ARM_4K_SIZES	(SZ_4K | SZ_2M | SZ_1G)
@@ -306,6 +312,19 @@ FIXTURE_VARIANT_ADD(fmt, v7s_28) {
 	V7S(28, 1),
 };
 
+/*
+ * MediaTek (PTLAB_CREATE_ARM_MTK_EXT): output addresses up to 35 bits, the
+ * v7s geometry; no privilege bit, and every mapping reads, writes and
+ * executes.
+ */
+FIXTURE_VARIANT_ADD(fmt, v7s_mtk) {
+	.c = { .format = PTLAB_FMT_ARM_V7S, .flags = PTLAB_CREATE_ARM_MTK_EXT },
+	.def_gran = 12, .def_ias = 32, .def_oas = 35, .want_levels = 2,
+	.want_pgsizes = V7S_SIZES, .want_prot_mask = PROT_NO_PRIV,
+	.want_root_pages = 4, .ias_max = 32,
+	.prot_need = PT_R | PT_W | PT_X,
+};
+
 #define X86(i, lv)							\
 	.c = { .format = PTLAB_FMT_X86_64, .ias = (i) },		\
 	.def_gran = 12, .def_ias = 48, .def_oas = 52,			\
@@ -486,6 +505,7 @@ FIXTURE_SETUP(fmt)
 	int ret;
 
 	fx->s.fd = -1;
+	fx->prot_need = variant->prot_need;
 	take_baseline(_metadata, &fx->base);
 	fx->s.fd = ptlab_open(_metadata);
 	ret = space_new(fx->s.fd, &variant->c, variant->c.ias, &fx->s.id);
@@ -657,6 +677,7 @@ static void map_user_ok(struct __test_metadata *_metadata,
 	__u64 mapped;
 	int ret;
 
+	prot |= self->prot_need;
 	ret = pt_map_user(self->s.fd, self->s.id, iova, uptr, len, prot, pgsize, &mapped);
 	ASSERT_EQ(0, ret) TH_LOG("map user 0x%llx+0x%llx prot 0x%x pgsize 0x%llx: %s",
 				 iova, len, prot, pgsize, strerror(-ret));
@@ -674,6 +695,7 @@ static void map_phys_ok(struct __test_metadata *_metadata,
 	__u32 kind;
 	int ret;
 
+	prot |= self->prot_need;
 	ret = pt_map_phys(self->s.fd, self->s.id, iova, pa, len, prot, pgsize, &mapped, &kind);
 	ASSERT_EQ(0, ret) TH_LOG("map phys 0x%llx+0x%llx -> 0x%llx prot 0x%x pgsize 0x%llx: %s",
 				 iova, len, pa, prot, pgsize, strerror(-ret));
@@ -693,6 +715,7 @@ static void map_user_fails(struct __test_metadata *_metadata,
 	__u64 mapped;
 	int ret;
 
+	prot |= self->prot_need;
 	ret = pt_map_user(self->s.fd, self->s.id, iova, uptr, len, prot, pgsize, &mapped);
 	ASSERT_EQ(err, ret) TH_LOG("map user 0x%llx+0x%llx prot 0x%x pgsize 0x%llx",
 				   iova, len, prot, pgsize);
@@ -707,6 +730,7 @@ static void map_phys_fails(struct __test_metadata *_metadata,
 	__u32 kind;
 	int ret;
 
+	prot |= self->prot_need;
 	ret = pt_map_phys(self->s.fd, self->s.id, iova, pa, len, prot, pgsize, &mapped, &kind);
 	ASSERT_EQ(err, ret) TH_LOG("map phys 0x%llx+0x%llx -> 0x%llx prot 0x%x pgsize 0x%llx",
 				   iova, len, pa, prot, pgsize);

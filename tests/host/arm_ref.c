@@ -57,6 +57,17 @@ const struct arm_ref_space arm_ref_spaces[ARM_NR_REF_SPACES] = {
 	[ARM_MALI_48] = { "Mali 48", REF_MALI, 12, 48, 40, 4, 9, 0 },
 	[ARM_MALI_32] = { "Mali 32", REF_MALI, 12, 32, 32, 4, 9, 0 },
 	[ARM_MALI_40_36] = { "Mali 40/36", REF_MALI, 12, 40, 36, 4, 9, 0 },
+	/*
+	 * Upper (TTBR1) ranges: IOVAs with every bit above the input size
+	 * set, the geometry of the same input size from 0.
+	 */
+	[ARM_S1_4K_48_TTBR1] = { "s1 4K 48 TTBR1", REF_S1, 12, 48, 48, 4, 9,
+				 PT_QUIRK_ARM_TTBR1 },
+	[ARM_S1_16K_39_TTBR1_NS_OWBWA] = {
+		"s1 16K 39/44 TTBR1 NS outer-WBWA", REF_S1, 14, 39, 44, 3, 3,
+		PT_QUIRK_ARM_TTBR1 | PT_QUIRK_ARM_NS | PT_QUIRK_ARM_OUTER_WBWA },
+	[ARM_S1_64K_52_TTBR1] = { "s1 64K 52 TTBR1", REF_S1, 16, 52, 52, 3, 10,
+				  PT_QUIRK_ARM_TTBR1 },
 };
 
 static bool ref_lpa2(const struct arm_ref_space *rs)

@@ -23,7 +23,8 @@ enum arm_ref_variant { REF_S1, REF_S2, REF_MALI };
  * @oas: output address bits
  * @levels: levels of the walk
  * @top_bits: index bits of the top table (concatenated ones included)
- * @quirks: PT_QUIRK_* variants: FEAT_LPA2 (TCR.DS), FEAT_S2FWB, NS
+ * @quirks: PT_QUIRK_* variants: FEAT_LPA2 (TCR.DS), FEAT_S2FWB, NS, an
+ *	upper (TTBR1) range, outer write-back walks
  */
 struct arm_ref_space {
 	const char *what;
@@ -64,6 +65,9 @@ enum arm_ref_space_id {
 	ARM_MALI_48,
 	ARM_MALI_32,
 	ARM_MALI_40_36,
+	ARM_S1_4K_48_TTBR1,
+	ARM_S1_16K_39_TTBR1_NS_OWBWA,
+	ARM_S1_64K_52_TTBR1,
 	ARM_NR_REF_SPACES
 };
 

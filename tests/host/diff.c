@@ -95,6 +95,7 @@ bool diff_init(struct diff *d, const struct ref_space *space)
 	/* The audits check that; at every flush it would be too slow. */
 	d->t.ctx.check_unlinked = false;
 	cfg = &d->t.pt.cfg;
+	d->base = cfg->iova_base;
 	model_init(&d->m, cfg->ias, cfg->oas, cfg->pgsize_bitmap);
 	for (prot = 0; prot <= PT_PROT_ALL; prot++)
 		d->m.prot_err[prot] = space->f->valid(cfg, prot);
@@ -112,7 +113,8 @@ bool diff_init(struct diff *d, const struct ref_space *space)
 static bool diff_same_leaf(const struct diff *d, const struct pt_leaf *e,
 			   const struct model_leaf *m)
 {
-	return e->iova == m->iova && e->pa == m->pa && e->size == m->size &&
+	return e->iova - d->base == m->iova && e->pa == m->pa &&
+	       e->size == m->size &&
 	       e->prot == m->prot && e->level == diff_level(d, m->size);
 }
 
@@ -132,7 +134,7 @@ static bool diff_leaves(const struct diff *d, const char *what,
 			     (unsigned long long)e[i].iova,
 			     (unsigned long long)e[i].pa,
 			     (unsigned long long)e[i].size, e[i].prot,
-			     e[i].level, (unsigned long long)m[i].iova,
+			     e[i].level, (unsigned long long)(d->base + m[i].iova),
 			     (unsigned long long)m[i].pa,
 			     (unsigned long long)m[i].size, m[i].prot);
 	}
@@ -158,16 +160,17 @@ void diff_map_src(struct diff *d, u64 iova, u64 pa, u64 chunk,
 	int ret, model_ret;
 
 	if (pages)
-		ret = pt_map_src(&d->t.pt, iova, &src, size, prot, pgsizes,
-				 &g->pt, &mapped);
+		ret = pt_map_src(&d->t.pt, d->base + iova, &src, size, prot,
+				 pgsizes, &g->pt, &mapped);
 	else
-		ret = pt_map(&d->t.pt, iova, pa, size, prot, pgsizes, &g->pt,
-			     &mapped);
+		ret = pt_map(&d->t.pt, d->base + iova, pa, size, prot, pgsizes,
+			     &g->pt, &mapped);
 	model_ret = model_map_src(&d->m, iova, pa, chunk, pages, nr_pages,
 				  page_size, prot, pgsizes, &model_mapped);
 	CHECK(ret == model_ret && mapped == model_mapped,
 	      "%s: map(iova %#llx, pa %#llx, size %#llx, prot %#x, pgsizes %#llx, %zu pages) is %s with %#llx mapped, model %s with %#llx",
-	      diff_name(d), (unsigned long long)iova, (unsigned long long)pa,
+	      diff_name(d), (unsigned long long)(d->base + iova),
+	      (unsigned long long)pa,
 	      (unsigned long long)size, prot, (unsigned long long)pgsizes,
 	      nr_pages, th_errname(ret), (unsigned long long)mapped,
 	      th_errname(model_ret), (unsigned long long)model_mapped);
@@ -193,11 +196,11 @@ void diff_unmap(struct diff *d, u64 iova, u64 size)
 	u64 unmapped, model_unmapped;
 	int ret, model_ret;
 
-	ret = pt_unmap(&d->t.pt, iova, size, &g->pt, &unmapped);
+	ret = pt_unmap(&d->t.pt, d->base + iova, size, &g->pt, &unmapped);
 	model_ret = model_unmap(&d->m, iova, size, &model_unmapped);
 	CHECK(ret == model_ret && unmapped == model_unmapped,
 	      "%s: unmap(iova %#llx, size %#llx) is %s with %#llx unmapped, model %s with %#llx",
-	      diff_name(d), (unsigned long long)iova,
+	      diff_name(d), (unsigned long long)(d->base + iova),
 	      (unsigned long long)size, th_errname(ret),
 	      (unsigned long long)unmapped, th_errname(model_ret),
 	      (unsigned long long)model_unmapped);
@@ -211,8 +214,9 @@ void diff_unmap(struct diff *d, u64 iova, u64 size)
 }
 
 /*
- * The entries a walk read: tables down to a leaf or an empty entry, as the
- * format classifies them, and exactly those the reference walker read.
+ * The entries a walk of @iova (the engine's) read: tables down to a leaf
+ * or an empty entry, as the format classifies them, and exactly those the
+ * reference walker read.
  */
 static void diff_walk_entries(struct diff *d, u64 iova,
 			      const struct pt_walk_result *res,
@@ -257,7 +261,7 @@ static void diff_walk_entries(struct diff *d, u64 iova,
 	}
 }
 
-/* The reference walk of @iova in the leaf @m finds the leaf. */
+/* The reference walk of @iova (the model's) in the leaf @m finds the leaf. */
 static bool diff_ref_found(struct diff *d, u64 iova,
 			   const struct model_leaf *m, const struct fc_ref *ref,
 			   int ref_ret)
@@ -266,10 +270,11 @@ static bool diff_ref_found(struct diff *d, u64 iova,
 		     ref->size == m->size && ref->prot == m->prot &&
 		     ref->level == diff_level(d, m->size),
 		     "%s: reference walk(%#llx) is %s: pa %#llx size %#llx prot %#x level %u, model iova %#llx pa %#llx size %#llx prot %#x",
-		     diff_name(d), (unsigned long long)iova,
+		     diff_name(d), (unsigned long long)(d->base + iova),
 		     th_errname(ref_ret), (unsigned long long)ref->pa,
 		     (unsigned long long)ref->size, ref->prot, ref->level,
-		     (unsigned long long)m->iova, (unsigned long long)m->pa,
+		     (unsigned long long)(d->base + m->iova),
+		     (unsigned long long)m->pa,
 		     (unsigned long long)m->size, m->prot);
 }
 
@@ -282,8 +287,8 @@ void diff_walk(struct diff *d, u64 iova)
 	int ret, ref_ret, want = -ENOENT;
 	unsigned int level;
 
-	ret = pt_walk(&d->t.pt, iova, &res);
-	ref_ret = fc_ref_walk(&d->t, iova, &ref);
+	ret = pt_walk(&d->t.pt, d->base + iova, &res);
+	ref_ret = fc_ref_walk(&d->t, d->base + iova, &ref);
 	if (iova > diff_last(d))
 		want = -EINVAL;
 	else if (model_lookup(&d->m, iova, &m))
@@ -291,31 +296,34 @@ void diff_walk(struct diff *d, u64 iova)
 	d->st.walk[want == 0 ? 0 : want == -ENOENT ? 1 : 2]++;
 	if (!CHECK(ret == want && (!want || ref_ret == want),
 		   "%s: walk(%#llx) is %s, the reference's %s, model %s",
-		   diff_name(d), (unsigned long long)iova, th_errname(ret),
-		   th_errname(ref_ret), th_errname(want)))
+		   diff_name(d), (unsigned long long)(d->base + iova),
+		   th_errname(ret), th_errname(ref_ret), th_errname(want)))
 		return;
 	if (want == -EINVAL) {
 		CHECK(!res.nr_entries, "%s: walk(%#llx) out of range read %u",
-		      diff_name(d), (unsigned long long)iova, res.nr_entries);
+		      diff_name(d), (unsigned long long)(d->base + iova),
+		      res.nr_entries);
 		return;
 	}
 	if (want == -ENOENT) {
-		diff_walk_entries(d, iova, &res, &ref, PT_ENTRY_EMPTY);
+		diff_walk_entries(d, d->base + iova, &res, &ref,
+				  PT_ENTRY_EMPTY);
 		return;
 	}
 	level = diff_level(d, m.size);
-	CHECK(res.leaf.iova == m.iova && res.leaf.size == m.size &&
+	CHECK(res.leaf.iova - d->base == m.iova && res.leaf.size == m.size &&
 	      res.leaf.pa == m.pa + (iova - m.iova) &&
 	      res.leaf.prot == m.prot && res.leaf.level == level,
 	      "%s: walk(%#llx) found iova %#llx pa %#llx size %#llx prot %#x level %u, model iova %#llx pa %#llx size %#llx prot %#x",
-	      diff_name(d), (unsigned long long)iova,
+	      diff_name(d), (unsigned long long)(d->base + iova),
 	      (unsigned long long)res.leaf.iova,
 	      (unsigned long long)res.leaf.pa,
 	      (unsigned long long)res.leaf.size, res.leaf.prot,
-	      res.leaf.level, (unsigned long long)m.iova,
+	      res.leaf.level, (unsigned long long)(d->base + m.iova),
 	      (unsigned long long)m.pa, (unsigned long long)m.size, m.prot);
 	if (diff_ref_found(d, iova, &m, &ref, ref_ret))
-		diff_walk_entries(d, iova, &res, &ref, PT_ENTRY_LEAF);
+		diff_walk_entries(d, d->base + iova, &res, &ref,
+				  PT_ENTRY_LEAF);
 }
 
 /* A run is collected as its leaves; the visitor may stop inside one. */
@@ -352,23 +360,23 @@ void diff_range(struct diff *d, u64 iova, u64 size, size_t stop_after)
 	d->nr_list = 0;
 	d->stop_after = stop_after;
 	d->visitor.run = diff_collect;
-	ret = pt_iterate(&d->t.pt, iova, size, &d->visitor);
+	ret = pt_iterate(&d->t.pt, d->base + iova, size, &d->visitor);
 	d->mlist.nr = 0;
 	model_collect(&d->m, iova, size, &d->mlist);
 	stopped = stop_after && d->mlist.nr >= stop_after;
 	want_nr = stopped ? stop_after : d->mlist.nr;
 	CHECK(ret == stopped, "%s: iterate(%#llx, %#llx) returned %d, expected %d",
-	      diff_name(d), (unsigned long long)iova,
+	      diff_name(d), (unsigned long long)(d->base + iova),
 	      (unsigned long long)size, ret, stopped);
 	if (!diff_leaves(d, "iterate", d->list, d->nr_list, d->mlist.leaf,
 			 want_nr))
 		printf("#   iterate(iova %#llx, size %#llx, stop after %zu)\n",
-		       (unsigned long long)iova, (unsigned long long)size,
-		       stop_after);
-	mapped = pt_range_mapped(&d->t.pt, iova, size);
+		       (unsigned long long)(d->base + iova),
+		       (unsigned long long)size, stop_after);
+	mapped = pt_range_mapped(&d->t.pt, d->base + iova, size);
 	CHECK(mapped == (d->mlist.nr > 0),
 	      "%s: range_mapped(%#llx, %#llx) is %d, model has %zu leaves",
-	      diff_name(d), (unsigned long long)iova,
+	      diff_name(d), (unsigned long long)(d->base + iova),
 	      (unsigned long long)size, mapped, d->mlist.nr);
 	d->st.range++;
 }
@@ -390,10 +398,10 @@ void diff_audit(struct diff *d)
 		const struct model_leaf *m = &d->mlist.leaf[i];
 		u64 end = m->iova + m->size - 1;
 
-		ret = fc_ref_walk(&d->t, m->iova, &first);
+		ret = fc_ref_walk(&d->t, d->base + m->iova, &first);
 		if (!diff_ref_found(d, m->iova, m, &first, ret))
 			break;
-		ret = fc_ref_walk(&d->t, end, &last);
+		ret = fc_ref_walk(&d->t, d->base + end, &last);
 		if (!diff_ref_found(d, end, m, &last, ret))
 			break;
 		if (d->space->f->same_replicas &&

@@ -72,6 +72,10 @@ struct diff_stats {
  * struct diff - the engine's tree and the model, side by side
  * @space: the space, its format and reference
  * @t: the engine's tree, its owner and gather, and the reference
+ * @base: the tree's first IOVA: 0, or an upper (Arm TTBR1) range's. The
+ *	model and the generator work with offsets from it: the engine and
+ *	the reference walker get @base + offset, and what the engine reports
+ *	is compared less @base
  * @m: the model
  * @sizes: the space's page sizes, smallest first
  * @nr_sizes: how many
@@ -89,6 +93,7 @@ struct diff_stats {
 struct diff {
 	const struct ref_space *space;
 	struct fc_tree t;
+	u64 base;
 	struct model m;
 	u64 sizes[DIFF_MAX_SIZES];
 	unsigned int nr_sizes;

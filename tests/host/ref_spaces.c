@@ -45,6 +45,13 @@ const struct ref_space ref_spaces[] = {
 	ARM(ARM_MALI_48, arm_mali, false),
 	ARM(ARM_MALI_32, arm_mali, false),
 	ARM(ARM_MALI_40_36, arm_mali, false),
+	/*
+	 * Stage 1 upper (TTBR1) ranges: the model and the generator work
+	 * with offsets from the first IOVA (diff.h, struct diff @base).
+	 */
+	ARM(ARM_S1_4K_48_TTBR1, arm_s1, true),
+	ARM(ARM_S1_16K_39_TTBR1_NS_OWBWA, arm_s1, false),
+	ARM(ARM_S1_64K_52_TTBR1, arm_s1, true),
 	/* Armv7 short descriptors: TTBCR.N 0, 4 and 7. */
 	SPACE("v7s 32", ref_v7s, false, .ias = 32),
 	SPACE("v7s 28", ref_v7s, false, .ias = 28),
