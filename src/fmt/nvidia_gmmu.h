@@ -15,7 +15,8 @@
  *
  * Levels (engine numbering, the hardware's names):
  *   0  PTE   small page table, 512 x 4K (SPT) or big page table, 32 x 64K
- *            (LPT, 256 bytes)
+ *            (LPT, 256 bytes) or, v2, 16 x 128K (128 bytes, allocated as
+ *            256: see below)
  *   1  PD0   256 dual entries of 16 bytes: word 0 is the big-page-table
  *            pointer or a 2M PTE, word 1 the small-page-table pointer
  *   2  PD1   512 entries, 512M each; v3 decodes a 512M PTE here
@@ -36,10 +37,28 @@
  * not implemented. The engine sees one word of a dual entry (its view,
  * PT_FMT_DUAL): the 2M PTE or the pointer of the space's half.
  *
- * Big page size: 64K. The instance block can select 128K
- * (NV_RAMIN_BIG_PAGE_SIZE = 0) but ptlab does not offer it: a 128K big
- * page table is 128 bytes yet its PD0 pointer needs 256-byte alignment,
- * and nouveau runs every generation with 64K.
+ * Big page size: 64K, or 128K on v2: a space created with a granule of
+ * 128K uses the big half as a 64K one does, with 128K and 2M pages. The
+ * instance block selects the size for the whole space
+ * (NV_RAMIN_BIG_PAGE_SIZE, bit 11: 1 = 64K, 0 = 128K) and the big page
+ * table then indexes VA bits 20:17: 16 entries, 128 bytes. Its PD0
+ * pointer (ADDRESS_BIG, pa >> 8) needs 256-byte alignment, so the level
+ * allocates 256 bytes (pt_level.table_bytes); the upper half stays 0.
+ * Which GPUs take 128K, from open-gpu-kernel-modules: gp100/dev_ram.h
+ * defines NV_RAMIN_BIG_PAGE_SIZE_128KB next to USE_NEW_PT_FORMAT (version
+ * 2); kgmmuFmtInitLevels_GP10X (kern_gmmu_fmt_gp10x.c) builds version 2
+ * levels for a bigPageShift of 16 or 17; kgmmuInstBlkPageDirBaseGet_GP100
+ * writes _BIG_PAGE_SIZE_128KB for a space whose big pages are not 64K.
+ * From Volta on, 64K only: kgmmuInstBlkPageDirBaseGet_GV100 forces
+ * _BIG_PAGE_SIZE_64KB ("Volta only supports new page table format and
+ * 64KB big page size"), gv100/dev_ram.h's NV_RAMIN_SC_BIG_PAGE_SIZE has a
+ * _64KB value only, every generation's defaultBigPageSize is 64K, and
+ * nouveau joins every v2 and v3 space with 64K (gp100_vmm_join; only
+ * gm200_vmm_new_, version 1 tables, offers 17). So 128K is Pascal's, with
+ * version 2 tables; v3 (Hopper on) refuses it. NVIDIA's UVM driver itself
+ * refuses 128K spaces on every GPU from Pascal on (uvm_hal_mmu_mode_pascal,
+ * "Bug 1789555"): the hardware takes the setting, NVIDIA's own software
+ * does not use it.
  *
  * 512M pages: v3 only. nouveau's gh100 page list maps 512M at PD1
  * (NVKM_VMM_PAGE_SVxC) while its gp100 list gives that size sparse use
@@ -65,10 +84,11 @@
  * Register values (struct pt_hw_regs), the instance block's words:
  *   ttbr: NV_RAMIN_PAGE_DIR_BASE (offset 0x200): target 1:0 =
  *         SYS_MEM_COHERENT (2), VOL bit 2, VER2 page tables bit 10, big
- *         page size bit 11 = 1 (64K), the root's address in 63:12 -- the
- *         word gp100_vmm_join and gf100_vmm_join_ write. nouveau's gh100
- *         joins with the same word (gv100_vmm_join): on Hopper the MMU
- *         version, not a further bit, selects version 3 tables.
+ *         page size bit 11 (1 = 64K, 0 = 128K), the root's address in
+ *         63:12 -- the word gp100_vmm_join and gf100_vmm_join_ write (with
+ *         64K). nouveau's gh100 joins with the same word
+ *         (gv100_vmm_join): on Hopper the MMU version, not a further bit,
+ *         selects version 3 tables.
  *   tcr:  NV_RAMIN_ADR_LIMIT (offset 0x208): the last VA, 2^ias - 1.
  *   mair: 0.
  */
@@ -102,6 +122,8 @@
 
 #define GMMU_SMALL_SHIFT	12
 #define GMMU_BIG_SHIFT		16
+#define GMMU_BIG128_SHIFT	17	/* v2 only */
+#define GMMU_BIG_TABLE_ALIGN	256	/* ADDRESS_BIG is pa >> 8 */
 #define GMMU_PD0_SHIFT		21
 #define GMMU_PD1_SHIFT		29
 #define GMMU_PD0_LEVEL		1
@@ -124,10 +146,10 @@ static inline bool gmmu_v3(const struct pt_cfg *cfg)
 	return cfg->levels == 6;
 }
 
-/* Does the space use the big half of PD0 entries (64K pages)? */
+/* Does the space use the big half of PD0 entries (64K or 128K pages)? */
 static inline bool gmmu_big(const struct pt_cfg *cfg)
 {
-	return cfg->granule_shift == GMMU_BIG_SHIFT;
+	return cfg->granule_shift != GMMU_SMALL_SHIFT;
 }
 
 static inline int gmmu_init(struct pt_cfg *cfg, const struct pt_params *p,
@@ -142,7 +164,8 @@ static inline int gmmu_init(struct pt_cfg *cfg, const struct pt_params *p,
 	cfg->ias = p->ias ? p->ias : ias;
 	cfg->oas = p->oas ? p->oas : (v3 ? GMMU3_MAX_OAS : GMMU2_MAX_OAS);
 	if (cfg->granule_shift != GMMU_SMALL_SHIFT &&
-	    cfg->granule_shift != GMMU_BIG_SHIFT)
+	    cfg->granule_shift != GMMU_BIG_SHIFT &&
+	    (v3 || cfg->granule_shift != GMMU_BIG128_SHIFT))
 		return -EOPNOTSUPP;
 	/* The hardware translates the whole VA: no shorter spaces. */
 	if (cfg->ias != ias || cfg->oas < GMMU_MIN_OAS ||
@@ -160,6 +183,9 @@ static inline int gmmu_init(struct pt_cfg *cfg, const struct pt_params *p,
 		.index_bits = GMMU_PD0_SHIFT - cfg->granule_shift,
 		.pgsizes = 1ULL << cfg->granule_shift,
 	};
+	/* 16 x 128K: 128 bytes, allocated with the alignment PD0 needs. */
+	if (cfg->granule_shift == GMMU_BIG128_SHIFT)
+		cfg->lvl[0].table_bytes = GMMU_BIG_TABLE_ALIGN;
 	cfg->lvl[1] = (struct pt_level){
 		.shift = GMMU_PD0_SHIFT, .index_bits = 8, .dual = true,
 		.pgsizes = 1ULL << GMMU_PD0_SHIFT,
@@ -353,8 +379,12 @@ static inline u64 gmmu_dual_cmpxchg(const struct pt_cfg *cfg,
 static inline void gmmu_regs(const struct pt_cfg *cfg, u64 root_pa,
 			     struct pt_hw_regs *regs)
 {
+	/* The big page size bit: 0 selects 128K (NV_RAMIN_BIG_PAGE_SIZE). */
+	u64 big = cfg->granule_shift == GMMU_BIG128_SHIFT ? 0 :
+		  GMMU_PDB_BIG_64K;
+
 	regs->ttbr = GMMU_PDB_TARGET_SYS_COH | GMMU_PDB_VOL | GMMU_PDB_VER2 |
-		     GMMU_PDB_BIG_64K | (root_pa & GMMU_PDB_ADDR);
+		     big | (root_pa & GMMU_PDB_ADDR);
 	regs->tcr = (1ULL << cfg->ias) - 1;
 	regs->mair = 0;
 }

@@ -890,9 +890,13 @@ int ptlab_hw_decode(u32 format, u64 ttbr, u64 tcr, u64 mair,
 		 * NV_RAMIN_PAGE_DIR_BASE: target 1:0 system memory (2, 3),
 		 * VER2 tables bit 10, big pages bit 11 (1 = 64K, 0 = 128K),
 		 * the root in 63:12. NV_RAMIN_ADR_LIMIT: the last VA; the
-		 * walker models the whole VA only.
+		 * walker models the whole VA only. 128K big pages are
+		 * Pascal's (gp100 dev_ram.h): from Volta on the big page
+		 * size is 64K (gv100's NV_RAMIN_SC_BIG_PAGE_SIZE has no
+		 * other value), so a v3 MMU takes no 128K.
 		 */
-		if ((ttbr & 3) < 2 || !(ttbr & BIT_ULL(10)))
+		if ((ttbr & 3) < 2 || !(ttbr & BIT_ULL(10)) ||
+		    (format == PTLAB_FMT_NVIDIA_GMMU_V3 && !(ttbr & BIT_ULL(11))))
 			return -EINVAL;
 		g->levels = format == PTLAB_FMT_NVIDIA_GMMU_V3 ? 6 : 5;
 		g->ias = format == PTLAB_FMT_NVIDIA_GMMU_V3 ? 57 : 49;

@@ -22,6 +22,7 @@ static unsigned int gmmu_level_of(u64 size)
 	switch (size) {
 	case SZ_4K:
 	case SZ_64K:
+	case 0x20000ULL:	/* v2 128K big pages */
 		return 0;
 	case SZ_2M:
 		return 1;

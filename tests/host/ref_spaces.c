@@ -85,10 +85,11 @@ const struct ref_space ref_spaces[] = {
 	SPACE("uat 39/36", ref_uat, false, .ias = 39, .oas = 36),
 	SPACE("uat 39/40", ref_uat, false, .ias = 39, .oas = 40),
 	SPACE("uat 39/42", ref_uat, false, .ias = 39, .oas = 42),
-	/* NVIDIA GMMU: the small (4K) or the big (64K) half of PD0. */
+	/* NVIDIA GMMU: the small (4K) or the big (64K, v2 128K) half of PD0. */
 	SPACE("gmmu-v2 4K", ref_gmmu2, false, .granule_shift = 12),
 	SPACE("gmmu-v2 64K/40", ref_gmmu2, false, .granule_shift = 16,
 	      .oas = 40),
+	SPACE("gmmu-v2 128K", ref_gmmu2, false, .granule_shift = 17),
 	SPACE("gmmu-v3 4K", ref_gmmu3, false, .granule_shift = 12),
 	SPACE("gmmu-v3 64K", ref_gmmu3, false, .granule_shift = 16),
 	SPACE("gmmu-v3 4K 2M", ref_gmmu3, false, .granule_shift = 12,

@@ -25,11 +25,13 @@
  *   = 1); ADDRESS 51:12. Dual: ADDRESS_BIG 51:8, the small half in the
  *   second word as a PDE (APERTURE_SMALL 66:65, PCF_SMALL 69:67,
  *   ADDRESS_SMALL 115:76).
- * Levels: PTE (4K: 512 entries; 64K: 32), PD0 (2M, 256 dual entries), PD1
- *   (512M), PD2, PD3 (v2 root: 2 bits), v3 PD4 (root: 1 bit).
+ * Levels: PTE (4K: 512 entries; 64K: 32; v2 128K: 16, VA bits 20:17), PD0
+ *   (2M, 256 dual entries), PD1 (512M), PD2, PD3 (v2 root: 2 bits), v3 PD4
+ *   (root: 1 bit).
  * Instance block: PAGE_DIR_BASE target 1:0 = 2, VOL bit 2, VER2 bit 10,
- *   64K big pages bit 11, address 63:12 (gp100_vmm_join); ADR_LIMIT =
- *   the last VA.
+ *   big page size bit 11 (NV_RAMIN_BIG_PAGE_SIZE: 1 = 64K, 0 = 128K,
+ *   gp100 dev_ram.h), address 63:12 (gp100_vmm_join); ADR_LIMIT = the
+ *   last VA.
  */
 #include "ref.h"
 
@@ -38,6 +40,8 @@ static const struct pt_format *v3 = &pt_fmt_nvidia_gmmu_v3;
 
 #define G4K	{ .granule_shift = 12 }
 #define G64K	{ .granule_shift = 16 }
+#define G128K	{ .granule_shift = 17 }
+#define SZ_128K	0x20000ULL
 
 static const struct fc_golden v2_golden[] = {
 	/* VALID 1 | APERTURE 2 << 1 (4) | 0x812345000 >> 12 << 8. */
@@ -56,6 +60,11 @@ static const struct fc_golden v2_golden[] = {
 	/* 64K PTE of a big page table. */
 	{ "v2 64K", G64K, 0, 0x812340000ULL, 0, RW | CACHE,
 	  0x81234005ULL, 0 },
+	/* 128K PTE of a 16-entry big page table: the same PTE layout. */
+	{ "v2 128K", G128K, 0, 0x812360000ULL, 0, RW | CACHE,
+	  0x81236005ULL, 0 },
+	{ "v2 128K RO MMIO", G128K, 0, 0x812360000ULL, 0, R | MMIO,
+	  0x8123604fULL, 0 },
 	/* The last 4K of a 52-bit output: 0xffffffffff << 8. */
 	{ "v2 top of PA", G4K, 0, 0xffffffffff000ULL, 0, RW | CACHE,
 	  0xffffffffff05ULL, 0 },
@@ -90,10 +99,11 @@ static void gmmu_golden_leaves(void)
 
 static void gmmu_table_entries(void)
 {
-	struct pt_cfg c2, c3, b2, b3;
+	struct pt_cfg c2, c3, b2, b3, h2;
 
 	if (!fc_cfg(&c2, v2, 12, 49, 52) || !fc_cfg(&c3, v3, 12, 57, 52) ||
-	    !fc_cfg(&b2, v2, 16, 49, 52) || !fc_cfg(&b3, v3, 16, 57, 52))
+	    !fc_cfg(&b2, v2, 16, 49, 52) || !fc_cfg(&b3, v3, 16, 57, 52) ||
+	    !fc_cfg(&h2, v2, 17, 49, 52))
 		return;
 	/* v2 PDE: APERTURE 2 (4) | VOL 0x8 | pa >> 12 << 8. */
 	CHECK_EQ(v2->mk_table(&c2, 2, 0x812345000ULL), 0x8123450cULL,
@@ -105,6 +115,12 @@ static void gmmu_table_entries(void)
 		 "v2 PD0 big half");
 	CHECK_EQ(v2->entry_pa(&b2, 1, 0x8123451cULL), 0x812345100ULL,
 		 "v2 big table address");
+	/* A 128K big page table: the same big half, 256-byte aligned. */
+	CHECK_EQ(v2->mk_table(&h2, 1, 0x812345300ULL), 0x8123453cULL,
+		 "v2 PD0 big half, 128K");
+	CHECK_EQ(v2->entry_pa(&h2, 1, 0x8123453cULL), 0x812345300ULL,
+		 "v2 128K big table address");
+	CHECK_KIND(&h2, 0, 0x81236005ULL, PT_ENTRY_LEAF, "v2 128K PTE");
 	/* v3 PDE: APERTURE 2 | PCF 1 << 3 | pa in place. */
 	CHECK_EQ(v3->mk_table(&c3, 4, 0x812345000ULL), 0x81234500cULL,
 		 "v3 PD3 entry");
@@ -146,6 +162,12 @@ static void gmmu_regs(void)
 		CHECK_EQ(regs.tcr, 0x1ffffffffffffULL, "v2 ADR_LIMIT");
 		CHECK_EQ(regs.mair, 0, "v2 mair");
 	}
+	/* 128K big pages: bit 11 clear, 0x812345000 | 0x400 | 0x4 | 2. */
+	if (fc_cfg(&cfg, v2, 17, 49, 52)) {
+		v2->regs(&cfg, 0x812345000ULL, &regs);
+		CHECK_EQ(regs.ttbr, 0x812345406ULL, "v2 PAGE_DIR_BASE, 128K");
+		CHECK_EQ(regs.tcr, 0x1ffffffffffffULL, "v2 ADR_LIMIT, 128K");
+	}
 	if (fc_cfg(&cfg, v3, 16, 57, 52)) {
 		v3->regs(&cfg, 0xfffffffff000ULL, &regs);
 		CHECK_EQ(regs.ttbr, 0xfffffffffc06ULL, "v3 PAGE_DIR_BASE");
@@ -173,6 +195,14 @@ static void gmmu_geometry(void)
 		CHECK_INT(cfg.lvl[0].index_bits, 5, "LPT 32 entries");
 		CHECK_EQ(pt_table_bytes(&cfg, 0), 256, "LPT 256 bytes");
 	}
+	/* 16 x 128K, 128 bytes of entries in a 256-byte table (ADDRESS_BIG). */
+	if (fc_cfg(&cfg, v2, 17, 49, 52)) {
+		CHECK_EQ(cfg.pgsize_bitmap, SZ_128K | SZ_2M, "v2 128K sizes");
+		CHECK_INT(cfg.lvl[0].shift, 17, "128K PTEs");
+		CHECK_INT(cfg.lvl[0].index_bits, 4, "LPT 16 entries");
+		CHECK_EQ(pt_table_bytes(&cfg, 0), 256, "LPT of 128K: 256 bytes");
+		CHECK_EQ(pt_table_bytes(&cfg, 1), 4096, "PD0, 128K");
+	}
 	if (fc_cfg(&cfg, v3, 12, 57, 52)) {
 		CHECK_INT(cfg.levels, 6, "v3 levels");
 		CHECK_EQ(cfg.pgsize_bitmap, SZ_4K | SZ_2M | SZ_512M,
@@ -190,7 +220,6 @@ static void gmmu_params(void)
 	static const struct fc_param cases[] = {
 		{ { .granule_shift = 12 }, 0, "4K granule" },
 		{ { .granule_shift = 16 }, 0, "64K granule" },
-		{ { .granule_shift = 17 }, -EOPNOTSUPP, "128K big pages" },
 		{ { .granule_shift = 14 }, -EOPNOTSUPP, "16K granule" },
 		{ { .ias = 48 }, -EINVAL, "ias 48" },
 		{ { .oas = 53 }, -EINVAL, "oas 53" },
@@ -203,8 +232,23 @@ static void gmmu_params(void)
 		  -EINVAL, "4K in a 64K space" },
 	};
 
+	/* 128K big pages: Pascal's, version 2 tables only. */
+	static const struct fc_param v2_cases[] = {
+		{ { .granule_shift = 17 }, 0, "128K big pages" },
+		{ { .granule_shift = 17, .pgsize_bitmap = SZ_128K },
+		  0, "128K only" },
+		{ { .granule_shift = 17, .pgsize_bitmap = SZ_64K | SZ_128K },
+		  -EINVAL, "64K in a 128K space" },
+		{ { .granule_shift = 18 }, -EOPNOTSUPP, "256K big pages" },
+	};
+	static const struct fc_param v3_cases[] = {
+		{ { .granule_shift = 17 }, -EOPNOTSUPP, "v3: no 128K" },
+	};
+
 	fc_params(v2, cases, TH_ARRAY_SIZE(cases));
 	fc_params(v3, cases, TH_ARRAY_SIZE(cases));
+	fc_params(v2, v2_cases, TH_ARRAY_SIZE(v2_cases));
+	fc_params(v3, v3_cases, TH_ARRAY_SIZE(v3_cases));
 	CHECK_INT(pt_cfg_init(&(struct pt_cfg){}, v2,
 			      &(struct pt_params){ .pgsize_bitmap = SZ_4K |
 						   SZ_512M }), -EINVAL,
@@ -274,11 +318,48 @@ static void gmmu_dual_halves(void)
 	}
 }
 
+/*
+ * v2 128K big pages: the big half of PD0 points at a 16-entry table
+ * indexed by VA bits 20:17, in 256 bytes; the page behind entry 3 maps
+ * 0x60000..0x7ffff of its 2M; 64K and 4K pages do not fit.
+ */
+static void gmmu_big_128k(void)
+{
+	struct fc_tree t;
+	u64 w[2], *lpt;
+
+	if (!fc_new(&t, &ref_gmmu2, &(struct pt_params)G128K))
+		return;
+	fc_map_ok(&t, 0x40060000ULL, 0x812360000ULL, SZ_128K, RW);
+	pd0_words(&t, 0x40060000ULL, w);
+	CHECK_EQ((w[0] >> 1) & 3, 2, "128K: APERTURE_BIG coherent");
+	CHECK_EQ(w[0] & 1, 0, "128K: big half is no PTE");
+	CHECK_EQ(w[1], 0, "128K: word 1 empty");
+	/* ADDRESS_BIG 53:4 = pa >> 8. */
+	lpt = (u64 *)(uintptr_t)(((w[0] >> 4) & GENMASK_ULL(49, 0)) << 8);
+	/* RW, not cached: APERTURE 3 (non-coherent) | VALID. */
+	CHECK_EQ(lpt[3], 0x81236007ULL, "128K PTE 3");
+	CHECK_EQ(lpt[2] | lpt[4], 0, "its neighbours empty");
+	fc_walk_expect(&t, 0x4007fabcULL, 0x81237fabcULL, SZ_128K, RW);
+	fc_map_fails(&t, 0x40080000ULL, 0x812340000ULL, SZ_64K, RW, -EINVAL,
+		     0);
+	fc_map_fails(&t, 0x40080000ULL, 0x812341000ULL, SZ_4K, RW, -EINVAL,
+		     0);
+	/* A 2M page through word 0 of another PD0 entry. */
+	fc_map_ok(&t, 0x40200000ULL, 0x812400000ULL, SZ_2M, RW);
+	fc_walk_expect(&t, 0x40212345ULL, 0x812412345ULL, SZ_2M, RW);
+	fc_unmap_expect(&t, 0x40060000ULL, SZ_128K, 0, SZ_128K);
+	fc_unmap_expect(&t, 0x40200000ULL, SZ_2M, 0, SZ_2M);
+	CHECK_INT(t.ctx.live_tables, 1, "tables after unmap");
+	fc_free(&t);
+}
+
 /* The scenarios that take their sizes from the tree (fc_sem_all assumes 1G). */
 static void gmmu_sem(void)
 {
 	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)G4K);
 	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)G64K);
+	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)G128K);
 	fc_sem_sizes(&ref_gmmu3, &(struct pt_params)G4K);
 	fc_sem_sizes(&ref_gmmu3, &(struct pt_params)G64K);
 }
@@ -291,6 +372,7 @@ static const struct th_test gmmu_tests[] = {
 	TH_TEST(gmmu_geometry),
 	TH_TEST(gmmu_params),
 	TH_TEST(gmmu_dual_halves),
+	TH_TEST(gmmu_big_128k),
 	TH_TEST(gmmu_sem),
 };
 
