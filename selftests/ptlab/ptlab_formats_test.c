@@ -425,7 +425,8 @@ FIXTURE_VARIANT_ADD(fmt, apple_uat) {
 /*
  * NVIDIA GMMU: the whole VA only (49 bits v2, 57 v3), the root one page;
  * the 4K granule uses PD0's small-page half (4K, 2M, v3 512M pages), the
- * 64K one its big-page half (64K, 2M, v3 512M); no execute permission.
+ * 64K one its big-page half (64K, 2M, v3 512M), v2's 128K one the big-page
+ * half with 128K pages (Pascal's big page size); no execute permission.
  */
 #define GMMU_V2(g, sz)							\
 	.c = { .format = PTLAB_FMT_NVIDIA_GMMU_V2, .granule_shift = (g) }, \
@@ -446,6 +447,10 @@ FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2) {
 
 FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2_64k) {
 	GMMU_V2(16, SZ_64K | SZ_2M),
+};
+
+FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2_128k) {
+	GMMU_V2(17, SZ_128K | SZ_2M),
 };
 
 FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v3) {

@@ -571,9 +571,10 @@ void geom_init(struct geom *g, const struct ptlab_info *info)
 	if (!g->levels || g->levels > PTLAB_MAX_LEVELS)
 		return;
 	/*
-	 * NVIDIA GMMU: 4K or 64K pages (the granule), PD0 with 256 dual
-	 * entries of 2M, then 9 bits a level from 29; the root a whole page.
-	 * A big page table is 32 entries, 256 bytes.
+	 * NVIDIA GMMU: 4K, 64K or 128K pages (the granule), PD0 with 256
+	 * dual entries of 2M, then 9 bits a level from 29; the root a whole
+	 * page. A big page table is 32 entries of 64K, 256 bytes, or 16 of
+	 * 128K in 256 bytes too (its PD0 pointer's alignment).
 	 */
 	if (g->format == PTLAB_FMT_NVIDIA_GMMU_V2 ||
 	    g->format == PTLAB_FMT_NVIDIA_GMMU_V3) {
@@ -582,6 +583,8 @@ void geom_init(struct geom *g, const struct ptlab_info *info)
 		g->root_bytes = SZ_4K;
 		g->table_bytes = SZ_4K;
 		g->pt_bytes = 8ULL << (21 - g->gran);
+		if (g->pt_bytes < 256)
+			g->pt_bytes = 256;
 		return;
 	}
 	top_bits = g->ias - g->shift[g->levels - 1];
