@@ -19,7 +19,8 @@
  *            256: see below)
  *   1  PD0   256 dual entries of 16 bytes: word 0 is the big-page-table
  *            pointer or a 2M PTE, word 1 the small-page-table pointer
- *   2  PD1   512 entries, 512M each; v3 decodes a 512M PTE here
+ *   2  PD1   512 entries, 512M each; v3 decodes a 512M PTE here, and so
+ *            do the v2 GPUs from Ampere on (see below)
  *   3  PD2   512 entries
  *   4  PD3   v2: the root, 4 entries (VA bits 48:47); v3: 512 entries
  *   5  PD4   v3 only: the root, 2 entries (VA bit 56)
@@ -60,9 +61,17 @@
  * "Bug 1789555"): the hardware takes the setting, NVIDIA's own software
  * does not use it.
  *
- * 512M pages: v3 only. nouveau's gh100 page list maps 512M at PD1
- * (NVKM_VMM_PAGE_SVxC) while its gp100 list gives that size sparse use
- * only, so a v2 entry with VALID = 1 above PD0 is treated as invalid.
+ * 512M pages: v3 always (kgmmuFmtInitLevels_GH10X: "Page directory 1 can
+ * hold a PTE pointing to a 512MB Page"; nouveau's gh100 page list). On v2
+ * only Ampere and Ada decode them: kgmmuFmtInitLevels_GA10X (GA100 to
+ * AD107) makes PD1 a page table, bPageSize512mbSupported is true from GA100
+ * on, UVM's page_sizes_ampere lists 512M; Pascal to Turing
+ * (kgmmuFmtInitLevels_GP10X) do not, and nouveau (tu102_vmm's page list,
+ * which its Ampere support reuses) gives that size sparse use only. A v2
+ * space therefore has no 512M pages unless its creator asks for them in
+ * pgsize_bitmap, saying its GPU is an Ampere or an Ada; without them a v2
+ * entry with VALID = 1 above PD0 is treated as invalid. 128K big pages
+ * (Pascal) and 512M pages (Ampere on) exclude each other: no GPU has both.
  *
  * Entries ptlab writes:
  *   PDE (and the dual entry's half in use): aperture SYSTEM_COHERENT (the
@@ -195,11 +204,16 @@ static inline int gmmu_init(struct pt_cfg *cfg, const struct pt_params *p,
 			.shift = GMMU_PD1_SHIFT + (level - 2) * 9,
 			.index_bits = 9,
 		};
-	if (v3)
+	/* 512M at PD1: v3; v2 when asked for (Ampere and Ada). */
+	if (v3 || (p->pgsize_bitmap & (1ULL << GMMU_PD1_SHIFT)))
 		cfg->lvl[GMMU_PD1_LEVEL].pgsizes = 1ULL << GMMU_PD1_SHIFT;
 	for (level = 0; level < cfg->levels; level++)
 		all |= cfg->lvl[level].pgsizes;
 	if (p->pgsize_bitmap & ~all)
+		return -EINVAL;
+	/* 128K big pages are Pascal's, v2 512M pages Ampere's and Ada's. */
+	if (cfg->granule_shift == GMMU_BIG128_SHIFT &&
+	    cfg->lvl[GMMU_PD1_LEVEL].pgsizes)
 		return -EINVAL;
 	cfg->pgsize_bitmap = p->pgsize_bitmap ? p->pgsize_bitmap : all;
 	if (!(cfg->pgsize_bitmap & (1ULL << cfg->granule_shift)))

@@ -65,8 +65,12 @@ static int gmmu_ref_leaf(const struct fc_tree *t, u64 iova, struct fc_ref *r)
 	if (!r->nr)
 		return -ENOENT;
 	pte = r->entries[r->nr - 1];
-	/* VALID; a PTE at the PTE level, PD0 (2M) or, v3, PD1 (512M). */
-	if (!(pte & 1) || r->level > (v3 ? 2 : 1))
+	/*
+	 * VALID; a PTE at the PTE level, PD0 (2M) or PD1 (512M): v3, and v2
+	 * spaces whose creator asked for 512M pages (Ampere, Ada).
+	 */
+	if (!(pte & 1) ||
+	    r->level > (v3 || (cfg->pgsize_bitmap & SZ_512M) ? 2 : 1))
 		return -ENOENT;
 	r->size = r->level == 2 ? SZ_512M : r->level ? SZ_2M :
 		  1ULL << cfg->granule_shift;

@@ -90,6 +90,11 @@ const struct ref_space ref_spaces[] = {
 	SPACE("gmmu-v2 64K/40", ref_gmmu2, false, .granule_shift = 16,
 	      .oas = 40),
 	SPACE("gmmu-v2 128K", ref_gmmu2, false, .granule_shift = 17),
+	/* v2 with 512M pages at PD1, as Ampere and Ada have them. */
+	SPACE("gmmu-v2 4K 512M", ref_gmmu2, false, .granule_shift = 12,
+	      .pgsize_bitmap = SZ_4K | SZ_2M | SZ_512M),
+	SPACE("gmmu-v2 64K 512M", ref_gmmu2, false, .granule_shift = 16,
+	      .pgsize_bitmap = SZ_64K | SZ_2M | SZ_512M),
 	SPACE("gmmu-v3 4K", ref_gmmu3, false, .granule_shift = 12),
 	SPACE("gmmu-v3 64K", ref_gmmu3, false, .granule_shift = 16),
 	SPACE("gmmu-v3 4K 2M", ref_gmmu3, false, .granule_shift = 12,

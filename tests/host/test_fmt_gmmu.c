@@ -26,8 +26,9 @@
  *   second word as a PDE (APERTURE_SMALL 66:65, PCF_SMALL 69:67,
  *   ADDRESS_SMALL 115:76).
  * Levels: PTE (4K: 512 entries; 64K: 32; v2 128K: 16, VA bits 20:17), PD0
- *   (2M, 256 dual entries), PD1 (512M), PD2, PD3 (v2 root: 2 bits), v3 PD4
- *   (root: 1 bit).
+ *   (2M, 256 dual entries), PD1 (512M: v3; v2 on Ampere and Ada,
+ *   kgmmuFmtInitLevels_GA10X), PD2, PD3 (v2 root: 2 bits), v3 PD4 (root:
+ *   1 bit).
  * Instance block: PAGE_DIR_BASE target 1:0 = 2, VOL bit 2, VER2 bit 10,
  *   big page size bit 11 (NV_RAMIN_BIG_PAGE_SIZE: 1 = 64K, 0 = 128K,
  *   gp100 dev_ram.h), address 63:12 (gp100_vmm_join); ADR_LIMIT = the
@@ -42,6 +43,9 @@ static const struct pt_format *v3 = &pt_fmt_nvidia_gmmu_v3;
 #define G64K	{ .granule_shift = 16 }
 #define G128K	{ .granule_shift = 17 }
 #define SZ_128K	0x20000ULL
+/* v2 with 512M pages, as an Ampere or an Ada decodes them. */
+#define G4K512M	{ .granule_shift = 12, .pgsize_bitmap = SZ_4K | SZ_2M | SZ_512M }
+#define G64K512M { .granule_shift = 16, .pgsize_bitmap = SZ_64K | SZ_2M | SZ_512M }
 
 static const struct fc_golden v2_golden[] = {
 	/* VALID 1 | APERTURE 2 << 1 (4) | 0x812345000 >> 12 << 8. */
@@ -65,6 +69,11 @@ static const struct fc_golden v2_golden[] = {
 	  0x81236005ULL, 0 },
 	{ "v2 128K RO MMIO", G128K, 0, 0x812360000ULL, 0, R | MMIO,
 	  0x8123604fULL, 0 },
+	/* 512M PTE at PD1 (Ampere, Ada): 0x820000000 >> 12 << 8. */
+	{ "v2 512M", G4K512M, 2, 0x820000000ULL, 0, RW | CACHE,
+	  0x82000005ULL, 0 },
+	{ "v2 512M RO priv", G64K512M, 2, 0x820000000ULL, 0, R | PRIV,
+	  0x82000067ULL, 0 },
 	/* The last 4K of a 52-bit output: 0xffffffffff << 8. */
 	{ "v2 top of PA", G4K, 0, 0xffffffffff000ULL, 0, RW | CACHE,
 	  0xffffffffff05ULL, 0 },
@@ -133,7 +142,13 @@ static void gmmu_table_entries(void)
 	CHECK_KIND(&c2, 0, 0x8123450cULL, PT_ENTRY_EMPTY, "invalid PTE");
 	CHECK_KIND(&c2, 3, 0x81234501ULL, PT_ENTRY_EMPTY, "v2 PTE at PD2");
 	CHECK_KIND(&c2, 2, 0x81234501ULL, PT_ENTRY_EMPTY,
-		   "v2: no 512M pages");
+		   "v2: no 512M pages unless asked for");
+	if (CHECK_INT(pt_cfg_init(&c2, v2, &(struct pt_params)G4K512M), 0,
+		      "v2 with 512M")) {
+		CHECK_KIND(&c2, 2, 0x82000005ULL, PT_ENTRY_LEAF, "v2 512M");
+		CHECK_KIND(&c2, 3, 0x82000005ULL, PT_ENTRY_EMPTY,
+			   "v2 PTE at PD2");
+	}
 	CHECK_KIND(&c3, 2, 0x820000085ULL, PT_ENTRY_LEAF, "v3 512M");
 	CHECK_KIND(&c3, 3, 0x820000085ULL, PT_ENTRY_EMPTY, "v3 PTE at PD2");
 	CHECK_KIND(&c3, 4, 0x800000008ULL, PT_ENTRY_EMPTY,
@@ -209,6 +224,13 @@ static void gmmu_geometry(void)
 			 "v3 4K sizes");
 		CHECK_INT(cfg.lvl[5].shift, 56, "PD4");
 	}
+	/* v2's 512M pages only when asked for: a PD1 that holds them. */
+	if (!CHECK_INT(pt_cfg_init(&cfg, v2, &(struct pt_params)G64K512M), 0,
+		       "v2 64K 512M")) {
+		CHECK_EQ(cfg.pgsize_bitmap, SZ_64K | SZ_2M | SZ_512M,
+			 "v2 64K 512M sizes");
+		CHECK_EQ(cfg.lvl[2].pgsizes, SZ_512M, "v2 PD1 512M");
+	}
 	fc_defaults(v2, 12, 49, 52, SZ_4K | SZ_2M, 5);
 	fc_defaults(v3, 12, 57, 52, SZ_4K | SZ_2M | SZ_512M, 6);
 	fc_identity(v2, PTLAB_FMT_NVIDIA_GMMU_V2, "nvidia-gmmu-v2");
@@ -241,6 +263,16 @@ static void gmmu_params(void)
 		  -EINVAL, "64K in a 128K space" },
 		{ { .granule_shift = 18 }, -EOPNOTSUPP, "256K big pages" },
 	};
+	/* 512M pages on v2: asked for, and not with 128K big pages. */
+	static const struct fc_param v2_512m[] = {
+		{ G4K512M, 0, "4K 2M 512M" },
+		{ G64K512M, 0, "64K 2M 512M" },
+		{ { .pgsize_bitmap = SZ_4K | SZ_512M }, 0, "4K 512M" },
+		{ { .granule_shift = 17,
+		    .pgsize_bitmap = SZ_128K | SZ_2M | SZ_512M },
+		  -EINVAL, "128K with 512M" },
+		{ { .pgsize_bitmap = SZ_4K | SZ_1G }, -EINVAL, "1G" },
+	};
 	static const struct fc_param v3_cases[] = {
 		{ { .granule_shift = 17 }, -EOPNOTSUPP, "v3: no 128K" },
 	};
@@ -249,10 +281,7 @@ static void gmmu_params(void)
 	fc_params(v3, cases, TH_ARRAY_SIZE(cases));
 	fc_params(v2, v2_cases, TH_ARRAY_SIZE(v2_cases));
 	fc_params(v3, v3_cases, TH_ARRAY_SIZE(v3_cases));
-	CHECK_INT(pt_cfg_init(&(struct pt_cfg){}, v2,
-			      &(struct pt_params){ .pgsize_bitmap = SZ_4K |
-						   SZ_512M }), -EINVAL,
-		  "v2: no 512M");
+	fc_params(v2, v2_512m, TH_ARRAY_SIZE(v2_512m));
 }
 
 /* The raw PD0 entry of @iova: both words. */
@@ -354,12 +383,37 @@ static void gmmu_big_128k(void)
 	fc_free(&t);
 }
 
+/*
+ * v2 512M pages (Ampere, Ada): a PTE at PD1, its PD0 never made; the
+ * hardware walker, with 64K big pages in PAGE_DIR_BASE, decodes it.
+ */
+static void gmmu_v2_512m(void)
+{
+	struct fc_tree t;
+	struct pt_walk_result res;
+
+	if (!fc_new(&t, &ref_gmmu2, &(struct pt_params)G4K512M))
+		return;
+	fc_map_ok(&t, 0x60000000ULL, 0x820000000ULL, SZ_512M, RW | CACHE);
+	if (CHECK_INT(pt_walk(&t.pt, 0x60000000ULL, &res), 0, "walk") &&
+	    CHECK_INT(res.nr_entries, 3, "PD3, PD2, PD1"))
+		CHECK_EQ(res.entries[2], 0x82000005ULL, "the PD1 entry");
+	fc_walk_expect(&t, 0x6abcdef0ULL, 0x82abcdef0ULL, SZ_512M,
+		       RW | CACHE);
+	fc_map_ok(&t, 0x40000000ULL, 0x812345000ULL, SZ_4K, RW);
+	fc_walk_expect(&t, 0x40000123ULL, 0x812345123ULL, SZ_4K, RW);
+	fc_unmap_expect(&t, 0x60000000ULL, SZ_512M, 0, SZ_512M);
+	fc_free(&t);
+}
+
 /* The scenarios that take their sizes from the tree (fc_sem_all assumes 1G). */
 static void gmmu_sem(void)
 {
 	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)G4K);
 	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)G64K);
 	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)G128K);
+	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)G4K512M);
+	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)G64K512M);
 	fc_sem_sizes(&ref_gmmu3, &(struct pt_params)G4K);
 	fc_sem_sizes(&ref_gmmu3, &(struct pt_params)G64K);
 }
@@ -373,6 +427,7 @@ static const struct th_test gmmu_tests[] = {
 	TH_TEST(gmmu_params),
 	TH_TEST(gmmu_dual_halves),
 	TH_TEST(gmmu_big_128k),
+	TH_TEST(gmmu_v2_512m),
 	TH_TEST(gmmu_sem),
 };
 

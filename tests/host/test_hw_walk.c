@@ -87,6 +87,9 @@ static const struct hw_case hw_cases[] = {
 	{ "gmmu-v2 4K", &pt_fmt_nvidia_gmmu_v2, { }, false },
 	{ "gmmu-v2 64K", &pt_fmt_nvidia_gmmu_v2, { .granule_shift = 16 }, false },
 	{ "gmmu-v2 128K", &pt_fmt_nvidia_gmmu_v2, { .granule_shift = 17 }, false },
+	{ "gmmu-v2 64K 512M", &pt_fmt_nvidia_gmmu_v2,
+	  { .granule_shift = 16, .pgsize_bitmap = 0x10000 | 0x200000 | 0x20000000 },
+	  false },
 	{ "gmmu-v3 4K", &pt_fmt_nvidia_gmmu_v3, { }, false },
 	{ "gmmu-v3 64K", &pt_fmt_nvidia_gmmu_v3, { .granule_shift = 16 }, false },
 };
@@ -468,6 +471,27 @@ static void hw_gmmu_128k(void)
 	ptlab_hw_walk(&g, hw_read, NULL, base + 0x20000, g.root_pa, 4, &x);
 	CHECK(x.fault == PTLAB_FAULT_TRANSLATION, "128K PTE 1: fault %u",
 	      x.fault);
+	/*
+	 * A 512M PTE at PD1 (index 3): Pascal, the GPU of 128K big pages,
+	 * does not decode it; with 64K big pages (Ampere, Ada) the walker
+	 * does.
+	 */
+	pd1[3] = (0x820000000ULL >> 4) | 5;
+	ptlab_hw_walk(&g, hw_read, NULL, 0x6abcdef0ULL, g.root_pa, 4, &x);
+	CHECK(x.fault == PTLAB_FAULT_TRANSLATION && x.level == 2,
+	      "PD1 PTE with 128K big pages: fault %u level %u", x.fault,
+	      x.level);
+	if (CHECK(!ptlab_hw_decode(PTLAB_FMT_NVIDIA_GMMU_V2,
+				   (u64)(uintptr_t)pd3 | 0xc06,
+				   (1ULL << 49) - 1, 0, &g), "decode 64K")) {
+		ptlab_hw_walk(&g, hw_read, NULL, 0x6abcdef0ULL, g.root_pa, 4,
+			      &x);
+		CHECK(!x.fault && x.size == 1ULL << 29 &&
+		      x.pa == 0x820000000ULL && x.iova == 0x60000000ULL,
+		      "PD1 PTE with 64K big pages: fault %u size %#llx pa %#llx",
+		      x.fault, (unsigned long long)x.size,
+		      (unsigned long long)x.pa);
+	}
 	free(t);
 }
 
