@@ -53,7 +53,6 @@
 #define PT_C		PTLAB_PROT_CACHE
 #define PT_M		PTLAB_PROT_MMIO
 
-#define SZ_512M		0x20000000ULL
 #define SZ_64M		0x4000000ULL
 #define SZ_16M		0x1000000ULL
 #define SZ_4T		0x40000000000ULL
@@ -426,10 +425,13 @@ FIXTURE_VARIANT_ADD(fmt, apple_uat) {
  * NVIDIA GMMU: the whole VA only (49 bits v2, 57 v3), the root one page;
  * the 4K granule uses PD0's small-page half (4K, 2M, v3 512M pages), the
  * 64K one its big-page half (64K, 2M, v3 512M), v2's 128K one the big-page
- * half with 128K pages (Pascal's big page size); no execute permission.
+ * half with 128K pages (Pascal's big page size); v2 512M pages only when
+ * asked for (Ampere, Ada); no execute permission.
  */
-#define GMMU_V2(g, sz)							\
-	.c = { .format = PTLAB_FMT_NVIDIA_GMMU_V2, .granule_shift = (g) }, \
+#define GMMU_V2(g, sz) GMMU_V2_ASK(g, 0, sz)
+#define GMMU_V2_ASK(g, ask, sz)						\
+	.c = { .format = PTLAB_FMT_NVIDIA_GMMU_V2, .granule_shift = (g), \
+	       .pgsize_bitmap = (ask) },				\
 	.def_gran = 12, .def_ias = 49, .def_oas = 52,			\
 	.want_levels = 5, .want_pgsizes = (sz),				\
 	.want_prot_mask = PTLAB_PROT_ALL & ~PT_X, .want_root_pages = 1,	\
@@ -451,6 +453,15 @@ FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2_64k) {
 
 FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2_128k) {
 	GMMU_V2(17, SZ_128K | SZ_2M),
+};
+
+/* v2 with 512M pages at PD1, asked for: an Ampere or an Ada. */
+FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2_512m) {
+	GMMU_V2_ASK(0, SZ_4K | SZ_2M | SZ_512M, SZ_4K | SZ_2M | SZ_512M),
+};
+
+FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2_64k_512m) {
+	GMMU_V2_ASK(16, SZ_64K | SZ_2M | SZ_512M, SZ_64K | SZ_2M | SZ_512M),
 };
 
 FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v3) {

@@ -353,6 +353,7 @@ static const struct create_geom {
 	{ PTLAB_FMT_NVIDIA_GMMU_V2, 0, 0, 0, 0 },
 	{ PTLAB_FMT_NVIDIA_GMMU_V2, 16, 0, 0, 0 },
 	{ PTLAB_FMT_NVIDIA_GMMU_V2, 17, 0, 0, 0 },
+	{ PTLAB_FMT_NVIDIA_GMMU_V2, 0, 0, 0, SZ_4K | SZ_2M | SZ_512M },
 	{ PTLAB_FMT_NVIDIA_GMMU_V3, 0, 0, 0, 0 },
 	{ PTLAB_FMT_NVIDIA_GMMU_V3, 16, 0, 40, 0 },
 };

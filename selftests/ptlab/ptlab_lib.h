@@ -40,6 +40,7 @@ struct __test_metadata;
 #define SZ_2M			0x200000ULL
 #define SZ_4M			0x400000ULL
 #define SZ_32M			0x2000000ULL
+#define SZ_512M			0x20000000ULL
 #define SZ_1G			0x40000000ULL
 #define SZ_16G			0x400000000ULL
 #define SZ_512G			0x8000000000ULL
