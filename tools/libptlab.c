@@ -75,7 +75,7 @@ static const struct {
 	  "Apple GPU UAT, 3 levels, 39 bits: 16K",
 	  { "ttb", NULL, NULL } },
 	{ PTLAB_FMT_NVIDIA_GMMU_V2, "nvidia-gmmu-v2",
-	  "NVIDIA GPU MMU v2 (Pascal..Ada), 5 levels, 49 bits: 4K/2M or 64K/2M",
+	  "NVIDIA GPU MMU v2 (Pascal..Ada), 5 levels, 49 bits: 4K/2M, 64K/2M or 128K/2M (+512M if asked)",
 	  { "page_dir_base", "adr_limit", NULL } },
 	{ PTLAB_FMT_NVIDIA_GMMU_V3, "nvidia-gmmu-v3",
 	  "NVIDIA GPU MMU v3 (Hopper+), 6 levels, 57 bits: 4K/2M/512M or 64K/2M/512M",

@@ -116,6 +116,11 @@ FIXTURE_VARIANT_ADD(dev, nvidia_gmmu_v2) {
 	FMT(PTLAB_FMT_NVIDIA_GMMU_V2), .iova = 0x1ffffc0000000ULL };
 FIXTURE_VARIANT_ADD(dev, nvidia_gmmu_v2_64k) {
 	FMT(PTLAB_FMT_NVIDIA_GMMU_V2, .granule_shift = 16), .iova = 0x20000000 };
+FIXTURE_VARIANT_ADD(dev, nvidia_gmmu_v2_128k) {
+	FMT(PTLAB_FMT_NVIDIA_GMMU_V2, .granule_shift = 17), .iova = 0x40000000 };
+FIXTURE_VARIANT_ADD(dev, nvidia_gmmu_v2_64k_512m) {
+	FMT(PTLAB_FMT_NVIDIA_GMMU_V2, .granule_shift = 16,
+	    .pgsize_bitmap = SZ_64K | SZ_2M | SZ_512M), .iova = 0x1fff000000000ULL };
 FIXTURE_VARIANT_ADD(dev, nvidia_gmmu_v3) {
 	FMT(PTLAB_FMT_NVIDIA_GMMU_V3), .iova = 0x100000000000000ULL };
 FIXTURE_VARIANT_ADD(dev, nvidia_gmmu_v3_64k) {

@@ -443,25 +443,27 @@ FIXTURE_VARIANT_ADD(fmt, apple_uat) {
 /*
  * NVIDIA GMMU: the whole VA only (49 bits v2, 57 v3), the root one page;
  * the 4K granule uses PD0's small-page half (4K, 2M, v3 512M pages), the
- * 64K one its big-page half (64K, 2M, v3 512M); asking for 4K and 64K
- * pages uses both halves ("mixed"); no execute permission.
+ * 64K one its big-page half (64K, 2M, v3 512M), v2's 128K one the big-page
+ * half with 128K pages (Pascal's big page size); v2 512M pages only when
+ * asked for (Ampere, Ada); asking for 4K and 64K pages uses both halves
+ * ("mixed"); no execute permission.
  */
-#define GMMU_V2M(g, bm, sz)						\
+#define GMMU_V2_ASK(g, ask, sz)						\
 	.c = { .format = PTLAB_FMT_NVIDIA_GMMU_V2, .granule_shift = (g), \
-	       .pgsize_bitmap = (bm) },					\
+	       .pgsize_bitmap = (ask) },				\
 	.def_gran = 12, .def_ias = 49, .def_oas = 52,			\
 	.want_levels = 5, .want_pgsizes = (sz),				\
 	.want_prot_mask = PTLAB_PROT_ALL & ~PT_X, .want_root_pages = 1,	\
 	.ias_max = 49
-#define GMMU_V3M(g, bm, sz)						\
+#define GMMU_V3_ASK(g, ask, sz)						\
 	.c = { .format = PTLAB_FMT_NVIDIA_GMMU_V3, .granule_shift = (g), \
-	       .pgsize_bitmap = (bm) },					\
+	       .pgsize_bitmap = (ask) },				\
 	.def_gran = 12, .def_ias = 57, .def_oas = 52,			\
 	.want_levels = 6, .want_pgsizes = (sz),				\
 	.want_prot_mask = PTLAB_PROT_ALL & ~PT_X, .want_root_pages = 1,	\
 	.ias_max = 57
-#define GMMU_V2(g, sz) GMMU_V2M(g, 0, sz)
-#define GMMU_V3(g, sz) GMMU_V3M(g, 0, sz)
+#define GMMU_V2(g, sz) GMMU_V2_ASK(g, 0, sz)
+#define GMMU_V3(g, sz) GMMU_V3_ASK(g, 0, sz)
 
 FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2) {
 	GMMU_V2(0, SZ_4K | SZ_2M),
@@ -469,6 +471,19 @@ FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2) {
 
 FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2_64k) {
 	GMMU_V2(16, SZ_64K | SZ_2M),
+};
+
+FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2_128k) {
+	GMMU_V2(17, SZ_128K | SZ_2M),
+};
+
+/* v2 with 512M pages at PD1, asked for: an Ampere or an Ada. */
+FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2_512m) {
+	GMMU_V2_ASK(0, SZ_4K | SZ_2M | SZ_512M, SZ_4K | SZ_2M | SZ_512M),
+};
+
+FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2_64k_512m) {
+	GMMU_V2_ASK(16, SZ_64K | SZ_2M | SZ_512M, SZ_64K | SZ_2M | SZ_512M),
 };
 
 FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v3) {
@@ -480,12 +495,12 @@ FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v3_64k) {
 };
 
 FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v2_mixed) {
-	GMMU_V2M(0, SZ_4K | SZ_64K | SZ_2M, SZ_4K | SZ_64K | SZ_2M),
+	GMMU_V2_ASK(0, SZ_4K | SZ_64K | SZ_2M, SZ_4K | SZ_64K | SZ_2M),
 };
 
 FIXTURE_VARIANT_ADD(fmt, nvidia_gmmu_v3_mixed) {
-	GMMU_V3M(0, SZ_4K | SZ_64K | SZ_2M | SZ_512M,
-		 SZ_4K | SZ_64K | SZ_2M | SZ_512M),
+	GMMU_V3_ASK(0, SZ_4K | SZ_64K | SZ_2M | SZ_512M,
+		    SZ_4K | SZ_64K | SZ_2M | SZ_512M),
 };
 
 /* An address space as @c asks, but with input size @ias. */

@@ -352,6 +352,8 @@ static const struct create_geom {
 	{ PTLAB_FMT_APPLE_UAT, 0, 0, 0, 0 },
 	{ PTLAB_FMT_NVIDIA_GMMU_V2, 0, 0, 0, 0 },
 	{ PTLAB_FMT_NVIDIA_GMMU_V2, 16, 0, 0, 0 },
+	{ PTLAB_FMT_NVIDIA_GMMU_V2, 17, 0, 0, 0 },
+	{ PTLAB_FMT_NVIDIA_GMMU_V2, 0, 0, 0, SZ_4K | SZ_2M | SZ_512M },
 	{ PTLAB_FMT_NVIDIA_GMMU_V3, 0, 0, 0, 0 },
 	{ PTLAB_FMT_NVIDIA_GMMU_V3, 16, 0, 40, 0 },
 	{ PTLAB_FMT_NVIDIA_GMMU_V2, 0, 0, 0, SZ_4K | SZ_64K | SZ_2M },
@@ -1252,8 +1254,10 @@ static void check_info(struct th *t, const struct call *c)
 
 	if (!i->out_format || i->out_format > FUZZ_FMT_LAST)
 		what = "unknown format";
-	else if (i->out_granule_shift < 10 || i->out_granule_shift > 16)
-		what = "granule out of range";
+	else if (i->out_granule_shift < 10 ||
+		 i->out_granule_shift > (i->out_format ==
+					 PTLAB_FMT_NVIDIA_GMMU_V2 ? 17 : 16))
+		what = "granule out of range";	/* GMMU v2: 128K big pages */
 	else if (i->out_ias < 12 || i->out_ias > 64 || !i->out_oas ||
 		 i->out_oas > 64)
 		what = "address size out of range";

@@ -571,11 +571,12 @@ void geom_init(struct geom *g, const struct ptlab_info *info)
 	if (!g->levels || g->levels > PTLAB_MAX_LEVELS)
 		return;
 	/*
-	 * NVIDIA GMMU: 4K or 64K pages (the granule), PD0 with 256 dual
-	 * entries of 2M, then 9 bits a level from 29; the root a whole page.
-	 * A big page table is 32 entries, 256 bytes. With both 4K and 64K
-	 * pages, the small and big page tables under a PD0 entry come
-	 * together in 8K.
+	 * NVIDIA GMMU: 4K, 64K or 128K pages (the granule), PD0 with 256
+	 * dual entries of 2M, then 9 bits a level from 29; the root a whole
+	 * page. A big page table is 32 entries of 64K, 256 bytes, or 16 of
+	 * 128K in 256 bytes too (its PD0 pointer's alignment). With both 4K
+	 * and 64K pages, the small and big page tables under a PD0 entry
+	 * come together in 8K.
 	 */
 	if (g->format == PTLAB_FMT_NVIDIA_GMMU_V2 ||
 	    g->format == PTLAB_FMT_NVIDIA_GMMU_V3) {
@@ -583,8 +584,11 @@ void geom_init(struct geom *g, const struct ptlab_info *info)
 			g->shift[l] = l == 1 ? 21 : 29 + 9 * (l - 2);
 		g->root_bytes = SZ_4K;
 		g->table_bytes = SZ_4K;
-		g->pt_bytes = geom_gmmu_mixed(g) ? SZ_8K :
-			      8ULL << (21 - g->gran);
+		g->pt_bytes = 8ULL << (21 - g->gran);
+		if (g->pt_bytes < 256)
+			g->pt_bytes = 256;
+		if (geom_gmmu_mixed(g))
+			g->pt_bytes = SZ_8K;
 		return;
 	}
 	top_bits = g->ias - g->shift[g->levels - 1];

@@ -35,6 +35,7 @@ struct __test_metadata;
 #define SZ_8K			0x2000ULL
 #define SZ_16K			0x4000ULL
 #define SZ_64K			0x10000ULL
+#define SZ_128K			0x20000ULL
 #define SZ_1M			0x100000ULL
 #define SZ_2M			0x200000ULL
 #define SZ_4M			0x400000ULL

@@ -15,10 +15,12 @@
  *
  * Levels (engine numbering, the hardware's names):
  *   0  PTE   small page table, 512 x 4K (SPT) or big page table, 32 x 64K
- *            (LPT, 256 bytes)
+ *            (LPT, 256 bytes) or, v2, 16 x 128K (128 bytes, allocated as
+ *            256: see below)
  *   1  PD0   256 dual entries of 16 bytes: word 0 is the big-page-table
  *            pointer or a 2M PTE, word 1 the small-page-table pointer
- *   2  PD1   512 entries, 512M each; v3 decodes a 512M PTE here
+ *   2  PD1   512 entries, 512M each; v3 decodes a 512M PTE here, and so
+ *            do the v2 GPUs from Ampere on (see below)
  *   3  PD2   512 entries
  *   4  PD3   v2: the root, 4 entries (VA bits 48:47); v3: 512 entries
  *   5  PD4   v3 only: the root, 2 entries (VA bit 56)
@@ -54,14 +56,40 @@
  * its 16 entries (the engine writes them in order, after checking that
  * all 16 small PTEs are 0) and cleared with the first.
  *
- * Big page size: 64K. The instance block can select 128K
- * (NV_RAMIN_BIG_PAGE_SIZE = 0) but ptlab does not offer it: a 128K big
- * page table is 128 bytes yet its PD0 pointer needs 256-byte alignment,
- * and nouveau runs every generation with 64K.
+ * Big page size: 64K, or 128K on v2: a space created with a granule of
+ * 128K uses the big half as a 64K one does, with 128K and 2M pages. The
+ * instance block selects the size for the whole space
+ * (NV_RAMIN_BIG_PAGE_SIZE, bit 11: 1 = 64K, 0 = 128K) and the big page
+ * table then indexes VA bits 20:17: 16 entries, 128 bytes. Its PD0
+ * pointer (ADDRESS_BIG, pa >> 8) needs 256-byte alignment, so the level
+ * allocates 256 bytes (pt_level.table_bytes); the upper half stays 0.
+ * Which GPUs take 128K, from open-gpu-kernel-modules: gp100/dev_ram.h
+ * defines NV_RAMIN_BIG_PAGE_SIZE_128KB next to USE_NEW_PT_FORMAT (version
+ * 2); kgmmuFmtInitLevels_GP10X (kern_gmmu_fmt_gp10x.c) builds version 2
+ * levels for a bigPageShift of 16 or 17; kgmmuInstBlkPageDirBaseGet_GP100
+ * writes _BIG_PAGE_SIZE_128KB for a space whose big pages are not 64K.
+ * From Volta on, 64K only: kgmmuInstBlkPageDirBaseGet_GV100 forces
+ * _BIG_PAGE_SIZE_64KB ("Volta only supports new page table format and
+ * 64KB big page size"), gv100/dev_ram.h's NV_RAMIN_SC_BIG_PAGE_SIZE has a
+ * _64KB value only, every generation's defaultBigPageSize is 64K, and
+ * nouveau joins every v2 and v3 space with 64K (gp100_vmm_join; only
+ * gm200_vmm_new_, version 1 tables, offers 17). So 128K is Pascal's, with
+ * version 2 tables; v3 (Hopper on) refuses it. NVIDIA's UVM driver itself
+ * refuses 128K spaces on every GPU from Pascal on (uvm_hal_mmu_mode_pascal,
+ * "Bug 1789555"): the hardware takes the setting, NVIDIA's own software
+ * does not use it.
  *
- * 512M pages: v3 only. nouveau's gh100 page list maps 512M at PD1
- * (NVKM_VMM_PAGE_SVxC) while its gp100 list gives that size sparse use
- * only, so a v2 entry with VALID = 1 above PD0 is treated as invalid.
+ * 512M pages: v3 always (kgmmuFmtInitLevels_GH10X: "Page directory 1 can
+ * hold a PTE pointing to a 512MB Page"; nouveau's gh100 page list). On v2
+ * only Ampere and Ada decode them: kgmmuFmtInitLevels_GA10X (GA100 to
+ * AD107) makes PD1 a page table, bPageSize512mbSupported is true from GA100
+ * on, UVM's page_sizes_ampere lists 512M; Pascal to Turing
+ * (kgmmuFmtInitLevels_GP10X) do not, and nouveau (tu102_vmm's page list,
+ * which its Ampere support reuses) gives that size sparse use only. A v2
+ * space therefore has no 512M pages unless its creator asks for them in
+ * pgsize_bitmap, saying its GPU is an Ampere or an Ada; without them a v2
+ * entry with VALID = 1 above PD0 is treated as invalid. 128K big pages
+ * (Pascal) and 512M pages (Ampere on) exclude each other: no GPU has both.
  *
  * Entries ptlab writes:
  *   PDE (and the dual entry's half in use): aperture SYSTEM_COHERENT (the
@@ -83,10 +111,11 @@
  * Register values (struct pt_hw_regs), the instance block's words:
  *   ttbr: NV_RAMIN_PAGE_DIR_BASE (offset 0x200): target 1:0 =
  *         SYS_MEM_COHERENT (2), VOL bit 2, VER2 page tables bit 10, big
- *         page size bit 11 = 1 (64K), the root's address in 63:12 -- the
- *         word gp100_vmm_join and gf100_vmm_join_ write. nouveau's gh100
- *         joins with the same word (gv100_vmm_join): on Hopper the MMU
- *         version, not a further bit, selects version 3 tables.
+ *         page size bit 11 (1 = 64K, 0 = 128K), the root's address in
+ *         63:12 -- the word gp100_vmm_join and gf100_vmm_join_ write (with
+ *         64K). nouveau's gh100 joins with the same word
+ *         (gv100_vmm_join): on Hopper the MMU version, not a further bit,
+ *         selects version 3 tables.
  *   tcr:  NV_RAMIN_ADR_LIMIT (offset 0x208): the last VA, 2^ias - 1.
  *   mair: 0.
  */
@@ -125,6 +154,8 @@
 #define GMMU_BIG_SHIFT		16
 #define GMMU_SPT_BYTES		4096	/* a small page table; the big one next */
 #define GMMU_PAIR_BYTES		8192
+#define GMMU_BIG128_SHIFT	17	/* v2 only */
+#define GMMU_BIG_TABLE_ALIGN	256	/* ADDRESS_BIG is pa >> 8 */
 #define GMMU_PD0_SHIFT		21
 #define GMMU_PD1_SHIFT		29
 #define GMMU_PD0_LEVEL		1
@@ -147,10 +178,10 @@ static inline bool gmmu_v3(const struct pt_cfg *cfg)
 	return cfg->levels == 6;
 }
 
-/* Does the space use the big half of PD0 entries (64K pages) alone? */
+/* Does the space use the big half of PD0 entries (64K or 128K) alone? */
 static inline bool gmmu_big(const struct pt_cfg *cfg)
 {
-	return cfg->granule_shift == GMMU_BIG_SHIFT;
+	return cfg->granule_shift != GMMU_SMALL_SHIFT;
 }
 
 /* Does the space use both halves (4K and 64K pages under one PD0 entry)? */
@@ -176,7 +207,8 @@ static inline int gmmu_init(struct pt_cfg *cfg, const struct pt_params *p,
 	cfg->ias = p->ias ? p->ias : ias;
 	cfg->oas = p->oas ? p->oas : (v3 ? GMMU3_MAX_OAS : GMMU2_MAX_OAS);
 	if (cfg->granule_shift != GMMU_SMALL_SHIFT &&
-	    cfg->granule_shift != GMMU_BIG_SHIFT)
+	    cfg->granule_shift != GMMU_BIG_SHIFT &&
+	    (v3 || cfg->granule_shift != GMMU_BIG128_SHIFT))
 		return -EOPNOTSUPP;
 	/* The hardware translates the whole VA: no shorter spaces. */
 	if (cfg->ias != ias || cfg->oas < GMMU_MIN_OAS ||
@@ -194,6 +226,9 @@ static inline int gmmu_init(struct pt_cfg *cfg, const struct pt_params *p,
 		.index_bits = GMMU_PD0_SHIFT - cfg->granule_shift,
 		.pgsizes = 1ULL << cfg->granule_shift,
 	};
+	/* 16 x 128K: 128 bytes, allocated with the alignment PD0 needs. */
+	if (cfg->granule_shift == GMMU_BIG128_SHIFT)
+		cfg->lvl[0].table_bytes = GMMU_BIG_TABLE_ALIGN;
 	if (mixed)
 		cfg->lvl[0] = (struct pt_level){
 			.shift = GMMU_SMALL_SHIFT,
@@ -210,11 +245,16 @@ static inline int gmmu_init(struct pt_cfg *cfg, const struct pt_params *p,
 			.shift = GMMU_PD1_SHIFT + (level - 2) * 9,
 			.index_bits = 9,
 		};
-	if (v3)
+	/* 512M at PD1: v3; v2 when asked for (Ampere and Ada). */
+	if (v3 || (p->pgsize_bitmap & (1ULL << GMMU_PD1_SHIFT)))
 		cfg->lvl[GMMU_PD1_LEVEL].pgsizes = 1ULL << GMMU_PD1_SHIFT;
 	for (level = 0; level < cfg->levels; level++)
 		all |= cfg->lvl[level].pgsizes;
 	if (p->pgsize_bitmap & ~all)
+		return -EINVAL;
+	/* 128K big pages are Pascal's, v2 512M pages Ampere's and Ada's. */
+	if (cfg->granule_shift == GMMU_BIG128_SHIFT &&
+	    cfg->lvl[GMMU_PD1_LEVEL].pgsizes)
 		return -EINVAL;
 	cfg->pgsize_bitmap = p->pgsize_bitmap ? p->pgsize_bitmap : all;
 	if (!(cfg->pgsize_bitmap & (1ULL << cfg->granule_shift)))
@@ -519,8 +559,12 @@ static inline unsigned int gmmu_walk_words(const struct pt_cfg *cfg,
 static inline void gmmu_regs(const struct pt_cfg *cfg, u64 root_pa,
 			     struct pt_hw_regs *regs)
 {
+	/* The big page size bit: 0 selects 128K (NV_RAMIN_BIG_PAGE_SIZE). */
+	u64 big = cfg->granule_shift == GMMU_BIG128_SHIFT ? 0 :
+		  GMMU_PDB_BIG_64K;
+
 	regs->ttbr = GMMU_PDB_TARGET_SYS_COH | GMMU_PDB_VOL | GMMU_PDB_VER2 |
-		     GMMU_PDB_BIG_64K | (root_pa & GMMU_PDB_ADDR);
+		     big | (root_pa & GMMU_PDB_ADDR);
 	regs->tcr = (1ULL << cfg->ias) - 1;
 	regs->mair = 0;
 }

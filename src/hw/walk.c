@@ -596,6 +596,12 @@ static u32 hw_index_bits(const struct ptlab_hw_geom *geom, u32 level)
  * one-entry-at-a-time decoder cannot: it has a walk of its own. Levels:
  * 0 PTE (small 4K or big 64K/128K table), 1 PD0 (2M), 2 PD1 (512M), 3 PD2,
  * 4 PD3, 5 PD4 (v3).
+ *
+ * Which GPU the walker is: the instance block names no generation, so it
+ * is the newest one the registers allow. v3: Hopper on. v2 with 64K big
+ * pages: Ampere or Ada, which decode a 512M PTE at PD1 (open-gpu-kernel-
+ * modules' kgmmuFmtInitLevels_GA10X); v2 with 128K big pages: Pascal, the
+ * only generation that takes them, which does not (kgmmuFmtInitLevels_GP10X).
  */
 static bool gmmu_v3(const struct ptlab_hw_geom *g)
 {
@@ -642,6 +648,12 @@ static bool gmmu_read(const struct ptlab_hw_geom *g, ptlab_hw_read_fn read,
 	return true;
 }
 
+/* Does PD1 decode a 512M PTE? See above. */
+static bool gmmu_pd1_pte(const struct ptlab_hw_geom *g)
+{
+	return gmmu_v3(g) || g->gmmu_big_shift == 16;
+}
+
 /* A PTE with VALID = 1 maps @shift bits of VA. */
 static void gmmu_leaf(const struct ptlab_hw_geom *g, u64 iova, u64 pte,
 		      u32 shift, struct ptlab_hw_xlate *x)
@@ -686,14 +698,14 @@ static void gmmu_walk(const struct ptlab_hw_geom *g, ptlab_hw_read_fn read,
 	u32 big = g->gmmu_big_shift;
 	u64 pte, w0, w1, off;
 
-	/* PD4..PD1: 8-byte PDEs; a PTE at PD1 is a 512M page (v3 only). */
+	/* PD4..PD1: 8-byte PDEs; a PTE at PD1 is a 512M page (see above). */
 	for (; level >= 2; level--) {
 		off = ((iova >> ptlab_hw_level_shift(g, level)) &
 		       ((1ULL << hw_index_bits(g, level)) - 1)) * 8;
 		if (!gmmu_read(g, read, ctx, x, table_pa, off, level, &pte))
 			return;
 		if (pte & 1) {
-			if (!gmmu_v3(g) || level != 2)
+			if (!gmmu_pd1_pte(g) || level != 2)
 				x->fault = PTLAB_FAULT_TRANSLATION;
 			else
 				gmmu_leaf(g, iova, pte, 29, x);
@@ -890,9 +902,13 @@ int ptlab_hw_decode(u32 format, u64 ttbr, u64 tcr, u64 mair,
 		 * NV_RAMIN_PAGE_DIR_BASE: target 1:0 system memory (2, 3),
 		 * VER2 tables bit 10, big pages bit 11 (1 = 64K, 0 = 128K),
 		 * the root in 63:12. NV_RAMIN_ADR_LIMIT: the last VA; the
-		 * walker models the whole VA only.
+		 * walker models the whole VA only. 128K big pages are
+		 * Pascal's (gp100 dev_ram.h): from Volta on the big page
+		 * size is 64K (gv100's NV_RAMIN_SC_BIG_PAGE_SIZE has no
+		 * other value), so a v3 MMU takes no 128K.
 		 */
-		if ((ttbr & 3) < 2 || !(ttbr & BIT_ULL(10)))
+		if ((ttbr & 3) < 2 || !(ttbr & BIT_ULL(10)) ||
+		    (format == PTLAB_FMT_NVIDIA_GMMU_V3 && !(ttbr & BIT_ULL(11))))
 			return -EINVAL;
 		g->levels = format == PTLAB_FMT_NVIDIA_GMMU_V3 ? 6 : 5;
 		g->ias = format == PTLAB_FMT_NVIDIA_GMMU_V3 ? 57 : 49;

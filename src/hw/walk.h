@@ -34,8 +34,8 @@
  * @ha: the hardware sets access flags (Arm TCR.HA, VT-d SSADE, AMD
  *	DTE.HAD, RISC-V DC.tc.SADE; x86-64: set by the device's owner)
  * @hd: the hardware sets the dirty state of leaves it writes through
- * @gmmu_big_shift: NVIDIA GMMU: log2 of the big page size (16 or 17);
- *	0 for every other format
+ * @gmmu_big_shift: NVIDIA GMMU: log2 of the big page size (16, or 17 on
+ *	version 2: NV_RAMIN_BIG_PAGE_SIZE = 0); 0 for every other format
  */
 struct ptlab_hw_geom {
 	u32 format;

@@ -22,6 +22,7 @@ static unsigned int gmmu_level_of(u64 size)
 	switch (size) {
 	case SZ_4K:
 	case SZ_64K:
+	case 0x20000ULL:	/* v2 128K big pages */
 		return 0;
 	case SZ_2M:
 		return 1;
@@ -71,8 +72,12 @@ static int gmmu_ref_leaf(const struct fc_tree *t, u64 iova, struct fc_ref *r)
 	/* A 2M PTE is word 0 of PD0's two, the last two words read. */
 	if (r->level == 1 && r->nr == cfg->levels)
 		pte = r->entries[r->nr - 2];
-	/* VALID; a PTE at the PTE level, PD0 (2M) or, v3, PD1 (512M). */
-	if (!(pte & 1) || r->level > (v3 ? 2 : 1))
+	/*
+	 * VALID; a PTE at the PTE level, PD0 (2M) or PD1 (512M): v3, and v2
+	 * spaces whose creator asked for 512M pages (Ampere, Ada).
+	 */
+	if (!(pte & 1) ||
+	    r->level > (v3 || (cfg->pgsize_bitmap & SZ_512M) ? 2 : 1))
 		return -ENOENT;
 	/*
 	 * At the PTE level: a big page when the PTE is the word right after
@@ -82,8 +87,9 @@ static int gmmu_ref_leaf(const struct fc_tree *t, u64 iova, struct fc_ref *r)
 	big = r->nr == cfg->levels + 1 &&
 	      !(r->entries[cfg->levels - 2] & 1) &&
 	      ((r->entries[cfg->levels - 2] >> 1) & 3);
-	r->size = r->level == 2 ? SZ_512M : r->level ? SZ_2M :
-		  big ? SZ_64K : SZ_4K;
+	/* Big pages: the space's granule, 64K in a mixed space. */
+	r->size = r->level == 2 ? SZ_512M : r->level ? SZ_2M : !big ? SZ_4K :
+		  cfg->granule_shift > 12 ? 1ULL << cfg->granule_shift : SZ_64K;
 	apt = (pte >> 1) & 3;
 	if (v3) {
 		/* PCF 7:3: uncached, privilege, read-only, no atomics, ACD. */

@@ -92,10 +92,16 @@ const struct ref_space ref_spaces[] = {
 	SPACE("uat 39/36", ref_uat, false, .ias = 39, .oas = 36),
 	SPACE("uat 39/40", ref_uat, false, .ias = 39, .oas = 40),
 	SPACE("uat 39/42", ref_uat, false, .ias = 39, .oas = 42),
-	/* NVIDIA GMMU: the small (4K) or the big (64K) half of PD0. */
+	/* NVIDIA GMMU: the small (4K) or the big (64K, v2 128K) half of PD0. */
 	SPACE("gmmu-v2 4K", ref_gmmu2, false, .granule_shift = 12),
 	SPACE("gmmu-v2 64K/40", ref_gmmu2, false, .granule_shift = 16,
 	      .oas = 40),
+	SPACE("gmmu-v2 128K", ref_gmmu2, false, .granule_shift = 17),
+	/* v2 with 512M pages at PD1, as Ampere and Ada have them. */
+	SPACE("gmmu-v2 4K 512M", ref_gmmu2, false, .granule_shift = 12,
+	      .pgsize_bitmap = SZ_4K | SZ_2M | SZ_512M),
+	SPACE("gmmu-v2 64K 512M", ref_gmmu2, false, .granule_shift = 16,
+	      .pgsize_bitmap = SZ_64K | SZ_2M | SZ_512M),
 	SPACE("gmmu-v3 4K", ref_gmmu3, false, .granule_shift = 12),
 	SPACE("gmmu-v3 64K", ref_gmmu3, false, .granule_shift = 16),
 	SPACE("gmmu-v3 4K 2M", ref_gmmu3, false, .granule_shift = 12,
@@ -103,6 +109,8 @@ const struct ref_space ref_spaces[] = {
 	/* Both: 4K and 64K pages under one PD0 entry. */
 	SPACE("gmmu-v2 mixed", ref_gmmu2, false,
 	      .pgsize_bitmap = SZ_4K | SZ_64K | SZ_2M),
+	SPACE("gmmu-v2 mixed 512M", ref_gmmu2, false,
+	      .pgsize_bitmap = SZ_4K | SZ_64K | SZ_2M | SZ_512M),
 	SPACE("gmmu-v3 mixed/40", ref_gmmu3, false, .oas = 40,
 	      .pgsize_bitmap = SZ_4K | SZ_64K | SZ_2M | SZ_512M),
 };

@@ -25,11 +25,14 @@
  *   = 1); ADDRESS 51:12. Dual: ADDRESS_BIG 51:8, the small half in the
  *   second word as a PDE (APERTURE_SMALL 66:65, PCF_SMALL 69:67,
  *   ADDRESS_SMALL 115:76).
- * Levels: PTE (4K: 512 entries; 64K: 32), PD0 (2M, 256 dual entries), PD1
- *   (512M), PD2, PD3 (v2 root: 2 bits), v3 PD4 (root: 1 bit).
+ * Levels: PTE (4K: 512 entries; 64K: 32; v2 128K: 16, VA bits 20:17), PD0
+ *   (2M, 256 dual entries), PD1 (512M: v3; v2 on Ampere and Ada,
+ *   kgmmuFmtInitLevels_GA10X), PD2, PD3 (v2 root: 2 bits), v3 PD4 (root:
+ *   1 bit).
  * Instance block: PAGE_DIR_BASE target 1:0 = 2, VOL bit 2, VER2 bit 10,
- *   64K big pages bit 11, address 63:12 (gp100_vmm_join); ADR_LIMIT =
- *   the last VA.
+ *   big page size bit 11 (NV_RAMIN_BIG_PAGE_SIZE: 1 = 64K, 0 = 128K,
+ *   gp100 dev_ram.h), address 63:12 (gp100_vmm_join); ADR_LIMIT = the
+ *   last VA.
  */
 #include "ref.h"
 
@@ -38,6 +41,11 @@ static const struct pt_format *v3 = &pt_fmt_nvidia_gmmu_v3;
 
 #define G4K	{ .granule_shift = 12 }
 #define G64K	{ .granule_shift = 16 }
+#define G128K	{ .granule_shift = 17 }
+#define SZ_128K	0x20000ULL
+/* v2 with 512M pages, as an Ampere or an Ada decodes them. */
+#define G4K512M	{ .granule_shift = 12, .pgsize_bitmap = SZ_4K | SZ_2M | SZ_512M }
+#define G64K512M { .granule_shift = 16, .pgsize_bitmap = SZ_64K | SZ_2M | SZ_512M }
 
 static const struct fc_golden v2_golden[] = {
 	/* VALID 1 | APERTURE 2 << 1 (4) | 0x812345000 >> 12 << 8. */
@@ -56,6 +64,16 @@ static const struct fc_golden v2_golden[] = {
 	/* 64K PTE of a big page table. */
 	{ "v2 64K", G64K, 0, 0x812340000ULL, 0, RW | CACHE,
 	  0x81234005ULL, 0 },
+	/* 128K PTE of a 16-entry big page table: the same PTE layout. */
+	{ "v2 128K", G128K, 0, 0x812360000ULL, 0, RW | CACHE,
+	  0x81236005ULL, 0 },
+	{ "v2 128K RO MMIO", G128K, 0, 0x812360000ULL, 0, R | MMIO,
+	  0x8123604fULL, 0 },
+	/* 512M PTE at PD1 (Ampere, Ada): 0x820000000 >> 12 << 8. */
+	{ "v2 512M", G4K512M, 2, 0x820000000ULL, 0, RW | CACHE,
+	  0x82000005ULL, 0 },
+	{ "v2 512M RO priv", G64K512M, 2, 0x820000000ULL, 0, R | PRIV,
+	  0x82000067ULL, 0 },
 	/* The last 4K of a 52-bit output: 0xffffffffff << 8. */
 	{ "v2 top of PA", G4K, 0, 0xffffffffff000ULL, 0, RW | CACHE,
 	  0xffffffffff05ULL, 0 },
@@ -90,10 +108,11 @@ static void gmmu_golden_leaves(void)
 
 static void gmmu_table_entries(void)
 {
-	struct pt_cfg c2, c3, b2, b3;
+	struct pt_cfg c2, c3, b2, b3, h2;
 
 	if (!fc_cfg(&c2, v2, 12, 49, 52) || !fc_cfg(&c3, v3, 12, 57, 52) ||
-	    !fc_cfg(&b2, v2, 16, 49, 52) || !fc_cfg(&b3, v3, 16, 57, 52))
+	    !fc_cfg(&b2, v2, 16, 49, 52) || !fc_cfg(&b3, v3, 16, 57, 52) ||
+	    !fc_cfg(&h2, v2, 17, 49, 52))
 		return;
 	/* v2 PDE: APERTURE 2 (4) | VOL 0x8 | pa >> 12 << 8. */
 	CHECK_EQ(v2->mk_table(&c2, 2, 0x812345000ULL), 0x8123450cULL,
@@ -105,6 +124,12 @@ static void gmmu_table_entries(void)
 		 "v2 PD0 big half");
 	CHECK_EQ(v2->entry_pa(&b2, 1, 0x8123451cULL), 0x812345100ULL,
 		 "v2 big table address");
+	/* A 128K big page table: the same big half, 256-byte aligned. */
+	CHECK_EQ(v2->mk_table(&h2, 1, 0x812345300ULL), 0x8123453cULL,
+		 "v2 PD0 big half, 128K");
+	CHECK_EQ(v2->entry_pa(&h2, 1, 0x8123453cULL), 0x812345300ULL,
+		 "v2 128K big table address");
+	CHECK_KIND(&h2, 0, 0x81236005ULL, PT_ENTRY_LEAF, "v2 128K PTE");
 	/* v3 PDE: APERTURE 2 | PCF 1 << 3 | pa in place. */
 	CHECK_EQ(v3->mk_table(&c3, 4, 0x812345000ULL), 0x81234500cULL,
 		 "v3 PD3 entry");
@@ -117,7 +142,13 @@ static void gmmu_table_entries(void)
 	CHECK_KIND(&c2, 0, 0x8123450cULL, PT_ENTRY_EMPTY, "invalid PTE");
 	CHECK_KIND(&c2, 3, 0x81234501ULL, PT_ENTRY_EMPTY, "v2 PTE at PD2");
 	CHECK_KIND(&c2, 2, 0x81234501ULL, PT_ENTRY_EMPTY,
-		   "v2: no 512M pages");
+		   "v2: no 512M pages unless asked for");
+	if (CHECK_INT(pt_cfg_init(&c2, v2, &(struct pt_params)G4K512M), 0,
+		      "v2 with 512M")) {
+		CHECK_KIND(&c2, 2, 0x82000005ULL, PT_ENTRY_LEAF, "v2 512M");
+		CHECK_KIND(&c2, 3, 0x82000005ULL, PT_ENTRY_EMPTY,
+			   "v2 PTE at PD2");
+	}
 	CHECK_KIND(&c3, 2, 0x820000085ULL, PT_ENTRY_LEAF, "v3 512M");
 	CHECK_KIND(&c3, 3, 0x820000085ULL, PT_ENTRY_EMPTY, "v3 PTE at PD2");
 	CHECK_KIND(&c3, 4, 0x800000008ULL, PT_ENTRY_EMPTY,
@@ -146,6 +177,12 @@ static void gmmu_regs(void)
 		CHECK_EQ(regs.tcr, 0x1ffffffffffffULL, "v2 ADR_LIMIT");
 		CHECK_EQ(regs.mair, 0, "v2 mair");
 	}
+	/* 128K big pages: bit 11 clear, 0x812345000 | 0x400 | 0x4 | 2. */
+	if (fc_cfg(&cfg, v2, 17, 49, 52)) {
+		v2->regs(&cfg, 0x812345000ULL, &regs);
+		CHECK_EQ(regs.ttbr, 0x812345406ULL, "v2 PAGE_DIR_BASE, 128K");
+		CHECK_EQ(regs.tcr, 0x1ffffffffffffULL, "v2 ADR_LIMIT, 128K");
+	}
 	if (fc_cfg(&cfg, v3, 16, 57, 52)) {
 		v3->regs(&cfg, 0xfffffffff000ULL, &regs);
 		CHECK_EQ(regs.ttbr, 0xfffffffffc06ULL, "v3 PAGE_DIR_BASE");
@@ -173,11 +210,26 @@ static void gmmu_geometry(void)
 		CHECK_INT(cfg.lvl[0].index_bits, 5, "LPT 32 entries");
 		CHECK_EQ(pt_table_bytes(&cfg, 0), 256, "LPT 256 bytes");
 	}
+	/* 16 x 128K, 128 bytes of entries in a 256-byte table (ADDRESS_BIG). */
+	if (fc_cfg(&cfg, v2, 17, 49, 52)) {
+		CHECK_EQ(cfg.pgsize_bitmap, SZ_128K | SZ_2M, "v2 128K sizes");
+		CHECK_INT(cfg.lvl[0].shift, 17, "128K PTEs");
+		CHECK_INT(cfg.lvl[0].index_bits, 4, "LPT 16 entries");
+		CHECK_EQ(pt_table_bytes(&cfg, 0), 256, "LPT of 128K: 256 bytes");
+		CHECK_EQ(pt_table_bytes(&cfg, 1), 4096, "PD0, 128K");
+	}
 	if (fc_cfg(&cfg, v3, 12, 57, 52)) {
 		CHECK_INT(cfg.levels, 6, "v3 levels");
 		CHECK_EQ(cfg.pgsize_bitmap, SZ_4K | SZ_2M | SZ_512M,
 			 "v3 4K sizes");
 		CHECK_INT(cfg.lvl[5].shift, 56, "PD4");
+	}
+	/* v2's 512M pages only when asked for: a PD1 that holds them. */
+	if (!CHECK_INT(pt_cfg_init(&cfg, v2, &(struct pt_params)G64K512M), 0,
+		       "v2 64K 512M")) {
+		CHECK_EQ(cfg.pgsize_bitmap, SZ_64K | SZ_2M | SZ_512M,
+			 "v2 64K 512M sizes");
+		CHECK_EQ(cfg.lvl[2].pgsizes, SZ_512M, "v2 PD1 512M");
 	}
 	fc_defaults(v2, 12, 49, 52, SZ_4K | SZ_2M, 5);
 	fc_defaults(v3, 12, 57, 52, SZ_4K | SZ_2M | SZ_512M, 6);
@@ -190,7 +242,6 @@ static void gmmu_params(void)
 	static const struct fc_param cases[] = {
 		{ { .granule_shift = 12 }, 0, "4K granule" },
 		{ { .granule_shift = 16 }, 0, "64K granule" },
-		{ { .granule_shift = 17 }, -EOPNOTSUPP, "128K big pages" },
 		{ { .granule_shift = 14 }, -EOPNOTSUPP, "16K granule" },
 		{ { .ias = 48 }, -EINVAL, "ias 48" },
 		{ { .oas = 53 }, -EINVAL, "oas 53" },
@@ -206,12 +257,34 @@ static void gmmu_params(void)
 		  "4K in a 64K space" },
 	};
 
+	/* 128K big pages: Pascal's, version 2 tables only. */
+	static const struct fc_param v2_cases[] = {
+		{ { .granule_shift = 17 }, 0, "128K big pages" },
+		{ { .granule_shift = 17, .pgsize_bitmap = SZ_128K },
+		  0, "128K only" },
+		{ { .granule_shift = 17, .pgsize_bitmap = SZ_64K | SZ_128K },
+		  -EINVAL, "64K in a 128K space" },
+		{ { .granule_shift = 18 }, -EOPNOTSUPP, "256K big pages" },
+	};
+	/* 512M pages on v2: asked for, and not with 128K big pages. */
+	static const struct fc_param v2_512m[] = {
+		{ G4K512M, 0, "4K 2M 512M" },
+		{ G64K512M, 0, "64K 2M 512M" },
+		{ { .pgsize_bitmap = SZ_4K | SZ_512M }, 0, "4K 512M" },
+		{ { .granule_shift = 17,
+		    .pgsize_bitmap = SZ_128K | SZ_2M | SZ_512M },
+		  -EINVAL, "128K with 512M" },
+		{ { .pgsize_bitmap = SZ_4K | SZ_1G }, -EINVAL, "1G" },
+	};
+	static const struct fc_param v3_cases[] = {
+		{ { .granule_shift = 17 }, -EOPNOTSUPP, "v3: no 128K" },
+	};
+
 	fc_params(v2, cases, TH_ARRAY_SIZE(cases));
 	fc_params(v3, cases, TH_ARRAY_SIZE(cases));
-	CHECK_INT(pt_cfg_init(&(struct pt_cfg){}, v2,
-			      &(struct pt_params){ .pgsize_bitmap = SZ_4K |
-						   SZ_512M }), -EINVAL,
-		  "v2: no 512M");
+	fc_params(v2, v2_cases, TH_ARRAY_SIZE(v2_cases));
+	fc_params(v3, v3_cases, TH_ARRAY_SIZE(v3_cases));
+	fc_params(v2, v2_512m, TH_ARRAY_SIZE(v2_512m));
 }
 
 /* The raw PD0 entry of @iova: both words. */
@@ -360,11 +433,73 @@ static void gmmu_mixed(void)
 	}
 }
 
+/*
+ * v2 128K big pages: the big half of PD0 points at a 16-entry table
+ * indexed by VA bits 20:17, in 256 bytes; the page behind entry 3 maps
+ * 0x60000..0x7ffff of its 2M; 64K and 4K pages do not fit.
+ */
+static void gmmu_big_128k(void)
+{
+	struct fc_tree t;
+	u64 w[2], *lpt;
+
+	if (!fc_new(&t, &ref_gmmu2, &(struct pt_params)G128K))
+		return;
+	fc_map_ok(&t, 0x40060000ULL, 0x812360000ULL, SZ_128K, RW);
+	pd0_words(&t, 0x40060000ULL, w);
+	CHECK_EQ((w[0] >> 1) & 3, 2, "128K: APERTURE_BIG coherent");
+	CHECK_EQ(w[0] & 1, 0, "128K: big half is no PTE");
+	CHECK_EQ(w[1], 0, "128K: word 1 empty");
+	/* ADDRESS_BIG 53:4 = pa >> 8. */
+	lpt = (u64 *)(uintptr_t)(((w[0] >> 4) & GENMASK_ULL(49, 0)) << 8);
+	/* RW, not cached: APERTURE 3 (non-coherent) | VALID. */
+	CHECK_EQ(lpt[3], 0x81236007ULL, "128K PTE 3");
+	CHECK_EQ(lpt[2] | lpt[4], 0, "its neighbours empty");
+	fc_walk_expect(&t, 0x4007fabcULL, 0x81237fabcULL, SZ_128K, RW);
+	fc_map_fails(&t, 0x40080000ULL, 0x812340000ULL, SZ_64K, RW, -EINVAL,
+		     0);
+	fc_map_fails(&t, 0x40080000ULL, 0x812341000ULL, SZ_4K, RW, -EINVAL,
+		     0);
+	/* A 2M page through word 0 of another PD0 entry. */
+	fc_map_ok(&t, 0x40200000ULL, 0x812400000ULL, SZ_2M, RW);
+	fc_walk_expect(&t, 0x40212345ULL, 0x812412345ULL, SZ_2M, RW);
+	fc_unmap_expect(&t, 0x40060000ULL, SZ_128K, 0, SZ_128K);
+	fc_unmap_expect(&t, 0x40200000ULL, SZ_2M, 0, SZ_2M);
+	CHECK_INT(t.ctx.live_tables, 1, "tables after unmap");
+	fc_free(&t);
+}
+
+/*
+ * v2 512M pages (Ampere, Ada): a PTE at PD1, its PD0 never made; the
+ * hardware walker, with 64K big pages in PAGE_DIR_BASE, decodes it.
+ */
+static void gmmu_v2_512m(void)
+{
+	struct fc_tree t;
+	struct pt_walk_result res;
+
+	if (!fc_new(&t, &ref_gmmu2, &(struct pt_params)G4K512M))
+		return;
+	fc_map_ok(&t, 0x60000000ULL, 0x820000000ULL, SZ_512M, RW | CACHE);
+	if (CHECK_INT(pt_walk(&t.pt, 0x60000000ULL, &res), 0, "walk") &&
+	    CHECK_INT(res.nr_entries, 3, "PD3, PD2, PD1"))
+		CHECK_EQ(res.entries[2], 0x82000005ULL, "the PD1 entry");
+	fc_walk_expect(&t, 0x6abcdef0ULL, 0x82abcdef0ULL, SZ_512M,
+		       RW | CACHE);
+	fc_map_ok(&t, 0x40000000ULL, 0x812345000ULL, SZ_4K, RW);
+	fc_walk_expect(&t, 0x40000123ULL, 0x812345123ULL, SZ_4K, RW);
+	fc_unmap_expect(&t, 0x60000000ULL, SZ_512M, 0, SZ_512M);
+	fc_free(&t);
+}
+
 /* The scenarios that take their sizes from the tree (fc_sem_all assumes 1G). */
 static void gmmu_sem(void)
 {
 	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)G4K);
 	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)G64K);
+	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)G128K);
+	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)G4K512M);
+	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)G64K512M);
 	fc_sem_sizes(&ref_gmmu3, &(struct pt_params)G4K);
 	fc_sem_sizes(&ref_gmmu3, &(struct pt_params)G64K);
 	fc_sem_sizes(&ref_gmmu2, &(struct pt_params)MIXED);
@@ -380,6 +515,8 @@ static const struct th_test gmmu_tests[] = {
 	TH_TEST(gmmu_params),
 	TH_TEST(gmmu_dual_halves),
 	TH_TEST(gmmu_mixed),
+	TH_TEST(gmmu_big_128k),
+	TH_TEST(gmmu_v2_512m),
 	TH_TEST(gmmu_sem),
 };
 

@@ -86,6 +86,10 @@ static const struct hw_case hw_cases[] = {
 	{ "uat", &pt_fmt_apple_uat, { }, true },
 	{ "gmmu-v2 4K", &pt_fmt_nvidia_gmmu_v2, { }, false },
 	{ "gmmu-v2 64K", &pt_fmt_nvidia_gmmu_v2, { .granule_shift = 16 }, false },
+	{ "gmmu-v2 128K", &pt_fmt_nvidia_gmmu_v2, { .granule_shift = 17 }, false },
+	{ "gmmu-v2 64K 512M", &pt_fmt_nvidia_gmmu_v2,
+	  { .granule_shift = 16, .pgsize_bitmap = 0x10000 | 0x200000 | 0x20000000 },
+	  false },
 	{ "gmmu-v3 4K", &pt_fmt_nvidia_gmmu_v3, { }, false },
 	{ "gmmu-v3 64K", &pt_fmt_nvidia_gmmu_v3, { .granule_shift = 16 }, false },
 	/* 4K, 64K, 2M (and 512M): both tables under PD0 entries. */
@@ -315,6 +319,12 @@ static void hw_bad_registers(void)
 			      0, &g) == -EINVAL, "GMMU version 1 tables");
 	CHECK(ptlab_hw_decode(PTLAB_FMT_NVIDIA_GMMU_V2, 0x1c06, (1ULL << 40) - 1,
 			      0, &g) == -EINVAL, "GMMU ADR_LIMIT below the VA");
+	/* NV_RAMIN_BIG_PAGE_SIZE = 0, 128K: Pascal's, version 2 only. */
+	CHECK(ptlab_hw_decode(PTLAB_FMT_NVIDIA_GMMU_V3, 0x1406, (1ULL << 57) - 1,
+			      0, &g) == -EINVAL, "GMMU v3 with 128K big pages");
+	CHECK(!ptlab_hw_decode(PTLAB_FMT_NVIDIA_GMMU_V2, 0x1406,
+			       (1ULL << 49) - 1, 0, &g) &&
+	      g.gmmu_big_shift == 17, "GMMU v2 with 128K big pages");
 	/* T0SZ 12 (52 bits) with 4K needs TCR.DS (bit 59). */
 	CHECK(ptlab_hw_decode(PTLAB_FMT_ARM64_LPAE_S1, 0x1000, 12 | 6ULL << 32,
 			      0, &g) == -EINVAL, "52 bits, 4K, no DS");
@@ -392,10 +402,78 @@ static void hw_gmmu_dual(void)
 	free(t);
 }
 
+/*
+ * A GMMU v2 space with 128K big pages, by hand: PAGE_DIR_BASE bit 11 clear
+ * (NV_RAMIN_BIG_PAGE_SIZE_128KB), the big page table 16 entries indexed by
+ * VA bits 20:17, its PD0 pointer pa >> 8.
+ */
+static void hw_gmmu_128k(void)
+{
+	u64 *t = aligned_alloc(4096, 5 * 4096), *pd3 = t, *pd2 = t + 512;
+	u64 *pd1 = t + 1024, *pd0 = t + 1536, *lpt = t + 2048 + 32;
+	struct ptlab_hw_geom g;
+	struct ptlab_hw_xlate x;
+	u64 base = 0x40000000ULL;	/* PD3 0, PD2 0, PD1 2, PD0 0 */
+
+	if (!CHECK(t, "memory"))
+		return;
+	memset(t, 0, 5 * 4096);
+	pd3[0] = ((u64)(uintptr_t)pd2 >> 4) | 4;
+	pd2[0] = ((u64)(uintptr_t)pd1 >> 4) | 4;
+	pd1[2] = ((u64)(uintptr_t)pd0 >> 4) | 4;
+	pd0[0] = ((u64)(uintptr_t)lpt >> 4) | 4;	/* 256-byte aligned */
+	lpt[3] = (0x81260000ULL >> 4) | 5;		/* 0x60000..0x7ffff */
+	lpt[15] = (0x81300000ULL >> 4) | 0x45;		/* read-only, last */
+	if (!CHECK(!ptlab_hw_decode(PTLAB_FMT_NVIDIA_GMMU_V2,
+				    (u64)(uintptr_t)pd3 | 0x406,
+				    (1ULL << 49) - 1, 0, &g) &&
+		   g.gmmu_big_shift == 17, "decode 128K")) {
+		free(t);
+		return;
+	}
+	ptlab_hw_walk(&g, hw_read, NULL, base + 0x7f123, g.root_pa, 4, &x);
+	CHECK(!x.fault && x.size == 0x20000 && x.pa == 0x81260000ULL &&
+	      x.iova == base + 0x60000,
+	      "128K PTE 3: fault %u size %#llx pa %#llx", x.fault,
+	      (unsigned long long)x.size, (unsigned long long)x.pa);
+	ptlab_hw_walk(&g, hw_read, NULL, base + 0x1fffff, g.root_pa, 4, &x);
+	CHECK(!x.fault && x.size == 0x20000 && x.pa == 0x81300000ULL &&
+	      !(x.perm[0] & PTLAB_ACCESS_WRITE),
+	      "128K PTE 15: fault %u pa %#llx", x.fault,
+	      (unsigned long long)x.pa);
+	/* Entry 1 empty, no small half: nothing there. */
+	ptlab_hw_walk(&g, hw_read, NULL, base + 0x20000, g.root_pa, 4, &x);
+	CHECK(x.fault == PTLAB_FAULT_TRANSLATION, "128K PTE 1: fault %u",
+	      x.fault);
+	/*
+	 * A 512M PTE at PD1 (index 3): Pascal, the GPU of 128K big pages,
+	 * does not decode it; with 64K big pages (Ampere, Ada) the walker
+	 * does.
+	 */
+	pd1[3] = (0x820000000ULL >> 4) | 5;
+	ptlab_hw_walk(&g, hw_read, NULL, 0x6abcdef0ULL, g.root_pa, 4, &x);
+	CHECK(x.fault == PTLAB_FAULT_TRANSLATION && x.level == 2,
+	      "PD1 PTE with 128K big pages: fault %u level %u", x.fault,
+	      x.level);
+	if (CHECK(!ptlab_hw_decode(PTLAB_FMT_NVIDIA_GMMU_V2,
+				   (u64)(uintptr_t)pd3 | 0xc06,
+				   (1ULL << 49) - 1, 0, &g), "decode 64K")) {
+		ptlab_hw_walk(&g, hw_read, NULL, 0x6abcdef0ULL, g.root_pa, 4,
+			      &x);
+		CHECK(!x.fault && x.size == 1ULL << 29 &&
+		      x.pa == 0x820000000ULL && x.iova == 0x60000000ULL,
+		      "PD1 PTE with 64K big pages: fault %u size %#llx pa %#llx",
+		      x.fault, (unsigned long long)x.size,
+		      (unsigned long long)x.pa);
+	}
+	free(t);
+}
+
 static const struct th_test hw_tests[] = {
 	TH_TEST(hw_walkers_agree),
 	TH_TEST(hw_bad_registers),
 	TH_TEST(hw_gmmu_dual),
+	TH_TEST(hw_gmmu_128k),
 };
 
 int main(int argc, char **argv)
