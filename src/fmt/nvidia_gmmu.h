@@ -115,7 +115,10 @@
  *         63:12 -- the word gp100_vmm_join and gf100_vmm_join_ write (with
  *         64K). nouveau's gh100 joins with the same word
  *         (gv100_vmm_join): on Hopper the MMU version, not a further bit,
- *         selects version 3 tables.
+ *         selects version 3 tables. NVIDIA's RM writes bit 10 = 0 there
+ *         (kgmmuInstBlkPageDirBaseGet_GP100 sets USE_NEW_PT_FORMAT for
+ *         version 2 only) and gh100's dev_ram.h does not say; ptlab
+ *         writes nouveau's word and its walker takes either for v3.
  *   tcr:  NV_RAMIN_ADR_LIMIT (offset 0x208): the last VA, 2^ias - 1.
  *   mair: 0.
  */

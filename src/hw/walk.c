@@ -905,9 +905,14 @@ int ptlab_hw_decode(u32 format, u64 ttbr, u64 tcr, u64 mair,
 		 * walker models the whole VA only. 128K big pages are
 		 * Pascal's (gp100 dev_ram.h): from Volta on the big page
 		 * size is 64K (gv100's NV_RAMIN_SC_BIG_PAGE_SIZE has no
-		 * other value), so a v3 MMU takes no 128K.
+		 * other value), so a v3 MMU takes no 128K. Bit 10 selects
+		 * version 2 over version 1 tables; a v3 MMU has neither and
+		 * the two drivers differ: nouveau sets it (gv100_vmm_join),
+		 * NVIDIA's RM clears it for version 3 tables
+		 * (kgmmuInstBlkPageDirBaseGet_GP100), so v3 takes both.
 		 */
-		if ((ttbr & 3) < 2 || !(ttbr & BIT_ULL(10)) ||
+		if ((ttbr & 3) < 2 ||
+		    (format == PTLAB_FMT_NVIDIA_GMMU_V2 && !(ttbr & BIT_ULL(10))) ||
 		    (format == PTLAB_FMT_NVIDIA_GMMU_V3 && !(ttbr & BIT_ULL(11))))
 			return -EINVAL;
 		g->levels = format == PTLAB_FMT_NVIDIA_GMMU_V3 ? 6 : 5;

@@ -315,8 +315,12 @@ static void hw_bad_registers(void)
 	CHECK(ptlab_hw_decode(0, 0, 0, 0, &g) == -EINVAL, "format 0");
 	CHECK(ptlab_hw_decode(PTLAB_FMT_NVIDIA_GMMU_V2, 0x1c04, (1ULL << 49) - 1,
 			      0, &g) == -EINVAL, "GMMU PDB in video memory");
-	CHECK(ptlab_hw_decode(PTLAB_FMT_NVIDIA_GMMU_V3, 0x1806, (1ULL << 57) - 1,
+	CHECK(ptlab_hw_decode(PTLAB_FMT_NVIDIA_GMMU_V2, 0x1806, (1ULL << 49) - 1,
 			      0, &g) == -EINVAL, "GMMU version 1 tables");
+	/* v3 with bit 10 clear, as NVIDIA's RM writes it: the root. */
+	CHECK(!ptlab_hw_decode(PTLAB_FMT_NVIDIA_GMMU_V3, 0x1806,
+			       (1ULL << 57) - 1, 0, &g) && g.root_pa == 0x1000,
+	      "GMMU v3 PAGE_DIR_BASE without bit 10 (RM)");
 	CHECK(ptlab_hw_decode(PTLAB_FMT_NVIDIA_GMMU_V2, 0x1c06, (1ULL << 40) - 1,
 			      0, &g) == -EINVAL, "GMMU ADR_LIMIT below the VA");
 	/* NV_RAMIN_BIG_PAGE_SIZE = 0, 128K: Pascal's, version 2 only. */
