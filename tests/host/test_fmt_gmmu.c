@@ -306,6 +306,14 @@ static void pd0_words(const struct fc_tree *t, u64 iova, u64 w[2])
 	w[1] = pd0[2 * ((iova >> 21) & 255) + 1];
 }
 
+/* PD0's words of a big-half space: the big table behind word 0 alone. */
+static void big_half_words(const u64 w[2], const char *what)
+{
+	CHECK((w[0] >> 1 & 3) == 2, "%s: APERTURE_BIG coherent", what);
+	CHECK(!(w[0] & 1), "%s: big half is no PTE", what);
+	CHECK(!w[1], "%s: word 1 empty", what);
+}
+
 /*
  * The small half: 4K pages behind word 1, word 0 zero; a 2M page in word 0,
  * word 1 zero. The big half: the 64K table behind word 0, word 1 zero.
@@ -338,9 +346,7 @@ static void gmmu_dual_halves(void)
 			continue;
 		fc_map_ok(&t, 0x40010000ULL, 0x812340000ULL, SZ_64K, RW);
 		pd0_words(&t, 0x40010000ULL, w);
-		CHECK_EQ((w[0] >> 1) & 3, 2, "APERTURE_BIG coherent");
-		CHECK_EQ(w[0] & 1, 0, "big half is no PTE");
-		CHECK_EQ(w[1], 0, "big half: word 1 empty");
+		big_half_words(w, "64K");
 		fc_walk_expect(&t, 0x4001ffffULL, 0x81234ffffULL, SZ_64K, RW);
 		fc_map_fails(&t, 0x40020000ULL, 0x812341000ULL, SZ_4K, RW,
 			     -EINVAL, 0);
@@ -447,9 +453,7 @@ static void gmmu_big_128k(void)
 		return;
 	fc_map_ok(&t, 0x40060000ULL, 0x812360000ULL, SZ_128K, RW);
 	pd0_words(&t, 0x40060000ULL, w);
-	CHECK_EQ((w[0] >> 1) & 3, 2, "128K: APERTURE_BIG coherent");
-	CHECK_EQ(w[0] & 1, 0, "128K: big half is no PTE");
-	CHECK_EQ(w[1], 0, "128K: word 1 empty");
+	big_half_words(w, "128K");
 	/* ADDRESS_BIG 53:4 = pa >> 8. */
 	lpt = (u64 *)(uintptr_t)(((w[0] >> 4) & GENMASK_ULL(49, 0)) << 8);
 	/* RW, not cached: APERTURE 3 (non-coherent) | VALID. */

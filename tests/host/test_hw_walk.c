@@ -357,21 +357,34 @@ static void hw_bad_registers(void)
  * through; one with PRIV set (gp100_vmm_lpt_invalid) stops the walk. Both
  * words are in every walk.
  */
+/*
+ * A hand-built GMMU v2 tree of @pages zeroed pages: PD3, PD2, PD1 and PD0
+ * in the first four, each pointing at the next for IOVA 0x40000000 (PD3 0,
+ * PD2 0, PD1 2), in system coherent memory (v2 PDE: pa >> 12 in 53:8).
+ */
+static u64 *hw_gmmu_tree(unsigned int pages)
+{
+	u64 *t = aligned_alloc(4096, pages * 4096);
+
+	if (!CHECK(t, "memory"))
+		return NULL;
+	memset(t, 0, pages * 4096);
+	t[0] = ((u64)(uintptr_t)(t + 512) >> 4) | 4;
+	t[512] = ((u64)(uintptr_t)(t + 1024) >> 4) | 4;
+	t[1024 + 2] = ((u64)(uintptr_t)(t + 1536) >> 4) | 4;
+	return t;
+}
+
 static void hw_gmmu_dual(void)
 {
-	u64 *t = aligned_alloc(4096, 6 * 4096), *pd3 = t, *pd2 = t + 512;
-	u64 *pd1 = t + 1024, *pd0 = t + 1536, *spt = t + 2048, *lpt;
+	u64 *t = hw_gmmu_tree(6), *pd3 = t, *pd0 = t + 1536;
+	u64 *spt = t + 2048, *lpt = t + 2048 + 512;	/* 256-byte aligned */
 	struct ptlab_hw_geom g;
 	struct ptlab_hw_xlate x;
 	u64 base = 0x40000000ULL;	/* PD3 0, PD2 0, PD1 2, PD0 0 */
 
-	if (!CHECK(t, "memory"))
+	if (!t)
 		return;
-	memset(t, 0, 6 * 4096);
-	lpt = t + 2048 + 512;	/* 256-byte aligned, 32 entries */
-	pd3[0] = ((u64)(uintptr_t)pd2 >> 4) | 4;
-	pd2[0] = ((u64)(uintptr_t)pd1 >> 4) | 4;
-	pd1[2] = ((u64)(uintptr_t)pd0 >> 4) | 4;
 	pd0[0] = ((u64)(uintptr_t)lpt >> 4) | 4;	/* big half */
 	pd0[1] = ((u64)(uintptr_t)spt >> 4) | 4;	/* small half */
 	lpt[0] = (0x81230000ULL >> 4) | 5;		/* 64K page 0 */
@@ -413,18 +426,14 @@ static void hw_gmmu_dual(void)
  */
 static void hw_gmmu_128k(void)
 {
-	u64 *t = aligned_alloc(4096, 5 * 4096), *pd3 = t, *pd2 = t + 512;
-	u64 *pd1 = t + 1024, *pd0 = t + 1536, *lpt = t + 2048 + 32;
+	u64 *t = hw_gmmu_tree(5), *pd3 = t, *pd1 = t + 1024, *pd0 = t + 1536;
+	u64 *lpt = t + 2048 + 32;
 	struct ptlab_hw_geom g;
 	struct ptlab_hw_xlate x;
 	u64 base = 0x40000000ULL;	/* PD3 0, PD2 0, PD1 2, PD0 0 */
 
-	if (!CHECK(t, "memory"))
+	if (!t)
 		return;
-	memset(t, 0, 5 * 4096);
-	pd3[0] = ((u64)(uintptr_t)pd2 >> 4) | 4;
-	pd2[0] = ((u64)(uintptr_t)pd1 >> 4) | 4;
-	pd1[2] = ((u64)(uintptr_t)pd0 >> 4) | 4;
 	pd0[0] = ((u64)(uintptr_t)lpt >> 4) | 4;	/* 256-byte aligned */
 	lpt[3] = (0x81260000ULL >> 4) | 5;		/* 0x60000..0x7ffff */
 	lpt[15] = (0x81300000ULL >> 4) | 0x45;		/* read-only, last */
