@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The nvidia-gmmu-v3 format: its entry operations (fmt/nvidia_gmmu.h),
- * with the dual PD0 entry and the paired page tables, in the algorithm.
+ * The nvidia-gmmu-v2 and nvidia-gmmu-v3 formats: their entry operations
+ * (fmt/nvidia_gmmu.h), with the dual PD0 entry and the paired page tables,
+ * in the algorithm. The two versions differ in geometry and encodings the
+ * operations read from the configuration, not in the algorithm: it is
+ * compiled once for both.
  */
 #include "fmt/nvidia_gmmu.h"
 
@@ -22,10 +25,24 @@
 #define pt_fmt_walk_words	gmmu_walk_words
 #include "engine/pt_alg.h"
 
+static int gmmu_v2_init(struct pt_cfg *cfg, const struct pt_params *p)
+{
+	return gmmu_init(cfg, p, false);
+}
+
 static int gmmu_v3_init(struct pt_cfg *cfg, const struct pt_params *p)
 {
 	return gmmu_init(cfg, p, true);
 }
+
+const struct pt_format pt_fmt_nvidia_gmmu_v2 = {
+	.name = "nvidia-gmmu-v2",
+	.id = PT_FMT_NVIDIA_GMMU_V2,
+	.init = gmmu_v2_init,
+	.check_prot = gmmu_check_prot,
+	.regs = gmmu_regs,
+	PT_ALG_FORMAT_OPS,
+};
 
 const struct pt_format pt_fmt_nvidia_gmmu_v3 = {
 	.name = "nvidia-gmmu-v3",
